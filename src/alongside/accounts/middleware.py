@@ -1,0 +1,73 @@
+"""Session rules for staff: idle and absolute timeouts, and a second factor before any data."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Paths a signed-in person may reach before MFA or consent is settled.
+OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon")
+
+SESSION_AUTH_AT = "alongside_auth_at"
+SESSION_SEEN_AT = "alongside_seen_at"
+SESSION_MFA_OK = "alongside_mfa_ok"
+
+
+def is_open_path(path: str) -> bool:
+    return path.startswith(OPEN_PREFIXES)
+
+
+class SessionTimeoutMiddleware:
+    """End staff sessions after a period of inactivity, and after an absolute lifetime."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_client:  # type: ignore[union-attr]
+            now = time.time()
+            seen = request.session.get(SESSION_SEEN_AT, now)
+            auth_at = request.session.get(SESSION_AUTH_AT, now)
+            idle_limit = settings.ALONGSIDE_STAFF_IDLE_MINUTES * 60
+            absolute_limit = settings.ALONGSIDE_STAFF_ABSOLUTE_HOURS * 3600
+            if now - seen > idle_limit or now - auth_at > absolute_limit:
+                from alongside.accounts.services import session_end
+
+                session_end(request=request, reason="timeout")
+                logout(request)
+                messages.info(request, _("You were signed out after a period of inactivity. Please sign in again."))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[SESSION_SEEN_AT] = now
+            request.session.setdefault(SESSION_AUTH_AT, now)
+        return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    """Staff reach nothing but their account pages until a second factor is enrolled and verified."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_client  # type: ignore[union-attr]
+            and not request.session.get(SESSION_MFA_OK)
+            and not is_open_path(request.path)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "A second factor is required before any client data."}, status=403)
+            if getattr(user, "totp", None) is not None and user.totp.confirmed:  # type: ignore[union-attr]
+                return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
+            return redirect("accounts:mfa_enrol")
+        return self.get_response(request)

@@ -1,0 +1,125 @@
+"""People who sign in, their second factors and their failed sign-ins."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.crypto.fields import EncryptedTextField
+
+
+class UserKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    CLIENT = "client", _("Client")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True, kind=UserKind.STAFF)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs in: staff (clinicians, admins) or clients. Email is the login."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("Staff display name."))
+    kind = models.CharField(max_length=10, choices=UserKind.choices, default=UserKind.STAFF)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text=_("May use the operator's Django admin."))
+    date_joined = models.DateTimeField(default=timezone.now)
+    locale = models.CharField(max_length=10, default="en")
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_client(self) -> bool:
+        return self.kind == UserKind.CLIENT
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+class TotpDevice(models.Model):
+    """A TOTP authenticator. The secret is encrypted under the user's data key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = EncryptedTextField(key_field="user_id")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0, help_text="Time step of the last accepted code; never reused.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.user_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code, stored as a SHA-256 digest (codes carry 50 random bits)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="accounts_recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins for one email address; a lock once there are too many."""
+
+    email = models.CharField(max_length=254, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.failures} failures"
+
+
+class UserSession(models.Model):
+    """The sessions a user holds, so that deactivating the user can end them all."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"

@@ -1,0 +1,16 @@
+"""The JSON API (/api/v1), described by its OpenAPI document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+api = NinjaAPI(
+    title="Alongside API",
+    version="1",
+    urls_namespace="api",
+    auth=SessionAuth(),
+    docs_url=None,
+)
+
+from alongside.api import routes  # noqa: E402,F401  (registers the routers)

@@ -1,0 +1,129 @@
+"""Write and verify the audit chain.
+
+Every event's hash covers its fields and the previous event's hash, so editing,
+deleting or reordering a row breaks the chain at that row. Writers serialise on
+a lock (a PostgreSQL advisory lock; SQLite's immediate transactions) so the
+chain has exactly one order and gap-free sequence numbers.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from alongside.audit.models import AuditAction, AuditEvent
+
+GENESIS = "0" * 64
+_ADVISORY_LOCK_ID = 0x41_4C_4F_4E_47  # "ALONG"
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("alongside_request_id", default="")
+
+
+def _canonical(*, seq: int, at: datetime, actor_id: Any, actor_label: str, action: str, object_type: str,
+               object_id: str, client_id: Any, request_id: str, detail: Any, prev_hash: str) -> bytes:
+    payload = {
+        "seq": seq,
+        "at": at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "actor_id": str(actor_id) if actor_id else None,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "client_id": str(client_id) if client_id else None,
+        "request_id": request_id,
+        "detail": detail,
+        "prev_hash": prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(
+        _canonical(
+            seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
+            action=event.action, object_type=event.object_type, object_id=event.object_id,
+            client_id=event.client_id, request_id=event.request_id, detail=event.detail,
+            prev_hash=event.prev_hash,
+        )
+    ).hexdigest()
+
+
+def record(
+    action: AuditAction,
+    *,
+    actor: Any = None,
+    obj: Model | None = None,
+    client_id: uuid.UUID | str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an event to the chain, inside the caller's transaction if there is one.
+
+    ``detail`` must hold identifiers and labels only, never client data.
+    """
+    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor_label = getattr(actor, "email", "") if actor_id else ""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
+        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        event = AuditEvent(
+            seq=(last["seq"] + 1) if last else 1,
+            at=timezone.now(),
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=str(action),
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            client_id=client_id,
+            request_id=request_id_var.get(),
+            detail=json.loads(json.dumps(detail or {}, default=str)),
+            prev_hash=last["hash"] if last else GENESIS,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+def verify(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in order. Return (events checked, first break or None)."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for event in _iter_events(batch_size):
+        if event.seq != expected_seq:
+            return checked, ChainBreak(expected_seq, f"event #{expected_seq} is missing (next found is #{event.seq})")
+        if event.prev_hash != expected_prev:
+            return checked, ChainBreak(event.seq, f"event #{event.seq} does not follow the event before it")
+        if compute_hash(event) != event.hash:
+            return checked, ChainBreak(event.seq, f"event #{event.seq} was altered after it was written")
+        expected_prev = event.hash
+        expected_seq += 1
+        checked += 1
+    return checked, None
+
+
+def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
+    last_seq = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last_seq = batch[-1].seq

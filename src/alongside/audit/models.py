@@ -1,0 +1,70 @@
+"""The append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    # Authentication
+    LOGIN = "auth.login", _("Signed in")
+    LOGIN_FAILED = "auth.login_failed", _("Failed sign-in")
+    LOGOUT = "auth.logout", _("Signed out")
+    LOCKED_OUT = "auth.locked_out", _("Account locked after failed sign-ins")
+    PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
+    PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", _("Password reset requested")
+    MFA_ENROLLED = "auth.mfa_enrolled", _("Second factor enrolled")
+    MFA_REMOVED = "auth.mfa_removed", _("Second factor removed")
+    MFA_FAILED = "auth.mfa_failed", _("Wrong second-factor code")
+    MFA_RECOVERY_USED = "auth.mfa_recovery_used", _("Recovery code used")
+    USER_DEACTIVATED = "auth.user_deactivated", _("Account deactivated")
+    # People and practices
+    PRACTICE_CREATED = "practice.created", _("Practice created")
+    INVITATION_SENT = "invitation.sent", _("Invitation sent")
+    INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+    MEMBERSHIP_CHANGED = "practice.membership_changed", _("Membership changed")
+    CLIENT_CREATED = "client.created", _("Client record created")
+    CLIENT_UPDATED = "client.updated", _("Client record updated")
+    CLIENT_ERASED = "client.erased", _("Client erased")
+    CARE_TEAM_CHANGED = "client.care_team_changed", _("Care team changed")
+    EPISODE_CHANGED = "client.episode_changed", _("Episode of care changed")
+    # Consent and sharing
+    CONSENT_PUBLISHED = "consent.published", _("Consent document published")
+    CONSENT_SIGNED = "consent.signed", _("Consent signed")
+    SCOPE_GRANTED = "consent.scope_granted", _("Sharing turned on")
+    SCOPE_REVOKED = "consent.scope_revoked", _("Sharing turned off")
+    # Reads of client data by staff
+    CLIENT_VIEWED = "client.viewed", _("Viewed the record")
+    CLIENT_LISTED = "client.listed", _("Listed in a caseload")
+    ACCESS_LOG_VIEWED = "client.access_log_viewed", _("Viewed the access log")
+    # Keys
+    KEYS_ROTATED = "keys.rotated", _("Master key rotated")
+
+
+class AuditEvent(models.Model):
+    """One audited event. Never updated or deleted (PostgreSQL enforces it with a trigger).
+
+    ``client_id`` and ``actor_id`` are plain ids, not foreign keys: the log outlives
+    erasure and must not cascade. ``detail`` never holds client data.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.UUIDField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    client_id = models.UUIDField(null=True, blank=True, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["client_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} by {self.actor_label or 'system'}"

@@ -1,0 +1,311 @@
+"""Writes for practices, staff, clients, invitations, care teams, episodes and erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside.access import Action, decide
+from alongside.accounts.models import User, UserKind
+from alongside.audit.log import record
+from alongside.audit.models import AuditAction
+from alongside.care.models import (
+    CareTeamMember,
+    ClientProfile,
+    ClientStatus,
+    Episode,
+    EpisodeEndReason,
+    Invitation,
+    InvitationRole,
+    Membership,
+    Practice,
+    Role,
+)
+from alongside.crypto.keys import destroy_data_key
+
+DEFAULT_CONSENT_TITLE = "Consent to use Alongside between sessions"
+DEFAULT_CONSENT_BODY = """\
+Alongside is a secure workspace you share with your therapist between sessions.
+
+What you put into Alongside (check-ins, questionnaires, exercises, messages) is stored encrypted. Your care team sees only the kinds of information you choose to share, and you can change those choices at any time in your settings.
+
+Alongside is not an emergency service. Messages may not be read straight away. If you are in danger or thinking about harming yourself, call your local emergency number or a crisis line now.
+
+Every time a member of staff opens your record, it is logged, and you can see that log under "Who has seen my data".
+
+You can ask your practice for a copy of your data or for it to be erased, subject to the records your practice must keep by law."""
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise ValidationError(_("Enter a valid email address."))
+    return email
+
+
+def _require_new_email(email: str) -> None:
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account with this email address already exists. Sign in, or reset the password."))
+
+
+def practice_signup(*, email: str, password: str, name: str, practice_name: str) -> User:
+    """Create a clinician account and the practice it owns, with a starter consent document."""
+    from alongside.consent.services import consent_document_publish
+
+    email = _normalise_email(email)
+    name, practice_name = name.strip(), practice_name.strip()
+    if not name or not practice_name:
+        raise ValidationError(_("Your name and your practice's name are both needed."))
+    with transaction.atomic():
+        _require_new_email(email)
+        user = User(email=email, name=name, kind=UserKind.STAFF)
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+        practice = Practice.objects.create(name=practice_name)
+        Membership.objects.create(user=user, practice=practice, role=Role.OWNER)
+        record(AuditAction.PRACTICE_CREATED, actor=user, obj=practice)
+        consent_document_publish(practice=practice, title=DEFAULT_CONSENT_TITLE, body=DEFAULT_CONSENT_BODY, actor=user)
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str
+
+    @property
+    def path(self) -> str:
+        from django.urls import reverse
+
+        return reverse("care:invitation_accept", args=[self.token])
+
+
+def _membership(actor: Any, practice: Practice) -> Membership | None:
+    return Membership.objects.filter(user=actor, practice=practice, is_active=True).first()
+
+
+def _issue(*, practice: Practice, email: str, role: InvitationRole, actor: Any, client: ClientProfile | None) -> IssuedInvitation:
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        practice=practice,
+        email=email,
+        role=role,
+        invited_by=actor,
+        client=client,
+        token_digest=_token_digest(token),
+        expires_at=timezone.now() + dt.timedelta(days=settings.ALONGSIDE_INVITATION_DAYS),
+    )
+    record(
+        AuditAction.INVITATION_SENT, actor=actor, obj=invitation, client_id=client.pk if client else None,
+        detail={"role": role},
+    )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+def _send_invitation(issued: IssuedInvitation, *, base_url: str) -> None:
+    # The email names the practice only: no client data, no clinical content.
+    link = base_url.rstrip("/") + issued.path
+    practice = issued.invitation.practice.name
+    transaction.on_commit(
+        lambda: send_mail(
+            _("You are invited to Alongside"),
+            _(
+                "%(practice)s has invited you to Alongside.\n\nOpen this link within %(days)d days to set up "
+                "your account:\n%(link)s\n\nIf you did not expect this, ignore this email."
+            )
+            % {"practice": practice, "days": settings.ALONGSIDE_INVITATION_DAYS, "link": link},
+            None,
+            [issued.invitation.email],
+            fail_silently=False,
+        )
+    )
+
+
+def staff_invite(*, actor: Any, practice: Practice, email: str, role: InvitationRole, base_url: str) -> IssuedInvitation:
+    """Invite a clinician or admin. Only practice owners and admins may."""
+    membership = _membership(actor, practice)
+    if membership is None or not membership.is_admin:
+        raise PermissionDenied(_("Only practice admins can invite staff."))
+    if role not in (InvitationRole.CLINICIAN, InvitationRole.ADMIN):
+        raise ValidationError(_("Staff can be invited as clinicians or admins."))
+    email = _normalise_email(email)
+    with transaction.atomic():
+        _require_new_email(email)
+        issued = _issue(practice=practice, email=email, role=role, actor=actor, client=None)
+        _send_invitation(issued, base_url=base_url)
+    return issued
+
+
+def client_invite(
+    *, actor: Any, practice: Practice, email: str, preferred_name: str, base_url: str,
+    locale: str = "en", time_zone: str = "UTC",
+) -> IssuedInvitation:
+    """Create a client record on the inviting clinician's care team and send them a link."""
+    membership = _membership(actor, practice)
+    if membership is None:
+        raise PermissionDenied(_("Only staff of this practice can invite its clients."))
+    email = _normalise_email(email)
+    preferred_name = preferred_name.strip()
+    if not preferred_name:
+        raise ValidationError(_("Enter the name the client likes to be called."))
+    with transaction.atomic():
+        _require_new_email(email)
+        user = User(email=email, kind=UserKind.CLIENT, locale=locale)
+        user.set_unusable_password()
+        user.save()
+        client = ClientProfile.objects.create(
+            user=user, practice=practice, preferred_name=preferred_name, locale=locale, time_zone=time_zone
+        )
+        CareTeamMember.objects.create(client=client, clinician=actor, is_primary=True)
+        Episode.objects.create(client=client, started_on=timezone.localdate())
+        record(AuditAction.CLIENT_CREATED, actor=actor, obj=client, client_id=client.pk)
+        issued = _issue(practice=practice, email=email, role=InvitationRole.CLIENT, actor=actor, client=client)
+        _send_invitation(issued, base_url=base_url)
+    return issued
+
+
+class InvitationProblem(ValidationError):
+    """An invitation link that cannot be used, with the reason a person can read."""
+
+
+def invitation_check(*, token: str) -> Invitation:
+    """Return the usable invitation for ``token`` or raise :class:`InvitationProblem`."""
+    if not token or len(token) > 200:
+        raise InvitationProblem(_("This invitation link is not valid. Check that you copied the whole link."))
+    invitation = Invitation.objects.select_related("practice").filter(token_digest=_token_digest(token)).first()
+    if invitation is None:
+        raise InvitationProblem(_("This invitation link is not valid. Check that you copied the whole link."))
+    if invitation.accepted_at is not None:
+        raise InvitationProblem(_("This invitation has already been used. Sign in with the password you chose."))
+    if invitation.revoked_at is not None:
+        raise InvitationProblem(_("This invitation was withdrawn. Ask your practice for a new one."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationProblem(_("This invitation has expired. Ask your practice to send a new one."))
+    return invitation
+
+
+def invitation_accept(*, token: str, password: str, name: str = "") -> User:
+    """Use an invitation: set the password and activate the account. Single use."""
+    with transaction.atomic():
+        invitation = invitation_check(token=token)
+        # Lock the row: two tabs submitting at once must not both succeed.
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise InvitationProblem(_("This invitation has already been used. Sign in with the password you chose."))
+        if invitation.role == InvitationRole.CLIENT:
+            assert invitation.client is not None
+            user = invitation.client.user
+            validate_password(password, user)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            invitation.client.status = ClientStatus.ACTIVE
+            invitation.client.save(update_fields=["status"])
+        else:
+            if not name.strip():
+                raise ValidationError(_("Enter your name."))
+            _require_new_email(invitation.email)
+            user = User(email=invitation.email, name=name.strip(), kind=UserKind.STAFF)
+            validate_password(password, user)
+            user.set_password(password)
+            user.save()
+            Membership.objects.create(user=user, practice=invitation.practice, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        record(
+            AuditAction.INVITATION_ACCEPTED, actor=user, obj=invitation,
+            client_id=invitation.client_id, detail={"role": invitation.role},
+        )
+    return user
+
+
+def care_team_add(*, actor: Any, client: ClientProfile, clinician: User, primary: bool = False) -> CareTeamMember:
+    """Add a clinician of the same practice to the client's care team."""
+    if not decide(actor, client, Action.MANAGE):
+        raise PermissionDenied(_("You cannot change this client's care team."))
+    if not Membership.objects.filter(user=clinician, practice_id=client.practice_id, is_active=True).exists():
+        raise ValidationError(_("Only staff of the client's practice can join the care team."))
+    with transaction.atomic():
+        if primary:
+            CareTeamMember.objects.filter(client=client, is_primary=True, ended_at__isnull=True).update(is_primary=False)
+        member, _created = CareTeamMember.objects.get_or_create(
+            client=client, clinician=clinician, ended_at=None, defaults={"is_primary": primary}
+        )
+        if primary and not member.is_primary:
+            member.is_primary = True
+            member.save(update_fields=["is_primary"])
+        record(
+            AuditAction.CARE_TEAM_CHANGED, actor=actor, obj=member, client_id=client.pk,
+            detail={"added": str(clinician.pk), "primary": primary},
+        )
+    return member
+
+
+def care_team_remove(*, actor: Any, client: ClientProfile, clinician: User) -> None:
+    if not decide(actor, client, Action.MANAGE):
+        raise PermissionDenied(_("You cannot change this client's care team."))
+    with transaction.atomic():
+        CareTeamMember.objects.filter(client=client, clinician=clinician, ended_at__isnull=True).update(
+            ended_at=timezone.now(), is_primary=False
+        )
+        record(
+            AuditAction.CARE_TEAM_CHANGED, actor=actor, obj=client, client_id=client.pk,
+            detail={"removed": str(clinician.pk)},
+        )
+
+
+def episode_end(*, actor: Any, client: ClientProfile, ended_on: dt.date, reason: EpisodeEndReason) -> Episode:
+    if not decide(actor, client, Action.MANAGE):
+        raise PermissionDenied(_("You cannot change this client's episodes of care."))
+    with transaction.atomic():
+        episode = Episode.objects.select_for_update().filter(client=client, ended_on__isnull=True).first()
+        if episode is None:
+            raise ValidationError(_("This client has no open episode of care."))
+        if ended_on < episode.started_on:
+            raise ValidationError(_("An episode cannot end before it started."))
+        episode.ended_on = ended_on
+        episode.end_reason = reason
+        episode.save(update_fields=["ended_on", "end_reason"])
+        record(AuditAction.EPISODE_CHANGED, actor=actor, obj=episode, client_id=client.pk, detail={"ended": str(ended_on)})
+    return episode
+
+
+def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> None:
+    """Erase a client: destroy their data key first, then delete their rows.
+
+    Once the key is gone every ciphertext of theirs (in backups too) is unreadable,
+    even if deleting rows were to fail. The audit trail keeps only ids.
+    """
+    if not decide(actor, client, Action.ERASE):
+        raise PermissionDenied(_("Only practice admins can erase a client."))
+    if confirm_email.strip().lower() != client.user.email.lower():
+        raise ValidationError(_("Type the client's email address exactly to confirm erasure."))
+    client_id = client.pk
+    user = client.user
+    with transaction.atomic():
+        destroy_data_key(client_id)
+        record(AuditAction.CLIENT_ERASED, actor=actor, obj=None, client_id=client_id, detail={"practice": str(client.practice_id)})
+    from django.contrib.sessions.models import Session
+
+    from alongside.accounts.models import UserSession
+
+    with transaction.atomic():
+        keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        Invitation.objects.filter(client_id=client_id).delete()
+        user.delete()  # cascades to the client profile and everything that hangs off it

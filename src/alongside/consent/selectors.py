@@ -1,0 +1,33 @@
+"""Reads of consent state."""
+
+from __future__ import annotations
+
+import uuid
+
+from alongside.consent.models import ConsentDocument, ConsentSignature, Scope, ScopeGrant
+
+
+def current_document(*, practice_id: uuid.UUID) -> ConsentDocument | None:
+    """Return the practice's latest published consent document, if any."""
+    return ConsentDocument.objects.filter(practice_id=practice_id).order_by("-version").first()
+
+
+def consent_outstanding(*, client_id: uuid.UUID) -> ConsentDocument | None:
+    """Return the document the client still has to sign, or None when they are up to date."""
+    from alongside.care.models import ClientProfile
+
+    practice_id = ClientProfile.objects.filter(pk=client_id).values_list("practice_id", flat=True).first()
+    if practice_id is None:
+        return None
+    document = current_document(practice_id=practice_id)
+    if document is None:
+        return None
+    if ConsentSignature.objects.filter(client_id=client_id, document=document).exists():
+        return None
+    return document
+
+
+def scopes_for(*, client_id: uuid.UUID) -> dict[str, bool]:
+    """Return every scope with whether the client currently shares it (default: not shared)."""
+    granted = dict(ScopeGrant.objects.filter(client_id=client_id).values_list("scope", "granted"))
+    return {scope: bool(granted.get(scope, False)) for scope in Scope.values}

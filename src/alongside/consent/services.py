@@ -1,0 +1,94 @@
+"""Writes of consent documents, signatures and sharing scopes."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside.audit.log import record
+from alongside.audit.models import AuditAction
+from alongside.care.models import ClientProfile, Practice
+from alongside.consent.models import ConsentDocument, ConsentSignature, Scope, ScopeGrant
+
+
+def text_digest(title: str, body: str) -> str:
+    return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+
+
+def consent_document_publish(*, practice: Practice, title: str, body: str, actor: Any) -> ConsentDocument:
+    """Publish a new version of the practice's consent text; clients are asked to sign it."""
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise ValidationError(_("A consent document needs a title and a text."))
+    with transaction.atomic():
+        latest = ConsentDocument.objects.filter(practice=practice).aggregate(v=Max("version"))["v"] or 0
+        document = ConsentDocument.objects.create(
+            practice=practice,
+            version=latest + 1,
+            title=title,
+            body=body,
+            body_sha256=text_digest(title, body),
+            published_at=timezone.now(),
+            published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(AuditAction.CONSENT_PUBLISHED, actor=actor, obj=document, detail={"version": document.version})
+    return document
+
+
+def consent_sign(
+    *, client: ClientProfile, document: ConsentDocument, typed_name: str, shown_sha256: str, actor: Any
+) -> ConsentSignature:
+    """Record the client's signature of exactly the text they were shown."""
+    typed_name = typed_name.strip()
+    if not typed_name:
+        raise ValidationError(_("Type your name to sign."))
+    if document.practice_id != client.practice_id:
+        raise ValidationError(_("This document belongs to another practice."))
+    if shown_sha256 != document.body_sha256:
+        raise ValidationError(_("The consent text changed while you were reading it. Please read the new version."))
+    with transaction.atomic():
+        signature, created = ConsentSignature.objects.get_or_create(
+            client=client,
+            document=document,
+            defaults={"signed_at": timezone.now(), "text_sha256": document.body_sha256, "typed_name": typed_name},
+        )
+        if created:
+            record(
+                AuditAction.CONSENT_SIGNED, actor=actor, obj=signature, client_id=client.pk,
+                detail={"version": document.version, "sha256": document.body_sha256},
+            )
+    return signature
+
+
+def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Any) -> list[str]:
+    """Turn sharing scopes on or off; takes effect for the next request. Returns what changed."""
+    unknown = set(scopes) - set(Scope.values)
+    if unknown:
+        raise ValidationError(_("Unknown sharing choice: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    changed: list[str] = []
+    with transaction.atomic():
+        for scope, granted in scopes.items():
+            grant, _created = ScopeGrant.objects.select_for_update().get_or_create(client=client, scope=scope)
+            if grant.granted == bool(granted) and not _created:
+                continue
+            if grant.granted == bool(granted) and _created and not granted:
+                continue
+            grant.granted = bool(granted)
+            grant.save(update_fields=["granted", "changed_at"])
+            changed.append(scope)
+            record(
+                AuditAction.SCOPE_GRANTED if granted else AuditAction.SCOPE_REVOKED,
+                actor=actor, obj=grant, client_id=client.pk, detail={"scope": scope},
+            )
+    return changed
+
+
+def scope_ids(client_id: uuid.UUID) -> list[str]:
+    return list(ScopeGrant.objects.filter(client_id=client_id, granted=True).values_list("scope", flat=True))

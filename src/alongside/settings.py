@@ -1,0 +1,328 @@
+"""Alongside settings: every value comes from the environment, read here and nowhere else.
+
+Profiles (``ALONGSIDE_PROFILE``):
+
+- ``dev`` (default): local development; secrets are generated once into ``var/``.
+- ``demo``: like dev, plus the conveniences of the synthetic demo (``alongside otp``).
+- ``test``: fixed, throwaway secrets and fast password hashing for the test suite.
+- ``production``: secure cookies, HSTS, SMTP; refuses to start without its secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    """Return an environment variable, or ``default`` when unset or empty."""
+    return os.environ.get(name, "") or default
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Return a boolean environment variable (1/true/yes/on, case-insensitive)."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    """Return an integer environment variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    """Return a comma-separated environment variable as a list of stripped strings."""
+    raw = os.environ.get(name, "")
+    if not raw.strip():
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """Return a secret from ``NAME`` or from the file named by ``NAME_FILE``."""
+    path = os.environ.get(f"{name}_FILE", "")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE points to {path!r}, which cannot be read: {exc.strerror}.") from None
+    return os.environ.get(name, "").strip() or default
+
+
+# pytest announces itself in PYTEST_VERSION before Django is set up: tests default to the test profile.
+PROFILE = env_str("ALONGSIDE_PROFILE", "test" if os.environ.get("PYTEST_VERSION") else "dev")
+if PROFILE not in {"dev", "demo", "test", "production"}:
+    raise ImproperlyConfigured(f"ALONGSIDE_PROFILE must be dev, demo, test or production, not {PROFILE!r}.")
+PRODUCTION = PROFILE == "production"
+DEMO = PROFILE == "demo"
+TESTING = PROFILE == "test"
+
+VAR_DIR = Path(env_str("ALONGSIDE_VAR_DIR", str(BASE_DIR / "var")))
+
+
+def _local_secret(filename: str, make: Any) -> str:
+    """Return a secret kept in ``var/`` for dev and demo, creating it on first use."""
+    path = VAR_DIR / filename
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _new_master_key() -> str:
+    import base64
+
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+# A fixed key for the throwaway test databases only; never used outside PROFILE=test.
+_TEST_MASTER_KEY = "dGVzdC1vbmx5LW1hc3Rlci1rZXktMzItYnl0ZXMhISE="
+
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("SECRET_KEY", "ALONGSIDE_MASTER_KEY", "ALLOWED_HOSTS")
+        if not (env_secret(name) if name != "ALLOWED_HOSTS" else env_list(name))
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Alongside cannot start in production without "
+            + ", ".join(_missing)
+            + ". Set each in the environment (secrets may also come from NAME_FILE). "
+            "See docs/operators/configuration.md."
+        )
+    SECRET_KEY = env_secret("SECRET_KEY")
+    ALONGSIDE_MASTER_KEY = env_secret("ALONGSIDE_MASTER_KEY")
+elif TESTING:
+    SECRET_KEY = env_secret("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+    ALONGSIDE_MASTER_KEY = env_secret("ALONGSIDE_MASTER_KEY", _TEST_MASTER_KEY)
+else:
+    SECRET_KEY = env_secret("SECRET_KEY") or _local_secret("secret_key", lambda: secrets.token_urlsafe(50))
+    ALONGSIDE_MASTER_KEY = env_secret("ALONGSIDE_MASTER_KEY") or _local_secret("master.key", _new_master_key)
+
+# Earlier master keys, still accepted for unwrapping while `alongside keys rotate` runs.
+ALONGSIDE_OLD_MASTER_KEYS = env_list("ALONGSIDE_OLD_MASTER_KEYS")
+
+DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "alongside.accounts",
+    "alongside.care",
+    "alongside.consent",
+    "alongside.audit",
+    "alongside.crypto",
+    "alongside.web",
+    "alongside.synth",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alongside.web.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.accounts.middleware.SessionTimeoutMiddleware",
+    "alongside.accounts.middleware.MfaRequiredMiddleware",
+    "alongside.consent.middleware.ConsentRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "alongside.web.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "alongside.urls"
+ASGI_APPLICATION = "alongside.asgi.application"
+WSGI_APPLICATION = "alongside.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "alongside.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# Databases: SQLite in var/ by default (WAL, immediate transactions so that the
+# audit chain is written by one writer at a time); PostgreSQL via DATABASE_URL.
+DATABASE_URL = env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}")
+_db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_secret("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["alongside.accounts.backends.EmailBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING and not env_bool("ALONGSIDE_TEST_REAL_HASHER"):
+    # Argon2 stays the production hasher (tested); tests hash thousands of passwords.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "src" / "alongside" / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages come from npm (package-lock.json) and are served by us, never a CDN.
+STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Email: files under var/mail outside production; SMTP in production.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alongside <no-reply@alongside.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Alongside] "
+if PRODUCTION or env_str("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_secret("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+
+# Sessions and cookies.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+ALONGSIDE_STAFF_IDLE_MINUTES = env_int("ALONGSIDE_STAFF_IDLE_MINUTES", 30)
+ALONGSIDE_STAFF_ABSOLUTE_HOURS = env_int("ALONGSIDE_STAFF_ABSOLUTE_HOURS", 12)
+
+# Login throttling: after this many failures within the window an account is locked.
+ALONGSIDE_LOGIN_MAX_FAILURES = env_int("ALONGSIDE_LOGIN_MAX_FAILURES", 5)
+ALONGSIDE_LOGIN_LOCK_MINUTES = env_int("ALONGSIDE_LOGIN_LOCK_MINUTES", 15)
+ALONGSIDE_INVITATION_DAYS = env_int("ALONGSIDE_INVITATION_DAYS", 7)
+
+# Security headers.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+}

@@ -1,0 +1,15 @@
+"""Root URL configuration. There is deliberately no Django admin: it would bypass the access layer."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from alongside.api.urls import api
+
+urlpatterns = [
+    path("", include("alongside.web.urls")),
+    path("accounts/", include("alongside.accounts.urls")),
+    path("practice/", include("alongside.care.urls")),
+    path("consent/", include("alongside.consent.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
