@@ -31,3 +31,41 @@ def staff_client(client):  # noqa: ANN001, ANN201
         return client
 
     return sign_in
+
+
+# --- Browser tests (Playwright driving Debian's Chromium) -------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # noqa: ANN001, ANN201
+    """Launch the system Chromium; Playwright cannot download its own browsers here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():  # noqa: ANN202
+    """Playwright's sync API runs an event loop in the test thread; the ORM calls are still sync."""
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield
+
+
+@pytest.fixture
+def phone_page(browser):  # noqa: ANN001, ANN201
+    """A page in a phone-sized context (360 x 740, touch)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
