@@ -156,10 +156,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "alongside.accounts.middleware.SessionTimeoutMiddleware",
     "alongside.accounts.middleware.MfaRequiredMiddleware",
     "alongside.consent.middleware.ConsentRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "alongside.web.middleware.NoStoreMiddleware",
 ]
