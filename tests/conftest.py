@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 
-
 @pytest.fixture
-def world(db):  # noqa: ANN001, ANN201
+def world(db):
     from tests import factories
 
     return factories.world()
 
 
 @pytest.fixture
-def staff_client(client):  # noqa: ANN001, ANN201
+def staff_client(client):
     """Return a function that signs a staff member in with their second factor verified."""
     from alongside.accounts.middleware import SESSION_AUTH_AT, SESSION_MFA_OK, SESSION_SEEN_AT
 
-    def sign_in(user):  # noqa: ANN001, ANN202
+    def sign_in(user):
         import time
 
         client.force_login(user, backend="alongside.accounts.backends.EmailBackend")
@@ -48,22 +46,21 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):  # noqa: ANN001, ANN201
+def browser_type_launch_args(browser_type_launch_args):
     """Launch the system Chromium; Playwright cannot download its own browsers here."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _allow_orm_beside_playwright():  # noqa: ANN202
+def _allow_orm_beside_playwright():
     """Playwright's sync API runs an event loop in the test thread; the ORM calls are still sync."""
     import os
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    yield
 
 
 @pytest.fixture
-def phone_page(browser):  # noqa: ANN001, ANN201
+def phone_page(browser):
     """A page in a phone-sized context (360 x 740, touch)."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()

@@ -55,8 +55,11 @@ def client(
         document = current_document(practice_id=practice.pk)
         if document is not None:
             ConsentSignature.objects.create(
-                client=profile, document=document, signed_at=timezone.now(),
-                text_sha256=document.body_sha256, typed_name=name,
+                client=profile,
+                document=document,
+                signed_at=timezone.now(),
+                text_sha256=document.body_sha256,
+                typed_name=name,
             )
     if scopes:
         scopes_set(client=profile, scopes=dict.fromkeys(scopes, True), actor=user)

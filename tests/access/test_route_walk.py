@@ -108,7 +108,7 @@ def _snapshot(sam: ClientProfile) -> tuple[object, ...]:
 
 
 @pytest.mark.django_db
-def test_every_route_refuses_outsiders(client, staff_client) -> None:  # noqa: ANN001
+def test_every_route_refuses_outsiders(client, staff_client) -> None:
     """Every route refuses (login redirect, 403 or 404) or shows nothing of Sam's to each outsider."""
     home = factories.practice("Riverside Therapy")
     away = factories.practice("Hillside Counselling")
@@ -116,7 +116,10 @@ def test_every_route_refuses_outsiders(client, staff_client) -> None:  # noqa: A
     bob = factories.staff(home)
     carol = factories.staff(away, role="owner")
     sam = factories.client(
-        home, clinicians=(alice,), name=SENTINEL_NAME, email=SENTINEL_EMAIL,
+        home,
+        clinicians=(alice,),
+        name=SENTINEL_NAME,
+        email=SENTINEL_EMAIL,
         scopes=("mood", "measures", "exercises", "journal", "messages"),
     )
     robin = factories.client(home, clinicians=(bob,), name="Robin")
@@ -124,8 +127,12 @@ def test_every_route_refuses_outsiders(client, staff_client) -> None:  # noqa: A
     values = _victim_values(sam)
     before = _snapshot(sam)
 
-    outsiders = {"anonymous": None, "carol (other practice)": carol, "bob (off the care team)": bob,
-                 "robin (another client)": robin.user}
+    outsiders = {
+        "anonymous": None,
+        "carol (other practice)": carol,
+        "bob (off the care team)": bob,
+        "robin (another client)": robin.user,
+    }
     problems: list[str] = []
     for label, user in outsiders.items():
         client.logout()
@@ -157,7 +164,7 @@ def test_every_route_refuses_outsiders(client, staff_client) -> None:  # noqa: A
 
 
 @pytest.mark.django_db
-def test_route_walk_would_notice_a_leak(client, staff_client) -> None:  # noqa: ANN001
+def test_route_walk_would_notice_a_leak(client, staff_client) -> None:
     """The walker's own check works: Sam's clinician does see the sentinel on Sam's pages."""
     home = factories.practice()
     alice = factories.staff(home)

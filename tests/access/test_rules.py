@@ -14,14 +14,14 @@ from alongside.consent.services import scopes_set
 pytestmark = pytest.mark.django_db
 
 
-def test_treating_clinician_sees_shared_scopes_only(world) -> None:  # noqa: ANN001
+def test_treating_clinician_sees_shared_scopes_only(world) -> None:
     """Alice sees the streams Sam shares and not the ones Sam keeps to themself."""
     assert decide(world.alice, world.sam, Action.VIEW_CLINICAL, Scope.MOOD)
     assert not decide(world.alice, world.sam, Action.VIEW_CLINICAL, Scope.WEARABLES)
     assert decide(world.alice, world.sam, Action.WRITE_CLINICAL)
 
 
-def test_revoking_a_scope_takes_effect_at_once(world) -> None:  # noqa: ANN001
+def test_revoking_a_scope_takes_effect_at_once(world) -> None:
     """A revoked scope hides that stream from the therapist on the very next check."""
     assert decide(world.alice, world.sam, Action.VIEW_CLINICAL, Scope.MOOD)
     scopes_set(client=world.sam, scopes={Scope.MOOD: False}, actor=world.sam.user)
@@ -30,7 +30,7 @@ def test_revoking_a_scope_takes_effect_at_once(world) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("who", ["bob", "carol"])
-def test_outsiders_get_nothing(world, who) -> None:  # noqa: ANN001
+def test_outsiders_get_nothing(world, who) -> None:
     """A clinician off the care team, or of another practice, can neither read nor write."""
     user = getattr(world, who)
     for action in Action:
@@ -40,20 +40,20 @@ def test_outsiders_get_nothing(world, who) -> None:  # noqa: ANN001
     assert world.sam not in visible_clients(user)
 
 
-def test_another_client_gets_nothing(world) -> None:  # noqa: ANN001
+def test_another_client_gets_nothing(world) -> None:
     """One client cannot see another's record."""
     assert not decide(world.other_client.user, world.sam, Action.VIEW_ADMIN)
     assert list(visible_clients(world.other_client.user)) == [world.other_client]
 
 
-def test_client_owns_their_record_but_cannot_erase_it_from_here(world) -> None:  # noqa: ANN001
+def test_client_owns_their_record_but_cannot_erase_it_from_here(world) -> None:
     """Sam reads and writes Sam's own record; erasure is an admin action."""
     assert decide(world.sam.user, world.sam, Action.VIEW_CLINICAL, Scope.WEARABLES)
     assert decide(world.sam.user, world.sam, Action.WRITE_CLINICAL)
     assert not decide(world.sam.user, world.sam, Action.ERASE)
 
 
-def test_admin_sees_administrative_record_but_not_clinical_data(world) -> None:  # noqa: ANN001
+def test_admin_sees_administrative_record_but_not_clinical_data(world) -> None:
     """A practice admin off the care team manages and may erase, but sees no shared stream."""
     assert decide(world.admin, world.sam, Action.VIEW_ADMIN)
     assert decide(world.admin, world.sam, Action.ERASE)
@@ -62,7 +62,7 @@ def test_admin_sees_administrative_record_but_not_clinical_data(world) -> None: 
     assert world.sam not in care_team_clients(world.admin)
 
 
-def test_leaving_the_care_team_ends_access(world) -> None:  # noqa: ANN001
+def test_leaving_the_care_team_ends_access(world) -> None:
     """A clinician whose care-team membership ended no longer sees the client."""
     from django.utils import timezone
 
@@ -72,7 +72,7 @@ def test_leaving_the_care_team_ends_access(world) -> None:  # noqa: ANN001
     assert not decide(world.alice, world.sam, Action.VIEW_ADMIN)
 
 
-def test_deactivated_staff_get_nothing(world) -> None:  # noqa: ANN001
+def test_deactivated_staff_get_nothing(world) -> None:
     """Deactivating a clinician ends their access."""
     user_deactivate(user=world.alice, actor=world.admin)
     world.alice.refresh_from_db()
@@ -80,7 +80,7 @@ def test_deactivated_staff_get_nothing(world) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("bad_id", ["not-a-uuid", "00000000-0000-0000-0000-000000000000", "", "1"])
-def test_malformed_or_unknown_ids_are_404(world, bad_id) -> None:  # noqa: ANN001
+def test_malformed_or_unknown_ids_are_404(world, bad_id) -> None:
     """A malformed or unknown id is a plain 404, never a server error."""
     with pytest.raises(Http404):
         client_or_404(world.alice, bad_id, Action.VIEW_ADMIN)

@@ -115,6 +115,21 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
         record(AuditAction.LOGOUT, actor=user, obj=user, detail={"reason": reason})
 
 
+def password_set(*, user: User, password: str, actor: Any, via: str = "settings") -> None:
+    """Set a new (already validated) password and audit it."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(AuditAction.PASSWORD_CHANGED, actor=actor, obj=user, detail={"via": via})
+
+
+def password_reset_audit(*, users: list[User]) -> None:
+    """Audit a password-reset request for each account it reaches (none for an unknown address)."""
+    with transaction.atomic():
+        for user in users:
+            record(AuditAction.PASSWORD_RESET_REQUESTED, actor=None, obj=user)
+
+
 def user_deactivate(*, user: User, actor: Any) -> int:
     """Deactivate an account and end every session it holds. Returns sessions ended."""
     with transaction.atomic():

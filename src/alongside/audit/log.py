@@ -29,8 +29,20 @@ _ADVISORY_LOCK_ID = 0x41_4C_4F_4E_47  # "ALONG"
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("alongside_request_id", default="")
 
 
-def _canonical(*, seq: int, at: datetime, actor_id: Any, actor_label: str, action: str, object_type: str,
-               object_id: str, client_id: Any, request_id: str, detail: Any, prev_hash: str) -> bytes:
+def _canonical(
+    *,
+    seq: int,
+    at: datetime,
+    actor_id: Any,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    client_id: Any,
+    request_id: str,
+    detail: Any,
+    prev_hash: str,
+) -> bytes:
     payload = {
         "seq": seq,
         "at": at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
@@ -50,9 +62,16 @@ def _canonical(*, seq: int, at: datetime, actor_id: Any, actor_label: str, actio
 def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(
         _canonical(
-            seq=event.seq, at=event.at, actor_id=event.actor_id, actor_label=event.actor_label,
-            action=event.action, object_type=event.object_type, object_id=event.object_id,
-            client_id=event.client_id, request_id=event.request_id, detail=event.detail,
+            seq=event.seq,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            client_id=event.client_id,
+            request_id=event.request_id,
+            detail=event.detail,
             prev_hash=event.prev_hash,
         )
     ).hexdigest()

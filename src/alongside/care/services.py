@@ -100,7 +100,9 @@ def _membership(actor: Any, practice: Practice) -> Membership | None:
     return Membership.objects.filter(user=actor, practice=practice, is_active=True).first()
 
 
-def _issue(*, practice: Practice, email: str, role: InvitationRole, actor: Any, client: ClientProfile | None) -> IssuedInvitation:
+def _issue(
+    *, practice: Practice, email: str, role: InvitationRole, actor: Any, client: ClientProfile | None
+) -> IssuedInvitation:
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         practice=practice,
@@ -112,7 +114,10 @@ def _issue(*, practice: Practice, email: str, role: InvitationRole, actor: Any, 
         expires_at=timezone.now() + dt.timedelta(days=settings.ALONGSIDE_INVITATION_DAYS),
     )
     record(
-        AuditAction.INVITATION_SENT, actor=actor, obj=invitation, client_id=client.pk if client else None,
+        AuditAction.INVITATION_SENT,
+        actor=actor,
+        obj=invitation,
+        client_id=client.pk if client else None,
         detail={"role": role},
     )
     return IssuedInvitation(invitation=invitation, token=token)
@@ -137,7 +142,9 @@ def _send_invitation(issued: IssuedInvitation, *, base_url: str) -> None:
     )
 
 
-def staff_invite(*, actor: Any, practice: Practice, email: str, role: InvitationRole, base_url: str) -> IssuedInvitation:
+def staff_invite(
+    *, actor: Any, practice: Practice, email: str, role: InvitationRole, base_url: str
+) -> IssuedInvitation:
     """Invite a clinician or admin. Only practice owners and admins may."""
     membership = _membership(actor, practice)
     if membership is None or not membership.is_admin:
@@ -153,8 +160,14 @@ def staff_invite(*, actor: Any, practice: Practice, email: str, role: Invitation
 
 
 def client_invite(
-    *, actor: Any, practice: Practice, email: str, preferred_name: str, base_url: str,
-    locale: str = "en", time_zone: str = "UTC",
+    *,
+    actor: Any,
+    practice: Practice,
+    email: str,
+    preferred_name: str,
+    base_url: str,
+    locale: str = "en",
+    time_zone: str = "UTC",
 ) -> IssuedInvitation:
     """Create a client record on the inviting clinician's care team and send them a link."""
     membership = _membership(actor, practice)
@@ -228,8 +241,11 @@ def invitation_accept(*, token: str, password: str, name: str = "") -> User:
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         record(
-            AuditAction.INVITATION_ACCEPTED, actor=user, obj=invitation,
-            client_id=invitation.client_id, detail={"role": invitation.role},
+            AuditAction.INVITATION_ACCEPTED,
+            actor=user,
+            obj=invitation,
+            client_id=invitation.client_id,
+            detail={"role": invitation.role},
         )
     return user
 
@@ -242,7 +258,9 @@ def care_team_add(*, actor: Any, client: ClientProfile, clinician: User, primary
         raise ValidationError(_("Only staff of the client's practice can join the care team."))
     with transaction.atomic():
         if primary:
-            CareTeamMember.objects.filter(client=client, is_primary=True, ended_at__isnull=True).update(is_primary=False)
+            CareTeamMember.objects.filter(client=client, is_primary=True, ended_at__isnull=True).update(
+                is_primary=False
+            )
         member, _created = CareTeamMember.objects.get_or_create(
             client=client, clinician=clinician, ended_at=None, defaults={"is_primary": primary}
         )
@@ -250,7 +268,10 @@ def care_team_add(*, actor: Any, client: ClientProfile, clinician: User, primary
             member.is_primary = True
             member.save(update_fields=["is_primary"])
         record(
-            AuditAction.CARE_TEAM_CHANGED, actor=actor, obj=member, client_id=client.pk,
+            AuditAction.CARE_TEAM_CHANGED,
+            actor=actor,
+            obj=member,
+            client_id=client.pk,
             detail={"added": str(clinician.pk), "primary": primary},
         )
     return member
@@ -264,7 +285,10 @@ def care_team_remove(*, actor: Any, client: ClientProfile, clinician: User) -> N
             ended_at=timezone.now(), is_primary=False
         )
         record(
-            AuditAction.CARE_TEAM_CHANGED, actor=actor, obj=client, client_id=client.pk,
+            AuditAction.CARE_TEAM_CHANGED,
+            actor=actor,
+            obj=client,
+            client_id=client.pk,
             detail={"removed": str(clinician.pk)},
         )
 
@@ -281,7 +305,9 @@ def episode_end(*, actor: Any, client: ClientProfile, ended_on: dt.date, reason:
         episode.ended_on = ended_on
         episode.end_reason = reason
         episode.save(update_fields=["ended_on", "end_reason"])
-        record(AuditAction.EPISODE_CHANGED, actor=actor, obj=episode, client_id=client.pk, detail={"ended": str(ended_on)})
+        record(
+            AuditAction.EPISODE_CHANGED, actor=actor, obj=episode, client_id=client.pk, detail={"ended": str(ended_on)}
+        )
     return episode
 
 
@@ -299,7 +325,13 @@ def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> No
     user = client.user
     with transaction.atomic():
         destroy_data_key(client_id)
-        record(AuditAction.CLIENT_ERASED, actor=actor, obj=None, client_id=client_id, detail={"practice": str(client.practice_id)})
+        record(
+            AuditAction.CLIENT_ERASED,
+            actor=actor,
+            obj=None,
+            client_id=client_id,
+            detail={"practice": str(client.practice_id)},
+        )
     from django.contrib.sessions.models import Session
 
     from alongside.accounts.models import UserSession

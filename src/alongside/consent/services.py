@@ -61,7 +61,10 @@ def consent_sign(
         )
         if created:
             record(
-                AuditAction.CONSENT_SIGNED, actor=actor, obj=signature, client_id=client.pk,
+                AuditAction.CONSENT_SIGNED,
+                actor=actor,
+                obj=signature,
+                client_id=client.pk,
                 detail={"version": document.version, "sha256": document.body_sha256},
             )
     return signature
@@ -85,7 +88,10 @@ def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Any) ->
             changed.append(scope)
             record(
                 AuditAction.SCOPE_GRANTED if granted else AuditAction.SCOPE_REVOKED,
-                actor=actor, obj=grant, client_id=client.pk, detail={"scope": scope},
+                actor=actor,
+                obj=grant,
+                client_id=client.pk,
+                detail={"scope": scope},
             )
     return changed
 

@@ -162,7 +162,9 @@ def data_key(owner_id: uuid.UUID | str, *, create: bool) -> bytes:
         key = AESGCM.generate_key(bit_length=256)
         try:
             with transaction.atomic():
-                DataKey.objects.create(owner_id=owner, wrapped_key=wrap(key, owner, master), master_key_id=master.key_id)
+                DataKey.objects.create(
+                    owner_id=owner, wrapped_key=wrap(key, owner, master), master_key_id=master.key_id
+                )
         except IntegrityError:
             # Another request created it first; use theirs.
             row = DataKey.objects.get(owner_id=owner)
