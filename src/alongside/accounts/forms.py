@@ -1,0 +1,116 @@
+"""Forms for signing in, second factors, signing up and account settings.
+
+Django renders ``aria-invalid`` and ``aria-describedby`` (help text and errors) itself;
+the widgets here add labels, autocomplete hints and input modes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from alongside.accounts.models import User, UserKind
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    """One code from an authenticator app, or (``recovery=True``) a recovery code."""
+
+    code = forms.CharField(label=_("6-digit code"), max_length=32, strip=True)
+
+    def __init__(self, *args: Any, recovery: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if recovery:
+            field.label = _("Recovery code")
+            field.help_text = _("One of the codes you saved when you set up your authenticator, like 1a2b3c-4d5e6f.")
+            field.widget.attrs.update({"autocomplete": "off", "autofocus": True, "spellcheck": "false"})
+        else:
+            field.help_text = _("Open your authenticator app and type the code it shows for Alongside.")
+            field.widget.attrs.update(
+                {"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": r"[0-9 ]*", "autofocus": True}
+            )
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
+    practice_name = forms.CharField(
+        label=_("Practice name"),
+        max_length=200,
+        help_text=_("Your clients will see this name. You can change it later."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 10 characters. Avoid common passwords and anything close to your name or email."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this email address already exists. Sign in, or reset the password."),
+                code="email_taken",
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            candidate = User(email=data.get("email", ""), name=data.get("name", ""), kind=UserKind.STAFF)
+            try:
+                validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ConfirmPasswordForm(forms.Form):
+    """Ask for the current password before a sensitive change."""
+
+    password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your current password."), code="password_incorrect")
+        return password
