@@ -1,14 +1,19 @@
-"""API routes of the foundation: who am I, and the client records a person may see."""
+"""API routes of the foundation: who am I, and the client records a person may see.
+
+Every route reads through :mod:`alongside.care.selectors`, which call the access
+layer (404 for anyone without access) and audit reads by staff.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Schema
 
 from alongside.api.urls import api
+from alongside.care import selectors
 
 
 class Me(Schema):
@@ -26,6 +31,86 @@ def me(request: HttpRequest) -> Me:
 
 
 class AccessEvent(Schema):
-    at: datetime
+    at: dt.datetime
     who: str
     action: str
+    label: str
+
+
+class ClientSummary(Schema):
+    id: uuid.UUID
+    preferred_name: str
+    status: str
+    since: dt.datetime
+
+
+class CareTeamMemberOut(Schema):
+    clinician_id: uuid.UUID
+    name: str
+    is_primary: bool
+    since: dt.datetime
+
+
+class EpisodeOut(Schema):
+    started_on: dt.date
+    ended_on: dt.date | None
+    end_reason: str
+
+
+class ConsentOut(Schema):
+    version: int | None
+    signed_at: dt.datetime | None
+    current: bool
+
+
+class ClientRecordOut(Schema):
+    id: uuid.UUID
+    preferred_name: str
+    email: str
+    status: str
+    practice: str
+    care_team: list[CareTeamMemberOut]
+    episodes: list[EpisodeOut]
+    consent: ConsentOut
+    scopes: dict[str, bool]
+
+
+@api.get("/clients", response=list[ClientSummary], tags=["clients"])
+def clients_list(request: HttpRequest) -> list[ClientSummary]:
+    """List the clients whose administrative record the caller may see."""
+    return [
+        ClientSummary(id=c.pk, preferred_name=c.preferred_name, status=c.status, since=c.created_at)
+        for c in selectors.clients_visible_to(user=request.user)
+    ]
+
+
+@api.get("/clients/{client_id}", response=ClientRecordOut, tags=["clients"])
+def client_get(request: HttpRequest, client_id: uuid.UUID) -> ClientRecordOut:
+    """Return a client's administrative record (404 when the caller may not see it)."""
+    record = selectors.client_record_for(user=request.user, client_id=client_id)
+    return ClientRecordOut(
+        id=record.client.pk,
+        preferred_name=record.preferred_name,
+        email=record.email,
+        status=record.status,
+        practice=record.practice_name,
+        care_team=[
+            CareTeamMemberOut(clinician_id=m.clinician_id, name=m.name, is_primary=m.is_primary, since=m.since)
+            for m in record.care_team
+        ],
+        episodes=[
+            EpisodeOut(started_on=e.started_on, ended_on=e.ended_on, end_reason=e.end_reason) for e in record.episodes
+        ],
+        consent=ConsentOut(
+            version=record.consent_version, signed_at=record.consent_signed_at, current=record.consent_current
+        ),
+        scopes=record.scopes,
+    )
+
+
+@api.get("/clients/{client_id}/access-log", response=list[AccessEvent], tags=["clients"])
+def client_access_log(request: HttpRequest, client_id: uuid.UUID, limit: int = 200) -> list[AccessEvent]:
+    """Return staff accesses to a client's record, newest first: for the client or their care team."""
+    client = selectors.access_log_client(user=request.user, client_id=client_id)
+    rows = selectors.access_log_rows(client=client, limit=max(1, min(limit, 1000)))
+    return [AccessEvent(at=r.at, who=r.who, action=r.action, label=r.action_label) for r in rows]

@@ -6,4 +6,6 @@ app_name = "consent"
 
 urlpatterns = [
     path("sign/", views.sign, name="sign"),
+    path("sharing/", views.sharing, name="sharing"),
+    path("access-log/", views.access_log, name="access_log"),
 ]

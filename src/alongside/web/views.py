@@ -1,10 +1,25 @@
 """The front door: send each person to their own home page."""
 
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from alongside.care import selectors
+from alongside.consent.selectors import current_document, scopes_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """Send staff to their caseload and show clients their own home page."""
+    if not getattr(request.user, "is_client", False):
+        return redirect("care:caseload")
+    client = selectors.own_client_profile(user=request.user)
+    shared = [scope for scope, granted in scopes_for(client_id=client.pk).items() if granted]
+    document = current_document(practice_id=client.practice_id)
+    return render(
+        request, "web/client_home.html",
+        {"client": client, "preferred_name": client.preferred_name, "shared_count": len(shared),
+         "practice_name": client.practice.name, "document": document},
+    )

@@ -1,0 +1,87 @@
+"""Forms of the practice pages. They validate input; services do the work."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from alongside.care.models import InvitationRole
+
+
+@cache
+def _time_zones() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+
+
+class ClientInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), help_text=_("The invitation link is sent here."))
+    preferred_name = forms.CharField(
+        label=_("Preferred name"), max_length=100, help_text=_("The name the client likes to be called.")
+    )
+    locale = forms.ChoiceField(label=_("Language"), choices=())
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
+
+    def __init__(self, *args: Any, default_time_zone: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].choices = [(code, label) for code, label in settings.LANGUAGES]
+        self.fields["time_zone"].choices = _time_zones()
+        self.fields["time_zone"].initial = default_time_zone
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(InvitationRole.CLINICIAN, InvitationRole.CLINICIAN.label), (InvitationRole.ADMIN, InvitationRole.ADMIN.label)],
+        initial=InvitationRole.CLINICIAN,
+        help_text=_("Admins invite staff, edit the consent document and may erase clients."),
+    )
+
+
+class ConsentDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Plain text; separate paragraphs with a blank line. Every client is asked to sign the new version."),
+    )
+
+
+class ClientEraseForm(forms.Form):
+    confirm_email = forms.CharField(
+        label=_("Type the client's email address to confirm"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150, help_text=_("Shown to clients and colleagues."))
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. A few unrelated words make a strong password."),
+    )
+    password_again = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, needs_name: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_name:
+            del self.fields["name"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return data

@@ -1,0 +1,290 @@
+"""Reads of practices, clients and their access logs, each through the access layer.
+
+Every read of a client's record by staff writes an audit event, so the client can
+see it under "Who has seen my data".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from alongside.access import Action, care_team_clients, client_or_404, decide, grant_for, visible_clients
+from alongside.accounts.models import User
+from alongside.audit.log import record
+from alongside.audit.models import AuditAction, AuditEvent
+from alongside.care.models import (
+    CareTeamMember,
+    ClientProfile,
+    Episode,
+    Invitation,
+    InvitationRole,
+    Membership,
+    Practice,
+)
+from alongside.consent.models import ConsentDocument, ConsentSignature, Scope
+from alongside.consent.selectors import scopes_for
+
+
+def membership_for(*, user: Any) -> Membership | None:
+    """Return the staff member's active membership (the first, when there are several)."""
+    if user is None or not user.is_authenticated or getattr(user, "is_client", False):
+        return None
+    return (
+        Membership.objects.select_related("practice")
+        .filter(user=user, is_active=True)
+        .order_by("joined_at")
+        .first()
+    )
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and not getattr(user, "is_client", False))
+
+
+def clients_listed_record(*, user: Any, clients: Iterable[ClientProfile]) -> int:
+    """Audit that each client appeared in a list shown to ``user`` (staff only). Returns the count."""
+    if not _is_staff(user):
+        return 0
+    seen: set[uuid.UUID] = set()
+    with transaction.atomic():
+        for client in clients:
+            if client.pk in seen:
+                continue
+            seen.add(client.pk)
+            record(AuditAction.CLIENT_LISTED, actor=user, obj=client, client_id=client.pk)
+    return len(seen)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The clients on a clinician's care team and, for admins, the whole practice."""
+
+    membership: Membership | None
+    own: list[ClientProfile]
+    practice: list[ClientProfile]
+
+
+def caseload_for(*, user: Any) -> Caseload:
+    """Return the staff member's caseload, auditing every client listed."""
+    membership = membership_for(user=user)
+    own = list(care_team_clients(user).select_related("user").order_by("created_at"))
+    everyone: list[ClientProfile] = []
+    if membership is not None and membership.is_admin:
+        everyone = list(
+            visible_clients(user).filter(practice=membership.practice).select_related("user").order_by("created_at")
+        )
+    clients_listed_record(user=user, clients=[*own, *everyone])
+    return Caseload(membership=membership, own=own, practice=everyone)
+
+
+def client_for_staff(*, user: Any, client_id: uuid.UUID | str, action: Action = Action.VIEW_ADMIN) -> ClientProfile:
+    """Return the client if ``user`` (staff) may perform ``action``; audit the read. 404 otherwise."""
+    if not _is_staff(user):
+        raise Http404("No such client.")
+    client = client_or_404(user, client_id, action)
+    record(AuditAction.CLIENT_VIEWED, actor=user, obj=client, client_id=client.pk, detail={"action": str(action)})
+    return client
+
+
+def own_client_profile(*, user: Any) -> ClientProfile:
+    """Return the signed-in client's own profile, or 404 for anyone else."""
+    if user is None or not user.is_authenticated or not getattr(user, "is_client", False):
+        raise Http404("No such client.")
+    return client_or_404(user, user.pk, Action.VIEW_ADMIN)
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    clinician_id: uuid.UUID
+    name: str
+    is_primary: bool
+    since: dt.datetime
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    started_on: dt.date
+    ended_on: dt.date | None
+    end_reason: str
+    reason: str | None  # None when the viewer may not see it
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """A client's administrative record: who, status, care team, episodes, consent, sharing."""
+
+    client: ClientProfile
+    preferred_name: str
+    email: str
+    status: str
+    status_label: str
+    practice_name: str
+    care_team: list[TeamMember]
+    episodes: list[EpisodeRow]
+    consent_version: int | None
+    consent_signed_at: dt.datetime | None
+    consent_current: bool
+    scopes: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def shared_scopes(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in Scope.choices if self.scopes.get(value)]
+
+    @property
+    def unshared_scopes(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in Scope.choices if not self.scopes.get(value)]
+
+
+def client_record_build(*, viewer: Any, client: ClientProfile) -> ClientRecord:
+    """Assemble the administrative record of a client the viewer was already allowed to see."""
+    team = [
+        TeamMember(
+            clinician_id=m.clinician_id, name=m.clinician.display_name, is_primary=m.is_primary, since=m.started_at
+        )
+        for m in CareTeamMember.objects.filter(client=client, ended_at__isnull=True)
+        .select_related("clinician")
+        .order_by("-is_primary", "started_at")
+    ]
+    clinical = decide(viewer, client, Action.VIEW_CLINICAL)
+    episodes = [
+        EpisodeRow(
+            started_on=e.started_on,
+            ended_on=e.ended_on,
+            end_reason=e.get_end_reason_display() if e.end_reason else "",
+            reason=e.reason if clinical else None,
+        )
+        for e in Episode.objects.filter(client=client)
+    ]
+    signature = ConsentSignature.objects.filter(client=client).select_related("document").order_by("-signed_at").first()
+    latest = ConsentDocument.objects.filter(practice_id=client.practice_id).order_by("-version").first()
+    return ClientRecord(
+        client=client,
+        preferred_name=client.preferred_name,
+        email=client.user.email,
+        status=client.status,
+        status_label=client.get_status_display(),
+        practice_name=client.practice.name,
+        care_team=team,
+        episodes=episodes,
+        consent_version=signature.document.version if signature else None,
+        consent_signed_at=signature.signed_at if signature else None,
+        consent_current=bool(signature and latest and signature.document_id == latest.pk),
+        scopes=scopes_for(client_id=client.pk),
+    )
+
+
+def client_record_for(*, user: Any, client_id: uuid.UUID | str) -> ClientRecord:
+    """Return the administrative record for staff (audited) or for the client themselves."""
+    if _is_staff(user):
+        client = client_for_staff(user=user, client_id=client_id, action=Action.VIEW_ADMIN)
+    else:
+        client = client_or_404(user, client_id, Action.VIEW_ADMIN)
+    return client_record_build(viewer=user, client=client)
+
+
+def clients_visible_to(*, user: Any) -> list[ClientProfile]:
+    """Return the clients whose record ``user`` may see; staff lists are audited."""
+    clients = list(visible_clients(user).select_related("user").order_by("created_at"))
+    clients_listed_record(user=user, clients=clients)
+    return clients
+
+
+# --- "Who has seen my data" ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessLogRow:
+    at: dt.datetime
+    who: str
+    action: str
+    action_label: str
+
+
+def _access_events(client: ClientProfile) -> QuerySet[AuditEvent]:
+    # Events about this client by anyone other than the client: staff (clients cannot act on others).
+    return (
+        AuditEvent.objects.filter(client_id=client.pk, actor_id__isnull=False)
+        .exclude(actor_id=client.pk)
+        .order_by("-seq")
+    )
+
+
+def _rows(events: list[AuditEvent]) -> list[AccessLogRow]:
+    names = dict(User.objects.filter(pk__in={e.actor_id for e in events}).values_list("pk", "name"))
+    labels = dict(AuditAction.choices)
+    return [
+        AccessLogRow(
+            at=e.at,
+            who=names.get(e.actor_id) or e.actor_label,
+            action=e.action,
+            action_label=str(labels.get(e.action, e.action)),
+        )
+        for e in events
+    ]
+
+
+def access_log_rows(*, client: ClientProfile, limit: int | None = None) -> list[AccessLogRow]:
+    """Return staff events about ``client``, newest first, naming each member of staff."""
+    events = _access_events(client)
+    return _rows(list(events[:limit] if limit else events))
+
+
+def access_log_page(*, client: ClientProfile, page: str | int | None, per_page: int = 50) -> tuple[Page, list[AccessLogRow]]:
+    """Return one page of the client's access log and its rows."""
+    paged = Paginator(_access_events(client), per_page).get_page(page)
+    return paged, _rows(list(paged.object_list))
+
+
+def access_log_client(*, user: Any, client_id: uuid.UUID | str) -> ClientProfile:
+    """Return the client whose access log ``user`` may read: the client, or their care team. 404 otherwise."""
+    client = client_or_404(user, client_id, Action.VIEW_ADMIN)
+    grant = grant_for(user, client)
+    if not (grant.is_self or grant.on_care_team):
+        raise Http404("No such client.")
+    if not grant.is_self:
+        record(AuditAction.ACCESS_LOG_VIEWED, actor=user, obj=client, client_id=client.pk)
+    return client
+
+
+# --- Practice administration ------------------------------------------------------------
+
+
+def staff_of(*, practice: Practice) -> list[Membership]:
+    """Return the practice's memberships with their people."""
+    return list(Membership.objects.filter(practice=practice).select_related("user").order_by("-is_active", "joined_at"))
+
+
+def staff_invitations_pending(*, practice: Practice) -> list[Invitation]:
+    """Return staff invitations not yet used, withdrawn or expired."""
+    from django.utils import timezone
+
+    return list(
+        Invitation.objects.filter(
+            practice=practice,
+            role__in=[InvitationRole.CLINICIAN, InvitationRole.ADMIN],
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).order_by("-created_at")
+    )
+
+
+def consent_documents_of(*, practice: Practice) -> list[ConsentDocument]:
+    """Return every published version of the practice's consent text, newest first."""
+    return list(ConsentDocument.objects.filter(practice=practice).select_related("published_by").order_by("-version"))
+
+
+def invitation_known(*, token: str) -> bool:
+    """Return whether ``token`` belongs to any invitation (used, expired or not)."""
+    from alongside.care.services import _token_digest
+
+    return Invitation.objects.filter(token_digest=_token_digest(token)).exists()
