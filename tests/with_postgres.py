@@ -97,9 +97,14 @@ def postgres_cluster() -> Iterator[str]:
     started = False
 
     def pg(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603 (fixed binaries, our own arguments)
+        return subprocess.run(
             [str(pg_bin / args[0]), *args[1:]],
-            cwd=base, env=env, check=check, capture_output=True, text=True, **_demote(run_as),  # type: ignore[arg-type]
+            cwd=base,
+            env=env,
+            check=check,
+            capture_output=True,
+            text=True,
+            **_demote(run_as),  # type: ignore[arg-type]
         )
 
     try:
@@ -133,10 +138,10 @@ def run(command: Sequence[str]) -> int:
     if not command:
         raise LauncherError("Give the command to run after `--`, e.g. `-- pytest -m 'not browser'`.")
     if os.environ.get("DATABASE_URL"):
-        return subprocess.call(list(command))  # noqa: S603 (the developer's own command)
+        return subprocess.call(list(command))
     with postgres_cluster() as url:
         print(f"with_postgres: throwaway cluster at {url}", file=sys.stderr, flush=True)
-        child = subprocess.Popen(list(command), env={**os.environ, "DATABASE_URL": url})  # noqa: S603
+        child = subprocess.Popen(list(command), env={**os.environ, "DATABASE_URL": url})
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
         def forward(signum: int, _frame: object) -> None:

@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -45,7 +45,7 @@ def _canonical(
 ) -> bytes:
     payload = {
         "seq": seq,
-        "at": at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": str(actor_id) if actor_id else None,
         "actor_label": actor_label,
         "action": action,

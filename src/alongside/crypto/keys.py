@@ -95,7 +95,7 @@ def wrap(data_key: bytes, owner_id: uuid.UUID, master: MasterKey) -> bytes:
     return nonce + AESGCM(master.secret).encrypt(nonce, data_key, _wrap_aad(owner_id))
 
 
-def unwrap(wrapped: bytes, owner_id: uuid.UUID, master_key_id: str) -> bytes:
+def unwrap(wrapped: bytes | memoryview, owner_id: uuid.UUID, master_key_id: str) -> bytes:
     master = known_master_keys().get(master_key_id)
     if master is None:
         raise UnknownMasterKey(
