@@ -14,7 +14,7 @@ from tests.factories import PASSWORD
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_staff_enrols_an_authenticator_in_the_browser(live_server, page) -> None:  # noqa: ANN001
+def test_staff_enrols_an_authenticator_in_the_browser(live_server, page) -> None:
     """Staff sign in, are sent to enrolment, type a code from the shown key, see recovery codes, land home."""
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(f"{page.url} {msg.text[:60]}") if msg.type == "error" else None)

@@ -16,7 +16,7 @@ from tests.factories import PASSWORD
 LOGIN = "/accounts/login/"
 
 
-def _post_login(client: Client, email: str, password: str, **extra: str):  # noqa: ANN202
+def _post_login(client: Client, email: str, password: str, **extra: str):
     return client.post(LOGIN, {"email": email, "password": password, **extra})
 
 
@@ -24,12 +24,15 @@ def _post_login(client: Client, email: str, password: str, **extra: str):  # noq
 def test_login_page_has_labelled_fields_with_autocomplete(client: Client) -> None:
     """The sign-in form labels its inputs and tells password managers what they are."""
     html = client.get(LOGIN).content.decode()
-    assert 'for="id_email"' in html and 'for="id_password"' in html
-    assert 'autocomplete="email"' in html and 'autocomplete="current-password"' in html
-    assert "<script>" not in html and 'style="' not in html
+    assert 'for="id_email"' in html
+    assert 'for="id_password"' in html
+    assert 'autocomplete="email"' in html
+    assert 'autocomplete="current-password"' in html
+    assert "<script>" not in html
+    assert 'style="' not in html
 
 
-def test_wrong_password_is_refused_with_a_clear_message(client: Client, world) -> None:  # noqa: ANN001
+def test_wrong_password_is_refused_with_a_clear_message(client: Client, world) -> None:
     """A wrong password shows a plain message, marks nothing as signed in and is audited."""
     response = _post_login(client, world.sam.user.email, "not-the-password")
     assert response.status_code == 200
@@ -38,7 +41,7 @@ def test_wrong_password_is_refused_with_a_clear_message(client: Client, world) -
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 1
 
 
-def test_lock_out_after_too_many_failures_even_with_the_right_password(client: Client, world) -> None:  # noqa: ANN001
+def test_lock_out_after_too_many_failures_even_with_the_right_password(client: Client, world) -> None:
     """After ALONGSIDE_LOGIN_MAX_FAILURES wrong passwords the account is locked, with a clear message."""
     email = world.sam.user.email
     for _ in range(settings.ALONGSIDE_LOGIN_MAX_FAILURES):
@@ -51,7 +54,7 @@ def test_lock_out_after_too_many_failures_even_with_the_right_password(client: C
     assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).count() == 1
 
 
-def test_lock_out_ends_after_the_lock_period(client: Client, world, time_machine) -> None:  # noqa: ANN001
+def test_lock_out_ends_after_the_lock_period(client: Client, world, time_machine) -> None:
     """Once the lock period has passed, the right password signs in again."""
     time_machine.move_to("2030-01-01 09:00Z")
     email = world.sam.user.email
@@ -63,7 +66,7 @@ def test_lock_out_ends_after_the_lock_period(client: Client, world, time_machine
     assert client.session["_auth_user_id"] == str(world.sam.user.pk)
 
 
-def test_session_key_rotates_at_login(client: Client, world) -> None:  # noqa: ANN001
+def test_session_key_rotates_at_login(client: Client, world) -> None:
     """Signing in replaces the session key, so a planted session id is worthless."""
     session = client.session
     session["planted"] = True
@@ -75,13 +78,13 @@ def test_session_key_rotates_at_login(client: Client, world) -> None:  # noqa: A
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN).count() == 1
 
 
-def test_client_without_authenticator_goes_to_a_safe_next(client: Client, world) -> None:  # noqa: ANN001
+def test_client_without_authenticator_goes_to_a_safe_next(client: Client, world) -> None:
     """A client without a second factor is signed in and sent to a same-site ``next``."""
     response = _post_login(client, world.sam.user.email, PASSWORD, next="/accounts/settings/")
     assert response["Location"] == "/accounts/settings/"
 
 
-def test_unsafe_next_is_ignored(client: Client, world) -> None:  # noqa: ANN001
+def test_unsafe_next_is_ignored(client: Client, world) -> None:
     """An off-site ``next`` is replaced by the home page."""
     response = _post_login(client, world.sam.user.email, PASSWORD, next="https://evil.example/")
     assert response["Location"] == reverse("web:home")
@@ -96,12 +99,13 @@ def test_staff_without_mfa_is_sent_to_enrolment_and_sees_no_data(client: Client)
     assert response["Location"] == reverse("accounts:mfa_enrol")
     assert client.session[SESSION_MFA_OK] is False
     home = client.get("/")
-    assert home.status_code == 302 and home["Location"] == reverse("accounts:mfa_enrol")
+    assert home.status_code == 302
+    assert home["Location"] == reverse("accounts:mfa_enrol")
     assert client.get("/api/v1/me").status_code == 403
     assert client.get(reverse("accounts:mfa_enrol")).status_code == 200
 
 
-def test_logout_is_post_only_and_ends_the_session(client: Client, world) -> None:  # noqa: ANN001
+def test_logout_is_post_only_and_ends_the_session(client: Client, world) -> None:
     """Sign-out needs a POST; it ends the session and is audited."""
     _post_login(client, world.sam.user.email, PASSWORD)
     assert client.get("/accounts/logout/").status_code == 405
@@ -112,12 +116,13 @@ def test_logout_is_post_only_and_ends_the_session(client: Client, world) -> None
     assert client.get("/").status_code == 302
 
 
-def test_deactivated_users_sessions_end(client: Client, world) -> None:  # noqa: ANN001
+def test_deactivated_users_sessions_end(client: Client, world) -> None:
     """Deactivating a user ends the sessions they hold at once."""
     _post_login(client, world.sam.user.email, PASSWORD)
     assert client.get("/").status_code == 200
     ended = user_deactivate(user=world.sam.user, actor=world.admin)
     assert ended == 1
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
     assert "do not match" in _post_login(client, world.sam.user.email, PASSWORD).content.decode()

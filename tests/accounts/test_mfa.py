@@ -26,17 +26,17 @@ def _secret(user: User) -> str:
     return TotpDevice.objects.get(user=user).secret
 
 
-def _password_step(client: Client, user: User, **extra: str):  # noqa: ANN202
+def _password_step(client: Client, user: User, **extra: str):
     return client.post(LOGIN, {"email": user.email, "password": PASSWORD, **extra})
 
 
 @pytest.fixture
-def frozen(time_machine):  # noqa: ANN001, ANN201
+def frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
     return time_machine
 
 
-def test_password_step_does_not_sign_in_a_user_with_an_authenticator(client: Client, world, frozen) -> None:  # noqa: ANN001
+def test_password_step_does_not_sign_in_a_user_with_an_authenticator(client: Client, world, frozen) -> None:
     """With a device, the right password only leads to the code step; nothing is reachable yet."""
     response = _password_step(client, world.alice, next="/accounts/settings/")
     assert response["Location"] == reverse("accounts:mfa_verify")
@@ -44,10 +44,11 @@ def test_password_step_does_not_sign_in_a_user_with_an_authenticator(client: Cli
     assert client.get("/").status_code == 302
     assert client.get("/api/v1/me").status_code in (401, 403)
     page = client.get(VERIFY).content.decode()
-    assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+    assert 'autocomplete="one-time-code"' in page
+    assert 'inputmode="numeric"' in page
 
 
-def test_right_code_signs_in_with_mfa_and_rotates_the_session(client: Client, world, frozen) -> None:  # noqa: ANN001
+def test_right_code_signs_in_with_mfa_and_rotates_the_session(client: Client, world, frozen) -> None:
     """The right code signs the person in, with a new session key, and follows the saved ``next``."""
     _password_step(client, world.alice, next="/accounts/settings/")
     pending_key = client.session.session_key
@@ -59,7 +60,7 @@ def test_right_code_signs_in_with_mfa_and_rotates_the_session(client: Client, wo
     assert client.get("/api/v1/me").status_code == 200
 
 
-def test_wrong_code_is_refused(client: Client, world, frozen) -> None:  # noqa: ANN001
+def test_wrong_code_is_refused(client: Client, world, frozen) -> None:
     """A wrong code is refused with a message, audited, and signs nobody in."""
     _password_step(client, world.alice)
     right = pyotp.TOTP(_secret(world.alice)).now()
@@ -67,12 +68,13 @@ def test_wrong_code_is_refused(client: Client, world, frozen) -> None:  # noqa: 
     response = client.post(VERIFY, {"code": wrong})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "That code is not right" in html and 'aria-invalid="true"' in html
+    assert "That code is not right" in html
+    assert 'aria-invalid="true"' in html
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action=AuditAction.MFA_FAILED).count() == 1
 
 
-def test_totp_code_cannot_be_reused(world, frozen) -> None:  # noqa: ANN001
+def test_totp_code_cannot_be_reused(world, frozen) -> None:
     """A code that signed in once is refused the second time, even within its time window."""
     code = pyotp.TOTP(_secret(world.alice)).now()
     first, second = Client(), Client()
@@ -84,7 +86,7 @@ def test_totp_code_cannot_be_reused(world, frozen) -> None:  # noqa: ANN001
     assert "_auth_user_id" not in second.session
 
 
-def test_five_wrong_codes_send_the_person_back_to_sign_in(client: Client, world, frozen) -> None:  # noqa: ANN001
+def test_five_wrong_codes_send_the_person_back_to_sign_in(client: Client, world, frozen) -> None:
     """After five wrong codes the pending sign-in is dropped, with a clear message."""
     _password_step(client, world.alice)
     for _ in range(5):
@@ -97,7 +99,7 @@ def test_five_wrong_codes_send_the_person_back_to_sign_in(client: Client, world,
     assert "_auth_user_id" not in client.session
 
 
-def test_recovery_code_works_once(world, frozen) -> None:  # noqa: ANN001
+def test_recovery_code_works_once(world, frozen) -> None:
     """A recovery code signs in once; used again it is refused."""
     codes = recovery_codes_regenerate(user=world.alice)
     first, second = Client(), Client()
@@ -113,7 +115,7 @@ def test_recovery_code_works_once(world, frozen) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_enrolment_shows_secret_and_svg_qr_then_recovery_codes(client: Client, frozen) -> None:  # noqa: ANN001
+def test_enrolment_shows_secret_and_svg_qr_then_recovery_codes(client: Client, frozen) -> None:
     """Enrolment shows the key and an inline SVG QR (no scripts, no styles), then ten recovery codes once."""
     newcomer = factories.staff(factories.practice(), mfa=False)
     _password_step(client, newcomer)
@@ -121,8 +123,11 @@ def test_enrolment_shows_secret_and_svg_qr_then_recovery_codes(client: Client, f
     device = TotpDevice.objects.get(user=newcomer)
     assert device.confirmed_at is None
     shown = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', html)
-    assert shown and shown.group(1).replace(" ", "") == device.secret
-    assert "<svg" in html and "<script>" not in html and 'style="' not in html
+    assert shown
+    assert shown.group(1).replace(" ", "") == device.secret
+    assert "<svg" in html
+    assert "<script>" not in html
+    assert 'style="' not in html
     assert client.get(ENROL).content.decode().count(device.secret[:4]) >= 1  # reload keeps the same key
     assert TotpDevice.objects.get(user=newcomer).secret == device.secret
 
@@ -136,7 +141,7 @@ def test_enrolment_shows_secret_and_svg_qr_then_recovery_codes(client: Client, f
     assert AuditEvent.objects.filter(action=AuditAction.MFA_ENROLLED).count() == 1
 
 
-def test_settings_regenerates_codes_and_removes_the_authenticator(staff_client, world) -> None:  # noqa: ANN001
+def test_settings_regenerates_codes_and_removes_the_authenticator(staff_client, world) -> None:
     """Settings replace recovery codes and remove the authenticator, each after the password."""
     client = staff_client(world.alice)
     recovery_codes_regenerate(user=world.alice)
@@ -154,7 +159,7 @@ def test_settings_regenerates_codes_and_removes_the_authenticator(staff_client, 
     assert AuditEvent.objects.filter(action=AuditAction.MFA_REMOVED).count() == 1
 
 
-def test_client_may_enrol_from_settings(client: Client, world, frozen) -> None:  # noqa: ANN001
+def test_client_may_enrol_from_settings(client: Client, world, frozen) -> None:
     """A client can choose to add an authenticator; afterwards sign-in asks for its code."""
     client.post(LOGIN, {"email": world.sam.user.email, "password": PASSWORD})
     assert "Set up an authenticator" in client.get("/accounts/settings/").content.decode()

@@ -27,7 +27,8 @@ def test_signup_creates_practice_and_owner_then_asks_for_mfa(client: Client) -> 
     assert response["Location"] == reverse("accounts:mfa_enrol")
     user = User.objects.get(email="dana@harbour.example")
     membership = Membership.objects.get(user=user)
-    assert membership.role == Role.OWNER and membership.practice.name == "Harbour Psychology"
+    assert membership.role == Role.OWNER
+    assert membership.practice.name == "Harbour Psychology"
     assert client.session["_auth_user_id"] == str(user.pk)
     assert client.session[SESSION_MFA_OK] is False
     assert client.get("/")["Location"] == reverse("accounts:mfa_enrol")
@@ -41,8 +42,10 @@ def test_duplicate_email_is_refused_and_nothing_is_created(client: Client) -> No
     response = client.post(SIGNUP, {**GOOD, "email": "DANA@harbour.example", "practice_name": "Another"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "already exists" in html and 'aria-invalid="true"' in html
-    assert User.objects.count() == 1 and Practice.objects.count() == 1
+    assert "already exists" in html
+    assert 'aria-invalid="true"' in html
+    assert User.objects.count() == 1
+    assert Practice.objects.count() == 1
     assert "_auth_user_id" not in client.session
 
 
@@ -56,7 +59,8 @@ def test_weak_password_is_refused_and_nothing_is_created(client: Client, passwor
     response = client.post(SIGNUP, {**GOOD, "password1": password, "password2": password})
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not User.objects.exists() and not Practice.objects.exists()
+    assert not User.objects.exists()
+    assert not Practice.objects.exists()
 
 
 @pytest.mark.django_db

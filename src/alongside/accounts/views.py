@@ -123,7 +123,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     elif request.user.is_authenticated:
         if request.session.get(SESSION_MFA_OK) or not _has_device(request.user):
             return redirect(_next_url(request))
-        user = request.user  # type: ignore[assignment]
+        user = request.user
     else:
         if request.session.get(PENDING_USER):
             _clear_pending(request)
@@ -288,10 +288,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-    form_class = PasswordResetForm
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        services.password_reset_audit(users=list(form.get_users(form.cleaned_data["email"])))  # type: ignore[arg-type]
+        services.password_reset_audit(users=list(form.get_users(form.cleaned_data["email"])))
         return super().form_valid(form)
 
 
@@ -304,12 +303,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
-    form_class = SetPasswordForm
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
-        services.password_set(
-            user=self.user, password=form.cleaned_data["new_password1"], actor=None, via="reset"  # type: ignore[arg-type]
-        )
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        assert self.user is not None
+        services.password_set(user=self.user, password=form.cleaned_data["new_password1"], actor=None, via="reset")
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
 
