@@ -12,6 +12,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -201,12 +202,13 @@ def open_sealed(token: str, *, owner_id: uuid.UUID | str, context: str) -> bytes
         ) from None
 
 
-def rotate_master_key(*, batch_size: int = 500) -> tuple[int, int]:
+def rotate_master_key(*, batch_size: int = 500, on_batch: Callable[[int], None] | None = None) -> tuple[int, int]:
     """Re-wrap every data key not wrapped by the current master key.
 
     Runs in small batches, each its own transaction, so the application keeps
-    serving (it can unwrap under either key) while rotation proceeds. Returns
-    (rewrapped, already current).
+    serving (it can unwrap under either key) while rotation proceeds; an
+    interrupted rotation simply resumes. ``on_batch`` is called with the running
+    total after each batch. Returns (rewrapped, already current).
     """
     from alongside.crypto.models import DataKey
 
@@ -224,6 +226,8 @@ def rotate_master_key(*, batch_size: int = 500) -> tuple[int, int]:
                 row.rewrapped_at = timezone.now()
             DataKey.objects.bulk_update(batch, ["wrapped_key", "master_key_id", "rewrapped_at"])
             rewrapped += len(batch)
+        if on_batch is not None:
+            on_batch(rewrapped)
     current = DataKey.objects.filter(master_key_id=master.key_id).count() - rewrapped
     return rewrapped, current
 
@@ -240,3 +244,37 @@ def destroy_data_key(owner_id: uuid.UUID | str) -> bool:
     rows.delete()
     cache.forget(owner)
     return existed
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """The outcome of checking every stored data key."""
+
+    total: int
+    on_old_master: int
+    problems: list[KeyProblem]
+
+
+def check_data_keys(*, batch_size: int = 1000) -> KeyCheck:
+    """Unwrap every stored data key without caching it; collect the problems found."""
+    from alongside.crypto.models import DataKey
+
+    current = current_master_key()
+    known = known_master_keys()
+    total = on_old = 0
+    problems: list[KeyProblem] = []
+    last_pk = 0
+    while True:
+        rows = list(DataKey.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+        if not rows:
+            break
+        for row in rows:
+            total += 1
+            if row.master_key_id != current.key_id and row.master_key_id in known:
+                on_old += 1
+            try:
+                unwrap(row.wrapped_key, row.owner_id, row.master_key_id)
+            except KeyProblem as exc:
+                problems.append(exc)
+        last_pk = rows[-1].pk
+    return KeyCheck(total=total, on_old_master=on_old, problems=problems)
