@@ -66,8 +66,12 @@ def test_outsiders_get_404_for_client_detail(world, staff_client, outsider: str)
 def test_clients_cannot_open_staff_pages(world, client) -> None:
     """A client signed in gets 403 from the practice pages."""
     client.force_login(world.other_client.user)
-    for url in (reverse("care:caseload"), reverse("care:client_detail", args=[world.sam.pk]),
-                reverse("care:client_invite"), reverse("care:staff_list")):
+    for url in (
+        reverse("care:caseload"),
+        reverse("care:client_detail", args=[world.sam.pk]),
+        reverse("care:client_invite"),
+        reverse("care:staff_list"),
+    ):
         assert client.get(url).status_code == 403
 
 

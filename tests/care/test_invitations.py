@@ -20,14 +20,17 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "quiet-river-lantern-42"
 
 
-def _invite_client(world, email: str = "new.client@example.test"):  # noqa: ANN001, ANN202
+def _invite_client(world, email: str = "new.client@example.test"):
     return client_invite(
-        actor=world.alice, practice=world.practice, email=email, preferred_name="Jo",
+        actor=world.alice,
+        practice=world.practice,
+        email=email,
+        preferred_name="Jo",
         base_url="http://testserver/",
     )
 
 
-def _post(client, path: str, **extra: str):  # noqa: ANN001, ANN202
+def _post(client, path: str, **extra: str):
     return client.post(path, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD, **extra})
 
 
@@ -48,8 +51,12 @@ def test_client_invite_page_creates_client_emails_link_and_shows_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = web.post(
             reverse("care:client_invite"),
-            {"email": "Jo@Example.test", "preferred_name": "Jo Secretname", "locale": "es",
-             "time_zone": "Europe/Madrid"},
+            {
+                "email": "Jo@Example.test",
+                "preferred_name": "Jo Secretname",
+                "locale": "es",
+                "time_zone": "Europe/Madrid",
+            },
         )
     assert response.status_code == 200
     invitation = Invitation.objects.get(email="jo@example.test")
@@ -94,8 +101,11 @@ def test_valid_client_invitation_sets_password_signs_in_and_asks_for_consent(wor
 def test_valid_staff_invitation_creates_member_and_sends_to_mfa_enrolment(world, client) -> None:
     """A staff invitation asks for a name, creates the membership and sends the person to MFA enrolment."""
     issued = staff_invite(
-        actor=world.admin, practice=world.practice, email="dana@example.test",
-        role=InvitationRole.CLINICIAN, base_url="http://testserver/",
+        actor=world.admin,
+        practice=world.practice,
+        email="dana@example.test",
+        role=InvitationRole.CLINICIAN,
+        base_url="http://testserver/",
     )
     response = _post(client, issued.path)
     assert response.status_code == 200
@@ -125,7 +135,9 @@ def test_reused_invitation_is_refused_and_changes_nothing(world, client) -> None
     _post(client, issued.path)
     client.logout()
     before = _snapshot()
-    response = client.post(issued.path, {"password": "another-pass-phrase-9", "password_again": "another-pass-phrase-9"})
+    response = client.post(
+        issued.path, {"password": "another-pass-phrase-9", "password_again": "another-pass-phrase-9"}
+    )
     assert response.status_code == 410
     assert b"already been used" in response.content
     assert _snapshot() == before
@@ -146,8 +158,11 @@ def test_forged_invitation_is_refused_and_changes_nothing(world, client) -> None
 def test_second_signup_with_same_email_via_invitation_is_refused(world, client) -> None:
     """A staff invitation for an email that meanwhile got an account is refused; nothing is created."""
     issued = staff_invite(
-        actor=world.admin, practice=world.practice, email="twice@example.test",
-        role=InvitationRole.CLINICIAN, base_url="http://testserver/",
+        actor=world.admin,
+        practice=world.practice,
+        email="twice@example.test",
+        role=InvitationRole.CLINICIAN,
+        base_url="http://testserver/",
     )
     get_user_model().objects.create_user("twice@example.test", "some-other-pass-77")
     before = _snapshot()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unsigned(world):  # noqa: ANN001, ANN201
+def unsigned(world):
     """A freshly invited client of Alice's who has not signed yet."""
     return factories.client(world.practice, clinicians=(world.alice,), name="Kim", signed=False)
 
@@ -53,9 +53,7 @@ def test_signature_records_version_time_and_hash(world, client, unsigned) -> Non
 def test_signature_of_changed_text_is_refused(world, client, unsigned) -> None:
     """A hash that does not match the current text is refused; nothing is recorded."""
     client.force_login(unsigned.user)
-    response = client.post(
-        reverse("consent:sign"), {"typed_name": "Kim", "shown_sha256": "0" * 64, "share_mood": "on"}
-    )
+    response = client.post(reverse("consent:sign"), {"typed_name": "Kim", "shown_sha256": "0" * 64, "share_mood": "on"})
     assert response.status_code == 200
     assert b"consent text changed" in response.content
     assert not ConsentSignature.objects.filter(client=unsigned).exists()
@@ -66,15 +64,23 @@ def test_new_version_asks_client_to_sign_again(world, client) -> None:
     """After a new version is published Sam is sent to the sign page until he signs it."""
     client.force_login(world.sam.user)
     assert client.get(reverse("web:home")).status_code == 200
-    document = consent_document_publish(practice=world.practice, title="Consent", body="Version two.", actor=world.admin)
+    document = consent_document_publish(
+        practice=world.practice, title="Consent", body="Version two.", actor=world.admin
+    )
     assert client.get(reverse("web:home")).url == reverse("consent:sign")
     page = client.get(reverse("consent:sign"))
     assert b"Version two." in page.content
     assert b'name="share_mood" id="id_share_mood" aria-describedby="id_share_mood_helptext" checked' in page.content
     client.post(
         reverse("consent:sign"),
-        {"typed_name": "Sam", "shown_sha256": document.body_sha256, "share_mood": "on", "share_measures": "on",
-         "share_exercises": "on", "share_messages": "on"},
+        {
+            "typed_name": "Sam",
+            "shown_sha256": document.body_sha256,
+            "share_mood": "on",
+            "share_measures": "on",
+            "share_exercises": "on",
+            "share_messages": "on",
+        },
     )
     assert ConsentSignature.objects.filter(client=world.sam, document=document).exists()
     assert client.get(reverse("web:home")).status_code == 200

@@ -45,8 +45,11 @@ def test_client_record_for_care_team_is_audited(world, staff_client) -> None:
 def test_outsiders_get_404_from_the_api(world, staff_client, outsider: str) -> None:
     """Bob and Carol get 404 for Sam's record and access log, the same as for an unknown id."""
     web = staff_client(getattr(world, outsider))
-    for path in (f"/api/v1/clients/{world.sam.pk}", f"/api/v1/clients/{world.sam.pk}/access-log",
-                 f"/api/v1/clients/{uuid.uuid4()}"):
+    for path in (
+        f"/api/v1/clients/{world.sam.pk}",
+        f"/api/v1/clients/{world.sam.pk}/access-log",
+        f"/api/v1/clients/{uuid.uuid4()}",
+    ):
         response = web.get(path)
         assert response.status_code == 404
         assert "Sam" not in response.content.decode()

@@ -12,7 +12,7 @@ PASSWORD = "calm-harbour-evening-77"
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_invited_client_signs_up_consents_shares_and_lands_home(live_server, phone_page) -> None:  # noqa: ANN001
+def test_invited_client_signs_up_consents_shares_and_lands_home(live_server, phone_page) -> None:
     """Alice invites Jo; on a 360 px phone Jo sets a password, signs the consent, shares mood and lands home."""
     from alongside.care.services import client_invite
     from tests.factories import world

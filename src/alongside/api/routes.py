@@ -27,7 +27,7 @@ class Me(Schema):
 def me(request: HttpRequest) -> Me:
     """Return the signed-in person."""
     user = request.user
-    return Me(id=user.pk, email=user.email, kind=user.kind, name=user.name)  # type: ignore[union-attr]
+    return Me(id=user.pk, email=user.email, kind=user.kind, name=user.name)  # type: ignore[union-attr,arg-type]
 
 
 class AccessEvent(Schema):

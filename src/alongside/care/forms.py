@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -15,7 +15,11 @@ from alongside.care.models import InvitationRole
 
 @cache
 def _time_zones() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+    return [
+        (name, name.replace("_", " "))
+        for name in sorted(zoneinfo.available_timezones())
+        if "/" in name or name == "UTC"
+    ]
 
 
 class ClientInviteForm(forms.Form):
@@ -28,8 +32,10 @@ class ClientInviteForm(forms.Form):
 
     def __init__(self, *args: Any, default_time_zone: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["locale"].choices = [(code, label) for code, label in settings.LANGUAGES]
-        self.fields["time_zone"].choices = _time_zones()
+        locale = cast(forms.ChoiceField, self.fields["locale"])
+        time_zone = cast(forms.ChoiceField, self.fields["time_zone"])
+        locale.choices = [(code, label) for code, label in settings.LANGUAGES]
+        time_zone.choices = _time_zones()
         self.fields["time_zone"].initial = default_time_zone
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
@@ -38,7 +44,10 @@ class StaffInviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(InvitationRole.CLINICIAN, InvitationRole.CLINICIAN.label), (InvitationRole.ADMIN, InvitationRole.ADMIN.label)],
+        choices=[
+            (InvitationRole.CLINICIAN, InvitationRole.CLINICIAN.label),
+            (InvitationRole.ADMIN, InvitationRole.ADMIN.label),
+        ],
         initial=InvitationRole.CLINICIAN,
         help_text=_("Admins invite staff, edit the consent document and may erase clients."),
     )
@@ -49,7 +58,9 @@ class ConsentDocumentForm(forms.Form):
     body = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 16}),
-        help_text=_("Plain text; separate paragraphs with a blank line. Every client is asked to sign the new version."),
+        help_text=_(
+            "Plain text; separate paragraphs with a blank line. Every client is asked to sign the new version."
+        ),
     )
 
 

@@ -38,12 +38,7 @@ def membership_for(*, user: Any) -> Membership | None:
     """Return the staff member's active membership (the first, when there are several)."""
     if user is None or not user.is_authenticated or getattr(user, "is_client", False):
         return None
-    return (
-        Membership.objects.select_related("practice")
-        .filter(user=user, is_active=True)
-        .order_by("joined_at")
-        .first()
-    )
+    return Membership.objects.select_related("practice").filter(user=user, is_active=True).order_by("joined_at").first()
 
 
 def _is_staff(user: Any) -> bool:
@@ -219,7 +214,9 @@ def _access_events(client: ClientProfile) -> QuerySet[AuditEvent]:
 
 
 def _rows(events: list[AuditEvent]) -> list[AccessLogRow]:
-    names = dict(User.objects.filter(pk__in={e.actor_id for e in events}).values_list("pk", "name"))
+    names: dict[uuid.UUID | None, str] = dict(
+        User.objects.filter(pk__in={e.actor_id for e in events}).values_list("pk", "name")
+    )
     labels = dict(AuditAction.choices)
     return [
         AccessLogRow(
@@ -238,7 +235,9 @@ def access_log_rows(*, client: ClientProfile, limit: int | None = None) -> list[
     return _rows(list(events[:limit] if limit else events))
 
 
-def access_log_page(*, client: ClientProfile, page: str | int | None, per_page: int = 50) -> tuple[Page, list[AccessLogRow]]:
+def access_log_page(
+    *, client: ClientProfile, page: str | int | None, per_page: int = 50
+) -> tuple[Page, list[AccessLogRow]]:
     """Return one page of the client's access log and its rows."""
     paged = Paginator(_access_events(client), per_page).get_page(page)
     return paged, _rows(list(paged.object_list))

@@ -70,8 +70,9 @@ def admin_required(view: View) -> View:
     return wrapped
 
 
-def _render(request: HttpRequest, membership: Membership, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, membership: Membership, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     return render(
         request, template, {"membership": membership, "practice": membership.practice, **context}, status=status
     )
@@ -98,7 +99,9 @@ def client_detail(request: HttpRequest, membership: Membership, client_id: uuid.
     """Show a client's administrative record (audited)."""
     record = selectors.client_record_for(user=request.user, client_id=client_id)
     return _render(
-        request, membership, "care/client_detail.html",
+        request,
+        membership,
+        "care/client_detail.html",
         {"record": record, "can_erase": membership.is_admin and membership.practice_id == record.client.practice_id},
     )
 
@@ -117,9 +120,15 @@ def client_invite_view(request: HttpRequest, membership: Membership) -> HttpResp
             _form_errors(form, error, "email")
         else:
             return _render(
-                request, membership, "care/invitation_sent.html",
-                {"link": request.build_absolute_uri(issued.path), "email": issued.invitation.email,
-                 "expires_at": issued.invitation.expires_at, "is_client": True},
+                request,
+                membership,
+                "care/invitation_sent.html",
+                {
+                    "link": request.build_absolute_uri(issued.path),
+                    "email": issued.invitation.email,
+                    "expires_at": issued.invitation.expires_at,
+                    "is_client": True,
+                },
             )
     return _render(request, membership, "care/client_invite.html", {"form": form})
 
@@ -132,16 +141,25 @@ def staff_invite_view(request: HttpRequest, membership: Membership) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             issued = staff_invite(
-                actor=request.user, practice=membership.practice, email=form.cleaned_data["email"],
-                role=InvitationRole(form.cleaned_data["role"]), base_url=_base_url(request),
+                actor=request.user,
+                practice=membership.practice,
+                email=form.cleaned_data["email"],
+                role=InvitationRole(form.cleaned_data["role"]),
+                base_url=_base_url(request),
             )
         except ValidationError as error:
             _form_errors(form, error, "email")
         else:
             return _render(
-                request, membership, "care/invitation_sent.html",
-                {"link": request.build_absolute_uri(issued.path), "email": issued.invitation.email,
-                 "expires_at": issued.invitation.expires_at, "is_client": False},
+                request,
+                membership,
+                "care/invitation_sent.html",
+                {
+                    "link": request.build_absolute_uri(issued.path),
+                    "email": issued.invitation.email,
+                    "expires_at": issued.invitation.expires_at,
+                    "is_client": False,
+                },
             )
     return _render(request, membership, "care/staff_invite.html", {"form": form})
 
@@ -150,7 +168,9 @@ def staff_invite_view(request: HttpRequest, membership: Membership) -> HttpRespo
 def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     """List the practice's staff and pending staff invitations (admins only)."""
     return _render(
-        request, membership, "care/staff_list.html",
+        request,
+        membership,
+        "care/staff_list.html",
         {
             "members": selectors.staff_of(practice=membership.practice),
             "pending": selectors.staff_invitations_pending(practice=membership.practice),
@@ -168,9 +188,7 @@ def consent_editor(request: HttpRequest, membership: Membership) -> HttpResponse
     form = ConsentDocumentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            document = consent_document_publish(
-                practice=membership.practice, actor=request.user, **form.cleaned_data
-            )
+            document = consent_document_publish(practice=membership.practice, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -195,10 +213,14 @@ def client_erase_view(request: HttpRequest, membership: Membership, client_id: u
         except ValidationError as error:
             _form_errors(form, error, "confirm_email")
         else:
-            messages.success(request, _("The client was erased. Their data key is destroyed and their records deleted."))
+            messages.success(
+                request, _("The client was erased. Their data key is destroyed and their records deleted.")
+            )
             return redirect("care:caseload")
     return _render(
-        request, membership, "care/client_erase.html",
+        request,
+        membership,
+        "care/client_erase.html",
         {"client": client, "preferred_name": client.preferred_name, "email": client.user.email, "form": form},
     )
 
@@ -239,6 +261,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             messages.info(request, _("Welcome. Set up a second factor to protect your clients' data."))
             return redirect("accounts:mfa_enrol")
     return render(
-        request, "care/invitation_accept.html",
+        request,
+        "care/invitation_accept.html",
         {"form": form, "invitation": invitation, "is_client": is_client, "practice_name": invitation.practice.name},
     )

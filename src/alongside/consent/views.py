@@ -51,14 +51,19 @@ def sign(request: HttpRequest, client: ClientProfile) -> HttpResponse:
         if current_document(practice_id=client.practice_id) is None:
             messages.info(request, _("Your practice has not published a consent document yet."))
         return redirect("web:home")
-    form = ConsentSignForm(request.POST or None, initial={**_initial_sharing(client), "shown_sha256": document.body_sha256})
+    form = ConsentSignForm(
+        request.POST or None, initial={**_initial_sharing(client), "shown_sha256": document.body_sha256}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             # Signature and sharing choices are one decision: both are kept, or neither.
             with transaction.atomic():
                 consent_sign(
-                    client=client, document=document, typed_name=form.cleaned_data["typed_name"],
-                    shown_sha256=form.cleaned_data["shown_sha256"], actor=request.user,
+                    client=client,
+                    document=document,
+                    typed_name=form.cleaned_data["typed_name"],
+                    shown_sha256=form.cleaned_data["shown_sha256"],
+                    actor=request.user,
                 )
                 scopes_set(client=client, scopes=form.chosen(), actor=request.user)
         except ValidationError as error:

@@ -19,7 +19,13 @@ def home(request: HttpRequest) -> HttpResponse:
     shared = [scope for scope, granted in scopes_for(client_id=client.pk).items() if granted]
     document = current_document(practice_id=client.practice_id)
     return render(
-        request, "web/client_home.html",
-        {"client": client, "preferred_name": client.preferred_name, "shared_count": len(shared),
-         "practice_name": client.practice.name, "document": document},
+        request,
+        "web/client_home.html",
+        {
+            "client": client,
+            "preferred_name": client.preferred_name,
+            "shared_count": len(shared),
+            "practice_name": client.practice.name,
+            "document": document,
+        },
     )
