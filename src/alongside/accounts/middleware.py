@@ -33,7 +33,7 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_client:  # type: ignore[union-attr]
+        if user.is_authenticated and not user.is_client:
             now = time.time()
             seen = request.session.get(SESSION_SEEN_AT, now)
             auth_at = request.session.get(SESSION_AUTH_AT, now)
@@ -61,13 +61,13 @@ class MfaRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_client  # type: ignore[union-attr]
+            and not user.is_client
             and not request.session.get(SESSION_MFA_OK)
             and not is_open_path(request.path)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "A second factor is required before any client data."}, status=403)
-            if getattr(user, "totp", None) is not None and user.totp.confirmed:  # type: ignore[union-attr]
+            if getattr(user, "totp", None) is not None and user.totp.confirmed:
                 return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
             return redirect("accounts:mfa_enrol")
         return self.get_response(request)
