@@ -131,3 +131,31 @@ def test_admin_publishes_new_consent_version(world, staff_client) -> None:
     assert response.status_code == 302
     assert world.practice.consent_documents.order_by("-version").first().version == 2
     assert b"Version 2 is published" in web.get(response.url).content
+
+
+def test_caseload_queries_grow_only_by_the_audit_writes(world, staff_client) -> None:
+    """Each extra listed client costs only its audit event (read the chain head, insert, savepoint)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    web = staff_client(world.admin)
+    with CaptureQueriesContext(connection) as before:
+        web.get(reverse("care:caseload"))
+    for index in range(10):
+        factories.client(world.practice, clinicians=(world.alice,), name=f"Client {index}")
+    with CaptureQueriesContext(connection) as after:
+        response = web.get(reverse("care:caseload"))
+    assert b"Client 9" in response.content
+    assert len(after) - len(before) <= 10 * 4
+
+
+def test_invite_pages_render_labelled_fields(world, staff_client) -> None:
+    """The client invitation form labels every control; the admin nav shows admin pages only to admins."""
+    alice = staff_client(world.alice)
+    body = alice.get(reverse("care:client_invite")).content.decode()
+    for field in ("email", "preferred_name", "locale", "time_zone"):
+        assert f'<label for="id_{field}">' in body
+    assert reverse("care:staff_list") not in body
+    assert reverse("care:staff_list") in staff_client(world.admin).get(reverse("care:caseload")).content.decode()
