@@ -6,11 +6,12 @@ import re
 
 import pyotp
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from alongside.accounts.middleware import SESSION_MFA_OK
-from alongside.accounts.models import RecoveryCode, TotpDevice, User
+from alongside.accounts.models import LoginThrottle, RecoveryCode, TotpDevice, User
 from alongside.accounts.services import recovery_codes_regenerate
 from alongside.audit.models import AuditAction, AuditEvent
 from tests import factories
@@ -168,3 +169,23 @@ def test_client_may_enrol_from_settings(client: Client, world, frozen) -> None:
     assert client.post(ENROL, {"code": pyotp.TOTP(secret).now()}).status_code == 200
     client.post("/accounts/logout/")
     assert client.post(LOGIN, {"email": world.sam.user.email, "password": PASSWORD})["Location"] == VERIFY
+
+
+def test_guessing_codes_over_many_sign_ins_locks_the_account(client: Client, world, frozen) -> None:
+    """Each sign-in abandoned after five wrong codes counts as a failure, so code guessing ends in a lock."""
+    for _ in range(settings.ALONGSIDE_LOGIN_MAX_FAILURES):
+        assert _password_step(client, world.alice)["Location"] == VERIFY
+        for _ in range(5):
+            client.post(VERIFY, {"code": "000000"})
+    response = _password_step(client, world.alice)
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).count() == 1
+
+
+def test_passing_both_steps_clears_earlier_failures(client: Client, world, frozen) -> None:
+    """Wrong passwords before a complete sign-in do not count towards a later lock."""
+    for _ in range(settings.ALONGSIDE_LOGIN_MAX_FAILURES - 1):
+        client.post(LOGIN, {"email": world.alice.email, "password": "wrong-password-x"})
+    _password_step(client, world.alice)
+    client.post(VERIFY, {"code": pyotp.TOTP(_secret(world.alice)).now()})
+    assert LoginThrottle.objects.get(email=world.alice.email).failures == 0

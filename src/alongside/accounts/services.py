@@ -49,42 +49,69 @@ def _locked_message(until: Any) -> str:
     ) % {"minutes": minutes}
 
 
+def _note_failure(throttle: LoginThrottle, *, email: str, step: str) -> str:
+    """Count one failed sign-in; lock once there are too many. Return the lock message, or ""."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.ALONGSIDE_LOGIN_LOCK_MINUTES)
+    if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
+        throttle.failures = 0
+        throttle.first_failure_at = now
+    throttle.failures += 1
+    known = User.objects.filter(email__iexact=email).first()
+    record(AuditAction.LOGIN_FAILED, actor=None, obj=known, detail={"failures": throttle.failures, "step": step})
+    if throttle.failures >= settings.ALONGSIDE_LOGIN_MAX_FAILURES:
+        throttle.locked_until = now + window
+        throttle.failures = 0
+        throttle.first_failure_at = None
+        throttle.save()
+        record(AuditAction.LOCKED_OUT, actor=None, obj=known, detail={"minutes": int(window.total_seconds() // 60)})
+        return _locked_message(throttle.locked_until)
+    throttle.save()
+    return ""
+
+
+def _clear(throttle: LoginThrottle) -> None:
+    throttle.failures = 0
+    throttle.first_failure_at = None
+    throttle.locked_until = None
+    throttle.save()
+
+
 def login_attempt(*, request: HttpRequest | None, email: str, password: str) -> LoginResult:
-    """Check a password sign-in against the throttle. Does not start a session."""
+    """Check a password sign-in against the throttle. Does not start a session.
+
+    With a second factor the throttle is cleared only once the code is right
+    (``login_second_factor_passed``), so guessing codes cannot reset it.
+    """
     from django.contrib.auth import authenticate
 
     email = email.strip().lower()
-    now = timezone.now()
-    window = timedelta(minutes=settings.ALONGSIDE_LOGIN_LOCK_MINUTES)
     with transaction.atomic():
         throttle = _throttle_for(email)
-        if throttle.locked_until and throttle.locked_until > now:
+        if throttle.locked_until and throttle.locked_until > timezone.now():
             return LoginResult(error=_locked_message(throttle.locked_until))
     user = authenticate(request, username=email, password=password)
     with transaction.atomic():
         throttle = _throttle_for(email)
         if user is None:
-            if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
-                throttle.failures = 0
-                throttle.first_failure_at = now
-            throttle.failures += 1
-            known = User.objects.filter(email__iexact=email).first()
-            record(AuditAction.LOGIN_FAILED, actor=None, obj=known, detail={"failures": throttle.failures})
-            if throttle.failures >= settings.ALONGSIDE_LOGIN_MAX_FAILURES:
-                throttle.locked_until = now + window
-                throttle.failures = 0
-                throttle.first_failure_at = None
-                throttle.save()
-                record(AuditAction.LOCKED_OUT, actor=None, obj=known, detail={"minutes": window.seconds // 60})
-                return LoginResult(error=_locked_message(throttle.locked_until))
-            throttle.save()
-            return LoginResult(error=_("That email address and password do not match. Please try again."))
-        throttle.failures = 0
-        throttle.first_failure_at = None
-        throttle.locked_until = None
-        throttle.save()
-    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
-    return LoginResult(user=user, needs_mfa=device is not None)
+            locked = _note_failure(throttle, email=email, step="password")
+            return LoginResult(error=locked or _("That email address and password do not match. Please try again."))
+        needs_mfa = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+        if not needs_mfa:
+            _clear(throttle)
+    return LoginResult(user=user, needs_mfa=needs_mfa)
+
+
+def login_second_factor_failed(*, user: User) -> str:
+    """Count a sign-in abandoned after too many wrong codes. Return the lock message, or ""."""
+    with transaction.atomic():
+        return _note_failure(_throttle_for(user.email.lower()), email=user.email, step="second factor")
+
+
+def login_second_factor_passed(*, user: User) -> None:
+    """Clear the failed sign-ins of a user who has passed both steps."""
+    with transaction.atomic():
+        _clear(_throttle_for(user.email.lower()))
 
 
 def session_start(*, request: HttpRequest, user: User, mfa_verified: bool) -> None:

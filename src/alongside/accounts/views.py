@@ -136,6 +136,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, recovery=recovery)
     if request.method == "POST" and form.is_valid():
         if services.mfa_check(user=user, code=form.cleaned_data["code"]):
+            services.login_second_factor_passed(user=user)
             if pending is not None:
                 next_url = request.session.get(PENDING_NEXT) or resolve_url(settings.LOGIN_REDIRECT_URL)
                 _clear_pending(request)
@@ -152,7 +153,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             if request.user.is_authenticated:
                 services.session_end(request=request, reason="too many wrong codes")
                 logout(request)
-            messages.error(request, _("Too many wrong codes. For your safety, please sign in again."))
+            locked = services.login_second_factor_failed(user=user)
+            messages.error(request, locked or _("Too many wrong codes. For your safety, please sign in again."))
             return redirect("accounts:login")
         form.add_error(
             "code",
