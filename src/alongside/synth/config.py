@@ -65,7 +65,7 @@ class SynthConfig:
         Each step draws from its own stream, so adding a step (or drawing more in
         one) never changes what the other steps generate for the same seed.
         """
-        return random.Random(f"alongside-synth:{self.seed}:{stream}")  # noqa: S311 - synthetic data, not secrets
+        return random.Random(f"alongside-synth:{self.seed}:{stream}")  # noqa: S311  # nosec B311: synthetic data, not secrets
 
     def anchor_date(self) -> dt.date:
         if self.today is not None:

@@ -90,7 +90,9 @@ def mfa_step(ctx: SynthContext) -> None:
     now = timezone.now()
     for user in [*ctx.clinicians, ctx.require_admin()]:
         # A real random secret: nobody can predict the codes of a demo installation.
-        TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), confirmed_at=now)
+        device = TotpDevice(user=user, confirmed_at=now)
+        device.secret = pyotp.random_base32()
+        device.save(force_insert=True)
         record(AuditAction.MFA_ENROLLED, actor=user, obj=user, detail={"method": "totp", "synthetic": True})
         ctx.count("totp_devices")
 

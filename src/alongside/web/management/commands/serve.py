@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,8 @@ def run_uvicorn(*, host: str, port: int, workers: int = 1, forwarded_allow_ips: 
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
-        log_level=settings.LOGGING["root"]["level"].lower() if not settings.TESTING else "warning",
+        # Follow LOG_LEVEL, which Django's logging setup applied to the root logger.
+        log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower(),
     )
 
 
