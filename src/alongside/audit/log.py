@@ -77,6 +77,16 @@ def compute_hash(event: AuditEvent) -> str:
     ).hexdigest()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to append with :func:`record_many`."""
+
+    action: AuditAction
+    obj: Model | None = None
+    client_id: uuid.UUID | str | None = None
+    detail: dict[str, Any] | None = None
+
+
 def record(
     action: AuditAction,
     *,
@@ -89,29 +99,45 @@ def record(
 
     ``detail`` must hold identifiers and labels only, never client data.
     """
+    return record_many([Entry(action=action, obj=obj, client_id=client_id, detail=detail)], actor=actor)[0]
+
+
+def record_many(entries: list[Entry], *, actor: Any = None) -> list[AuditEvent]:
+    """Append several events by one actor in one locked step and one INSERT (lists, bulk reads)."""
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_label = getattr(actor, "email", "") if actor_id else ""
+    if not entries:
+        return []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
         last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-        event = AuditEvent(
-            seq=(last["seq"] + 1) if last else 1,
-            at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=str(action),
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            client_id=client_id,
-            request_id=request_id_var.get(),
-            detail=json.loads(json.dumps(detail or {}, default=str)),
-            prev_hash=last["hash"] if last else GENESIS,
-        )
-        event.hash = compute_hash(event)
-        event.save(force_insert=True)
-    return event
+        seq = last["seq"] if last else 0
+        prev = last["hash"] if last else GENESIS
+        now = timezone.now()
+        request_id = request_id_var.get()
+        events = []
+        for entry in entries:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=now,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=str(entry.action),
+                object_type=entry.obj._meta.label_lower if entry.obj is not None else "",
+                object_id=str(entry.obj.pk) if entry.obj is not None else "",
+                client_id=entry.client_id,
+                request_id=request_id,
+                detail=json.loads(json.dumps(entry.detail or {}, default=str)),
+                prev_hash=prev,
+            )
+            event.hash = compute_hash(event)
+            prev = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+    return events
 
 
 @dataclass(frozen=True)

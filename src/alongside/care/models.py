@@ -48,7 +48,7 @@ class Membership(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "practice"], name="care_membership_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} at {self.practice}"
+        return f"{self.user} - {self.get_role_display()} at {self.practice}"
 
     @property
     def is_admin(self) -> bool:

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
 from alongside.access import Action, care_team_clients, client_or_404, decide, grant_for, visible_clients
 from alongside.accounts.models import User
-from alongside.audit.log import record
+from alongside.audit.log import Entry, record, record_many
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.care.models import (
     CareTeamMember,
@@ -49,13 +48,10 @@ def clients_listed_record(*, user: Any, clients: Iterable[ClientProfile]) -> int
     """Audit that each client appeared in a list shown to ``user`` (staff only). Returns the count."""
     if not _is_staff(user):
         return 0
-    seen: set[uuid.UUID] = set()
-    with transaction.atomic():
-        for client in clients:
-            if client.pk in seen:
-                continue
-            seen.add(client.pk)
-            record(AuditAction.CLIENT_LISTED, actor=user, obj=client, client_id=client.pk)
+    seen: dict[uuid.UUID, ClientProfile] = {}
+    for client in clients:
+        seen.setdefault(client.pk, client)
+    record_many([Entry(AuditAction.CLIENT_LISTED, obj=c, client_id=c.pk) for c in seen.values()], actor=user)
     return len(seen)
 
 
