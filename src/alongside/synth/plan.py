@@ -101,8 +101,13 @@ def plan_staff(config: SynthConfig) -> tuple[list[StaffPlan], StaffPlan]:
     return clinicians, StaffPlan(email=config.admin_email, name=ADMIN_NAME, role="admin")
 
 
-def _name(rng: random.Random, locale: str, sex: str) -> tuple[str, str]:
-    given = rng.choice(GIVEN_NAMES[locale][sex])
+def _name(rng: random.Random, locale: str, sex: str, taken: set[str]) -> tuple[str, str]:
+    # Prefer a given name nobody in the practice has yet, so a caseload reads clearly.
+    for _attempt in range(30):
+        given = rng.choice(GIVEN_NAMES[locale][sex])
+        if given not in taken:
+            break
+    taken.add(given)
     surnames = SURNAMES[locale]
     # Spanish naming customs use two family names.
     family = f"{rng.choice(surnames)} {rng.choice(surnames)}" if locale == "es" else rng.choice(surnames)
@@ -113,7 +118,8 @@ def _episode(
     rng: random.Random, latent: Latent, today: dt.date, history_days: int
 ) -> tuple[dt.date, dt.date | None, str]:
     """Return (start, end or None, end reason) for the client's episode of care."""
-    elapsed = rng.randint(7, max(8, history_days))
+    # Skewed towards recent starts: most clients who began long ago have finished.
+    elapsed = max(7, int(history_days * rng.random() ** 1.3))
     start = today - dt.timedelta(days=elapsed)
 
     def end_within(low: int, high: int) -> dt.date:
@@ -122,9 +128,9 @@ def _episode(
     match latent.trajectory:
         case Trajectory.DROPOUT if elapsed > 21:
             return start, end_within(14, 70), "dropped_out"
-        case Trajectory.RESPONDER if elapsed > 120 and rng.random() < 0.8:
+        case Trajectory.RESPONDER if elapsed > 150 and rng.random() < 0.7:
             return start, end_within(84, 180), "completed"
-        case Trajectory.SLOW_RESPONDER if elapsed > 200 and rng.random() < 0.6:
+        case Trajectory.SLOW_RESPONDER if elapsed > 240 and rng.random() < 0.6:
             return start, end_within(150, 260), "completed"
         case Trajectory.NON_RESPONDER if elapsed > 150 and rng.random() < 0.4:
             return start, end_within(100, 200), "referred"
@@ -149,10 +155,11 @@ def plan_clients(config: SynthConfig) -> list[ClientPlan]:
     # Uneven caseloads, as in a real practice: the first clinician carries the most.
     caseload_weights = [1.0 + 0.2 * (config.n_clinicians - i) for i in range(config.n_clinicians)]
     plans = []
+    taken: set[str] = set()
     for number in range(1, config.n_clients + 1):
         latent = draw_latent(rng)
         locale = "es" if rng.random() < config.spanish_share else "en"
-        preferred, full = _name(rng, locale, latent.sex)
+        preferred, full = _name(rng, locale, latent.sex, taken)
         if rng.random() < 0.8:
             time_zone = config.time_zone
         else:

@@ -129,6 +129,12 @@ def clients_step(ctx: SynthContext) -> None:
             AuditAction.CLIENT_CREATED, actor=ctx.admin, obj=profile, client_id=profile.pk, detail={"synthetic": True}
         )
         ctx.clients.append(SynthClient(plan=p, user=user, profile=profile))
+    # created_at is set on insert; backdate it to when the client came into care.
+    profiles = []
+    for client, profile in ctx.written_clients():
+        profile.created_at = _at(client.plan.started_on)
+        profiles.append(profile)
+    ClientProfile.objects.bulk_update(profiles, ["created_at"])
     ctx.count("clients", len(users))
 
 
