@@ -9,4 +9,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     """Tell layouts whether the viewer is staff or a client."""
     user = getattr(request, "user", None)
     is_client = bool(user and user.is_authenticated and getattr(user, "is_client", False))
-    return {"shell_is_client": is_client, "shell_is_staff": bool(user and user.is_authenticated and not is_client)}
+    is_staff = bool(user and user.is_authenticated and not is_client)
+    layout = "web/layout_client.html" if is_client else "web/layout_staff.html" if is_staff else "web/base.html"
+    return {"shell_is_client": is_client, "shell_is_staff": is_staff, "shell_layout": layout}
