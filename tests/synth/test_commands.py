@@ -148,3 +148,36 @@ def test_serve_passes_options_to_uvicorn(monkeypatch):
     assert app == "alongside.asgi:application"
     assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("0.0.0.0", 9123, 2)
     assert kwargs["proxy_headers"] is True
+
+
+def test_demo_end_to_end_in_a_real_process(tmp_path):
+    """As `make demo` runs it: --reset replaces a broken database, seeds, and `alongside otp` then works."""
+    env = {
+        **os.environ,
+        "ALONGSIDE_PROFILE": "demo",
+        "ALONGSIDE_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "alongside.settings",
+    }
+    for name in ("PYTEST_VERSION", "DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    (tmp_path / "alongside.sqlite3").write_text("not a database")
+
+    def alongside(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "alongside.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    setup = alongside("demo", "--reset", "--no-serve", "--port", "8123")
+    assert setup.returncode == 0, setup.stderr
+    assert "Deleted the demo database" in setup.stdout
+    assert "http://127.0.0.1:8123/" in setup.stdout
+    assert "clinician1@demo.alongside.test" in setup.stdout
+    code = alongside("otp", "clinician1@demo.alongside.test")
+    assert code.returncode == 0, code.stderr
+    assert code.stdout.strip().isdigit()
+    assert len(code.stdout.strip()) == 6

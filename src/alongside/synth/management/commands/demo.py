@@ -22,6 +22,8 @@ def _sqlite_files(name: Path) -> list[Path]:
 
 class Command(BaseCommand):
     help = "Set up and serve the demo: migrate, seed a synthetic practice if needed, print the logins, serve."
+    # The checks run in handle(), after --reset, so that a damaged demo database can be reset.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1).")
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             )
         if options["reset"]:
             self._reset()
+        self.check()
         self.stdout.write("Applying database migrations...")
         call_command("migrate", interactive=False, verbosity=0)
         config = SynthConfig()
