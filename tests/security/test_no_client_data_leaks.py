@@ -50,6 +50,7 @@ def test_sentinel_in_client_data_never_reaches_logs_or_email(
     mailoutbox: list,
     staff_client,  # type: ignore[type-arg]
 ) -> None:
+    """Client names and typed signatures show on the pages they belong to, never in a log line or an email."""
     caplog.set_level(logging.DEBUG)
     for name in ("django", "django.request", "django.db.backends", "alongside"):
         caplog.set_level(logging.DEBUG, logger=name)
