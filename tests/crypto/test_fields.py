@@ -16,7 +16,10 @@ def test_preferred_name_is_stored_sealed_and_reads_back() -> None:
     p = factories.practice()
     c = factories.client(p, name="Zebediah-sentinel")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT preferred_name_sealed FROM care_clientprofile WHERE user_id = %s", [c.pk.hex if connection.vendor == "sqlite" else c.pk])
+        cursor.execute(
+            "SELECT preferred_name_sealed FROM care_clientprofile WHERE user_id = %s",
+            [c.pk.hex if connection.vendor == "sqlite" else c.pk],
+        )
         (stored,) = cursor.fetchone()
     assert stored.startswith("v1:")
     assert "Zebediah" not in stored

@@ -56,7 +56,7 @@ class _PlainAttribute:
         instance.__dict__[self.field.dirty_key] = True
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Text encrypted under the data key of the person named by ``key_field``."""
 
     def __init__(self, *args: Any, key_field: str = "", **kwargs: Any) -> None:
