@@ -82,10 +82,8 @@ class Command(BaseCommand):
         write(f"  Practice admin: {config.admin_email}")
         write(f"  Clients: {config.client_email(1)} ... {config.client_email(config.n_clients)}")
         write("  Staff sign in with a second factor. For a current code, run in another terminal:")
-        if getattr(settings, "DEMO", False):
-            write(f"    uv run alongside otp {config.clinician_email(1)}")
-        else:
-            write(f"    ALONGSIDE_PROFILE=demo uv run alongside otp {config.clinician_email(1)}")
-            write("  (`alongside otp` works only in the demo profile; this is the dev profile.)")
+        write(f"    ALONGSIDE_PROFILE=demo uv run alongside otp {config.clinician_email(1)}")
+        if not getattr(settings, "DEMO", False):
+            write("  (`alongside otp` works only in the demo profile; this server runs the dev profile.)")
         write("  Everyone in this practice is made up. Emails are written to var/mail/.")
         write("")
