@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "alongside.audit",
     "alongside.crypto",
     "alongside.web",
+    "alongside.measures",
     "alongside.synth",
 ]
 

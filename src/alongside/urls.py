@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("alongside.accounts.urls")),
     path("practice/", include("alongside.care.urls")),
     path("consent/", include("alongside.consent.urls")),
+    path("measures/", include("alongside.measures.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
