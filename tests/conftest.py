@@ -31,6 +31,23 @@ def staff_client(client):
     return sign_in
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, let the test runner empty the audit table between transactional tests.
+
+    The audit trigger refuses TRUNCATE, which is how Django flushes the database after a
+    ``transaction=True`` or live-server test. Only the TRUNCATE trigger is disabled, and
+    only in the test database; UPDATE and DELETE stay refused (tests/audit checks both).
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")
+
+
 # --- Browser tests (Playwright driving Debian's Chromium) -------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
