@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen --python $(PYTHON_VERSION)
 PYTEST_ARGS ?=
 SEMGREP := SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off $(RUN) semgrep
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint migrations-check
+.PHONY: help install messages demo serve test test-sqlite test-postgres lint migrations-check
 
 help:
 	@echo "make install           Python (uv, .venv) and npm packages, from the lock files"
@@ -17,12 +17,15 @@ help:
 	@echo "make test              the whole suite on SQLite (with browser tests), then on PostgreSQL"
 	@echo "make lint              ruff, mypy, bandit and our semgrep rules"
 	@echo "make migrations-check  fail when a model change has no migration"
+	@echo "make messages          compile the translation catalogues after editing a .po file"
 
 install:
 	$(UV) sync --frozen --python $(PYTHON_VERSION)
 	npm ci --no-audit --no-fund
-	@if compgen -G "src/alongside/locale/*/LC_MESSAGES/*.po" > /dev/null; then \
-		$(RUN) alongside compilemessages --ignore=.venv --ignore=node_modules; fi
+# Compiled catalogues (.mo) are committed; after editing a .po file run `make messages`.
+
+messages:
+	$(RUN) alongside compilemessages --ignore=.venv --ignore=node_modules
 
 demo: install
 	$(RUN) alongside demo
