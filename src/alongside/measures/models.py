@@ -1,0 +1,321 @@
+"""Schedules, requests, responses, scores and critical-item alerts for questionnaires.
+
+Instrument codes (``phq9``, ``gad7``...) name instruments of :mod:`alongside.measures.library`;
+the library, not the database, owns their items and scoring rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.care.models import ClientProfile, Practice
+from alongside.crypto.fields import EncryptedJSONField, EncryptedTextField
+
+DEFAULT_ESCALATION_MINUTES = 24 * 60
+
+
+class ScheduleRule(models.TextChoices):
+    EVERY_N_DAYS = "every_n_days", _("Every few days")
+    BEFORE_SESSION = "before_session", _("Before each session")
+    ONCE = "once", _("Once")
+
+
+class MeasureSchedule(models.Model):
+    """One version of a rule for asking a client to complete an instrument.
+
+    Versions are never edited: a change ends the current version and starts a new one,
+    so requests already made (and their telemetry) are never regenerated or resent.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="measure_schedules")
+    instrument = models.CharField(max_length=32)
+    rule = models.CharField(max_length=16, choices=ScheduleRule.choices)
+    interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    time_of_day = models.TimeField(default=dt.time(9, 0), help_text=_("Local time in the client's time zone."))
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replaces = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(rule=ScheduleRule.EVERY_N_DAYS) & Q(interval_days__gte=1))
+                | (~Q(rule=ScheduleRule.EVERY_N_DAYS) & Q(interval_days__isnull=True)),
+                name="measures_schedule_interval_matches_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="measures_schedule_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("created_at")),
+                name="measures_schedule_ended_after_created",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "instrument"],
+                condition=Q(ended_at__isnull=True),
+                name="measures_one_current_schedule_per_instrument",
+            ),
+        ]
+        indexes = [models.Index(fields=["rule", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.rule} for {self.client_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Due")
+    COMPLETED = "completed", _("Completed")
+    EXPIRED = "expired", _("Expired")
+
+
+class DeliveryChannel(models.TextChoices):
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Push notification")
+    SMS = "sms", _("Text message")
+
+
+class MeasureRequest(models.Model):
+    """A request to complete an instrument, with its delivery telemetry.
+
+    ``scheduled_at`` (made), ``delivered_at`` (reminder sent, by ``delivery_channel``),
+    ``seen_at`` (shown on the home page), ``opened_at``, ``completed_at`` or ``expired_at``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="measure_requests")
+    instrument = models.CharField(max_length=32)
+    schedule = models.ForeignKey(
+        MeasureSchedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    occurrence = models.DateField(null=True, blank=True, help_text=_("The schedule's local date this request is for."))
+    due_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_channel = models.CharField(max_length=16, choices=DeliveryChannel.choices, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "occurrence"],
+                condition=Q(schedule__isnull=False),
+                name="measures_request_once_per_occurrence",
+            ),
+            models.CheckConstraint(condition=Q(expires_at__gt=F("due_at")), name="measures_request_expires_after_due"),
+            models.CheckConstraint(
+                condition=(Q(delivered_at__isnull=True) & Q(delivery_channel=""))
+                | (Q(delivered_at__isnull=False) & ~Q(delivery_channel="")),
+                name="measures_request_delivery_has_channel",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=RequestStatus.PENDING) & Q(completed_at__isnull=True) & Q(expired_at__isnull=True))
+                | (Q(status=RequestStatus.COMPLETED) & Q(completed_at__isnull=False) & Q(expired_at__isnull=True))
+                | (Q(status=RequestStatus.EXPIRED) & Q(expired_at__isnull=False) & Q(completed_at__isnull=True)),
+                name="measures_request_status_timestamps",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "status"]), models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} due {self.due_at:%Y-%m-%d %H:%M} for {self.client_id}"
+
+
+class ResponseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class MeasureResponse(models.Model):
+    """One administration of an instrument. Answers are saved as they go and encrypted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="measure_responses")
+    instrument = models.CharField(max_length=32)
+    request = models.ForeignKey(
+        MeasureRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    idempotency_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS)
+    answers = EncryptedJSONField(key_field="client_id", default=dict)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "idempotency_key"], name="measures_response_idempotency_key"),
+            models.CheckConstraint(
+                condition=(Q(status=ResponseStatus.SUBMITTED) & Q(submitted_at__isnull=False))
+                | (Q(status=ResponseStatus.IN_PROGRESS) & Q(submitted_at__isnull=True)),
+                name="measures_response_submitted_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(status=ResponseStatus.SUBMITTED, request__isnull=False),
+                name="measures_one_submission_per_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "instrument", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} response {self.pk}"
+
+
+class MeasureScore(models.Model):
+    """The scored result of a submitted response: numbers and band names only, never free text."""
+
+    response = models.OneToOneField(MeasureResponse, on_delete=models.CASCADE, primary_key=True, related_name="score")
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="measure_scores")
+    instrument = models.CharField(max_length=32)
+    scored_at = models.DateTimeField()
+    total = models.FloatField(null=True, blank=True)
+    severity = models.CharField(max_length=64, blank=True)
+    caseness = models.BooleanField(null=True, blank=True)
+    subscales = models.JSONField(default=dict, blank=True)
+    critical_items = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-scored_at"]
+        indexes = [models.Index(fields=["client", "instrument", "scored_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.total} for {self.client_id}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ESCALATED = "escalated", _("Escalated")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class CriticalAlert(models.Model):
+    """A critical answer that the treating clinician must acknowledge, with a note."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="critical_alerts")
+    response = models.OneToOneField(MeasureResponse, on_delete=models.CASCADE, related_name="alert")
+    instrument = models.CharField(max_length=32)
+    items = models.JSONField(default=list, help_text=_("1-based numbers of the critical items."))
+    risk_level = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = EncryptedTextField(key_field="client_id", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(status=AlertStatus.ACKNOWLEDGED)
+                    & Q(acknowledged_at__isnull=False)
+                    & Q(acknowledged_by__isnull=False)
+                )
+                | (~Q(status=AlertStatus.ACKNOWLEDGED) & Q(acknowledged_at__isnull=True)),
+                name="measures_alert_acknowledged_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AlertStatus.ESCALATED) | Q(escalated_at__isnull=False),
+                name="measures_alert_escalated_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["client", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} alert {self.pk} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != AlertStatus.ACKNOWLEDGED
+
+
+class NotificationReason(models.TextChoices):
+    ALERT = "alert", _("A client gave a critical answer")
+    ESCALATION = "escalation", _("A critical alert was not acknowledged in time")
+
+
+class AlertNotification(models.Model):
+    """An in-app notice of an alert for one member of staff. Carries no clinical content."""
+
+    alert = models.ForeignKey(CriticalAlert, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_notices")
+    reason = models.CharField(max_length=16, choices=NotificationReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "recipient", "reason"], name="measures_notification_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reason} notice to {self.recipient_id}"
+
+
+class PracticeMeasureSettings(models.Model):
+    """A practice's choices for measures: alert escalation, quiet hours, request window, crisis lines."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.CASCADE, primary_key=True, related_name="measure_settings"
+    )
+    escalation_minutes = models.PositiveIntegerField(
+        default=DEFAULT_ESCALATION_MINUTES,
+        help_text=_("Minutes an alert may stay unacknowledged before the practice admins are told."),
+    )
+    quiet_start = models.TimeField(default=dt.time(21, 0), help_text=_("No reminders from this local time..."))
+    quiet_end = models.TimeField(default=dt.time(8, 0), help_text=_("...until this local time."))
+    request_window_days = models.PositiveSmallIntegerField(
+        default=7, help_text=_("Days a request stays open before it expires.")
+    )
+    crisis_resources = models.JSONField(
+        default=list, blank=True, help_text=_("Extra crisis lines shown before the defaults for the client's country.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "practice measure settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(escalation_minutes__gte=5), name="measures_escalation_at_least_5_min"),
+            models.CheckConstraint(condition=Q(request_window_days__gte=1), name="measures_request_window_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"measure settings of {self.practice_id}"
