@@ -7,7 +7,7 @@ import pytest
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_login_page_loads_without_csp_violations(live_server, page) -> None:  # noqa: ANN001
+def test_login_page_loads_without_csp_violations(live_server, page) -> None:
     """The sign-in page loads htmx and CSS from our server and triggers no CSP violation."""
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -134,7 +134,9 @@ class Episode(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="care_episode_ends_after_start",
             ),
-            models.UniqueConstraint(fields=["client"], condition=Q(ended_on__isnull=True), name="care_one_open_episode"),
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(ended_on__isnull=True), name="care_one_open_episode"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ class ConsentRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.is_client  # type: ignore[union-attr]
+            and user.is_client
             and not is_open_path(request.path)
             and not request.path.startswith("/consent/")
         ):
