@@ -21,6 +21,21 @@ from alongside.crypto.fields import EncryptedJSONField, EncryptedTextField
 DEFAULT_ESCALATION_MINUTES = 24 * 60
 
 
+class MeasureAuditAction(models.TextChoices):
+    """Audit events of this app, written to the shared chain (``detail`` holds ids and labels only)."""
+
+    SCHEDULE_SET = "measures.schedule_set", _("Questionnaire schedule set")
+    SCHEDULE_ENDED = "measures.schedule_ended", _("Questionnaire schedule ended")
+    RESPONSE_STARTED = "measures.response_started", _("Questionnaire started")
+    RESPONSE_SUBMITTED = "measures.response_submitted", _("Questionnaire submitted")
+    ALERT_RAISED = "measures.alert_raised", _("Critical answer alert raised")
+    ALERT_ACKNOWLEDGED = "measures.alert_acknowledged", _("Critical answer alert acknowledged")
+    ALERT_ESCALATED = "measures.alert_escalated", _("Critical answer alert escalated")
+    SCORES_VIEWED = "measures.scores_viewed", _("Viewed questionnaire scores")
+    ALERTS_LISTED = "measures.alerts_listed", _("Listed in critical alerts")
+    SETTINGS_CHANGED = "measures.settings_changed", _("Practice measure settings changed")
+
+
 class ScheduleRule(models.TextChoices):
     EVERY_N_DAYS = "every_n_days", _("Every few days")
     BEFORE_SESSION = "before_session", _("Before each session")
@@ -165,7 +180,7 @@ class MeasureResponse(models.Model):
     )
     idempotency_key = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS)
-    answers = EncryptedJSONField(key_field="client_id", default=dict)
+    answers = EncryptedJSONField(key_field="client_id")  # {link_id: value}; no default: it would bypass sealing
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
