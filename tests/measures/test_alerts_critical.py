@@ -40,7 +40,8 @@ def test_critical_item_9_creates_alert_with_the_submission(world, django_capture
     alert = CriticalAlert.objects.get(response=result.response)
     assert alert.items == [9]
     assert alert.status == AlertStatus.OPEN
-    assert result.critical and result.resources, "the client sees crisis resources at once"
+    assert result.critical
+    assert result.resources, "the client sees crisis resources at once"
     assert any(r.phone == "988" for r in result.resources)
     notices = AlertNotification.objects.filter(alert=alert)
     assert [n.recipient_id for n in notices] == [world.alice.pk]
