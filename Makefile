@@ -28,7 +28,7 @@ messages:
 	$(RUN) alongside compilemessages --ignore=.venv --ignore=node_modules
 
 demo: install
-	$(RUN) alongside demo
+	ALONGSIDE_PROFILE=demo $(RUN) alongside demo
 
 serve:
 	$(RUN) alongside serve

@@ -94,7 +94,7 @@ def decide(user: Any, client: ClientProfile, action: Action, scope: Scope | None
 def client_or_404(user: Any, client_id: uuid.UUID | str, action: Action, scope: Scope | None = None) -> ClientProfile:
     """Return the client if ``user`` may perform ``action``; otherwise raise 404 (never 'exists')."""
     try:
-        client = ClientProfile.objects.select_related("user", "practice").get(pk=client_id)
+        client = ClientProfile.objects.select_related("user", "practice").get(pk=uuid.UUID(str(client_id)))
     except (ClientProfile.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such client.") from None
     if not decide(user, client, action, scope):

@@ -182,9 +182,9 @@ def client_invite(
         user = User(email=email, kind=UserKind.CLIENT, locale=locale)
         user.set_unusable_password()
         user.save()
-        client = ClientProfile.objects.create(
-            user=user, practice=practice, preferred_name=preferred_name, locale=locale, time_zone=time_zone
-        )
+        client = ClientProfile(user=user, practice=practice, locale=locale, time_zone=time_zone)
+        client.preferred_name = preferred_name
+        client.save(force_insert=True)
         CareTeamMember.objects.create(client=client, clinician=actor, is_primary=True)
         Episode.objects.create(client=client, started_on=timezone.localdate())
         record(AuditAction.CLIENT_CREATED, actor=actor, obj=client, client_id=client.pk)

@@ -54,12 +54,14 @@ def consent_sign(
     if shown_sha256 != document.body_sha256:
         raise ValidationError(_("The consent text changed while you were reading it. Please read the new version."))
     with transaction.atomic():
-        signature, created = ConsentSignature.objects.get_or_create(
-            client=client,
-            document=document,
-            defaults={"signed_at": timezone.now(), "text_sha256": document.body_sha256, "typed_name": typed_name},
-        )
-        if created:
+        signature = ConsentSignature.objects.filter(client=client, document=document).first()
+        created = signature is None
+        if signature is None:
+            signature = ConsentSignature(
+                client=client, document=document, signed_at=timezone.now(), text_sha256=document.body_sha256
+            )
+            signature.typed_name = typed_name
+            signature.save(force_insert=True)
             record(
                 AuditAction.CONSENT_SIGNED,
                 actor=actor,
