@@ -114,3 +114,6 @@ def client_access_log(request: HttpRequest, client_id: uuid.UUID, limit: int = 2
     client = selectors.access_log_client(user=request.user, client_id=client_id)
     rows = selectors.access_log_rows(client=client, limit=max(1, min(limit, 1000)))
     return [AccessEvent(at=r.at, who=r.who, action=r.action, label=r.action_label) for r in rows]
+
+
+import alongside.measures.api  # noqa: E402,F401  (registers the measures routes)

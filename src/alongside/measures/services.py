@@ -64,7 +64,8 @@ def _audit(action: MeasureAuditAction, *, actor: Any, obj: Any = None, client_id
     record_many([entry], actor=actor)
 
 
-def _answers_of(response: MeasureResponse) -> dict[str, int | None]:
+def answers_of(response: MeasureResponse) -> dict[str, int | None]:
+    """Return a response's stored answers as a plain dict (decrypted)."""
     stored = cast(Mapping[str, int | None] | None, response.answers)
     return dict(stored or {})
 
@@ -580,7 +581,7 @@ def response_save_answer(*, actor: Any, response_id: uuid.UUID | str, link_id: s
         if response.status != ResponseStatus.IN_PROGRESS:
             raise ValidationError(_("This questionnaire was already submitted."))
         instrument = _instrument(response.instrument)
-        answers = _answers_of(response)
+        answers = answers_of(response)
         clean = _validate_answer(instrument, answers, link_id, value)
         if clean is None:
             answers.pop(link_id, None)
@@ -648,7 +649,7 @@ def _submit(
     context: Mapping[str, Any] | None,
 ) -> None:
     instrument = _instrument(response.instrument)
-    merged = _answers_of(response)
+    merged = answers_of(response)
     for link_id, value in (answers or {}).items():
         clean = _validate_answer(instrument, merged, str(link_id), value)
         if clean is None:

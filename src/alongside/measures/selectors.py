@@ -1,0 +1,173 @@
+"""Reads of measures, each through the access layer; reads by staff are audited.
+
+Scores and answers need the client's MEASURES sharing scope. Critical alerts do not:
+a critical answer always reaches the treating clinicians (clinical safety), but an
+alert carries only the instrument and item numbers, never the answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from alongside import access
+from alongside.access import Action
+from alongside.audit.log import Entry, record_many
+from alongside.audit.models import AuditAction
+from alongside.care.models import ClientProfile, Membership
+from alongside.consent.models import Scope
+from alongside.measures.models import (
+    AlertNotification,
+    AlertStatus,
+    CriticalAlert,
+    MeasureAuditAction,
+    MeasureRequest,
+    MeasureResponse,
+    MeasureScore,
+    RequestStatus,
+    ResponseStatus,
+)
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and not getattr(user, "is_client", False))
+
+
+def _audit_reads(action: MeasureAuditAction, *, user: Any, client_ids: list[uuid.UUID]) -> None:
+    entries = [Entry(action=cast(AuditAction, action), client_id=c) for c in dict.fromkeys(client_ids)]
+    record_many(entries, actor=user)
+
+
+def due_requests(*, user: Any, now: dt.datetime | None = None) -> list[MeasureRequest]:
+    """Return the signed-in client's open requests that are due now (for their home page)."""
+    if user is None or not user.is_authenticated or not getattr(user, "is_client", False):
+        return []
+    now = now or timezone.now()
+    return list(
+        MeasureRequest.objects.filter(
+            client_id=user.pk, status=RequestStatus.PENDING, due_at__lte=now, expires_at__gt=now
+        ).order_by("due_at")
+    )
+
+
+def measures_client(*, user: Any, client_id: uuid.UUID | str) -> ClientProfile:
+    """Return the client whose measures ``user`` may read (self, or care team with MEASURES shared); 404 otherwise."""
+    client = access.client_or_404(user, client_id, Action.VIEW_CLINICAL, Scope.MEASURES)
+    if _is_staff(user):
+        _audit_reads(MeasureAuditAction.SCORES_VIEWED, user=user, client_ids=[client.pk])
+    return client
+
+
+def scores_for(*, user: Any, client_id: uuid.UUID | str, instrument: str | None = None) -> list[MeasureScore]:
+    """Return a client's scores, oldest first, when ``user`` may read their measures (audited for staff)."""
+    client = measures_client(user=user, client_id=client_id)
+    scores = MeasureScore.objects.filter(client=client).select_related("response").order_by("scored_at")
+    if instrument:
+        scores = scores.filter(instrument=instrument)
+    return list(scores)
+
+
+def responses_for(*, user: Any, client_id: uuid.UUID | str) -> list[MeasureResponse]:
+    """Return a client's submitted responses (answers decrypt on access), newest first."""
+    client = measures_client(user=user, client_id=client_id)
+    return list(
+        MeasureResponse.objects.filter(client=client, status=ResponseStatus.SUBMITTED).order_by("-submitted_at")
+    )
+
+
+def response_for(*, user: Any, response_id: uuid.UUID | str) -> MeasureResponse:
+    """Return one response when ``user`` may read the client's measures; 404 otherwise."""
+    try:
+        client_id = MeasureResponse.objects.filter(pk=response_id).values_list("client_id", flat=True).first()
+    except (ValueError, TypeError):
+        client_id = None
+    if client_id is None:
+        raise Http404("No such response.")
+    measures_client(user=user, client_id=client_id)
+    return MeasureResponse.objects.get(pk=response_id)
+
+
+def _alert_scope(user: Any) -> QuerySet[CriticalAlert]:
+    team = access.care_team_clients(user).values("pk")
+    admin_practices = Membership.objects.filter(user=user, is_active=True, role__in=["owner", "admin"]).values(
+        "practice_id"
+    )
+    return CriticalAlert.objects.filter(
+        Q(client_id__in=team) | Q(status=AlertStatus.ESCALATED, client__practice_id__in=admin_practices)
+    )
+
+
+def open_alerts_for(*, user: Any) -> list[CriticalAlert]:
+    """Return the open alerts of the staff member's care-team clients, and escalated ones for practice admins."""
+    if not _is_staff(user):
+        return []
+    alerts = list(
+        _alert_scope(user).exclude(status=AlertStatus.ACKNOWLEDGED).select_related("client").order_by("created_at")
+    )
+    _audit_reads(MeasureAuditAction.ALERTS_LISTED, user=user, client_ids=[a.client_id for a in alerts])
+    return alerts
+
+
+def unread_notifications(*, user: Any) -> list[AlertNotification]:
+    """Return the staff member's unread in-app alert notices, newest first."""
+    if not _is_staff(user):
+        return []
+    return list(
+        AlertNotification.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("alert")
+        .order_by("-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class CompletionRates:
+    """Delivery telemetry of requests made in a period."""
+
+    requested: int
+    delivered: int
+    seen: int
+    opened: int
+    completed: int
+    expired: int
+    open: int
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Completed among requests that have closed (completed or expired); None when none have."""
+        closed = self.completed + self.expired
+        return self.completed / closed if closed else None
+
+
+def completion_rates(
+    *, user: Any, client_id: uuid.UUID | str | None = None, since: dt.datetime | None = None
+) -> CompletionRates:
+    """Return completion telemetry for one client (needs MEASURES) or the clinician's whole caseload."""
+    if client_id is not None:
+        clients: Any = [measures_client(user=user, client_id=client_id).pk]
+    else:
+        if not _is_staff(user):
+            raise Http404("No caseload.")
+        clients = (
+            access.care_team_clients(user)
+            .filter(scope_grants__scope=Scope.MEASURES, scope_grants__granted=True)
+            .values("pk")
+        )
+    requests = MeasureRequest.objects.filter(client_id__in=clients)
+    if since is not None:
+        requests = requests.filter(due_at__gte=since)
+    counts = requests.aggregate(
+        requested=Count("pk"),
+        delivered=Count("pk", filter=Q(delivered_at__isnull=False)),
+        seen=Count("pk", filter=Q(seen_at__isnull=False)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        completed=Count("pk", filter=Q(status=RequestStatus.COMPLETED)),
+        expired=Count("pk", filter=Q(status=RequestStatus.EXPIRED)),
+        open=Count("pk", filter=Q(status=RequestStatus.PENDING)),
+    )
+    return CompletionRates(**counts)
