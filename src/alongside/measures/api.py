@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import HttpError
+from pydantic import StrictInt
 
 from alongside.api.urls import api
 from alongside.measures import selectors, services
@@ -72,7 +73,7 @@ class ResponseOut(Schema):
 
 
 class AnswerIn(Schema):
-    value: int | None
+    value: StrictInt | None
 
 
 class AnswerOut(Schema):
@@ -83,7 +84,7 @@ class AnswerOut(Schema):
 
 class SubmitIn(Schema):
     idempotency_key: str = Field(..., min_length=8, max_length=64)
-    answers: dict[str, int | None] | None = None
+    answers: dict[str, StrictInt | None] | None = None
     context: dict[str, str | int | bool] | None = None
 
 
@@ -178,8 +179,8 @@ def measures_due(request: HttpRequest) -> list[DueOut]:
     return [DueOut(id=r.pk, instrument=r.instrument, due_at=r.due_at, expires_at=r.expires_at) for r in due]
 
 
-@api.post("/measures/responses", response={200: ResponseOut, 201: ResponseOut}, tags=["measures"])
-def measures_response_start(request: HttpRequest, payload: ResponseIn) -> tuple[int, ResponseOut]:
+@api.post("/measures/responses", response=ResponseOut, tags=["measures"])
+def measures_response_start(request: HttpRequest, payload: ResponseIn) -> ResponseOut:
     """Start answering a questionnaire. The same idempotency key returns the same response."""
     client_id = payload.client_id or request.user.pk
     response = _call(
@@ -190,7 +191,7 @@ def measures_response_start(request: HttpRequest, payload: ResponseIn) -> tuple[
         idempotency_key=payload.idempotency_key,
         request_id=payload.request_id,
     )
-    return 200, _response_out(response)
+    return _response_out(response)
 
 
 @api.put("/measures/responses/{response_id}/answers/{link_id}", response=AnswerOut, tags=["measures"])
