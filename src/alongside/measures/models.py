@@ -71,7 +71,7 @@ class MeasureSchedule(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(rule=ScheduleRule.EVERY_N_DAYS) & Q(interval_days__gte=1))
+                condition=(Q(rule=ScheduleRule.EVERY_N_DAYS) & Q(interval_days__isnull=False) & Q(interval_days__gte=1))
                 | (~Q(rule=ScheduleRule.EVERY_N_DAYS) & Q(interval_days__isnull=True)),
                 name="measures_schedule_interval_matches_rule",
             ),
