@@ -21,8 +21,22 @@ def test_list_names_every_instrument_with_items_and_licence():
     lines = run("list").splitlines()
     codes = [line.split("\t")[0] for line in lines]
     assert codes == sorted(
-        ["phq9", "phq2", "gad7", "gad2", "pcl5", "who5", "k10", "dass21", "pss10", "auditc", "phq15", "wsas"]
-        + ["core10", "cssrs"]
+        [
+            "phq9",
+            "phq2",
+            "gad7",
+            "gad2",
+            "pcl5",
+            "who5",
+            "k10",
+            "dass21",
+            "pss10",
+            "auditc",
+            "phq15",
+            "wsas",
+            "core10",
+            "cssrs",
+        ]
     )
     phq9 = next(line for line in lines if line.startswith("phq9\t"))
     assert "10 items" in phq9

@@ -36,7 +36,7 @@ PHQ9_BANDS = [
 @pytest.mark.parametrize(("total", "severity", "caseness"), PHQ9_BANDS)
 def test_phq9_bands_and_caseness(total, severity, caseness):
     """Both sides of every PHQ-9 band boundary and the caseness line at 10."""
-    answers = spread(total, 8, 3) + [0] if total <= 24 else spread(total, 9, 3)  # item 9 only when needed
+    answers = [*spread(total, 8, 3), 0] if total <= 24 else spread(total, 9, 3)  # item 9 only when needed
     result = score("phq9", answers)
     assert (result.total, result.severity, result.caseness) == (total, severity, caseness)
 
