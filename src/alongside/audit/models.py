@@ -42,6 +42,23 @@ class AuditAction(models.TextChoices):
     KEYS_ROTATED = "keys.rotated", _("Master key rotated")
 
 
+_REGISTERED: list[type[models.TextChoices]] = [AuditAction]
+
+
+def register_actions(choices: type[models.TextChoices]) -> None:
+    """Let an app add its own audit actions (call from its AppConfig.ready)."""
+    if choices not in _REGISTERED:
+        _REGISTERED.append(choices)
+
+
+def action_label(code: str) -> str:
+    """Return the readable label of an audit action code from any app, or the code itself."""
+    for choices in _REGISTERED:
+        if code in choices.values:
+            return str(choices(code).label)
+    return code
+
+
 class AuditEvent(models.Model):
     """One audited event. Never updated or deleted (PostgreSQL enforces it with a trigger).
 

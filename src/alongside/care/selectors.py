@@ -19,7 +19,7 @@ from django.http import Http404
 from alongside.access import Action, care_team_clients, client_or_404, decide, grant_for, visible_clients
 from alongside.accounts.models import User
 from alongside.audit.log import Entry, record, record_many
-from alongside.audit.models import AuditAction, AuditEvent
+from alongside.audit.models import AuditAction, AuditEvent, action_label
 from alongside.care.models import (
     CareTeamMember,
     ClientProfile,
@@ -213,13 +213,12 @@ def _rows(events: list[AuditEvent]) -> list[AccessLogRow]:
     names: dict[uuid.UUID | None, str] = dict(
         User.objects.filter(pk__in={e.actor_id for e in events}).values_list("pk", "name")
     )
-    labels = dict(AuditAction.choices)
     return [
         AccessLogRow(
             at=e.at,
             who=names.get(e.actor_id) or e.actor_label,
             action=e.action,
-            action_label=str(labels.get(e.action, e.action)),
+            action_label=action_label(e.action),
         )
         for e in events
     ]

@@ -5,3 +5,9 @@ class MeasuresConfig(AppConfig):
     name = "alongside.measures"
     label = "measures"
     verbose_name = "Measurement-based care"
+
+    def ready(self) -> None:
+        from alongside.audit.models import register_actions
+        from alongside.measures.models import MeasureAuditAction
+
+        register_actions(MeasureAuditAction)
