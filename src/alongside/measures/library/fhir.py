@@ -30,6 +30,7 @@ MAX_OPTIONS = 20
 MAX_TEXT = 1000
 MAX_DEPTH = 2
 MAX_VALUE = 1000
+STATUSES = ("draft", "active", "retired", "unknown")
 LINK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -46,9 +47,13 @@ def validate_questionnaire(data: Any) -> Questionnaire:
     if data.get("resourceType") != "Questionnaire":
         raise AnswerError(f"not a Questionnaire: resourceType is {data.get('resourceType')!r}")
     try:
-        return Questionnaire.model_validate(dict(data))
+        resource = Questionnaire.model_validate(dict(data))
     except ValidationError as exc:
         raise AnswerError(f"invalid FHIR Questionnaire: {_first_line(exc)}") from None
+    # fhir.resources checks types and cardinality but not every required value set.
+    if resource.status not in STATUSES:
+        raise AnswerError(f"invalid FHIR Questionnaire: status {resource.status!r} is not one of {', '.join(STATUSES)}")
+    return resource
 
 
 def option_value(option: Mapping[str, Any], where: str) -> Option:
