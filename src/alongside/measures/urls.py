@@ -1,5 +1,5 @@
-from django.urls import URLPattern
+from alongside.measures.views import client, staff
 
 app_name = "measures"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*client.urlpatterns, *staff.urlpatterns]

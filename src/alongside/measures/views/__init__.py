@@ -1,0 +1,1 @@
+"""Measures pages: ``client`` (answering, results, crisis help) and ``staff`` (schedules, alerts, progress)."""
