@@ -85,11 +85,14 @@ def all_instruments() -> list[Instrument]:
 
 
 def score(
-    code: str | Instrument, answers: Mapping[str, int | None] | Sequence[int | None], **context: Any
+    code: str | Instrument,
+    answers: Mapping[str, int | str | None] | Sequence[int | str | None],
+    **context: Any,
 ) -> ScoreResult:
     """Score one administration.
 
-    `answers` maps link_id to value, or lists values in item order; None or "-" marks an item not asked
+    `answers` maps link_id to value, or lists values in item order (digit strings are accepted, as the
+    command line passes them); None or "-" marks an item not asked
     (branching) or not applicable. `context` carries what some instruments need besides the answers:
     AUDIT-C takes sex="male" or "female". A custom instrument (custom_instrument_from_fhir) is passed as
     the Instrument itself and is sum-scored. Raises AnswerError for missing required items, values that

@@ -24,7 +24,7 @@ from alongside.measures.library.types import (
     tidy,
 )
 
-Answers = Mapping[str, int | None] | Sequence[int | None]
+Answers = Mapping[str, int | str | None] | Sequence[int | str | None]
 SKIPPED = "-"
 
 

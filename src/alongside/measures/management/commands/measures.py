@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -146,7 +147,7 @@ class Command(BaseCommand):
                 self.stderr.write(message)
             raise _fail(f"{errors[-1]} ({len(errors)} bad row(s) rejected)")
 
-    def _item_columns(self, instrument: Instrument, header: list[str]) -> dict[str, str]:
+    def _item_columns(self, instrument: Instrument, header: Sequence[str]) -> dict[str, str]:
         """Map each item's link_id to its column, named by link_id ("phq9-3") or item number ("3")."""
         columns: dict[str, str] = {}
         for item in instrument.items:
