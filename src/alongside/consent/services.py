@@ -55,7 +55,6 @@ def consent_sign(
         raise ValidationError(_("The consent text changed while you were reading it. Please read the new version."))
     with transaction.atomic():
         signature = ConsentSignature.objects.filter(client=client, document=document).first()
-        created = signature is None
         if signature is None:
             signature = ConsentSignature(
                 client=client, document=document, signed_at=timezone.now(), text_sha256=document.body_sha256
