@@ -23,8 +23,12 @@ NOT_ASKED_HATCH = "#9aa3a8"
 BAND_STOPS = ("#e3f1e6", "#eef4dc", "#fbf3d3", "#fbe5cf", "#f7d9d6")
 
 # Item answers, from 0 (lightest) to the highest answer (darkest), one hue so order reads without colour names.
+# The ramp skips the mid tones, where neither ink nor white text would reach 4.5:1: the lower half of the answers
+# are light (ink text), the upper half dark (white text).
 HEAT_LOW = "#eef2f8"
-HEAT_HIGH = "#27466f"
+HEAT_LIGHT_END = "#a9bcd6"
+HEAT_DARK_START = "#4a6a96"
+HEAT_HIGH = "#1f3a5f"
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -61,7 +65,10 @@ def band_tints(count: int) -> tuple[str, ...]:
 
 def heat_colour(value: int, max_value: int) -> str:
     """Return the fill of an item answer."""
-    return mix(HEAT_LOW, HEAT_HIGH, value / max_value)
+    fraction = value / max_value
+    if fraction <= 0.5:
+        return mix(HEAT_LOW, HEAT_LIGHT_END, fraction * 2)
+    return mix(HEAT_DARK_START, HEAT_HIGH, fraction * 2 - 1)
 
 
 def luminance(colour: str) -> float:

@@ -106,7 +106,7 @@ def _legend_swatch(key: str, x: float, y: float, series: Series) -> SafeString:
             n(y),
             palette.BASELINE,
         )
-    return _marker(key, x + 10, y, 5.5, series)
+    return _marker(key, x + 10, y, 5.5, series, role="chart-legend-marker")
 
 
 def _triangle(x: float, y: float, size: float, down: bool) -> str:
@@ -121,7 +121,9 @@ def _triangle(x: float, y: float, size: float, down: bool) -> str:
     )
 
 
-def _marker(reliable: str, x: float, y: float, size: float, series: Series, title: str = "") -> SafeString:
+def _marker(
+    reliable: str, x: float, y: float, size: float, series: Series, title: str = "", role: str = "chart-point"
+) -> SafeString:
     """Return a point's marker: a circle, or a triangle pointing the way the score moved when change is reliable."""
     titled = format_html("<title>{}</title>", title) if title else format_html("{}", "")
     if reliable in ("improved", "deteriorated"):
@@ -129,8 +131,10 @@ def _marker(reliable: str, x: float, y: float, size: float, series: Series, titl
         down = (reliable == "improved") == series.lower_is_better
         colour = palette.IMPROVED if reliable == "improved" else palette.DETERIORATED
         return format_html(
-            '<polygon class="chart-point chart-point-{} chart-marker-{}" points="{}" fill="{}" stroke="#ffffff"'
+            '<polygon class="{} {}-{} chart-marker-{}" points="{}" fill="{}" stroke="#ffffff"'
             ' stroke-width="1">{}</polygon>',
+            role,
+            role,
             reliable,
             "down" if down else "up",
             _triangle(x, y, size, down),
@@ -138,7 +142,8 @@ def _marker(reliable: str, x: float, y: float, size: float, series: Series, titl
             titled,
         )
     return format_html(
-        '<circle class="chart-point" cx="{}" cy="{}" r="{}" fill="{}" stroke="#ffffff" stroke-width="1">{}</circle>',
+        '<circle class="{}" cx="{}" cy="{}" r="{}" fill="{}" stroke="#ffffff" stroke-width="1">{}</circle>',
+        role,
         n(x),
         n(y),
         n(size * 0.65),
@@ -219,7 +224,9 @@ def _place_label(
 
 
 def _empty_chart(series: Series, width: int, height: int, ids: str) -> SafeString:
+    """Return a short box that says there are no scores yet (a whole empty chart would look like missing data)."""
     message = gettext("No scores yet.")
+    height = min(height, 64)
     return format_html(
         '<svg xmlns="{}" class="measure-chart measure-chart-empty" viewBox="0 0 {} {}" width="100%"'
         ' preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{}-title {}-desc"'
@@ -243,7 +250,7 @@ def _empty_chart(series: Series, width: int, height: int, ids: str) -> SafeStrin
         height - 1,
         palette.FRAME,
         n(width / 2),
-        n(height / 2),
+        n(height / 2 + 5),
         palette.MUTED,
         message,
     )
