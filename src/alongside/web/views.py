@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from alongside.care import selectors
 from alongside.consent.selectors import current_document, scopes_for
+from alongside.measures.views.client import due_for_home
 
 
 @login_required
@@ -27,5 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "shared_count": len(shared),
             "practice_name": client.practice.name,
             "document": document,
+            "due_questionnaires": due_for_home(request),
         },
     )
