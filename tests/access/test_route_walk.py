@@ -30,6 +30,7 @@ PUBLIC = {
     "set_language",
     "api:openapi-json",
     "api:openapi-view",
+    "measures:crisis",  # crisis lines, shown to anyone who needs them
 }
 REFUSED = {302, 303, 400, 401, 403, 404, 405, 410}
 PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
