@@ -338,6 +338,13 @@ def test_datetimes_and_unsorted_points_are_placed_in_time_order():
     assert "Change since the first score: \u22129, no reliable change" in root.find("svg:desc", NS).text
     table = ET.fromstring(str(score_table(series)))
     assert [row[0][0].get("datetime") for row in table.find("tbody")] == ["2025-02-01", "2025-03-01"]
+    # GAD-7 here has no bands, so the table has no severity column.
+    assert [th.text for th in table.find("thead").iter("th")] == [
+        "Date",
+        "Score",
+        "Change from first score",
+        "Reliable change",
+    ]
 
 
 def test_table_has_a_caption_and_a_row_per_score():

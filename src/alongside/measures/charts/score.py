@@ -522,6 +522,11 @@ def _point_title(series: Series, point: Point, base: float | None) -> str:
     return "; ".join(pieces)
 
 
+def _band_name(series: Series, value: float) -> str:
+    band = band_for(series.bands, value)
+    return band.label if band else gettext("outside the bands")
+
+
 def _score_table(series: Series) -> SafeString:
     points = sorted_points(series)
     base = reference(series, points)
@@ -537,22 +542,23 @@ def _score_table(series: Series) -> SafeString:
     change_heading = (
         gettext("Change from baseline") if series.baseline is not None else gettext("Change from first score")
     )
-    headings = (gettext("Date"), score_heading, gettext("Severity"), change_heading, gettext("Reliable change"))
+    # Without published bands the severity column would say nothing, so it is left out.
+    has_bands = bool(series.bands)
+    headings = [gettext("Date"), score_heading, gettext("Severity"), change_heading, gettext("Reliable change")]
+    if not has_bands:
+        headings.remove(gettext("Severity"))
     if points:
-        rows = format_html_join(
-            "",
-            '<tr><th scope="row"><time datetime="{}">{}</time></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-            (
-                (
-                    as_date(point.at).isoformat(),
-                    long_date(as_date(point.at)),
-                    number(point.value),
-                    band.label if (band := band_for(series.bands, point.value)) else gettext("none"),
-                    signed(point.value - base) if base is not None else "",
-                    reliable_words(point.reliable),
-                )
-                for point in points
-            ),
+        rows = join(
+            format_html(
+                '<tr><th scope="row"><time datetime="{}">{}</time></th><td>{}</td>{}<td>{}</td><td>{}</td></tr>',
+                as_date(point.at).isoformat(),
+                long_date(as_date(point.at)),
+                number(point.value),
+                format_html("<td>{}</td>", _band_name(series, point.value)) if has_bands else format_html("{}", ""),
+                signed(point.value - base) if base is not None else "",
+                reliable_words(point.reliable),
+            )
+            for point in points
         )
     else:
         rows = format_html('<tr><td colspan="{}">{}</td></tr>', len(headings), gettext("No scores yet."))
