@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -29,6 +30,7 @@ from alongside.measures.models import (
     MeasureAuditAction,
     MeasureRequest,
     MeasureResponse,
+    MeasureSchedule,
     MeasureScore,
     RequestStatus,
     ResponseStatus,
@@ -171,3 +173,61 @@ def completion_rates(
         open=Count("pk", filter=Q(status=RequestStatus.PENDING)),
     )
     return CompletionRates(**counts)
+
+
+# --- Staff pages: progress, schedules, one alert ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamClient:
+    """A client on the staff member's care team, and whether they share questionnaires."""
+
+    client: ClientProfile
+    shares_measures: bool
+
+
+def team_client(*, user: Any, client_id: uuid.UUID | str) -> TeamClient:
+    """Return a client on ``user``'s current care team (404 otherwise), saying whether MEASURES is shared."""
+    if not _is_staff(user):
+        raise Http404("No such client.")
+    client = access.client_or_404(user, client_id, Action.VIEW_CLINICAL)
+    return TeamClient(client=client, shares_measures=access.decide(user, client, Action.VIEW_CLINICAL, Scope.MEASURES))
+
+
+def schedules_current(*, user: Any, client_id: uuid.UUID | str) -> list[MeasureSchedule]:
+    """Return the client's current schedules for their care team (404 for anyone else)."""
+    client = team_client(user=user, client_id=client_id).client
+    return list(MeasureSchedule.objects.filter(client=client, ended_at__isnull=True).order_by("instrument"))
+
+
+def alert_for(*, user: Any, alert_id: uuid.UUID | str) -> CriticalAlert:
+    """Return one alert the staff member may see (care team, or escalated for practice admins); 404 otherwise."""
+    if not _is_staff(user):
+        raise Http404("No such alert.")
+    try:
+        alert = (
+            _alert_scope(user)
+            .select_related("client", "client__practice", "acknowledged_by")
+            .filter(pk=alert_id)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        alert = None
+    if alert is None:
+        raise Http404("No such alert.")
+    _audit_reads(MeasureAuditAction.ALERTS_LISTED, user=user, client_ids=[alert.client_id])
+    return alert
+
+
+def alert_notices_of(*, user: Any, alert_id: uuid.UUID) -> list[int]:
+    """Return the ids of ``user``'s unread notices of one alert."""
+    return list(
+        AlertNotification.objects.filter(recipient=user, alert_id=alert_id, read_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def may_acknowledge(*, user: Any, alert: CriticalAlert) -> bool:
+    """Return whether ``user`` may acknowledge the alert: a clinician on the client's current care team."""
+    return _is_staff(user) and alert.is_open and access.decide(user, alert.client, Action.WRITE_CLINICAL)
