@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from alongside.access import Action, care_team_clients, client_or_404, decide, grant_for, visible_clients
 from alongside.accounts.models import User
@@ -31,6 +33,8 @@ from alongside.care.models import (
 )
 from alongside.consent.models import ConsentDocument, ConsentSignature, Scope
 from alongside.consent.selectors import scopes_for
+from alongside.measures.caseload import Attention, ClientMeasures, Status, caseload_measures
+from alongside.measures.models import MeasureAuditAction
 
 
 def membership_for(*, user: Any) -> Membership | None:
@@ -55,17 +59,89 @@ def clients_listed_record(*, user: Any, clients: Iterable[ClientProfile]) -> int
     return len(seen)
 
 
+class CaseloadSort(models.TextChoices):
+    ATTENTION = "attention", _("Who needs attention")
+    NAME = "name", _("Name")
+    PHQ9 = "phq9", _("Latest PHQ-9, highest first")
+    GAD7 = "gad7", _("Latest GAD-7, highest first")
+    CHANGE = "change", _("Change since baseline, worst first")
+
+
+class CaseloadShow(models.TextChoices):
+    ALL = "all", _("Everyone")
+    ATTENTION = "attention", _("Needs attention")
+    ALERTS = "alerts", _("Open critical alerts")
+    DETERIORATION = "deterioration", _("Reliable deterioration")
+    NOT_IMPROVING = "not_improving", _("Not improving")
+    OVERDUE = "overdue", _("Questionnaire overdue")
+    NOT_SHARED = "not_shared", _("Not sharing questionnaires")
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """A client on the clinician's caseload with what their measures say."""
+
+    client: ClientProfile
+    measures: ClientMeasures
+
+
 @dataclass(frozen=True)
 class Caseload:
-    """The clients on a clinician's care team and, for admins, the whole practice."""
+    """The clients on a clinician's care team (with their measures) and, for admins, the whole practice."""
 
     membership: Membership | None
     own: list[ClientProfile]
     practice: list[ClientProfile]
+    rows: list[CaseloadRow] = field(default_factory=list)
+    total: int = 0
 
 
-def caseload_for(*, user: Any) -> Caseload:
-    """Return the staff member's caseload, auditing every client listed."""
+_SHOWN: dict[str, Callable[[CaseloadRow], bool]] = {
+    CaseloadShow.ALL: lambda row: True,
+    CaseloadShow.ATTENTION: lambda row: row.measures.attention != Attention.NONE,
+    CaseloadShow.ALERTS: lambda row: row.measures.attention == Attention.CRITICAL_ALERT,
+    CaseloadShow.DETERIORATION: lambda row: row.measures.status == Status.RELIABLE_DETERIORATION,
+    CaseloadShow.NOT_IMPROVING: lambda row: row.measures.attention == Attention.NOT_IMPROVING,
+    CaseloadShow.OVERDUE: lambda row: row.measures.overdue_since is not None,
+    CaseloadShow.NOT_SHARED: lambda row: not row.measures.shared,
+}
+
+
+def _highest_first(code: str) -> Callable[[CaseloadRow], tuple[bool, float, str]]:
+    def key(row: CaseloadRow) -> tuple[bool, float, str]:
+        latest = row.measures.latest_of(code)
+        return (latest is None, -(latest or 0), row.client.preferred_name.casefold())
+
+    return key
+
+
+_SORTS: dict[str, Callable[[CaseloadRow], Any]] = {
+    CaseloadSort.ATTENTION: lambda row: (
+        row.measures.attention,
+        row.measures.alerts[0].created_at.timestamp() if row.measures.alerts else 0.0,
+        row.client.preferred_name.casefold(),
+    ),
+    CaseloadSort.NAME: lambda row: row.client.preferred_name.casefold(),
+    CaseloadSort.PHQ9: _highest_first("phq9"),
+    CaseloadSort.GAD7: _highest_first("gad7"),
+    CaseloadSort.CHANGE: lambda row: (-row.measures.worst_change, row.client.preferred_name.casefold()),
+}
+
+
+def caseload_rows_arrange(rows: list[CaseloadRow], *, sort: str, show: str) -> list[CaseloadRow]:
+    """Filter and order caseload rows; unknown choices fall back to everyone, by attention."""
+    shown = _SHOWN.get(show, _SHOWN[CaseloadShow.ALL])
+    key = _SORTS.get(sort, _SORTS[CaseloadSort.ATTENTION])
+    return sorted((row for row in rows if shown(row)), key=key)
+
+
+def caseload_for(
+    *, user: Any, sort: str = CaseloadSort.ATTENTION, show: str = CaseloadShow.ALL, now: dt.datetime | None = None
+) -> Caseload:
+    """Return the staff member's caseload with measures, auditing every client listed and every score read.
+
+    A fixed number of queries whatever the caseload size or the length of each client's history.
+    """
     membership = membership_for(user=user)
     own = list(care_team_clients(user).select_related("user").order_by("created_at"))
     everyone: list[ClientProfile] = []
@@ -73,8 +149,24 @@ def caseload_for(*, user: Any) -> Caseload:
         everyone = list(
             visible_clients(user).filter(practice=membership.practice).select_related("user").order_by("created_at")
         )
-    clients_listed_record(user=user, clients=[*own, *everyone])
-    return Caseload(membership=membership, own=own, practice=everyone)
+    measures = caseload_measures(client_ids=[c.pk for c in own], now=now)
+    rows = [CaseloadRow(client=c, measures=measures[c.pk]) for c in own]
+    if _is_staff(user):
+        listed = {c.pk: c for c in [*own, *everyone]}
+        entries = [Entry(AuditAction.CLIENT_LISTED, obj=c, client_id=c.pk) for c in listed.values()]
+        entries += [
+            Entry(cast(AuditAction, MeasureAuditAction.SCORES_VIEWED), obj=row.client, client_id=row.client.pk)
+            for row in rows
+            if row.measures.summaries
+        ]
+        record_many(entries, actor=user)
+    return Caseload(
+        membership=membership,
+        own=own,
+        practice=everyone,
+        rows=caseload_rows_arrange(rows, sort=sort, show=show),
+        total=len(rows),
+    )
 
 
 def client_for_staff(*, user: Any, client_id: uuid.UUID | str, action: Action = Action.VIEW_ADMIN) -> ClientProfile:

@@ -89,9 +89,27 @@ def _form_errors(form: Any, error: ValidationError, field: str | None = None) ->
 
 @staff_required
 def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Show the clinician's clients and, for admins, every client of the practice."""
-    load = selectors.caseload_for(user=request.user)
-    return _render(request, membership, "care/caseload.html", {"own": load.own, "everyone": load.practice})
+    """Show who needs attention today and why, then every client of the practice for admins."""
+    sort = request.GET.get("sort", selectors.CaseloadSort.ATTENTION)
+    show = request.GET.get("show", selectors.CaseloadShow.ALL)
+    sort = sort if sort in selectors.CaseloadSort.values else selectors.CaseloadSort.ATTENTION
+    show = show if show in selectors.CaseloadShow.values else selectors.CaseloadShow.ALL
+    load = selectors.caseload_for(user=request.user, sort=sort, show=show)
+    return _render(
+        request,
+        membership,
+        "care/caseload.html",
+        {
+            "own": load.own,
+            "rows": load.rows,
+            "total": load.total,
+            "everyone": load.practice,
+            "sort": sort,
+            "show": show,
+            "sorts": selectors.CaseloadSort.choices,
+            "shows": selectors.CaseloadShow.choices,
+        },
+    )
 
 
 @staff_required

@@ -1,0 +1,389 @@
+"""Who needs attention today and why: measure summaries of a caseload in a fixed number of queries.
+
+:func:`caseload_measures` reads, for any number of clients and any length of history, four queries:
+who shares questionnaires, open alerts, the first and latest score per instrument (window functions),
+and request telemetry. Scores and requests of clients who do not share MEASURES are never read.
+The rest of the module is pure: the status of a client's change and the reason they need attention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db import models
+from django.db.models import F, Min, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alongside.consent.models import Scope, ScopeGrant
+from alongside.measures import library
+from alongside.measures.models import AlertStatus, CriticalAlert, MeasureRequest, MeasureScore, RequestStatus
+
+# A request still open this long after it fell due counts as overdue.
+OVERDUE_AFTER = dt.timedelta(days=2)
+# No reliable change this long after the first score, while still at caseness, is "not improving".
+NOT_IMPROVING_AFTER = dt.timedelta(weeks=6)
+PAIRED = ("phq9", "gad7")
+Direction = Literal["improved", "deteriorated"] | None
+
+
+class Status(models.TextChoices):
+    """How a client's scores changed from the first (baseline) to the latest."""
+
+    RELIABLE_DETERIORATION = "deterioration", gettext_lazy("Reliable deterioration")
+    RECOVERY = "recovery", gettext_lazy("Recovery")
+    RELIABLE_IMPROVEMENT = "improvement", gettext_lazy("Reliable improvement")
+    NO_RELIABLE_CHANGE = "no_change", gettext_lazy("No reliable change")
+    BASELINE_ONLY = "baseline", gettext_lazy("Baseline only")
+    NO_SCORES = "no_scores", gettext_lazy("No scores yet")
+    NOT_SHARED = "not_shared", gettext_lazy("Not shared")
+
+
+class Attention(models.IntegerChoices):
+    """Why a client is near the top of the caseload; lower comes first."""
+
+    CRITICAL_ALERT = 0, gettext_lazy("Open critical alert")
+    DETERIORATION = 1, gettext_lazy("Reliable deterioration")
+    NOT_IMPROVING = 2, gettext_lazy("Not improving")
+    OVERDUE = 3, gettext_lazy("Questionnaire overdue")
+    NONE = 4, gettext_lazy("No action needed")
+
+
+@dataclass(frozen=True)
+class InstrumentSummary:
+    """The first (baseline) and latest score of one instrument."""
+
+    code: str
+    first: float | None
+    first_at: dt.datetime
+    latest: float | None
+    latest_at: dt.datetime
+    latest_severity: str
+    latest_caseness: bool | None
+    count: int
+
+    @property
+    def short_name(self) -> str:
+        try:
+            return library.get(self.code).short_name
+        except KeyError:
+            return self.code
+
+    @property
+    def change(self) -> float | None:
+        """Latest minus baseline; None with one score or no totals."""
+        if self.count < 2 or self.first is None or self.latest is None:
+            return None
+        return self.latest - self.first
+
+    @property
+    def reliable(self) -> Direction:
+        """'improved', 'deteriorated' or None, from the instrument's reliable change value."""
+        return reliable_direction(self.code, self.first, self.latest) if self.count >= 2 else None
+
+
+def reliable_direction(code: str, first: float | None, latest: float | None) -> Direction:
+    """Return 'improved' or 'deteriorated' when the change from first to latest is reliable, else None."""
+    if first is None or latest is None:
+        return None
+    try:
+        instrument = library.get(code)
+    except KeyError:
+        return None
+    value = instrument.reliable_change
+    if value is None:
+        return None
+    fall = (first - latest) if not instrument.higher_is_better else (latest - first)
+    if fall >= value:
+        return "improved"
+    if -fall >= value:
+        return "deteriorated"
+    return None
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    id: uuid.UUID
+    instrument: str
+    items: list[int]
+    created_at: dt.datetime
+    escalated: bool
+
+
+@dataclass(frozen=True)
+class ClientMeasures:
+    """What the caseload shows about one client's measures."""
+
+    shared: bool
+    summaries: dict[str, InstrumentSummary] = field(default_factory=dict)
+    alerts: list[OpenAlert] = field(default_factory=list)
+    overdue_since: dt.datetime | None = None
+    status: Status = Status.NO_SCORES
+    attention: Attention = Attention.NONE
+    reason: str = ""
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.attention != Attention.NONE
+
+    @property
+    def attention_label(self) -> str:
+        return str(Attention(self.attention).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def headline(self) -> list[InstrumentSummary]:
+        """PHQ-9 and GAD-7 when the client has either; otherwise every instrument, most recent first."""
+        paired = [self.summaries[c] for c in PAIRED if c in self.summaries]
+        if paired:
+            return paired
+        return sorted(self.summaries.values(), key=lambda s: s.latest_at, reverse=True)
+
+    def latest_of(self, code: str) -> float | None:
+        summary = self.summaries.get(code)
+        return summary.latest if summary else None
+
+    @property
+    def worst_change(self) -> float:
+        """The largest worsening across instruments (positive is worse), for sorting."""
+        changes = []
+        for summary in self.summaries.values():
+            if summary.change is None:
+                continue
+            higher_is_better = _higher_is_better(summary.code)
+            changes.append(-summary.change if higher_is_better else summary.change)
+        return max(changes, default=float("-inf"))
+
+
+def _higher_is_better(code: str) -> bool:
+    try:
+        return library.get(code).higher_is_better
+    except KeyError:
+        return False
+
+
+def status_of(summaries: Mapping[str, InstrumentSummary]) -> Status:
+    """Classify change since baseline: NHS Talking Therapies paired outcome for PHQ-9 with GAD-7, else per instrument.
+
+    Deterioration comes first (a client can recover and reliably deteriorate on one measure at once).
+    """
+    if not summaries:
+        return Status.NO_SCORES
+    if all(s.count < 2 for s in summaries.values()):
+        return Status.BASELINE_ONLY
+    phq9, gad7 = summaries.get("phq9"), summaries.get("gad7")
+    if phq9 and gad7 and phq9.count >= 2 and gad7.count >= 2 and _whole(phq9, gad7):
+        outcome = library.paired_outcome(
+            int(phq9.first or 0), int(phq9.latest or 0), int(gad7.first or 0), int(gad7.latest or 0)
+        )
+        if outcome["reliable_deterioration"]:
+            return Status.RELIABLE_DETERIORATION
+        if outcome["recovery"]:
+            return Status.RECOVERY
+        if outcome["reliable_improvement"]:
+            return Status.RELIABLE_IMPROVEMENT
+        return Status.NO_RELIABLE_CHANGE
+    repeated = [s for s in summaries.values() if s.count >= 2]
+    directions = {s.reliable for s in repeated}
+    if "deteriorated" in directions and "improved" not in directions:
+        return Status.RELIABLE_DETERIORATION
+    with_caseness = [s for s in repeated if s.latest_caseness is not None and _first_caseness(s) is not None]
+    recovered = bool(with_caseness) and all(_first_caseness(s) and not s.latest_caseness for s in with_caseness)
+    if recovered and "deteriorated" not in directions:
+        return Status.RECOVERY
+    if "improved" in directions and "deteriorated" not in directions:
+        return Status.RELIABLE_IMPROVEMENT
+    return Status.NO_RELIABLE_CHANGE
+
+
+def _whole(*summaries: InstrumentSummary) -> bool:
+    return all(
+        s.first is not None and s.latest is not None and float(s.first).is_integer() and float(s.latest).is_integer()
+        for s in summaries
+    )
+
+
+def _first_caseness(summary: InstrumentSummary) -> bool | None:
+    try:
+        instrument = library.get(summary.code)
+    except KeyError:
+        return None
+    if instrument.caseness_value is None or summary.first is None:
+        return None
+    if instrument.caseness_operator == "<=":
+        return summary.first <= instrument.caseness_value
+    return summary.first >= instrument.caseness_value
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attention, str]:
+    """Return why the client needs attention today, in order of urgency, with a sentence for the caseload."""
+    if measures.alerts:
+        alert = measures.alerts[0]
+        items = ", ".join(str(n) for n in alert.items)
+        name = _short_name(alert.instrument)
+        if items:
+            text = _("Critical answer on %(instrument)s (item %(items)s); acknowledge the alert.") % {
+                "instrument": name,
+                "items": items,
+            }
+        else:
+            text = _("Critical answer on %(instrument)s; acknowledge the alert.") % {"instrument": name}
+        return Attention.CRITICAL_ALERT, text
+    if not measures.shared:
+        return Attention.NONE, _("The client is not sharing questionnaires.")
+    if measures.status == Status.RELIABLE_DETERIORATION:
+        worse = [s for s in measures.summaries.values() if s.reliable == "deteriorated"]
+        parts = [
+            _("%(instrument)s from %(first)s to %(latest)s")
+            % {"instrument": s.short_name, "first": _number(s.first), "latest": _number(s.latest)}
+            for s in worse
+        ]
+        return Attention.DETERIORATION, _("Reliably worse since baseline: %(changes)s.") % {"changes": "; ".join(parts)}
+    if measures.status == Status.NO_RELIABLE_CHANGE:
+        repeated = [s for s in measures.summaries.values() if s.count >= 2]
+        still_case = any(s.latest_caseness for s in repeated)
+        longest = max((s.latest_at - s.first_at for s in repeated), default=dt.timedelta(0))
+        if still_case and longest >= NOT_IMPROVING_AFTER:
+            return Attention.NOT_IMPROVING, _("No reliable change after %(weeks)d weeks and still at caseness.") % {
+                "weeks": longest.days // 7
+            }
+    if measures.overdue_since is not None:
+        days = max((now - measures.overdue_since).days, 0)
+        return Attention.OVERDUE, _("A questionnaire has been overdue for %(days)d days.") % {"days": days}
+    return Attention.NONE, ""
+
+
+def _short_name(code: str) -> str:
+    try:
+        return library.get(code).short_name
+    except KeyError:
+        return code
+
+
+def caseload_measures(
+    *, client_ids: Iterable[uuid.UUID], now: dt.datetime | None = None
+) -> dict[uuid.UUID, ClientMeasures]:
+    """Return what the caseload shows for each client, in four queries whatever the number of clients or scores.
+
+    The caller has already checked that the user is on each client's care team. Alerts reach the team
+    whatever the client shares (clinical safety); scores and requests only for clients sharing MEASURES.
+    """
+    now = now or timezone.now()
+    ids = list(dict.fromkeys(client_ids))
+    if not ids:
+        return {}
+    shared = set(
+        ScopeGrant.objects.filter(client_id__in=ids, scope=Scope.MEASURES, granted=True).values_list(
+            "client_id", flat=True
+        )
+    )
+    alerts: dict[uuid.UUID, list[OpenAlert]] = {}
+    for row in (
+        CriticalAlert.objects.filter(client_id__in=ids)
+        .exclude(status=AlertStatus.ACKNOWLEDGED)
+        .order_by("created_at")
+        .values("id", "client_id", "instrument", "items", "created_at", "status")
+    ):
+        alerts.setdefault(row["client_id"], []).append(
+            OpenAlert(
+                id=row["id"],
+                instrument=row["instrument"],
+                items=list(row["items"] or []),
+                created_at=row["created_at"],
+                escalated=row["status"] == AlertStatus.ESCALATED,
+            )
+        )
+    summaries = _first_and_latest(shared)
+    overdue = _overdue_since(shared, now)
+    result: dict[uuid.UUID, ClientMeasures] = {}
+    for client_id in ids:
+        is_shared = client_id in shared
+        client_summaries = summaries.get(client_id, {}) if is_shared else {}
+        draft = ClientMeasures(
+            shared=is_shared,
+            summaries=client_summaries,
+            alerts=alerts.get(client_id, []),
+            overdue_since=overdue.get(client_id) if is_shared else None,
+            status=status_of(client_summaries) if is_shared else Status.NOT_SHARED,
+        )
+        attention, reason = attention_of(draft, now=now)
+        result[client_id] = ClientMeasures(
+            shared=draft.shared,
+            summaries=draft.summaries,
+            alerts=draft.alerts,
+            overdue_since=draft.overdue_since,
+            status=draft.status,
+            attention=attention,
+            reason=reason,
+        )
+    return result
+
+
+def _first_and_latest(client_ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
+    """One query: each client's first and latest score per instrument (row numbers over the score index)."""
+    if not client_ids:
+        return {}
+    partition = [F("client_id"), F("instrument")]
+    rows = (
+        MeasureScore.objects.filter(client_id__in=client_ids)
+        .annotate(
+            from_first=Window(RowNumber(), partition_by=partition, order_by=[F("scored_at").asc(), F("pk").asc()]),
+            from_latest=Window(RowNumber(), partition_by=partition, order_by=[F("scored_at").desc(), F("pk").desc()]),
+            count=Window(models.Count("pk"), partition_by=partition),
+        )
+        .filter(Q(from_first=1) | Q(from_latest=1))
+        .values("client_id", "instrument", "scored_at", "total", "severity", "caseness", "from_first", "count")
+    )
+    pairs: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
+    for row in rows:
+        slot = pairs.setdefault((row["client_id"], row["instrument"]), {"count": row["count"]})
+        if row["from_first"] == 1:
+            slot["first"] = row
+        if row["from_first"] == row["count"]:
+            slot["latest"] = row
+    out: dict[uuid.UUID, dict[str, InstrumentSummary]] = {}
+    for (client_id, code), slot in pairs.items():
+        first, latest = slot.get("first"), slot.get("latest")
+        if first is None or latest is None:
+            continue
+        out.setdefault(client_id, {})[code] = InstrumentSummary(
+            code=code,
+            first=first["total"],
+            first_at=first["scored_at"],
+            latest=latest["total"],
+            latest_at=latest["scored_at"],
+            latest_severity=latest["severity"],
+            latest_caseness=latest["caseness"],
+            count=slot["count"],
+        )
+    return out
+
+
+def _overdue_since(client_ids: set[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID, dt.datetime]:
+    """One query: when each client's oldest still-open request fell due, for those overdue by OVERDUE_AFTER."""
+    if not client_ids:
+        return {}
+    rows = (
+        MeasureRequest.objects.filter(
+            client_id__in=client_ids, status=RequestStatus.PENDING, due_at__lte=now - OVERDUE_AFTER
+        )
+        .values("client_id")
+        .annotate(since=Min("due_at"))
+        .order_by()
+    )
+    return {row["client_id"]: row["since"] for row in rows}

@@ -1,0 +1,125 @@
+"""A client's progress per instrument, built for the care team's page: chart series, tables and item heat maps.
+
+Pure functions of scores and responses already read through the selectors (which check the MEASURES scope).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from alongside.measures import charts, library
+from alongside.measures.caseload import reliable_direction
+from alongside.measures.models import MeasureResponse, MeasureScore
+from alongside.measures.services import answers_of
+
+
+@dataclass(frozen=True)
+class InstrumentProgress:
+    """One instrument's scores over time for one client."""
+
+    code: str
+    name: str
+    short_name: str
+    citation: str
+    reliable_change: float | None
+    reliable_change_source: str
+    count: int
+    series: charts.Series | None
+    grid: charts.ItemGrid | None
+
+    @property
+    def chart(self) -> SafeString | None:
+        return charts.score_chart(self.series) if self.series and self.series.points else None
+
+    @property
+    def table(self) -> SafeString | None:
+        return charts.score_table(self.series) if self.series and self.series.points else None
+
+    @property
+    def heatmap(self) -> SafeString | None:
+        return charts.item_heatmap(self.grid) if self.grid and self.grid.dates else None
+
+    @property
+    def heatmap_table(self) -> SafeString | None:
+        return charts.item_heatmap_table(self.grid) if self.grid and self.grid.dates else None
+
+
+def _series(instrument: library.Instrument, scores: list[MeasureScore]) -> charts.Series | None:
+    totals = [s for s in scores if s.total is not None]
+    if not instrument.has_total or not totals:
+        return None
+    baseline = totals[0].total
+    points = tuple(
+        charts.Point(
+            at=s.scored_at,
+            value=float(s.total or 0),
+            reliable=reliable_direction(instrument.code, baseline, s.total) if index else None,
+        )
+        for index, s in enumerate(totals)
+    )
+    low = instrument.total_min if instrument.total_min is not None else min(p.value for p in points)
+    high = instrument.total_max if instrument.total_max is not None else max(p.value for p in points)
+    if high <= low:
+        high = low + 1
+    return charts.Series(
+        instrument=instrument.code,
+        title=instrument.short_name,
+        unit="",
+        min_value=float(low),
+        max_value=float(high),
+        bands=tuple(charts.Band(b.label, b.low, b.high) for b in instrument.bands),
+        caseness=instrument.caseness_value,
+        baseline=float(baseline) if baseline is not None else None,
+        points=points,
+        lower_is_better=not instrument.higher_is_better,
+    )
+
+
+def _grid(instrument: library.Instrument, responses: list[MeasureResponse]) -> charts.ItemGrid | None:
+    items = [i for i in instrument.items if i.options]
+    if not items or not responses:
+        return None
+    answered = [(r.submitted_at or r.started_at, answers_of(r)) for r in responses]
+    answered.sort(key=lambda pair: pair[0])
+    max_value = max((max(i.values) for i in items), default=1)
+    return charts.ItemGrid(
+        instrument=instrument.code,
+        item_labels=tuple(i.prefix or str(i.number) for i in items),
+        dates=tuple(at.date() for at, _ in answered),
+        values=tuple(tuple(answers.get(i.link_id) for _, answers in answered) for i in items),
+        max_value=max(max_value, 1),
+    )
+
+
+def progress_build(*, scores: Iterable[MeasureScore], responses: Iterable[MeasureResponse]) -> list[InstrumentProgress]:
+    """Group a client's scores (oldest first) and submitted responses by instrument, in library order."""
+    by_code: dict[str, list[MeasureScore]] = {}
+    for score in sorted(scores, key=lambda s: s.scored_at):
+        by_code.setdefault(score.instrument, []).append(score)
+    answers: dict[str, list[MeasureResponse]] = {}
+    for response in responses:
+        answers.setdefault(response.instrument, []).append(response)
+    out: list[InstrumentProgress] = []
+    for code in sorted(set(by_code) | set(answers)):
+        try:
+            instrument = library.get(code)
+        except KeyError:
+            continue
+        code_scores = by_code.get(code, [])
+        out.append(
+            InstrumentProgress(
+                code=code,
+                name=instrument.name,
+                short_name=instrument.short_name,
+                citation=instrument.citation,
+                reliable_change=instrument.reliable_change,
+                reliable_change_source=instrument.reliable_change_source,
+                count=len(code_scores),
+                series=_series(instrument, code_scores),
+                grid=_grid(instrument, answers.get(code, [])),
+            )
+        )
+    return out

@@ -1,0 +1,53 @@
+"""Template helpers for the staff measures pages and the staff navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from alongside.measures.models import AlertNotification
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_alert_count(context: dict[str, Any]) -> int:
+    """Return the signed-in staff member's unread alert notices (one query)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or getattr(user, "is_client", False):
+        return 0
+    return AlertNotification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """Show a score as published: whole numbers without a decimal point, others to one decimal."""
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+@register.filter
+def signed(value: float | None) -> str:
+    """Show a change with its sign (a true minus sign for falls)."""
+    if value is None:
+        return "—"
+    text = score(abs(value))
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"\u2212{text}"
+    return "0"
+
+
+@register.filter
+def instrument_name(code: str) -> str:
+    """Return an instrument's short name (PHQ-9) from its code (phq9)."""
+    from alongside.measures import library
+
+    try:
+        return library.get(code).short_name
+    except KeyError:
+        return code

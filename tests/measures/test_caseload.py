@@ -1,0 +1,198 @@
+"""The caseload says who needs attention today and why, reads scores only where shared, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from alongside.care.selectors import caseload_for
+from alongside.consent.services import scopes_set
+from alongside.measures.caseload import Attention, InstrumentSummary, Status, status_of
+from tests import factories
+from tests.measures.support_staff import add_alert, add_history, add_overdue_request
+
+NOW = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+
+
+def summary(code: str, first: float, latest: float, *, count: int = 2, weeks: int = 8) -> InstrumentSummary:
+    caseness = {"phq9": latest >= 10, "gad7": latest >= 8, "core10": latest >= 11, "who5": latest <= 50}.get(code)
+    return InstrumentSummary(
+        code=code,
+        first=first,
+        first_at=NOW - dt.timedelta(weeks=weeks),
+        latest=latest,
+        latest_at=NOW,
+        latest_severity="",
+        latest_caseness=caseness,
+        count=count,
+    )
+
+
+def paired(phq: tuple[int, int], gad: tuple[int, int]) -> dict[str, InstrumentSummary]:
+    return {"phq9": summary("phq9", *phq), "gad7": summary("gad7", *gad)}
+
+
+@pytest.mark.parametrize(
+    ("phq", "gad", "expected"),
+    [
+        ((20, 14), (10, 10), Status.RELIABLE_IMPROVEMENT),  # PHQ-9 falls by exactly 6; still at caseness
+        ((20, 15), (10, 7), Status.NO_RELIABLE_CHANGE),  # falls of 5 and 3: below 6 and 4; PHQ-9 still at caseness
+        ((12, 9), (8, 7), Status.RECOVERY),  # caseness at start, not at the end, without reliable change
+        ((5, 11), (5, 5), Status.RELIABLE_DETERIORATION),  # PHQ-9 rises by exactly 6
+        ((5, 10), (5, 8), Status.NO_RELIABLE_CHANGE),  # rises of 5 and 3
+        ((5, 5), (3, 7), Status.RELIABLE_DETERIORATION),  # GAD-7 rises by exactly 4
+        ((9, 3), (7, 2), Status.RELIABLE_IMPROVEMENT),  # not at caseness at start: no recovery, still improvement
+        ((20, 10), (5, 9), Status.NO_RELIABLE_CHANGE),  # one improves and the other deteriorates reliably
+        ((2, 8), (9, 7), Status.RELIABLE_DETERIORATION),  # recovered on caseness, but PHQ-9 rose by 6: safety first
+    ],
+)
+def test_paired_status_follows_nhs_talking_therapies(phq, gad, expected) -> None:
+    """With PHQ-9 and GAD-7 the status is the paired outcome, deterioration first, at the exact boundaries."""
+    assert status_of(paired(phq, gad)) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "first", "latest", "expected"),
+    [
+        ("core10", 20, 14, Status.RELIABLE_IMPROVEMENT),  # CORE-10 reliable change 6, still at caseness (>= 11)
+        ("core10", 20, 15, Status.NO_RELIABLE_CHANGE),
+        ("core10", 14, 10, Status.RECOVERY),  # below the clinical cut-off at the end
+        ("core10", 8, 14, Status.RELIABLE_DETERIORATION),
+        ("phq9", 20, 14, Status.RELIABLE_IMPROVEMENT),  # PHQ-9 alone: per-instrument reliable change
+        ("phq9", 20, 15, Status.NO_RELIABLE_CHANGE),
+    ],
+)
+def test_single_instrument_status_uses_its_reliable_change(code, first, latest, expected) -> None:
+    """Without both PHQ-9 and GAD-7, each instrument's own reliable change value decides."""
+    assert status_of({code: summary(code, first, latest)}) == expected
+
+
+def test_status_without_enough_scores() -> None:
+    """No scores, and a single (baseline) score, have their own statuses."""
+    assert status_of({}) == Status.NO_SCORES
+    assert status_of({"phq9": summary("phq9", 12, 12, count=1)}) == Status.BASELINE_ONLY
+
+
+def _caseload_client(world, name: str, *, shares: bool = True):
+    scopes = ("measures",) if shares else ()
+    return factories.client(world.practice, clinicians=(world.alice,), name=name, scopes=scopes)
+
+
+@pytest.mark.django_db
+def test_caseload_orders_clients_by_attention_reason(world, staff_client) -> None:
+    """Open alerts first, then reliable deterioration, not improving, overdue questionnaires, then the rest."""
+    rest = _caseload_client(world, "Rest")
+    add_history(rest, "phq9", [15, 8])
+    overdue = _caseload_client(world, "Overdue")
+    add_overdue_request(overdue)
+    stuck = _caseload_client(world, "Stuck")
+    add_history(stuck, "phq9", [16, 15, 15, 14], every_days=21)  # 9 weeks, no reliable change, at caseness
+    worse = _caseload_client(world, "Worse")
+    add_history(worse, "phq9", [8, 14])
+    alerted = _caseload_client(world, "Alerted", shares=False)  # alerts reach the team whatever is shared
+    add_alert(alerted, recipients=(world.alice,))
+
+    load = caseload_for(user=world.alice)
+    names = [row.client.preferred_name for row in load.rows]
+    assert names[:5] == ["Alerted", "Worse", "Stuck", "Overdue", "Rest"], names
+    reasons = {row.client.preferred_name: row.measures for row in load.rows}
+    assert reasons["Alerted"].attention == Attention.CRITICAL_ALERT
+    assert "PHQ-9" in reasons["Alerted"].reason
+    assert "9" in reasons["Alerted"].reason
+    assert reasons["Worse"].attention == Attention.DETERIORATION
+    assert "PHQ-9 from 8 to 14" in reasons["Worse"].reason
+    assert reasons["Stuck"].attention == Attention.NOT_IMPROVING
+    assert reasons["Overdue"].attention == Attention.OVERDUE
+    assert reasons["Rest"].status == Status.RECOVERY
+
+    body = staff_client(world.alice).get(reverse("care:caseload")).content.decode()
+    assert body.index("Alerted") < body.index("Worse") < body.index("Stuck") < body.index("Overdue")
+    assert "Reliable deterioration" in body
+    assert "Not improving" in body
+
+
+@pytest.mark.django_db
+def test_caseload_sorts_and_filters_with_query_parameters(world, staff_client) -> None:
+    """?show= keeps the matching clients and ?sort= orders them, with plain links and a GET form (no JS)."""
+    low = _caseload_client(world, "Low")
+    add_history(low, "phq9", [6, 4])
+    high = _caseload_client(world, "High")
+    add_history(high, "phq9", [12, 20])
+    web = staff_client(world.alice)
+    body = web.get(reverse("care:caseload"), {"sort": "phq9"}).content.decode()
+    assert body.index("High") < body.index("Low")
+    body = web.get(reverse("care:caseload"), {"sort": "name"}).content.decode()
+    assert body.index(">High<") < body.index(">Low<") < body.index(">Sam<")
+    body = web.get(reverse("care:caseload"), {"show": "deterioration"}).content.decode()
+    assert ">High<" in body
+    assert ">Low<" not in body
+    assert ">Sam<" not in body
+    body = web.get(reverse("care:caseload"), {"show": "nonsense", "sort": "nonsense"}).content.decode()
+    assert ">Low<" in body
+    assert ">Sam<" in body
+    assert '<label for="caseload-sort">' in body
+    assert '<label for="caseload-show">' in body
+
+
+@pytest.mark.django_db
+def test_revoked_scope_hides_scores_on_the_caseload(world, staff_client) -> None:
+    """A client who stops sharing questionnaires shows 'Not shared'; their scores are not read or shown."""
+    add_history(world.sam, "phq9", [21, 23])
+    web = staff_client(world.alice)
+    assert "23" in web.get(reverse("care:caseload")).content.decode()
+    scopes_set(client=world.sam, scopes={"measures": False}, actor=world.sam.user)
+    with CaptureQueriesContext(connection) as queries:
+        body = web.get(reverse("care:caseload")).content.decode()
+    assert "Not shared" in body
+    assert ">23<" not in body
+    assert "from 21" not in body
+    assert not any("measures_measurescore" in q["sql"] for q in queries.captured_queries)
+    row = caseload_for(user=world.alice).rows[0]
+    assert row.measures.status == Status.NOT_SHARED
+    assert not row.measures.summaries
+
+
+def _count_caseload_queries(web) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = web.get(reverse("care:caseload"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _populate(world, count: int, *, scores_each: int, start: int = 0) -> None:
+    for index in range(start, start + count):
+        client = _caseload_client(world, f"Client {index}")
+        add_history(client, "phq9", [12 + (i % 5) for i in range(scores_each)], every_days=7)
+        add_history(client, "gad7", [9 + (i % 4) for i in range(scores_each)], every_days=7)
+        if index % 3 == 0:
+            add_overdue_request(client)
+        if index % 4 == 0:
+            add_alert(client)
+
+
+@pytest.mark.django_db
+def test_caseload_query_count_is_the_same_for_5_and_25_clients(world, staff_client) -> None:
+    """Twenty more clients, with scores, alerts and overdue requests, cost no extra query."""
+    web = staff_client(world.alice)
+    _populate(world, 5, scores_each=3)
+    few = _count_caseload_queries(web)
+    _populate(world, 20, scores_each=3, start=5)
+    many = _count_caseload_queries(web)
+    assert "Client 24" in web.get(reverse("care:caseload")).content.decode()
+    assert few == many
+
+
+@pytest.mark.django_db
+def test_caseload_query_count_is_the_same_for_short_and_long_histories(world, staff_client) -> None:
+    """Two years of weekly scores cost the same number of queries as three."""
+    web = staff_client(world.alice)
+    _populate(world, 5, scores_each=3)
+    short = _count_caseload_queries(web)
+    for row in caseload_for(user=world.alice).rows:
+        add_history(row.client, "phq9", [14] * 100, every_days=7)
+    long = _count_caseload_queries(web)
+    assert short == long
