@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 VIEW_SESSION_KEY = "measures_view"  # "one" (one question per screen, the default) or "all"
+# Instruments whose published preamble directs an interviewer ("Ask questions 1 and 2..."): the app does
+# the branching, so the client is shown the recall period instead.
+INTERVIEWER_PREAMBLE = frozenset({"cssrs"})
 
 
 def client_only(view: View) -> View:
@@ -121,6 +124,11 @@ def _errors(error: ValidationError) -> list[str]:
 
 def _title(instrument: Instrument) -> str:
     return instrument.short_name or instrument.name
+
+
+def _preamble(instrument: Instrument) -> str:
+    """The instrument's preamble as the client should read it ("" when it is meant for an interviewer)."""
+    return "" if instrument.code in INTERVIEWER_PREAMBLE else instrument.preamble
 
 
 # --- Crisis resources --------------------------------------------------------------------
@@ -278,6 +286,7 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         "due": due,
         "instrument": instrument,
         "title": _title(instrument),
+        "preamble": _preamble(instrument),
         "count": len(instrument.enabled_items({})),
         "started": due.opened_at is not None,
         "mode": request.session.get(VIEW_SESSION_KEY, "one"),
@@ -335,6 +344,7 @@ def _question_page(
         "response": response,
         "instrument": progress.instrument,
         "title": _title(progress.instrument),
+        "preamble": _preamble(progress.instrument),
         "item": item,
         "selected": selected,
         "errors": errors or [],
@@ -342,7 +352,6 @@ def _question_page(
         "count": len(progress.enabled),
         "has_previous": previous is not None,
         "back_url": back_url,
-        "is_last": progress.after(item) is None,
     }
     return render(request, "measures/client/question.html", context)
 
@@ -420,6 +429,7 @@ def _all_page(
         "response": response,
         "instrument": progress.instrument,
         "title": _title(progress.instrument),
+        "preamble": _preamble(progress.instrument),
         "rows": rows,
         "shown": ",".join(i.link_id for i in progress.enabled),
         "notice": notice,
