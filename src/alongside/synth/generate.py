@@ -26,6 +26,7 @@ from django.db import transaction
 from alongside.synth import steps
 from alongside.synth.config import SynthConfig
 from alongside.synth.context import SynthContext
+from alongside.synth.measures import measures_step
 from alongside.synth.plan import plan_practice
 
 Step = Callable[[SynthContext], None]
@@ -41,6 +42,7 @@ DEFAULT_STEPS: list[Step] = [
     steps.episode_step,
     steps.consent_step,
     steps.scopes_step,
+    measures_step,
 ]
 
 

@@ -150,8 +150,7 @@ def _profile(rng: random.Random, client: ClientPlan) -> _Profile:
     # A minority carry a real propensity to thoughts of self-harm; for the rest item 9 stays rare.
     at_risk = rng.random() < 0.2 + 0.3 * max(0.0, latent.severity - 0.5)
     offsets = {
-        code: {n: rng.gauss(0, 0.35) for n in range(1, len(library.get(code).items) + 1)}
-        for code in (*CORE, *extras)
+        code: {n: rng.gauss(0, 0.35) for n in range(1, len(library.get(code).items) + 1)} for code in (*CORE, *extras)
     }
     return _Profile(
         interval=7 if rng.random() < 0.6 else 14,
@@ -162,7 +161,7 @@ def _profile(rng: random.Random, client: ClientPlan) -> _Profile:
         depression_shift=rng.gauss(0, 0.35),
         anxiety_shift=rng.gauss(0, 0.35),
         trauma_shift=rng.gauss(0.8 if trauma else -0.6, 0.4),
-        risk_offset=rng.gauss(1.0, 0.4) if at_risk else rng.gauss(-1.5, 0.5),
+        risk_offset=rng.gauss(0.8, 0.4) if at_risk else rng.gauss(-1.5, 0.5),
         answer_rate=min(0.97, 0.6 + 0.4 * latent.engagement),
         stop_after=rng.randint(1, 4) if latent.trajectory == Trajectory.DROPOUT else None,
         extras=tuple(extras),
