@@ -130,12 +130,12 @@ def outcome_report(*, practice: Practice) -> OutcomeReport:
     for member in (
         CareTeamMember.objects.filter(client_id__in=client_ids, is_primary=True)
         .order_by("started_at")
-        .values("client_id", "clinician__name", "clinician__email", "started_at", "ended_at")
+        .values("client_id", "clinician_id", "clinician__name", "clinician__email", "started_at", "ended_at")
     ):
         primaries.setdefault(member["client_id"], []).append(dict(member))
 
     report = OutcomeReport(practice=OutcomeGroup(_("Whole practice")), finished=len(episodes))
-    by_clinician: dict[str, OutcomeGroup] = {}
+    by_clinician: dict[uuid.UUID | None, OutcomeGroup] = {}
     by_quarter: dict[str, OutcomeGroup] = {}
     for episode in episodes:
         client_id, ended_on = episode["client_id"], episode["ended_on"]
@@ -149,10 +149,10 @@ def outcome_report(*, practice: Practice) -> OutcomeReport:
             report.unpaired += 1
             continue
         outcome = library.paired_outcome(phq9[0], phq9[1], gad7[0], gad7[1])
-        clinician = _primary_at(primaries.get(client_id, []), ended_on, zone)
+        clinician_id, clinician = _primary_at(primaries.get(client_id, []), ended_on, zone)
         period = quarter_of(ended_on)
         report.practice.add(outcome)
-        by_clinician.setdefault(clinician, OutcomeGroup(clinician)).add(outcome)
+        by_clinician.setdefault(clinician_id, OutcomeGroup(clinician)).add(outcome)
         by_quarter.setdefault(period, OutcomeGroup(period)).add(outcome)
     report.by_clinician = sorted(by_clinician.values(), key=lambda g: g.label.casefold())
     report.by_quarter = sorted(by_quarter.values(), key=lambda g: g.label)
@@ -165,7 +165,7 @@ def _in_episode(
     return [(day, total) for day, total in totals if started_on <= day <= ended_on]
 
 
-def _primary_at(members: list[dict[str, Any]], day: dt.date, zone: ZoneInfo) -> str:
+def _primary_at(members: list[dict[str, Any]], day: dt.date, zone: ZoneInfo) -> tuple[uuid.UUID | None, str]:
     """Name the primary clinician on the episode's last day (the latest primary before it, failing that)."""
 
     def starts_by(member: dict[str, Any]) -> bool:
@@ -178,6 +178,6 @@ def _primary_at(members: list[dict[str, Any]], day: dt.date, zone: ZoneInfo) -> 
     before = [m for m in members if starts_by(m)]
     candidates = covering or before or members
     if not candidates:
-        return _("No primary clinician")
+        return None, _("No primary clinician")
     chosen = candidates[-1]
-    return str(chosen["clinician__name"] or chosen["clinician__email"])
+    return chosen["clinician_id"], str(chosen["clinician__name"] or chosen["clinician__email"])
