@@ -160,6 +160,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "alongside.accounts.middleware.UserLanguageMiddleware",
     "alongside.accounts.middleware.SessionTimeoutMiddleware",
     "alongside.accounts.middleware.MfaRequiredMiddleware",
     "alongside.consent.middleware.ConsentRequiredMiddleware",

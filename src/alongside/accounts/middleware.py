@@ -13,8 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-# Paths a signed-in person may reach before MFA or consent is settled.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon")
+# Paths a signed-in person may reach before MFA or consent is settled (crisis help included).
+OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon", "/measures/help/")
 
 SESSION_AUTH_AT = "alongside_auth_at"
 SESSION_SEEN_AT = "alongside_seen_at"
@@ -70,4 +70,22 @@ class MfaRequiredMiddleware:
             if getattr(user, "totp", None) is not None and user.totp.confirmed:
                 return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
             return redirect("accounts:mfa_enrol")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Speak a signed-in person's saved language unless they picked one with the language switch."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        user = request.user
+        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            locale = getattr(user, "locale", "") or ""
+            if locale in dict(settings.LANGUAGES):
+                translation.activate(locale)
+                request.LANGUAGE_CODE = locale
         return self.get_response(request)
