@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from alongside.measures import services
 from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResponse, ResponseStatus
+from tests import factories
 from tests.measures.support_client import due_request
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +225,16 @@ def test_crisis_page_uses_the_practice_country_and_overrides(sam, world):
 
 def test_crisis_page_is_open_to_anonymous_visitors(client):
     """Someone not signed in sees the default lines and no client data."""
+    page = client.get(reverse("measures:crisis"))
+    assert page.status_code == 200
+    assert 'href="tel:' in page.content.decode()
+
+
+def test_crisis_page_opens_before_consent_is_signed(client, world):
+    """A client who has not signed the consent document yet can still reach the crisis lines."""
+    newcomer = factories.client(world.practice, name="Jo", signed=False)
+    client.force_login(newcomer.user, backend=BACKEND)
+    assert client.get(reverse("web:home")).status_code == 302  # everything else waits for consent
     page = client.get(reverse("measures:crisis"))
     assert page.status_code == 200
     assert 'href="tel:' in page.content.decode()
