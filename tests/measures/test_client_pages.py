@@ -189,6 +189,19 @@ def test_phq9_item_9_shows_crisis_resources_at_once_and_alerts_alice(sam, world)
     assert alert.notifications.filter(recipient=world.alice).exists()
 
 
+def test_critical_answer_still_shows_crisis_resources_when_saving_fails(sam, world):
+    """If raising the alert fails, the client still sees the crisis lines, told honestly the team was not reached."""
+    request = due_request(world)
+    response = _start(sam, request)
+    with mock.patch.object(CriticalAlert.objects, "create", side_effect=DatabaseError("down")):
+        page = _answer(sam, response, "phq9-9", 2)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'href="tel:988"' in body
+    assert "could not send your answer" in body
+    assert _answers(response) == {}
+
+
 def test_result_page_shows_crisis_resources_after_a_critical_submission(sam, world):
     """The results page after a critical answer starts with the crisis lines."""
     request = due_request(world)
