@@ -1,0 +1,65 @@
+"""Writes for measures: schedules, requests and their telemetry, responses, scores and alerts.
+
+Every function is keyword-only, atomic and audited. Email goes out after commit and a
+failure to send is logged by ids only: the alert and the client's crisis resources never
+depend on the mail server. Callers import from this package; the modules behind it are
+an implementation detail.
+"""
+
+from alongside.measures import crisis, library
+from alongside.measures.services._common import (
+    IDEMPOTENCY_KEY,
+    RISK_LEVELS_CRITICAL,
+    answers_of,
+    logger,
+    practice_settings,
+)
+from alongside.measures.services.alerts import alert_acknowledge, alerts_escalate, notifications_mark_read
+from alongside.measures.services.requests import (
+    request_mark_delivered,
+    request_mark_opened,
+    request_mark_seen,
+    requests_before_session,
+    requests_deliver,
+    requests_expire,
+    requests_materialise,
+)
+from alongside.measures.services.responses import (
+    AnswerResult,
+    SubmitResult,
+    crisis_resources_for,
+    response_save_answer,
+    response_start,
+    response_submit,
+)
+from alongside.measures.services.schedules import schedule_end, schedule_set
+from alongside.measures.services.settings import practice_settings_set
+
+__all__ = [
+    "IDEMPOTENCY_KEY",
+    "RISK_LEVELS_CRITICAL",
+    "AnswerResult",
+    "SubmitResult",
+    "alert_acknowledge",
+    "alerts_escalate",
+    "answers_of",
+    "crisis",
+    "crisis_resources_for",
+    "library",
+    "logger",
+    "notifications_mark_read",
+    "practice_settings",
+    "practice_settings_set",
+    "request_mark_delivered",
+    "request_mark_opened",
+    "request_mark_seen",
+    "requests_before_session",
+    "requests_deliver",
+    "requests_expire",
+    "requests_materialise",
+    "response_save_answer",
+    "response_start",
+    "response_submit",
+    "schedule_end",
+    "schedule_set",
+]

@@ -1,0 +1,146 @@
+"""Helpers shared by the measures services: audit, answers, time zones, quiet hours, recipients, mail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside import access
+from alongside.access import Action
+from alongside.accounts.models import User
+from alongside.audit.log import Entry, record_many
+from alongside.audit.models import AuditAction
+from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
+from alongside.measures import library
+from alongside.measures.models import (
+    AlertNotification,
+    MeasureAuditAction,
+    MeasureResponse,
+    PracticeMeasureSettings,
+)
+
+logger = logging.getLogger("alongside.measures.services")
+
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+RISK_LEVELS_CRITICAL = frozenset({"moderate", "high"})
+_TOKEN = re.compile(r"^[a-z0-9_\-]{1,40}$")
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _audit(action: MeasureAuditAction, *, actor: Any, obj: Any = None, client_id: Any = None, **detail: Any) -> None:
+    # Our events live in the shared chain; AuditAction lists the foundation's own.
+    entry = Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)
+    record_many([entry], actor=actor)
+
+
+def answers_of(response: MeasureResponse) -> dict[str, int | None]:
+    """Return a response's stored answers as a plain dict (decrypted)."""
+    stored = cast(Mapping[str, int | None] | None, response.answers)
+    return dict(stored or {})
+
+
+def _set_answers(response: MeasureResponse, answers: Mapping[str, int | None]) -> None:
+    cast(Any, response).answers = dict(answers)
+
+
+def _instrument(code: str) -> Any:
+    try:
+        return library.get(code)
+    except (LookupError, ValueError):
+        raise ValidationError(_("There is no questionnaire called %(code)s.") % {"code": code}) from None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def practice_settings(practice_id: uuid.UUID) -> PracticeMeasureSettings:
+    """Return the practice's measure settings, or unsaved defaults when it has none."""
+    found = PracticeMeasureSettings.objects.filter(practice_id=practice_id).first()
+    return found or PracticeMeasureSettings(practice_id=practice_id)
+
+
+def _in_quiet_hours(local: dt.datetime, settings: PracticeMeasureSettings) -> bool:
+    start, end, t = settings.quiet_start, settings.quiet_end, local.time()
+    if start == end:
+        return False
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end
+
+
+def _after_quiet_hours(local: dt.datetime, settings: PracticeMeasureSettings) -> dt.datetime:
+    """Move a local time out of the quiet hours to their end (that day or the next)."""
+    if not _in_quiet_hours(local, settings):
+        return local
+    day = local.date() if local.time() < settings.quiet_end else local.date() + dt.timedelta(days=1)
+    return _local(day, settings.quiet_end, cast(ZoneInfo, local.tzinfo))
+
+
+def _local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """Return the aware local time; a wall time skipped by a DST change moves forward past the gap."""
+    naive = dt.datetime.combine(day, at)
+    aware = naive.replace(tzinfo=zone)
+    # Round-trip through UTC: a non-existent time (spring forward) comes back normalised.
+    return aware.astimezone(dt.UTC).astimezone(zone)
+
+
+def _staff_recipients(client: ClientProfile) -> list[User]:
+    """The treating clinicians (current care team, active in the practice); the admins when there are none."""
+    active = Membership.objects.filter(practice_id=client.practice_id, is_active=True).values("user_id")
+    team = list(
+        User.objects.filter(
+            pk__in=CareTeamMember.objects.filter(client=client, ended_at__isnull=True).values("clinician_id"),
+            is_active=True,
+        ).filter(pk__in=active)
+    )
+    return team or _practice_admins(client.practice_id)
+
+
+def _practice_admins(practice_id: uuid.UUID) -> list[User]:
+    admins = Membership.objects.filter(practice_id=practice_id, is_active=True, role__in=ADMIN_ROLES)
+    return list(User.objects.filter(pk__in=admins.values("user_id"), is_active=True))
+
+
+def _mail_after_commit(*, kind: str, notification_ids: list[int], subject: str, body: str) -> None:
+    """Email each notified person after commit; a failure is logged by ids only and changes nothing."""
+
+    def send() -> None:
+        for notification in AlertNotification.objects.filter(pk__in=notification_ids).select_related("recipient"):
+            try:
+                send_mail(subject, body, None, [notification.recipient.email])
+            except Exception:
+                logger.exception(
+                    "measures: %s email failed for notification %s (alert %s)",
+                    kind,
+                    notification.pk,
+                    notification.alert_id,
+                )
+                continue
+            AlertNotification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+    transaction.on_commit(send)
+
+
+def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
+    client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
+        raise PermissionDenied(_("Only a clinician on the client's care team can do this."))
+    return client

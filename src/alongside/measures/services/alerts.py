@@ -1,0 +1,160 @@
+"""Writes for critical alerts: raise, acknowledge, escalate; in-app notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside import access
+from alongside.access import Action
+from alongside.measures.models import (
+    DEFAULT_ESCALATION_MINUTES,
+    AlertNotification,
+    AlertStatus,
+    CriticalAlert,
+    MeasureAuditAction,
+    MeasureResponse,
+    NotificationReason,
+    PracticeMeasureSettings,
+)
+from alongside.measures.services._common import (
+    _audit,
+    _mail_after_commit,
+    _practice_admins,
+    _staff_recipients,
+)
+
+
+def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str, actor: Any) -> CriticalAlert:
+    """Create (or add items to) the response's alert and notify the treating clinicians. Caller's transaction."""
+    alert = CriticalAlert.objects.select_for_update().filter(response=response).first()
+    if alert is not None:
+        merged = sorted({*alert.items, *items})
+        changed = merged != alert.items or (risk_level and risk_level != alert.risk_level)
+        if changed:
+            alert.items = merged
+            alert.risk_level = risk_level or alert.risk_level
+            alert.save(update_fields=["items", "risk_level"])
+        return alert
+    alert = CriticalAlert.objects.create(
+        client_id=response.client_id,
+        response=response,
+        instrument=response.instrument,
+        items=sorted(set(items)),
+        risk_level=risk_level[:32],
+    )
+    recipients = _staff_recipients(response.client)
+    notices = AlertNotification.objects.bulk_create(
+        [AlertNotification(alert=alert, recipient=user, reason=NotificationReason.ALERT) for user in recipients]
+    )
+    _audit(
+        MeasureAuditAction.ALERT_RAISED,
+        actor=actor,
+        obj=alert,
+        client_id=response.client_id,
+        recipients=[str(u.pk) for u in recipients],
+    )
+    if notices:
+        _mail_after_commit(
+            kind="alert",
+            notification_ids=[n.pk for n in notices],
+            subject=_("A client needs your attention"),
+            body=_(
+                "There is a new alert for one of your clients in Alongside. "
+                "Sign in to Alongside and open your alerts to see it and acknowledge it."
+            ),
+        )
+    return alert
+
+
+def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> CriticalAlert:
+    """Acknowledge an alert with a note. Only a clinician on the client's current care team may."""
+    try:
+        client_id = CriticalAlert.objects.filter(pk=alert_id).values_list("client_id", flat=True).first()
+    except (ValueError, ValidationError):
+        client_id = None
+    if client_id is None:
+        raise Http404("No such alert.")
+    client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
+        raise PermissionDenied(_("Only a clinician on the client's care team can acknowledge this alert."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Write a note saying what you did or will do."))
+    if len(note) > 5000:
+        raise ValidationError(_("Keep the note under 5,000 characters."))
+    with transaction.atomic():
+        alert = CriticalAlert.objects.select_for_update().get(pk=alert_id)
+        if alert.status == AlertStatus.ACKNOWLEDGED:
+            raise ValidationError(_("This alert was already acknowledged."))
+        alert.status = AlertStatus.ACKNOWLEDGED
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = actor
+        alert.note = note
+        alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "note_sealed"])
+        AlertNotification.objects.filter(alert=alert, recipient=actor, read_at__isnull=True).update(
+            read_at=alert.acknowledged_at
+        )
+        _audit(MeasureAuditAction.ALERT_ACKNOWLEDGED, actor=actor, obj=alert, client_id=alert.client_id)
+    return alert
+
+
+def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
+    """Escalate open alerts older than their practice's limit to the practice admins (in-app and email)."""
+    now = now or timezone.now()
+    limits: dict[uuid.UUID, int] = dict(
+        PracticeMeasureSettings.objects.values_list("practice_id", "escalation_minutes")
+    )
+    escalated: list[CriticalAlert] = []
+    candidates = CriticalAlert.objects.filter(status=AlertStatus.OPEN).select_related("client").order_by("created_at")
+    for candidate in candidates:
+        practice_id = candidate.client.practice_id
+        limit = dt.timedelta(minutes=limits.get(practice_id, DEFAULT_ESCALATION_MINUTES))
+        if candidate.created_at + limit > now:
+            continue
+        with transaction.atomic():
+            alert = CriticalAlert.objects.select_for_update().get(pk=candidate.pk)
+            if alert.status != AlertStatus.OPEN:
+                continue
+            alert.status = AlertStatus.ESCALATED
+            alert.escalated_at = now
+            alert.save(update_fields=["status", "escalated_at"])
+            admins = _practice_admins(practice_id)
+            notices = AlertNotification.objects.bulk_create(
+                [AlertNotification(alert=alert, recipient=a, reason=NotificationReason.ESCALATION) for a in admins],
+                ignore_conflicts=False,
+            )
+            _audit(
+                MeasureAuditAction.ALERT_ESCALATED,
+                actor=None,
+                obj=alert,
+                client_id=alert.client_id,
+                recipients=[str(a.pk) for a in admins],
+            )
+            if notices:
+                _mail_after_commit(
+                    kind="escalation",
+                    notification_ids=[n.pk for n in notices],
+                    subject=_("An alert in your practice needs attention"),
+                    body=_(
+                        "An alert for a client of your practice has not been acknowledged in time. "
+                        "Sign in to Alongside and open your alerts."
+                    ),
+                )
+        escalated.append(alert)
+    return escalated
+
+
+def notifications_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> int:
+    """Mark the actor's own in-app notices as read."""
+    return AlertNotification.objects.filter(
+        recipient_id=getattr(actor, "pk", None), pk__in=list(notification_ids), read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -1,0 +1,290 @@
+"""Writes for responses: start, save answers as the client goes, score and submit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside import access
+from alongside.access import Action
+from alongside.care.models import ClientProfile
+from alongside.measures import crisis, library
+from alongside.measures.models import (
+    CriticalAlert,
+    MeasureAuditAction,
+    MeasureRequest,
+    MeasureResponse,
+    MeasureScore,
+    RequestStatus,
+    ResponseStatus,
+)
+from alongside.measures.services._common import (
+    _TOKEN,
+    IDEMPOTENCY_KEY,
+    RISK_LEVELS_CRITICAL,
+    _audit,
+    _instrument,
+    _set_answers,
+    answers_of,
+)
+from alongside.measures.services.alerts import _alert_raise
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What the client sees after saving one answer."""
+
+    response: MeasureResponse
+    critical: bool
+    resources: list[crisis.CrisisResource] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """A submitted response with its score, and crisis resources when an answer was critical."""
+
+    response: MeasureResponse
+    score: MeasureScore
+    alert: CriticalAlert | None
+    resources: list[crisis.CrisisResource] = field(default_factory=list)
+    replayed: bool = False
+
+    @property
+    def critical(self) -> bool:
+        return self.alert is not None
+
+
+def _answering_client(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
+    """The client, when ``actor`` may answer for them (themselves, or a clinician in session). 404 otherwise."""
+    return access.client_or_404(actor, client_id, Action.WRITE_CLINICAL)
+
+
+def crisis_resources_for(client: ClientProfile) -> list[crisis.CrisisResource]:
+    """Crisis lines for the client's practice country and locale; never raises."""
+    try:
+        country = client.practice.country
+    except Exception:
+        country = None
+    return crisis.resources_for(country, getattr(client, "locale", None), practice_id=client.practice_id)
+
+
+def response_start(
+    *,
+    actor: Any,
+    client_id: uuid.UUID | str,
+    instrument: str,
+    idempotency_key: str,
+    request_id: uuid.UUID | str | None = None,
+) -> MeasureResponse:
+    """Start (or, with the same key, return) a response. Links it to the open request for the instrument."""
+    client = _answering_client(actor, client_id)
+    code = _instrument(instrument).code
+    if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        raise ValidationError(_("The idempotency key must be 8 to 64 letters, digits or - _ . :"))
+    existing = MeasureResponse.objects.filter(client=client, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _same_key(existing, code)
+    now = timezone.now()
+    with transaction.atomic():
+        open_requests = MeasureRequest.objects.select_for_update().filter(
+            client=client, instrument=code, status=RequestStatus.PENDING
+        )
+        if request_id is not None:
+            request = open_requests.filter(pk=request_id).first()
+            if request is None:
+                raise ValidationError(_("This questionnaire is no longer due."))
+        else:
+            request = open_requests.order_by("due_at").first()
+        try:
+            with transaction.atomic():
+                response = MeasureResponse.objects.create(
+                    client=client,
+                    instrument=code,
+                    request=request,
+                    idempotency_key=idempotency_key,
+                    answers={},  # type: ignore[misc]
+                    started_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            raced = MeasureResponse.objects.get(client=client, idempotency_key=idempotency_key)
+            return _same_key(raced, code)
+        if request is not None:
+            MeasureRequest.objects.filter(pk=request.pk, opened_at__isnull=True).update(opened_at=now)
+            MeasureRequest.objects.filter(pk=request.pk, seen_at__isnull=True).update(seen_at=now)
+        _audit(MeasureAuditAction.RESPONSE_STARTED, actor=actor, obj=response, client_id=client.pk, instrument=code)
+    return response
+
+
+def _same_key(existing: MeasureResponse, code: str) -> MeasureResponse:
+    if existing.instrument != code:
+        raise ValidationError(_("This idempotency key was already used for another questionnaire."))
+    return existing
+
+
+def _response_for_update(actor: Any, response_id: uuid.UUID | str) -> MeasureResponse:
+    try:
+        found = MeasureResponse.objects.filter(pk=response_id).values_list("client_id", flat=True).first()
+    except (ValueError, ValidationError):
+        found = None
+    if found is None:
+        raise Http404("No such response.")
+    _answering_client(actor, found)
+    return MeasureResponse.objects.select_for_update().select_related("client__practice").get(pk=response_id)
+
+
+def _validate_answer(instrument: Any, answers: Mapping[str, int | None], link_id: str, value: Any) -> int | None:
+    item = next((i for i in instrument.items if i.link_id == link_id), None)
+    if item is None:
+        raise ValidationError(
+            _("%(name)s has no question %(id)s.") % {"name": instrument.short_name or instrument.name, "id": link_id}
+        )
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(_("Question %(n)s needs one of its answers.") % {"n": item.number})
+    allowed = [o.value for o in item.options]
+    if allowed and value not in allowed:
+        raise ValidationError(
+            _("%(value)s is not an answer to question %(n)s; choose one of %(allowed)s.")
+            % {"value": value, "n": item.number, "allowed": ", ".join(str(a) for a in allowed)}
+        )
+    trial = {**answers, link_id: value}
+    if link_id not in {i.link_id for i in instrument.enabled_items(trial)}:
+        raise ValidationError(_("Question %(n)s does not apply, given the earlier answers.") % {"n": item.number})
+    return value
+
+
+def response_save_answer(*, actor: Any, response_id: uuid.UUID | str, link_id: str, value: int | None) -> AnswerResult:
+    """Save one answer as the client goes. A critical answer raises the alert at once, in this transaction."""
+    with transaction.atomic():
+        response = _response_for_update(actor, response_id)
+        if response.status != ResponseStatus.IN_PROGRESS:
+            raise ValidationError(_("This questionnaire was already submitted."))
+        instrument = _instrument(response.instrument)
+        answers = answers_of(response)
+        clean = _validate_answer(instrument, answers, link_id, value)
+        if clean is None:
+            answers.pop(link_id, None)
+        else:
+            answers[link_id] = clean
+        _set_answers(response, answers)
+        response.updated_at = timezone.now()
+        response.save(update_fields=["answers_sealed", "updated_at"])
+        critical = clean is not None and library.is_critical(response.instrument, link_id, clean)
+        if critical:
+            item = next(i for i in instrument.items if i.link_id == link_id)
+            _alert_raise(response=response, items=[item.number], risk_level="", actor=actor)
+    resources = crisis_resources_for(response.client) if critical else []
+    return AnswerResult(response=response, critical=critical, resources=resources)
+
+
+def _scoring_answers(instrument: Any, answers: Mapping[str, int | None]) -> dict[str, int | None]:
+    enabled = {i.link_id for i in instrument.enabled_items(answers)}
+    return {i.link_id: (answers.get(i.link_id) if i.link_id in enabled else None) for i in instrument.items}
+
+
+def _numbers(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Keep numbers, booleans and band-like tokens only: scores never hold free text."""
+    kept: dict[str, Any] = {}
+    for key, value in (values or {}).items():
+        if isinstance(value, bool | int | float) or value is None or (isinstance(value, str) and _TOKEN.match(value)):
+            kept[str(key)] = value
+        elif isinstance(value, Mapping):
+            kept[str(key)] = _numbers(value)
+    return kept
+
+
+def response_submit(
+    *,
+    actor: Any,
+    response_id: uuid.UUID | str,
+    idempotency_key: str | None = None,
+    answers: Mapping[str, int | None] | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> SubmitResult:
+    """Score and submit a response; create the critical alert in the same transaction.
+
+    Submitting again (a retry) returns the stored result and changes nothing.
+    """
+    with transaction.atomic():
+        response = _response_for_update(actor, response_id)
+        if idempotency_key is not None and idempotency_key != response.idempotency_key:
+            raise ValidationError(_("The idempotency key does not match this response."))
+        if response.status == ResponseStatus.SUBMITTED:
+            replay = True
+        else:
+            replay = False
+            _submit(actor=actor, response=response, answers=answers, context=context)
+    score = MeasureScore.objects.get(response=response)
+    alert = CriticalAlert.objects.filter(response=response).first()
+    resources = crisis_resources_for(response.client) if alert is not None else []
+    return SubmitResult(response=response, score=score, alert=alert, resources=resources, replayed=replay)
+
+
+def _submit(
+    *,
+    actor: Any,
+    response: MeasureResponse,
+    answers: Mapping[str, int | None] | None,
+    context: Mapping[str, Any] | None,
+) -> None:
+    instrument = _instrument(response.instrument)
+    merged = answers_of(response)
+    for link_id, value in (answers or {}).items():
+        clean = _validate_answer(instrument, merged, str(link_id), value)
+        if clean is None:
+            merged.pop(str(link_id), None)
+        else:
+            merged[str(link_id)] = clean
+    scoring = _scoring_answers(instrument, merged)
+    try:
+        result = library.score(response.instrument, scoring, **dict(context or {}))
+    except library.AnswerError as error:
+        raise ValidationError(str(error)) from None
+    now = timezone.now()
+    _set_answers(response, {k: v for k, v in scoring.items() if v is not None})
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = now
+    response.updated_at = now
+    response.save(update_fields=["answers_sealed", "status", "submitted_at", "updated_at"])
+    extra = _numbers(getattr(result, "extra", None))
+    critical_items = sorted({int(n) for n in (result.critical_items or [])})
+    for item in instrument.items:
+        value = scoring.get(item.link_id)
+        if value is not None and library.is_critical(response.instrument, item.link_id, value):
+            critical_items = sorted({*critical_items, int(item.number)})
+    MeasureScore.objects.create(
+        response=response,
+        client_id=response.client_id,
+        instrument=response.instrument,
+        scored_at=now,
+        total=None if result.total is None else float(result.total),
+        severity=str(result.severity or "")[:64],
+        caseness=result.caseness,
+        subscales=_numbers(result.subscales),
+        critical_items=critical_items,
+        extra=extra,
+    )
+    if response.request_id is not None:
+        MeasureRequest.objects.filter(pk=response.request_id, status=RequestStatus.PENDING).update(
+            status=RequestStatus.COMPLETED, completed_at=now
+        )
+    _audit(
+        MeasureAuditAction.RESPONSE_SUBMITTED,
+        actor=actor,
+        obj=response,
+        client_id=response.client_id,
+        instrument=response.instrument,
+    )
+    risk = str(extra.get("risk_level") or extra.get("risk") or "")
+    if critical_items or risk in RISK_LEVELS_CRITICAL:
+        _alert_raise(response=response, items=critical_items, risk_level=risk, actor=actor)
