@@ -10,8 +10,10 @@ clinicians, acknowledgement with a note, escalation to the admins, audit events)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any, cast
 
 from alongside.accounts.models import User
@@ -37,6 +39,20 @@ from alongside.synth.measures_plan import AdministrationPlan, ClientMeasuresPlan
 BATCH = 500
 
 
+# What response_submit keeps in a score: numbers, booleans and band-like tokens, never free text.
+_TOKEN = re.compile(r"^[a-z0-9_\-]{1,40}$")
+
+
+def _numbers(values: Mapping[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, bool | int | float) or value is None or (isinstance(value, str) and _TOKEN.match(value)):
+            kept[str(key)] = value
+        elif isinstance(value, Mapping):
+            kept[str(key)] = _numbers(value)
+    return kept
+
+
 def score_fields(code: str, answers: dict[str, int]) -> dict[str, Any]:
     """Return the MeasureScore fields of one administration, as response_submit stores them."""
     result = library.score(code, answers)
@@ -50,9 +66,9 @@ def score_fields(code: str, answers: dict[str, int]) -> dict[str, Any]:
         "total": None if result.total is None else float(result.total),
         "severity": str(result.severity or "")[:64],
         "caseness": result.caseness,
-        "subscales": {k: v for k, v in result.subscales.items() if isinstance(v, int | float)},
+        "subscales": _numbers(result.subscales),
         "critical_items": sorted(critical),
-        "extra": {k: v for k, v in result.extra.items() if isinstance(v, bool | int | float | str) or v is None},
+        "extra": _numbers(result.extra),
     }
 
 
