@@ -107,13 +107,16 @@ def _country(country: str | None, locale: str | None) -> str | None:
     return LANGUAGE_COUNTRY.get(loc.split("-", 1)[0].lower()) if loc and not code else None
 
 
-def _practice_resources(practice_id: uuid.UUID | str) -> list[CrisisResource]:
+def _practice_resources(practice_id: uuid.UUID | str, country: str | None = None) -> list[CrisisResource]:
+    """The practice's own lines: those for every country, and those for ``country``."""
     from alongside.measures.models import PracticeMeasureSettings
 
     rows = PracticeMeasureSettings.objects.filter(practice_id=practice_id).values_list("crisis_resources", flat=True)
     extra: list[CrisisResource] = []
     for item in (rows.first() or [])[:10]:
-        if isinstance(item, dict) and item.get("name") and (item.get("phone") or item.get("url")):
+        if not isinstance(item, dict) or str(item.get("country") or "").upper() not in {"", country or ""}:
+            continue
+        if item.get("name") and (item.get("phone") or item.get("url")):
             extra.append(
                 CrisisResource(
                     name=str(item["name"])[:120],
@@ -134,6 +137,7 @@ def resources_for(
     A practice's own lines come first when ``practice_id`` is given and its settings can
     be read; the built-in defaults always follow.
     """
+    code: str | None = None
     try:
         code = _country(country, locale)
         defaults = list(DEFAULTS[code]) if code else list(FALLBACK)
@@ -142,7 +146,7 @@ def resources_for(
     if practice_id is None:
         return defaults
     try:
-        return [*_practice_resources(practice_id), *defaults]
+        return [*_practice_resources(practice_id, country=code), *defaults]
     except Exception:
         logger.exception("crisis resources: practice settings unreadable for practice %s", practice_id)
         return defaults

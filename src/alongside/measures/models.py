@@ -34,6 +34,7 @@ class MeasureAuditAction(models.TextChoices):
     SCORES_VIEWED = "measures.scores_viewed", _("Viewed questionnaire scores")
     ALERTS_LISTED = "measures.alerts_listed", _("Listed in critical alerts")
     SETTINGS_CHANGED = "measures.settings_changed", _("Practice measure settings changed")
+    CUSTOM_IMPORTED = "measures.custom_imported", _("Custom questionnaire imported")
 
 
 class ScheduleRule(models.TextChoices):
@@ -323,6 +324,12 @@ class PracticeMeasureSettings(models.Model):
     crisis_resources = models.JSONField(
         default=list, blank=True, help_text=_("Extra crisis lines shown before the defaults for the client's country.")
     )
+    clients_see_results = models.BooleanField(
+        default=True, help_text=_("Clients see their score explained in plain words when they finish.")
+    )
+    default_instrument = models.CharField(max_length=64, blank=True, help_text=_("The practice default questionnaire."))
+    default_rule = models.CharField(max_length=20, choices=ScheduleRule.choices, blank=True)
+    default_interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -334,3 +341,27 @@ class PracticeMeasureSettings(models.Model):
 
     def __str__(self) -> str:
         return f"measure settings of {self.practice_id}"
+
+
+class CustomInstrument(models.Model):
+    """A practice's own questionnaire, imported from FHIR R4 Questionnaire JSON; sum-scored and not validated."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="custom_instruments")
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    questionnaire = models.JSONField(help_text=_("The FHIR R4 Questionnaire as imported."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "code"], name="measures_custom_instrument_code_unique"),
+            models.CheckConstraint(condition=Q(code__startswith="custom"), name="measures_custom_code_prefixed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

@@ -15,6 +15,7 @@ from alongside.measures.services._common import (
     practice_settings,
 )
 from alongside.measures.services.alerts import alert_acknowledge, alerts_escalate, notifications_mark_read
+from alongside.measures.services.custom import custom_instrument_import
 from alongside.measures.services.requests import (
     request_mark_delivered,
     request_mark_opened,
@@ -33,7 +34,7 @@ from alongside.measures.services.responses import (
     response_submit,
 )
 from alongside.measures.services.schedules import schedule_end, schedule_set
-from alongside.measures.services.settings import practice_settings_set
+from alongside.measures.services.settings import practice_crisis_resources_set, practice_settings_set
 
 __all__ = [
     "IDEMPOTENCY_KEY",
@@ -45,9 +46,11 @@ __all__ = [
     "answers_of",
     "crisis",
     "crisis_resources_for",
+    "custom_instrument_import",
     "library",
     "logger",
     "notifications_mark_read",
+    "practice_crisis_resources_set",
     "practice_settings",
     "practice_settings_set",
     "request_mark_delivered",

@@ -57,11 +57,26 @@ def _set_answers(response: MeasureResponse, answers: Mapping[str, int | None]) -
     cast(Any, response).answers = dict(answers)
 
 
-def _instrument(code: str) -> Any:
+def _instrument(code: str, practice_id: Any = None) -> Any:
+    """The shipped instrument, or the practice's own imported one; a clear error when neither exists."""
+    from alongside.measures.practice_selectors import instrument_for
+
     try:
-        return library.get(code)
+        return instrument_for(practice_id, code)
     except (LookupError, ValueError):
         raise ValidationError(_("There is no questionnaire called %(code)s.") % {"code": code}) from None
+
+
+def _is_critical(instrument: Any, link_id: str, value: int) -> bool:
+    """Critical-item rules belong to shipped instruments; a practice's own questionnaire has none."""
+    if not instrument.validated:
+        return False
+    return bool(library.is_critical(instrument.code, link_id, value))
+
+
+def _score(instrument: Any, answers: Any, context: Any) -> Any:
+    """Score by code (shipped: its scoring file applies) or by the Instrument itself (custom: sum scoring)."""
+    return library.score(instrument.code if instrument.validated else instrument, answers, **dict(context or {}))
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -32,6 +32,8 @@ from alongside.measures.services._common import (
     RISK_LEVELS_CRITICAL,
     _audit,
     _instrument,
+    _is_critical,
+    _score,
     _set_answers,
     answers_of,
 )
@@ -86,7 +88,7 @@ def response_start(
 ) -> MeasureResponse:
     """Start (or, with the same key, return) a response. Links it to the open request for the instrument."""
     client = _answering_client(actor, client_id)
-    code = _instrument(instrument).code
+    code = _instrument(instrument, client.practice_id).code
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise ValidationError(_("The idempotency key must be 8 to 64 letters, digits or - _ . :"))
     existing = MeasureResponse.objects.filter(client=client, idempotency_key=idempotency_key).first()
@@ -169,7 +171,7 @@ def response_save_answer(*, actor: Any, response_id: uuid.UUID | str, link_id: s
         response = _response_for_update(actor, response_id)
         if response.status != ResponseStatus.IN_PROGRESS:
             raise ValidationError(_("This questionnaire was already submitted."))
-        instrument = _instrument(response.instrument)
+        instrument = _instrument(response.instrument, response.client.practice_id)
         answers = answers_of(response)
         clean = _validate_answer(instrument, answers, link_id, value)
         if clean is None:
@@ -179,7 +181,7 @@ def response_save_answer(*, actor: Any, response_id: uuid.UUID | str, link_id: s
         _set_answers(response, answers)
         response.updated_at = timezone.now()
         response.save(update_fields=["answers_sealed", "updated_at"])
-        critical = clean is not None and library.is_critical(response.instrument, link_id, clean)
+        critical = clean is not None and _is_critical(instrument, link_id, clean)
         if critical:
             item = next(i for i in instrument.items if i.link_id == link_id)
             _alert_raise(response=response, items=[item.number], risk_level="", actor=actor)
@@ -237,7 +239,7 @@ def _submit(
     answers: Mapping[str, int | None] | None,
     context: Mapping[str, Any] | None,
 ) -> None:
-    instrument = _instrument(response.instrument)
+    instrument = _instrument(response.instrument, response.client.practice_id)
     merged = answers_of(response)
     for link_id, value in (answers or {}).items():
         clean = _validate_answer(instrument, merged, str(link_id), value)
@@ -247,7 +249,7 @@ def _submit(
             merged[str(link_id)] = clean
     scoring = _scoring_answers(instrument, merged)
     try:
-        result = library.score(response.instrument, scoring, **dict(context or {}))
+        result = _score(instrument, scoring, context)
     except library.AnswerError as error:
         raise ValidationError(str(error)) from None
     now = timezone.now()
@@ -260,7 +262,7 @@ def _submit(
     critical_items = sorted({int(n) for n in (result.critical_items or [])})
     for item in instrument.items:
         value = scoring.get(item.link_id)
-        if value is not None and library.is_critical(response.instrument, item.link_id, value):
+        if value is not None and _is_critical(instrument, item.link_id, value):
             critical_items = sorted({*critical_items, int(item.number)})
     MeasureScore.objects.create(
         response=response,

@@ -38,7 +38,7 @@ def schedule_set(
 ) -> MeasureSchedule:
     """Set the client's schedule for an instrument; a current one is ended, never rewritten."""
     client = _require_clinician(actor, client_id)
-    code = _instrument(instrument).code
+    code = _instrument(instrument, client.practice_id).code
     if rule not in ScheduleRule.values:
         raise ValidationError(_("Choose how often to ask."))
     rule = ScheduleRule(rule)

@@ -30,6 +30,7 @@ from alongside.measures import crisis, library, selectors, services
 from alongside.measures.explain import explain
 from alongside.measures.library import Instrument, Item
 from alongside.measures.models import CriticalAlert, MeasureResponse, MeasureScore, ResponseStatus
+from alongside.measures.practice_selectors import clients_see_results
 
 logger = logging.getLogger(__name__)
 
@@ -585,7 +586,7 @@ def result(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     explanation = None
     try:
         score = MeasureScore.objects.filter(response_id=response.pk).first()
-        if score is not None:
+        if score is not None and clients_see_results(response.client.practice_id):
             explanation = explain(response.instrument, score.total, score.severity)
     except Exception:
         logger.exception("measures: score unreadable for response %s", response.pk)
