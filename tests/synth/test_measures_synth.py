@@ -221,6 +221,9 @@ def test_generate_writes_questionnaires_scores_and_alerts():
     acknowledged = alerts.filter(status=AlertStatus.ACKNOWLEDGED)
     assert acknowledged.count() > 5
     assert all(a.note and a.acknowledged_by_id for a in acknowledged)
+    notices = AlertNotification.objects.filter(alert__client__practice=practice)
+    assert not notices.filter(alert__status=AlertStatus.ACKNOWLEDGED, read_at__isnull=True).exists()
+    assert notices.filter(reason=NotificationReason.ESCALATION).exists()
     for alert in open_alerts:
         assert alert.response.score.critical_items
         assert AlertNotification.objects.filter(alert=alert, reason=NotificationReason.ALERT).exists()

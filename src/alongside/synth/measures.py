@@ -80,8 +80,9 @@ def _event(action: MeasureAuditAction, obj: Any, client_id: Any, **detail: Any) 
 class _Writer:
     """Collect rows and audit events for every client, then insert them in bulk."""
 
-    def __init__(self, ctx: SynthContext) -> None:
+    def __init__(self, ctx: SynthContext, now: dt.datetime) -> None:
         self.ctx = ctx
+        self.now = now
         self.schedules: list[MeasureSchedule] = []
         self.requests: list[MeasureRequest] = []
         self.responses: list[MeasureResponse] = []
@@ -115,7 +116,8 @@ class _Writer:
             )
             if spec.ends_on is not None:
                 # Ended with the episode, the day after its last request was made.
-                schedule.ended_at = created + dt.timedelta(days=(spec.ends_on - spec.starts_on).days + 1)
+                ended = created + dt.timedelta(days=(spec.ends_on - spec.starts_on).days + 1)
+                schedule.ended_at = min(ended, self.now)
                 schedule.ended_by = primary
             schedules[spec.instrument] = schedule
             self.schedules.append(schedule)
@@ -207,7 +209,8 @@ class _Writer:
                     reason=NotificationReason.ALERT,
                     created_at=plan.created_at,
                     emailed_at=plan.created_at + dt.timedelta(minutes=1),
-                    read_at=plan.acknowledged_at if clinician == team[0] else None,
+                    # Everyone notified has read an acknowledged alert's notice; an open one is still unread.
+                    read_at=plan.acknowledged_at,
                 )
             )
         self.audit(user, _event(MeasureAuditAction.ALERT_RAISED, alert, profile.pk, instrument=adm.instrument))
@@ -220,6 +223,7 @@ class _Writer:
                     reason=NotificationReason.ESCALATION,
                     created_at=plan.escalated_at,
                     emailed_at=plan.escalated_at + dt.timedelta(minutes=1),
+                    read_at=plan.acknowledged_at,
                 )
             )
             self.audit(None, _event(MeasureAuditAction.ALERT_ESCALATED, alert, profile.pk))
@@ -243,7 +247,7 @@ def measures_step(ctx: SynthContext) -> None:
     plan = plan_measures(ctx.config, ctx.plan)
     ctx.extra["measures"] = plan
     written = {client.plan.number: (client, profile) for client, profile in ctx.written_clients()}
-    writer = _Writer(ctx)
+    writer = _Writer(ctx, plan.now)
     for client_plan in plan.clients:
         if client_plan.client.number not in written:
             continue
