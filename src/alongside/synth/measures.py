@@ -40,7 +40,7 @@ BATCH = 500
 
 
 # What response_submit keeps in a score: numbers, booleans and band-like tokens, never free text.
-_TOKEN = re.compile(r"^[a-z0-9_\-]{1,40}$")
+_TOKEN = re.compile(r"^[a-z0-9_\- ]{1,40}$")  # band names such as "extremely severe"
 
 
 def _numbers(values: Mapping[str, Any]) -> dict[str, Any]:

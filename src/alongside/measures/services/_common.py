@@ -35,7 +35,7 @@ logger = logging.getLogger("alongside.measures.services")
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 RISK_LEVELS_CRITICAL = frozenset({"moderate", "high"})
-_TOKEN = re.compile(r"^[a-z0-9_\-]{1,40}$")
+_TOKEN = re.compile(r"^[a-z0-9_\- ]{1,40}$")  # band names such as "extremely severe"
 
 
 # --- Helpers ---------------------------------------------------------------------------
