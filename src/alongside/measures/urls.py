@@ -1,5 +1,5 @@
-from alongside.measures.views import client, staff
+from alongside.measures.views import client, practice, staff
 
 app_name = "measures"
 
-urlpatterns = [*client.urlpatterns, *staff.urlpatterns]
+urlpatterns = [*client.urlpatterns, *staff.urlpatterns, *practice.urlpatterns]
