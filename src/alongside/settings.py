@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "alongside.crypto",
     "alongside.web",
     "alongside.measures",
+    "alongside.selfcare",
     "alongside.synth",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("practice/", include("alongside.care.urls")),
     path("consent/", include("alongside.consent.urls")),
     path("measures/", include("alongside.measures.urls")),
+    path("selfcare/", include("alongside.selfcare.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

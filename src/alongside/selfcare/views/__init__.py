@@ -1,0 +1,1 @@
+"""Self-care pages, one module per area; each module exposes ``urlpatterns``."""
