@@ -5,3 +5,9 @@ class SelfcareConfig(AppConfig):
     name = "alongside.selfcare"
     label = "selfcare"
     verbose_name = "Between-session self-care"
+
+    def ready(self) -> None:
+        from alongside.audit.models import register_actions
+        from alongside.selfcare.models import SelfcareAuditAction
+
+        register_actions(SelfcareAuditAction)
