@@ -15,6 +15,7 @@ from alongside.measures.models import (
     AlertStatus,
     CriticalAlert,
     CustomInstrument,
+    MeasureResponse,
     MeasureScore,
     PracticeMeasureSettings,
 )
@@ -311,3 +312,45 @@ def test_instruments_page_refuses_clients(world, client):
     """Clients cannot open the staff instruments page."""
     client.force_login(world.sam.user, backend=BACKEND)
     assert client.get(reverse("measures:instruments")).status_code == 403
+
+
+def test_client_answers_a_custom_questionnaire_on_the_pages_and_sees_the_label(world, client):
+    """Sam opens, answers and finishes the practice's own questionnaire; each page labels it not validated."""
+    services.custom_instrument_import(
+        actor=world.admin, practice=world.practice, raw=json.dumps(questionnaire()).encode()
+    )
+    request = due_request(world, code="customsleepcheck")
+    client.force_login(world.sam.user, backend=BACKEND)
+    intro = client.get(reverse("measures:request", args=[request.pk]))
+    assert intro.status_code == 200
+    assert "not validated" in intro.content.decode()
+    assert client.post(reverse("measures:start", args=[request.pk]), {"view": "one"}).status_code == 302
+    response = MeasureResponse.objects.get(request=request)
+    for link_id, value in (("q1", 2), ("q2", 1)):
+        page = client.post(reverse("measures:question", args=[response.pk, link_id]), {"answer": value, "nav": "next"})
+        assert page.status_code == 302
+    response.refresh_from_db()
+    if response.status != "submitted":
+        client.post(reverse("measures:review", args=[response.pk]))
+    assert MeasureScore.objects.get(response=response).total == 3
+    done = client.get(reverse("measures:result", args=[response.pk])).content.decode()
+    assert "not validated" in done
+
+
+def test_schedule_form_offers_the_practice_default_and_applies_it(world, staff_client):
+    """With a practice default set, Alice picks it on Sam's schedule page and gets that questionnaire and rule."""
+    from alongside.measures.models import MeasureSchedule
+
+    services.practice_settings_set(
+        actor=world.admin,
+        practice=world.practice,
+        default_instrument="who5",
+        default_rule="every_n_days",
+        default_interval_days=28,
+    )
+    alice = staff_client(world.alice)
+    url = reverse("measures:schedules", args=[world.sam.pk])
+    assert "This practice&#x27;s default: who5" in alice.get(url).content.decode()
+    assert alice.post(url, {"default": "practice"}).status_code == 302
+    schedule = MeasureSchedule.objects.get(client=world.sam, ended_at__isnull=True)
+    assert (schedule.instrument, schedule.rule, schedule.interval_days) == ("who5", "every_n_days", 28)

@@ -30,7 +30,7 @@ from alongside.measures import crisis, library, selectors, services
 from alongside.measures.explain import explain
 from alongside.measures.library import Instrument, Item
 from alongside.measures.models import CriticalAlert, MeasureResponse, MeasureScore, ResponseStatus
-from alongside.measures.practice_selectors import clients_see_results
+from alongside.measures.practice_selectors import clients_see_results, instrument_for
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,15 @@ class Progress:
         return [i for i in self.enabled if i.required and self.answers.get(i.link_id) is None]
 
 
+def _instrument_of(obj: Any) -> Instrument:
+    """The instrument a request or response asks for: shipped, or the practice's own (not validated)."""
+    if not str(obj.instrument).startswith("custom"):
+        return library.get(obj.instrument)
+    return instrument_for(obj.client.practice_id, obj.instrument)
+
+
 def _progress(response: MeasureResponse) -> Progress:
-    return Progress(instrument=library.get(response.instrument), answers=services.answers_of(response))
+    return Progress(instrument=_instrument_of(response), answers=services.answers_of(response))
 
 
 def _own_response(request: HttpRequest, response_id: uuid.UUID) -> MeasureResponse:
@@ -217,7 +224,11 @@ def _critical_fallback(request: HttpRequest, response: MeasureResponse, values: 
     """Whether any of these answers is critical (used when saving failed; never raises)."""
     for link_id, value in values.items():
         try:
-            if value is not None and library.is_critical(response.instrument, link_id, value):
+            if (
+                value is not None
+                and _instrument_of(response).validated
+                and library.is_critical(response.instrument, link_id, value)
+            ):
                 return True
         except Exception:
             logger.exception("measures: could not check item %s for a critical answer", link_id)
@@ -258,7 +269,7 @@ def due_for_home(request: HttpRequest) -> list[DueItem]:
             services.request_mark_seen(actor=request.user, request_ids=[r.pk for r in due])
         return [
             DueItem(
-                name=_title(library.get(r.instrument)),
+                name=_title(_instrument_of(r)),
                 url=reverse("measures:request", args=[r.pk]),
                 due_at=r.due_at,
                 started=r.opened_at is not None,
@@ -282,7 +293,7 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     if due is None:
         raise Http404("This questionnaire is not due.")
     services.request_mark_opened(actor=request.user, request_id=due.pk)
-    instrument = library.get(due.instrument)
+    instrument = _instrument_of(due)
     context = {
         "due": due,
         "instrument": instrument,
@@ -590,7 +601,7 @@ def result(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
             explanation = explain(response.instrument, score.total, score.severity)
     except Exception:
         logger.exception("measures: score unreadable for response %s", response.pk)
-    instrument = library.get(response.instrument)
+    instrument = _instrument_of(response)
     context = {
         "response": response,
         "instrument": instrument,
