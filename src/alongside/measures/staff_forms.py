@@ -16,6 +16,8 @@ PRACTICE_DEFAULTS: dict[str, tuple[tuple[str, ...], ScheduleRule, int | None]] =
     "phq9_gad7_fortnightly": (("phq9", "gad7"), ScheduleRule.EVERY_N_DAYS, 14),
     "phq9_gad7_sessions": (("phq9", "gad7"), ScheduleRule.BEFORE_SESSION, None),
 }
+# The practice's own default (set by an admin on the questionnaire settings page), offered when it has one.
+PRACTICE_OWN_DEFAULT = "practice"
 DEFAULT_CHOICES = [
     ("", _("None: use my choices below")),
     ("phq9_gad7_fortnightly", _("PHQ-9 and GAD-7 every 14 days")),
@@ -32,8 +34,12 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-def _instrument_choices() -> list[tuple[str, str]]:
-    return [(i.code, f"{i.short_name}: {i.name}") for i in library.all_instruments()]
+def _instrument_choices(practice: Any = None) -> list[tuple[str, str]]:
+    from alongside.measures.practice_selectors import practice_instruments
+
+    instruments = practice_instruments(practice) if practice is not None else library.all_instruments()
+    not_validated = _("not validated")
+    return [(i.code, f"{i.short_name}: {i.name}" + ("" if i.validated else f" ({not_validated})")) for i in instruments]
 
 
 class ScheduleForm(forms.Form):
@@ -54,14 +60,33 @@ class ScheduleForm(forms.Form):
         label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Optional.")
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practice: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instruments"].choices = _instrument_choices()  # type: ignore[attr-defined]
+        self.fields["instruments"].choices = _instrument_choices(practice)  # type: ignore[attr-defined]
+        self.practice_default = None
+        if practice is not None:
+            from alongside.measures.practice_selectors import practice_default_schedule
+
+            self.practice_default = practice_default_schedule(practice)
+        if self.practice_default is not None:
+            label = _("This practice's default: %(code)s, %(rule)s") % {
+                "code": self.practice_default.instrument,
+                "rule": self.practice_default.rule.label,
+            }
+            self.fields["default"].choices = [  # type: ignore[attr-defined]
+                *DEFAULT_CHOICES[:1],
+                (PRACTICE_OWN_DEFAULT, label),
+                *DEFAULT_CHOICES[1:],
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         default = data.get("default")
-        if default:
+        if default == PRACTICE_OWN_DEFAULT and self.practice_default is not None:
+            own = self.practice_default
+            data.update(instruments=[own.instrument], rule=own.rule, interval_days=own.interval_days)
+            return data
+        if default in PRACTICE_DEFAULTS:
             codes, default_rule, interval = PRACTICE_DEFAULTS[default]
             data.update(instruments=list(codes), rule=default_rule, interval_days=interval)
             return data

@@ -101,7 +101,7 @@ def progress(request: HttpRequest, membership: Membership, client_id: uuid.UUID)
 def schedules(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
     """Set questionnaire schedules for a client; list the current ones and completion rates."""
     team = selectors.team_client(user=request.user, client_id=client_id)
-    form = ScheduleForm(request.POST or None)
+    form = ScheduleForm(request.POST or None, practice=membership.practice)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
