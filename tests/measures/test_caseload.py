@@ -18,7 +18,7 @@ from tests.measures.support_staff import add_alert, add_history, add_overdue_req
 NOW = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
 
 
-def summary(code: str, first: float, latest: float, *, count: int = 2, weeks: int = 8) -> InstrumentSummary:
+def summary(code: str, first: float, latest: float, *, repeated: bool = True, weeks: int = 8) -> InstrumentSummary:
     caseness = {"phq9": latest >= 10, "gad7": latest >= 8, "core10": latest >= 11, "who5": latest <= 50}.get(code)
     return InstrumentSummary(
         code=code,
@@ -28,7 +28,7 @@ def summary(code: str, first: float, latest: float, *, count: int = 2, weeks: in
         latest_at=NOW,
         latest_severity="",
         latest_caseness=caseness,
-        count=count,
+        repeated=repeated,
     )
 
 
@@ -74,7 +74,7 @@ def test_single_instrument_status_uses_its_reliable_change(code, first, latest, 
 def test_status_without_enough_scores() -> None:
     """No scores, and a single (baseline) score, have their own statuses."""
     assert status_of({}) == Status.NO_SCORES
-    assert status_of({"phq9": summary("phq9", 12, 12, count=1)}) == Status.BASELINE_ONLY
+    assert status_of({"phq9": summary("phq9", 12, 12, repeated=False)}) == Status.BASELINE_ONLY
 
 
 def _caseload_client(world, name: str, *, shares: bool = True):

@@ -143,23 +143,26 @@ def caseload_for(
     A fixed number of queries whatever the caseload size or the length of each client's history.
     """
     membership = membership_for(user=user)
-    own = list(care_team_clients(user).select_related("user").order_by("created_at"))
+    team = care_team_clients(user)
+    own = list(team.order_by("created_at"))
     everyone: list[ClientProfile] = []
     if membership is not None and membership.is_admin:
-        everyone = list(
-            visible_clients(user).filter(practice=membership.practice).select_related("user").order_by("created_at")
-        )
-    measures = caseload_measures(client_ids=[c.pk for c in own], now=now)
+        everyone = list(visible_clients(user).filter(practice=membership.practice).order_by("created_at"))
+    measures = caseload_measures(clients=team, client_ids=[c.pk for c in own], now=now)
     rows = [CaseloadRow(client=c, measures=measures[c.pk]) for c in own]
     if _is_staff(user):
+        # One event per client, the strongest that happened: their scores were shown, or they were listed.
+        scores_shown = {row.client.pk for row in rows if row.measures.summaries}
         listed = {c.pk: c for c in [*own, *everyone]}
-        entries = [Entry(AuditAction.CLIENT_LISTED, obj=c, client_id=c.pk) for c in listed.values()]
-        entries += [
-            Entry(cast(AuditAction, MeasureAuditAction.SCORES_VIEWED), obj=row.client, client_id=row.client.pk)
-            for row in rows
-            if row.measures.summaries
-        ]
-        record_many(entries, actor=user)
+        record_many(
+            [
+                Entry(cast(AuditAction, MeasureAuditAction.SCORES_VIEWED), obj=c, client_id=c.pk)
+                if c.pk in scores_shown
+                else Entry(AuditAction.CLIENT_LISTED, obj=c, client_id=c.pk)
+                for c in listed.values()
+            ],
+            actor=user,
+        )
     return Caseload(
         membership=membership,
         own=own,

@@ -1,26 +1,28 @@
 """Who needs attention today and why: measure summaries of a caseload in a fixed number of queries.
 
-:func:`caseload_measures` reads, for any number of clients and any length of history, four queries:
-who shares questionnaires, open alerts, the first and latest score per instrument (window functions),
-and request telemetry. Scores and requests of clients who do not share MEASURES are never read.
+:func:`caseload_measures` reads, for any number of clients and any length of history, a fixed number of
+queries: who shares questionnaires, open alerts, the first and latest score per instrument (index seeks per
+client, never a scan of the history) and overdue requests. Scores and requests of clients who do not share MEASURES are never read.
 The rest of the module is pure: the status of a client's change and the reason they need attention.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import F, Min, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.measures import library
 from alongside.measures.models import AlertStatus, CriticalAlert, MeasureRequest, MeasureScore, RequestStatus
@@ -66,7 +68,7 @@ class InstrumentSummary:
     latest_at: dt.datetime
     latest_severity: str
     latest_caseness: bool | None
-    count: int
+    repeated: bool  # more than one score, so there is a change to read
 
     @property
     def short_name(self) -> str:
@@ -78,14 +80,14 @@ class InstrumentSummary:
     @property
     def change(self) -> float | None:
         """Latest minus baseline; None with one score or no totals."""
-        if self.count < 2 or self.first is None or self.latest is None:
+        if not self.repeated or self.first is None or self.latest is None:
             return None
         return self.latest - self.first
 
     @property
     def reliable(self) -> Direction:
         """'improved', 'deteriorated' or None, from the instrument's reliable change value."""
-        return reliable_direction(self.code, self.first, self.latest) if self.count >= 2 else None
+        return reliable_direction(self.code, self.first, self.latest) if self.repeated else None
 
 
 def reliable_direction(code: str, first: float | None, latest: float | None) -> Direction:
@@ -178,10 +180,10 @@ def status_of(summaries: Mapping[str, InstrumentSummary]) -> Status:
     """
     if not summaries:
         return Status.NO_SCORES
-    if all(s.count < 2 for s in summaries.values()):
+    if not any(s.repeated for s in summaries.values()):
         return Status.BASELINE_ONLY
     phq9, gad7 = summaries.get("phq9"), summaries.get("gad7")
-    if phq9 and gad7 and phq9.count >= 2 and gad7.count >= 2 and _whole(phq9, gad7):
+    if phq9 and gad7 and phq9.repeated and gad7.repeated and _whole(phq9, gad7):
         outcome = library.paired_outcome(
             int(phq9.first or 0), int(phq9.latest or 0), int(gad7.first or 0), int(gad7.latest or 0)
         )
@@ -192,7 +194,7 @@ def status_of(summaries: Mapping[str, InstrumentSummary]) -> Status:
         if outcome["reliable_improvement"]:
             return Status.RELIABLE_IMPROVEMENT
         return Status.NO_RELIABLE_CHANGE
-    repeated = [s for s in summaries.values() if s.count >= 2]
+    repeated = [s for s in summaries.values() if s.repeated]
     directions = {s.reliable for s in repeated}
     if "deteriorated" in directions and "improved" not in directions:
         return Status.RELIABLE_DETERIORATION
@@ -255,7 +257,7 @@ def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attenti
         ]
         return Attention.DETERIORATION, _("Reliably worse since baseline: %(changes)s.") % {"changes": "; ".join(parts)}
     if measures.status == Status.NO_RELIABLE_CHANGE:
-        repeated = [s for s in measures.summaries.values() if s.count >= 2]
+        repeated = [s for s in measures.summaries.values() if s.repeated]
         still_case = any(s.latest_caseness for s in repeated)
         longest = max((s.latest_at - s.first_at for s in repeated), default=dt.timedelta(0))
         if still_case and longest >= NOT_IMPROVING_AFTER:
@@ -276,25 +278,28 @@ def _short_name(code: str) -> str:
 
 
 def caseload_measures(
-    *, client_ids: Iterable[uuid.UUID], now: dt.datetime | None = None
+    *,
+    clients: QuerySet[ClientProfile],
+    client_ids: Iterable[uuid.UUID] | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[uuid.UUID, ClientMeasures]:
-    """Return what the caseload shows for each client, in four queries whatever the number of clients or scores.
+    """Return what the caseload shows for each client, in at most five queries whatever the caseload or history.
 
-    The caller has already checked that the user is on each client's care team. Alerts reach the team
-    whatever the client shares (clinical safety); scores and requests only for clients sharing MEASURES.
+    ``clients`` is a queryset of clients whose care team the user is on (the caller checked); pass their
+    ``client_ids`` too when they are already loaded, to save a query. Alerts reach the
+    team whatever the client shares (clinical safety); scores and requests are read only for clients sharing
+    MEASURES. Every read is an index seek per client, never a scan of their history.
     """
     now = now or timezone.now()
-    ids = list(dict.fromkeys(client_ids))
+    ids = list(client_ids) if client_ids is not None else list(clients.values_list("pk", flat=True))
     if not ids:
         return {}
-    shared = set(
-        ScopeGrant.objects.filter(client_id__in=ids, scope=Scope.MEASURES, granted=True).values_list(
-            "client_id", flat=True
-        )
-    )
+    team = clients.values("pk")
+    shared_grants = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True)
+    shared = set(shared_grants.values_list("client_id", flat=True))
     alerts: dict[uuid.UUID, list[OpenAlert]] = {}
     for row in (
-        CriticalAlert.objects.filter(client_id__in=ids)
+        CriticalAlert.objects.filter(client_id__in=team)
         .exclude(status=AlertStatus.ACKNOWLEDGED)
         .order_by("created_at")
         .values("id", "client_id", "instrument", "items", "created_at", "status")
@@ -308,8 +313,9 @@ def caseload_measures(
                 escalated=row["status"] == AlertStatus.ESCALATED,
             )
         )
-    summaries = _first_and_latest(shared)
-    overdue = _overdue_since(shared, now)
+    sharing = shared_grants.values("client_id")
+    summaries = _first_and_latest(sharing) if shared else {}
+    overdue = _overdue_since(sharing, now) if shared else {}
     result: dict[uuid.UUID, ClientMeasures] = {}
     for client_id in ids:
         is_shared = client_id in shared
@@ -322,65 +328,67 @@ def caseload_measures(
             status=status_of(client_summaries) if is_shared else Status.NOT_SHARED,
         )
         attention, reason = attention_of(draft, now=now)
-        result[client_id] = ClientMeasures(
-            shared=draft.shared,
-            summaries=draft.summaries,
-            alerts=draft.alerts,
-            overdue_since=draft.overdue_since,
-            status=draft.status,
-            attention=attention,
-            reason=reason,
-        )
+        result[client_id] = replace(draft, attention=attention, reason=reason)
     return result
 
 
-def _first_and_latest(client_ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
-    """One query: each client's first and latest score per instrument (row numbers over the score index)."""
-    if not client_ids:
-        return {}
-    partition = [F("client_id"), F("instrument")]
-    rows = (
-        MeasureScore.objects.filter(client_id__in=client_ids)
-        .annotate(
-            from_first=Window(RowNumber(), partition_by=partition, order_by=[F("scored_at").asc(), F("pk").asc()]),
-            from_latest=Window(RowNumber(), partition_by=partition, order_by=[F("scored_at").desc(), F("pk").desc()]),
-            count=Window(models.Count("pk"), partition_by=partition),
-        )
-        .filter(Q(from_first=1) | Q(from_latest=1))
-        .values("client_id", "instrument", "scored_at", "total", "severity", "caseness", "from_first", "count")
-    )
-    pairs: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
-    for row in rows:
-        slot = pairs.setdefault((row["client_id"], row["instrument"]), {"count": row["count"]})
-        if row["from_first"] == 1:
-            slot["first"] = row
-        if row["from_first"] == row["count"]:
-            slot["latest"] = row
+def _first_and_latest(sharing: QuerySet[Any]) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
+    """One query: each client's first and latest score of each instrument.
+
+    Per client and instrument, two correlated subqueries answered by a seek on the (client, instrument,
+    scored_at) index, each returning the score's fields as one JSON object: the cost depends on the number
+    of clients and instruments, not on how many scores each client has.
+    """
+    codes = [i.code for i in library.all_instruments()]
+    columns: dict[str, Subquery] = {}
+    for code in codes:
+        scores = MeasureScore.objects.filter(client_id=OuterRef("pk"), instrument=code)
+        fields = JSONObject(total="total", at="scored_at", severity="severity", caseness="caseness")
+        columns[f"first_{code}"] = Subquery(scores.order_by("scored_at").values(json=fields)[:1])
+        columns[f"latest_{code}"] = Subquery(scores.order_by("-scored_at").values(json=fields)[:1])
     out: dict[uuid.UUID, dict[str, InstrumentSummary]] = {}
-    for (client_id, code), slot in pairs.items():
-        first, latest = slot.get("first"), slot.get("latest")
-        if first is None or latest is None:
-            continue
-        out.setdefault(client_id, {})[code] = InstrumentSummary(
-            code=code,
-            first=first["total"],
-            first_at=first["scored_at"],
-            latest=latest["total"],
-            latest_at=latest["scored_at"],
-            latest_severity=latest["severity"],
-            latest_caseness=latest["caseness"],
-            count=slot["count"],
-        )
+    for row in ClientProfile.objects.filter(pk__in=sharing).annotate(**columns).values("pk", *columns):
+        for code in codes:
+            first, latest = _json(row[f"first_{code}"]), _json(row[f"latest_{code}"])
+            if not first or not latest:
+                continue
+            first_at, latest_at = _aware(first["at"]), _aware(latest["at"])
+            out.setdefault(row["pk"], {})[code] = InstrumentSummary(
+                code=code,
+                first=first["total"],
+                first_at=first_at,
+                latest=latest["total"],
+                latest_at=latest_at,
+                latest_severity=latest["severity"] or "",
+                latest_caseness=_boolean(latest["caseness"]),
+                repeated=latest_at != first_at,
+            )
     return out
 
 
-def _overdue_since(client_ids: set[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID, dt.datetime]:
+def _json(value: Any) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    decoded = json.loads(value)
+    return decoded if isinstance(decoded, dict) else None
+
+
+def _boolean(value: Any) -> bool | None:
+    """SQLite's JSON holds booleans as 0 and 1; PostgreSQL's as true and false."""
+    return None if value is None else bool(value)
+
+
+def _aware(value: str) -> dt.datetime:
+    """Read a time from JSON: ISO 8601 with an offset (PostgreSQL) or naive UTC (SQLite)."""
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
+
+
+def _overdue_since(sharing: QuerySet[Any], now: dt.datetime) -> dict[uuid.UUID, dt.datetime]:
     """One query: when each client's oldest still-open request fell due, for those overdue by OVERDUE_AFTER."""
-    if not client_ids:
-        return {}
     rows = (
         MeasureRequest.objects.filter(
-            client_id__in=client_ids, status=RequestStatus.PENDING, due_at__lte=now - OVERDUE_AFTER
+            client_id__in=sharing, status=RequestStatus.PENDING, due_at__lte=now - OVERDUE_AFTER
         )
         .values("client_id")
         .annotate(since=Min("due_at"))
