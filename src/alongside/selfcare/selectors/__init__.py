@@ -1,0 +1,14 @@
+"""Reads for self-care, each through the access layer; reads by staff are audited.
+
+Each area has its own module; callers import from this package. Add your own import
+lines below (one block per area) rather than editing another area's block.
+"""
+
+from alongside.selfcare.selectors.checkins import (  # noqa: F401
+    CheckInView,
+    checkin_calendar,
+    checkin_streak,
+    checkins_for,
+    checkins_own,
+    mood_client,
+)

@@ -1,0 +1,183 @@
+"""Writes for mood check-ins: one function, validated by a pydantic model, idempotent, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from alongside import access
+from alongside.access import Action
+from alongside.audit.log import Entry, record_many
+from alongside.audit.models import AuditAction
+from alongside.care.models import ClientProfile
+from alongside.selfcare.models import CheckIn, SelfcareAuditAction
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+# A short list on purpose: a check-in takes seconds. Codes are stored; labels are shown.
+EMOTIONS: dict[str, Any] = {
+    "calm": gettext_lazy("Calm"),
+    "happy": gettext_lazy("Happy"),
+    "hopeful": gettext_lazy("Hopeful"),
+    "tired": gettext_lazy("Tired"),
+    "anxious": gettext_lazy("Anxious"),
+    "sad": gettext_lazy("Sad"),
+    "angry": gettext_lazy("Angry"),
+    "lonely": gettext_lazy("Lonely"),
+    "stressed": gettext_lazy("Stressed"),
+}
+ACTIVITIES: dict[str, Any] = {
+    "exercise": gettext_lazy("Exercise"),
+    "outdoors": gettext_lazy("Time outdoors"),
+    "friends": gettext_lazy("Friends or family"),
+    "work": gettext_lazy("Work or study"),
+    "chores": gettext_lazy("Chores"),
+    "hobby": gettext_lazy("Hobby"),
+    "rest": gettext_lazy("Rest"),
+    "screens": gettext_lazy("Screens"),
+}
+
+Rating = Annotated[StrictInt, Field(ge=0, le=10)]
+
+
+class EmotionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    intensity: Rating = 5
+
+    @pydantic.field_validator("name")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in EMOTIONS:
+            raise ValueError(f"unknown emotion {value!r}")
+        return value
+
+
+class CheckInInput(BaseModel):
+    """What a check-in may hold; anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mood: Rating
+    emotions: list[EmotionIn] = Field(default_factory=list, max_length=len(EMOTIONS))
+    sleep_quality: Rating | None = None
+    sleep_hours: Annotated[Decimal, Field(ge=0, le=24, max_digits=3, decimal_places=1)] | None = None
+    activities: list[str] = Field(default_factory=list, max_length=len(ACTIVITIES))
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+    @pydantic.field_validator("activities")
+    @classmethod
+    def _known_activities(cls, value: list[str]) -> list[str]:
+        unknown = [a for a in value if a not in ACTIVITIES]
+        if unknown:
+            raise ValueError(f"unknown activity {unknown[0]!r}")
+        return list(dict.fromkeys(value))
+
+    @pydantic.field_validator("emotions")
+    @classmethod
+    def _once_each(cls, value: list[EmotionIn]) -> list[EmotionIn]:
+        if len({e.name for e in value}) != len(value):
+            raise ValueError("each emotion at most once")
+        return value
+
+
+def _messages(error: pydantic.ValidationError) -> list[str]:
+    """Say which field is wrong and why, in words (pydantic's own text is English-only)."""
+    out = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "check-in"
+        kind = problem["type"]
+        if kind == "extra_forbidden":
+            out.append(_("%(field)s is not part of a check-in.") % {"field": where})
+        elif kind == "missing":
+            out.append(_("%(field)s is required.") % {"field": where})
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            out.append(_("%(field)s is out of range.") % {"field": where})
+        elif kind.endswith("_type") or kind.endswith("_parsing"):
+            out.append(_("%(field)s has the wrong type.") % {"field": where})
+        else:
+            out.append(_("%(field)s is not valid: %(reason)s") % {"field": where, "reason": problem["msg"]})
+    return out
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_date_for(client: ClientProfile, at: dt.datetime) -> dt.date:
+    """Return the day ``at`` falls on in the client's time zone."""
+    return at.astimezone(_zone(client.time_zone)).date()
+
+
+def checkin_create(
+    *,
+    actor: Any,
+    client: ClientProfile | Any,
+    idempotency_key: str,
+    at: dt.datetime | None = None,
+    **fields: Any,
+) -> CheckIn:
+    """Save a check-in for ``client`` (themselves only), or return the one saved before with the same key.
+
+    ``fields`` are validated by :class:`CheckInInput`: an unknown field, a value out of range or of the
+    wrong type raises ``ValidationError`` and writes nothing.
+    """
+    client_id = client.pk if isinstance(client, ClientProfile) else client
+    profile = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if getattr(actor, "pk", None) != profile.user_id:
+        # A check-in is the client's own voice; staff never write one for them.
+        raise ValidationError(_("Only the client can check in."))
+    if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        raise ValidationError(_("The idempotency key must be 8 to 64 letters, digits or - _ . :"))
+    try:
+        data = CheckInInput.model_validate(fields)
+    except pydantic.ValidationError as error:
+        raise ValidationError(_messages(error)) from None
+    existing = CheckIn.objects.filter(client=profile, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    at = at or timezone.now()
+    try:
+        with transaction.atomic():
+            checkin = CheckIn(
+                client=profile,
+                at=at,
+                local_date=local_date_for(profile, at),
+                mood=data.mood,
+                sleep_quality=data.sleep_quality,
+                sleep_hours=data.sleep_hours,
+                idempotency_key=idempotency_key,
+            )
+            cast(Any, checkin).emotions = [e.model_dump() for e in data.emotions]
+            cast(Any, checkin).activities = list(data.activities)
+            cast(Any, checkin).note = data.note.strip()
+            checkin.save()
+            record_many(
+                [
+                    Entry(
+                        action=cast(AuditAction, SelfcareAuditAction.CHECKIN_CREATED),
+                        obj=checkin,
+                        client_id=profile.pk,
+                    )
+                ],
+                actor=actor,
+            )
+    except IntegrityError:
+        # A retry raced us with the same key: return the one that won.
+        return CheckIn.objects.get(client=profile, idempotency_key=idempotency_key)
+    return checkin
