@@ -8,7 +8,10 @@ from alongside.selfcare.selectors.checkins import (  # noqa: F401
     CheckInView,
     checkin_calendar,
     checkin_streak,
+    checkin_summary,
+    checkin_today,
     checkins_for,
     checkins_own,
+    client_today,
     mood_client,
 )

@@ -183,3 +183,17 @@ def checkin_calendar(checkins: list[CheckInView], *, year: int, month: int) -> M
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
     return MonthCalendar(year=year, month=month, weeks=weeks)
+
+
+def checkin_today(*, user: Any) -> dt.date:
+    """Return today in the signed-in client's time zone."""
+    client = access.client_or_404(user, user.pk, Action.VIEW_ADMIN)
+    return client_today(client)
+
+
+def checkin_summary(*, user: Any) -> int | None:
+    """Return the signed-in client's check-in days this week, for their home page (None for staff)."""
+    if user is None or not user.is_authenticated or not getattr(user, "is_client", False):
+        return None
+    client = access.client_or_404(user, user.pk, Action.VIEW_ADMIN)
+    return checkin_streak(client=client)

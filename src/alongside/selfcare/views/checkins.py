@@ -2,6 +2,149 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from alongside.care.models import Membership
+from alongside.care.views import staff_required
+from alongside.selfcare import selectors, services
+from alongside.selfcare.checkin_chart import mood_chart
+
+View = Callable[..., HttpResponse]
+
+MOOD_WORDS = {0: gettext_lazy("very low"), 10: gettext_lazy("very good")}
+SLEEP_WORDS = {0: gettext_lazy("very poor"), 10: gettext_lazy("very good")}
+
+
+def client_only(view: View) -> View:
+    """Let in signed-in clients only; anyone else gets a 404 (these pages are a client's own)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request.user, "is_client", False):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _number(raw: str) -> int | str:
+    """Turn form text into an int; anything else goes on as text so validation names the field."""
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+def _fields(post: QueryDict) -> dict[str, Any]:
+    """Map the form to the service's fields; an empty optional part is left out."""
+    fields: dict[str, Any] = {"mood": _number(post.get("mood", ""))} if post.get("mood", "") != "" else {}
+    emotions = [
+        {"name": name, "intensity": _number(post.get(f"intensity_{name}", "") or "5")}
+        for name in post.getlist("emotion")
+    ]
+    if emotions:
+        fields["emotions"] = emotions
+    if post.get("sleep_quality"):
+        fields["sleep_quality"] = _number(post.get("sleep_quality", ""))
+    if post.get("sleep_hours"):
+        fields["sleep_hours"] = post.get("sleep_hours", "").replace(",", ".")
+    if post.getlist("activity"):
+        fields["activities"] = post.getlist("activity")
+    if post.get("note", "").strip():
+        fields["note"] = post.get("note", "")
+    return fields
+
+
+@client_only
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest) -> HttpResponse:
+    """Check in: a mood from 0 to 10, and optionally emotions, sleep, activities and a note."""
+    errors: list[str] = []
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST":
+        try:
+            services.checkin_create(
+                actor=request.user, client=request.user.pk, idempotency_key=key, **_fields(request.POST)
+            )
+        except ValidationError as error:
+            errors = list(error.messages)
+        else:
+            messages.success(request, _("Thank you. Your check-in is saved."))
+            return redirect("selfcare:checkins")
+    return render(
+        request,
+        "selfcare/checkins/checkin.html",
+        {
+            "errors": errors,
+            "idempotency_key": key,
+            "moods": range(11),
+            "mood_words": MOOD_WORDS,
+            "sleep_words": SLEEP_WORDS,
+            "emotions": services.EMOTIONS.items(),
+            "activities": services.ACTIVITIES.items(),
+            "posted": request.POST,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _month(request: HttpRequest, today: dt.date) -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    return year, month
+
+
+def _history_context(request: HttpRequest, rows: list[selectors.CheckInView], today: dt.date) -> dict[str, Any]:
+    year, month = _month(request, today)
+    recent = [r for r in rows if r.local_date > today - dt.timedelta(days=90)]
+    return {
+        "calendar": selectors.checkin_calendar(rows, year=year, month=month),
+        "chart": mood_chart([(r.local_date, r.mood) for r in reversed(recent)]),
+        "rows": rows[:60],
+        "today": today,
+    }
+
+
+@client_only
+def checkins(request: HttpRequest) -> HttpResponse:
+    """Show the client's own check-ins: a month calendar, a chart with their average, and a list."""
+    rows = selectors.checkins_own(user=request.user)
+    today = selectors.checkin_today(user=request.user)
+    return render(request, "selfcare/checkins/history.html", _history_context(request, rows, today))
+
+
+@staff_required
+def client_checkins(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
+    """Show a client's check-ins to their care team, while the client shares their mood (MOOD)."""
+    seen = selectors.mood_client(user=request.user, client_id=client_id)
+    context: dict[str, Any] = {"client": seen.client, "shares": seen.shares_mood, "shares_notes": seen.shares_notes}
+    if seen.shares_mood:
+        rows = selectors.checkins_for(user=request.user, client_id=client_id)
+        today = selectors.client_today(seen.client)
+        context.update(_history_context(request, rows, today))
+    return render(request, "selfcare/checkins/staff.html", {"membership": membership, **context})
+
+
+urlpatterns: list[URLPattern] = [
+    path("checkin/", checkin, name="checkin"),
+    path("checkins/", checkins, name="checkins"),
+    path("clients/<uuid:client_id>/checkins/", client_checkins, name="client_checkins"),
+]
