@@ -15,3 +15,12 @@ from alongside.selfcare.selectors.checkins import (  # noqa: F401
     client_today,
     mood_client,
 )
+from alongside.selfcare.selectors.homework import (  # noqa: F401
+    assignments_for,
+    caseload_selfcare_summary,
+    derive_completions,
+    homework_client,
+    today_for,
+    topics_for,
+    topics_own,
+)

@@ -10,3 +10,18 @@ from alongside.selfcare.services.checkins import (  # noqa: F401
     CheckInInput,
     checkin_create,
 )
+from alongside.selfcare.services.homework import (  # noqa: F401
+    AssignmentInput,
+    assignment_change,
+    assignment_end,
+    assignment_set,
+    task_mark_opened,
+    task_mark_seen,
+    tasks_complete_for,
+    tasks_expire,
+    tasks_materialise,
+    tasks_materialise_for,
+    tasks_reconcile,
+    tasks_remind,
+)
+from alongside.selfcare.services.topics import topic_mark_addressed, topic_raise  # noqa: F401
