@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from alongside.care import selectors
 from alongside.consent.selectors import current_document, scopes_for
 from alongside.measures.views.client import due_for_home
+from alongside.selfcare.selectors import checkin_summary
 
 
 @login_required
@@ -29,5 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "practice_name": client.practice.name,
             "document": document,
             "due_questionnaires": due_for_home(request),
+            "checkin_days": checkin_summary(user=request.user),
         },
     )
