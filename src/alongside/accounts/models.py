@@ -123,3 +123,26 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of {self.user_id}"
+
+
+class PersonalAccessToken(models.Model):
+    """A token for the JSON API, made by its owner in settings. Only its SHA-256 digest is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=16, unique=True, help_text=_("Shown to tell tokens apart; not secret."))
+    digest = models.CharField(max_length=64, help_text=_("SHA-256 of the whole token, hex."))
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

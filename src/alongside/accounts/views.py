@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from alongside.accounts import services
+from alongside.accounts import services, tokens
 from alongside.accounts.forms import CodeForm, ConfirmPasswordForm, LoginForm, SignupForm
 from alongside.accounts.middleware import SESSION_MFA_OK
 from alongside.accounts.models import RecoveryCode, TotpDevice, User
@@ -278,7 +278,21 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     if action == "codes" and confirm_form.is_valid() and _has_device(user):
         codes = services.recovery_codes_regenerate(user=user)
         return _codes_page(request, codes, next_url=reverse("accounts:settings"))
+    new_token = None
+    token_errors: list[str] = []
+    if action == "token_create":
+        try:
+            new_token = tokens.token_create(actor=user, name=request.POST.get("token_name", ""))
+        except ValidationError as error:
+            token_errors = list(error.messages)
+    if action == "token_revoke":
+        tokens.token_revoke(actor=user, token_id=request.POST.get("token_id", ""))
+        messages.success(request, _("The token is revoked and no longer works."))
+        return redirect("accounts:settings")
     context = {
+        "new_token": new_token,
+        "token_errors": token_errors,
+        "tokens": tokens.tokens_of(user=user),
         "password_form": password_form,
         "remove_form": confirm_form if action != "codes" else ConfirmPasswordForm(user=user, prefix="mfa_remove"),
         "codes_form": confirm_form if action == "codes" else ConfirmPasswordForm(user=user, prefix="codes"),

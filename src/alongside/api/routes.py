@@ -116,4 +116,5 @@ def client_access_log(request: HttpRequest, client_id: uuid.UUID, limit: int = 2
     return [AccessEvent(at=r.at, who=r.who, action=r.action, label=r.action_label) for r in rows]
 
 
-import alongside.measures.api  # noqa: E402,F401  (registers the measures routes)
+import alongside.measures.api  # noqa: E402  (registers the measures routes)
+import alongside.selfcare.api  # noqa: E402,F401  (registers the self-care routes)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
+from alongside.api.auth import TokenAuth
+
 api = NinjaAPI(
     title="Alongside API",
     version="1",
     urls_namespace="api",
-    auth=SessionAuth(),
+    auth=[TokenAuth(), SessionAuth()],  # a personal access token, or the session with CSRF
     docs_url=None,
 )
 

@@ -7,6 +7,7 @@ lines below (one block per area) rather than editing another area's block.
 from alongside.selfcare.selectors.checkins import (  # noqa: F401
     CheckInView,
     checkin_calendar,
+    checkin_own,
     checkin_streak,
     checkin_summary,
     checkin_today,

@@ -197,3 +197,11 @@ def checkin_summary(*, user: Any) -> int | None:
         return None
     client = access.client_or_404(user, user.pk, Action.VIEW_ADMIN)
     return checkin_streak(client=client)
+
+
+def checkin_own(*, user: Any, checkin_id: uuid.UUID | str) -> CheckInView:
+    """Return one of the signed-in client's own check-ins (404 for anyone else's)."""
+    found = CheckIn.objects.filter(pk=checkin_id, client_id=getattr(user, "pk", None)).first()
+    if found is None or not getattr(user, "is_client", False):
+        raise Http404("No such check-in.")
+    return _view(found, with_note=True)
