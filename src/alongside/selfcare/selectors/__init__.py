@@ -25,3 +25,9 @@ from alongside.selfcare.selectors.homework import (  # noqa: F401
     topics_for,
     topics_own,
 )
+from alongside.selfcare.selectors.tools import (  # noqa: F401
+    ToolUse,
+    modules,
+    modules_read,
+    tool_history,
+)

@@ -24,4 +24,8 @@ from alongside.selfcare.services.homework import (  # noqa: F401
     tasks_reconcile,
     tasks_remind,
 )
+from alongside.selfcare.services.practice_tools import (  # noqa: F401
+    module_mark_read,
+    tool_practice_log,
+)
 from alongside.selfcare.services.topics import topic_mark_addressed, topic_raise  # noqa: F401
