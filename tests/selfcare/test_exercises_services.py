@@ -35,7 +35,10 @@ def _ladder(world, key: str = "ladder-key-1") -> ExerciseEntry:
         idempotency_key=key,
         data={
             "goal": "Take the bus to work",
-            "steps": [{"id": "s1", "text": "Stand at the bus stop", "suds": 30}, {"id": "s2", "text": "Ride", "suds": 70}],
+            "steps": [
+                {"id": "s1", "text": "Stand at the bus stop", "suds": 30},
+                {"id": "s2", "text": "Ride", "suds": 70},
+            ],
         },
     )
 
@@ -82,9 +85,11 @@ def test_draft_saved_and_resumed_then_completed(world) -> None:
     assert resumed.data["situation"] == "Bus"
     assert resumed.status == EntryStatus.DRAFT
     done = services.entry_complete(actor=sam, entry_id=entry.pk, data=FULL_RECORD)
-    assert done.status == EntryStatus.COMPLETE and done.completed_at is not None
+    assert done.status == EntryStatus.COMPLETE
+    assert done.completed_at is not None
     event = AuditEvent.objects.filter(action=SelfcareAuditAction.ENTRY_SAVED).order_by("-seq").first()
-    assert event is not None and event.detail["status"] == "complete"
+    assert event is not None
+    assert event.detail["status"] == "complete"
     assert "Presentation" not in str(event.detail)
     with pytest.raises(ValidationError):  # a complete entry cannot lose a required part
         services.entry_update(actor=sam, entry_id=entry.pk, data={**FULL_RECORD, "situation": ""})
@@ -94,11 +99,13 @@ def test_idempotent_create(world) -> None:
     """The same key returns the same entry and the same practice log; nothing is duplicated."""
     first = _ladder(world)
     again = _ladder(world)
-    assert first.pk == again.pk and ExerciseEntry.objects.count() == 1
+    assert first.pk == again.pk
+    assert ExerciseEntry.objects.count() == 1
     kwargs = {"rating_before": 50, "rating_peak": 70, "rating_after": 30, "idempotency_key": "log-key-0001"}
     a = practice_services.exposure_log_create(actor=world.sam.user, entry_id=first.pk, step_id="s1", **kwargs)
     b = practice_services.exposure_log_create(actor=world.sam.user, entry_id=first.pk, step_id="s1", **kwargs)
-    assert a.pk == b.pk and PracticeLog.objects.count() == 1
+    assert a.pk == b.pk
+    assert PracticeLog.objects.count() == 1
 
 
 def test_exposure_suds_logs_and_habituation(world) -> None:
@@ -115,13 +122,16 @@ def test_exposure_suds_logs_and_habituation(world) -> None:
             idempotency_key=f"exp-key-000{n}",
         )
     log = PracticeLog.objects.first()
-    assert log is not None and log.kind == PracticeKind.EXPOSURE and log.entry_id == ladder.pk
+    assert log is not None
+    assert log.kind == PracticeKind.EXPOSURE
+    assert log.entry_id == ladder.pk
     steps = selectors.habituation(ladder)
     assert [s.id for s in steps] == ["s1", "s2"]
     assert [lg.rating_peak for lg in steps[0].logs] == [80, 65, 45]
     assert steps[0].change == 35
     assert len(steps[0].peak_points.split()) == 3
-    assert steps[1].logs == [] and steps[1].change is None
+    assert steps[1].logs == []
+    assert steps[1].change is None
 
 
 def test_practice_logs_refuse_bad_ratings_and_unknown_steps(world) -> None:
@@ -168,7 +178,8 @@ def test_practice_logs_refuse_bad_ratings_and_unknown_steps(world) -> None:
         idempotency_key="ba-log-0002",
     )
     week = selectors.activity_week(plan)
-    assert week[0].lift == 14 and selectors.what_lifted(week) == week
+    assert week[0].lift == 14
+    assert selectors.what_lifted(week) == week
 
 
 def test_only_the_client_writes_their_exercises(world) -> None:
