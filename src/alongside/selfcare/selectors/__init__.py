@@ -16,6 +16,15 @@ from alongside.selfcare.selectors.checkins import (  # noqa: F401
     client_today,
     mood_client,
 )
+from alongside.selfcare.selectors.exercises import (  # noqa: F401
+    ClientExercises,
+    activity_week,
+    entries_own,
+    entry_own,
+    exercises_for,
+    habituation,
+    staff_exercises,
+)
 from alongside.selfcare.selectors.homework import (  # noqa: F401
     assignments_for,
     caseload_selfcare_summary,

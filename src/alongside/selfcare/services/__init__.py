@@ -10,6 +10,11 @@ from alongside.selfcare.services.checkins import (  # noqa: F401
     CheckInInput,
     checkin_create,
 )
+from alongside.selfcare.services.exercises import (  # noqa: F401
+    entry_complete,
+    entry_create,
+    entry_update,
+)
 from alongside.selfcare.services.homework import (  # noqa: F401
     AssignmentInput,
     assignment_change,
@@ -23,6 +28,10 @@ from alongside.selfcare.services.homework import (  # noqa: F401
     tasks_materialise_for,
     tasks_reconcile,
     tasks_remind,
+)
+from alongside.selfcare.services.practice import (  # noqa: F401
+    activity_log_create,
+    exposure_log_create,
 )
 from alongside.selfcare.services.practice_tools import (  # noqa: F401
     module_mark_read,
