@@ -351,12 +351,15 @@ def tasks_materialise_for(*, assignment: Assignment, now: dt.datetime | None = N
         # The whole current week is made at once: the client sees the week's target from Monday.
         end = _monday(today) + dt.timedelta(days=6)
     dates = expected_dates(assignment, start=today - dt.timedelta(days=BACKFILL_DAYS), end=end)
+    have = set(HomeworkTask.objects.filter(assignment=assignment, due_on__in=dates).values_list("due_on", flat=True))
     rows = [
         HomeworkTask(assignment=assignment, client_id=assignment.client_id, due_on=day, scheduled_at=now)
         for day in dates
+        if day not in have
     ]
-    made = HomeworkTask.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(made)
+    # The unique (assignment, day) constraint keeps a concurrent run from making a second row.
+    HomeworkTask.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def tasks_materialise(*, now: dt.datetime | None = None) -> int:
