@@ -21,7 +21,6 @@ function setupPacer(root) {
   const rounds = Number(root.dataset.rounds) || 1;
   const startButton = root.querySelector("[data-pacer-start]");
   const modeButton = root.querySelector("[data-pacer-mode]");
-  const visual = root.querySelector("[data-pacer-visual]");
   const circle = root.querySelector("[data-pacer-circle]");
   const phaseText = root.querySelector("[data-pacer-phase]");
   const countText = root.querySelector("[data-pacer-count]");
@@ -34,7 +33,6 @@ function setupPacer(root) {
 
   function showMode() {
     root.classList.toggle("is-text", textMode);
-    visual.hidden = textMode;
     modeButton.textContent = textMode ? modeButton.dataset.labelMotion : modeButton.dataset.labelText;
     modeButton.setAttribute("aria-pressed", String(textMode));
     if (textMode && animation) animation.finish();
