@@ -120,6 +120,174 @@ def client_checkins(
     return [_checkin_out(v) for v in rows]
 
 
+# --- Exercises and practice logs (CBT exercises engineer) ------------------------------
+
+
+class EntryIn(Schema):
+    """A new exercise; ``data`` is checked by the schema of its ``kind``. ``complete`` finishes it at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(..., max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict)
+    complete: bool = False
+    idempotency_key: str | None = Field(None, min_length=8, max_length=64)
+
+
+class PracticeLogIn(Schema):
+    """An exposure practice (SUDS before, peak, after 0-100) or a planned activity (done, mastery, pleasure 0-10)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: uuid.UUID
+    kind: str = Field(..., pattern="^(exposure|activity)$")
+    step_id: str = Field(..., max_length=64)
+    rating_before: int | None = None
+    rating_peak: int | None = None
+    rating_after: int | None = None
+    done: bool = True
+    mastery: int | None = None
+    pleasure: int | None = None
+    note: str = Field("", max_length=4000)
+    idempotency_key: str | None = Field(None, min_length=8, max_length=64)
+
+
+class PracticeLogOut(Schema):
+    id: uuid.UUID
+    entry_id: uuid.UUID | None
+    kind: str
+    step_id: str
+    at: dt.datetime
+    rating_before: int | None
+    rating_peak: int | None
+    rating_after: int | None
+    done: bool
+    mastery: int | None
+    pleasure: int | None
+
+
+class EntryOut(Schema):
+    id: uuid.UUID
+    kind: str
+    status: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None
+    practice_logs: list[PracticeLogOut] = Field(default_factory=list)
+
+
+def _log_out(log: Any) -> PracticeLogOut:
+    return PracticeLogOut(
+        id=log.pk,
+        entry_id=log.entry_id,
+        kind=log.kind,
+        step_id=log.step_id,
+        at=log.at,
+        rating_before=log.rating_before,
+        rating_peak=log.rating_peak,
+        rating_after=log.rating_after,
+        done=log.done,
+        mastery=log.mastery,
+        pleasure=log.pleasure,
+    )
+
+
+def _entry_out(entry: Any, logs: list[Any] | None = None) -> EntryOut:
+    return EntryOut(
+        id=entry.pk,
+        kind=entry.kind,
+        status=entry.status,
+        data=dict(entry.data or {}),
+        created_at=entry.created_at,
+        updated_at=entry.updated_at,
+        completed_at=entry.completed_at,
+        practice_logs=[_log_out(log) for log in logs or []],
+    )
+
+
+def _key_of(header: str | None, body: str | None) -> str:
+    key = header or body
+    if not key:
+        raise HttpError(422, "An idempotency key is required (Idempotency-Key header or idempotency_key field).")
+    return key
+
+
+@router.post("/entries", response={201: EntryOut})
+def entry_create(
+    request: HttpRequest,
+    payload: EntryIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status:
+    """Start (or, with ``complete``, finish) an exercise for the signed-in client; the same key returns it again."""
+    if not getattr(request.user, "is_client", False):
+        raise HttpError(403, "Only a client can write exercises.")
+    key = _key_of(idempotency_key, payload.idempotency_key)
+    try:
+        entry = services.entry_create(
+            actor=request.user, kind=payload.kind, idempotency_key=key, data=payload.data, complete=payload.complete
+        )
+    except (ValidationError, PermissionDenied) as error:
+        raise _refusal(error) from None
+    return Status(201, _entry_out(entry))
+
+
+@router.get("/entries", response=list[EntryOut])
+def entries_own(request: HttpRequest, kind: str | None = None) -> list[EntryOut]:
+    """List the signed-in client's own exercises with their practice logs, newest first."""
+    if not getattr(request.user, "is_client", False):
+        raise HttpError(403, "Only a client has exercises.")
+    view = selectors.exercises_for(user=request.user, client_id=str(request.user.pk))
+    return [_entry_out(e, view.logs.get(e.pk)) for e in view.entries if kind is None or e.kind == kind]
+
+
+@router.post("/practice-logs", response={201: PracticeLogOut})
+def practice_log_create(
+    request: HttpRequest,
+    payload: PracticeLogIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Status:
+    """Log an exposure practice or a planned activity of one of the client's exercises; idempotent by key."""
+    if not getattr(request.user, "is_client", False):
+        raise HttpError(403, "Only a client can log practice.")
+    key = _key_of(idempotency_key, payload.idempotency_key)
+    try:
+        if payload.kind == "exposure":
+            log = services.exposure_log_create(
+                actor=request.user,
+                entry_id=payload.entry_id,
+                step_id=payload.step_id,
+                rating_before=payload.rating_before,
+                rating_peak=payload.rating_peak,
+                rating_after=payload.rating_after,
+                note=payload.note,
+                idempotency_key=key,
+            )
+        else:
+            log = services.activity_log_create(
+                actor=request.user,
+                entry_id=payload.entry_id,
+                step_id=payload.step_id,
+                done=payload.done,
+                mastery=payload.mastery,
+                pleasure=payload.pleasure,
+                note=payload.note,
+                idempotency_key=key,
+            )
+    except (ValidationError, PermissionDenied) as error:
+        raise _refusal(error) from None
+    return Status(201, _log_out(log))
+
+
+@clients_router.get("/{client_id}/entries", response=list[EntryOut])
+def client_entries(request: HttpRequest, client_id: uuid.UUID) -> list[EntryOut]:
+    """List a client's exercises and practice logs for their care team while EXERCISES is shared (404 otherwise)."""
+    view = selectors.staff_exercises(user=request.user, client_id=client_id)
+    if not view.shares:
+        raise HttpError(404, "Not found.")
+    return [_entry_out(e, view.logs.get(e.pk)) for e in view.entries]
+
+
 # --- Mounting (keep last) --------------------------------------------------------------
 
 api.add_router("/selfcare", router)

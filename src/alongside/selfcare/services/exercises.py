@@ -78,8 +78,9 @@ def entry_create(
     data: dict[str, Any] | None = None,
     client_id: uuid.UUID | str | None = None,
     assignment_id: uuid.UUID | str | None = None,
+    complete: bool = False,
 ) -> ExerciseEntry:
-    """Start a draft exercise; the same key returns the entry it made before."""
+    """Start a draft exercise (or, with ``complete``, a finished one); the same key returns the entry made before."""
     client = own_client(actor, client_id)
     if kind not in ExerciseType.values:
         raise ValidationError(_("Unknown exercise type."))
@@ -89,7 +90,7 @@ def entry_create(
         if existing.kind != kind:
             raise ValidationError(_("This idempotency key was already used for another exercise."))
         return existing
-    clean = validate_data(kind, data or {})
+    clean = validate_data(kind, data or {}, complete=complete)
     assignment = None
     if assignment_id is not None:
         assignment = Assignment.objects.filter(client=client, pk=assignment_id).first()
@@ -103,8 +104,10 @@ def entry_create(
                 data=clean,  # type: ignore[misc]
                 idempotency_key=idempotency_key,
                 assignment=assignment,
+                status=EntryStatus.COMPLETE if complete else EntryStatus.DRAFT,
+                completed_at=timezone.now() if complete else None,
             )
-            _audit(entry, actor=actor, step="create")
+            _audit(entry, actor=actor, step="complete" if complete else "create")
     except IntegrityError:
         return ExerciseEntry.objects.get(client=client, idempotency_key=idempotency_key)
     return entry
