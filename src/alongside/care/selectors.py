@@ -83,6 +83,8 @@ class CaseloadRow:
 
     client: ClientProfile
     measures: ClientMeasures
+    last_checkin: dt.date | None = None
+    adherence_pct: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,18 @@ def caseload_for(
     if membership is not None and membership.is_admin:
         everyone = list(visible_clients(user).filter(practice=membership.practice).order_by("created_at"))
     measures = caseload_measures(clients=team, client_ids=[c.pk for c in own], now=now)
-    rows = [CaseloadRow(client=c, measures=measures[c.pk]) for c in own]
+    from alongside.selfcare.selectors import caseload_selfcare_summary
+
+    selfcare = caseload_selfcare_summary([c.pk for c in own], now=now)
+    rows = [
+        CaseloadRow(
+            client=c,
+            measures=measures[c.pk],
+            last_checkin=selfcare.get(c.pk, (None, None))[0],
+            adherence_pct=selfcare.get(c.pk, (None, None))[1],
+        )
+        for c in own
+    ]
     if _is_staff(user):
         # One event per client, the strongest that happened: their scores were shown, or they were listed.
         scores_shown = {row.client.pk for row in rows if row.measures.summaries}
