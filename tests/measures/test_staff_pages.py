@@ -143,4 +143,6 @@ def test_client_record_links_to_progress_for_the_care_team(world, staff_client) 
     """Alice's view of Sam's record links to his progress; the admin's (not on the team) does not."""
     link = reverse("measures:progress", args=[world.sam.pk])
     assert link in staff_client(world.alice).get(reverse("care:client_detail", args=[world.sam.pk])).content.decode()
-    assert link not in staff_client(world.admin).get(reverse("care:client_detail", args=[world.sam.pk])).content.decode()
+    assert (
+        link not in staff_client(world.admin).get(reverse("care:client_detail", args=[world.sam.pk])).content.decode()
+    )

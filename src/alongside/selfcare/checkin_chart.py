@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from alongside.measures.charts.svg import FONT_FAMILY, FONT_SIZE, SVG_NS, n
@@ -27,7 +27,7 @@ def mood_chart(points: Iterable[tuple[dt.date, int]], *, width: int = 640, heigh
     """Return an accessible SVG line chart of daily mood (0-10) and the dashed line of its average."""
     days = daily_moods(points)
     if not days:
-        return mark_safe("")
+        return format_html("{}", "")
     average = sum(v for _d, v in days) / len(days)
     first, last = days[0][0], days[-1][0]
     span = max((last - first).days, 1)
