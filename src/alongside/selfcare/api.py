@@ -288,6 +288,126 @@ def client_entries(request: HttpRequest, client_id: uuid.UUID) -> list[EntryOut]
     return [_entry_out(e, view.logs.get(e.pk)) for e in view.entries]
 
 
+# --- Homework -------------------------------------------------------------------------
+
+
+class HomeworkTodayOut(Schema):
+    task_id: uuid.UUID
+    assignment_id: uuid.UUID
+    kind: str
+    target: str
+    label: str
+    due_on: dt.date
+    remaining_this_week: int | None = Field(None, description="Open slots this week (N times a week only).")
+
+
+class TaskCompleteIn(Schema):
+    """Give the idempotency key here or in the ``Idempotency-Key`` header."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    idempotency_key: str | None = Field(None, min_length=8, max_length=64)
+
+
+class TaskOut(Schema):
+    id: uuid.UUID
+    assignment_id: uuid.UUID
+    due_on: dt.date
+    status: str
+    completed_at: dt.datetime | None
+    completion_type: str = Field(..., description='What completed it: a record\'s model label, or "api".')
+
+
+class TallyOut(Schema):
+    expected: int
+    completed: int
+    percent: int | None
+
+
+class WeekTallyOut(TallyOut):
+    week_of: dt.date
+
+
+class AdherenceOut(Schema):
+    assignment_id: uuid.UUID
+    kind: str
+    target: str
+    label: str
+    frequency: str
+    is_current: bool
+    total: TallyOut
+    weeks: list[WeekTallyOut]
+
+
+def _tally_out(tally: Any) -> TallyOut:
+    return TallyOut(expected=tally.expected, completed=tally.completed, percent=tally.percent)
+
+
+@router.get("/homework/today", response=list[HomeworkTodayOut])
+def homework_today(request: HttpRequest) -> list[HomeworkTodayOut]:
+    """List the signed-in client's homework due now, one line per assignment; finished work is left out."""
+    if not getattr(request.user, "is_client", False):
+        raise HttpError(403, "Only a client has homework.")
+    return [
+        HomeworkTodayOut(
+            task_id=item.task.pk,
+            assignment_id=item.task.assignment_id,
+            kind=item.kind,
+            target=item.task.assignment.target,
+            label=item.label,
+            due_on=item.due_on,
+            remaining_this_week=item.remaining_this_week,
+        )
+        for item in selectors.today_for(user=request.user)
+    ]
+
+
+@router.post("/homework/tasks/{task_id}/complete", response=TaskOut)
+def homework_task_complete(
+    request: HttpRequest,
+    task_id: uuid.UUID,
+    payload: TaskCompleteIn | None = None,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> TaskOut:
+    """Mark one of the signed-in client's tasks as done; a task already done stays as it is (404 for others')."""
+    key = _key_of(idempotency_key, payload.idempotency_key if payload else None)
+    try:
+        task = services.task_complete(actor=request.user, task_id=task_id, idempotency_key=key)
+    except (ValidationError, PermissionDenied) as error:
+        raise _refusal(error) from None
+    return TaskOut(
+        id=task.pk,
+        assignment_id=task.assignment_id,
+        due_on=task.due_on,
+        status=task.status,
+        completed_at=task.completed_at,
+        completion_type=task.completion_type,
+    )
+
+
+@clients_router.get("/{client_id}/adherence", response=list[AdherenceOut])
+def client_adherence(request: HttpRequest, client_id: uuid.UUID) -> list[AdherenceOut]:
+    """List a client's homework with adherence (completed / expected) for their care team while EXERCISES is shared."""
+    if not selectors.homework_client(user=request.user, client_id=client_id).shares_adherence:
+        raise HttpError(404, "Not found.")
+    return [
+        AdherenceOut(
+            assignment_id=row.assignment.pk,
+            kind=row.assignment.kind,
+            target=row.assignment.target,
+            label=row.label,
+            frequency=row.assignment.frequency,
+            is_current=row.is_current,
+            total=_tally_out(row.total),
+            weeks=[
+                WeekTallyOut(week_of=monday, expected=t.expected, completed=t.completed, percent=t.percent)
+                for monday, t in row.weeks
+            ],
+        )
+        for row in selectors.assignments_for(user=request.user, client_id=client_id)
+    ]
+
+
 # --- Mounting (keep last) --------------------------------------------------------------
 
 api.add_router("/selfcare", router)

@@ -27,6 +27,7 @@ class SelfcareAuditAction(models.TextChoices):
     MODULE_READ = "selfcare.module_read", _("Reading marked as read")
     ASSIGNMENT_SET = "selfcare.assignment_set", _("Homework assigned")
     ASSIGNMENT_ENDED = "selfcare.assignment_ended", _("Homework ended")
+    TASK_COMPLETED = "selfcare.task_completed", _("Homework marked as done")
     TOPIC_RAISED = "selfcare.topic_raised", _("Topic for next session added")
     TOPIC_ADDRESSED = "selfcare.topic_addressed", _("Topic for next session marked as discussed")
     SELFCARE_VIEWED = "selfcare.viewed", _("Viewed self-care records")

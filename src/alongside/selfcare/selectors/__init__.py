@@ -30,6 +30,7 @@ from alongside.selfcare.selectors.homework import (  # noqa: F401
     caseload_selfcare_summary,
     derive_completions,
     homework_client,
+    own_task,
     today_for,
     topics_for,
     topics_own,

@@ -20,6 +20,7 @@ from alongside.selfcare.services.homework import (  # noqa: F401
     assignment_change,
     assignment_end,
     assignment_set,
+    task_complete,
     task_mark_opened,
     task_mark_seen,
     tasks_complete_for,

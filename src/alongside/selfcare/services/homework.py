@@ -466,6 +466,52 @@ def tasks_complete_for(
     return None
 
 
+API_COMPLETION = "api"  # completion_type of a task the client marked done through the API
+
+
+def task_complete(*, actor: Any, task_id: uuid.UUID | str, idempotency_key: str) -> HomeworkTask:
+    """Mark one of the client's own tasks as done (completion type "api"); 404 for anyone else's task.
+
+    A task something else already completed stays as it is; a retry with the same key returns the task.
+    """
+    from django.http import Http404
+
+    if not idempotency_key or not 8 <= len(idempotency_key) <= 64:
+        raise ValidationError(_("The idempotency key must be 8 to 64 characters."))
+    try:
+        pk = uuid.UUID(str(task_id))
+    except ValueError:
+        raise Http404("No such task.") from None
+    with transaction.atomic():
+        task = _own_tasks(actor, [pk]).select_for_update().select_related("assignment", "client").first()
+        if task is None:
+            raise Http404("No such task.")
+        if task.status == TaskStatus.COMPLETED:
+            return task
+        # A record saved without a link may have done it already: link that record instead.
+        if tasks_reconcile(tasks=[task]):
+            task.refresh_from_db()
+            return task
+        used = HomeworkTask.objects.filter(
+            client_id=task.client_id, completion_type=API_COMPLETION, completion_id=idempotency_key
+        ).exclude(pk=task.pk)
+        if used.exists():
+            raise ValidationError(_("This idempotency key was already used for another task."))
+        task.status = TaskStatus.COMPLETED
+        task.completed_at = timezone.now()
+        task.completion_type = API_COMPLETION
+        task.completion_id = idempotency_key
+        task.save(update_fields=["status", "completed_at", "completion_type", "completion_id"])
+        _audit(
+            SelfcareAuditAction.TASK_COMPLETED,
+            actor=actor,
+            obj=task,
+            client_id=task.client_id,
+            assignment=str(task.assignment_id),
+        )
+    return task
+
+
 def _own_tasks(actor: Any, task_ids: Iterable[uuid.UUID | str]) -> Any:
     if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_client", False):
         return HomeworkTask.objects.none()
