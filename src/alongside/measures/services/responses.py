@@ -232,6 +232,16 @@ def response_submit(
     return SubmitResult(response=response, score=score, alert=alert, resources=resources, replayed=replay)
 
 
+def _homework_done(response: MeasureResponse, now: Any) -> None:
+    # Imported here: self-care builds on measures, not the other way round.
+    from alongside.selfcare.models import AssignmentKind
+    from alongside.selfcare.services.homework import homework_record_done
+
+    homework_record_done(
+        client=response.client, kind=AssignmentKind.MEASURE, target=response.instrument, when=now, completion=response
+    )
+
+
 def _submit(
     *,
     actor: Any,
@@ -287,6 +297,7 @@ def _submit(
         client_id=response.client_id,
         instrument=response.instrument,
     )
+    _homework_done(response, now)
     risk = str(extra.get("risk_level") or extra.get("risk") or "")
     if critical_items or risk in RISK_LEVELS_CRITICAL:
         _alert_raise(response=response, items=critical_items, risk_level=risk, actor=actor)

@@ -21,7 +21,14 @@ from alongside.access import Action
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
-from alongside.selfcare.models import Assignment, EntryStatus, ExerciseEntry, ExerciseType, SelfcareAuditAction
+from alongside.selfcare.models import (
+    Assignment,
+    AssignmentKind,
+    EntryStatus,
+    ExerciseEntry,
+    ExerciseType,
+    SelfcareAuditAction,
+)
 from alongside.selfcare.schemas import validate_data
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -54,6 +61,15 @@ def _audit(entry: ExerciseEntry, *, actor: Any, step: str) -> None:
         obj=entry,
         client_id=entry.client_id,
         detail={"kind": entry.kind, "status": entry.status, "step": step},
+    )
+
+
+def _homework_done(entry: ExerciseEntry, client: ClientProfile) -> None:
+    from alongside.selfcare.services.homework import homework_record_done
+
+    assert entry.completed_at is not None
+    homework_record_done(
+        client=client, kind=AssignmentKind.EXERCISE, target=entry.kind, when=entry.completed_at, completion=entry
     )
 
 
@@ -108,6 +124,8 @@ def entry_create(
                 completed_at=timezone.now() if complete else None,
             )
             _audit(entry, actor=actor, step="complete" if complete else "create")
+            if complete:
+                _homework_done(entry, client)
     except IntegrityError:
         return ExerciseEntry.objects.get(client=client, idempotency_key=idempotency_key)
     return entry
@@ -133,9 +151,12 @@ def entry_complete(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any
         if entry.status == EntryStatus.COMPLETE and clean == entry.data:
             return entry
         entry.data = clean  # type: ignore[assignment]
-        if entry.status != EntryStatus.COMPLETE:
+        finishing = entry.status != EntryStatus.COMPLETE
+        if finishing:
             entry.status = EntryStatus.COMPLETE
             entry.completed_at = timezone.now()
         entry.save(update_fields=["data", "status", "completed_at", "updated_at"])
         _audit(entry, actor=actor, step="complete")
+        if finishing:
+            _homework_done(entry, entry.client)
     return entry

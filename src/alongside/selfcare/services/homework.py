@@ -466,6 +466,27 @@ def tasks_complete_for(
     return None
 
 
+def homework_record_done(
+    *, client: ClientProfile, kind: str, target: str, when: dt.datetime, completion: Model
+) -> None:
+    """Mark the open task ``completion`` fulfils, in a savepoint of the caller's transaction.
+
+    Call it right after a record is saved. A failure here never undoes the record: it is logged
+    (ids only) and the selectors still reconcile the record by date.
+    """
+    try:
+        with transaction.atomic():
+            tasks_complete_for(client=client, kind=kind, target=target, when=when, completion=completion)
+    except Exception as error:  # the caller's write must stand whatever went wrong here
+        logger.error(
+            "selfcare: linking %s %s to homework failed for client %s (%s)",
+            completion._meta.label_lower,
+            completion.pk,
+            client.pk,
+            type(error).__name__,
+        )
+
+
 API_COMPLETION = "api"  # completion_type of a task the client marked done through the API
 
 

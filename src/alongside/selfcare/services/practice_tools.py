@@ -16,7 +16,8 @@ from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.selfcare import library
-from alongside.selfcare.models import ModuleRead, PracticeKind, PracticeLog, SelfcareAuditAction
+from alongside.selfcare.models import AssignmentKind, ModuleRead, PracticeKind, PracticeLog, SelfcareAuditAction
+from alongside.selfcare.services.homework import homework_record_done
 from alongside.selfcare.toolkit import RATING_MAX, RATING_MIN, TOOL_KINDS
 
 MAX_DURATION_SECONDS = 4 * 60 * 60
@@ -92,6 +93,7 @@ def tool_practice_log(
                 client_id=client.pk,
                 detail={"kind": str(kind), "note": bool(note)},
             )
+            homework_record_done(client=client, kind=AssignmentKind.TOOL, target=log.kind, when=log.at, completion=log)
     except IntegrityError:
         return PracticeLog.objects.get(client=client, idempotency_key=idempotency_key)
     return log
@@ -114,5 +116,8 @@ def module_mark_read(*, actor: Any, client: ClientProfile, module: str, today: d
             obj=read,
             client_id=client.pk,
             detail={"module": module},
+        )
+        homework_record_done(
+            client=client, kind=AssignmentKind.MODULE, target=module, when=read.read_at, completion=read
         )
     return read
