@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,17 @@ from django.utils.translation import gettext_lazy
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.measures import library
-from alongside.measures.models import AlertStatus, CriticalAlert, MeasureRequest, MeasureScore, RequestStatus
+from alongside.measures.library import Instrument
+from alongside.measures.models import (
+    AlertStatus,
+    CriticalAlert,
+    CustomInstrument,
+    MeasureRequest,
+    MeasureScore,
+    RequestStatus,
+)
+
+logger = logging.getLogger(__name__)
 
 # A request still open this long after it fell due counts as overdue.
 OVERDUE_AFTER = dt.timedelta(days=2)
@@ -69,9 +80,13 @@ class InstrumentSummary:
     latest_severity: str
     latest_caseness: bool | None
     repeated: bool  # more than one score, so there is a change to read
+    name: str = ""  # set for a practice's own questionnaire, which the library does not know
+    validated: bool = True
 
     @property
     def short_name(self) -> str:
+        if self.name:
+            return self.name
         try:
             return library.get(self.code).short_name
         except KeyError:
@@ -116,6 +131,7 @@ class OpenAlert:
     items: list[int]
     created_at: dt.datetime
     escalated: bool
+    name: str = ""  # set for a practice's own questionnaire
 
 
 @dataclass(frozen=True)
@@ -237,7 +253,7 @@ def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attenti
     if measures.alerts:
         alert = measures.alerts[0]
         items = ", ".join(str(n) for n in alert.items)
-        name = _short_name(alert.instrument)
+        name = alert.name or _short_name(alert.instrument)
         if items:
             text = _("Critical answer on %(instrument)s (item %(items)s); acknowledge the alert.") % {
                 "instrument": name,
@@ -295,6 +311,7 @@ def caseload_measures(
     if not ids:
         return {}
     team = clients.values("pk")
+    custom = _custom_instruments(clients)
     shared_grants = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True)
     shared = set(shared_grants.values_list("client_id", flat=True))
     alerts: dict[uuid.UUID, list[OpenAlert]] = {}
@@ -302,8 +319,9 @@ def caseload_measures(
         CriticalAlert.objects.filter(client_id__in=team)
         .exclude(status=AlertStatus.ACKNOWLEDGED)
         .order_by("created_at")
-        .values("id", "client_id", "instrument", "items", "created_at", "status")
+        .values("id", "client_id", "client__practice_id", "instrument", "items", "created_at", "status")
     ):
+        own = custom.get((row["client__practice_id"], row["instrument"]))
         alerts.setdefault(row["client_id"], []).append(
             OpenAlert(
                 id=row["id"],
@@ -311,10 +329,11 @@ def caseload_measures(
                 items=list(row["items"] or []),
                 created_at=row["created_at"],
                 escalated=row["status"] == AlertStatus.ESCALATED,
+                name=own.short_name if own else "",
             )
         )
     sharing = shared_grants.values("client_id")
-    summaries = _first_and_latest(sharing) if shared else {}
+    summaries = _first_and_latest(sharing, custom) if shared else {}
     overdue = _overdue_since(sharing, now) if shared else {}
     result: dict[uuid.UUID, ClientMeasures] = {}
     for client_id in ids:
@@ -332,14 +351,33 @@ def caseload_measures(
     return result
 
 
-def _first_and_latest(sharing: QuerySet[Any]) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
-    """One query: each client's first and latest score of each instrument.
+def _custom_instruments(clients: QuerySet[ClientProfile]) -> dict[tuple[uuid.UUID, str], Instrument]:
+    """One query: the questionnaires the clients' practices imported, by (practice, code)."""
+    out: dict[tuple[uuid.UUID, str], Instrument] = {}
+    rows = CustomInstrument.objects.filter(practice_id__in=clients.values("practice_id")).values_list(
+        "practice_id", "code", "questionnaire"
+    )
+    for practice_id, code, questionnaire in rows:
+        try:
+            instrument = library.custom_instrument_from_fhir(questionnaire)
+        except library.AnswerError:
+            logger.exception("measures: stored custom questionnaire %s no longer parses", code)
+            continue
+        out[(practice_id, code)] = replace(instrument, code=code)
+    return out
+
+
+def _first_and_latest(
+    sharing: QuerySet[Any], custom: Mapping[tuple[uuid.UUID, str], Instrument]
+) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
+    """One query: each client's first and latest score of each instrument (the practices' own too).
 
     Per client and instrument, two correlated subqueries answered by a seek on the (client, instrument,
     scored_at) index, each returning the score's fields as one JSON object: the cost depends on the number
     of clients and instruments, not on how many scores each client has.
     """
     codes = [i.code for i in library.all_instruments()]
+    codes += sorted({code for _practice, code in custom} - set(codes))
     columns: dict[str, Subquery] = {}
     for code in codes:
         scores = MeasureScore.objects.filter(client_id=OuterRef("pk"), instrument=code)
@@ -347,11 +385,16 @@ def _first_and_latest(sharing: QuerySet[Any]) -> dict[uuid.UUID, dict[str, Instr
         columns[f"first_{code}"] = Subquery(scores.order_by("scored_at").values(json=fields)[:1])
         columns[f"latest_{code}"] = Subquery(scores.order_by("-scored_at").values(json=fields)[:1])
     out: dict[uuid.UUID, dict[str, InstrumentSummary]] = {}
-    for row in ClientProfile.objects.filter(pk__in=sharing).annotate(**columns).values("pk", *columns):
+    library_codes = {i.code for i in library.all_instruments()}
+    rows = ClientProfile.objects.filter(pk__in=sharing).annotate(**columns).values("pk", "practice_id", *columns)
+    for row in rows:
         for code in codes:
             first, latest = _json(row[f"first_{code}"]), _json(row[f"latest_{code}"])
             if not first or not latest:
                 continue
+            own = custom.get((row["practice_id"], code))
+            if own is None and code not in library_codes:
+                continue  # another practice's questionnaire with the same code
             first_at, latest_at = _aware(first["at"]), _aware(latest["at"])
             out.setdefault(row["pk"], {})[code] = InstrumentSummary(
                 code=code,
@@ -362,6 +405,8 @@ def _first_and_latest(sharing: QuerySet[Any]) -> dict[uuid.UUID, dict[str, Instr
                 latest_severity=latest["severity"] or "",
                 latest_caseness=_boolean(latest["caseness"]),
                 repeated=latest_at != first_at,
+                name=own.short_name if own else "",
+                validated=own.validated if own else True,
             )
     return out
 

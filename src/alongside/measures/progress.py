@@ -5,14 +5,17 @@ Pure functions of scores and responses already read through the selectors (which
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
+from alongside.care.models import Practice
 from alongside.measures import charts, library
 from alongside.measures.caseload import reliable_direction
 from alongside.measures.models import MeasureResponse, MeasureScore
+from alongside.measures.practice_selectors import instrument_for
 from alongside.measures.services import answers_of
 
 
@@ -26,6 +29,7 @@ class InstrumentProgress:
     citation: str
     reliable_change: float | None
     reliable_change_source: str
+    validated: bool
     count: int
     series: charts.Series | None
     grid: charts.ItemGrid | None
@@ -94,8 +98,16 @@ def _grid(instrument: library.Instrument, responses: list[MeasureResponse]) -> c
     )
 
 
-def progress_build(*, scores: Iterable[MeasureScore], responses: Iterable[MeasureResponse]) -> list[InstrumentProgress]:
-    """Group a client's scores (oldest first) and submitted responses by instrument, in library order."""
+def progress_build(
+    *,
+    scores: Iterable[MeasureScore],
+    responses: Iterable[MeasureResponse],
+    practice: Practice | uuid.UUID | str | None = None,
+) -> list[InstrumentProgress]:
+    """Group a client's scores (oldest first) and submitted responses by instrument, in code order.
+
+    With the client's ``practice``, its own (not validated) questionnaires are shown too.
+    """
     by_code: dict[str, list[MeasureScore]] = {}
     for score in sorted(scores, key=lambda s: s.scored_at):
         by_code.setdefault(score.instrument, []).append(score)
@@ -105,8 +117,8 @@ def progress_build(*, scores: Iterable[MeasureScore], responses: Iterable[Measur
     out: list[InstrumentProgress] = []
     for code in sorted(set(by_code) | set(answers)):
         try:
-            instrument = library.get(code)
-        except KeyError:
+            instrument = instrument_for(practice, code)
+        except LookupError:
             continue
         code_scores = by_code.get(code, [])
         out.append(
@@ -117,6 +129,7 @@ def progress_build(*, scores: Iterable[MeasureScore], responses: Iterable[Measur
                 citation=instrument.citation,
                 reliable_change=instrument.reliable_change,
                 reliable_change_source=instrument.reliable_change_source,
+                validated=instrument.validated,
                 count=len(code_scores),
                 series=_series(instrument, code_scores),
                 grid=_grid(instrument, answers.get(code, [])),

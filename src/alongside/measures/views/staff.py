@@ -59,20 +59,33 @@ def alert_detail(request: HttpRequest, membership: Membership, alert_id: uuid.UU
             else:
                 messages.success(request, _("The alert is acknowledged and your note is saved."))
                 return redirect("measures:alerts")
+    instrument = _alert_instrument(alert)
     return _render(
         request,
         membership,
         "measures/staff/alert_detail.html",
-        {"alert": alert, "items": _alert_items(alert), "form": form, "can_acknowledge": can_acknowledge},
+        {
+            "alert": alert,
+            "instrument": instrument,
+            "items": _alert_items(alert, instrument),
+            "form": form,
+            "can_acknowledge": can_acknowledge,
+        },
     )
 
 
-def _alert_items(alert: Any) -> list[tuple[int, str]]:
-    from alongside.measures import library
+def _alert_instrument(alert: Any) -> Any:
+    """The alert's questionnaire: shipped, or the practice's own; None if it is gone."""
+    from alongside.measures.practice_selectors import instrument_for
 
     try:
-        instrument = library.get(alert.instrument)
-    except KeyError:
+        return instrument_for(alert.client.practice_id, alert.instrument)
+    except LookupError:
+        return None
+
+
+def _alert_items(alert: Any, instrument: Any) -> list[tuple[int, str]]:
+    if instrument is None:
         return [(n, "") for n in alert.items]
     by_number = {i.number: i.text for i in instrument.items}
     return [(n, by_number.get(n, "")) for n in alert.items]
@@ -87,6 +100,7 @@ def progress(request: HttpRequest, membership: Membership, client_id: uuid.UUID)
         instruments = progress_build(
             scores=selectors.scores_for(user=request.user, client_id=client_id),
             responses=selectors.responses_for(user=request.user, client_id=client_id),
+            practice=team.client.practice_id,
         )
     return _render(
         request,
