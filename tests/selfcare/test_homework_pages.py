@@ -86,3 +86,19 @@ def test_tick_command_makes_expires_and_reminds(world, mailoutbox, django_captur
     assert len(mailoutbox) == 1
     assert "Thought record" not in mailoutbox[0].body
     assert HomeworkTask.objects.filter(status=TaskStatus.DUE, delivered_at__isnull=False).count() == 1
+
+
+def test_start_links_lead_to_real_pages() -> None:
+    """Each kind of homework links to a page that exists: the tool itself, the module, the exercise list."""
+    from django.urls import resolve
+
+    from alongside.selfcare.models import AssignmentKind, PracticeKind
+    from alongside.selfcare.views.homework import _start_url
+
+    tool = _start_url(AssignmentKind.TOOL, PracticeKind.BREATHING_BOX)
+    assert tool is not None
+    assert resolve(tool).kwargs == {"tool": "box-breathing"}
+    assert _start_url(AssignmentKind.EXERCISE, "thought_record") == "/selfcare/exercises/"
+    module = _start_url(AssignmentKind.MODULE, "worry")
+    assert module is not None
+    assert resolve(module).url_name == "module"

@@ -187,9 +187,13 @@ def _client(request: HttpRequest) -> None:
 
 def _start_url(kind: str, target: str) -> str | None:
     """Where the client does this piece of homework, if that page exists yet."""
+    from alongside.selfcare.toolkit import TOOLS
+
+    tool_slug = next((t.slug for t in TOOLS.values() if t.kind == target), None)
     by_kind: dict[str, list[tuple[str, list[str]]]] = {
-        AssignmentKind.EXERCISE: [("selfcare:exercise_new", [target]), ("selfcare:exercises", [])],
-        AssignmentKind.TOOL: [("selfcare:tool", [target]), ("selfcare:tools", [])],
+        # Starting an exercise is a POST (it creates a draft), so the list page is the way in.
+        AssignmentKind.EXERCISE: [("selfcare:exercises", [])],
+        AssignmentKind.TOOL: [("selfcare:tool", [tool_slug])] if tool_slug else [("selfcare:tools", [])],
         AssignmentKind.MODULE: [("selfcare:module", [target]), ("selfcare:learn", [])],
         AssignmentKind.MEASURE: [],
     }
