@@ -28,6 +28,7 @@ from alongside.synth.config import SynthConfig
 from alongside.synth.context import SynthContext
 from alongside.synth.measures import measures_step
 from alongside.synth.plan import plan_practice
+from alongside.synth.selfcare import selfcare_step
 
 Step = Callable[[SynthContext], None]
 
@@ -43,6 +44,7 @@ DEFAULT_STEPS: list[Step] = [
     steps.consent_step,
     steps.scopes_step,
     measures_step,
+    selfcare_step,
 ]
 
 
