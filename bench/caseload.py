@@ -114,6 +114,9 @@ def _add_weeks(profiles: list[Any], *, first_week: int, last_week: int, now: dt.
                 )
     MeasureResponse.objects.bulk_create(responses, batch_size=2000)
     MeasureScore.objects.bulk_create(scores, batch_size=2000)
+    from alongside.measures.services import score_summaries_rebuild
+
+    score_summaries_rebuild(client_ids=[p.pk for p in profiles])  # as an import would; the page reads these
     return len(scores)
 
 

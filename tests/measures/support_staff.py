@@ -18,6 +18,7 @@ from alongside.measures.models import (
     NotificationReason,
     ResponseStatus,
 )
+from alongside.measures.services import score_summary_record
 
 _keys = itertools.count(1)
 
@@ -46,9 +47,11 @@ def add_score(
     )
     if caseness is None:
         caseness = {"phq9": total >= 10, "gad7": total >= 8}.get(instrument)
-    return MeasureScore.objects.create(
+    score = MeasureScore.objects.create(
         response=response, client=client, instrument=instrument, scored_at=at, total=total, caseness=caseness
     )
+    score_summary_record(score=score)  # as response_submit does
+    return score
 
 
 def add_history(client: ClientProfile, instrument: str, totals: list[float], *, every_days: int = 14) -> None:

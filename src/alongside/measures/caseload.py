@@ -9,7 +9,6 @@ The rest of the module is pure: the status of a client's change and the reason t
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
@@ -17,8 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import Min, OuterRef, QuerySet, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +30,7 @@ from alongside.measures.models import (
     CriticalAlert,
     CustomInstrument,
     MeasureRequest,
-    MeasureScore,
+    MeasureScoreSummary,
     RequestStatus,
 )
 
@@ -372,61 +370,32 @@ def _first_and_latest(
 ) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
     """One query: each client's first and latest score of each instrument (the practices' own too).
 
-    Per client and instrument, two correlated subqueries answered by a seek on the (client, instrument,
-    scored_at) index, each returning the score's fields as one JSON object: the cost depends on the number
-    of clients and instruments, not on how many scores each client has.
+    Reads the per-client summaries that every new score updates, so the cost depends on the number of
+    clients and instruments, never on how many scores each client has.
     """
-    codes = [i.code for i in library.all_instruments()]
-    codes += sorted({code for _practice, code in custom} - set(codes))
-    columns: dict[str, Subquery] = {}
-    for code in codes:
-        scores = MeasureScore.objects.filter(client_id=OuterRef("pk"), instrument=code)
-        fields = JSONObject(total="total", at="scored_at", severity="severity", caseness="caseness")
-        columns[f"first_{code}"] = Subquery(scores.order_by("scored_at").values(json=fields)[:1])
-        columns[f"latest_{code}"] = Subquery(scores.order_by("-scored_at").values(json=fields)[:1])
-    out: dict[uuid.UUID, dict[str, InstrumentSummary]] = {}
     library_codes = {i.code for i in library.all_instruments()}
-    rows = ClientProfile.objects.filter(pk__in=sharing).annotate(**columns).values("pk", "practice_id", *columns)
-    for row in rows:
-        for code in codes:
-            first, latest = _json(row[f"first_{code}"]), _json(row[f"latest_{code}"])
-            if not first or not latest:
-                continue
-            own = custom.get((row["practice_id"], code))
-            if own is None and code not in library_codes:
-                continue  # another practice's questionnaire with the same code
-            first_at, latest_at = _aware(first["at"]), _aware(latest["at"])
-            out.setdefault(row["pk"], {})[code] = InstrumentSummary(
-                code=code,
-                first=first["total"],
-                first_at=first_at,
-                latest=latest["total"],
-                latest_at=latest_at,
-                latest_severity=latest["severity"] or "",
-                latest_caseness=_boolean(latest["caseness"]),
-                repeated=latest_at != first_at,
-                name=own.short_name if own else "",
-                validated=own.validated if own else True,
-            )
+    out: dict[uuid.UUID, dict[str, InstrumentSummary]] = {}
+    rows = MeasureScoreSummary.objects.filter(client_id__in=sharing).values_list(
+        "client_id", "client__practice_id", "instrument", "first_total", "first_at", "latest_total", "latest_at",
+        "latest_severity", "latest_caseness",
+    )  # fmt: skip
+    for client_id, practice_id, code, first, first_at, latest, latest_at, severity, caseness in rows:
+        own = custom.get((practice_id, code))
+        if own is None and code not in library_codes:
+            continue  # another practice's questionnaire with the same code
+        out.setdefault(client_id, {})[code] = InstrumentSummary(
+            code=code,
+            first=first,
+            first_at=first_at,
+            latest=latest,
+            latest_at=latest_at,
+            latest_severity=severity or "",
+            latest_caseness=caseness,
+            repeated=latest_at != first_at,
+            name=own.short_name if own else "",
+            validated=own.validated if own else True,
+        )
     return out
-
-
-def _json(value: Any) -> dict[str, Any] | None:
-    if value is None or isinstance(value, dict):
-        return value
-    decoded = json.loads(value)
-    return decoded if isinstance(decoded, dict) else None
-
-
-def _boolean(value: Any) -> bool | None:
-    """SQLite's JSON holds booleans as 0 and 1; PostgreSQL's as true and false."""
-    return None if value is None else bool(value)
-
-
-def _aware(value: str) -> dt.datetime:
-    """Read a time from JSON: ISO 8601 with an offset (PostgreSQL) or naive UTC (SQLite)."""
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
 
 
 def _overdue_since(sharing: QuerySet[Any], now: dt.datetime) -> dict[uuid.UUID, dt.datetime]:

@@ -229,6 +229,34 @@ class MeasureScore(models.Model):
         return f"{self.instrument} {self.total} for {self.client_id}"
 
 
+class MeasureScoreSummary(models.Model):
+    """Each client's first and latest score per instrument, kept with every new score.
+
+    The caseload reads these rows instead of searching the score history, so its cost does
+    not grow with how long clients have been in care. ``score_summaries_rebuild`` recomputes
+    them from the scores (used after bulk imports and by the migration that created this table).
+    """
+
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="score_summaries")
+    instrument = models.CharField(max_length=32)
+    first_total = models.FloatField(null=True, blank=True)
+    first_at = models.DateTimeField()
+    latest_total = models.FloatField(null=True, blank=True)
+    latest_at = models.DateTimeField()
+    latest_severity = models.CharField(max_length=64, blank=True)
+    latest_caseness = models.BooleanField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "instrument"], name="measures_summary_once"),
+            models.CheckConstraint(condition=Q(latest_at__gte=models.F("first_at")), name="measures_summary_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} summary for {self.client_id}"
+
+
 class AlertStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ESCALATED = "escalated", _("Escalated")

@@ -33,6 +33,7 @@ from alongside.measures.models import (
     ResponseStatus,
     ScheduleRule,
 )
+from alongside.measures.services.summaries import score_summaries_rebuild
 from alongside.synth.context import SynthContext
 from alongside.synth.measures_plan import AdministrationPlan, ClientMeasuresPlan, plan_measures
 
@@ -236,6 +237,7 @@ class _Writer:
         # bulk_create runs each field's pre_save, which seals the encrypted answers and notes.
         MeasureResponse.objects.bulk_create(self.responses, batch_size=BATCH)
         MeasureScore.objects.bulk_create(self.scores, batch_size=BATCH)
+        score_summaries_rebuild(client_ids={score.client_id for score in self.scores})
         CriticalAlert.objects.bulk_create(self.alerts, batch_size=BATCH)
         AlertNotification.objects.bulk_create(self.notices, batch_size=BATCH)
         for actor, entries in self.events.values():

@@ -35,6 +35,7 @@ from alongside.measures.services.responses import (
 )
 from alongside.measures.services.schedules import schedule_end, schedule_set
 from alongside.measures.services.settings import practice_crisis_resources_set, practice_settings_set
+from alongside.measures.services.summaries import score_summaries_rebuild, score_summary_record
 
 __all__ = [
     "IDEMPOTENCY_KEY",
@@ -65,4 +66,6 @@ __all__ = [
     "response_submit",
     "schedule_end",
     "schedule_set",
+    "score_summaries_rebuild",
+    "score_summary_record",
 ]

@@ -38,6 +38,7 @@ from alongside.measures.services._common import (
     answers_of,
 )
 from alongside.measures.services.alerts import _alert_raise
+from alongside.measures.services.summaries import score_summary_record
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ def _submit(
         value = scoring.get(item.link_id)
         if value is not None and _is_critical(instrument, item.link_id, value):
             critical_items = sorted({*critical_items, int(item.number)})
-    MeasureScore.objects.create(
+    score = MeasureScore.objects.create(
         response=response,
         client_id=response.client_id,
         instrument=response.instrument,
@@ -286,6 +287,7 @@ def _submit(
         critical_items=critical_items,
         extra=extra,
     )
+    score_summary_record(score=score)
     if response.request_id is not None:
         MeasureRequest.objects.filter(pk=response.request_id, status=RequestStatus.PENDING).update(
             status=RequestStatus.COMPLETED, completed_at=now
