@@ -195,6 +195,9 @@ TEMPLATES = [
 DATABASE_URL = env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}")
 _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    if _db.get("NAME") and _db["NAME"] != ":memory:":
+        # A fresh checkout has no var/ yet; SQLite creates the file but not its folder.
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     _db["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
