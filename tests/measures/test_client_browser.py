@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from alongside.measures.models import CriticalAlert, MeasureResponse, ResponseStatus
 from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
 from tests.measures.support_client import due_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,6 +47,7 @@ def test_phq9_on_a_phone_with_leaving_and_resuming(live_server, phone_page) -> N
     expect(page.get_by_text("Over the last 2 weeks").first).to_be_visible()
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_text("Question 1 of 9")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="PHQ-9 question step")
     for n in range(1, 5):
         # Once the total is above 0 the difficulty item joins, so there are 10 questions.
         expect(page.get_by_text(f"Question {n} of {9 if n == 1 else 10}")).to_be_visible()

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from alongside.measures.models import AlertStatus, CriticalAlert
+from tests.a11y import assert_no_serious_axe_violations
 from tests.measures.support_staff import add_alert
 
 
@@ -31,6 +32,7 @@ def test_clinician_sees_the_alert_on_the_caseload_and_acknowledges_it(
     assert "Open critical alert" in first_row.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # wide tables scroll in their own box
     assert page.locator(".nav-count").inner_text().startswith("1")
+    assert_no_serious_axe_violations(page, context_label="caseload")
 
     first_row.get_by_role("link", name="Open the alert").click()
     page.wait_for_url(re.compile(rf"/measures/alerts/{alert.pk}/$"))

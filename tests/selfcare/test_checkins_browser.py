@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from alongside.selfcare.models import CheckIn
 from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,4 +42,7 @@ def test_check_in_with_three_taps_from_home(live_server, phone_page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert elapsed < 10, elapsed
     assert not errors, errors
+    assert_no_serious_axe_violations(page, context_label="check-in calendar")
+    page.goto(live_server.url + "/selfcare/checkin/")
+    assert_no_serious_axe_violations(page, context_label="check-in form")
     print(f"check-in: 3 taps, {elapsed:.2f}s")

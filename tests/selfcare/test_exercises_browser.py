@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from alongside.selfcare.models import EntryStatus, ExerciseEntry
 from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +51,7 @@ def test_thought_record_on_a_phone_leave_resume_and_complete(live_server, phone_
     _next(page)
     page.get_by_label("Mind reading").check()
     expect(page.get_by_text("Being sure you know what others think of you")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="thought record: thinking traps step")
     _next(page)
     page.get_by_label("Evidence for the thought").fill("She usually replies fast")
     page.get_by_label("Evidence against the thought").fill("She is at work today")
@@ -64,6 +66,7 @@ def test_thought_record_on_a_phone_leave_resume_and_complete(live_server, phone_
     expect(page.get_by_text("Well done: your exercise is complete.")).to_be_visible()
     expect(page.get_by_text("She is probably busy")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_no_serious_axe_violations(page, context_label="thought record: finished")
     assert not [e for e in errors if "Content Security Policy" in e], errors
     entry = ExerciseEntry.objects.get()
     assert entry.status == EntryStatus.COMPLETE

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from alongside.selfcare.models import HomeworkTask, TaskStatus
 from alongside.selfcare.services.homework import AssignmentInput, assignment_set
 from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,8 +46,11 @@ def test_assigned_thought_record_is_done_from_today_and_counted(live_server, pho
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(live_server.url + "/")
     today = page.locator("section[aria-labelledby='homework-today-title']")
+    expect(today.get_by_role("link", name="Thought record")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="client home: Today")
     today.get_by_role("link", name="Thought record").click()
     expect(page.get_by_text("Try one after a hard moment.")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="client homework task")
     assert HomeworkTask.objects.get().opened_at is not None
 
     page.get_by_role("link", name="Start", exact=True).click()
@@ -84,4 +88,5 @@ def test_assigned_thought_record_is_done_from_today_and_counted(live_server, pho
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
     page.goto(live_server.url + reverse("selfcare:staff_homework", args=[world.sam.pk]))
     expect(page.get_by_text(re.compile(r"Adherence:\s*1 of 1 \(100%\)"))).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="clinician homework page")
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from alongside.selfcare.models import PracticeKind, PracticeLog
 from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +30,7 @@ def test_box_breathing_on_a_phone(live_server, phone_page) -> None:
     errors = _sign_in(page, live_server, world)
     page.goto(live_server.url + "/selfcare/tools/box-breathing/?speed=20")
     expect(page.get_by_role("heading", name="Box breathing")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="box breathing pacer")
     page.locator("#before-7").check()
     expect(page.locator("[data-pacer-visual]")).to_be_visible()
     page.get_by_role("button", name="Start").click()
@@ -58,6 +60,7 @@ def test_reduced_motion_shows_a_text_count(live_server, browser) -> None:
         expect(page.locator("[data-pacer-visual]")).to_be_hidden()
         switch = page.get_by_role("button", name="Use the moving circle")
         expect(switch).to_be_visible()
+        assert_no_serious_axe_violations(page, context_label="4-7-8 pacer, reduced motion")
         page.get_by_role("button", name="Start").click()
         expect(page.locator("[data-pacer-phase]")).to_have_text("Breathe in")
         expect(page.locator("[data-pacer-count]")).to_have_text("2", timeout=3000)
