@@ -17,6 +17,7 @@ from alongside.consent.services import scopes_set
 from alongside.selfcare.models import EntryStatus, ExerciseEntry, ExerciseType, PracticeKind, PracticeLog
 from alongside.selfcare.services import exercises as services
 from alongside.selfcare.services import practice as practice_services
+from alongside.selfcare.services.practice_tools import tool_practice_log
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -309,6 +310,15 @@ def test_clinician_sees_exercises_in_full_until_the_client_stops_sharing(
     """Alice, on a desktop-size page, reads Sam's thought record and exposure logs; after Sam revokes, nothing."""
     _completed_thought_record(world)
     _ladder_with_practice(world)
+    tool_practice_log(
+        actor=world.sam.user,
+        client=world.sam,
+        kind=PracticeKind.BREATHING_SLOW,
+        before=8,
+        after=4,
+        duration_seconds=300,
+        idempotency_key="browser-staff-tool-1",
+    )
     errors = _watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     web = staff_client(world.alice)
@@ -339,12 +349,16 @@ def test_clinician_sees_exercises_in_full_until_the_client_stops_sharing(
     expect(rows.nth(1).get_by_role("cell")).to_have_text([re.compile("^2 · "), "45", "52", "20"])
     expect(ladder.get_by_text("Peak distress has come down by 18 points")).to_be_visible()
     expect(ladder.get_by_role("button")).to_have_count(0)  # read only: no reordering or logging for staff
+    tools = page.locator("section.card", has=page.get_by_role("heading", name="Relaxation tools"))
+    expect(tools.locator("tbody tr").get_by_role("cell")).to_have_text(
+        [re.compile(r"\d"), "Slow breathing", "8", "4", "-4"]
+    )
     _no_csp_errors(errors)
 
     scopes_set(client=world.sam, scopes={"exercises": False}, actor=world.sam.user)
     page.goto(url)
     expect(page.get_by_text("Sam does not share exercises with the care team.")).to_be_visible()
     content = page.content()
-    for text in ("Friend didn't reply", "She is probably busy", "Take the bus", "Bus stop"):
+    for text in ("Friend didn't reply", "She is probably busy", "Take the bus", "Bus stop", "Slow breathing"):
         assert text not in content
     _no_csp_errors(errors)

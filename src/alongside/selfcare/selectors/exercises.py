@@ -16,7 +16,11 @@ from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.selfcare.models import CheckIn, ExerciseEntry, PracticeKind, PracticeLog, SelfcareAuditAction
+from alongside.selfcare.selectors.tools import ToolUse
 from alongside.selfcare.services.exercises import data_of, own_client, own_entry
+from alongside.selfcare.toolkit import KIND_TO_TOOL, TOOL_KINDS
+
+TOOL_LOGS_SHOWN = 50
 
 
 def _is_staff(user: Any) -> bool:
@@ -46,6 +50,7 @@ class ClientExercises:
     shares: bool
     entries: list[ExerciseEntry] = field(default_factory=list)
     logs: dict[uuid.UUID, list[PracticeLog]] = field(default_factory=dict)
+    tools: list[ToolUse] = field(default_factory=list)  # relaxation tool practice, newest first
 
 
 def exercises_for(*, user: Any, client_id: uuid.UUID | str) -> ClientExercises:
@@ -60,14 +65,18 @@ def exercises_for(*, user: Any, client_id: uuid.UUID | str) -> ClientExercises:
     logs: dict[uuid.UUID, list[PracticeLog]] = defaultdict(list)
     for log in PracticeLog.objects.filter(client=client, entry__isnull=False).order_by("at", "created_at"):
         logs[cast(uuid.UUID, log.entry_id)].append(log)
+    tools = [
+        ToolUse(log, KIND_TO_TOOL[log.kind])  # type: ignore[index]
+        for log in PracticeLog.objects.filter(client=client, kind__in=TOOL_KINDS).order_by("-at")[:TOOL_LOGS_SHOWN]
+    ]
     if _is_staff(user):
         record(
             cast(AuditAction, SelfcareAuditAction.SELFCARE_VIEWED),
             actor=user,
             client_id=client.pk,
-            detail={"area": "exercises", "entries": len(entries)},
+            detail={"area": "exercises", "entries": len(entries), "tool_logs": len(tools)},
         )
-    return ClientExercises(client=client, shares=True, entries=entries, logs=dict(logs))
+    return ClientExercises(client=client, shares=True, entries=entries, logs=dict(logs), tools=tools)
 
 
 def staff_exercises(*, user: Any, client_id: uuid.UUID | str) -> ClientExercises:

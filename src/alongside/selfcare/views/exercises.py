@@ -288,7 +288,7 @@ def exercise_practice(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse
 @staff_required
 @require_GET
 def staff_exercises(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
-    """Every exercise of a client in full, with practice logs, for the care team when EXERCISES is shared."""
+    """Every exercise of a client in full, with practice logs and relaxation tool use, when EXERCISES is shared."""
     view = selectors.staff_exercises(user=request.user, client_id=client_id)
     entries = [_summary_context(e, view.logs.get(e.pk, [])) for e in view.entries]
     return render(
@@ -300,6 +300,7 @@ def staff_exercises(request: HttpRequest, membership: Membership, client_id: uui
             "client": view.client,
             "shares": view.shares,
             "entries": entries,
+            "tools": view.tools,
         },
     )
 
