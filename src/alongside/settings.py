@@ -147,6 +147,9 @@ INSTALLED_APPS = [
     "alongside.web",
     "alongside.measures",
     "alongside.selfcare",
+    "alongside.messaging",
+    "alongside.sessions",
+    "alongside.notify",
     "alongside.synth",
 ]
 

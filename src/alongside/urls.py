@@ -12,6 +12,9 @@ urlpatterns = [
     path("consent/", include("alongside.consent.urls")),
     path("measures/", include("alongside.measures.urls")),
     path("selfcare/", include("alongside.selfcare.urls")),
+    path("messages/", include("alongside.messaging.urls")),
+    path("sessions/", include("alongside.sessions.urls")),
+    path("notifications/", include("alongside.notify.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

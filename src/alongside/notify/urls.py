@@ -1,0 +1,6 @@
+"""URL routes."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "notify"
+urlpatterns: list = []
