@@ -83,3 +83,62 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- An ASGI live server (HTTP and WebSockets) for browser and socket tests --------------
+
+
+class AsgiServer:
+    """A uvicorn server in a thread of the test process, on a free loopback port."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        from alongside.asgi import application
+
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        config = uvicorn.Config(application, log_level="warning", lifespan="off", ws="websockets-sansio")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+    def start(self) -> None:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("The ASGI test server did not start.")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db, settings):
+    """Serve the whole ASGI application (HTTP and WebSockets) on 127.0.0.1 for one test.
+
+    Use it instead of ``live_server`` when a page opens a WebSocket. It runs in this process
+    against the test database, with the in-memory channel layer; it stops after the test.
+    """
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    server = AsgiServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
