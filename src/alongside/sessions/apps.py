@@ -6,3 +6,9 @@ class SessionsConfig(AppConfig):
     # "sessions" is django.contrib.sessions' label.
     label = "therapy_sessions"
     verbose_name = "Therapy sessions and appointments"
+
+    def ready(self) -> None:
+        from alongside.audit.models import register_actions
+        from alongside.sessions.models import SessionsAuditAction
+
+        register_actions(SessionsAuditAction)

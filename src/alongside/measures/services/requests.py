@@ -157,6 +157,62 @@ def requests_before_session(*, client: ClientProfile, session_starts_at: dt.date
     return made
 
 
+def _open_for_session(client: ClientProfile, session_starts_at: dt.datetime) -> Any:
+    """The open "before each session" requests made for the client's session at this moment.
+
+    A before-session request expires when its session starts, so its expiry names the session.
+    """
+    return MeasureRequest.objects.filter(
+        client=client,
+        status=RequestStatus.PENDING,
+        schedule__rule=ScheduleRule.BEFORE_SESSION,
+        expires_at=session_starts_at,
+    )
+
+
+def requests_before_session_withdraw(
+    *, client: ClientProfile, session_starts_at: dt.datetime, now: dt.datetime | None = None
+) -> int:
+    """Expire the open "before each session" requests of a session that will not take place. Returns how many."""
+    now = now or timezone.now()
+    return cast(
+        int,
+        _open_for_session(client, session_starts_at).update(status=RequestStatus.EXPIRED, expired_at=now),
+    )
+
+
+def requests_before_session_move(
+    *, client: ClientProfile, old_starts_at: dt.datetime, new_starts_at: dt.datetime
+) -> list[MeasureRequest]:
+    """Move the open "before each session" requests of a rescheduled session to its new time.
+
+    A request is moved, not remade, so moving a session twice (or back) still leaves one
+    request, with its telemetry (a reminder already sent is not sent again). It is expired
+    instead when the new time leaves no time to answer, or when the schedule already has a
+    request for the new local day (another session that day). Schedules without an open
+    request for the old time get one as for a new session. Returns the open requests.
+    """
+    now = timezone.now()
+    zone = _zone(client.time_zone)
+    with transaction.atomic():
+        moved: list[MeasureRequest] = []
+        for request in _open_for_session(client, old_starts_at).select_for_update():
+            due = max(now, new_starts_at - dt.timedelta(days=1))
+            occurrence = new_starts_at.astimezone(zone).date()
+            taken = (
+                MeasureRequest.objects.filter(schedule_id=request.schedule_id, occurrence=occurrence)
+                .exclude(pk=request.pk)
+                .exists()
+            )
+            if new_starts_at <= due or taken:
+                MeasureRequest.objects.filter(pk=request.pk).update(status=RequestStatus.EXPIRED, expired_at=now)
+                continue
+            request.due_at, request.expires_at, request.occurrence = due, new_starts_at, occurrence
+            request.save(update_fields=["due_at", "expires_at", "occurrence"])
+            moved.append(request)
+        return [*moved, *requests_before_session(client=client, session_starts_at=new_starts_at)]
+
+
 def requests_expire(*, now: dt.datetime | None = None) -> int:
     """Mark open requests past their expiry as expired. Returns how many."""
     now = now or timezone.now()
