@@ -4,4 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from alongside.notify.consumers import NotificationConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+]

@@ -5,3 +5,9 @@ class NotifyConfig(AppConfig):
     name = "alongside.notify"
     label = "notify"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from alongside.audit.models import register_actions
+        from alongside.notify.models import NotifyAuditAction
+
+        register_actions(NotifyAuditAction)

@@ -1,1 +1,110 @@
-"""Models."""
+"""Notifications (in-app, by email and live over WebSockets) and each person's choices of which they get.
+
+A notification carries no clinical content: a kind, a site-relative link and, for access and audit
+only, the client it concerns. Emails say only that something is waiting in Alongside.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    MESSAGE = "message", _("New message")
+    ALERT = "alert", _("Client alert")
+    ESCALATION = "escalation", _("Escalated alert")
+    HOMEWORK = "homework", _("Homework due")
+    MEASURE_DUE = "measure_due", _("Questionnaire to fill in")
+
+
+# Safety: a critical alert must always reach the clinician, so nobody can switch these off.
+ALWAYS_ON = frozenset({NotificationKind.ALERT, NotificationKind.ESCALATION})
+STAFF_KINDS = (NotificationKind.MESSAGE, NotificationKind.ALERT, NotificationKind.ESCALATION)
+CLIENT_KINDS = (NotificationKind.MESSAGE, NotificationKind.HOMEWORK, NotificationKind.MEASURE_DUE)
+
+
+class NotifyAuditAction(models.TextChoices):
+    """Audit events of this app (``detail`` holds kinds and counts only)."""
+
+    SENT = "notify.sent", _("Notifications sent")
+    PREFERENCES_CHANGED = "notify.preferences_changed", _("Notification choices changed")
+
+
+def validate_link(value: str) -> None:
+    """Accept only a path on this site: it starts with one slash, never two, and has no backslash."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value or any(c.isspace() for c in value):
+        raise ValidationError(_("A notification link must be a path on this site."), code="link")
+
+
+class Notification(models.Model):
+    """One notice for one person. Never holds names, message text or answers."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    link = models.CharField(max_length=500, validators=[validate_link])
+    # For access checks and audit only; never shown in an email.
+    subject_client = models.ForeignKey(
+        "care.ClientProfile", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, blank=True, default="")
+    # False when the person chose email only for this kind: kept for delivery records, not listed.
+    in_app = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notify_notification_dedupe",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NotificationKind.values), name="notify_notification_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(link__startswith="/") & ~models.Q(link__startswith="//"),
+                name="notify_notification_link_local",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notify_recipient_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice to {self.recipient_id}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind; with no row, both channels are on."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    in_app = models.BooleanField(default=True)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notify_preference_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NotificationKind.values), name="notify_preference_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=[k.value for k in ALWAYS_ON]) | (models.Q(in_app=True, email=True)),
+                name="notify_preference_alerts_always_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} choice of {self.user_id}"

@@ -1,6 +1,13 @@
-"""URL routes."""
+"""URL routes: /notifications/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from alongside.notify import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("read-all/", views.notification_read_all, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("<uuid:notification_id>/open/", views.notification_open, name="open"),
+]

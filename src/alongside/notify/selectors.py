@@ -1,0 +1,56 @@
+"""Reads of a person's own notifications and choices. Nobody reads another person's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from alongside.notify.models import (
+    ALWAYS_ON,
+    CLIENT_KINDS,
+    STAFF_KINDS,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+
+LIST_LIMIT = 100
+
+
+def notifications_for(*, user: Any, limit: int = LIST_LIMIT) -> QuerySet[Notification]:
+    """The person's own in-app notices, newest first."""
+    return Notification.objects.filter(recipient_id=user.pk, in_app=True).order_by("-created_at")[:limit]
+
+
+def unread_count(*, user: Any) -> int:
+    """How many of the person's in-app notices are unread (one query; 0 when signed out)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, in_app=True, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class Choice:
+    kind: NotificationKind
+    in_app: bool
+    email: bool
+    locked: bool
+
+
+def preferences_of(*, user: Any) -> list[Choice]:
+    """The kinds that apply to this person, with their current choice (on by default; alerts locked on)."""
+    kinds = CLIENT_KINDS if getattr(user, "is_client", False) else STAFF_KINDS
+    saved = {
+        kind: (in_app, email)
+        for kind, in_app, email in NotificationPreference.objects.filter(user_id=user.pk).values_list(
+            "kind", "in_app", "email"
+        )
+    }
+    choices = []
+    for kind in kinds:
+        locked = kind in ALWAYS_ON
+        in_app, email = (True, True) if locked else saved.get(kind, (True, True))
+        choices.append(Choice(kind=kind, in_app=in_app, email=email, locked=locked))
+    return choices

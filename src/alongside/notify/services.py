@@ -1,0 +1,242 @@
+"""Writes for notifications: send (in-app, email, live push), mark read, and each person's choices.
+
+Other apps call :func:`notification_send`; its signature is stable::
+
+    notification_send(
+        recipients=[user, ...],          # User objects (or anything with .pk/.email/.locale)
+        kind=NotificationKind.MESSAGE,   # what happened; decides the generic email text
+        link="/messages/<thread>/",      # a path on this site, opened from the notification list
+        client=client_profile,           # optional: the client it concerns (access/audit only)
+        dedupe_key="message:<id>",       # optional: a retried send never makes a second notice
+        email=True,                      # False when the caller sends its own email (critical alerts)
+    ) -> list[Notification]             # the notices made now (none for a repeated dedupe_key)
+
+Rows are written in the caller's transaction; emails and live events go after commit and their
+failures are logged by ids only, never raised. Emails carry no names and no content.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from alongside.audit.log import Entry, record_many
+from alongside.audit.models import AuditAction
+from alongside.notify.models import (
+    ALWAYS_ON,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotifyAuditAction,
+    validate_link,
+)
+
+logger = logging.getLogger("alongside.notify")
+
+
+def group_name(user_id: uuid.UUID | str) -> str:
+    """The channel-layer group of one person's live notifications."""
+    return f"user.{uuid.UUID(str(user_id)).hex}"
+
+
+def _email_text(kind: str) -> tuple[str, str]:
+    """Subject and body for a kind: generic on purpose, no names and no content."""
+    texts = {
+        NotificationKind.MESSAGE: (
+            _("New message in Alongside"),
+            _("You have a new message in Alongside. Sign in to read it."),
+        ),
+        NotificationKind.ALERT: (
+            _("A client needs your attention"),
+            _("There is a new alert for one of your clients in Alongside. Sign in to Alongside to see it."),
+        ),
+        NotificationKind.ESCALATION: (
+            _("An alert in your practice needs attention"),
+            _("An alert in your practice has not been acknowledged in time. Sign in to Alongside to see it."),
+        ),
+        NotificationKind.HOMEWORK: (
+            _("Something to do today in Alongside"),
+            _("You have something to do today between sessions. Sign in to Alongside to see it."),
+        ),
+        NotificationKind.MEASURE_DUE: (
+            _("A questionnaire is ready in Alongside"),
+            _("A questionnaire is ready for you in Alongside. Sign in to fill it in."),
+        ),
+    }
+    return texts[NotificationKind(kind)]
+
+
+def channels_for(*, user_ids: Iterable[Any], kind: str) -> dict[Any, tuple[bool, bool]]:
+    """Return (in_app, email) per user for a kind: their saved choice, on by default, always on for alerts."""
+    ids = list(user_ids)
+    if kind in ALWAYS_ON:
+        return dict.fromkeys(ids, (True, True))
+    chosen = {
+        user_id: (in_app, email)
+        for user_id, in_app, email in NotificationPreference.objects.filter(user_id__in=ids, kind=kind).values_list(
+            "user_id", "in_app", "email"
+        )
+    }
+    return {user_id: chosen.get(user_id, (True, True)) for user_id in ids}
+
+
+def notification_send(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    link: str,
+    client: Any = None,
+    dedupe_key: str | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Notify people of something waiting for them, as each chose. See the module docstring."""
+    kind = NotificationKind(kind)
+    validate_link(link)
+    if dedupe_key is not None and not (0 < len(dedupe_key) <= 120):
+        raise ValidationError(_("A dedupe key is 1 to 120 characters."))
+    people = {person.pk: person for person in recipients}
+    if not people:
+        return []
+    choices = channels_for(user_ids=people, kind=kind)
+    with transaction.atomic():
+        taken: set[Any] = set()
+        if dedupe_key is not None:
+            taken = set(
+                Notification.objects.filter(recipient_id__in=people, dedupe_key=dedupe_key).values_list(
+                    "recipient_id", flat=True
+                )
+            )
+        now = timezone.now()
+        rows = [
+            Notification(
+                recipient=person,
+                kind=kind,
+                link=link,
+                subject_client=client,
+                created_at=now,
+                dedupe_key=dedupe_key or "",
+                in_app=choices[pk][0],
+            )
+            for pk, person in people.items()
+            if pk not in taken and any(choices[pk])
+        ]
+        # The unique constraint still guards a concurrent retry: its row is skipped, not duplicated.
+        Notification.objects.bulk_create(rows, ignore_conflicts=dedupe_key is not None)
+        made = list(Notification.objects.filter(pk__in=[r.pk for r in rows]).order_by("recipient_id"))
+        if made:
+            record_many(
+                [
+                    Entry(
+                        action=cast(AuditAction, NotifyAuditAction.SENT),
+                        client_id=getattr(client, "pk", None),
+                        detail={"kind": str(kind), "count": len(made)},
+                    )
+                ],
+                actor=None,
+            )
+        to_email = [n.pk for n in made if email and choices[n.recipient_id][1]]
+        live = sorted({str(n.recipient_id) for n in made if n.in_app})
+        if to_email:
+            transaction.on_commit(lambda: _send_emails(to_email, kind=kind))
+        if live:
+            transaction.on_commit(lambda: _push(live, kind=kind, link=link))
+    return made
+
+
+def _send_emails(notification_ids: Sequence[uuid.UUID], *, kind: str) -> None:
+    """Email each notice's recipient in their language; a failure is logged by id and leaves emailed_at empty."""
+    try:
+        notices = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
+    except Exception:
+        logger.exception("notify: could not load %d notices to email", len(notification_ids))
+        return
+    for notice in notices:
+        try:
+            with translation.override(getattr(notice.recipient, "locale", None) or None):
+                subject, body = _email_text(kind)
+                send_mail(subject, body, None, [notice.recipient.email])
+            Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+        except Exception:
+            logger.exception("notify: %s email failed for notification %s", kind, notice.pk)
+
+
+def _push(user_ids: Sequence[str], *, kind: str, link: str) -> None:
+    """Tell each person's open pages, with their unread count; failures are logged, never raised."""
+    try:
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        counts = unread_counts(user_ids=user_ids)
+        for user_id in user_ids:
+            event = {"type": "notify.event", "kind": kind, "count": counts.get(str(user_id), 0), "link": link}
+            async_to_sync(layer.group_send)(group_name(user_id), event)
+    except Exception:
+        logger.exception("notify: live push of %s failed for %d people", kind, len(user_ids))
+
+
+def unread_counts(*, user_ids: Iterable[Any]) -> dict[str, int]:
+    """Unread notices per user id (as text)."""
+    from django.db.models import Count
+
+    rows = (
+        Notification.objects.filter(recipient_id__in=list(user_ids), in_app=True, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+    )
+    return {str(row["recipient_id"]): int(row["n"]) for row in rows}
+
+
+def _own(actor: Any, notification_id: uuid.UUID | str) -> Notification:
+    try:
+        found = Notification.objects.filter(pk=notification_id, recipient_id=getattr(actor, "pk", None)).first()
+    except (ValueError, ValidationError):
+        found = None
+    if found is None:
+        raise Http404("No such notification.")
+    return found
+
+
+def notification_mark_read(*, actor: Any, notification_id: uuid.UUID | str) -> Notification:
+    """Mark one of the actor's own notices read (404 for anyone else's); return it."""
+    notice = _own(actor, notification_id)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)
+    return notice
+
+
+def notifications_mark_all_read(*, actor: Any) -> int:
+    """Mark all the actor's notices read; return how many changed."""
+    return Notification.objects.filter(recipient_id=getattr(actor, "pk", None), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preferences_set(*, actor: Any, choices: Mapping[str, tuple[bool, bool]]) -> None:
+    """Save the actor's (in_app, email) choice per kind; alerts and escalations stay on whatever is asked."""
+    with transaction.atomic():
+        changed: dict[str, list[bool]] = {}
+        for raw_kind, (in_app, by_email) in choices.items():
+            kind = NotificationKind(raw_kind)
+            if kind in ALWAYS_ON:
+                continue
+            NotificationPreference.objects.update_or_create(
+                user=actor, kind=kind, defaults={"in_app": bool(in_app), "email": bool(by_email)}
+            )
+            changed[str(kind)] = [bool(in_app), bool(by_email)]
+        record_many(
+            [Entry(action=cast(AuditAction, NotifyAuditAction.PREFERENCES_CHANGED), detail={"choices": changed})],
+            actor=actor,
+        )
