@@ -87,7 +87,7 @@ def test_jacobson_truax_formula():
 
 def test_every_instrument_has_a_reliable_change_or_says_why_not():
     """A published value carries its source; None carries a note on why nothing is published."""
-    expected = {"phq9": 6, "gad7": 4, "core10": 6}
+    expected = {"phq9": 6, "gad7": 4, "core10": 6, "pcl5": 15}
     for instrument in all_instruments():
         assert instrument.reliable_change == expected.get(instrument.code), instrument.code
         assert len(instrument.reliable_change_source) > 20, instrument.code

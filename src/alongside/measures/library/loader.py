@@ -104,7 +104,7 @@ def load_instrument(code: str, directory: Path = INSTRUMENTS_DIR) -> tuple[Instr
         total_min=None if spec.no_total else total_min,
         total_max=None if spec.no_total else total_max,
         reliable_change=rc_value,
-        reliable_change_source=rc.source or rc.note,
+        reliable_change_source=" ".join(part for part in (rc.source, rc.note) if part),
         has_total=not spec.no_total,
         metadata={"questionnaire_url": str(resource.url or ""), "copyright": str(resource.copyright or "")},
     )

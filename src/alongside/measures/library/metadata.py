@@ -77,19 +77,31 @@ class ComputedEnableWhenSpec(_Strict):
 
 
 class ReliableChangeSpec(_Strict):
+    """Reliable change of the total: a published index, Jacobson-Truax from a published SD and reliability, or none.
+
+    A change of exactly the value counts as reliable (NHS Talking Therapies: a fall of 6 or more on the PHQ-9).
+    """
+
     value: float | None
     method: Literal["published", "jacobson_truax", "none"]
     source: str = ""
     note: str = ""
     sd: float | None = None
     reliability: float | None = None
+    reliability_kind: Literal["test_retest", "cronbach_alpha"] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ReliableChangeSpec:
         if self.method == "published" and (self.value is None or not self.source):
             raise ValueError("a published reliable change needs a value and a source")
-        if self.method == "jacobson_truax" and (self.sd is None or self.reliability is None or not self.source):
-            raise ValueError("Jacobson-Truax needs the published SD, reliability and their source")
+        if self.method == "jacobson_truax" and (
+            self.sd is None or self.reliability is None or self.reliability_kind is None or not self.source
+        ):
+            raise ValueError("Jacobson-Truax needs the published SD, reliability (and which kind) and their source")
+        if self.method == "jacobson_truax" and self.value is not None:
+            raise ValueError("a Jacobson-Truax value is computed from SD and reliability, not written down")
+        if self.method != "jacobson_truax" and (self.sd is not None or self.reliability is not None):
+            raise ValueError("SD and reliability belong to the Jacobson-Truax method")
         if self.method == "none" and (self.value is not None or not self.note):
             raise ValueError("'none' has no value and needs a note saying why")
         return self
@@ -106,6 +118,7 @@ class ScoringSpec(_Strict):
     loinc_total_source: str = ""
     recall_period: str
     preamble: str
+    wording_source: str = ""  # where the item wording and answer labels were checked, and any adaptation
     higher_is_better: bool
     no_total: bool = False
     unscored_items: list[str] = []
