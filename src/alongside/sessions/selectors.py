@@ -59,7 +59,19 @@ def appointments_for_client(*, actor: Any, client_id: uuid.UUID | str) -> tuple[
     return client, rows
 
 
-def last_session_before(*, client: ClientProfile | uuid.UUID | str, when: dt.datetime) -> Appointment | None:
+def appointment_for_clinician(*, actor: Any, appointment_id: uuid.UUID | str) -> tuple[Appointment, ClientProfile]:
+    """Return one appointment and its client for a clinician on the client's care team (404 for anyone else)."""
+    try:
+        appointment = Appointment.objects.get(pk=uuid.UUID(str(appointment_id)))
+    except (Appointment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such appointment.") from None
+    client = access.client_or_404(actor, appointment.client_id, Action.VIEW_ADMIN)
+    if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
+        raise Http404("No such appointment.")
+    return appointment, client
+
+
+def last_session_before(*, client: ClientProfile | uuid.UUID, when: dt.datetime) -> Appointment | None:
     """Return the client's most recent session before ``when``, or None.
 
     The latest appointment that started before ``when`` and was either marked attended or
@@ -81,7 +93,7 @@ def last_session_before(*, client: ClientProfile | uuid.UUID | str, when: dt.dat
     )
 
 
-def next_session(*, client: ClientProfile | uuid.UUID | str, after: dt.datetime) -> Appointment | None:
+def next_session(*, client: ClientProfile | uuid.UUID, after: dt.datetime) -> Appointment | None:
     """Return the client's next scheduled session starting at or after ``after``, or None.
 
     Only ``scheduled`` appointments count (cancelled ones are not sessions). No access

@@ -17,7 +17,6 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.measures import services as measure_services
+from alongside.sessions import selectors
 from alongside.sessions.models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -53,12 +53,10 @@ def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
 
 
 def _appointment(actor: Any, appointment_id: uuid.UUID | str) -> tuple[Appointment, ClientProfile]:
-    """The appointment and its client, for a care-team clinician; 404 for anyone who may not see it."""
-    try:
-        appointment = Appointment.objects.get(pk=uuid.UUID(str(appointment_id)))
-    except (Appointment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such appointment.") from None
-    return appointment, _require_clinician(actor, appointment.client_id)
+    appointment, client = selectors.appointment_for_clinician(actor=actor, appointment_id=appointment_id)
+    if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
+        raise PermissionDenied(_("Only a clinician on the client's care team can do this."))
+    return appointment, client
 
 
 def _check_time(starts_at: dt.datetime, duration_minutes: int, now: dt.datetime) -> None:
