@@ -281,7 +281,8 @@ def test_rescheduling_back_and_within_the_same_day_keeps_one_request(world, froz
     services.appointment_reschedule(actor=world.alice, appointment_id=appointment.pk, starts_at=morning)
     [request] = _pending()
     assert MeasureRequest.objects.count() == 1
-    assert request.expires_at == morning and request.occurrence == dt.date(2026, 6, 5)
+    assert request.expires_at == morning
+    assert request.occurrence == dt.date(2026, 6, 5)
 
 
 def test_rescheduling_to_soon_keeps_the_request_due_now(world, frozen):
@@ -306,7 +307,8 @@ def test_cancelling_expires_the_request_of_the_session(world, frozen):
     services.appointment_cancel(actor=world.alice, appointment_id=appointment.pk)
     services.appointment_cancel(actor=world.alice, appointment_id=appointment.pk)  # twice: nothing more
     sam_request = MeasureRequest.objects.get(client=world.sam)
-    assert sam_request.status == RequestStatus.EXPIRED and sam_request.expired_at == NOW
+    assert sam_request.status == RequestStatus.EXPIRED
+    assert sam_request.expired_at == NOW
     assert MeasureRequest.objects.get(client=other).status == RequestStatus.PENDING  # another client's stays
 
 
