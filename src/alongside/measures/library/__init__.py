@@ -116,8 +116,9 @@ def is_critical(code: str, link_id: str, value: int) -> bool:
 def reliable_change(code: str) -> float | None:
     """Return the reliable change value of an instrument's total, or None where none is published.
 
-    Published indices: PHQ-9 6 and GAD-7 4 (NHS Talking Therapies manual, 2024); CORE-10 6 (Connell &
-    Barkham 2007). Instruments whose scoring file gives SD and reliability get Jacobson-Truax. The source or
-    the reason for None is Instrument.reliable_change_source.
+    Published indices: PHQ-9 6 and GAD-7 4 (NHS Talking Therapies manual, 2024); CORE-10 6 (Barkham et al.
+    2013, at 90%); PCL-5 15 (Marx et al. 2022). Instruments whose scoring file gives SD and reliability get
+    Jacobson-Truax. A change of exactly the value counts as reliable. The source, or the reason for None, is
+    Instrument.reliable_change_source.
     """
     return get(code).reliable_change
