@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
@@ -556,7 +555,14 @@ def task_mark_opened(*, actor: Any, task_id: uuid.UUID | str, now: dt.datetime |
 
 
 def tasks_remind(*, now: dt.datetime | None = None) -> int:
-    """Email each client with tasks due today, once, outside quiet hours. The email names no task."""
+    """Remind each client with tasks due today, once, outside quiet hours, as they chose. Names no task.
+
+    The reminder goes through notifications (in-app, and email unless the client turned it off);
+    its dedupe key makes a repeated tick on the same day send nothing more.
+    """
+    from alongside.notify.models import NotificationKind
+    from alongside.notify.services import channels_for, notification_send
+
     now = now or timezone.now()
     near = (now - dt.timedelta(days=1)).date(), (now + dt.timedelta(days=1)).date()
     open_tasks = (
@@ -577,25 +583,20 @@ def tasks_remind(*, now: dt.datetime | None = None) -> int:
         settings = settings_cache.setdefault(client.practice_id, practice_settings(client.practice_id))
         if _in_quiet_hours(now.astimezone(_zone(client.time_zone)), settings):
             continue
+        in_app, by_email = channels_for(user_ids=[client.user_id], kind=NotificationKind.HOMEWORK)[client.user_id]
+        if not (in_app or by_email):
+            continue  # the client chose no homework reminders
         with transaction.atomic():
             claimed = HomeworkTask.objects.filter(pk__in=[t.pk for t in tasks], delivered_at__isnull=True).update(
-                delivered_at=now, delivery_channel=DeliveryChannel.EMAIL
+                delivered_at=now, delivery_channel=DeliveryChannel.EMAIL if by_email else DeliveryChannel.IN_APP
             )
             if claimed:
                 sent += 1
-                ids = [t.pk for t in tasks]
-                transaction.on_commit(lambda c=client, i=ids: _send_reminder(c, i))  # type: ignore[misc]
+                notification_send(
+                    recipients=[client.user],
+                    kind=NotificationKind.HOMEWORK,
+                    link="/",
+                    client=client,
+                    dedupe_key=f"homework:{local_today(client, now).isoformat()}",
+                )
     return sent
-
-
-def _send_reminder(client: ClientProfile, task_ids: list[uuid.UUID]) -> None:
-    try:
-        send_mail(
-            _("Something to do today in Alongside"),
-            _("You have something to do today between sessions. Sign in to Alongside to see it."),
-            None,
-            [client.user.email],
-        )
-    except Exception:
-        logger.exception("selfcare: homework reminder email failed for client %s", client.pk)
-        HomeworkTask.objects.filter(pk__in=task_ids).update(delivered_at=None, delivery_channel="")
