@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,8 @@ from alongside.measures.services._common import (
     _practice_admins,
     _staff_recipients,
 )
+
+logger = logging.getLogger("alongside.measures.services")
 
 
 def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str, actor: Any) -> CriticalAlert:
@@ -62,6 +66,7 @@ def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str
         client_id=response.client_id,
         recipients=[str(u.pk) for u in recipients],
     )
+    _notify_in_app_after_commit(kind="alert", recipients=recipients, client_id=alert.client_id, alert_id=alert.pk)
     if notices:
         _mail_after_commit(
             kind="alert",
@@ -139,6 +144,9 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
                 client_id=alert.client_id,
                 recipients=[str(a.pk) for a in admins],
             )
+            _notify_in_app_after_commit(
+                kind="escalation", recipients=admins, client_id=alert.client_id, alert_id=alert.pk
+            )
             if notices:
                 _mail_after_commit(
                     kind="escalation",
@@ -158,3 +166,31 @@ def notifications_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> i
     return AlertNotification.objects.filter(
         recipient_id=getattr(actor, "pk", None), pk__in=list(notification_ids), read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+def _notify_in_app_after_commit(*, kind: str, recipients: list[Any], client_id: Any, alert_id: Any) -> None:
+    """After commit, add the alert to each recipient's notifications (in-app and live; the email went above).
+
+    It can never block or undo an alert: it runs only once the alert is committed, any failure in
+    notifications is logged by ids only and swallowed, and it is robust so the alert email still goes.
+    """
+    if not recipients:
+        return
+
+    def send() -> None:
+        try:
+            from alongside.care.models import ClientProfile
+            from alongside.notify.services import notification_send
+
+            notification_send(
+                recipients=recipients,
+                kind=kind,
+                link=reverse("measures:alert_detail", args=[alert_id]),
+                client=ClientProfile.objects.filter(pk=client_id).first(),
+                dedupe_key=f"{kind}:{alert_id}",
+                email=False,
+            )
+        except Exception:
+            logger.exception("measures: in-app %s notification failed for alert %s", kind, alert_id)
+
+    transaction.on_commit(send, robust=True)
