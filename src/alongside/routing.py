@@ -6,8 +6,10 @@ from typing import Any
 
 from django.urls import path
 
+from alongside.messaging.consumers import ThreadConsumer
 from alongside.notify.consumers import NotificationConsumer
 
 websocket_urlpatterns: list[Any] = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
+    path("ws/messages/<uuid:client_id>/", ThreadConsumer.as_asgi()),
 ]

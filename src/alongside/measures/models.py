@@ -263,12 +263,26 @@ class AlertStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
 
+class AlertSource(models.TextChoices):
+    QUESTIONNAIRE = "questionnaire", _("A critical answer on a questionnaire")
+    MESSAGE = "message", _("Crisis language in a message")
+
+
+MESSAGE_ALERT_INSTRUMENT = "message"  # the ``instrument`` of alerts raised by a message
+
+
 class CriticalAlert(models.Model):
-    """A critical answer that the treating clinician must acknowledge, with a note."""
+    """A critical answer or crisis language that the treating clinician must acknowledge, with a note."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="critical_alerts")
-    response = models.OneToOneField(MeasureResponse, on_delete=models.CASCADE, related_name="alert")
+    source = models.CharField(max_length=16, choices=AlertSource.choices, default=AlertSource.QUESTIONNAIRE)
+    response = models.OneToOneField(
+        MeasureResponse, on_delete=models.CASCADE, related_name="alert", null=True, blank=True
+    )
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.CASCADE, related_name="alert", null=True, blank=True
+    )
     instrument = models.CharField(max_length=32)
     items = models.JSONField(default=list, help_text=_("1-based numbers of the critical items."))
     risk_level = models.CharField(max_length=32, blank=True)
@@ -296,6 +310,13 @@ class CriticalAlert(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=AlertStatus.ESCALATED) | Q(escalated_at__isnull=False),
                 name="measures_alert_escalated_has_time",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(source=AlertSource.QUESTIONNAIRE) & Q(response__isnull=False) & Q(message__isnull=True)
+                )
+                | (Q(source=AlertSource.MESSAGE) & Q(message__isnull=False) & Q(response__isnull=True)),
+                name="measures_alert_has_one_source",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["client", "status"])]

@@ -5,3 +5,9 @@ class MessagingConfig(AppConfig):
     name = "alongside.messaging"
     label = "messaging"
     verbose_name = "Secure messaging"
+
+    def ready(self) -> None:
+        from alongside.audit.models import register_actions
+        from alongside.messaging.models import MessagingAuditAction
+
+        register_actions(MessagingAuditAction)

@@ -1,1 +1,164 @@
-"""Models."""
+"""Secure messages between a client and their care team: one thread per client.
+
+Bodies and attachments are encrypted under the client's data key. Each message has a
+per-thread sequence number, given under a row lock on the thread, so a page that
+reconnects asks for "everything after N" and misses nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.care.models import ClientProfile, Practice
+from alongside.crypto.fields import EncryptedBytesField, EncryptedTextField
+
+MAX_BODY_CHARS = 5000
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class MessagingAuditAction(models.TextChoices):
+    """Audit events of this app (``detail`` holds ids and labels only, never message text)."""
+
+    MESSAGE_SENT = "messaging.message_sent", _("Message sent")
+    THREAD_VIEWED = "messaging.thread_viewed", _("Viewed messages")
+    ATTACHMENT_OPENED = "messaging.attachment_opened", _("Opened a message attachment")
+    THREADS_SEARCHED = "messaging.threads_searched", _("Searched messages")
+    SETTINGS_CHANGED = "messaging.settings_changed", _("Changed messaging settings")
+
+
+class Thread(models.Model):
+    """The conversation between one client and their care team."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.OneToOneField(ClientProfile, on_delete=models.CASCADE, related_name="thread")
+    last_seq = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_from_client = models.BooleanField(
+        default=False, help_text=_("Whether the latest message came from the client (it awaits a reply).")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["last_message_at"])]
+
+    def __str__(self) -> str:
+        return f"thread {self.pk}"
+
+    @property
+    def group_name(self) -> str:
+        """The channel-layer group that hears this thread's events."""
+        return f"thread.{self.pk.hex}"
+
+
+class EntryKind(models.TextChoices):
+    """Records of their own a client can attach to a message."""
+
+    CHECKIN = "checkin", _("Check-in")
+    EXERCISE = "exercise", _("Exercise")
+    SCORE = "score", _("Questionnaire score")
+
+
+class Message(models.Model):
+    """One message; the body is encrypted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField()
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_client = models.BooleanField()
+    body = EncryptedTextField(key_field="client_id", blank=True)
+    entry_kind = models.CharField(max_length=16, choices=EntryKind.choices, blank=True)
+    entry_id = models.UUIDField(null=True, blank=True)
+    crisis_language = models.BooleanField(default=False)
+    idempotency_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["thread", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "seq"], name="messaging_message_seq_once"),
+            models.UniqueConstraint(fields=["sender", "idempotency_key"], name="messaging_message_idempotent"),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="messaging_message_seq_positive"),
+            models.CheckConstraint(
+                condition=(Q(entry_kind="") & Q(entry_id__isnull=True))
+                | (~Q(entry_kind="") & Q(entry_id__isnull=False)),
+                name="messaging_message_entry_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["sender", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"message {self.thread_id}#{self.seq}"
+
+
+class Attachment(models.Model):
+    """An image or PDF sent with a message, encrypted; at most 10 MB."""
+
+    class Kind(models.TextChoices):
+        PNG = "image/png", "PNG"
+        JPEG = "image/jpeg", "JPEG"
+        WEBP = "image/webp", "WebP"
+        PDF = "application/pdf", "PDF"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="attachment")
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="+")
+    filename = EncryptedTextField(key_field="client_id")
+    content_type = models.CharField(max_length=32, choices=Kind.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = EncryptedBytesField(key_field="client_id")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gte=1) & Q(size__lte=MAX_ATTACHMENT_BYTES), name="messaging_attachment_size"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class ThreadRead(models.Model):
+    """How far one person has read a thread (read receipts and unread counts)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_seq = models.PositiveIntegerField(default=0)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="messaging_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} to {self.last_read_seq}"
+
+
+class MessagingSettings(models.Model):
+    """A practice's office hours and expected reply time."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    office_days = models.JSONField(default=list, help_text=_("ISO weekdays (1 = Monday ... 7 = Sunday)."))
+    opens_at = models.TimeField(default="09:00")
+    closes_at = models.TimeField(default="17:00")
+    reply_within_hours = models.PositiveSmallIntegerField(default=48)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(opens_at__lt=models.F("closes_at")), name="messaging_hours_order"),
+            models.CheckConstraint(
+                condition=Q(reply_within_hours__gte=1) & Q(reply_within_hours__lte=336),
+                name="messaging_reply_within_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"messaging settings of {self.practice_id}"

@@ -1,6 +1,6 @@
-"""URL routes."""
+"""URL routes of the messaging pages."""
 
-from django.urls import path  # noqa: F401
+from alongside.messaging.views import urlpatterns as _pages
 
 app_name = "messaging"
-urlpatterns: list = []
+urlpatterns = [*_pages]

@@ -19,6 +19,8 @@ from alongside import access
 from alongside.access import Action
 from alongside.measures.models import (
     DEFAULT_ESCALATION_MINUTES,
+    MESSAGE_ALERT_INSTRUMENT,
+    AlertSource,
     AlertNotification,
     AlertStatus,
     CriticalAlert,
@@ -55,7 +57,31 @@ def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str
         items=sorted(set(items)),
         risk_level=risk_level[:32],
     )
-    recipients = _staff_recipients(response.client)
+    _alert_notify(alert=alert, client=response.client, actor=actor)
+    return alert
+
+
+def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any) -> CriticalAlert:
+    """Raise an alert for crisis language in a client's message. Caller's transaction (the message's).
+
+    Routed like a critical answer: the client's own clinicians, in-app and by email
+    without content; escalated to the practice admins when not acknowledged in time.
+    """
+    alert = CriticalAlert.objects.create(
+        client_id=message.client_id,
+        source=AlertSource.MESSAGE,
+        message=message,
+        instrument=MESSAGE_ALERT_INSTRUMENT,
+        items=[],
+        risk_level=",".join(sorted(set(categories)))[:32],
+    )
+    _alert_notify(alert=alert, client=message.client, actor=actor)
+    return alert
+
+
+def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Any) -> None:
+    """In-app notices and the content-free email for a new alert; audited. Caller's transaction."""
+    recipients = _staff_recipients(client)
     notices = AlertNotification.objects.bulk_create(
         [AlertNotification(alert=alert, recipient=user, reason=NotificationReason.ALERT) for user in recipients]
     )
@@ -63,7 +89,7 @@ def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str
         MeasureAuditAction.ALERT_RAISED,
         actor=actor,
         obj=alert,
-        client_id=response.client_id,
+        client_id=alert.client_id,
         recipients=[str(u.pk) for u in recipients],
     )
     _notify_in_app_after_commit(kind="alert", recipients=recipients, client_id=alert.client_id, alert_id=alert.pk)
@@ -77,7 +103,6 @@ def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str
                 "Sign in to Alongside and open your alerts to see it and acknowledge it."
             ),
         )
-    return alert
 
 
 def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> CriticalAlert:

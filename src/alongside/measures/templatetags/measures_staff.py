@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from alongside.measures.models import AlertNotification
 
@@ -46,7 +47,10 @@ def signed(value: float | None) -> str:
 def instrument_name(code: str) -> str:
     """Return an instrument's short name (PHQ-9) from its code (phq9)."""
     from alongside.measures import library
+    from alongside.measures.models import MESSAGE_ALERT_INSTRUMENT
 
+    if code == MESSAGE_ALERT_INSTRUMENT:
+        return str(_("Crisis language in a message"))
     try:
         return library.get(code).short_name
     except KeyError:

@@ -1,0 +1,394 @@
+"""Reads of messages, each through the access layer; staff reads are audited.
+
+Who may use a client's thread: the client, and clinicians on the client's current care
+team while the client shares the "messages" scope. Everyone else gets a 404 and learns
+nothing, not even that the thread exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside import access
+from alongside.access import Action
+from alongside.audit.log import Entry, record_many
+from alongside.audit.models import AuditAction
+from alongside.care.models import ClientProfile
+from alongside.consent.models import Scope
+from alongside.messaging.models import (
+    Attachment,
+    EntryKind,
+    Message,
+    MessagingAuditAction,
+    MessagingSettings,
+    Thread,
+    ThreadRead,
+)
+
+SEARCH_SCAN_LIMIT = 5000  # messages decrypted per search, newest first
+
+
+class MessagingOff(PermissionDenied):
+    """The client does not share messages with their care team (yet)."""
+
+
+def _is_client(user: Any) -> bool:
+    return bool(getattr(user, "is_client", False))
+
+
+def _audit(actor: Any, action: MessagingAuditAction, *, client_id: Any, obj: Any = None, **detail: Any) -> None:
+    record_many(
+        [Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)], actor=actor
+    )
+
+
+def thread_client(*, actor: Any, client_id: uuid.UUID | str, for_writing: bool = False) -> ClientProfile:
+    """Return the client whose thread ``actor`` may use; 404 for outsiders, MessagingOff when not shared.
+
+    The client always reaches their own thread; staff need the care team and the client's
+    "messages" scope. A client who does not share messages can read their thread but not
+    send (their team could not read it).
+    """
+    client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    is_self = actor.pk == client.user_id
+    if not is_self and not access.decide(actor, client, Action.WRITE_CLINICAL):
+        raise Http404("No such client.")
+    if not is_self and not access.decide(actor, client, Action.VIEW_CLINICAL, Scope.MESSAGES):
+        raise MessagingOff(_("This client does not share messages with their care team."))
+    if is_self and for_writing and not client_shares_messages(client):
+        raise MessagingOff(_("Turn on sharing of messages to write to your care team."))
+    return client
+
+
+def client_shares_messages(client: ClientProfile) -> bool:
+    """Whether the client currently shares the "messages" scope."""
+    from alongside.consent.models import ScopeGrant
+
+    return ScopeGrant.objects.filter(client=client, scope=Scope.MESSAGES, granted=True).exists()
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: uuid.UUID
+    seq: int
+    from_client: bool
+    mine: bool
+    sender_name: str
+    body: str
+    created_at: dt.datetime
+    crisis_language: bool
+    attachment: AttachmentView | None = None
+    entry_kind: str = ""
+    entry_label: str = ""
+    entry_url: str = ""
+
+
+@dataclass(frozen=True)
+class OfficeStatus:
+    is_open: bool
+    reply_within_hours: int
+    days: list[int]
+    opens_at: dt.time
+    closes_at: dt.time
+    time_zone: str
+
+
+@dataclass
+class ThreadView:
+    client: ClientProfile
+    thread: Thread | None
+    viewer_is_client: bool
+    can_send: bool
+    messages: list[MessageView] = field(default_factory=list)
+    other_read_seq: int = 0  # how far the other side has read (read receipts)
+    office: OfficeStatus | None = None
+
+    @property
+    def last_seq(self) -> int:
+        return self.messages[-1].seq if self.messages else 0
+
+
+def _entry_link(kind: str, entry_id: uuid.UUID | None, client_id: Any, viewer_is_client: bool) -> tuple[str, str]:
+    if not kind or entry_id is None:
+        return "", ""
+    label = str(EntryKind(kind).label)
+    if kind == EntryKind.CHECKIN:
+        url = (
+            reverse("selfcare:checkins") if viewer_is_client else reverse("selfcare:client_checkins", args=[client_id])
+        )
+    elif kind == EntryKind.EXERCISE:
+        url = (
+            reverse("selfcare:exercise", args=[entry_id])
+            if viewer_is_client
+            else reverse("selfcare:staff_exercises", args=[client_id]) + f"#entry-{entry_id}"
+        )
+    else:
+        url = (
+            reverse("measures:result", args=[entry_id])
+            if viewer_is_client
+            else reverse("measures:progress", args=[client_id])
+        )
+    return label, url
+
+
+def _views(rows: list[Message], *, viewer: Any, client: ClientProfile, viewer_is_client: bool) -> list[MessageView]:
+    attachments = {
+        a.message_id: a for a in Attachment.objects.filter(message__in=[m.pk for m in rows]).defer("data_sealed")
+    }
+    names: dict[Any, str] = {}
+    result = []
+    for m in rows:
+        if m.sender_id not in names:
+            names[m.sender_id] = (
+                client.preferred_name if m.from_client else getattr(m.sender, "display_name", "") or _("Care team")
+            )
+        attachment = attachments.get(m.pk)
+        label, url = _entry_link(m.entry_kind, m.entry_id, client.pk, viewer_is_client)
+        result.append(
+            MessageView(
+                id=m.pk,
+                seq=m.seq,
+                from_client=m.from_client,
+                mine=m.sender_id == viewer.pk,
+                sender_name=names[m.sender_id],
+                body=m.body,
+                created_at=m.created_at,
+                crisis_language=m.crisis_language,
+                attachment=AttachmentView(a.pk, a.filename, a.content_type, a.size) if (a := attachment) else None,
+                entry_kind=m.entry_kind,
+                entry_label=label,
+                entry_url=url,
+            )
+        )
+    return result
+
+
+def thread_view(
+    *, actor: Any, client_id: uuid.UUID | str, after_seq: int = 0, limit: int = 200, audit: bool = True
+) -> ThreadView:
+    """Return a thread's messages after ``after_seq`` (the latest ``limit`` when 0), for the client or their team."""
+    client = thread_client(actor=actor, client_id=client_id)
+    viewer_is_client = actor.pk == client.user_id
+    thread = Thread.objects.filter(client=client).first()
+    view = ThreadView(
+        client=client,
+        thread=thread,
+        viewer_is_client=viewer_is_client,
+        can_send=client_shares_messages(client),
+        office=office_status(client.practice_id),
+    )
+    if thread is not None:
+        rows = Message.objects.filter(thread=thread).select_related("sender")
+        if after_seq:
+            chosen = list(rows.filter(seq__gt=after_seq).order_by("seq")[:limit])
+        else:
+            chosen = list(reversed(rows.order_by("-seq")[:limit]))
+        view.messages = _views(chosen, viewer=actor, client=client, viewer_is_client=viewer_is_client)
+        others = ThreadRead.objects.filter(thread=thread).exclude(user=actor)
+        others = others.filter(user=client.user) if not viewer_is_client else others.exclude(user=client.user)
+        view.other_read_seq = max(others.values_list("last_read_seq", flat=True), default=0)
+    if audit and not viewer_is_client and view.messages:
+        _audit(
+            actor,
+            MessagingAuditAction.THREAD_VIEWED,
+            client_id=client.pk,
+            seq_from=view.messages[0].seq,
+            seq_to=view.messages[-1].seq,
+        )
+    return view
+
+
+def attachment_open(*, actor: Any, attachment_id: uuid.UUID | str) -> tuple[Attachment, bytes]:
+    """Return an attachment and its bytes to the client or their team (audited for staff)."""
+    try:
+        client_id = (
+            Attachment.objects.filter(pk=uuid.UUID(str(attachment_id))).values_list("client_id", flat=True).first()
+        )
+    except (ValueError, TypeError):
+        client_id = None
+    if client_id is None:
+        raise Http404("No such attachment.")
+    client = thread_client(actor=actor, client_id=client_id)
+    attachment = Attachment.objects.get(pk=attachment_id)
+    data = bytes(cast(bytes, attachment.data))
+    if actor.pk != client.user_id:
+        _audit(actor, MessagingAuditAction.ATTACHMENT_OPENED, client_id=client.pk, obj=attachment)
+    return attachment, data
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    client_id: uuid.UUID
+    name: str
+    last_message_at: dt.datetime | None
+    unread: int
+    awaiting_reply: bool
+    shares: bool
+
+
+def inbox_for_staff(*, actor: Any) -> list[InboxRow]:
+    """The staff member's care-team clients with their thread state: awaiting reply first, then newest."""
+    from alongside.consent.models import ScopeGrant
+
+    clients = list(access.care_team_clients(actor).order_by("preferred_name"))
+    ids = [c.pk for c in clients]
+    threads = {t.client_id: t for t in Thread.objects.filter(client_id__in=ids)}
+    reads = dict(
+        ThreadRead.objects.filter(thread__client_id__in=ids, user=actor).values_list(
+            "thread__client_id", "last_read_seq"
+        )
+    )
+    sharing = set(
+        ScopeGrant.objects.filter(client_id__in=ids, scope=Scope.MESSAGES, granted=True).values_list(
+            "client_id", flat=True
+        )
+    )
+    rows = []
+    for c in clients:
+        t = threads.get(c.pk)
+        shares = c.pk in sharing
+        unread = max(0, t.last_seq - reads.get(c.pk, 0)) if t is not None and shares else 0
+        rows.append(
+            InboxRow(
+                client_id=c.pk,
+                name=c.preferred_name,
+                last_message_at=t.last_message_at if t else None,
+                unread=unread,
+                awaiting_reply=bool(t and t.last_from_client and shares),
+                shares=shares,
+            )
+        )
+    far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
+    rows.sort(key=lambda r: (not r.awaiting_reply, -(r.last_message_at or far_past).timestamp()))
+    return rows
+
+
+def unread_total(user: Any) -> int:
+    """Unread messages across the threads this person may read (one or two queries; for the navigation)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    if _is_client(user):
+        threads = Thread.objects.filter(client_id=user.pk)
+    else:
+        from alongside.consent.models import ScopeGrant
+
+        sharing = ScopeGrant.objects.filter(scope=Scope.MESSAGES, granted=True).values("client_id")
+        threads = Thread.objects.filter(client__in=access.care_team_clients(user), client_id__in=sharing)
+    positions = dict(
+        ThreadRead.objects.filter(thread__in=threads.values("pk"), user=user).values_list("thread_id", "last_read_seq")
+    )
+    return sum(max(0, t["last_seq"] - positions.get(t["pk"], 0)) for t in threads.values("pk", "last_seq"))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    client_id: uuid.UUID
+    client_name: str
+    seq: int
+    created_at: dt.datetime
+    snippet: str
+
+
+def threads_search(*, actor: Any, query: str, limit: int = 50) -> list[SearchHit]:
+    """Find messages containing ``query`` in the threads this staff member may read (never another client's).
+
+    Bodies are encrypted, so the search decrypts the newest messages of the allowed
+    threads only and matches in memory; the audit records which clients had hits.
+    """
+    query = (query or "").strip()
+    if _is_client(actor) or len(query) < 2:
+        return []
+    from alongside.consent.models import ScopeGrant
+
+    clients = {
+        c.pk: c
+        for c in access.care_team_clients(actor).filter(
+            pk__in=ScopeGrant.objects.filter(scope=Scope.MESSAGES, granted=True).values("client_id")
+        )
+    }
+    needle = query.casefold()
+    hits: list[SearchHit] = []
+    rows = Message.objects.filter(client_id__in=list(clients)).order_by("-created_at")[:SEARCH_SCAN_LIMIT]
+    for m in rows:
+        text = m.body
+        at = text.casefold().find(needle)
+        if at < 0:
+            continue
+        start = max(0, at - 60)
+        snippet = (
+            ("…" if start else "")
+            + text[start : at + len(query) + 60]
+            + ("…" if at + len(query) + 60 < len(text) else "")
+        )
+        hits.append(SearchHit(m.client_id, clients[m.client_id].preferred_name, m.seq, m.created_at, snippet))
+        if len(hits) >= limit:
+            break
+    _audit(
+        actor,
+        MessagingAuditAction.THREADS_SEARCHED,
+        client_id=None,
+        clients=sorted({str(h.client_id) for h in hits}),
+        hits=len(hits),
+    )
+    return hits
+
+
+def office_status(practice_id: Any, now: dt.datetime | None = None) -> OfficeStatus:
+    """Whether the practice's office is open now (in the practice's time zone), and its reply time."""
+    from alongside.care.models import Practice
+
+    now = now or timezone.now()
+    settings = MessagingSettings.objects.filter(practice_id=practice_id).first()
+    zone_name = Practice.objects.filter(pk=practice_id).values_list("time_zone", flat=True).first() or "UTC"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    if settings is None:
+        settings = MessagingSettings(office_days=[1, 2, 3, 4, 5], opens_at=dt.time(9), closes_at=dt.time(17))
+    local = now.astimezone(zone)
+    days = [int(d) for d in settings.office_days or []]
+    opens = (
+        settings.opens_at if isinstance(settings.opens_at, dt.time) else dt.time.fromisoformat(str(settings.opens_at))
+    )
+    closes = (
+        settings.closes_at
+        if isinstance(settings.closes_at, dt.time)
+        else dt.time.fromisoformat(str(settings.closes_at))
+    )
+    is_open = local.isoweekday() in days and opens <= local.time() < closes
+    return OfficeStatus(
+        is_open=is_open,
+        reply_within_hours=settings.reply_within_hours,
+        days=days,
+        opens_at=opens,
+        closes_at=closes,
+        time_zone=str(zone),
+    )
+
+
+def messages_after(*, actor: Any, client_id: uuid.UUID | str, after_seq: int) -> ThreadView:
+    """Messages after ``after_seq`` for a live page catching up (access re-checked every time)."""
+    return thread_view(actor=actor, client_id=client_id, after_seq=max(0, int(after_seq)), limit=500)

@@ -1,0 +1,371 @@
+"""Writes for messaging: send (idempotent, rate-limited, crisis-checked), mark read, practice settings.
+
+A message is committed before anything hears of it: the live broadcast and the
+notifications run on commit, and carry ids only, never text. A page that missed the
+broadcast catches up by sequence number, so nothing committed is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside import access
+from alongside.audit.log import Entry, record_many
+from alongside.audit.models import AuditAction
+from alongside.care.models import ClientProfile
+from alongside.messaging import crisis_language
+from alongside.messaging.models import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_BODY_CHARS,
+    Attachment,
+    EntryKind,
+    Message,
+    MessagingAuditAction,
+    MessagingSettings,
+    Thread,
+    ThreadRead,
+)
+from alongside.messaging.selectors import thread_client
+
+logger = logging.getLogger("alongside.messaging")
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+# A person writes a few messages a minute at most; a script or a stuck key writes many.
+RATE_PER_MINUTE = 10
+RATE_PER_HOUR = 120
+
+# Magic numbers of the file types we accept; the declared type must agree with them.
+_SIGNATURES: tuple[tuple[str, bytes, int], ...] = (
+    (Attachment.Kind.PNG, b"\x89PNG\r\n\x1a\n", 0),
+    (Attachment.Kind.JPEG, b"\xff\xd8\xff", 0),
+    (Attachment.Kind.PDF, b"%PDF-", 0),
+    (Attachment.Kind.WEBP, b"WEBP", 8),
+)
+
+
+class RateLimited(ValidationError):
+    """Too many messages in too short a time."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to attach: its name, declared content type and bytes (read by the caller, at most 10 MB + 1)."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    created: bool  # False when the idempotency key had already been used for this message
+    crisis: bool  # crisis language was found in a client's message
+
+
+def _audit(action: MessagingAuditAction, *, actor: Any, obj: Any = None, client_id: Any = None, **detail: Any) -> None:
+    entry = Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)
+    record_many([entry], actor=actor)
+
+
+def _check_key(key: str) -> str:
+    key = (key or "").strip()
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError(_("The message key must be 8 to 64 letters, digits or . _ : -."))
+    return key
+
+
+def _sniff(data: bytes) -> str | None:
+    for kind, magic, offset in _SIGNATURES:
+        if data[offset : offset + len(magic)] == magic and (kind != Attachment.Kind.WEBP or data[:4] == b"RIFF"):
+            return str(kind)
+    return None
+
+
+def _check_upload(upload: Upload) -> tuple[str, str]:
+    """Return (content type, safe file name), or refuse with a message the client understands."""
+    if not upload.data:
+        raise ValidationError(_("The file is empty."))
+    if len(upload.data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(_("Files can be up to 10 MB. This one is larger."))
+    sniffed = _sniff(upload.data)
+    if sniffed is None:
+        raise ValidationError(_("Only images (PNG, JPEG, WebP) and PDF files can be attached."))
+    declared = (upload.content_type or "").split(";")[0].strip().lower()
+    if declared not in {"", "application/octet-stream", sniffed}:
+        raise ValidationError(
+            _("The file's contents do not match its type. Only images and PDF files can be attached.")
+        )
+    name = re.sub(r"[\x00-\x1f\x7f/\\]+", "_", (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip()
+    return sniffed, (name or "attachment")[:200]
+
+
+def _check_entry(client: ClientProfile, kind: str, entry_id: Any) -> tuple[str, uuid.UUID]:
+    """An entry a client attaches must be one of their own records."""
+    from alongside.measures.models import MeasureResponse, ResponseStatus
+    from alongside.selfcare.models import CheckIn, ExerciseEntry
+
+    try:
+        pk = uuid.UUID(str(entry_id))
+        kind = EntryKind(kind)
+    except (ValueError, TypeError):
+        raise ValidationError(_("That entry cannot be attached.")) from None
+    rows = {
+        EntryKind.CHECKIN: CheckIn.objects.filter(client=client, pk=pk),
+        EntryKind.EXERCISE: ExerciseEntry.objects.filter(client=client, pk=pk),
+        EntryKind.SCORE: MeasureResponse.objects.filter(client=client, pk=pk, status=ResponseStatus.SUBMITTED),
+    }[kind]
+    if not rows.exists():
+        raise ValidationError(_("That entry cannot be attached."))
+    return str(kind), pk
+
+
+def _check_rate(actor: Any, now: dt.datetime) -> None:
+    recent = Message.objects.filter(sender=actor, created_at__gte=now - dt.timedelta(hours=1)).values_list(
+        "created_at", flat=True
+    )
+    times = list(recent)
+    if sum(1 for at in times if at >= now - dt.timedelta(minutes=1)) >= RATE_PER_MINUTE:
+        raise RateLimited(_("You are sending messages very quickly. Wait a minute, then send again."))
+    if len(times) >= RATE_PER_HOUR:
+        raise RateLimited(_("You have sent a lot of messages this hour. Wait a while, then send again."))
+
+
+def message_send(
+    *,
+    actor: Any,
+    client_id: uuid.UUID | str,
+    body: str,
+    idempotency_key: str,
+    upload: Upload | None = None,
+    entry_kind: str = "",
+    entry_id: Any = None,
+) -> SendResult:
+    """Send a message to a client's thread, once per key; raise ValidationError with a clear message otherwise."""
+    key = _check_key(idempotency_key)
+    client = thread_client(actor=actor, client_id=client_id, for_writing=True)
+    existing = Message.objects.filter(sender=actor, idempotency_key=key).first()
+    if existing is not None:
+        if existing.client_id != client.pk:
+            raise ValidationError(_("This message key was already used for another conversation."))
+        return SendResult(message=existing, created=False, crisis=existing.crisis_language)
+    body = (body or "").replace("\r\n", "\n").strip()
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError(
+            _("Messages can be up to %(limit)s characters; this one has %(count)s.")
+            % {"limit": f"{MAX_BODY_CHARS:,}", "count": f"{len(body):,}"}
+        )
+    from_client = actor.pk == client.user_id
+    if entry_kind or entry_id:
+        if not from_client:
+            raise ValidationError(_("Only the client can attach their own entries."))
+        entry_kind, entry_id = _check_entry(client, entry_kind, entry_id)
+    file_info = _check_upload(upload) if upload is not None else None
+    if not body and file_info is None and not entry_kind:
+        raise ValidationError(_("Write a message, or attach a file or an entry."))
+    now = timezone.now()
+    _check_rate(actor, now)
+    categories = sorted({str(m.category) for m in crisis_language.detect(body)}) if from_client and body else []
+    try:
+        with transaction.atomic():
+            message = _store(
+                actor=actor,
+                client=client,
+                body=body,
+                key=key,
+                now=now,
+                from_client=from_client,
+                entry_kind=entry_kind,
+                entry_id=entry_id,
+                upload=upload,
+                file_info=file_info,
+                crisis=bool(categories),
+            )
+            if categories:
+                from alongside.measures.services.alerts import alert_raise_for_message
+
+                alert_raise_for_message(message=message, categories=categories, actor=actor)
+    except IntegrityError:
+        # The same key sent twice at once (a retry racing the original): the other one won.
+        existing = Message.objects.filter(sender=actor, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return SendResult(message=existing, created=False, crisis=existing.crisis_language)
+    transaction.on_commit(lambda: _after_send(message))
+    return SendResult(message=message, created=True, crisis=bool(categories))
+
+
+def _store(
+    *,
+    actor: Any,
+    client: ClientProfile,
+    body: str,
+    key: str,
+    now: dt.datetime,
+    from_client: bool,
+    entry_kind: str,
+    entry_id: Any,
+    upload: Upload | None,
+    file_info: tuple[str, str] | None,
+    crisis: bool,
+) -> Message:
+    thread, _created = Thread.objects.get_or_create(client=client)
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    seq = thread.last_seq + 1
+    message = Message(
+        thread=thread,
+        client=client,
+        seq=seq,
+        sender=actor,
+        from_client=from_client,
+        entry_kind=entry_kind,
+        entry_id=entry_id or None,
+        crisis_language=crisis,
+        idempotency_key=key,
+        created_at=now,
+    )
+    message.body = body
+    message.save(force_insert=True)
+    if upload is not None and file_info is not None:
+        attachment = Attachment(
+            message=message,
+            client=client,
+            content_type=file_info[0],
+            size=len(upload.data),
+            sha256=hashlib.sha256(upload.data).hexdigest(),
+        )
+        attachment.filename = file_info[1]
+        cast(Any, attachment).data = upload.data
+        attachment.save(force_insert=True)
+    Thread.objects.filter(pk=thread.pk).update(last_seq=seq, last_message_at=now, last_from_client=from_client)
+    ThreadRead.objects.update_or_create(thread=thread, user=actor, defaults={"last_read_seq": seq, "read_at": now})
+    _audit(
+        MessagingAuditAction.MESSAGE_SENT,
+        actor=actor,
+        obj=message,
+        client_id=client.pk,
+        seq=seq,
+        attachment=file_info[0] if file_info else "",
+        entry=entry_kind,
+        crisis=crisis,
+    )
+    return message
+
+
+def _recipients(message: Message) -> list[Any]:
+    """Who hears of a message: the care team for a client's message, the client for the team's."""
+    from alongside.measures.services._common import _staff_recipients
+
+    client = ClientProfile.objects.select_related("user").get(pk=message.client_id)
+    if message.from_client:
+        return [u for u in _staff_recipients(client) if access.decide(u, client, access.Action.WRITE_CLINICAL)]
+    return [client.user] if client.user.is_active else []
+
+
+def _after_send(message: Message) -> None:
+    """Broadcast the new message's number to open pages, then notify; failures are logged, never raised."""
+    broadcast(message.thread.group_name, {"type": "thread.message", "seq": message.seq})
+    try:
+        from alongside.notify.services import notification_send
+
+        recipients = [u for u in _recipients(message) if u.pk != message.sender_id]
+        link = (
+            reverse("messaging:staff_thread", args=[message.client_id])
+            if message.from_client
+            else reverse("messaging:client_thread")
+        )
+        notification_send(
+            recipients=recipients,
+            kind="message",
+            link=link,
+            client=message.client,
+            dedupe_key=f"message:{message.pk}",
+        )
+    except Exception:  # a notification failure must not undo a sent message
+        logger.exception("messaging: notifying recipients of message %s failed", message.pk)
+
+
+def broadcast(group: str, event: dict[str, Any]) -> None:
+    """Send an event to a channel-layer group; log and carry on when the layer is down."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(group, event)
+    except Exception:  # pages catch up by sequence number when they reconnect
+        logger.exception("messaging: broadcast to %s failed", group)
+
+
+def thread_mark_read(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> int:
+    """Record that ``actor`` has read the thread up to ``seq``; return the stored position."""
+    client = thread_client(actor=actor, client_id=client_id)
+    thread = Thread.objects.filter(client=client).first()
+    if thread is None:
+        return 0
+    try:
+        seq = max(0, min(int(seq), thread.last_seq))
+    except (TypeError, ValueError):
+        raise ValidationError(_("The message number must be a whole number.")) from None
+    with transaction.atomic():
+        read, _created = ThreadRead.objects.select_for_update().get_or_create(thread=thread, user=actor)
+        if seq <= read.last_read_seq:
+            return read.last_read_seq
+        read.last_read_seq = seq
+        read.read_at = timezone.now()
+        read.save(update_fields=["last_read_seq", "read_at"])
+    by_client = actor.pk == client.user_id
+    transaction.on_commit(
+        lambda: broadcast(thread.group_name, {"type": "thread.read", "seq": seq, "by_client": by_client})
+    )
+    return seq
+
+
+def messaging_settings_set(
+    *,
+    actor: Any,
+    practice_id: uuid.UUID | str,
+    office_days: list[int],
+    opens_at: dt.time,
+    closes_at: dt.time,
+    reply_within_hours: int,
+) -> MessagingSettings:
+    """Set a practice's office hours and expected reply time (practice admins only)."""
+    from alongside.care.models import ADMIN_ROLES, Membership
+
+    if not Membership.objects.filter(
+        user=actor, practice_id=practice_id, is_active=True, role__in=ADMIN_ROLES
+    ).exists():
+        raise PermissionDenied(_("Only a practice admin can change messaging settings."))
+    days = sorted({int(d) for d in office_days})
+    if any(d < 1 or d > 7 for d in days):
+        raise ValidationError(_("Office days are Monday (1) to Sunday (7)."))
+    if opens_at >= closes_at:
+        raise ValidationError(_("Office hours must open before they close."))
+    if not 1 <= reply_within_hours <= 336:
+        raise ValidationError(_("The reply time must be between 1 hour and 2 weeks (336 hours)."))
+    with transaction.atomic():
+        settings, _created = MessagingSettings.objects.update_or_create(
+            practice_id=practice_id,
+            defaults={
+                "office_days": days,
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+                "reply_within_hours": reply_within_hours,
+            },
+        )
+        _audit(MessagingAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings)
+    return settings
