@@ -31,7 +31,7 @@ def test_list_is_newest_first_with_unread_marked(world, staff_client):
     assert html.index("New message") < html.index("Client alert")
     assert "Escalated alert" not in html
     assert "2 unread notifications." in html
-    assert 'data-notify-count>2<' in html
+    assert "data-notify-count>2<" in html
     assert "notify/badge.js" in html
 
 

@@ -53,6 +53,7 @@ def test_email_never_names_the_client_or_carries_content(world, mailoutbox, djan
 
 def test_rolled_back_caller_sends_nothing(world, mailoutbox, django_capture_on_commit_callbacks):
     """If the caller's transaction fails, there is neither a notice nor an email."""
+
     def save_message_and_fail() -> None:
         with transaction.atomic():
             notification_send(recipients=[world.alice], kind=NotificationKind.MESSAGE, link="/")
