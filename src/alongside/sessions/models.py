@@ -29,6 +29,7 @@ class SessionsAuditAction(models.TextChoices):
     APPOINTMENT_CANCELLED = "sessions.appointment_cancelled", _("Appointment cancelled")
     APPOINTMENT_MARKED = "sessions.appointment_marked", _("Appointment marked attended or missed")
     APPOINTMENTS_VIEWED = "sessions.appointments_viewed", _("Viewed appointments")
+    BRIEF_VIEWED = "sessions.brief_viewed", _("Viewed the session brief")
 
 
 class AppointmentStatus(models.TextChoices):

@@ -1,0 +1,22 @@
+"""The session brief page for staff. Thin: the brief is gathered (and audited) by :func:`brief.brief_for`."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from alongside.care.models import Membership
+from alongside.care.views import staff_required
+from alongside.sessions.brief import brief_for
+
+
+@staff_required
+@require_GET
+def brief(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
+    """Show a client's one-page brief: what changed since their last session (care team only; 404 otherwise)."""
+    data = brief_for(actor=request.user, client_id=client_id)
+    context = {"membership": membership, "practice": membership.practice, "brief": data, "client": data.client}
+    return render(request, "sessions/brief.html", context)
