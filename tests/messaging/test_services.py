@@ -36,15 +36,18 @@ def test_a_message_gets_the_next_sequence_number_and_the_thread_awaits_a_reply(w
     third = send(world, key="key-00000003", body="Thanks").message
     assert [first.seq, second.seq, third.seq] == [1, 2, 3]
     thread = Thread.objects.get(client=world.sam)
-    assert thread.last_seq == 3 and thread.last_from_client is True
-    assert second.from_client is False and first.from_client is True
+    assert thread.last_seq == 3
+    assert thread.last_from_client is True
+    assert second.from_client is False
+    assert first.from_client is True
 
 
 def test_sending_twice_with_one_key_stores_one_message(world):
     """A retry after a dropped connection returns the first message and adds nothing."""
     first = send(world, key="retry-key-1")
     again = send(world, key="retry-key-1")
-    assert first.created and not again.created
+    assert first.created
+    assert not again.created
     assert again.message.pk == first.message.pk
     assert Message.objects.count() == 1
 
@@ -111,7 +114,8 @@ def test_a_staff_read_is_audited_and_a_client_read_is_not(world):
     assert AuditEvent.objects.filter(action="messaging.thread_viewed").count() == before
     selectors.thread_view(actor=world.alice, client_id=world.sam.pk)
     event = AuditEvent.objects.filter(action="messaging.thread_viewed").latest("seq")
-    assert str(event.client_id) == str(world.sam.pk) and event.actor_id == world.alice.pk
+    assert str(event.client_id) == str(world.sam.pk)
+    assert event.actor_id == world.alice.pk
 
 
 def test_sending_is_audited_without_the_text(world):
@@ -125,13 +129,14 @@ def test_an_image_is_stored_encrypted_with_its_checked_type(world):
     upload = services.Upload(name="../../etc/photo.png", content_type="image/png", data=PNG)
     message = send(world, body="", upload=upload).message
     item = Attachment.objects.get(message=message)
-    assert item.content_type == "image/png" and item.size == len(PNG)
+    assert item.content_type == "image/png"
+    assert item.size == len(PNG)
     assert item.filename == "photo.png"
     with connection.cursor() as cursor:
         cursor.execute("SELECT data_sealed FROM messaging_attachment")
         (sealed,) = cursor.fetchone()
     assert "PNG" not in sealed
-    opened, data = selectors.attachment_open(actor=world.alice, attachment_id=item.pk)
+    _opened, data = selectors.attachment_open(actor=world.alice, attachment_id=item.pk)
     assert data == PNG
     assert AuditEvent.objects.filter(action="messaging.attachment_opened").count() == 1
 
@@ -150,7 +155,8 @@ def test_an_image_is_stored_encrypted_with_its_checked_type(world):
 def test_wrong_or_oversized_files_are_refused_and_nothing_is_stored(world, upload, message):
     with pytest.raises(ValidationError, match=message):
         send(world, body="see file", upload=upload)
-    assert Message.objects.count() == 0 and Attachment.objects.count() == 0
+    assert Message.objects.count() == 0
+    assert Attachment.objects.count() == 0
 
 
 def test_a_client_attaches_their_own_check_in_but_not_someone_elses(world):
@@ -161,7 +167,8 @@ def test_a_client_attaches_their_own_check_in_but_not_someone_elses(world):
         client=world.other_client, local_date=timezone.localdate(), mood=3, idempotency_key="c-other-1"
     )
     message = send(world, body="", entry_kind="checkin", entry_id=own.pk).message
-    assert message.entry_kind == "checkin" and message.entry_id == own.pk
+    assert message.entry_kind == "checkin"
+    assert message.entry_id == own.pk
     with pytest.raises(ValidationError, match="cannot be attached"):
         send(world, key="key-00000009", entry_kind="checkin", entry_id=theirs.pk)
     with pytest.raises(ValidationError, match="cannot be attached"):
@@ -186,7 +193,8 @@ def test_crisis_language_raises_an_alert_for_the_clients_own_clinicians_in_the_s
         result = send(world, body="Honestly I want to kill myself tonight")
     assert result.crisis is True
     alert = CriticalAlert.objects.get(client=world.sam)
-    assert alert.source == AlertSource.MESSAGE and alert.message_id == result.message.pk
+    assert alert.source == AlertSource.MESSAGE
+    assert alert.message_id == result.message.pk
     assert list(alert.notifications.values_list("recipient_id", flat=True)) == [world.alice.pk]
     assert mailoutbox, "the clinician is emailed"
     assert all("kill" not in m.body and "Sam" not in m.body for m in mailoutbox)
@@ -214,7 +222,9 @@ def test_unread_counts_and_the_inbox_put_awaiting_threads_first(world):
     assert selectors.unread_total(world.alice) == 2
     assert selectors.unread_total(world.bob) == 0
     rows = selectors.inbox_for_staff(actor=world.alice)
-    assert rows[0].client_id == world.sam.pk and rows[0].awaiting_reply and rows[0].unread == 2
+    assert rows[0].client_id == world.sam.pk
+    assert rows[0].awaiting_reply
+    assert rows[0].unread == 2
     services.thread_mark_read(actor=world.alice, client_id=world.sam.pk, seq=2)
     assert selectors.unread_total(world.alice) == 0
 

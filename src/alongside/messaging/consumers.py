@@ -29,6 +29,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from alongside.accounts.middleware import SESSION_MFA_OK
 from alongside.messaging import selectors, services
 
 logger = logging.getLogger("alongside.messaging")
@@ -60,6 +61,9 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
     def _open(self) -> str:
         if self.user is None or not getattr(self.user, "is_authenticated", False):
             raise PermissionDenied("Sign in first.")
+        session = self.scope.get("session")
+        if not getattr(self.user, "is_client", False) and not (session is not None and session.get(SESSION_MFA_OK)):
+            raise PermissionDenied("Staff need their second factor first.")
         cookies = self.scope.get("cookies") or {}
         self.language = cookies.get(settings.LANGUAGE_COOKIE_NAME) or getattr(self.user, "locale", "") or "en"
         client = selectors.thread_client(actor=self.user, client_id=self.client_id)

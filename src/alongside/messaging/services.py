@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -43,6 +44,7 @@ logger = logging.getLogger("alongside.messaging")
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 # A person writes a few messages a minute at most; a script or a stuck key writes many.
+# The defaults of settings.ALONGSIDE_MESSAGES_PER_MINUTE / _PER_HOUR (operators may change them).
 RATE_PER_MINUTE = 10
 RATE_PER_HOUR = 120
 
@@ -137,9 +139,9 @@ def _check_rate(actor: Any, now: dt.datetime) -> None:
         "created_at", flat=True
     )
     times = list(recent)
-    if sum(1 for at in times if at >= now - dt.timedelta(minutes=1)) >= RATE_PER_MINUTE:
+    if sum(1 for at in times if at >= now - dt.timedelta(minutes=1)) >= django_settings.ALONGSIDE_MESSAGES_PER_MINUTE:
         raise RateLimited(_("You are sending messages very quickly. Wait a minute, then send again."))
-    if len(times) >= RATE_PER_HOUR:
+    if len(times) >= django_settings.ALONGSIDE_MESSAGES_PER_HOUR:
         raise RateLimited(_("You have sent a lot of messages this hour. Wait a while, then send again."))
 
 

@@ -208,7 +208,7 @@ def practice_settings(request: HttpRequest, membership: Membership) -> HttpRespo
             errors.extend(error.messages)
         else:
             flash.success(request, _("Messaging settings saved."))
-            return redirect("messaging:settings")
+            return redirect("messaging:office_hours")
     days = [
         (1, _("Monday")),
         (2, _("Tuesday")),
@@ -245,7 +245,7 @@ urlpatterns: list[URLPattern] = [
     path("thread/", client_thread, name="client_thread"),
     path("inbox/", inbox, name="inbox"),
     path("search/", search, name="search"),
-    path("settings/", practice_settings, name="settings"),
+    path("settings/", practice_settings, name="office_hours"),
     path("clients/<uuid:client_id>/", staff_thread, name="staff_thread"),
     path("attachments/<uuid:attachment_id>/", attachment, name="attachment"),
 ]
