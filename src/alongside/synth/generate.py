@@ -29,6 +29,7 @@ from alongside.synth.context import SynthContext
 from alongside.synth.measures import measures_step
 from alongside.synth.plan import plan_practice
 from alongside.synth.selfcare import selfcare_step
+from alongside.synth.sessions import sessions_step
 
 Step = Callable[[SynthContext], None]
 
@@ -45,6 +46,7 @@ DEFAULT_STEPS: list[Step] = [
     steps.scopes_step,
     measures_step,
     selfcare_step,
+    sessions_step,
 ]
 
 
