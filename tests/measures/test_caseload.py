@@ -8,10 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
-from alongside.care.selectors import caseload_for
+from alongside.audit.log import verify
+from alongside.audit.models import AuditAction, AuditEvent
+from alongside.care.selectors import access_log_rows, caseload_for
 from alongside.consent.services import scopes_set
-from alongside.measures.caseload import Attention, InstrumentSummary, Status, status_of
+from alongside.measures.caseload import Attention, InstrumentSummary, Status, caseload_lines, status_of
+from alongside.measures.models import MeasureAuditAction
 from tests import factories
 from tests.measures.support_staff import add_alert, add_history, add_overdue_request
 
@@ -196,3 +200,80 @@ def test_caseload_query_count_is_the_same_for_short_and_long_histories(world, st
         add_history(row.client, "phq9", [14] * 100, every_days=7)
     long = _count_caseload_queries(web)
     assert short == long
+
+
+# The caseload's own reads: membership, care team, practice instruments, measures sharing, open alerts, score
+# summaries, overdue requests, self-care sharing, last check-ins, homework; then the audit events of everyone
+# shown: a savepoint, the chain head, one INSERT, its release. (The page adds the session, the signed-in user,
+# the view's membership check and the staff header's counters, which other apps own.)
+CASELOAD_QUERIES = 14
+
+
+@pytest.mark.django_db
+def test_caseload_query_count_is_pinned(world, django_assert_num_queries) -> None:
+    """Reading and printing the caseload takes a fixed, known number of queries: a new one must be a decision."""
+    _populate(world, 6, scores_each=2)
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        load = caseload_for(user=world.alice)
+    with django_assert_num_queries(0):  # names are already open, links reversed once: nothing per row
+        lines = caseload_lines(load.rows)
+    assert len(lines) == 7
+
+
+@pytest.mark.django_db
+def test_caseload_rows_print_names_links_scores_and_reasons(world, staff_client) -> None:
+    """Each row links to the record and progress, shows the latest scores with change, the reason and its alert."""
+    from alongside.selfcare.services import checkin_create
+
+    worse = _caseload_client(world, "Ann <b>& Co</b>")
+    add_history(worse, "phq9", [8, 14])
+    add_history(worse, "gad7", [5, 5])
+    alert = add_alert(_caseload_client(world, "Alerted", shares=False))
+    _caseload_client(world, "Fresh")  # shares, no scores yet
+    scopes_set(client=world.sam, scopes={"mood": True}, actor=world.sam.user)
+    checkin = checkin_create(actor=world.sam.user, client=world.sam, idempotency_key="caseload-1", mood=6)
+
+    body = staff_client(world.alice).get(reverse("care:caseload")).content.decode()
+
+    assert "Ann &lt;b&gt;&amp; Co&lt;/b&gt;" in body
+    assert "<b>& Co</b>" not in body
+    assert f'href="{reverse("care:client_detail", args=[worse.pk])}">Ann' in body
+    assert f'href="{reverse("measures:progress", args=[worse.pk])}">Progress</a>' in body
+    assert f'data-client="{worse.pk}"' in body
+    assert "<li>PHQ-9 <strong>14</strong> (+6 from 8)</li>" in body
+    assert "<li>GAD-7 <strong>5</strong> (0 from 5)</li>" in body
+    assert '<strong class="reason reason-1">Reliable deterioration</strong>' in body
+    assert "Reliably worse since baseline: PHQ-9 from 8 to 14." in body
+    assert f'<a href="{reverse("measures:alert_detail", args=[alert.pk])}">Open the alert</a>' in body
+    assert '<strong class="reason reason-0">Open critical alert</strong>' in body
+    alerted_row = body[body.index(">Alerted<") : body.index("</tr>", body.index(">Alerted<"))]
+    assert '<span class="muted">Not shared</span>' in alerted_row
+    fresh_row = body[body.index(">Fresh<") : body.index("</tr>", body.index(">Fresh<"))]
+    assert '<span class="muted">No scores yet</span>' in fresh_row
+    assert "<td>No scores yet</td>" in fresh_row  # the status column
+    assert '<span class="muted">None shared</span>' in fresh_row
+    assert '<span class="muted">None set or not shared</span>' in fresh_row
+    sam_row = body[body.index(">Sam<") : body.index("</tr>", body.index(">Sam<"))]
+    assert f"<td>{date_format(checkin.local_date, 'SHORT_DATE_FORMAT')}</td>" in sam_row
+
+
+@pytest.mark.django_db
+def test_caseload_audits_each_client_shown_in_an_intact_chain(world, staff_client) -> None:
+    """Every client on the page gets their own event (so their access log shows it), and the chain verifies."""
+    shown = [_caseload_client(world, f"Shown {i}") for i in range(3)]
+    add_history(shown[0], "phq9", [10, 12])
+    web = staff_client(world.alice)
+    before = AuditEvent.objects.count()
+    web.get(reverse("care:caseload"))
+    web.get(reverse("care:caseload"))
+
+    events = AuditEvent.objects.filter(seq__gt=before, actor_id=world.alice.pk)
+    for client in [world.sam, *shown]:
+        assert events.filter(client_id=client.pk).count() == 2
+    assert set(events.filter(client_id=shown[0].pk).values_list("action", flat=True)) == {
+        MeasureAuditAction.SCORES_VIEWED
+    }
+    assert set(events.filter(client_id=shown[1].pk).values_list("action", flat=True)) == {AuditAction.CLIENT_LISTED}
+    assert all(e.object_id == str(e.client_id) and e.detail == {} for e in events)
+    assert verify() == (AuditEvent.objects.count(), None)
+    assert any(row.action == AuditAction.CLIENT_LISTED for row in access_log_rows(client=shown[1]))

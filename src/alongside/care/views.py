@@ -39,6 +39,7 @@ from alongside.care.services import (
     staff_invite,
 )
 from alongside.consent.services import consent_document_publish
+from alongside.measures.caseload import caseload_lines
 
 View = Callable[..., HttpResponse]
 
@@ -101,7 +102,7 @@ def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
         "care/caseload.html",
         {
             "own": load.own,
-            "rows": load.rows,
+            "lines": caseload_lines(load.rows),
             "total": load.total,
             "everyone": load.practice,
             "sort": sort,
