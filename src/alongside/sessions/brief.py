@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, cast
 
 from django.http import Http404
 from django.utils import timezone
@@ -28,6 +28,7 @@ from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
+from alongside.measures.services._common import _zone
 from alongside.sessions.models import Appointment, SessionsAuditAction
 from alongside.sessions.selectors import last_session_before, next_session
 
@@ -37,8 +38,6 @@ DEFAULT_PERIOD = dt.timedelta(days=14)  # without an earlier session, the brief 
 SPARK_W, SPARK_H, SPARK_PAD = 160, 36, 3
 MOOD_MAX = 10
 
-T = TypeVar("T")
-
 
 class State(StrEnum):
     SHOWN = "shown"
@@ -47,7 +46,7 @@ class State(StrEnum):
 
 
 @dataclass(frozen=True)
-class Section(Generic[T]):
+class Section[T]:
     """One section of the brief: its data, or why it is not shown."""
 
     state: State
@@ -221,13 +220,15 @@ class Brief:
 
     @property
     def period_days(self) -> int:
-        return max(1, (self.generated_at - self.since).days)
+        """Calendar days since the last session, in the practice's time zone ("7 days ago")."""
+        zone = _zone(self.client.practice.time_zone)
+        return max(1, (self.generated_at.astimezone(zone).date() - self.since.astimezone(zone).date()).days)
 
 
 # --- Sections -----------------------------------------------------------------------------
 
 
-def _section(name: str, shared: bool, build: Callable[[], T]) -> Section[T]:
+def _section[T](name: str, shared: bool, build: Callable[[], T]) -> Section[T]:
     if not shared:
         return Section(State.NOT_SHARED)
     try:
@@ -284,8 +285,8 @@ def _sparkline(daily: list[tuple[dt.date, float]], start: dt.date, days: int) ->
         y = SPARK_PAD + (MOOD_MAX - value) * (SPARK_H - 2 * SPARK_PAD) / MOOD_MAX
         points.append(f"{x:.1f},{y:.1f}")
     if len(points) == 1:  # one day: draw a short flat line so it is visible
-        x, y = points[0].split(",")
-        points.append(f"{float(x) + 2:.1f},{y}")
+        first_x, first_y = points[0].split(",")
+        points.append(f"{float(first_x) + 2:.1f},{first_y}")
     return " ".join(points)
 
 
