@@ -211,7 +211,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # redis-py 8 reads with a 5 s socket timeout by default, which cuts the layer's 5 s blocking
+    # pop (BZPOPMIN) and closes every idle WebSocket (django/channels_redis#422): allow longer.
+    _layer_host = {"address": REDIS_URL, "socket_timeout": 10}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_layer_host]}}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -303,6 +308,10 @@ ALONGSIDE_STAFF_ABSOLUTE_HOURS = env_int("ALONGSIDE_STAFF_ABSOLUTE_HOURS", 12)
 ALONGSIDE_LOGIN_MAX_FAILURES = env_int("ALONGSIDE_LOGIN_MAX_FAILURES", 5)
 ALONGSIDE_LOGIN_LOCK_MINUTES = env_int("ALONGSIDE_LOGIN_LOCK_MINUTES", 15)
 ALONGSIDE_INVITATION_DAYS = env_int("ALONGSIDE_INVITATION_DAYS", 7)
+
+# Messaging: how many messages one person may send per minute and per hour (a stuck key or a script).
+ALONGSIDE_MESSAGES_PER_MINUTE = env_int("ALONGSIDE_MESSAGES_PER_MINUTE", 10)
+ALONGSIDE_MESSAGES_PER_HOUR = env_int("ALONGSIDE_MESSAGES_PER_HOUR", 120)
 
 # Security headers.
 X_FRAME_OPTIONS = "DENY"
