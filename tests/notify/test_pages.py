@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +33,16 @@ def test_list_is_newest_first_with_unread_marked(world, staff_client):
     assert "Escalated alert" not in html
     assert "2 unread notifications." in html
     assert "data-notify-count>2<" in html
-    assert "notify/badge.js" in html
+
+
+def test_live_script_only_where_sockets_exist(world, client, async_client):
+    """Under ASGI the page loads the live-badge module; under WSGI (no WebSockets) it does not try."""
+    client.force_login(world.sam.user)
+    assert "notify/badge.js" not in client.get(reverse("notify:list")).content.decode()
+    async_client.force_login(world.sam.user)
+    response = async_to_sync(async_client.get)(reverse("notify:list"))
+    assert response.status_code == 200
+    assert "notify/badge.js" in response.content.decode()
 
 
 def test_opening_marks_read_and_goes_to_the_link(world, staff_client):
