@@ -95,6 +95,7 @@ class Processes:
 
     workdir: Path
     servers: list[Server] = field(default_factory=list)
+    pending: list[Server] = field(default_factory=list)  # spawned app servers not yet known to listen
 
     def _spawn(self, name: str, argv: Sequence[str], *, env: dict[str, str] | None = None) -> tuple[Any, Path]:
         log = self.workdir / f"{name}.log"
@@ -143,7 +144,14 @@ class Processes:
     def start_apps(
         self, names: Sequence[str], *, database_url: str, redis_url: str = "", extra_env: dict[str, str] | None = None
     ) -> list[Server]:
-        """Start ``uvicorn alongside.asgi:application`` once per name, each on a free loopback port, in parallel.
+        """Start app servers (see :meth:`spawn_apps`) and return them once they all listen."""
+        self.spawn_apps(names, database_url=database_url, redis_url=redis_url, extra_env=extra_env)
+        return self.wait_for_apps()
+
+    def spawn_apps(
+        self, names: Sequence[str], *, database_url: str, redis_url: str = "", extra_env: dict[str, str] | None = None
+    ) -> list[Server]:
+        """Spawn ``uvicorn alongside.asgi:application`` once per name, each on a free loopback port.
 
         The servers run the test profile (its fixed throwaway secrets, so sessions and encrypted
         fields written here can be read there) against ``database_url``; with ``redis_url`` they
@@ -177,10 +185,16 @@ class Processes:
             process, log = self._spawn(name, argv, env=env)
             server = Server(name, port, process, log)
             self.servers.append(server)
+            self.pending.append(server)
             started.append(server)
-        for server in started:
-            _wait_for_port(server.port, server.process, server.log, f"uvicorn ({server.name})")
         return started
+
+    def wait_for_apps(self) -> list[Server]:
+        """Wait until every spawned app server listens; return them in the order they were spawned."""
+        ready, self.pending = self.pending, []
+        for server in ready:
+            _wait_for_port(server.port, server.process, server.log, f"uvicorn ({server.name})")
+        return ready
 
     def stop(self) -> None:
         """Stop every server: SIGTERM, then SIGKILL after five seconds."""

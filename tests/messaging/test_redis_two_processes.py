@@ -3,12 +3,14 @@
 The people are created in the test database, which the servers share (a file copy of it on
 SQLite, the database itself on PostgreSQL). Nothing is mocked: frames go over real sockets,
 through the real ASGI application, the channel layer and the database. A missing redis-server
-fails the test with the command that installs it; it is never skipped.
+fails the test with the command that installs it; it is never skipped. A third process without
+REDIS_URL stands for the single-process demo and its in-memory layer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -21,6 +23,8 @@ from tests.messaging.support_servers import (
     refused,
     seed_thread,
 )
+
+IDLE_SECONDS = 6.0
 
 
 def send(key: str, body: str) -> dict[str, str]:
@@ -37,13 +41,15 @@ async def _across_processes(a: Server, b: Server, people: ThreadPeople) -> None:
     alice_on_b = await ThreadSocket.open(b, client_id=people.client_id, session=people.clinician.session)
     robin_on_b = await ThreadSocket.open(b, client_id=people.outsider_client_id, session=people.outsider.session)
 
-    # Pages stay open while idle for longer than the layer's 5 s blocking read of Redis
-    # (redis-py 8's default socket timeout used to cut it and close every idle socket).
-    await asyncio.sleep(6)
+    opened = time.monotonic()
 
     # An outsider cannot open Sam's thread on either process.
     assert await refused(b, client_id=people.client_id, session=people.outsider.session) == 403
     assert await refused(a, client_id=people.client_id, session=people.outsider.session) == 403
+
+    # Pages stay open while idle for longer than the layer's 5 s blocking read of Redis
+    # (redis-py 8's default socket timeout used to cut that read and close every idle page).
+    await asyncio.sleep(max(0.0, IDLE_SECONDS - (time.monotonic() - opened)))
 
     # Sam writes through process A; Alice's page on process B shows it live.
     await sam_on_a.send(send("loopback-0001", "Hello from process A"))
@@ -83,41 +89,42 @@ async def _across_processes(a: Server, b: Server, people: ThreadPeople) -> None:
         await open_socket.close()
 
 
-def test_a_message_sent_through_one_process_arrives_live_on_the_other_over_redis(people, tmp_path):
-    """With REDIS_URL, two server processes share the channel layer: a page on one sees a message sent on the other."""
-    database_url = database_url_for_servers(tmp_path)
-    with processes(tmp_path / "servers") as group:
-        redis = group.start_redis()
-        a, b = group.start_apps(["a", "b"], database_url=database_url, redis_url=f"redis://127.0.0.1:{redis.port}/0")
-        asyncio.run(_across_processes(a, b, people))
-
-
-async def _in_memory(a: Server, b: Server, people: ThreadPeople) -> None:
-    sam_on_a = await ThreadSocket.open(a, client_id=people.client_id, session=people.client.session)
+async def _in_memory(a: Server, c: Server, people: ThreadPeople) -> None:
+    """Process C has no REDIS_URL: its pages hear each other, and nothing from A and B."""
+    sam_on_c = await ThreadSocket.open(c, client_id=people.client_id, session=people.client.session)
+    alice_on_c = await ThreadSocket.open(c, client_id=people.client_id, session=people.clinician.session)
     alice_on_a = await ThreadSocket.open(a, client_id=people.client_id, session=people.clinician.session)
-    alice_on_b = await ThreadSocket.open(b, client_id=people.client_id, session=people.clinician.session)
 
-    await sam_on_a.send(send("memory-0001", "Same process"))
-    assert (await sam_on_a.receive_type("ack"))["seq"] == 1
-    live = await alice_on_a.receive_type("message")
-    assert live["seq"] == 1
+    await sam_on_c.send(send("memory-0005", "Same process"))
+    assert (await sam_on_c.receive_type("ack"))["seq"] == 5
+    live = await alice_on_c.receive_type("message")
+    assert live["seq"] == 5
     assert "Same process" in live["html"]
 
-    # Each process has its own in-memory layer: the other process's page hears nothing live ...
-    assert [f for f in await alice_on_b.nothing_within(1.0) if f["type"] == "message"] == []
+    # C's layer is its own: a page on A hears nothing live of what was sent through C ...
+    assert [f for f in await alice_on_a.nothing_within(1.0) if f["type"] == "message"] == []
     # ... and catches up by sequence number (the message was committed to the shared database).
-    await alice_on_b.send({"type": "catch_up", "after": 0})
-    caught_up = await alice_on_b.receive_type("message")
-    assert caught_up["seq"] == 1
+    await alice_on_a.send({"type": "catch_up", "after": 4})
+    caught_up = await alice_on_a.receive_type("message")
+    assert caught_up["seq"] == 5
     assert "Same process" in caught_up["html"]
 
-    for open_socket in (sam_on_a, alice_on_a, alice_on_b):
+    for open_socket in (sam_on_c, alice_on_c, alice_on_a):
         await open_socket.close()
 
 
-def test_without_redis_each_process_delivers_live_only_to_its_own_pages(people, tmp_path):
-    """Without REDIS_URL the in-memory layer serves one process (the demo); other processes only catch up."""
+def test_a_message_sent_through_one_process_arrives_live_on_the_other_over_redis(people, tmp_path):
+    """With REDIS_URL, two server processes share the channel layer: a page on one sees a message sent on the other.
+
+    A third process without REDIS_URL keeps the in-memory layer of the single-process demo:
+    live between its own pages only.
+    """
     database_url = database_url_for_servers(tmp_path)
     with processes(tmp_path / "servers") as group:
-        a, b = group.start_apps(["a", "b"], database_url=database_url)
-        asyncio.run(_in_memory(a, b, people))
+        redis = group.start_redis()
+        redis_url = f"redis://127.0.0.1:{redis.port}/0"
+        group.spawn_apps(["a", "b"], database_url=database_url, redis_url=redis_url)
+        group.spawn_apps(["c"], database_url=database_url)
+        a, b, c = group.wait_for_apps()
+        asyncio.run(_across_processes(a, b, people))
+        asyncio.run(_in_memory(a, c, people))
