@@ -27,6 +27,7 @@ from alongside.synth import steps
 from alongside.synth.config import SynthConfig
 from alongside.synth.context import SynthContext
 from alongside.synth.measures import measures_step
+from alongside.synth.messages import messages_step
 from alongside.synth.plan import plan_practice
 from alongside.synth.selfcare import selfcare_step
 from alongside.synth.sessions import sessions_step
@@ -47,6 +48,7 @@ DEFAULT_STEPS: list[Step] = [
     measures_step,
     selfcare_step,
     sessions_step,
+    messages_step,
 ]
 
 
