@@ -117,4 +117,5 @@ def client_access_log(request: HttpRequest, client_id: uuid.UUID, limit: int = 2
 
 
 import alongside.measures.api  # noqa: E402  (registers the measures routes)
+import alongside.messaging.api  # noqa: E402  (registers the messaging routes)
 import alongside.selfcare.api  # noqa: E402,F401  (registers the self-care routes)
