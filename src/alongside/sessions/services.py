@@ -243,3 +243,25 @@ def appointment_mark(*, actor: Any, appointment_id: uuid.UUID | str, status: App
             previous=str(previous),
         )
     return appointment
+
+
+def sessions_prepare(*, now: dt.datetime | None = None, within: dt.timedelta = dt.timedelta(hours=36)) -> int:
+    """Make the "before each session" questionnaire requests of sessions starting soon; return how many.
+
+    Creating or moving an appointment already makes them; this catches sessions booked while
+    an earlier request was still open, and schedules added after the booking. Requests are
+    unique per schedule and session day, so running it again makes nothing new.
+    """
+    now = now or timezone.now()
+    made = 0
+    soon = Appointment.objects.filter(
+        status=AppointmentStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=now + within
+    ).select_related("client")
+    for appointment in soon:
+        with transaction.atomic():
+            made += len(
+                measure_services.requests_before_session(
+                    client=appointment.client, session_starts_at=appointment.starts_at
+                )
+            )
+    return made

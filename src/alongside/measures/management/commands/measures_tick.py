@@ -11,7 +11,8 @@ from alongside.measures import services
 
 class Command(BaseCommand):
     help = (
-        "Expire overdue questionnaire requests, make the requests that have come due, email reminders outside "
+        "Expire overdue questionnaire requests, make the requests that have come due (and those due before "
+        "sessions in the next day and a half), email reminders outside "
         "quiet hours and escalate unacknowledged critical alerts. Safe to run as often as you like (every few minutes)."
     )
 
@@ -21,9 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         expired = services.requests_expire()
         made = services.requests_materialise()
+        from alongside.sessions.services import sessions_prepare  # sessions build on measures, not the reverse
+
+        before_sessions = sessions_prepare()
         reminded = 0 if options["no_email"] else services.requests_deliver()
         escalated = services.alerts_escalate()
         self.stdout.write(
-            f"{len(made)} request(s) made, {expired} expired, {reminded} reminder(s) sent, "
+            f"{len(made) + before_sessions} request(s) made, {expired} expired, {reminded} reminder(s) sent, "
             f"{len(escalated)} alert(s) escalated"
         )
