@@ -20,8 +20,8 @@ from alongside.access import Action
 from alongside.measures.models import (
     DEFAULT_ESCALATION_MINUTES,
     MESSAGE_ALERT_INSTRUMENT,
-    AlertSource,
     AlertNotification,
+    AlertSource,
     AlertStatus,
     CriticalAlert,
     MeasureAuditAction,
