@@ -312,9 +312,7 @@ class CriticalAlert(models.Model):
                 name="measures_alert_escalated_has_time",
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(source=AlertSource.QUESTIONNAIRE) & Q(response__isnull=False) & Q(message__isnull=True)
-                )
+                condition=(Q(source=AlertSource.QUESTIONNAIRE) & Q(response__isnull=False) & Q(message__isnull=True))
                 | (Q(source=AlertSource.MESSAGE) & Q(message__isnull=False) & Q(response__isnull=True)),
                 name="measures_alert_has_one_source",
             ),
