@@ -7,6 +7,7 @@ broadcast catches up by sequence number, so nothing committed is lost.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -45,6 +46,7 @@ logger = logging.getLogger("alongside.messaging")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 # A person writes a few messages a minute at most; a script or a stuck key writes many.
 # The defaults of settings.ALONGSIDE_MESSAGES_PER_MINUTE / _PER_HOUR (operators may change them).
+_PENDING: set[asyncio.Task[None]] = set()  # broadcasts scheduled on a running loop
 RATE_PER_MINUTE = 10
 RATE_PER_HOUR = 120
 
@@ -306,7 +308,17 @@ def broadcast(group: str, event: dict[str, Any]) -> None:
 
     try:
         layer = get_channel_layer()
-        if layer is not None:
+        if layer is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:  # called from inside an event loop's thread: schedule, don't block it
+            task = loop.create_task(layer.group_send(group, event))
+            _PENDING.add(task)
+            task.add_done_callback(_PENDING.discard)
+        else:
             async_to_sync(layer.group_send)(group, event)
     except Exception:  # pages catch up by sequence number when they reconnect
         logger.exception("messaging: broadcast to %s failed", group)
