@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, TypedDict
 
 from django.db import models
-from django.db.models import Min, QuerySet
+from django.db.models import Min, QuerySet, UUIDField, Value
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -380,12 +380,24 @@ def _first_and_latest(
     """
     library_codes = {i.code for i in library.all_instruments()}
     out: dict[uuid.UUID, dict[str, InstrumentSummary]] = {}
-    rows = MeasureScoreSummary.objects.filter(client_id__in=sharing).values_list(
-        "client_id", "client__practice_id", "instrument", "first_total", "first_at", "latest_total", "latest_at",
-        "latest_severity", "latest_caseness",
-    )  # fmt: skip
+    summaries = MeasureScoreSummary.objects.filter(client_id__in=sharing)
+    columns = [
+        "instrument",
+        "first_total",
+        "first_at",
+        "latest_total",
+        "latest_at",
+        "latest_severity",
+        "latest_caseness",
+    ]
+    # The client's practice tells its own questionnaires apart; without any, skip the join and its conversions.
+    rows = (
+        summaries.values_list("client_id", "client__practice_id", *columns)
+        if custom
+        else summaries.values_list("client_id", Value(None, output_field=UUIDField()), *columns)
+    )
     for client_id, practice_id, code, first, first_at, latest, latest_at, severity, caseness in rows:
-        own = custom.get((practice_id, code))
+        own = custom.get((practice_id, code)) if custom else None
         if own is None and code not in library_codes:
             continue  # another practice's questionnaire with the same code
         out.setdefault(client_id, {})[code] = InstrumentSummary(
