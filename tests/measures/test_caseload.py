@@ -14,7 +14,8 @@ from alongside.audit.log import verify
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.care.selectors import access_log_rows, caseload_for
 from alongside.consent.services import scopes_set
-from alongside.measures.caseload import Attention, InstrumentSummary, Status, caseload_lines, status_of
+from alongside.measures.caseload import Attention, InstrumentSummary, Status, status_of
+from alongside.measures.caseload_display import caseload_lines
 from alongside.measures.models import MeasureAuditAction
 from tests import factories
 from tests.measures.support_staff import add_alert, add_history, add_overdue_request

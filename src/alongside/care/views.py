@@ -39,7 +39,7 @@ from alongside.care.services import (
     staff_invite,
 )
 from alongside.consent.services import consent_document_publish
-from alongside.measures.caseload import caseload_lines
+from alongside.measures.caseload_display import caseload_lines
 
 View = Callable[..., HttpResponse]
 
