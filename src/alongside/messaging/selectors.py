@@ -104,6 +104,19 @@ class MessageView:
     entry_label: str = ""
     entry_url: str = ""
 
+    @property
+    def entry_link_text(self) -> str:
+        """The link to an attached entry, one whole sentence per kind (so translations can agree)."""
+        return (
+            {
+                EntryKind.CHECKIN: _("Open the attached check-in"),
+                EntryKind.EXERCISE: _("Open the attached exercise"),
+                EntryKind.SCORE: _("Open the attached score"),
+            }.get(EntryKind(self.entry_kind), "")
+            if self.entry_kind
+            else ""
+        )
+
 
 @dataclass(frozen=True)
 class OfficeStatus:

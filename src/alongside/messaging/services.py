@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from alongside import access
@@ -169,7 +170,10 @@ def message_send(
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError(
             _("Messages can be up to %(limit)s characters; this one has %(count)s.")
-            % {"limit": f"{MAX_BODY_CHARS:,}", "count": f"{len(body):,}"}
+            % {
+                "limit": number_format(MAX_BODY_CHARS, force_grouping=True),
+                "count": number_format(len(body), force_grouping=True),
+            }
         )
     from_client = actor.pk == client.user_id
     if entry_kind or entry_id:

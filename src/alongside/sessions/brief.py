@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alongside import access
@@ -157,7 +158,7 @@ class Mood:
         """The sparkline in words, for its text alternative."""
         if not self.daily:
             return _("No check-ins in this period.")
-        values = ", ".join(f"{day:%d %b}: {value:g}" for day, value in self.daily)
+        values = ", ".join(f"{date_format(day, 'j M')}: {value:g}" for day, value in self.daily)
         return _("Daily mood out of 10 since the last session: %(values)s.") % {"values": values}
 
 
