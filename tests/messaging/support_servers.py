@@ -46,7 +46,10 @@ def free_port() -> int:
 
 
 # Loaded here, not in the child: between fork and exec the child may only make plain calls.
-_LIBC = ctypes.CDLL("libc.so.6", use_errno=True) if sys.platform.startswith("linux") else None
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL("libc.so.6", use_errno=True) if sys.platform.startswith("linux") else None
+except OSError:  # not glibc: servers are still stopped by Processes.stop()
+    _LIBC = None
 _PR_SET_PDEATHSIG = 1
 
 
