@@ -93,13 +93,21 @@ def decide(user: Any, client: ClientProfile, action: Action, scope: Scope | None
 
 def client_or_404(user: Any, client_id: uuid.UUID | str, action: Action, scope: Scope | None = None) -> ClientProfile:
     """Return the client if ``user`` may perform ``action``; otherwise raise 404 (never 'exists')."""
+    return client_and_grant_or_404(user, client_id, action, scope)[0]
+
+
+def client_and_grant_or_404(
+    user: Any, client_id: uuid.UUID | str, action: Action, scope: Scope | None = None
+) -> tuple[ClientProfile, Grant]:
+    """Like :func:`client_or_404`, and also return the grant, for callers that ask several questions of it."""
     try:
         client = ClientProfile.objects.select_related("user", "practice").get(pk=uuid.UUID(str(client_id)))
     except (ClientProfile.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such client.") from None
-    if not decide(user, client, action, scope):
+    grant = grant_for(user, client)
+    if not grant.allows(action, scope):
         raise Http404("No such client.")
-    return client
+    return client, grant
 
 
 def visible_clients(user: Any) -> QuerySet[ClientProfile]:

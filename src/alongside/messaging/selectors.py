@@ -57,16 +57,17 @@ def thread_client(*, actor: Any, client_id: uuid.UUID | str, for_writing: bool =
 
     The client always reaches their own thread; staff need the care team and the client's
     "messages" scope. A client who does not share messages can read their thread but not
-    send (their team could not read it).
+    send (their team could not read it). One access decision, asked several questions.
     """
-    client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
-    is_self = actor.pk == client.user_id
-    if not is_self and not access.decide(actor, client, Action.WRITE_CLINICAL):
+    client, grant = access.client_and_grant_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if grant.is_self:
+        if for_writing and not client_shares_messages(client):
+            raise MessagingOff(_("Turn on sharing of messages to write to your care team."))
+        return client
+    if not grant.allows(Action.WRITE_CLINICAL):
         raise Http404("No such client.")
-    if not is_self and not access.decide(actor, client, Action.VIEW_CLINICAL, Scope.MESSAGES):
+    if not grant.allows(Action.VIEW_CLINICAL, Scope.MESSAGES):
         raise MessagingOff(_("This client does not share messages with their care team."))
-    if is_self and for_writing and not client_shares_messages(client):
-        raise MessagingOff(_("Turn on sharing of messages to write to your care team."))
     return client
 
 
@@ -199,9 +200,19 @@ def _views(rows: list[Message], *, viewer: Any, client: ClientProfile, viewer_is
 
 
 def thread_view(
-    *, actor: Any, client_id: uuid.UUID | str, after_seq: int = 0, limit: int = 200, audit: bool = True
+    *,
+    actor: Any,
+    client_id: uuid.UUID | str,
+    after_seq: int = 0,
+    limit: int = 200,
+    audit: bool = True,
+    for_page: bool = True,
 ) -> ThreadView:
-    """Return a thread's messages after ``after_seq`` (the latest ``limit`` when 0), for the client or their team."""
+    """Return a thread's messages after ``after_seq`` (the latest ``limit`` when 0), for the client or their team.
+
+    ``for_page`` adds what only a whole page shows (office hours, whether sending is on);
+    a live socket pushing one new message leaves it out.
+    """
     client = thread_client(actor=actor, client_id=client_id)
     viewer_is_client = actor.pk == client.user_id
     thread = Thread.objects.filter(client=client).first()
@@ -209,8 +220,8 @@ def thread_view(
         client=client,
         thread=thread,
         viewer_is_client=viewer_is_client,
-        can_send=client_shares_messages(client),
-        office=office_status(client.practice_id),
+        can_send=client_shares_messages(client) if for_page else True,
+        office=office_status(client.practice_id) if for_page else None,
     )
     if thread is not None:
         rows = Message.objects.filter(thread=thread).select_related("sender")
@@ -219,9 +230,10 @@ def thread_view(
         else:
             chosen = list(reversed(rows.order_by("-seq")[:limit]))
         view.messages = _views(chosen, viewer=actor, client=client, viewer_is_client=viewer_is_client)
-        others = ThreadRead.objects.filter(thread=thread).exclude(user=actor)
-        others = others.filter(user=client.user) if not viewer_is_client else others.exclude(user=client.user)
-        view.other_read_seq = max(others.values_list("last_read_seq", flat=True), default=0)
+        if for_page:
+            others = ThreadRead.objects.filter(thread=thread).exclude(user=actor)
+            others = others.filter(user=client.user) if not viewer_is_client else others.exclude(user=client.user)
+            view.other_read_seq = max(others.values_list("last_read_seq", flat=True), default=0)
     if audit and not viewer_is_client and view.messages:
         _audit(
             actor,
@@ -404,4 +416,4 @@ def office_status(practice_id: Any, now: dt.datetime | None = None) -> OfficeSta
 
 def messages_after(*, actor: Any, client_id: uuid.UUID | str, after_seq: int) -> ThreadView:
     """Messages after ``after_seq`` for a live page catching up (access re-checked every time)."""
-    return thread_view(actor=actor, client_id=client_id, after_seq=max(0, int(after_seq)), limit=500)
+    return thread_view(actor=actor, client_id=client_id, after_seq=max(0, int(after_seq)), limit=500, for_page=False)
