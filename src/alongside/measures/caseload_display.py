@@ -1,8 +1,10 @@
-"""The caseload page's rows, prepared once in Python so that the template does little per row.
+"""The caseload page's rows, built once in Python: the template prints one string per row.
 
-A caseload shows hundreds of clients: per-row ``{% url %}``, ``{% translate %}``, filters and includes made
-template rendering as slow as every read of the page together. Here each link is reversed once, each label
-translated once, and the scores cell is built with one ``format_html`` call per row.
+A caseload shows hundreds of clients. Per-row ``{% url %}``, ``{% translate %}``, filters and includes made
+template rendering as slow as every read of the page together; even a row of plain variables costs the
+template engine a lookup, a localisation and an escape each. Here each link is reversed once, each label
+translated once, and each row is one ``format_html`` call whose format string is assembled from the constant
+pieces below (never from data), so every value is escaped.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Protocol, TypedDict
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.urls import reverse
 from django.utils import formats
@@ -36,24 +39,40 @@ class CaseloadRowLike(Protocol):
     def adherence_pct(self) -> int | None: ...
 
 
-class CaseloadLine(TypedDict):
-    """One caseload row ready to print: plain text (the template escapes it) and one cell built with format_html.
+# One row: client (record and progress links), why they need attention, latest scores, status, last check-in,
+# homework done. Each piece is a constant; the values fill its {}.
+_ROW = '<tr class="attention-{}" data-client="{}">\n'
+_CLIENT = '<th scope="row"><a href="{}">{}</a><br><a class="small" href="{}">{}</a></th>\n'
+_LABEL = '<strong class="reason reason-{}">{}</strong><br>'
+_REASON = "<span>{}</span>"
+_ALERT = '<br><a href="{}">{}</a>'
+_SCORES = '<ul class="plain">'
+_ITEM = "<li>{}{} <strong>{}</strong>"
+_SEVERITY = ' <span class="muted">{}</span>'
+_SINCE = " ({} {})"
+_MUTED = '<span class="muted">{}</span>'
+_CELL = "<td>{}</td>\n"
+_MUTED_CELL = '<td><span class="muted">{}</span></td>\n'
 
-    A dict rather than an object: the template engine looks dict keys up first, the fastest path.
-    """
 
-    client_id: str
-    name: str
-    attention: int
-    attention_label: str  # empty when no action is needed
-    reason: str
-    detail_url: str
-    progress_url: str
-    alerts: list[tuple[str, bool]]  # (url, escalated)
-    scores: SafeString
-    status: str
-    last_checkin: str  # empty when none is shared
-    adherence: str  # empty when none is set or shared
+@dataclass(frozen=True)
+class _Texts:
+    """Labels and link makers shared by every row of one page, translated and reversed once."""
+
+    detail_url: Callable[[object], str]
+    progress_url: Callable[[object], str]
+    alert_url: Callable[[object], str]
+    attention: dict[int, str]
+    status: dict[str, str]
+    progress: str
+    open_alert: str
+    open_escalated: str
+    badge: SafeString
+    since: str
+    not_shared: str
+    no_scores: str
+    none_shared: str
+    none_set: str
 
 
 def _url_maker(name: str) -> Callable[[object], str]:
@@ -63,69 +82,81 @@ def _url_maker(name: str) -> Callable[[object], str]:
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def caseload_lines(rows: Iterable[CaseloadRowLike]) -> list[CaseloadLine]:
-    """Prepare caseload rows for the page: labels, links, scores and dates formatted once per row.
-
-    Every string that is the same on each row (labels, the not-validated badge, link prefixes) is
-    translated or reversed once per call, not once per row.
-    """
-    detail_url = _url_maker("care:client_detail")
-    progress_url = _url_maker("measures:progress")
-    alert_url = _url_maker("measures:alert_detail")
-    attention_labels = {a.value: str(a.label) for a in Attention}
-    status_labels = {s.value: str(s.label) for s in Status}
-    not_shared = format_html('<span class="muted">{}</span>', _("Not shared"))
-    no_scores = format_html('<span class="muted">{}</span>', _("No scores yet"))
-    badge = format_html(' <span class="badge badge-warning">{}</span>', _("not validated"))
-    since = _("from %(first)s")
-    lines: list[CaseloadLine] = []
-    for row in rows:
-        m, client = row.measures, row.client
-        if not m.shared:
-            scores = not_shared
-        elif m.summaries:
-            scores = _scores_cell(m, badge=badge, since=since)
-        else:
-            scores = no_scores
-        lines.append(
-            {
-                "client_id": str(client.pk),
-                "name": client.preferred_name,
-                "attention": int(m.attention),
-                "attention_label": attention_labels[m.attention] if m.needs_attention else "",
-                "reason": m.reason,
-                "detail_url": detail_url(client.pk),
-                "progress_url": progress_url(client.pk),
-                "alerts": [(alert_url(a.id), a.escalated) for a in m.alerts],
-                "scores": scores,
-                "status": status_labels[m.status],
-                "last_checkin": formats.date_format(row.last_checkin, "SHORT_DATE_FORMAT") if row.last_checkin else "",
-                "adherence": f"{row.adherence_pct}%" if row.adherence_pct is not None else "",
-            }
-        )
-    return lines
+def caseload_lines(rows: Iterable[CaseloadRowLike]) -> list[SafeString]:
+    """Return each caseload row as a ``<tr>``, its values escaped, in the order given."""
+    texts = _Texts(
+        detail_url=_url_maker("care:client_detail"),
+        progress_url=_url_maker("measures:progress"),
+        alert_url=_url_maker("measures:alert_detail"),
+        attention={a.value: str(a.label) for a in Attention},
+        status={s.value: str(s.label) for s in Status},
+        progress=_("Progress"),
+        open_alert=_("Open the alert"),
+        open_escalated=_("Open the escalated alert"),
+        badge=format_html(' <span class="badge badge-warning">{}</span>', _("not validated")),
+        since=_("from %(first)s"),
+        not_shared=_("Not shared"),
+        no_scores=_("No scores yet"),
+        none_shared=_("None shared"),
+        none_set=_("None set or not shared"),
+    )
+    return [_line(row, texts) for row in rows]
 
 
-# The scores cell is one format_html call per row, its format string assembled from these constant pieces
-# (never from data): a call per item and per part cost more than the rest of the row together.
-_ITEM = "<li>{}{} <strong>{}</strong>"
-_SEVERITY = ' <span class="muted">{}</span>'
-_SINCE = " ({} {})"
-
-
-def _scores_cell(measures: ClientMeasures, *, badge: SafeString, since: str) -> SafeString:
-    """The latest-score list: name, not-validated badge, latest, severity and change since baseline."""
-    parts, args = ['<ul class="plain">'], []
-    for s in measures.headline:
-        parts.append(_ITEM)
-        args += [s.short_name, "" if s.validated else badge, score(s.latest)]
-        if s.latest_severity:
-            parts.append(_SEVERITY)
-            args.append(s.latest_severity)
-        change = s.change
-        if change is not None:
-            parts.append(_SINCE)
-            args += [signed(change), since % {"first": score(s.first)}]
-        parts.append("</li>")
-    parts.append("</ul>")
+def _line(row: CaseloadRowLike, texts: _Texts) -> SafeString:
+    m, client = row.measures, row.client
+    parts: list[str] = [_ROW, _CLIENT, "<td>"]
+    args: list[Any] = [
+        int(m.attention),
+        client.pk,
+        texts.detail_url(client.pk),
+        client.preferred_name,
+        texts.progress_url(client.pk),
+        texts.progress,
+    ]
+    if m.needs_attention:
+        parts.append(_LABEL)
+        args += [int(m.attention), texts.attention[m.attention]]
+    if m.reason:
+        parts.append(_REASON)
+        args.append(m.reason)
+    for alert in m.alerts:
+        parts.append(_ALERT)
+        args += [texts.alert_url(alert.id), texts.open_escalated if alert.escalated else texts.open_alert]
+    parts.append("</td>\n<td>")
+    if not m.shared:
+        parts.append(_MUTED)
+        args.append(texts.not_shared)
+    elif not m.summaries:
+        parts.append(_MUTED)
+        args.append(texts.no_scores)
+    else:
+        parts.append(_SCORES)
+        for s in m.headline:
+            parts.append(_ITEM)
+            args += [s.short_name, "" if s.validated else texts.badge, score(s.latest)]
+            if s.latest_severity:
+                parts.append(_SEVERITY)
+                args.append(s.latest_severity)
+            change = s.change
+            if change is not None:
+                parts.append(_SINCE)
+                args += [signed(change), texts.since % {"first": score(s.first)}]
+            parts.append("</li>")
+        parts.append("</ul>")
+    parts += ["</td>\n", _CELL]
+    args.append(texts.status[m.status])
+    if row.last_checkin:
+        parts.append(_CELL)
+        args.append(formats.date_format(row.last_checkin, "SHORT_DATE_FORMAT"))
+    else:
+        parts.append(_MUTED_CELL)
+        args.append(texts.none_shared)
+    if row.adherence_pct is not None:
+        parts.append(_CELL)
+        args.append(f"{row.adherence_pct}%")
+    else:
+        parts.append(_MUTED_CELL)
+        args.append(texts.none_set)
+    parts.append("</tr>\n")
     return format_html("".join(parts), *args)
