@@ -7,14 +7,16 @@ check, session authentication) with real session cookies.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
-from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from alongside.messaging import services
 from alongside.routing import websocket_urlpatterns
 from tests import factories
 from tests.access.test_route_walk import SENTINEL_NAME, _fill
+from tests.async_support import run_async
 from tests.notify.ws import WebsocketCommunicator
 
 
@@ -63,7 +65,7 @@ def test_every_socket_route_refuses_outsiders(client, staff_client) -> None:
         cookie = _cookie_for(client, user, staff_client)
         for template in routes:
             path = _fill(template, {"client_id": str(sam.pk)})
-            connected, heard = async_to_sync(_try)(path, cookie)
+            connected, heard = run_async(functools.partial(_try, path, cookie))
             takes_id = "<" in template
             if any(SENTINEL_NAME in frame for frame in heard):
                 problems.append(f"{label} heard Sam's data on {path}")
@@ -81,6 +83,6 @@ def test_socket_walk_would_notice_a_leak(client, staff_client) -> None:
     sam = factories.client(home, clinicians=(alice,), name=SENTINEL_NAME, scopes=("messages",))
     services.message_send(actor=sam.user, client_id=sam.pk, body=SENTINEL_NAME, idempotency_key="walk-key-0002")
     cookie = _cookie_for(client, alice, staff_client)
-    connected, heard = async_to_sync(_try)(f"/ws/messages/{sam.pk}/", cookie)
+    connected, heard = run_async(lambda: _try(f"/ws/messages/{sam.pk}/", cookie))
     assert connected
     assert any(SENTINEL_NAME in frame for frame in heard)

@@ -6,7 +6,6 @@ import asyncio
 import uuid
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.routing import URLRouter
 
 from alongside.accounts.middleware import SESSION_MFA_OK
@@ -14,6 +13,7 @@ from alongside.messaging import services
 from alongside.messaging.consumers import CLOSE_REFUSED
 from alongside.messaging.models import Message
 from alongside.routing import websocket_urlpatterns
+from tests.async_support import run_async
 from tests.notify.ws import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +50,7 @@ def test_a_message_sent_by_the_client_arrives_live_at_the_clinician(world):
         await alice.disconnect()
         return sam_frames, alice_frames
 
-    sam_frames, alice_frames = async_to_sync(run)()
+    sam_frames, alice_frames = run_async(run)
     ack = sam_frames[-1]
     assert ack["seq"] == 1
     assert ack["created"] is True
@@ -72,7 +72,7 @@ def test_a_retry_with_the_same_key_is_acknowledged_without_a_second_message(worl
         await sam.disconnect()
         return first, second
 
-    first, second = async_to_sync(run)()
+    first, second = run_async(run)
     assert first["created"] is True
     assert second["created"] is False
     assert first["seq"] == second["seq"]
@@ -102,7 +102,7 @@ def test_a_page_that_reconnects_catches_up_on_what_it_missed(world):
         await alice.disconnect()
         return frames
 
-    frames = async_to_sync(run)()
+    frames = run_async(run)
     assert [f["seq"] for f in frames] == [2, 3]
     assert "two" in frames[0]["html"]
     assert "three" in frames[1]["html"]
@@ -118,7 +118,7 @@ def test_an_outsiders_socket_is_refused_and_hears_nothing(world, who):
         connected, code = await outsider.connect()
         return connected, code
 
-    assert async_to_sync(run)() == (False, CLOSE_REFUSED)
+    assert run_async(run) == (False, CLOSE_REFUSED)
 
 
 def test_a_forged_thread_id_is_refused(world):
@@ -126,14 +126,14 @@ def test_a_forged_thread_id_is_refused(world):
         socket = _socket(world.sam.user, uuid.uuid4())
         return await socket.connect()
 
-    assert async_to_sync(run)() == (False, CLOSE_REFUSED)
+    assert run_async(run) == (False, CLOSE_REFUSED)
 
 
 def test_staff_without_their_second_factor_are_refused(world):
     async def run():
         return await _socket(world.alice, world.sam.pk, mfa=False).connect()
 
-    assert async_to_sync(run)() == (False, CLOSE_REFUSED)
+    assert run_async(run) == (False, CLOSE_REFUSED)
 
 
 def test_anonymous_sockets_are_refused_by_the_whole_app(world):
@@ -145,7 +145,7 @@ def test_anonymous_sockets_are_refused_by_the_whole_app(world):
         )
         return await socket.connect()
 
-    assert async_to_sync(run)() == (False, CLOSE_REFUSED)
+    assert run_async(run) == (False, CLOSE_REFUSED)
 
 
 def test_bad_frames_get_a_clear_error_and_change_nothing(world):
@@ -166,7 +166,7 @@ def test_bad_frames_get_a_clear_error_and_change_nothing(world):
         await sam.disconnect()
         return replies
 
-    replies = async_to_sync(run)()
+    replies = run_async(run)
     assert [r["type"] for r in replies] == ["error"] * 5
     assert "message key" in replies[0]["message"]
     assert "Write a message" in replies[1]["message"]
@@ -192,7 +192,7 @@ def test_a_flood_on_the_socket_is_rate_limited_with_a_clear_message(world):
         await sam.disconnect()
         return acks, errors
 
-    acks, errors = async_to_sync(run)()
+    acks, errors = run_async(run)
     assert acks == services.RATE_PER_MINUTE
     assert len(errors) == 3
     assert all("very quickly" in e for e in errors)
@@ -207,7 +207,7 @@ def test_crisis_language_on_the_socket_is_acknowledged_with_the_crisis_flag(worl
         await sam.disconnect()
         return ack
 
-    assert async_to_sync(run)()["crisis"] is True
+    assert run_async(run)["crisis"] is True
 
 
 def test_read_receipts_reach_the_other_side(world):
@@ -223,5 +223,5 @@ def test_read_receipts_reach_the_other_side(world):
         await alice.disconnect()
         return frame
 
-    frame = async_to_sync(run)()
+    frame = run_async(run)
     assert frame == {"type": "read", "seq": 1, "by_client": False}

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from tests.async_support import run_async
 from tests.messaging.support_servers import (
     Server,
     ThreadPeople,
@@ -126,5 +127,5 @@ def test_a_message_sent_through_one_process_arrives_live_on_the_other_over_redis
         group.spawn_apps(["a", "b"], database_url=database_url, redis_url=redis_url)
         group.spawn_apps(["c"], database_url=database_url)
         a, b, c = group.wait_for_apps()
-        asyncio.run(_across_processes(a, b, people))
-        asyncio.run(_in_memory(a, c, people))
+        run_async(lambda: _across_processes(a, b, people))
+        run_async(lambda: _in_memory(a, c, people))

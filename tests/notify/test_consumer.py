@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 
@@ -13,6 +12,7 @@ from alongside.accounts.middleware import SESSION_MFA_OK
 from alongside.notify.consumers import CLOSE_UNAUTHENTICATED
 from alongside.notify.services import notification_send
 from alongside.routing import websocket_urlpatterns
+from tests.async_support import run_async
 from tests.notify.ws import WebsocketCommunicator
 
 PATH = "/ws/notifications/"
@@ -37,7 +37,7 @@ def test_anonymous_socket_is_refused_by_the_whole_app():
         await communicator.disconnect()
         return connected, code
 
-    assert async_to_sync(run)() == (False, CLOSE_UNAUTHENTICATED)
+    assert run_async(run) == (False, CLOSE_UNAUTHENTICATED)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def test_staff_without_second_factor_is_refused(world):
         connected, code = await communicator.connect()
         return connected, code
 
-    assert async_to_sync(run)() == (False, CLOSE_UNAUTHENTICATED)
+    assert run_async(run) == (False, CLOSE_UNAUTHENTICATED)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,7 +71,7 @@ def test_each_person_hears_only_their_own(world):
         await bob.disconnect()
         return event, second, bob_heard
 
-    event, second, bob_heard = async_to_sync(run)()
+    event, second, bob_heard = run_async(run)
     assert event == {"type": "notification", "kind": "message", "unread": 1}
     assert second == {"type": "notification", "kind": "alert", "unread": 2}
     assert not bob_heard
@@ -89,4 +89,4 @@ def test_a_client_hears_their_homework(world):
         await sam.disconnect()
         return event
 
-    assert async_to_sync(run)()["kind"] == "homework"
+    assert run_async(run)["kind"] == "homework"

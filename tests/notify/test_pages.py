@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.urls import reverse
 from django.utils import timezone
 
 from alongside.notify.models import Notification, NotificationPreference
 from alongside.notify.services import notification_send
+from tests.async_support import run_async
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,13 @@ def test_list_is_newest_first_with_unread_marked(world, staff_client):
     assert "data-notify-count>2<" in html
 
 
+@pytest.mark.django_db(transaction=True)
 def test_live_script_only_where_sockets_exist(world, client, async_client):
     """Under ASGI the page loads the live-badge module; under WSGI (no WebSockets) it does not try."""
     client.force_login(world.sam.user)
     assert "notify/badge.js" not in client.get(reverse("notify:list")).content.decode()
     async_client.force_login(world.sam.user)
-    response = async_to_sync(async_client.get)(reverse("notify:list"))
+    response = run_async(lambda: async_client.get(reverse("notify:list")))
     assert response.status_code == 200
     assert "notify/badge.js" in response.content.decode()
 

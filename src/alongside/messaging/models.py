@@ -92,7 +92,7 @@ class Message(models.Model):
                 name="messaging_message_entry_complete",
             ),
         ]
-        indexes = [models.Index(fields=["sender", "created_at"])]
+        indexes = [models.Index(fields=["sender", "created_at"]), models.Index(fields=["client", "seq"])]
 
     def __str__(self) -> str:
         return f"message {self.thread_id}#{self.seq}"

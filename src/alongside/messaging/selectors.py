@@ -168,9 +168,6 @@ def _entry_link(kind: str, entry_id: uuid.UUID | None, client_id: Any, viewer_is
 
 
 def _views(rows: list[Message], *, viewer: Any, client: ClientProfile, viewer_is_client: bool) -> list[MessageView]:
-    attachments = {
-        a.message_id: a for a in Attachment.objects.filter(message__in=[m.pk for m in rows]).defer("data_sealed")
-    }
     names: dict[Any, str] = {}
     result = []
     for m in rows:
@@ -178,7 +175,10 @@ def _views(rows: list[Message], *, viewer: Any, client: ClientProfile, viewer_is
             names[m.sender_id] = (
                 client.preferred_name if m.from_client else getattr(m.sender, "display_name", "") or _("Care team")
             )
-        attachment = attachments.get(m.pk)
+        try:
+            attachment: Attachment | None = m.attachment  # joined by the caller, without the file itself
+        except Attachment.DoesNotExist:
+            attachment = None
         label, url = _entry_link(m.entry_kind, m.entry_id, client.pk, viewer_is_client)
         result.append(
             MessageView(
@@ -215,7 +215,8 @@ def thread_view(
     """
     client = thread_client(actor=actor, client_id=client_id)
     viewer_is_client = actor.pk == client.user_id
-    thread = Thread.objects.filter(client=client).first()
+    # A live push needs only the new rows; a page also shows the thread's state.
+    thread = Thread.objects.filter(client=client).first() if for_page else None
     view = ThreadView(
         client=client,
         thread=thread,
@@ -223,14 +224,18 @@ def thread_view(
         can_send=client_shares_messages(client) if for_page else True,
         office=office_status(client.practice_id) if for_page else None,
     )
-    if thread is not None:
-        rows = Message.objects.filter(thread=thread).select_related("sender")
+    if thread is not None or not for_page:
+        rows = (
+            Message.objects.filter(client=client)
+            .select_related("sender", "attachment")
+            .defer("attachment__data_sealed")
+        )
         if after_seq:
             chosen = list(rows.filter(seq__gt=after_seq).order_by("seq")[:limit])
         else:
             chosen = list(reversed(rows.order_by("-seq")[:limit]))
         view.messages = _views(chosen, viewer=actor, client=client, viewer_is_client=viewer_is_client)
-        if for_page:
+        if for_page and thread is not None:
             others = ThreadRead.objects.filter(thread=thread).exclude(user=actor)
             others = others.filter(user=client.user) if not viewer_is_client else others.exclude(user=client.user)
             view.other_read_seq = max(others.values_list("last_read_seq", flat=True), default=0)

@@ -229,8 +229,10 @@ def _store(
     file_info: tuple[str, str] | None,
     crisis: bool,
 ) -> Message:
-    thread, _created = Thread.objects.get_or_create(client=client)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = Thread.objects.select_for_update().filter(client=client).first()
+    if thread is None:  # the first message of this client's thread
+        Thread.objects.get_or_create(client=client)
+        thread = Thread.objects.select_for_update().get(client=client)
     seq = thread.last_seq + 1
     message = Message(
         thread=thread,
@@ -258,7 +260,8 @@ def _store(
         cast(Any, attachment).data = upload.data
         attachment.save(force_insert=True)
     Thread.objects.filter(pk=thread.pk).update(last_seq=seq, last_message_at=now, last_from_client=from_client)
-    ThreadRead.objects.update_or_create(thread=thread, user=actor, defaults={"last_read_seq": seq, "read_at": now})
+    if not ThreadRead.objects.filter(thread=thread, user=actor).update(last_read_seq=seq, read_at=now):
+        ThreadRead.objects.create(thread=thread, user=actor, last_read_seq=seq, read_at=now)
     _audit(
         MessagingAuditAction.MESSAGE_SENT,
         actor=actor,
