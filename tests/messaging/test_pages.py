@@ -195,3 +195,11 @@ def test_search_shows_hits_from_own_clients_only(world, staff_client):
     html = staff_client(world.bob).get(reverse("messaging:search"), {"q": "nightmare"}).content.decode()
     assert "nightmares again" not in html
     assert "0 messages found" in html
+
+
+def test_the_caseload_puts_a_crisis_message_first_and_names_its_source(world, staff_client):
+    services.message_send(
+        actor=world.sam.user, client_id=world.sam.pk, body="I want to kill myself", idempotency_key="cl-key-0001"
+    )
+    html = staff_client(world.alice).get(reverse("care:caseload")).content.decode()
+    assert "Crisis language in a message; acknowledge the alert." in html

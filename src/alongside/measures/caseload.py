@@ -27,6 +27,7 @@ from alongside.consent.models import Scope, ScopeGrant
 from alongside.measures import library
 from alongside.measures.library import Instrument
 from alongside.measures.models import (
+    MESSAGE_ALERT_INSTRUMENT,
     AlertStatus,
     CriticalAlert,
     CustomInstrument,
@@ -251,6 +252,8 @@ def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attenti
     """Return why the client needs attention today, in order of urgency, with a sentence for the caseload."""
     if measures.alerts:
         alert = measures.alerts[0]
+        if alert.instrument == MESSAGE_ALERT_INSTRUMENT:
+            return Attention.CRITICAL_ALERT, _("Crisis language in a message; acknowledge the alert.")
         items = ", ".join(str(n) for n in alert.items)
         name = alert.name or _short_name(alert.instrument)
         if items:
