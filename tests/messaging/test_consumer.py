@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
 from channels.routing import URLRouter
+from django.contrib.sessions.backends.db import SessionStore
 
-from alongside.accounts.middleware import SESSION_MFA_OK
+from alongside.accounts.middleware import SESSION_AUTH_AT, SESSION_MFA_OK, SESSION_SEEN_AT
 from alongside.messaging import services
 from alongside.messaging.consumers import CLOSE_REFUSED
 from alongside.messaging.models import Message
@@ -19,10 +21,21 @@ from tests.notify.ws import WebsocketCommunicator
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _socket(user, client_id, *, mfa: bool = True) -> WebsocketCommunicator:
+def _session(user, *, mfa: bool = True, seen_ago: float = 0.0):
+    """A real stored session for ``user``, as signing in (and passing the second factor) leaves it."""
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store[SESSION_MFA_OK] = mfa
+    store[SESSION_AUTH_AT] = time.time() - seen_ago
+    store[SESSION_SEEN_AT] = time.time() - seen_ago
+    store.create()
+    return store
+
+
+def _socket(user, client_id, *, mfa: bool = True, session=None) -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/messages/{client_id}/")
     communicator.scope["user"] = user
-    communicator.scope["session"] = {SESSION_MFA_OK: mfa}
+    communicator.scope["session"] = session or _session(user, mfa=mfa)
     return communicator
 
 
@@ -225,3 +238,35 @@ def test_read_receipts_reach_the_other_side(world):
 
     frame = run_async(run)
     assert frame == {"type": "read", "seq": 1, "by_client": False}
+
+
+def test_signing_out_ends_the_live_socket_at_its_next_event(world):
+    """Alice signs out in another tab: her open thread page hears nothing more and is closed."""
+    alice_session = _session(world.alice)
+
+    async def run():
+        alice = _socket(world.alice, world.sam.pk, session=alice_session)
+        assert (await alice.connect())[0]
+        await asyncio.to_thread(alice_session.delete)
+        await asyncio.to_thread(
+            services.message_send,
+            actor=world.sam.user,
+            client_id=world.sam.pk,
+            body="after sign-out",
+            idempotency_key="so-key-0001",
+        )
+        output = await alice.receive_output(timeout=5)
+        return output
+
+    output = run_async(run)
+    assert output == {"type": "websocket.close", "code": CLOSE_REFUSED}
+
+
+def test_a_timed_out_staff_session_cannot_open_a_socket(world, settings):
+    settings.ALONGSIDE_STAFF_IDLE_MINUTES = 15
+    stale = _session(world.alice, seen_ago=16 * 60)
+
+    async def run():
+        return await _socket(world.alice, world.sam.pk, session=stale).connect()
+
+    assert run_async(run) == (False, CLOSE_REFUSED)

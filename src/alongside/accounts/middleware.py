@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +26,15 @@ def is_open_path(path: str) -> bool:
     return path.startswith(OPEN_PREFIXES)
 
 
+def staff_session_expired(session: Any, *, now: float, last_activity: float | None = None) -> bool:
+    """Whether a staff session is past its idle or absolute limit (``last_activity``: e.g. a live socket's)."""
+    seen = max(float(session.get(SESSION_SEEN_AT, now)), last_activity or 0.0)
+    auth_at = float(session.get(SESSION_AUTH_AT, now))
+    idle_limit = settings.ALONGSIDE_STAFF_IDLE_MINUTES * 60
+    absolute_limit = settings.ALONGSIDE_STAFF_ABSOLUTE_HOURS * 3600
+    return now - seen > idle_limit or now - auth_at > absolute_limit
+
+
 class SessionTimeoutMiddleware:
     """End staff sessions after a period of inactivity, and after an absolute lifetime."""
 
@@ -35,11 +45,7 @@ class SessionTimeoutMiddleware:
         user = request.user
         if user.is_authenticated and not user.is_client:
             now = time.time()
-            seen = request.session.get(SESSION_SEEN_AT, now)
-            auth_at = request.session.get(SESSION_AUTH_AT, now)
-            idle_limit = settings.ALONGSIDE_STAFF_IDLE_MINUTES * 60
-            absolute_limit = settings.ALONGSIDE_STAFF_ABSOLUTE_HOURS * 3600
-            if now - seen > idle_limit or now - auth_at > absolute_limit:
+            if staff_session_expired(request.session, now=now):
                 from alongside.accounts.services import session_end
 
                 session_end(request=request, reason="timeout")

@@ -19,6 +19,7 @@ Server -> client frames:
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -29,12 +30,16 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from alongside.accounts.middleware import SESSION_MFA_OK
+from alongside.accounts.middleware import SESSION_MFA_OK, staff_session_expired
 from alongside.messaging import selectors, services
 
 logger = logging.getLogger("alongside.messaging")
 
 CLOSE_REFUSED = 4403
+
+
+class SessionEnded(PermissionDenied):
+    """The socket's session was signed out, expired or timed out."""
 
 
 class ThreadConsumer(AsyncJsonWebsocketConsumer):
@@ -48,6 +53,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         self.user = self.scope.get("user")
         self.client_id = str(self.scope["url_route"]["kwargs"]["client_id"])
         self.sent_seq = 0
+        self.last_activity: float | None = None
         self.language = translation.get_language() or "en"
         try:
             group = await database_sync_to_async(self._open)()
@@ -61,9 +67,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
     def _open(self) -> str:
         if self.user is None or not getattr(self.user, "is_authenticated", False):
             raise PermissionDenied("Sign in first.")
-        session = self.scope.get("session")
-        if not getattr(self.user, "is_client", False) and not (session is not None and session.get(SESSION_MFA_OK)):
-            raise PermissionDenied("Staff need their second factor first.")
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self._check_session()
         cookies = self.scope.get("cookies") or {}
         self.language = cookies.get(settings.LANGUAGE_COOKIE_NAME) or getattr(self.user, "locale", "") or "en"
         client = selectors.thread_client(actor=self.user, client_id=self.client_id)
@@ -74,6 +79,24 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         # with "catch_up" for anything it missed (each push is audited for staff).
         self.sent_seq = thread.last_seq
         return thread.group_name
+
+    def _check_session(self) -> None:
+        """The socket lives only as long as the session: signing out, expiry or a staff timeout end it.
+
+        Reads the session afresh from its store (one query), so a sign-out in another tab
+        stops this socket at its next event.
+        """
+        from importlib import import_module
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        data = store(session_key=self.session_key).load() if self.session_key else {}
+        if str(data.get("_auth_user_id", "")) != str(self.user.pk):
+            raise SessionEnded("The session has ended.")
+        if not getattr(self.user, "is_client", False):
+            if not data.get(SESSION_MFA_OK):
+                raise SessionEnded("Staff need their second factor first.")
+            if staff_session_expired(data, now=time.time(), last_activity=self.last_activity):
+                raise SessionEnded("The session timed out.")
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "group", None):
@@ -102,6 +125,9 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         key = str(content.get("key") or "")[:64]
         try:
             result = await database_sync_to_async(self._send_sync)(content, key)
+        except SessionEnded:
+            await self.close(code=CLOSE_REFUSED)
+            return
         except (ValidationError, PermissionDenied) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             await self.send_json({"type": "error", "key": key, "message": " ".join(str(m) for m in messages)})
@@ -122,6 +148,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         await self._push_new()
 
     def _send_sync(self, content: dict[str, Any], key: str) -> services.SendResult:
+        self._check_session()
+        self.last_activity = time.time()
         with translation.override(self.language):
             return services.message_send(
                 actor=self.user,
@@ -150,6 +178,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json(frame)
 
     def _frames_after(self, after: int) -> list[dict[str, Any]]:
+        self._check_session()
         with translation.override(self.language):
             view = selectors.messages_after(actor=self.user, client_id=self.client_id, after_seq=after)
             return [
