@@ -86,7 +86,10 @@ function connect() {
   });
   socket.addEventListener("close", (event) => {
     if (form) delete form.dataset.live;
-    if (event.code === 4403) return; // refused: the plain form still works
+    if (event.code === 4403) { // refused or the session ended: the plain form still works
+      if (status) status.textContent = status.dataset.stopped || "";
+      return;
+    }
     setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 30000);
   });
