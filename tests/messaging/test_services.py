@@ -301,3 +301,19 @@ def test_the_rate_limit_window_moves_on(world):
             send(world, key=f"flood-key-{n:04d}")
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 1, 30, tzinfo=dt.UTC), tick=False):
         assert send(world, key="later-key-0001").created
+
+
+def test_one_notice_per_unread_stretch_not_one_per_message(world, django_capture_on_commit_callbacks, mailoutbox):
+    """Three messages before Alice reads: one notice and one email; after she reads, the next one notifies again."""
+    from alongside.notify.models import Notification
+
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            send(world, key=f"stretch-key-{n}")
+    assert Notification.objects.filter(recipient=world.alice, kind="message").count() == 1
+    assert len(mailoutbox) == 1
+    services.thread_mark_read(actor=world.alice, client_id=world.sam.pk, seq=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(world, key="stretch-key-9")
+    assert Notification.objects.filter(recipient=world.alice, kind="message").count() == 2
+    assert len(mailoutbox) == 2

@@ -297,13 +297,21 @@ def _after_send(message: Message) -> None:
             if message.from_client
             else reverse("messaging:client_thread")
         )
-        notification_send(
-            recipients=recipients,
-            kind="message",
-            link=link,
-            client=message.client,
-            dedupe_key=f"message:{message.pk}",
+        # One notice (and one email) per unread stretch: until a person reads the thread,
+        # further messages raise their unread count but do not notify again.
+        positions = dict(
+            ThreadRead.objects.filter(thread_id=message.thread_id, user__in=recipients).values_list(
+                "user_id", "last_read_seq"
+            )
         )
+        for person in recipients:
+            notification_send(
+                recipients=[person],
+                kind="message",
+                link=link,
+                client=message.client,
+                dedupe_key=f"message:{message.thread_id.hex}:read-{positions.get(person.pk, 0)}",
+            )
     except Exception:  # a notification failure must not undo a sent message
         logger.exception("messaging: notifying recipients of message %s failed", message.pk)
 
