@@ -75,3 +75,17 @@ def test_settings_page_shows_token_once_and_revokes(client, world):
     client.post(reverse("accounts:settings"), {"action": "token_revoke", "token_id": str(token.pk)})
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_creating_and_revoking_a_token_are_audited_without_the_secret(world):
+    """Both events name the token's prefix (to tell tokens apart), never the token itself."""
+    from alongside.audit.models import AuditEvent
+
+    made = tokens.token_create(actor=world.alice, name="EHR bridge")
+    tokens.token_revoke(actor=world.alice, token_id=made.token.pk)
+    tokens.token_revoke(actor=world.alice, token_id=made.token.pk)  # again: nothing more to record
+    events = list(AuditEvent.objects.filter(action__startswith="auth.token_").order_by("seq"))
+    assert [e.action for e in events] == ["auth.token_created", "auth.token_revoked"]
+    assert all(e.actor_id == world.alice.pk for e in events)
+    assert all(made.plain not in str(e.detail) for e in events)
+    assert events[0].detail == {"prefix": made.token.prefix}

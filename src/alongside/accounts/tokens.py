@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.accounts.models import PersonalAccessToken, User
+from alongside.audit.log import record
+from alongside.audit.models import AuditAction
 
 TOKEN_PREFIX = "alo_"
 MAX_ACTIVE = 20
@@ -49,6 +51,7 @@ def token_create(*, actor: User, name: str) -> NewToken:
         prefix = secrets.token_hex(4)
         plain = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
         token = PersonalAccessToken.objects.create(user=actor, name=name, prefix=prefix, digest=_digest(plain))
+        record(AuditAction.TOKEN_CREATED, actor=actor, obj=token, detail={"prefix": prefix})
     return NewToken(token=token, plain=plain)
 
 
@@ -59,8 +62,10 @@ def token_revoke(*, actor: User, token_id: uuid.UUID | str) -> PersonalAccessTok
     except (PersonalAccessToken.DoesNotExist, ValueError, ValidationError):
         raise Http404("No such token.") from None
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record(AuditAction.TOKEN_REVOKED, actor=actor, obj=token, detail={"prefix": token.prefix})
     return token
 
 

@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     MFA_FAILED = "auth.mfa_failed", _("Wrong second-factor code")
     MFA_RECOVERY_USED = "auth.mfa_recovery_used", _("Recovery code used")
     USER_DEACTIVATED = "auth.user_deactivated", _("Account deactivated")
+    TOKEN_CREATED = "auth.token_created", _("API token created")
+    TOKEN_REVOKED = "auth.token_revoked", _("API token revoked")
     # People and practices
     PRACTICE_CREATED = "practice.created", _("Practice created")
     INVITATION_SENT = "invitation.sent", _("Invitation sent")
