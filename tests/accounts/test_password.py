@@ -73,3 +73,21 @@ def test_password_change_in_settings_is_audited_and_keeps_the_session(staff_clie
     assert world.alice.check_password(NEW_PASSWORD)
     assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, detail__via="settings").count() == 1
     assert client.get("/accounts/settings/").status_code == 200
+
+
+def test_reset_emails_are_limited_to_three_an_hour_per_account(client: Client, world) -> None:
+    """A fourth request within the hour gets the same answer but no email; an hour later it works again."""
+    import datetime as dt
+
+    import time_machine
+
+    start = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        answers = [
+            client.post("/accounts/password/reset/", {"email": world.sam.user.email})["Location"] for _ in range(4)
+        ]
+    assert answers == ["/accounts/password/reset/sent/"] * 4
+    assert len(mail.outbox) == 3
+    with time_machine.travel(start + dt.timedelta(minutes=61), tick=False):
+        client.post("/accounts/password/reset/", {"email": world.sam.user.email})
+    assert len(mail.outbox) == 4

@@ -150,6 +150,27 @@ def password_set(*, user: User, password: str, actor: Any, via: str = "settings"
         record(AuditAction.PASSWORD_CHANGED, actor=actor, obj=user, detail={"via": via})
 
 
+PASSWORD_RESETS_PER_HOUR = 3
+
+
+def password_reset_throttled(*, users: list[User], now: Any = None) -> bool:
+    """Whether these accounts have had their hourly share of reset emails (counted from the audit log)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from alongside.audit.models import AuditEvent
+
+    since = (now or timezone.now()) - dt.timedelta(hours=1)
+    for user in users:
+        sent = AuditEvent.objects.filter(
+            action=AuditAction.PASSWORD_RESET_REQUESTED, object_id=str(user.pk), at__gte=since
+        ).count()
+        if sent >= PASSWORD_RESETS_PER_HOUR:
+            return True
+    return False
+
+
 def password_reset_audit(*, users: list[User]) -> None:
     """Audit a password-reset request for each account it reaches (none for an unknown address)."""
     with transaction.atomic():

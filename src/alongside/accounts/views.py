@@ -314,7 +314,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        services.password_reset_audit(users=list(form.get_users(form.cleaned_data["email"])))
+        users = list(form.get_users(form.cleaned_data["email"]))
+        if services.password_reset_throttled(users=users):
+            # The same answer as always (it must not reveal whether the address has an account),
+            # but no further email this hour: a flood of requests cannot flood someone's inbox.
+            return redirect(self.success_url)
+        services.password_reset_audit(users=users)
         return super().form_valid(form)
 
 
