@@ -203,3 +203,14 @@ def test_the_caseload_puts_a_crisis_message_first_and_names_its_source(world, st
     )
     html = staff_client(world.alice).get(reverse("care:caseload")).content.decode()
     assert "Crisis language in a message; acknowledge the alert." in html
+
+
+def test_an_upload_over_10_mb_is_refused_with_a_clear_message(client, world):
+    sign_in_client(client, world)
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), content_type="application/pdf")
+    response = client.post(
+        reverse("messaging:client_thread"), {"body": "my scan", "idempotency_key": "form-key-0099", "attachment": big}
+    )
+    assert response.status_code == 400
+    assert "Files can be up to 10 MB. This one is larger." in response.content.decode()
+    assert Message.objects.count() == 0
