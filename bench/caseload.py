@@ -1,9 +1,11 @@
-"""Time the caseload page for 200 clients with one month, then two years, of weekly PHQ-9 and GAD-7 scores.
+"""Time the caseload page for 200 clients with one month, then two years, of scores, check-ins and homework.
 
     uv run python bench/caseload.py [--clients 200] [--runs 30] [--database-url sqlite:///...]
 
 Builds a throwaway database (SQLite in a temporary directory unless --database-url names another one),
-fills it with synthetic data by bulk creation, and requests /practice/clients/ through Django's test client
+fills it with synthetic data by bulk creation (weekly PHQ-9 and GAD-7 scores, a check-in on most days, homework:
+a breathing tool three times a week and, every other month, a daily thought record, with their tasks and the
+practice logs that completed them), and requests /practice/clients/ through Django's test client
 as the clinician, signed in with their second factor. Prints the median and 95th percentile of wall-clock and of
 CPU time (steadier when others share the machine), the number of queries per request, and the ratio between the
 two histories. Timings are printed, never asserted. Templates load as in every profile (demo included): Django's
@@ -69,11 +71,149 @@ def _build_people(clients: int) -> tuple[Any, list[Any]]:
     CareTeamMember.objects.bulk_create(
         [CareTeamMember(client=p, clinician=clinician, is_primary=True) for p in profiles]
     )
-    # Nine in ten share questionnaires.
+    # Nine in ten share questionnaires; most share their mood check-ins and their exercises (homework adherence).
     ScopeGrant.objects.bulk_create(
         [ScopeGrant(client=p, scope=Scope.MEASURES, granted=index % 10 != 0) for index, p in enumerate(profiles)]
+        + [ScopeGrant(client=p, scope=Scope.MOOD, granted=index % 7 != 0) for index, p in enumerate(profiles)]
+        + [ScopeGrant(client=p, scope=Scope.EXERCISES, granted=index % 8 != 0) for index, p in enumerate(profiles)]
     )
     return clinician, profiles
+
+
+def _add_checkins(profiles: list[Any], *, first_day: int, last_day: int, now: dt.datetime, seed: int) -> int:
+    """Add a mood check-in on most days first_day..last_day before today; return check-ins added.
+
+    The encrypted fields (emotions, activities, note) stay empty, as a check-in of a mood alone stores them.
+    """
+    from alongside.selfcare.models import CheckIn
+
+    rng = random.Random(seed)
+    today = now.date()
+    rows = []
+    for profile in profiles:
+        for day in range(last_day, first_day - 1, -1):
+            if rng.random() < 0.15:  # a day without a check-in
+                continue
+            local = today - dt.timedelta(days=day)
+            at = dt.datetime.combine(local, dt.time(20, rng.randint(0, 59)), dt.UTC)
+            rows.append(
+                CheckIn(
+                    id=uuid.uuid4(),
+                    client=profile,
+                    at=at,
+                    local_date=local,
+                    mood=rng.randint(0, 10),
+                    idempotency_key=uuid.uuid4().hex,
+                    created_at=at,
+                )
+            )
+    CheckIn.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _add_homework(
+    clinician: Any, profiles: list[Any], *, first_block: int, last_block: int, now: dt.datetime, seed: int
+) -> tuple[int, int]:
+    """Add four-week blocks of homework first_block..last_block before now (block 0 is current); return counts.
+
+    Each block: box breathing three times a week and, in even blocks, a daily thought record. Past tasks are
+    done about two times in three (breathing by a linked practice log, the thought record marked done in the
+    app), missed otherwise; tasks whose window is still open are due. Clients also practise other tools
+    unassigned, which adherence reads and must skip.
+    """
+    from alongside.selfcare.models import (
+        Assignment,
+        AssignmentKind,
+        Frequency,
+        HomeworkTask,
+        PracticeKind,
+        PracticeLog,
+        TaskStatus,
+    )
+    from alongside.selfcare.services.homework import API_COMPLETION, expected_dates, task_window
+
+    rng = random.Random(seed)
+    today = now.date()
+    assignments: list[Assignment] = []
+    tasks: list[HomeworkTask] = []
+    logs: list[PracticeLog] = []
+    for profile in profiles:
+        for block in range(last_block, first_block - 1, -1):
+            start = today - dt.timedelta(days=28 * block + 27)
+            end = today - dt.timedelta(days=28 * block)
+            current = block == 0
+            plans = [(AssignmentKind.TOOL, PracticeKind.BREATHING_BOX, Frequency.PER_WEEK, 3)]
+            if block % 2 == 0:
+                plans.append((AssignmentKind.EXERCISE, "thought_record", Frequency.DAILY, None))
+            for kind, target, frequency, times in plans:
+                created = dt.datetime.combine(start, dt.time(10), dt.UTC)
+                assignment = Assignment(  # type: ignore[misc]
+                    id=uuid.uuid4(),
+                    client=profile,
+                    created_by=clinician,
+                    kind=kind,
+                    target=target,
+                    frequency=frequency,
+                    times_per_week=times,
+                    starts_on=start,
+                    ends_on=None if current else end,
+                    ended_at=None if current else dt.datetime.combine(end, dt.time(18), dt.UTC),
+                    created_at=created,
+                )
+                assignments.append(assignment)
+                last = end + dt.timedelta(days=6 - end.weekday()) if current else end
+                for due in expected_dates(assignment, start=start, end=last):
+                    window_end = task_window(assignment, due)[1]
+                    task = HomeworkTask(
+                        id=uuid.uuid4(),
+                        assignment=assignment,
+                        client=profile,
+                        due_on=due,
+                        scheduled_at=dt.datetime.combine(due, dt.time(8), dt.UTC),
+                    )
+                    if window_end >= today:
+                        task.status = TaskStatus.DUE
+                    elif rng.random() < 0.65:
+                        at = dt.datetime.combine(due, dt.time(19, rng.randint(0, 59)), dt.UTC)
+                        task.status, task.completed_at = TaskStatus.COMPLETED, at
+                        if kind == AssignmentKind.TOOL:
+                            log = PracticeLog(
+                                id=uuid.uuid4(),
+                                client=profile,
+                                kind=target,
+                                at=at,
+                                done=True,
+                                duration_seconds=240,
+                                assignment=assignment,
+                                idempotency_key=uuid.uuid4().hex,
+                                created_at=at,
+                            )
+                            logs.append(log)
+                            task.completion_type, task.completion_id = "selfcare.practicelog", str(log.pk)
+                        else:
+                            task.completion_type, task.completion_id = API_COMPLETION, uuid.uuid4().hex
+                    else:
+                        task.status = TaskStatus.EXPIRED
+                        task.expired_at = dt.datetime.combine(window_end + dt.timedelta(days=1), dt.time(1), dt.UTC)
+                    tasks.append(task)
+            for day in range(28 * block, 28 * block + 28):  # unassigned practice, about twice a week
+                if rng.random() < 0.3:
+                    at = dt.datetime.combine(today - dt.timedelta(days=day), dt.time(7), dt.UTC)
+                    logs.append(
+                        PracticeLog(
+                            id=uuid.uuid4(),
+                            client=profile,
+                            kind=PracticeKind.GROUNDING,
+                            at=at,
+                            done=True,
+                            idempotency_key=uuid.uuid4().hex,
+                            created_at=at,
+                        )
+                    )
+    Assignment.objects.bulk_create(assignments, batch_size=2000)
+    PracticeLog.objects.bulk_create(logs, batch_size=2000)
+    HomeworkTask.objects.bulk_create(tasks, batch_size=2000)
+    return len(assignments), len(tasks)
 
 
 def _add_weeks(profiles: list[Any], *, first_week: int, last_week: int, now: dt.datetime, seed: int) -> int:
@@ -196,6 +336,20 @@ def _time_selector(user: Any, runs: int) -> list[float]:
     return timings
 
 
+def _print_counts(label: str) -> None:
+    from alongside.measures.models import MeasureScore
+    from alongside.selfcare.models import Assignment, CheckIn, HomeworkTask, PracticeLog
+
+    counts = {
+        "scores": MeasureScore.objects.count(),
+        "check-ins": CheckIn.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "homework tasks": HomeworkTask.objects.count(),
+        "practice logs": PracticeLog.objects.count(),
+    }
+    print(f"{label}: " + ", ".join(f"{count:,} {name}" for name, count in counts.items()))
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -216,8 +370,11 @@ def main() -> None:
         started = time.perf_counter()
         clinician, profiles = _build_people(args.clients)
         short_scores = _add_weeks(profiles, first_week=0, last_week=WEEKS_SHORT - 1, now=now, seed=1)
+        _add_checkins(profiles, first_day=0, last_day=7 * WEEKS_SHORT - 1, now=now, seed=3)
+        _add_homework(clinician, profiles, first_block=0, last_block=0, now=now, seed=4)
         _add_requests_and_alerts(profiles, now)
         print(f"database: {connection.vendor}; {args.clients} clients; built in {time.perf_counter() - started:.1f} s")
+        _print_counts("1 month")
         web = _signed_in_client(clinician)
 
         results = {}
@@ -225,8 +382,11 @@ def main() -> None:
         results["1 month"] = (short, short_cpu, short_queries, short_scores, _time_selector(clinician, args.runs))
         started = time.perf_counter()
         older = _add_weeks(profiles, first_week=WEEKS_SHORT, last_week=WEEKS_LONG - 1, now=now, seed=2)
+        _add_checkins(profiles, first_day=7 * WEEKS_SHORT, last_day=7 * WEEKS_LONG - 1, now=now, seed=5)
+        _add_homework(clinician, profiles, first_block=1, last_block=WEEKS_LONG // 4 - 1, now=now, seed=6)
         long_scores = short_scores + older
-        print(f"added 23 more months of scores in {time.perf_counter() - started:.1f} s")
+        print(f"added 23 more months of scores, check-ins and homework in {time.perf_counter() - started:.1f} s")
+        _print_counts("2 years")
         long, long_cpu, long_queries = _time(web, args.runs)
         results["2 years"] = (long, long_cpu, long_queries, long_scores, _time_selector(clinician, args.runs))
 
