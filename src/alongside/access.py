@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from alongside.care.models import CareTeamMember, ClientProfile, Membership
@@ -78,10 +78,16 @@ def grant_for(user: Any, client: ClientProfile) -> Grant:
         return Grant(is_self=True, membership=None, on_care_team=False, scopes=frozenset(Scope.values))
     if user.is_client:
         return NO_GRANT
-    membership = Membership.objects.filter(user=user, practice_id=client.practice_id, is_active=True).first()
+    # One query answers both "a member of the practice?" and "on the care team?".
+    on_team_now = CareTeamMember.objects.filter(client=client, clinician=user, ended_at__isnull=True)
+    membership = (
+        Membership.objects.filter(user=user, practice_id=client.practice_id, is_active=True)
+        .annotate(on_team=Exists(on_team_now))
+        .first()
+    )
     if membership is None:
         return NO_GRANT
-    on_team = CareTeamMember.objects.filter(client=client, clinician=user, ended_at__isnull=True).exists()
+    on_team = bool(getattr(membership, "on_team", False))
     scopes = frozenset(ScopeGrant.objects.filter(client=client, granted=True).values_list("scope", flat=True))
     return Grant(is_self=False, membership=membership, on_care_team=on_team, scopes=scopes)
 
