@@ -105,6 +105,23 @@ def _alert_scope(user: Any) -> QuerySet[CriticalAlert]:
     )
 
 
+def alerts_for_client(*, user: Any, client_id: uuid.UUID | str, since: dt.datetime) -> list[CriticalAlert]:
+    """One client's alerts raised since ``since``, and any older ones still not acknowledged.
+
+    The same scope as the alert list (the care team; escalated alerts for practice admins),
+    narrowed to the client; the caller audits the read.
+    """
+    if not _is_staff(user):
+        return []
+    return list(
+        _alert_scope(user)
+        .filter(client_id=uuid.UUID(str(client_id)))
+        .filter(Q(created_at__gte=since) | ~Q(status=AlertStatus.ACKNOWLEDGED))
+        .select_related("acknowledged_by")
+        .order_by("-created_at")
+    )
+
+
 def open_alerts_for(*, user: Any) -> list[CriticalAlert]:
     """Return the open alerts of the staff member's care-team clients, and escalated ones for practice admins."""
     if not _is_staff(user):

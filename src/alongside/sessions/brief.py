@@ -322,9 +322,9 @@ def _mood(actor: Any, client: ClientProfile, since: dt.datetime, now: dt.datetim
 
 
 def _exercises(actor: Any, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> Exercises:
-    from alongside.selfcare.models import EntryStatus, ExerciseType, HomeworkTask
-    from alongside.selfcare.selectors import derive_completions, exercises_for, homework_client
-    from alongside.selfcare.services.homework import local_date, local_today, task_window
+    from alongside.selfcare.models import EntryStatus, ExerciseType
+    from alongside.selfcare.selectors import exercises_for
+    from alongside.selfcare.selectors.adherence import homework_adherence_between
 
     seen = exercises_for(user=actor, client_id=client.pk)
     if not seen.shares:
@@ -335,47 +335,19 @@ def _exercises(actor: Any, client: ClientProfile, since: dt.datetime, now: dt.da
         if e.status == EntryStatus.COMPLETE and e.completed_at is not None and since <= e.completed_at <= now
     )
     tools = Counter(str(use.tool.title) for use in seen.tools if since <= use.log.at <= now and use.log.done)
-    # Adherence over the tasks due in the period: homework_client checks the care team and the
-    # exercises scope, and derive_completions reads what completed them (the homework selectors' rule).
-    team = homework_client(user=actor, client_id=client.pk)
-    expected = completed = 0
-    if team.shares_adherence:
-        today = local_today(client, now)
-        tasks = list(
-            HomeworkTask.objects.filter(client=team.client, due_on__gte=local_date(client, since), due_on__lte=today)
-            .select_related("assignment", "client")
-            .order_by("due_on")
-        )
-        found = derive_completions(tasks)
-        for task in tasks:
-            if task.pk in found:
-                expected += 1
-                completed += 1
-            elif task_window(task.assignment, task.due_on)[1] < today:
-                expected += 1
+    adherence = homework_adherence_between(user=actor, client_id=client.pk, since=since, now=now)
     return Exercises(
         completed=sorted(done.items()),
         tools=sorted(tools.items()),
-        homework_expected=expected,
-        homework_completed=completed,
+        homework_expected=adherence.expected if adherence else 0,
+        homework_completed=adherence.completed if adherence else 0,
     )
 
 
 def _alerts(actor: Any, client: ClientProfile, since: dt.datetime) -> list[AlertLine]:
-    from django.db.models import Q
+    from alongside.measures.selectors import alerts_for_client
 
-    from alongside.measures.models import AlertStatus
-    from alongside.measures.selectors import _alert_scope
-
-    # The alert selectors' own scope (care team, or escalated for admins), narrowed to this client:
-    # alerts raised since the last session, and any raised earlier that are still not acknowledged.
-    rows = (
-        _alert_scope(actor)
-        .filter(client_id=client.pk)
-        .filter(Q(created_at__gte=since) | ~Q(status=AlertStatus.ACKNOWLEDGED))
-        .select_related("acknowledged_by")
-        .order_by("-created_at")
-    )
+    rows = alerts_for_client(user=actor, client_id=client.pk, since=since)
     lines = []
     for alert in rows:
         by = alert.acknowledged_by
