@@ -204,11 +204,11 @@ def test_caseload_query_count_is_the_same_for_short_and_long_histories(world, st
 
 
 # The caseload's own reads: membership, care team, practice instruments, measures sharing, open alerts, score
-# summaries, overdue requests, self-care sharing, last check-ins, homework; then the audit events of everyone
+# summaries, overdue requests, self-care sharing with last check-ins, homework; then the audit events of everyone
 # shown: a savepoint, the chain head, one INSERT, its release (and PostgreSQL's advisory lock on the chain).
 # The page adds the session, the signed-in user, the view's membership check and the staff header's counters,
 # which other apps own.
-CASELOAD_QUERIES = 14
+CASELOAD_QUERIES = 13
 
 
 @pytest.mark.django_db

@@ -98,7 +98,11 @@ class ExerciseEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["client", "kind", "created_at"])]
+        indexes = [
+            models.Index(fields=["client", "kind", "created_at"]),
+            # Homework adherence reads the entries completed in a few weeks: a seek, whatever the history.
+            models.Index(fields=["client", "kind", "completed_at"], name="selfcare_entry_completed"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["client", "idempotency_key"], name="selfcare_entry_idempotent"),
             models.CheckConstraint(
@@ -272,7 +276,11 @@ class HomeworkTask(models.Model):
 
     class Meta:
         ordering = ["due_on"]
-        indexes = [models.Index(fields=["client", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["client", "status", "due_on"]),
+            # The caseload reads each client's last four weeks of tasks: a seek, whatever the history.
+            models.Index(fields=["client", "due_on"], name="selfcare_task_client_due"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "due_on"], name="selfcare_task_once_per_day"),
             models.CheckConstraint(

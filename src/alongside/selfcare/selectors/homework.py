@@ -15,7 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Max
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from alongside import access
@@ -62,98 +75,146 @@ class _Record:
     id: str
 
 
-def _records(client_ids: set[uuid.UUID], since: dt.datetime, until: dt.datetime) -> list[_Record]:
-    """Every record that can complete homework, for these clients in this period (four queries)."""
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What matching needs of an assignment (an :class:`Assignment` or a lean row of one)."""
+
+    pk: uuid.UUID
+    kind: str
+    target: str
+    frequency: str
+    starts_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """A task not marked completed, as matching needs it; ``key`` identifies it in the answer."""
+
+    key: Any
+    order: str  # the task's id as text: ties on the due date go by id, as they always have
+    client_id: uuid.UUID
+    due_on: dt.date
+    plan: _Plan
+    zone: str
+
+
+# Which record table can complete which kind of homework, and the column that names its target.
+_TABLES: tuple[tuple[type[Model], str, str, str, dict[str, Any]], ...] = (
+    (ExerciseEntry, AssignmentKind.EXERCISE, "kind", "completed_at", {"status": EntryStatus.COMPLETE}),
+    (PracticeLog, AssignmentKind.TOOL, "kind", "at", {"done": True}),
+    (ModuleRead, AssignmentKind.MODULE, "module", "read_at", {}),
+)
+
+
+def _records(open_tasks: list[_Open], since: dt.datetime, until: dt.datetime) -> list[_Record]:
+    """The records in this period that could complete one of these open tasks (at most four queries).
+
+    A record matches a task when it is linked to the task's assignment or has the assignment's kind and
+    target, so only those are read: index seeks on (client, kind, time) and on the assignment link, never a
+    scan of a client's whole history.
+    """
+    client_ids = {t.client_id for t in open_tasks}
+    plan_ids = {t.plan.pk for t in open_tasks}
+    targets: dict[str, set[str]] = defaultdict(set)
+    for task in open_tasks:
+        targets[task.plan.kind].add(task.plan.target)
     out: list[_Record] = []
-    for e in ExerciseEntry.objects.filter(
-        client_id__in=client_ids, status=EntryStatus.COMPLETE, completed_at__range=(since, until)
-    ).only("id", "client_id", "kind", "completed_at", "assignment_id"):
-        assert e.completed_at is not None
-        out.append(
-            _Record(
-                e.client_id,
-                AssignmentKind.EXERCISE,
-                e.kind,
-                e.completed_at,
-                e.assignment_id,
-                "selfcare.exerciseentry",
-                str(e.pk),
+    for model, kind, target_column, at_column, where in _TABLES:
+        columns = ("id", "client_id", target_column, at_column, "assignment_id")
+        recent = model._default_manager.filter(
+            client_id__in=client_ids, **{f"{at_column}__range": (since, until)}, **where
+        ).order_by()
+        # Linked records are found by their assignment (the client's index would walk their whole history);
+        # the rows of other clients are dropped below.
+        linked = (
+            model._default_manager.filter(
+                assignment_id__in=plan_ids, **{f"{at_column}__range": (since, until)}, **where
             )
+            .order_by()
+            .values_list(*columns)
         )
-    for p in PracticeLog.objects.filter(client_id__in=client_ids, done=True, at__range=(since, until)).only(
-        "id", "client_id", "kind", "at", "assignment_id"
-    ):
-        out.append(
-            _Record(p.client_id, AssignmentKind.TOOL, p.kind, p.at, p.assignment_id, "selfcare.practicelog", str(p.pk))
+        rows = (
+            recent.filter(**{f"{target_column}__in": targets[kind]}).values_list(*columns).union(linked).order_by()
+            if targets.get(kind)
+            else linked
         )
-    for m in ModuleRead.objects.filter(client_id__in=client_ids, read_at__range=(since, until)).only(
-        "id", "client_id", "module", "read_at", "assignment_id"
-    ):
-        out.append(
-            _Record(
-                m.client_id,
-                AssignmentKind.MODULE,
-                m.module,
-                m.read_at,
-                m.assignment_id,
-                "selfcare.moduleread",
-                str(m.pk),
+        label = model._meta.label_lower
+        for pk, client_id, target, at, assignment_id in rows:
+            if client_id not in client_ids:
+                continue
+            out.append(_Record(client_id, kind, target, at, assignment_id, label, str(pk)))
+    if targets.get(AssignmentKind.MEASURE):
+        for pk, client_id, instrument, submitted_at in (
+            MeasureResponse.objects.filter(
+                client_id__in=client_ids,
+                instrument__in=targets[AssignmentKind.MEASURE],
+                status=ResponseStatus.SUBMITTED,
+                submitted_at__range=(since, until),
             )
-        )
-    for r in MeasureResponse.objects.filter(
-        client_id__in=client_ids, status=ResponseStatus.SUBMITTED, submitted_at__range=(since, until)
-    ).only("id", "client_id", "instrument", "submitted_at"):
-        assert r.submitted_at is not None
-        out.append(
-            _Record(
-                r.client_id,
-                AssignmentKind.MEASURE,
-                r.instrument,
-                r.submitted_at,
-                None,
-                "measures.measureresponse",
-                str(r.pk),
+            .order_by()
+            .values_list("id", "client_id", "instrument", "submitted_at")
+        ):
+            assert submitted_at is not None
+            out.append(
+                _Record(
+                    client_id,
+                    AssignmentKind.MEASURE,
+                    instrument,
+                    submitted_at,
+                    None,
+                    "measures.measureresponse",
+                    str(pk),
+                )
             )
-        )
     out.sort(key=lambda r: r.at)
     return out
+
+
+def _match(open_tasks: list[_Open], used: set[tuple[str, str]]) -> dict[Any, Found]:
+    """Give each open task the earliest unused record that matches it on a day of its window, in task order."""
+    if not open_tasks:
+        return {}
+    open_tasks = sorted(open_tasks, key=lambda t: (t.due_on, t.order))
+    windows = {t.key: task_window(cast(Assignment, t.plan), t.due_on) for t in open_tasks}
+    since = dt.datetime.combine(min(w[0] for w in windows.values()) - dt.timedelta(days=1), dt.time(), dt.UTC)
+    until = dt.datetime.combine(max(w[1] for w in windows.values()) + dt.timedelta(days=2), dt.time(), dt.UTC)
+    by_client: dict[uuid.UUID, list[_Record]] = defaultdict(list)
+    for record in _records(open_tasks, since, until):
+        by_client[record.client_id].append(record)
+    found: dict[Any, Found] = {}
+    used = set(used)
+    zones: dict[str, Any] = {}
+    for task in open_tasks:
+        plan, (first, last) = task.plan, windows[task.key]
+        zone = zones.get(task.zone) or zones.setdefault(task.zone, _zone(task.zone))
+        for record in by_client.get(task.client_id, []):
+            if (record.model, record.id) in used:
+                continue
+            matches = record.assignment_id == plan.pk or (record.kind == plan.kind and record.target == plan.target)
+            if matches and first <= record.at.astimezone(zone).date() <= last:
+                found[task.key] = Found(record.at, record.model, record.id)
+                used.add((record.model, record.id))
+                break
+    return found
 
 
 def derive_completions(tasks: Iterable[HomeworkTask]) -> dict[uuid.UUID, Found]:
     """Return, for each completed task, what completed it: its own link, or a matching record by date.
 
-    Tasks need ``assignment`` and ``client`` loaded. Runs four queries whatever the number of tasks.
+    Tasks need ``assignment`` and ``client`` loaded. Runs at most four queries whatever the number of tasks.
     """
-    tasks = sorted(tasks, key=lambda t: (t.due_on, str(t.pk)))
-    if not tasks:
-        return {}
-    windows = {t.pk: task_window(t.assignment, t.due_on) for t in tasks}
-    since = dt.datetime.combine(min(w[0] for w in windows.values()) - dt.timedelta(days=1), dt.time(), dt.UTC)
-    until = dt.datetime.combine(max(w[1] for w in windows.values()) + dt.timedelta(days=2), dt.time(), dt.UTC)
-    by_client: dict[uuid.UUID, list[_Record]] = defaultdict(list)
-    for record in _records({t.client_id for t in tasks}, since, until):
-        by_client[record.client_id].append(record)
     found: dict[uuid.UUID, Found] = {}
     used: set[tuple[str, str]] = set()
+    open_tasks: list[_Open] = []
     for task in tasks:
         if task.status == TaskStatus.COMPLETED and task.completed_at is not None:
             found[task.pk] = Found(task.completed_at, task.completion_type, task.completion_id)
             used.add((task.completion_type, task.completion_id))
-    for task in tasks:
-        if task.pk in found:
-            continue
-        assignment, (first, last) = task.assignment, windows[task.pk]
-        zone = _zone(task.client.time_zone)
-        for record in by_client.get(task.client_id, []):
-            if (record.model, record.id) in used:
-                continue
-            matches = record.assignment_id == assignment.pk or (
-                record.kind == assignment.kind and record.target == assignment.target
-            )
-            if matches and first <= record.at.astimezone(zone).date() <= last:
-                found[task.pk] = Found(record.at, record.model, record.id)
-                used.add((record.model, record.id))
-                break
+        else:
+            a = task.assignment
+            plan = _Plan(a.pk, a.kind, a.target, a.frequency, a.starts_on)
+            open_tasks.append(_Open(task.pk, str(task.pk), task.client_id, task.due_on, plan, task.client.time_zone))
+    found.update(_match(open_tasks, used))
     return found
 
 
@@ -368,38 +429,88 @@ def caseload_selfcare_summary(
     """Return each client's last check-in date and adherence % (last four weeks), in a fixed number of queries.
 
     The caller passes clients whose record it may see; each value is shown only while the client
-    shares it (mood for the check-in, exercises for adherence), otherwise it is ``None``.
+    shares it (mood for the check-in, exercises for adherence), otherwise it is ``None``, and is not read.
+    The cost does not grow with history: the last check-in is an index seek per client, adherence reads
+    only the last four weeks of tasks (as plain rows) and the records that could complete the open ones.
     """
     ids = {uuid.UUID(str(i)) for i in client_ids}
     if not ids:
         return {}
     now = now or timezone.now()
-    shared: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for client_id, scope in ScopeGrant.objects.filter(
-        client_id__in=ids, granted=True, scope__in=[Scope.MOOD, Scope.EXERCISES]
-    ).values_list("client_id", "scope"):
-        shared[client_id].add(scope)
-    last = dict(
-        CheckIn.objects.filter(client_id__in=ids)
-        .values("client_id")
-        .annotate(last=Max("local_date"))
-        .values_list("client_id", "last")
+
+    def shares(scope: str) -> Exists:
+        return Exists(ScopeGrant.objects.filter(client_id=OuterRef("pk"), scope=scope, granted=True))
+
+    latest = CheckIn.objects.filter(client_id=OuterRef("pk")).order_by("-local_date").values("local_date")[:1]
+    people = (
+        ClientProfile.objects.filter(pk__in=ids)
+        .annotate(mood=shares(Scope.MOOD), exercises=shares(Scope.EXERCISES))
+        .annotate(last=Case(When(mood=True, then=Subquery(latest)), default=None, output_field=DateField()))
+        .order_by()
+        .values_list("pk", "time_zone", "exercises", "last")
     )
-    since = (now - dt.timedelta(weeks=CASELOAD_WEEKS)).date()
-    tasks = list(
-        HomeworkTask.objects.filter(
-            client_id__in=ids, due_on__gte=since, due_on__lte=(now + dt.timedelta(days=1)).date()
-        ).select_related("assignment", "client")
-    )
-    done = derive_completions(tasks)
-    tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
-    for task in tasks:
-        _tally([task], done, local_today(task.client, now), tallies[task.client_id])
-    out: dict[uuid.UUID, tuple[dt.date | None, int | None]] = {}
-    for client_id in ids:
-        scopes = shared.get(client_id, set())
-        out[client_id] = (
-            last.get(client_id) if Scope.MOOD in scopes else None,
-            tallies[client_id].percent if Scope.EXERCISES in scopes and client_id in tallies else None,
-        )
+    out: dict[uuid.UUID, tuple[dt.date | None, int | None]] = {i: (None, None) for i in ids}
+    zones: dict[uuid.UUID, str] = {}
+    for client_id, time_zone, exercises, last in people:
+        out[client_id] = (last, None)
+        if exercises:
+            zones[client_id] = time_zone
+    if zones:
+        for client_id, percent in _adherence(zones, now).items():
+            out[client_id] = (out[client_id][0], percent)
     return out
+
+
+def _adherence(zones: dict[uuid.UUID, str], now: dt.datetime) -> dict[uuid.UUID, int | None]:
+    """Adherence % over the last four weeks for these clients (and their time zones), from lean task rows."""
+    since = (now - dt.timedelta(weeks=CASELOAD_WEEKS)).date()
+    # Ids come back as text, not converted to UUIDs row by row: only the few distinct ones are converted.
+    by_text = {text: client_id for client_id in zones for text in (client_id.hex, str(client_id))}
+    rows = (
+        HomeworkTask.objects.filter(
+            client_id__in=list(zones), due_on__gte=since, due_on__lte=(now + dt.timedelta(days=1)).date()
+        )
+        .order_by()
+        .values_list(
+            Cast("id", CharField()),
+            Cast("client_id", CharField()),
+            Cast("assignment_id", CharField()),
+            "due_on",
+            ExpressionWrapper(Q(status=TaskStatus.COMPLETED, completed_at__isnull=False), output_field=BooleanField()),
+            "completion_type",
+            "completion_id",
+            "assignment__kind",
+            "assignment__target",
+            "assignment__frequency",
+            "assignment__starts_on",
+        )
+    )
+    plans: dict[str, _Plan] = {}
+    completed: list[uuid.UUID] = []
+    used: set[tuple[str, str]] = set()
+    open_tasks: list[_Open] = []
+    for pk, client_text, plan_text, due_on, is_completed, completion_type, completion_id, *plan_row in rows:
+        client_id = by_text[client_text]
+        if is_completed:
+            completed.append(client_id)
+            used.add((completion_type, completion_id))
+            continue
+        plan = plans.get(plan_text)
+        if plan is None:
+            plan = plans[plan_text] = _Plan(uuid.UUID(plan_text), *plan_row)
+        open_tasks.append(_Open(pk, pk, client_id, due_on, plan, zones[client_id]))
+    done = _match(open_tasks, used)
+    tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
+    for client_id in completed:
+        tally = tallies[client_id]
+        tally.expected += 1
+        tally.completed += 1
+    today = {client_id: now.astimezone(_zone(name)).date() for client_id, name in zones.items()}
+    for task in open_tasks:
+        tally = tallies[task.client_id]
+        if task.key in done:
+            tally.expected += 1
+            tally.completed += 1
+        elif task_window(cast(Assignment, task.plan), task.due_on)[1] < today[task.client_id]:
+            tally.expected += 1
+    return {client_id: tally.percent for client_id, tally in tallies.items()}
