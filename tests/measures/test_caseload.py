@@ -203,6 +203,67 @@ def test_caseload_query_count_is_the_same_for_short_and_long_histories(world, st
     assert short == long
 
 
+def _add_selfcare(clinician, client, *, days: int, offset: int = 0) -> None:
+    """Check-ins on most of ``days`` days and a daily homework task each day (half done by a linked practice)."""
+    from alongside.selfcare.models import Assignment, CheckIn, HomeworkTask, PracticeLog, TaskStatus
+
+    today = dt.date.today()
+    first = today - dt.timedelta(days=offset + days - 1)
+    assignment = Assignment.objects.create(
+        client=client, created_by=clinician, kind="tool", target="breathing_box", frequency="daily", starts_on=first
+    )
+    checkins, tasks, logs = [], [], []
+    for back in range(offset, offset + days):
+        day = today - dt.timedelta(days=back)
+        at = dt.datetime.combine(day, dt.time(12), dt.UTC)
+        if back % 5:
+            checkins.append(
+                CheckIn(client=client, at=at, local_date=day, mood=5, idempotency_key=f"{client.pk}-{back}")
+            )
+        task = HomeworkTask(assignment=assignment, client=client, due_on=day, status=TaskStatus.EXPIRED)
+        if back % 2:
+            log = PracticeLog(
+                client=client, kind="breathing_box", at=at, assignment=assignment, idempotency_key=str(back)
+            )
+            logs.append(log)
+            task.status, task.completed_at = TaskStatus.COMPLETED, at
+            task.completion_type, task.completion_id = "selfcare.practicelog", str(log.pk)
+        elif back % 3 == 0:  # done but never linked: adherence finds the practice by its date
+            logs.append(PracticeLog(client=client, kind="breathing_box", at=at, idempotency_key=f"u{back}"))
+        tasks.append(task)
+    CheckIn.objects.bulk_create(checkins)
+    PracticeLog.objects.bulk_create(logs)
+    HomeworkTask.objects.bulk_create(tasks)
+
+
+@pytest.mark.django_db
+def test_caseload_query_count_is_the_same_with_a_long_selfcare_history(world, staff_client) -> None:
+    """Two years of daily check-ins and homework cost the same queries, and the same figures, as one month."""
+    web = staff_client(world.alice)
+    clients = [
+        factories.client(
+            world.practice, clinicians=(world.alice,), name=f"Self {i}", scopes=("measures", "mood", "exercises")
+        )
+        for i in range(3)
+    ]
+    for client in clients:
+        _add_selfcare(world.alice, client, days=28)
+    short = _count_caseload_queries(web)
+    before = {row.client.pk: (row.last_checkin, row.adherence_pct) for row in caseload_for(user=world.alice).rows}
+    for client in clients:
+        _add_selfcare(world.alice, client, days=700, offset=29)  # before the four weeks shown
+    long = _count_caseload_queries(web)
+    after = {row.client.pk: (row.last_checkin, row.adherence_pct) for row in caseload_for(user=world.alice).rows}
+    assert short == long
+    assert before == after
+    assert all(after[c.pk][0] == dt.date.today() - dt.timedelta(days=1) for c in clients)
+    assert all(after[c.pk][1] is not None for c in clients)
+    with CaptureQueriesContext(connection) as queries:
+        caseload_for(user=world.alice)
+    # Sharing with the last check-ins, the four weeks of tasks, and the three record tables that complete them.
+    assert sum("selfcare_" in q["sql"] for q in queries.captured_queries) == 5
+
+
 # The caseload's own reads: membership, care team, practice instruments, measures sharing, open alerts, score
 # summaries, overdue requests, self-care sharing with last check-ins, homework; then the audit events of everyone
 # shown: a savepoint, the chain head, one INSERT, its release (and PostgreSQL's advisory lock on the chain).
