@@ -221,15 +221,17 @@ def _add_selfcare(clinician, client, *, days: int, offset: int = 0) -> None:
                 CheckIn(client=client, at=at, local_date=day, mood=5, idempotency_key=f"{client.pk}-{back}")
             )
         task = HomeworkTask(assignment=assignment, client=client, due_on=day, status=TaskStatus.EXPIRED)
-        if back % 2:
+        if back < 2:  # yesterday's and today's tasks are still open; yesterday's was done but never linked
+            task.status = TaskStatus.DUE
+            if back == 1:
+                logs.append(PracticeLog(client=client, kind="breathing_box", at=at, idempotency_key=f"u{back}"))
+        elif back % 2:
             log = PracticeLog(
                 client=client, kind="breathing_box", at=at, assignment=assignment, idempotency_key=str(back)
             )
             logs.append(log)
             task.status, task.completed_at = TaskStatus.COMPLETED, at
             task.completion_type, task.completion_id = "selfcare.practicelog", str(log.pk)
-        elif back % 3 == 0:  # done but never linked: adherence finds the practice by its date
-            logs.append(PracticeLog(client=client, kind="breathing_box", at=at, idempotency_key=f"u{back}"))
         tasks.append(task)
     CheckIn.objects.bulk_create(checkins)
     PracticeLog.objects.bulk_create(logs)
@@ -260,8 +262,9 @@ def test_caseload_query_count_is_the_same_with_a_long_selfcare_history(world, st
     assert all(after[c.pk][1] is not None for c in clients)
     with CaptureQueriesContext(connection) as queries:
         caseload_for(user=world.alice)
-    # Sharing with the last check-ins, the four weeks of tasks, and the three record tables that complete them.
-    assert sum("selfcare_" in q["sql"] for q in queries.captured_queries) == 5
+    # Sharing with the last check-ins; completed and missed tasks counted; the open tasks; the three record
+    # tables that could complete them; which of those records are already linked to a task.
+    assert sum("selfcare_" in q["sql"] for q in queries.captured_queries) == 7
 
 
 # The caseload's own reads: membership, care team, practice instruments, measures sharing, open alerts, score

@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
+    Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     Model,
     OuterRef,
-    Q,
     Subquery,
     When,
 )
@@ -170,8 +168,12 @@ def _records(open_tasks: list[_Open], since: dt.datetime, until: dt.datetime) ->
     return out
 
 
-def _match(open_tasks: list[_Open], used: set[tuple[str, str]]) -> dict[Any, Found]:
-    """Give each open task the earliest unused record that matches it on a day of its window, in task order."""
+def _match(open_tasks: list[_Open], used: set[tuple[str, str]], *, look_up_links: bool = False) -> dict[Any, Found]:
+    """Give each open task the earliest unused record that matches it on a day of its window, in task order.
+
+    With ``look_up_links``, records already linked to some task count as used (one query on the
+    candidates), for callers that did not read the completed tasks themselves.
+    """
     if not open_tasks:
         return {}
     open_tasks = sorted(open_tasks, key=lambda t: (t.due_on, t.order))
@@ -179,10 +181,24 @@ def _match(open_tasks: list[_Open], used: set[tuple[str, str]]) -> dict[Any, Fou
     since = dt.datetime.combine(min(w[0] for w in windows.values()) - dt.timedelta(days=1), dt.time(), dt.UTC)
     until = dt.datetime.combine(max(w[1] for w in windows.values()) + dt.timedelta(days=2), dt.time(), dt.UTC)
     by_client: dict[uuid.UUID, list[_Record]] = defaultdict(list)
-    for record in _records(open_tasks, since, until):
+    records = _records(open_tasks, since, until)
+    for record in records:
         by_client[record.client_id].append(record)
     found: dict[Any, Found] = {}
     used = set(used)
+    if look_up_links and records:
+        # A task a record completed has a window around the record's day: bound by due date (an index
+        # seek), so the look-up never walks a client's whole history of tasks.
+        used.update(
+            HomeworkTask.objects.filter(
+                client_id__in={r.client_id for r in records},
+                due_on__gte=since.date() - dt.timedelta(days=14),
+                due_on__lte=until.date() + dt.timedelta(days=14),
+                completion_id__in={r.id for r in records},
+            )
+            .order_by()
+            .values_list("completion_type", "completion_id")
+        )
     zones: dict[str, Any] = {}
     for task in open_tasks:
         plan, (first, last) = task.plan, windows[task.key]
@@ -462,49 +478,53 @@ def caseload_selfcare_summary(
 
 
 def _adherence(zones: dict[uuid.UUID, str], now: dt.datetime) -> dict[uuid.UUID, int | None]:
-    """Adherence % over the last four weeks for these clients (and their time zones), from lean task rows."""
+    """Adherence % over the last four weeks for these clients (and their time zones), in one query, or six to seven
+    when some tasks are still open.
+
+    Completed and missed tasks are counted in the database: a task is marked completed when a record
+    fulfils it (``tasks_complete_for``, and the tick's reconciliation before it marks a task missed), so
+    only tasks still open are matched with records here, as :func:`derive_completions` does.
+    """
     since = (now - dt.timedelta(weeks=CASELOAD_WEEKS)).date()
+    window = HomeworkTask.objects.filter(
+        client_id__in=list(zones), due_on__gte=since, due_on__lte=(now + dt.timedelta(days=1)).date()
+    ).order_by()
+    tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
+    any_open = False
+    for client_id, status, count in (
+        window.values("client_id", "status").annotate(n=Count("id")).values_list("client_id", "status", "n")
+    ):
+        tally = tallies[client_id]
+        if status == TaskStatus.COMPLETED:  # the database makes a completed task carry its time
+            tally.expected += count
+            tally.completed += count
+        elif status == TaskStatus.EXPIRED:
+            tally.expected += count
+        else:
+            any_open = True
+    if not any_open:
+        return {client_id: tally.percent for client_id, tally in tallies.items()}
     # Ids come back as text, not converted to UUIDs row by row: only the few distinct ones are converted.
     by_text = {text: client_id for client_id in zones for text in (client_id.hex, str(client_id))}
-    rows = (
-        HomeworkTask.objects.filter(
-            client_id__in=list(zones), due_on__gte=since, due_on__lte=(now + dt.timedelta(days=1)).date()
-        )
-        .order_by()
-        .values_list(
-            Cast("id", CharField()),
-            Cast("client_id", CharField()),
-            Cast("assignment_id", CharField()),
-            "due_on",
-            ExpressionWrapper(Q(status=TaskStatus.COMPLETED, completed_at__isnull=False), output_field=BooleanField()),
-            "completion_type",
-            "completion_id",
-            "assignment__kind",
-            "assignment__target",
-            "assignment__frequency",
-            "assignment__starts_on",
-        )
+    rows = window.filter(status=TaskStatus.DUE).values_list(
+        Cast("id", CharField()),
+        Cast("client_id", CharField()),
+        Cast("assignment_id", CharField()),
+        "due_on",
+        "assignment__kind",
+        "assignment__target",
+        "assignment__frequency",
+        "assignment__starts_on",
     )
     plans: dict[str, _Plan] = {}
-    completed: list[uuid.UUID] = []
-    used: set[tuple[str, str]] = set()
     open_tasks: list[_Open] = []
-    for pk, client_text, plan_text, due_on, is_completed, completion_type, completion_id, *plan_row in rows:
+    for pk, client_text, plan_text, due_on, *plan_row in rows:
         client_id = by_text[client_text]
-        if is_completed:
-            completed.append(client_id)
-            used.add((completion_type, completion_id))
-            continue
         plan = plans.get(plan_text)
         if plan is None:
             plan = plans[plan_text] = _Plan(uuid.UUID(plan_text), *plan_row)
         open_tasks.append(_Open(pk, pk, client_id, due_on, plan, zones[client_id]))
-    done = _match(open_tasks, used)
-    tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
-    for client_id in completed:
-        tally = tallies[client_id]
-        tally.expected += 1
-        tally.completed += 1
+    done = _match(open_tasks, set(), look_up_links=True)
     today = {client_id: now.astimezone(_zone(name)).date() for client_id, name in zones.items()}
     for task in open_tasks:
         tally = tallies[task.client_id]
