@@ -262,35 +262,22 @@ def test_office_hours_follow_the_practice_time_zone(world):
     assert not selectors.office_status(world.practice.pk, dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.UTC)).is_open
 
 
-def test_only_admins_set_messaging_settings_and_bad_values_are_refused(world):
-    from django.core.exceptions import PermissionDenied
+@pytest.mark.parametrize(
+    ("who", "changes", "error", "message"),
+    [
+        ("alice", {}, "PermissionDenied", "practice admin"),
+        ("admin", {"opens_at": dt.time(17), "closes_at": dt.time(9)}, "ValidationError", "open before"),
+        ("admin", {"office_days": [0, 8]}, "ValidationError", "Monday"),
+        ("admin", {"reply_within_hours": 0}, "ValidationError", "between 1 hour"),
+    ],
+)
+def test_only_admins_set_messaging_settings_and_bad_values_are_refused(world, who, changes, error, message):
+    from django.core import exceptions
 
-    with pytest.raises(PermissionDenied):
+    values = {"office_days": [1], "opens_at": dt.time(9), "closes_at": dt.time(17), "reply_within_hours": 24}
+    with pytest.raises(getattr(exceptions, error), match=message):
         services.messaging_settings_set(
-            actor=world.alice,
-            practice_id=world.practice.pk,
-            office_days=[1],
-            opens_at=dt.time(9),
-            closes_at=dt.time(17),
-            reply_within_hours=24,
-        )
-    with pytest.raises(ValidationError, match="open before"):
-        services.messaging_settings_set(
-            actor=world.admin,
-            practice_id=world.practice.pk,
-            office_days=[1],
-            opens_at=dt.time(17),
-            closes_at=dt.time(9),
-            reply_within_hours=24,
-        )
-    with pytest.raises(ValidationError, match="Monday"):
-        services.messaging_settings_set(
-            actor=world.admin,
-            practice_id=world.practice.pk,
-            office_days=[0, 8],
-            opens_at=dt.time(9),
-            closes_at=dt.time(17),
-            reply_within_hours=24,
+            actor=getattr(world, who), practice_id=world.practice.pk, **{**values, **changes}
         )
     assert MessagingSettings.objects.count() == 0
 
