@@ -53,17 +53,33 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime", help="a pstats sort key: tottime, cumulative, ...")
     parser.add_argument("--limit", type=int, default=40)
     parser.add_argument("--queries", action="store_true", help="also time each query of one request, with its plan")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="build the database in this directory and reuse it on later runs (the data ages: rebuild for figures)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alongside-profile-") as tmp:
-        bench._configure(None, Path(tmp))
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        built = (workdir / "bench.sqlite3").exists()
+        bench._configure(None, workdir)
         from django.utils import timezone
 
-        now = timezone.now()
-        clinician, profiles = bench._build_people(args.clients)
-        bench._add_weeks(profiles, first_week=0, last_week=bench.WEEKS_LONG - 1, now=now, seed=1)
-        bench._add_checkins(profiles, first_day=0, last_day=7 * bench.WEEKS_LONG - 1, now=now, seed=3)
-        bench._add_homework(clinician, profiles, first_block=0, last_block=bench.WEEKS_LONG // 4 - 1, now=now, seed=4)
-        bench._add_requests_and_alerts(profiles, now)
+        from alongside.accounts.models import User
+
+        if built:
+            clinician = User.objects.get(email="clinician@bench.test")
+        else:
+            now = timezone.now()
+            clinician, profiles = bench._build_people(args.clients)
+            bench._add_weeks(profiles, first_week=0, last_week=bench.WEEKS_LONG - 1, now=now, seed=1)
+            bench._add_checkins(profiles, first_day=0, last_day=7 * bench.WEEKS_LONG - 1, now=now, seed=3)
+            bench._add_homework(
+                clinician, profiles, first_block=0, last_block=bench.WEEKS_LONG // 4 - 1, now=now, seed=4
+            )
+            bench._add_requests_and_alerts(profiles, now)
         bench._print_counts("profiled")
         web = bench._signed_in_client(clinician)
         for _ in range(3):

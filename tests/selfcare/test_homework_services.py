@@ -201,6 +201,49 @@ def test_unlinked_completion_counts_without_tick(world):
     assert tasks[0].status == TaskStatus.DUE  # the row itself was never touched
 
 
+def test_caseload_counts_an_unlinked_record_once_the_tick_reconciles_it(world):
+    """The caseload reads task statuses: a record whose link failed counts after the tick, never twice."""
+    with time_machine.travel(MONDAY, tick=False):
+        assignment_set(actor=world.alice, client_id=world.sam.pk, data=daily())
+    with time_machine.travel(MONDAY + dt.timedelta(days=1, hours=2), tick=False):
+        tasks_materialise()
+        practice(world, MONDAY)  # saved by a path that never linked it
+        assert caseload_selfcare_summary([world.sam.pk])[world.sam.pk] == (None, 0)
+        tasks_expire()
+        assert caseload_selfcare_summary([world.sam.pk])[world.sam.pk] == (None, 100)
+        (row,) = assignments_for(user=world.alice, client_id=world.sam.pk)
+    assert (row.total.completed, row.total.expected) == (1, 1)  # the homework page agrees
+
+
+def test_caseload_counts_open_weekly_tasks_only_once_their_week_is_over(world):
+    """Before the tick runs, last week's open slots count as missed; this week's earlier slots do not count yet."""
+    weekly = AssignmentInput(kind="tool", target="grounding", frequency="per_week", times_per_week=3)
+    with time_machine.travel(MONDAY, tick=False):
+        assignment_set(actor=world.alice, client_id=world.sam.pk, data=weekly)
+    with time_machine.travel(MONDAY + dt.timedelta(days=7), tick=False):
+        tasks_materialise()
+        last_week_log = practice(world, MONDAY + dt.timedelta(days=1), kind="grounding")
+        tasks_complete_for(
+            client=world.sam, kind="tool", target="grounding", when=last_week_log.at, completion=last_week_log
+        )
+    # Friday of the second week: its Monday and Wednesday slots are behind, but the week is still open.
+    with time_machine.travel(MONDAY + dt.timedelta(days=11), tick=False):
+        statuses = sorted(HomeworkTask.objects.filter(client=world.sam).values_list("status", flat=True))
+        assert statuses.count(TaskStatus.DUE) == 5  # nothing has marked a task missed
+        assert caseload_selfcare_summary([world.sam.pk])[world.sam.pk] == (None, 33)  # 1 of last week's 3
+
+
+def test_a_record_saved_before_its_task_existed_completes_it(world):
+    """Practice done in the morning completes the task of homework set that afternoon for the same day."""
+    morning = MONDAY - dt.timedelta(hours=3)
+    log = practice(world, morning)
+    with time_machine.travel(MONDAY, tick=False):
+        assignment_set(actor=world.alice, client_id=world.sam.pk, data=daily())
+        (task,) = HomeworkTask.objects.filter(client=world.sam)
+        assert (task.status, task.completion_id) == (TaskStatus.COMPLETED, str(log.pk))
+        assert caseload_selfcare_summary([world.sam.pk])[world.sam.pk] == (None, 100)
+
+
 def test_assignments_for_outsiders_404(world):
     """Bob, Carol and another client cannot read Sam's homework."""
     for user in (world.bob, world.carol, world.other_client.user):
@@ -209,7 +252,7 @@ def test_assignments_for_outsiders_404(world):
 
 
 def test_caseload_summary_query_count_is_constant(world, django_assert_max_num_queries):
-    """The caseload summary reads any number of clients in the same few queries."""
+    """The caseload summary reads any number of clients in the same three queries."""
     from tests import factories
 
     clients = [world.sam] + [
@@ -220,11 +263,14 @@ def test_caseload_summary_query_count_is_constant(world, django_assert_max_num_q
             assignment_set(actor=world.alice, client_id=c.pk, data=daily())
     with time_machine.travel(MONDAY + dt.timedelta(days=2), tick=False):
         tasks_materialise()
-        practice(world, MONDAY)
-        with django_assert_max_num_queries(7):
+        linked = practice(world, MONDAY)
+        tasks_complete_for(client=world.sam, kind="tool", target="breathing_box", when=linked.at, completion=linked)
+        with django_assert_max_num_queries(3):
             one = caseload_selfcare_summary([world.sam.pk])
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(3):
             many = caseload_selfcare_summary([c.pk for c in clients])
+    # Monday done, Tuesday's window closed (still open: the tick has not run), Wednesday is today.
     assert one[world.sam.pk] == (None, 50)
+    assert many[world.sam.pk] == (None, 50)
     assert many[clients[1].pk] == (None, 0)
     assert caseload_selfcare_summary([world.other_client.pk])[world.other_client.pk] == (None, None)

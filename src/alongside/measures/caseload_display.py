@@ -3,13 +3,15 @@
 A caseload shows hundreds of clients. Per-row ``{% url %}``, ``{% translate %}``, filters and includes made
 template rendering as slow as every read of the page together; even a row of plain variables costs the
 template engine a lookup, a localisation and an escape each. Here each link is reversed once, each label
-translated once, and each row is one ``format_html`` call whose format string is assembled from the constant
-pieces below (never from data), so every value is escaped.
+translated once, and each row is assembled from the constant pieces below (never from data) with every value
+escaped by :func:`_escaped`: ``format_html`` did the same at four times the cost (Django's lazy-aware escape
+wrapper, once per value, was a fifth of the page's time).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from typing import Any, Protocol
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from alongside.care.models import ClientProfile
@@ -80,6 +82,13 @@ def _url_maker(name: str) -> Callable[[object], str]:
     sentinel = str(uuid.UUID(int=0))
     prefix, _sep, suffix = reverse(name, args=[sentinel]).partition(sentinel)
     return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _escaped(value: object) -> str:
+    """Return ``value`` as HTML text: escaped as Django's ``escape`` does, unless it is already safe markup."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
 
 
 def caseload_lines(rows: Iterable[CaseloadRowLike]) -> list[SafeString]:
@@ -159,4 +168,5 @@ def _line(row: CaseloadRowLike, texts: _Texts) -> SafeString:
         parts.append(_MUTED_CELL)
         args.append(texts.none_set)
     parts.append("</tr>\n")
-    return format_html("".join(parts), *args)
+    # Safe: the pieces are the constants above and every value is escaped.
+    return mark_safe("".join(parts).format(*map(_escaped, args)))  # nosec B703 B308

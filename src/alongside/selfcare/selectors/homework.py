@@ -17,16 +17,15 @@ from typing import Any, cast
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
     Model,
     OuterRef,
+    Q,
     Subquery,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from alongside import access
@@ -41,6 +40,7 @@ from alongside.selfcare.models import (
     CheckIn,
     EntryStatus,
     ExerciseEntry,
+    Frequency,
     HomeworkTask,
     ModuleRead,
     PracticeLog,
@@ -168,12 +168,8 @@ def _records(open_tasks: list[_Open], since: dt.datetime, until: dt.datetime) ->
     return out
 
 
-def _match(open_tasks: list[_Open], used: set[tuple[str, str]], *, look_up_links: bool = False) -> dict[Any, Found]:
-    """Give each open task the earliest unused record that matches it on a day of its window, in task order.
-
-    With ``look_up_links``, records already linked to some task count as used (one query on the
-    candidates), for callers that did not read the completed tasks themselves.
-    """
+def _match(open_tasks: list[_Open], used: set[tuple[str, str]]) -> dict[Any, Found]:
+    """Give each open task the earliest unused record that matches it on a day of its window, in task order."""
     if not open_tasks:
         return {}
     open_tasks = sorted(open_tasks, key=lambda t: (t.due_on, t.order))
@@ -181,24 +177,10 @@ def _match(open_tasks: list[_Open], used: set[tuple[str, str]], *, look_up_links
     since = dt.datetime.combine(min(w[0] for w in windows.values()) - dt.timedelta(days=1), dt.time(), dt.UTC)
     until = dt.datetime.combine(max(w[1] for w in windows.values()) + dt.timedelta(days=2), dt.time(), dt.UTC)
     by_client: dict[uuid.UUID, list[_Record]] = defaultdict(list)
-    records = _records(open_tasks, since, until)
-    for record in records:
+    for record in _records(open_tasks, since, until):
         by_client[record.client_id].append(record)
     found: dict[Any, Found] = {}
     used = set(used)
-    if look_up_links and records:
-        # A task a record completed has a window around the record's day: bound by due date (an index
-        # seek), so the look-up never walks a client's whole history of tasks.
-        used.update(
-            HomeworkTask.objects.filter(
-                client_id__in={r.client_id for r in records},
-                due_on__gte=since.date() - dt.timedelta(days=14),
-                due_on__lte=until.date() + dt.timedelta(days=14),
-                completion_id__in={r.id for r in records},
-            )
-            .order_by()
-            .values_list("completion_type", "completion_id")
-        )
     zones: dict[str, Any] = {}
     for task in open_tasks:
         plan, (first, last) = task.plan, windows[task.key]
@@ -478,62 +460,45 @@ def caseload_selfcare_summary(
 
 
 def _adherence(zones: dict[uuid.UUID, str], now: dt.datetime) -> dict[uuid.UUID, int | None]:
-    """Adherence % over the last four weeks for these clients (and their time zones), in one query, or six to seven
-    when some tasks are still open.
+    """Adherence % over the last four weeks for these clients (and their time zones), in two queries.
 
-    Completed and missed tasks are counted in the database: a task is marked completed when a record
-    fulfils it (``tasks_complete_for``, and the tick's reconciliation before it marks a task missed), so
-    only tasks still open are matched with records here, as :func:`derive_completions` does.
+    Reads the tasks' own statuses, the telemetry the writes keep exact: saving a record marks the task it
+    fulfils completed (:func:`tasks_complete_for`), a new task is reconciled with the records already saved
+    (:func:`~alongside.selfcare.services.homework.tasks_materialise_for`), and the tick reconciles every open
+    task before it marks one missed. So the caseload reads counts, never records; the one lag left is a record
+    whose link failed (logged), counted from the next tick. The homework page still derives every completion
+    from the records (:func:`derive_completions`).
     """
     since = (now - dt.timedelta(weeks=CASELOAD_WEEKS)).date()
     window = HomeworkTask.objects.filter(
         client_id__in=list(zones), due_on__gte=since, due_on__lte=(now + dt.timedelta(days=1)).date()
     ).order_by()
     tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
-    any_open = False
-    # Naming every status lets SQLite seek (client, status, due date) instead of walking each
-    # client's whole task history on that index (grouping by status made it pick that index).
-    counted = window.filter(status__in=TaskStatus.values)
+    # Naming the statuses lets SQLite seek (client, status, due date) instead of walking each client's whole
+    # task history on that index (grouping by status made it pick that index).
+    done_or_missed = window.filter(status__in=[TaskStatus.COMPLETED, TaskStatus.EXPIRED])
     for client_id, status, count in (
-        counted.values("client_id", "status").annotate(n=Count("id")).values_list("client_id", "status", "n")
+        done_or_missed.values("client_id", "status").annotate(n=Count("id")).values_list("client_id", "status", "n")
     ):
         tally = tallies[client_id]
-        if status == TaskStatus.COMPLETED:  # the database makes a completed task carry its time
-            tally.expected += count
+        tally.expected += count
+        if status == TaskStatus.COMPLETED:
             tally.completed += count
-        elif status == TaskStatus.EXPIRED:
-            tally.expected += count
-        else:
-            any_open = True
-    if not any_open:
-        return {client_id: tally.percent for client_id, tally in tallies.items()}
-    # Ids come back as text, not converted to UUIDs row by row: only the few distinct ones are converted.
-    by_text = {text: client_id for client_id in zones for text in (client_id.hex, str(client_id))}
-    rows = window.filter(status=TaskStatus.DUE).values_list(
-        Cast("id", CharField()),
-        Cast("client_id", CharField()),
-        Cast("assignment_id", CharField()),
-        "due_on",
-        "assignment__kind",
-        "assignment__target",
-        "assignment__frequency",
-        "assignment__starts_on",
-    )
-    plans: dict[str, _Plan] = {}
-    open_tasks: list[_Open] = []
-    for pk, client_text, plan_text, due_on, *plan_row in rows:
-        client_id = by_text[client_text]
-        plan = plans.get(plan_text)
-        if plan is None:
-            plan = plans[plan_text] = _Plan(uuid.UUID(plan_text), *plan_row)
-        open_tasks.append(_Open(pk, pk, client_id, due_on, plan, zones[client_id]))
-    done = _match(open_tasks, set(), look_up_links=True)
+    # A task still open counts once its window has closed in the client's time zone (until the tick marks it
+    # missed); one still open today counts only when done. Only tasks whose window may have closed are read:
+    # a window ends on its due date at the earliest, and a weekly one on the Sunday of its week.
     today = {client_id: now.astimezone(_zone(name)).date() for client_id, name in zones.items()}
-    for task in open_tasks:
-        tally = tallies[task.client_id]
-        if task.key in done:
-            tally.expected += 1
-            tally.completed += 1
-        elif task_window(cast(Assignment, task.plan), task.due_on)[1] < today[task.client_id]:
-            tally.expected += 1
+    latest = max(today.values())
+    this_monday = latest - dt.timedelta(days=latest.weekday())
+    open_rows = (
+        window.filter(status=TaskStatus.DUE, due_on__lt=latest)
+        .filter(~Q(assignment__frequency=Frequency.PER_WEEK) | Q(due_on__lt=this_monday))
+        .values("client_id", "due_on", "assignment__frequency", "assignment__starts_on")
+        .annotate(n=Count("id"))
+        .values_list("client_id", "due_on", "assignment__frequency", "assignment__starts_on", "n")
+    )
+    for client_id, due_on, frequency, starts_on, count in open_rows:
+        plan = _Plan(client_id, "", "", frequency, starts_on)  # task_window reads frequency and start only
+        if task_window(cast(Assignment, plan), due_on)[1] < today[client_id]:
+            tallies[client_id].expected += count
     return {client_id: tally.percent for client_id, tally in tallies.items()}

@@ -352,12 +352,16 @@ def tasks_materialise_for(*, assignment: Assignment, now: dt.datetime | None = N
     dates = expected_dates(assignment, start=today - dt.timedelta(days=BACKFILL_DAYS), end=end)
     have = set(HomeworkTask.objects.filter(assignment=assignment, due_on__in=dates).values_list("due_on", flat=True))
     rows = [
-        HomeworkTask(assignment=assignment, client_id=assignment.client_id, due_on=day, scheduled_at=now)
+        HomeworkTask(assignment=assignment, client=assignment.client, due_on=day, scheduled_at=now)
         for day in dates
         if day not in have
     ]
     # The unique (assignment, day) constraint keeps a concurrent run from making a second row.
     HomeworkTask.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        # A record saved before its task existed (done this morning, assigned this afternoon; a backfilled
+        # day) completes it now, so task statuses stay exact for readers that count them (the caseload).
+        tasks_reconcile(tasks=rows, now=now)
     return len(rows)
 
 
