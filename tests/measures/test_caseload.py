@@ -296,7 +296,7 @@ def test_caseload_rows_print_names_links_scores_and_reasons(world, staff_client)
     add_history(worse, "phq9", [8, 14])
     add_history(worse, "gad7", [5, 5])
     alert = add_alert(_caseload_client(world, "Alerted", shares=False))
-    _caseload_client(world, "Fresh")  # shares, no scores yet
+    _caseload_client(world, "Fresh {0} {}")  # shares, no scores yet; braces are text, never a format field
     scopes_set(client=world.sam, scopes={"mood": True}, actor=world.sam.user)
     checkin = checkin_create(actor=world.sam.user, client=world.sam, idempotency_key="caseload-1", mood=6)
 
@@ -304,6 +304,7 @@ def test_caseload_rows_print_names_links_scores_and_reasons(world, staff_client)
 
     assert "Ann &lt;b&gt;&amp; Co&lt;/b&gt;" in body
     assert "<b>& Co</b>" not in body
+    assert "Fresh {0} {}</a>" in body
     assert f'href="{reverse("care:client_detail", args=[worse.pk])}">Ann' in body
     assert f'href="{reverse("measures:progress", args=[worse.pk])}">Progress</a>' in body
     assert f'data-client="{worse.pk}"' in body
@@ -315,7 +316,7 @@ def test_caseload_rows_print_names_links_scores_and_reasons(world, staff_client)
     assert '<strong class="reason reason-0">Open critical alert</strong>' in body
     alerted_row = body[body.index(">Alerted<") : body.index("</tr>", body.index(">Alerted<"))]
     assert '<span class="muted">Not shared</span>' in alerted_row
-    fresh_row = body[body.index(">Fresh<") : body.index("</tr>", body.index(">Fresh<"))]
+    fresh_row = body[body.index(">Fresh {0} {}<") : body.index("</tr>", body.index(">Fresh {0} {}<"))]
     assert '<span class="muted">No scores yet</span>' in fresh_row
     assert "<td>No scores yet</td>" in fresh_row  # the status column
     assert '<span class="muted">None shared</span>' in fresh_row
