@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_prefs', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='notify_preference_once'), models.CheckConstraint(condition=models.Q(('kind__in', ['message', 'alert', 'escalation', 'homework', 'measure_due'])), name='notify_preference_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['escalation', 'alert']), _negated=True), models.Q(('email', True), ('in_app', True)), _connector='OR'), name='notify_preference_alerts_always_on')],
+                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='notify_preference_once'), models.CheckConstraint(condition=models.Q(('kind__in', ['message', 'alert', 'escalation', 'homework', 'measure_due'])), name='notify_preference_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['alert', 'escalation']), _negated=True), models.Q(('email', True), ('in_app', True)), _connector='OR'), name='notify_preference_alerts_always_on')],
             },
         ),
     ]
