@@ -309,6 +309,9 @@ def _time(web: Any, runs: int) -> tuple[list[float], list[float], int]:
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    from alongside.runtime import settle
+
+    settle()  # as a server process does once it has started (alongside.asgi)
     for _ in range(3):  # warm up (the first request after sign-in also refreshes the session)
         web.get("/practice/clients/")
     with connection.execute_wrapper(count):

@@ -82,6 +82,9 @@ def main() -> None:
             bench._add_requests_and_alerts(profiles, now)
         bench._print_counts("profiled")
         web = bench._signed_in_client(clinician)
+        from alongside.runtime import settle
+
+        settle()  # as a server process does once it has started
         for _ in range(3):
             web.get("/practice/clients/")
         if args.queries:

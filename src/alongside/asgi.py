@@ -16,9 +16,12 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from alongside.routing import websocket_urlpatterns  # noqa: E402
 
+from alongside.runtime import settle  # noqa: E402
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+settle()

@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 application = get_wsgi_application()
+
+from alongside.runtime import settle  # noqa: E402
+
+settle()

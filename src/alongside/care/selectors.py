@@ -137,14 +137,24 @@ def caseload_rows_arrange(rows: list[CaseloadRow], *, sort: str, show: str) -> l
     return sorted((row for row in rows if shown(row)), key=key)
 
 
+_UNREAD: Any = object()
+
+
 def caseload_for(
-    *, user: Any, sort: str = CaseloadSort.ATTENTION, show: str = CaseloadShow.ALL, now: dt.datetime | None = None
+    *,
+    user: Any,
+    sort: str = CaseloadSort.ATTENTION,
+    show: str = CaseloadShow.ALL,
+    now: dt.datetime | None = None,
+    membership: Membership | None = _UNREAD,
 ) -> Caseload:
     """Return the staff member's caseload with measures, auditing every client listed and every score read.
 
-    A fixed number of queries whatever the caseload size or the length of each client's history.
+    A fixed number of queries whatever the caseload size or the length of each client's history. Pass the
+    ``membership`` the caller already read (a view behind ``staff_required``) to save reading it again.
     """
-    membership = membership_for(user=user)
+    if membership is _UNREAD:
+        membership = membership_for(user=user)
     team = care_team_clients(user)
     own = list(team.order_by("created_at"))
     everyone: list[ClientProfile] = []

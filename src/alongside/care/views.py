@@ -95,7 +95,7 @@ def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
     show = request.GET.get("show", selectors.CaseloadShow.ALL)
     sort = sort if sort in selectors.CaseloadSort.values else selectors.CaseloadSort.ATTENTION
     show = show if show in selectors.CaseloadShow.values else selectors.CaseloadShow.ALL
-    load = selectors.caseload_for(user=request.user, sort=sort, show=show)
+    load = selectors.caseload_for(user=request.user, sort=sort, show=show, membership=membership)
     return _render(
         request,
         membership,

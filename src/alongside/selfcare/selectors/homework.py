@@ -478,7 +478,7 @@ def _adherence(zones: dict[uuid.UUID, str], now: dt.datetime) -> dict[uuid.UUID,
     # task history on that index (grouping by status made it pick that index).
     done_or_missed = window.filter(status__in=[TaskStatus.COMPLETED, TaskStatus.EXPIRED])
     for client_id, status, count in (
-        done_or_missed.values("client_id", "status").annotate(n=Count("id")).values_list("client_id", "status", "n")
+        done_or_missed.values("client_id", "status").annotate(n=Count("*")).values_list("client_id", "status", "n")
     ):
         tally = tallies[client_id]
         tally.expected += count
@@ -494,7 +494,7 @@ def _adherence(zones: dict[uuid.UUID, str], now: dt.datetime) -> dict[uuid.UUID,
         window.filter(status=TaskStatus.DUE, due_on__lt=latest)
         .filter(~Q(assignment__frequency=Frequency.PER_WEEK) | Q(due_on__lt=this_monday))
         .values("client_id", "due_on", "assignment__frequency", "assignment__starts_on")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("client_id", "due_on", "assignment__frequency", "assignment__starts_on", "n")
     )
     for client_id, due_on, frequency, starts_on, count in open_rows:
