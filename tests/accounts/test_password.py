@@ -91,3 +91,25 @@ def test_reset_emails_are_limited_to_three_an_hour_per_account(client: Client, w
     with time_machine.travel(start + dt.timedelta(minutes=61), tick=False):
         client.post("/accounts/password/reset/", {"email": world.sam.user.email})
     assert len(mail.outbox) == 4
+
+
+def test_the_reset_limit_reads_an_index_not_the_whole_audit_log(world) -> None:
+    """Counting an account's recent reset requests has its own partial index, and SQLite seeks it (anyone can ask)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+    assert indexes["audit_password_reset_recent"]["columns"] == ["object_id", "at"]
+    if connection.vendor == "sqlite":  # PostgreSQL's planner rightly scans a table this small
+        sql, params = (
+            AuditEvent.objects.filter(
+                action=AuditAction.PASSWORD_RESET_REQUESTED, object_id=str(world.sam.pk), at__gte=timezone.now()
+            )
+            .order_by()
+            .query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "audit_password_reset_recent" in plan, plan
