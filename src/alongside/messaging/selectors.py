@@ -14,6 +14,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -316,7 +317,7 @@ def inbox_for_staff(*, actor: Any) -> list[InboxRow]:
 
 
 def unread_total(user: Any) -> int:
-    """Unread messages across the threads this person may read (one or two queries; for the navigation)."""
+    """Unread messages across the threads this person may read (one query; for the navigation on every page)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
     if _is_client(user):
@@ -326,10 +327,9 @@ def unread_total(user: Any) -> int:
 
         sharing = ScopeGrant.objects.filter(scope=Scope.MESSAGES, granted=True).values("client_id")
         threads = Thread.objects.filter(client__in=access.care_team_clients(user), client_id__in=sharing)
-    positions = dict(
-        ThreadRead.objects.filter(thread__in=threads.values("pk"), user=user).values_list("thread_id", "last_read_seq")
-    )
-    return sum(max(0, t["last_seq"] - positions.get(t["pk"], 0)) for t in threads.values("pk", "last_seq"))
+    read = ThreadRead.objects.filter(thread_id=OuterRef("pk"), user=user).values("last_read_seq")[:1]
+    rows = threads.annotate(read=Subquery(read)).values_list("last_seq", "read")
+    return sum(max(0, last_seq - (position or 0)) for last_seq, position in rows)
 
 
 @dataclass(frozen=True)
