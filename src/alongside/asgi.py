@@ -15,7 +15,6 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from alongside.routing import websocket_urlpatterns  # noqa: E402
-
 from alongside.runtime import settle  # noqa: E402
 
 application = ProtocolTypeRouter(
