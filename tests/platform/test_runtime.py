@@ -1,0 +1,69 @@
+"""A serving process settles once started: frozen start-up objects, SQLite checkpointed off the request path."""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from alongside import runtime
+
+
+def _wal_database(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA wal_autocheckpoint=0")  # nothing in this connection checkpoints
+    connection.execute("CREATE TABLE t (x BLOB)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(b"\0" * 4000,) for _ in range(300)])
+    return connection
+
+
+def test_the_checkpoint_thread_moves_the_log_into_the_database_file(tmp_path: Path) -> None:
+    """Rows written with checkpoints off reach the database file once the thread has run, and it stops when told."""
+    path = tmp_path / "db.sqlite3"
+    writer = _wal_database(path)
+    assert path.stat().st_size < 100_000  # everything is still in the log
+    stop = threading.Event()
+    thread = threading.Thread(target=runtime.checkpoint_loop, kwargs={"path": str(path), "every": 0.02, "stop": stop})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while path.stat().st_size < 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert path.stat().st_size >= 1_000_000
+        assert writer.execute("SELECT count(*) FROM t").fetchone() == (300,)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        writer.close()
+    assert not thread.is_alive()
+
+
+def test_a_busy_or_missing_database_does_not_end_the_thread(tmp_path: Path) -> None:
+    """A checkpoint that fails (another process holds the lock, the file is not a database) is tried again."""
+    path = tmp_path / "not-a-database.sqlite3"
+    path.write_bytes(b"this is not an sqlite file" * 100)
+    stop = threading.Event()
+    thread = threading.Thread(target=runtime.checkpoint_loop, kwargs={"path": str(path), "every": 0.01, "stop": stop})
+    thread.start()
+    time.sleep(0.1)
+    assert thread.is_alive()
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+@pytest.mark.django_db
+def test_settle_freezes_start_up_objects_and_skips_the_thread_for_an_in_memory_database() -> None:
+    """Objects alive at settle() are frozen; the test database is in memory (or PostgreSQL): no checkpoint thread."""
+    before = threading.active_count()
+    try:
+        runtime.settle()
+        assert gc.get_freeze_count() > 1000
+        assert threading.active_count() == before
+    finally:
+        gc.unfreeze()
