@@ -29,3 +29,42 @@ def test_batch_stores_each_event_as_given_and_the_chain_verifies(world) -> None:
     }
     assert [e.hash for e in stored] == [e.hash for e in written]
     assert verify() == (AuditEvent.objects.count(), None)
+
+
+@pytest.mark.parametrize(
+    ("actor_id", "client_id", "detail", "text"),
+    [
+        (None, None, {}, ""),
+        ("7d3c0e52-9f3c-4c55-9a52-3f0c2a7b8e01", "0b0f2f6e-8a7e-4d0e-8f0b-6a1c2d3e4f50", {"n": 1}, "plain"),
+        ("a", "b", {"z": [1, 2.5, None], "a": {"y": True, "b": "ünïcødé ✓"}}, 'quote " back \\ slash'),
+        ("a", None, {"n": 1.0, "m": "\u0000\n\t"}, "Zoë — 北京 \U0001f600"),
+    ],
+)
+def test_the_hashed_bytes_are_exactly_sorted_compact_ascii_json(actor_id, client_id, detail, text) -> None:
+    """The hand-written canonical form equals json.dumps with sorted keys, compact separators and ASCII only."""
+    import datetime as dt
+    import json
+
+    from alongside.audit.log import _canonical
+
+    fields = {
+        "seq": 12345,
+        "at": dt.datetime(2026, 11, 22, 5, 30, 1, 123456, tzinfo=dt.UTC),
+        "actor_id": actor_id,
+        "actor_label": text,
+        "action": "care.client_listed",
+        "object_type": "care.clientprofile",
+        "object_id": text or "x",
+        "client_id": client_id,
+        "request_id": text,
+        "detail": detail,
+        "prev_hash": "0" * 64,
+    }
+    reference = {
+        **fields,
+        "at": "2026-11-22T05:30:01.123456+00:00",
+        "actor_id": actor_id or None,
+        "client_id": client_id or None,
+    }
+    expected = json.dumps(reference, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    assert _canonical(**fields) == expected
