@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from alongside.audit.log import compute_hash, record, verify
+from alongside.audit.log import Written, compute_hash, record, verify
 from alongside.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ TRIGGER = "audit_auditevent_no_update_delete"
 on_postgres = pytest.mark.skipif("connection.vendor != 'postgresql'")
 
 
-def _events(n: int = 5) -> list[AuditEvent]:
+def _events(n: int = 5) -> list[Written]:
     return [record(AuditAction.LOGIN_FAILED, detail={"step": "password", "n": i}) for i in range(n)]
 
 

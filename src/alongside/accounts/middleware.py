@@ -20,6 +20,9 @@ OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon", "/measures/help
 SESSION_AUTH_AT = "alongside_auth_at"
 SESSION_SEEN_AT = "alongside_seen_at"
 SESSION_MFA_OK = "alongside_mfa_ok"
+# Last activity is written to the session at most this often (seconds), not on every request: each write is
+# a database commit and a new cookie. A session can so end up to this much before the exact idle limit.
+SEEN_RESOLUTION = 30
 
 
 def is_open_path(path: str) -> bool:
@@ -52,8 +55,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity. Please sign in again."))
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            request.session[SESSION_SEEN_AT] = now
-            request.session.setdefault(SESSION_AUTH_AT, now)
+            if now - float(request.session.get(SESSION_SEEN_AT, 0)) >= SEEN_RESOLUTION:
+                request.session[SESSION_SEEN_AT] = now
+            if SESSION_AUTH_AT not in request.session:
+                request.session[SESSION_AUTH_AT] = now
         return self.get_response(request)
 
 

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from alongside.audit.models import AuditAction, AuditEvent
@@ -93,6 +93,16 @@ class Entry:
     detail: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class Written:
+    """What :func:`record_many` appended for one entry: its place in the chain and its hash."""
+
+    seq: int
+    at: datetime
+    request_id: str
+    hash: str
+
+
 def record(
     action: AuditAction,
     *,
@@ -100,7 +110,7 @@ def record(
     obj: Model | None = None,
     client_id: uuid.UUID | str | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> Written:
     """Append an event to the chain, inside the caller's transaction if there is one.
 
     ``detail`` must hold identifiers and labels only, never client data.
@@ -108,12 +118,30 @@ def record(
     return record_many([Entry(action=action, obj=obj, client_id=client_id, detail=detail)], actor=actor)[0]
 
 
-def record_many(entries: list[Entry], *, actor: Any = None) -> list[AuditEvent]:
-    """Append several events by one actor in one locked step and one INSERT (lists, bulk reads)."""
+_COLUMNS = (
+    "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id",
+    "client_id", "request_id", "detail", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
+    """Append several events by one actor in one locked step and one prepared INSERT (lists, bulk reads).
+
+    Rows go to the database as parameters, without a model instance per event: a caseload view audits
+    hundreds of clients, and ``bulk_create`` (or even building ``AuditEvent`` objects) cost more than the
+    insert. Values shared by the batch (time, actor, request) are converted once; the hash covers the same
+    values as :func:`compute_hash` reads back from a stored event (``audit verify`` checks that).
+    """
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_label = getattr(actor, "email", "") if actor_id else ""
     if not entries:
         return []
+
+    def field(name: str) -> Field[Any, Any]:
+        return cast("Field[Any, Any]", AuditEvent._meta.get_field(name))
+
+    prep_client = field("client_id").get_db_prep_save
+    prep_detail = field("detail").get_db_prep_save
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -123,83 +151,62 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[AuditEvent]:
         prev = last["hash"] if last else GENESIS
         now = timezone.now()
         request_id = request_id_var.get()
-        events = []
+        at_db = field("at").get_db_prep_save(now, connection)
+        actor_db = field("actor_id").get_db_prep_save(actor_id, connection)
+        empty_detail = prep_detail({}, connection)
+        converted: dict[Any, Any] = {}  # client ids repeat across a batch only rarely; labels and types often
+        written: list[Written] = []
+        rows: list[tuple[Any, ...]] = []
         for entry in entries:
             seq += 1
             # Round-trip through JSON so the hash covers exactly what the database stores.
             detail = json.loads(json.dumps(entry.detail, default=str)) if entry.detail else {}
-            event = AuditEvent(
-                seq=seq,
-                at=now,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=str(entry.action),
-                object_type=entry.obj._meta.label_lower if entry.obj is not None else "",
-                object_id=str(entry.obj.pk) if entry.obj is not None else "",
-                client_id=entry.client_id,
-                request_id=request_id,
-                detail=detail,
-                prev_hash=prev,
-            )
-            event.hash = compute_hash(event)
-            prev = event.hash
-            events.append(event)
-        _insert(events)
-    return events
+            action = str(entry.action)
+            object_type = entry.obj._meta.label_lower if entry.obj is not None else ""
+            object_id = str(entry.obj.pk) if entry.obj is not None else ""
+            client_id = entry.client_id or None
+            digest = hashlib.sha256(
+                _canonical(
+                    seq=seq,
+                    at=now,
+                    actor_id=actor_id,
+                    actor_label=actor_label,
+                    action=action,
+                    object_type=object_type,
+                    object_id=object_id,
+                    client_id=client_id,
+                    request_id=request_id,
+                    detail=detail,
+                    prev_hash=prev,
+                )
+            ).hexdigest()
+            client_db = converted.get(client_id, _UNSET)
+            if client_db is _UNSET:
+                client_db = converted[client_id] = prep_client(client_id, connection)
+            detail_db = empty_detail if not detail else prep_detail(detail, connection)
+            rows.append(
+                (seq, at_db, actor_db, actor_label, action, object_type, object_id, client_db, request_id, detail_db,
+                 prev, digest)
+            )  # fmt: skip
+            written.append(Written(seq=seq, at=now, request_id=request_id, hash=digest))
+            prev = digest
+        _insert(rows)
+    return written
 
 
-_COLUMNS = (
-    "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id",
-    "client_id", "request_id", "detail", "prev_hash", "hash",
-)  # fmt: skip
-# The same for every event of one record_many call: converted for the database once per batch.
-_BATCH_CONSTANT = frozenset({"at", "actor_id", "actor_label", "request_id"})
 _UNSET = object()
 
 
-def _same(value: Any, previous: Any) -> bool:
-    """Whether ``value`` converts exactly as ``previous`` did: equal text, or both an empty detail.
-
-    Only text and empty dicts: other equal values may convert differently ({"a": 1} == {"a": True}).
-    """
-    return type(value) is type(previous) and value == previous and (type(value) is str or value == {})
-
-
-def _insert(events: list[AuditEvent]) -> None:
-    """Insert events with one prepared statement.
-
-    ``bulk_create`` spends most of its time compiling SQL for every row; a caseload
-    page audits hundreds of clients per view, so the statement is built once here,
-    and the columns shared by the whole batch are converted once.
-    """
-    fields = [AuditEvent._meta.get_field(name) for name in _COLUMNS]
+def _insert(rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows of database-ready values (in ``_COLUMNS`` order) with one prepared statement."""
     quote = connection.ops.quote_name
+    columns = [str(cast("Field[Any, Any]", AuditEvent._meta.get_field(name)).column) for name in _COLUMNS]
     # Identifiers come from the model, values are bound parameters: no user input in the SQL text.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
         quote(AuditEvent._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),  # type: ignore[union-attr, arg-type]
-        ", ".join(["%s"] * len(fields)),
+        ", ".join(quote(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
     )
-    first = events[0]
-    constant = {
-        f.attname: f.get_db_prep_save(getattr(first, f.attname), connection)  # type: ignore[union-attr]
-        for f in fields
-        if f.name in _BATCH_CONSTANT
-    }
-    varying = [(i, f) for i, f in enumerate(fields) if f.name not in _BATCH_CONSTANT]
-    template = [constant.get(f.attname) for f in fields]  # type: ignore[union-attr]
-    rows: list[list[Any]] = []
-    previous: list[Any] = [_UNSET] * len(fields)  # the last value converted, per column
-    for event in events:
-        row = template.copy()
-        for index, f in varying:
-            value = getattr(event, f.attname)  # type: ignore[union-attr]
-            if _same(value, previous[index]):  # the same action, object type, empty detail: convert once
-                row[index] = rows[-1][index]
-            else:
-                row[index] = f.get_db_prep_save(value, connection)  # type: ignore[union-attr]
-                previous[index] = value
-        rows.append(row)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
