@@ -267,13 +267,13 @@ def test_caseload_query_count_is_the_same_with_a_long_selfcare_history(world, st
     assert sum("selfcare_" in q["sql"] for q in queries.captured_queries) == 3
 
 
-# The caseload's own reads: membership, care team, practice instruments, measures sharing, open alerts, score
-# summaries, overdue requests, self-care sharing with last check-ins, homework (tasks done or missed, and tasks still
-# open whose window may have closed); then the audit events of everyone
+# The caseload's own reads: membership, care team (with who shares questionnaires, mood and exercises, and the last
+# check-ins), practice instruments, open alerts, score summaries, overdue requests, homework (tasks done or missed,
+# and tasks still open whose window may have closed); then the audit events of everyone
 # shown: a savepoint, the chain head, one INSERT, its release (and PostgreSQL's advisory lock on the chain).
 # The page adds the session, the signed-in user, the view's membership check and the staff header's counters,
 # which other apps own.
-CASELOAD_QUERIES = 14
+CASELOAD_QUERIES = 12
 
 
 @pytest.mark.django_db

@@ -34,6 +34,7 @@ from alongside.care.models import (
 from alongside.consent.models import ConsentDocument, ConsentSignature, Scope
 from alongside.consent.selectors import scopes_for
 from alongside.measures.caseload import Attention, ClientMeasures, Status, caseload_measures
+from alongside.measures.caseload import caseload_columns as measures_columns
 from alongside.measures.models import MeasureAuditAction
 
 
@@ -155,21 +156,29 @@ def caseload_for(
     """
     if membership is _UNREAD:
         membership = membership_for(user=user)
+    from alongside.selfcare.selectors import caseload_columns as selfcare_columns
+    from alongside.selfcare.selectors import caseload_selfcare_from
+
     team = care_team_clients(user)
-    own = list(team.order_by("created_at"))
+    # The measures and self-care apps add their per-client columns (who shares what, the last check-in) to
+    # the one query that reads the clients.
+    own = list(team.order_by("created_at").annotate(**measures_columns(), **selfcare_columns()))
     everyone: list[ClientProfile] = []
     if membership is not None and membership.is_admin:
         everyone = list(visible_clients(user).filter(practice=membership.practice).order_by("created_at"))
-    measures = caseload_measures(clients=team, client_ids=[c.pk for c in own], now=now)
-    from alongside.selfcare.selectors import caseload_selfcare_summary
-
-    selfcare = caseload_selfcare_summary([c.pk for c in own], now=now)
+    measures = caseload_measures(
+        clients=team,
+        client_ids=[c.pk for c in own],
+        shared={c.pk for c in own if getattr(c, "measures_shared")},  # noqa: B009  # an annotation
+        now=now,
+    )
+    selfcare = caseload_selfcare_from(own, now=now)
     rows = [
         CaseloadRow(
             client=c,
             measures=measures[c.pk],
-            last_checkin=selfcare.get(c.pk, (None, None))[0],
-            adherence_pct=selfcare.get(c.pk, (None, None))[1],
+            last_checkin=selfcare[c.pk][0],
+            adherence_pct=selfcare[c.pk][1],
         )
         for c in own
     ]

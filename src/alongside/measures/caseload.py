@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import Min, QuerySet, UUIDField, Value
+from django.db.models import Exists, Min, OuterRef, QuerySet, UUIDField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -295,18 +295,33 @@ def _short_name(code: str) -> str:
         return code
 
 
+def caseload_columns() -> dict[str, Any]:
+    """Per-client columns for a query of clients: whether each shares questionnaires (MEASURES).
+
+    The caseload adds them to the query that reads its clients and passes the result to
+    :func:`caseload_measures` as ``shared``, saving a query.
+    """
+    return {
+        "measures_shared": Exists(
+            ScopeGrant.objects.filter(client_id=OuterRef("pk"), scope=Scope.MEASURES, granted=True)
+        )
+    }
+
+
 def caseload_measures(
     *,
     clients: QuerySet[ClientProfile],
     client_ids: Iterable[uuid.UUID] | None = None,
+    shared: set[uuid.UUID] | None = None,
     now: dt.datetime | None = None,
 ) -> dict[uuid.UUID, ClientMeasures]:
     """Return what the caseload shows for each client, in at most five queries whatever the caseload or history.
 
     ``clients`` is a queryset of clients whose care team the user is on (the caller checked); pass their
-    ``client_ids`` too when they are already loaded, to save a query. Alerts reach the
-    team whatever the client shares (clinical safety); scores and requests are read only for clients sharing
-    MEASURES. Every read is an index seek per client, never a scan of their history.
+    ``client_ids`` too when they are already loaded, and which of them share MEASURES (``shared``, read with
+    :func:`caseload_columns`), to save a query each. Alerts reach the team whatever the client shares (clinical
+    safety); scores and requests are read only for clients sharing MEASURES. Every read is an index seek per
+    client, never a scan of their history.
     """
     now = now or timezone.now()
     ids = list(client_ids) if client_ids is not None else list(clients.values_list("pk", flat=True))
@@ -315,7 +330,8 @@ def caseload_measures(
     team = clients.values("pk")
     custom = _custom_instruments(clients)
     shared_grants = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True)
-    shared = set(shared_grants.values_list("client_id", flat=True))
+    if shared is None:
+        shared = set(shared_grants.values_list("client_id", flat=True))
     alerts: dict[uuid.UUID, list[OpenAlert]] = {}
     for row in (
         CriticalAlert.objects.filter(client_id__in=team)

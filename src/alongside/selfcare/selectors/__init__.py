@@ -27,6 +27,8 @@ from alongside.selfcare.selectors.exercises import (  # noqa: F401
 )
 from alongside.selfcare.selectors.homework import (  # noqa: F401
     assignments_for,
+    caseload_columns,
+    caseload_selfcare_from,
     caseload_selfcare_summary,
     derive_completions,
     homework_client,

@@ -421,6 +421,26 @@ def topics_own(*, user: Any) -> list[TopicView]:
 # --- Caseload -----------------------------------------------------------------------------
 
 
+def caseload_columns() -> dict[str, Any]:
+    """Per-client columns for a query of clients: shares mood, shares exercises, last check-in (when shared).
+
+    The caseload adds them to the query that reads its clients, saving a query of its own; read the result
+    back with :func:`caseload_selfcare_from`. The last check-in is an index seek per client, whatever the history.
+    """
+
+    def shares(scope: str) -> Exists:
+        return Exists(ScopeGrant.objects.filter(client_id=OuterRef("pk"), scope=scope, granted=True))
+
+    latest = CheckIn.objects.filter(client_id=OuterRef("pk")).order_by("-local_date").values("local_date")[:1]
+    return {
+        "selfcare_mood": shares(Scope.MOOD),
+        "selfcare_exercises": shares(Scope.EXERCISES),
+        "selfcare_last_checkin": Case(
+            When(selfcare_mood=True, then=Subquery(latest)), default=None, output_field=DateField()
+        ),
+    }
+
+
 def caseload_selfcare_summary(
     client_ids: Iterable[uuid.UUID | str], *, now: dt.datetime | None = None
 ) -> dict[uuid.UUID, tuple[dt.date | None, int | None]]:
@@ -428,31 +448,26 @@ def caseload_selfcare_summary(
 
     The caller passes clients whose record it may see; each value is shown only while the client
     shares it (mood for the check-in, exercises for adherence), otherwise it is ``None``, and is not read.
-    The cost does not grow with history: the last check-in is an index seek per client, adherence reads
-    only the last four weeks of tasks (as plain rows) and the records that could complete the open ones.
+    The cost does not grow with history (:func:`caseload_columns`, :func:`_adherence`).
     """
     ids = {uuid.UUID(str(i)) for i in client_ids}
     if not ids:
         return {}
+    people = ClientProfile.objects.filter(pk__in=ids).order_by().annotate(**caseload_columns())
+    return {i: (None, None) for i in ids} | caseload_selfcare_from(list(people), now=now)
+
+
+def caseload_selfcare_from(
+    clients: Iterable[ClientProfile], *, now: dt.datetime | None = None
+) -> dict[uuid.UUID, tuple[dt.date | None, int | None]]:
+    """As :func:`caseload_selfcare_summary`, for clients read with :func:`caseload_columns` added."""
     now = now or timezone.now()
-
-    def shares(scope: str) -> Exists:
-        return Exists(ScopeGrant.objects.filter(client_id=OuterRef("pk"), scope=scope, granted=True))
-
-    latest = CheckIn.objects.filter(client_id=OuterRef("pk")).order_by("-local_date").values("local_date")[:1]
-    people = (
-        ClientProfile.objects.filter(pk__in=ids)
-        .annotate(mood=shares(Scope.MOOD), exercises=shares(Scope.EXERCISES))
-        .annotate(last=Case(When(mood=True, then=Subquery(latest)), default=None, output_field=DateField()))
-        .order_by()
-        .values_list("pk", "time_zone", "exercises", "last")
-    )
-    out: dict[uuid.UUID, tuple[dt.date | None, int | None]] = {i: (None, None) for i in ids}
+    out: dict[uuid.UUID, tuple[dt.date | None, int | None]] = {}
     zones: dict[uuid.UUID, str] = {}
-    for client_id, time_zone, exercises, last in people:
-        out[client_id] = (last, None)
-        if exercises:
-            zones[client_id] = time_zone
+    for client in clients:
+        out[client.pk] = (getattr(client, "selfcare_last_checkin"), None)  # noqa: B009  # an annotation
+        if getattr(client, "selfcare_exercises"):  # noqa: B009
+            zones[client.pk] = client.time_zone
     if zones:
         for client_id, percent in _adherence(zones, now).items():
             out[client_id] = (out[client_id][0], percent)
