@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from alongside.audit.log import verify
@@ -118,6 +119,38 @@ def test_caseload_orders_clients_by_attention_reason(world, staff_client) -> Non
     assert body.index("Alerted") < body.index("Worse") < body.index("Stuck") < body.index("Overdue")
     assert "Reliable deterioration" in body
     assert "Not improving" in body
+
+
+@pytest.mark.django_db
+def test_overdue_is_the_oldest_open_request_past_two_days_and_only_when_shared(world) -> None:
+    """Overdue from the oldest pending request due at least two days ago; nothing for answered, recent or unshared."""
+    from alongside.measures.caseload import OVERDUE_AFTER
+    from alongside.measures.models import RequestStatus
+
+    now = timezone.now()
+    two = _caseload_client(world, "Two")
+    older, newer = add_overdue_request(two, days_ago=9), add_overdue_request(two, days_ago=4)
+    edge = _caseload_client(world, "Edge")
+    on_the_limit = add_overdue_request(edge, days_ago=0)
+    on_the_limit.due_at = now - OVERDUE_AFTER
+    on_the_limit.save(update_fields=["due_at"])
+    recent = _caseload_client(world, "Recent")
+    add_overdue_request(recent, days_ago=1)
+    answered = _caseload_client(world, "Answered")
+    done = add_overdue_request(answered, days_ago=9)
+    done.status, done.completed_at = RequestStatus.COMPLETED, now
+    done.save(update_fields=["status", "completed_at"])
+    private = _caseload_client(world, "Private", shares=False)
+    add_overdue_request(private, days_ago=9)
+
+    rows = {row.client.preferred_name: row.measures for row in caseload_for(user=world.alice).rows}
+    assert rows["Two"].overdue_since == older.due_at != newer.due_at
+    assert rows["Two"].attention == Attention.OVERDUE
+    assert "overdue for 9 days" in rows["Two"].reason
+    assert rows["Edge"].overdue_since == on_the_limit.due_at
+    for name in ("Recent", "Answered", "Private"):
+        assert rows[name].overdue_since is None, name
+        assert rows[name].attention == Attention.NONE, name
 
 
 @pytest.mark.django_db
@@ -267,13 +300,13 @@ def test_caseload_query_count_is_the_same_with_a_long_selfcare_history(world, st
     assert sum("selfcare_" in q["sql"] for q in queries.captured_queries) == 3
 
 
-# The caseload's own reads: membership, care team (with who shares questionnaires, mood and exercises, and the last
-# check-ins), practice instruments, open alerts, score summaries, overdue requests, homework (tasks done or missed,
-# and tasks still open whose window may have closed); then the audit events of everyone
-# shown: a savepoint, the chain head, one INSERT, its release (and PostgreSQL's advisory lock on the chain).
+# The caseload's own reads: membership; the care team, with who shares questionnaires, mood and exercises, the
+# oldest overdue request and the last check-in; practice instruments, open alerts, score summaries, homework (tasks
+# done or missed, and tasks still open whose window may have closed); then the audit events of everyone shown: a
+# savepoint, the chain head, one INSERT, its release (and PostgreSQL's advisory lock on the chain).
 # The page adds the session, the signed-in user, the view's membership check and the staff header's counters,
 # which other apps own.
-CASELOAD_QUERIES = 12
+CASELOAD_QUERIES = 11
 
 
 @pytest.mark.django_db

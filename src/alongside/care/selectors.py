@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access import Action, care_team_clients, client_or_404, decide, grant_for, visible_clients
@@ -160,18 +161,14 @@ def caseload_for(
     from alongside.selfcare.selectors import caseload_selfcare_from
 
     team = care_team_clients(user)
-    # The measures and self-care apps add their per-client columns (who shares what, the last check-in) to
-    # the one query that reads the clients.
-    own = list(team.order_by("created_at").annotate(**measures_columns(), **selfcare_columns()))
+    # The measures and self-care apps add their per-client columns (who shares what, overdue questionnaires,
+    # the last check-in) to the one query that reads the clients.
+    now = now or timezone.now()
+    own = list(team.order_by("created_at").annotate(**measures_columns(now), **selfcare_columns()))
     everyone: list[ClientProfile] = []
     if membership is not None and membership.is_admin:
         everyone = list(visible_clients(user).filter(practice=membership.practice).order_by("created_at"))
-    measures = caseload_measures(
-        clients=team,
-        client_ids=[c.pk for c in own],
-        shared={c.pk for c in own if getattr(c, "measures_shared")},  # noqa: B009  # an annotation
-        now=now,
-    )
+    measures = caseload_measures(clients=team, read=own, now=now)
     selfcare = caseload_selfcare_from(own, now=now)
     rows = [
         CaseloadRow(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, QuerySet, UUIDField, Value
+from django.db.models import Case, DateTimeField, Exists, OuterRef, QuerySet, Subquery, UUIDField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -295,43 +295,61 @@ def _short_name(code: str) -> str:
         return code
 
 
-def caseload_columns() -> dict[str, Any]:
-    """Per-client columns for a query of clients: whether each shares questionnaires (MEASURES).
+def caseload_columns(now: dt.datetime) -> dict[str, Any]:
+    """Per-client columns for a query of clients: whether each shares questionnaires (MEASURES) and, if so,
+    since when their oldest open request has been overdue (null when none is).
 
-    The caseload adds them to the query that reads its clients and passes the result to
-    :func:`caseload_measures` as ``shared``, saving a query.
+    The caseload adds them to the query that reads its clients and passes those clients to
+    :func:`caseload_measures` as ``read``, saving the queries. Each is an index seek per client.
     """
+    oldest_overdue = (
+        MeasureRequest.objects.filter(
+            client_id=OuterRef("pk"), status=RequestStatus.PENDING, due_at__lte=now - OVERDUE_AFTER
+        )
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
     return {
         "measures_shared": Exists(
             ScopeGrant.objects.filter(client_id=OuterRef("pk"), scope=Scope.MEASURES, granted=True)
-        )
+        ),
+        "measures_overdue_since": Case(
+            When(measures_shared=True, then=Subquery(oldest_overdue)), default=None, output_field=DateTimeField()
+        ),
     }
 
 
 def caseload_measures(
     *,
     clients: QuerySet[ClientProfile],
-    client_ids: Iterable[uuid.UUID] | None = None,
-    shared: set[uuid.UUID] | None = None,
+    read: Iterable[ClientProfile] | None = None,
     now: dt.datetime | None = None,
 ) -> dict[uuid.UUID, ClientMeasures]:
-    """Return what the caseload shows for each client, in at most five queries whatever the caseload or history.
+    """Return what the caseload shows for each client, in at most four queries whatever the caseload or history.
 
-    ``clients`` is a queryset of clients whose care team the user is on (the caller checked); pass their
-    ``client_ids`` too when they are already loaded, and which of them share MEASURES (``shared``, read with
-    :func:`caseload_columns`), to save a query each. Alerts reach the team whatever the client shares (clinical
+    ``clients`` is a queryset of clients whose care team the user is on (the caller checked). A caller that
+    reads those clients anyway adds :func:`caseload_columns` to its query and passes the result as ``read``
+    (with the same ``now``), saving a query. Alerts reach the team whatever the client shares (clinical
     safety); scores and requests are read only for clients sharing MEASURES. Every read is an index seek per
     client, never a scan of their history.
     """
     now = now or timezone.now()
-    ids = list(client_ids) if client_ids is not None else list(clients.values_list("pk", flat=True))
+    if read is None:
+        read = clients.order_by().annotate(**caseload_columns(now)).only("pk")
+    ids: list[uuid.UUID] = []
+    shared: set[uuid.UUID] = set()
+    overdue: dict[uuid.UUID, dt.datetime] = {}
+    for client in read:
+        ids.append(client.pk)
+        if getattr(client, "measures_shared"):  # noqa: B009  # an annotation
+            shared.add(client.pk)
+            since = getattr(client, "measures_overdue_since")  # noqa: B009
+            if since is not None:
+                overdue[client.pk] = since
     if not ids:
         return {}
     team = clients.values("pk")
     custom = _custom_instruments(clients)
-    shared_grants = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True)
-    if shared is None:
-        shared = set(shared_grants.values_list("client_id", flat=True))
     alerts: dict[uuid.UUID, list[OpenAlert]] = {}
     for row in (
         CriticalAlert.objects.filter(client_id__in=team)
@@ -350,9 +368,8 @@ def caseload_measures(
                 name=own.short_name if own else "",
             )
         )
-    sharing = shared_grants.values("client_id")
+    sharing = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True).values("client_id")
     summaries = _first_and_latest(sharing, custom) if shared else {}
-    overdue = _overdue_since(sharing, now) if shared else {}
     result: dict[uuid.UUID, ClientMeasures] = {}
     for client_id in ids:
         is_shared = client_id in shared
@@ -428,16 +445,3 @@ def _first_and_latest(
             validated=own.validated if own else True,
         )
     return out
-
-
-def _overdue_since(sharing: QuerySet[Any], now: dt.datetime) -> dict[uuid.UUID, dt.datetime]:
-    """One query: when each client's oldest still-open request fell due, for those overdue by OVERDUE_AFTER."""
-    rows = (
-        MeasureRequest.objects.filter(
-            client_id__in=sharing, status=RequestStatus.PENDING, due_at__lte=now - OVERDUE_AFTER
-        )
-        .values("client_id")
-        .annotate(since=Min("due_at"))
-        .order_by()
-    )
-    return {row["client_id"]: row["since"] for row in rows}
