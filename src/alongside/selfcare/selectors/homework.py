@@ -24,6 +24,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     When,
 )
 from django.utils import timezone
@@ -490,15 +491,17 @@ def _adherence(zones: dict[uuid.UUID, str], now: dt.datetime) -> dict[uuid.UUID,
     ).order_by()
     tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
     # Naming the statuses lets SQLite seek (client, status, due date) instead of walking each client's whole
-    # task history on that index (grouping by status made it pick that index).
+    # task history on that index (grouping by status made it pick that index). One row per client; the
+    # completed count reads the status from the same index.
     done_or_missed = window.filter(status__in=[TaskStatus.COMPLETED, TaskStatus.EXPIRED])
-    for client_id, status, count in (
-        done_or_missed.values("client_id", "status").annotate(n=Count("*")).values_list("client_id", "status", "n")
+    for client_id, expected, completed in (
+        done_or_missed.values("client_id")
+        .annotate(n=Count("*"), done=Sum(Case(When(status=TaskStatus.COMPLETED, then=1), default=0)))
+        .values_list("client_id", "n", "done")
     ):
         tally = tallies[client_id]
-        tally.expected += count
-        if status == TaskStatus.COMPLETED:
-            tally.completed += count
+        tally.expected += expected
+        tally.completed += completed
     # A task still open counts once its window has closed in the client's time zone (until the tick marks it
     # missed); one still open today counts only when done. Only tasks whose window may have closed are read:
     # a window ends on its due date at the earliest, and a weekly one on the Sunday of its week.
