@@ -378,3 +378,16 @@ def test_caseload_audits_each_client_shown_in_an_intact_chain(world, staff_clien
     assert all(e.object_id == str(e.client_id) and e.detail == {} for e in events)
     assert verify() == (AuditEvent.objects.count(), None)
     assert any(row.action == AuditAction.CLIENT_LISTED for row in access_log_rows(client=shown[1]))
+
+
+@pytest.mark.django_db
+def test_caseload_reasons_follow_the_active_language(world) -> None:
+    """Reason sentences are translated once per language and still follow the clinician's language."""
+    from django.utils import translation
+
+    add_overdue_request(_caseload_client(world, "Late"), days_ago=5)
+    with translation.override("es"):
+        spanish = {r.client.preferred_name: r.measures.reason for r in caseload_for(user=world.alice).rows}
+    english = {r.client.preferred_name: r.measures.reason for r in caseload_for(user=world.alice).rows}
+    assert spanish["Late"] == "Hay un cuestionario atrasado desde hace 5 días."
+    assert english["Late"] == "A questionnaire has been overdue for 5 days."

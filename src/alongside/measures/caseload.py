@@ -10,6 +10,7 @@ The rest of the module is pure: the status of a client's change and the reason t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
@@ -18,7 +19,7 @@ from typing import Any, Literal
 
 from django.db import models
 from django.db.models import Case, DateTimeField, Exists, OuterRef, QuerySet, Subquery, UUIDField, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -248,43 +249,86 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+@dataclass(frozen=True)
+class _Reasons:
+    """The caseload's reason sentences in one language (see :func:`_reasons`)."""
+
+    message_alert: str
+    alert_items: str
+    alert: str
+    not_shared: str
+    change: str
+    worse: str
+    not_improving: str
+    overdue: str
+
+
+@functools.lru_cache(maxsize=16)
+def _reasons(language: str | None) -> _Reasons:
+    """Translate the reason sentences once per language, not once per client of every caseload view."""
+    with translation.override(language):
+        return _Reasons(
+            message_alert=_("Crisis language in a message; acknowledge the alert."),
+            alert_items=_("Critical answer on %(instrument)s (item %(items)s); acknowledge the alert."),
+            alert=_("Critical answer on %(instrument)s; acknowledge the alert."),
+            not_shared=_("The client is not sharing questionnaires."),
+            change=_("%(instrument)s from %(first)s to %(latest)s"),
+            worse=_("Reliably worse since baseline: %(changes)s."),
+            not_improving=_("No reliable change after %(weeks)d weeks and still at caseness."),
+            overdue=_("A questionnaire has been overdue for %(days)d days."),
+        )
+
+
 def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attention, str]:
     """Return why the client needs attention today, in order of urgency, with a sentence for the caseload."""
-    if measures.alerts:
-        alert = measures.alerts[0]
+    return _attention(
+        measures.alerts,
+        measures.shared,
+        measures.status,
+        measures.summaries,
+        measures.overdue_since,
+        now=now,
+        text=_reasons(translation.get_language()),
+    )
+
+
+def _attention(
+    alerts: list[OpenAlert],
+    shared: bool,
+    status: Status,
+    summaries: Mapping[str, InstrumentSummary],
+    overdue_since: dt.datetime | None,
+    *,
+    now: dt.datetime,
+    text: _Reasons,
+) -> tuple[Attention, str]:
+    if alerts:
+        alert = alerts[0]
         if alert.instrument == MESSAGE_ALERT_INSTRUMENT:
-            return Attention.CRITICAL_ALERT, _("Crisis language in a message; acknowledge the alert.")
+            return Attention.CRITICAL_ALERT, text.message_alert
         items = ", ".join(str(n) for n in alert.items)
         name = alert.name or _short_name(alert.instrument)
         if items:
-            text = _("Critical answer on %(instrument)s (item %(items)s); acknowledge the alert.") % {
-                "instrument": name,
-                "items": items,
-            }
-        else:
-            text = _("Critical answer on %(instrument)s; acknowledge the alert.") % {"instrument": name}
-        return Attention.CRITICAL_ALERT, text
-    if not measures.shared:
-        return Attention.NONE, _("The client is not sharing questionnaires.")
-    if measures.status == Status.RELIABLE_DETERIORATION:
-        worse = [s for s in measures.summaries.values() if s.reliable == "deteriorated"]
+            return Attention.CRITICAL_ALERT, text.alert_items % {"instrument": name, "items": items}
+        return Attention.CRITICAL_ALERT, text.alert % {"instrument": name}
+    if not shared:
+        return Attention.NONE, text.not_shared
+    if status == Status.RELIABLE_DETERIORATION:
+        worse = [s for s in summaries.values() if s.reliable == "deteriorated"]
         parts = [
-            _("%(instrument)s from %(first)s to %(latest)s")
-            % {"instrument": s.short_name, "first": _number(s.first), "latest": _number(s.latest)}
+            text.change % {"instrument": s.short_name, "first": _number(s.first), "latest": _number(s.latest)}
             for s in worse
         ]
-        return Attention.DETERIORATION, _("Reliably worse since baseline: %(changes)s.") % {"changes": "; ".join(parts)}
-    if measures.status == Status.NO_RELIABLE_CHANGE:
-        repeated = [s for s in measures.summaries.values() if s.repeated]
+        return Attention.DETERIORATION, text.worse % {"changes": "; ".join(parts)}
+    if status == Status.NO_RELIABLE_CHANGE:
+        repeated = [s for s in summaries.values() if s.repeated]
         still_case = any(s.latest_caseness for s in repeated)
         longest = max((s.latest_at - s.first_at for s in repeated), default=dt.timedelta(0))
         if still_case and longest >= NOT_IMPROVING_AFTER:
-            return Attention.NOT_IMPROVING, _("No reliable change after %(weeks)d weeks and still at caseness.") % {
-                "weeks": longest.days // 7
-            }
-    if measures.overdue_since is not None:
-        days = max((now - measures.overdue_since).days, 0)
-        return Attention.OVERDUE, _("A questionnaire has been overdue for %(days)d days.") % {"days": days}
+            return Attention.NOT_IMPROVING, text.not_improving % {"weeks": longest.days // 7}
+    if overdue_since is not None:
+        days = max((now - overdue_since).days, 0)
+        return Attention.OVERDUE, text.overdue % {"days": days}
     return Attention.NONE, ""
 
 
@@ -371,18 +415,23 @@ def caseload_measures(
     sharing = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True).values("client_id")
     summaries = _first_and_latest(sharing, custom) if shared else {}
     result: dict[uuid.UUID, ClientMeasures] = {}
+    text = _reasons(translation.get_language())
     for client_id in ids:
         is_shared = client_id in shared
         client_summaries = summaries.get(client_id, {}) if is_shared else {}
-        draft = ClientMeasures(
+        client_alerts = alerts.get(client_id, [])
+        since = overdue.get(client_id) if is_shared else None
+        status = status_of(client_summaries) if is_shared else Status.NOT_SHARED
+        attention, reason = _attention(client_alerts, is_shared, status, client_summaries, since, now=now, text=text)
+        result[client_id] = ClientMeasures(
             shared=is_shared,
             summaries=client_summaries,
-            alerts=alerts.get(client_id, []),
-            overdue_since=overdue.get(client_id) if is_shared else None,
-            status=status_of(client_summaries) if is_shared else Status.NOT_SHARED,
+            alerts=client_alerts,
+            overdue_since=since,
+            status=status,
+            attention=attention,
+            reason=reason,
         )
-        attention, reason = attention_of(draft, now=now)
-        result[client_id] = replace(draft, attention=attention, reason=reason)
     return result
 
 
