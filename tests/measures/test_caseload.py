@@ -301,12 +301,13 @@ def test_caseload_query_count_is_the_same_with_a_long_selfcare_history(world, st
 
 
 # The caseload's own reads: membership; the care team, with who shares questionnaires, mood and exercises, the
-# oldest overdue request and the last check-in; practice instruments, open alerts, score summaries, homework (tasks
-# done or missed, and tasks still open whose window may have closed); then the audit events of everyone shown: a
-# savepoint, the chain head, one INSERT, its release (and PostgreSQL's advisory lock on the chain).
+# oldest overdue request and the last check-in; open alerts, score summaries, homework (tasks done or missed, and
+# tasks still open whose window may have closed); then the audit events of everyone shown: a savepoint, the chain
+# head, one INSERT, its release (and PostgreSQL's advisory lock on the chain). The practice's own questionnaires are
+# read only when a score or alert names one (tests/measures/test_custom_staff_views.py).
 # The page adds the session, the signed-in user, the view's membership check and the staff header's counters,
 # which other apps own.
-CASELOAD_QUERIES = 11
+CASELOAD_QUERIES = 10
 
 
 @pytest.mark.django_db

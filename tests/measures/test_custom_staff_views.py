@@ -61,6 +61,40 @@ def test_custom_scores_on_the_caseload_with_the_badge_and_no_extra_query(world, 
     assert len(one) == len(two)
 
 
+def test_the_caseload_reads_the_practice_questionnaires_only_when_a_score_or_alert_names_one(world) -> None:
+    """No custom code in sight: no read of the practice's questionnaires; a custom score or alert: one read."""
+    from alongside.care.selectors import caseload_for
+
+    def custom_reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            caseload_for(user=world.alice)
+        return sum("measures_custominstrument" in q["sql"] for q in queries.captured_queries)
+
+    _import(world)
+    add_history(world.sam, "phq9", [14, 9])
+    assert custom_reads() == 0
+    score = add_score(world.sam, CODE, 3)
+    assert custom_reads() == 1
+    CriticalAlert.objects.create(client=world.sam, response=score.response, instrument=CODE, items=[1])
+    assert custom_reads() == 1
+
+
+def test_a_custom_alert_is_named_on_the_caseload_and_another_practice_code_is_not_shown(world) -> None:
+    """The reason names the practice's questionnaire; a score under a code only another practice defines is left out."""
+    from alongside.care.selectors import caseload_for
+    from alongside.measures.models import MeasureScoreSummary
+
+    _import(world)
+    score = add_score(world.sam, CODE, 3)
+    CriticalAlert.objects.create(client=world.sam, response=score.response, instrument=CODE, items=[1])
+    add_score(world.sam, "otherpracticecode", 2)
+    assert MeasureScoreSummary.objects.filter(client=world.sam, instrument="otherpracticecode").exists()
+    row = next(r for r in caseload_for(user=world.alice).rows if r.client.pk == world.sam.pk)
+    assert "Sleep check" in row.measures.reason
+    assert set(row.measures.summaries) == {CODE}
+    assert row.measures.summaries[CODE].validated is False
+
+
 def test_alert_on_a_custom_questionnaire_is_named(world, staff_client) -> None:
     """An alert on the practice's own questionnaire shows its name and label, not the bare code."""
     _import(world)

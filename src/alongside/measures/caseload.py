@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import Case, DateTimeField, Exists, OuterRef, QuerySet, Subquery, UUIDField, Value, When
+from django.db.models import Case, DateTimeField, Exists, OuterRef, QuerySet, Subquery, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -369,7 +369,8 @@ def caseload_measures(
     read: Iterable[ClientProfile] | None = None,
     now: dt.datetime | None = None,
 ) -> dict[uuid.UUID, ClientMeasures]:
-    """Return what the caseload shows for each client, in at most four queries whatever the caseload or history.
+    """Return what the caseload shows for each client, in two queries whatever the caseload or history (three
+    when a client has answered one of their practice's own questionnaires, four without ``read``).
 
     ``clients`` is a queryset of clients whose care team the user is on (the caller checked). A caller that
     reads those clients anyway adds :func:`caseload_columns` to its query and passes the result as ``read``
@@ -379,44 +380,49 @@ def caseload_measures(
     """
     now = now or timezone.now()
     if read is None:
-        read = clients.order_by().annotate(**caseload_columns(now)).only("pk")
-    ids: list[uuid.UUID] = []
+        read = clients.order_by().annotate(**caseload_columns(now)).only("pk", "practice_id")
+    practice_of: dict[uuid.UUID, uuid.UUID] = {}
     shared: set[uuid.UUID] = set()
     overdue: dict[uuid.UUID, dt.datetime] = {}
     for client in read:
-        ids.append(client.pk)
+        practice_of[client.pk] = client.practice_id
         if getattr(client, "measures_shared"):  # noqa: B009  # an annotation
             shared.add(client.pk)
             since = getattr(client, "measures_overdue_since")  # noqa: B009
             if since is not None:
                 overdue[client.pk] = since
-    if not ids:
+    if not practice_of:
         return {}
     team = clients.values("pk")
-    custom = _custom_instruments(clients)
-    alerts: dict[uuid.UUID, list[OpenAlert]] = {}
-    for row in (
+    alert_rows = list(
         CriticalAlert.objects.filter(client_id__in=team)
         .exclude(status=AlertStatus.ACKNOWLEDGED)
         .order_by("created_at")
-        .values("id", "client_id", "client__practice_id", "instrument", "items", "created_at", "status")
-    ):
-        own = custom.get((row["client__practice_id"], row["instrument"]))
-        alerts.setdefault(row["client_id"], []).append(
+        .values_list("id", "client_id", "instrument", "items", "created_at", "status")
+    )
+    summary_rows = _first_and_latest(team) if shared else []
+    # A practice's own questionnaire is named by the practice; read them only when a code is not the library's.
+    library_codes = _library_codes()
+    unknown = {row[1] for row in summary_rows if row[1] not in library_codes}
+    unknown |= {row[2] for row in alert_rows if row[2] not in library_codes and row[2] != MESSAGE_ALERT_INSTRUMENT}
+    custom = _custom_instruments(set(practice_of.values()), unknown) if unknown else {}
+    alerts: dict[uuid.UUID, list[OpenAlert]] = {}
+    for alert_id, client_id, code, items, created_at, status in alert_rows:
+        own = custom.get((practice_of.get(client_id), code)) if custom else None
+        alerts.setdefault(client_id, []).append(
             OpenAlert(
-                id=row["id"],
-                instrument=row["instrument"],
-                items=list(row["items"] or []),
-                created_at=row["created_at"],
-                escalated=row["status"] == AlertStatus.ESCALATED,
+                id=alert_id,
+                instrument=code,
+                items=list(items or []),
+                created_at=created_at,
+                escalated=status == AlertStatus.ESCALATED,
                 name=own.short_name if own else "",
             )
         )
-    sharing = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True).values("client_id")
-    summaries = _first_and_latest(sharing, custom) if shared else {}
+    summaries = _summaries(summary_rows, practice_of, custom, library_codes)
     result: dict[uuid.UUID, ClientMeasures] = {}
     text = _reasons(translation.get_language())
-    for client_id in ids:
+    for client_id in practice_of:
         is_shared = client_id in shared
         client_summaries = summaries.get(client_id, {}) if is_shared else {}
         client_alerts = alerts.get(client_id, [])
@@ -435,10 +441,17 @@ def caseload_measures(
     return result
 
 
-def _custom_instruments(clients: QuerySet[ClientProfile]) -> dict[tuple[uuid.UUID, str], Instrument]:
-    """One query: the questionnaires the clients' practices imported, by (practice, code)."""
-    out: dict[tuple[uuid.UUID, str], Instrument] = {}
-    rows = CustomInstrument.objects.filter(practice_id__in=clients.values("practice_id")).values_list(
+@functools.cache
+def _library_codes() -> frozenset[str]:
+    return frozenset(i.code for i in library.all_instruments())
+
+
+def _custom_instruments(
+    practice_ids: set[uuid.UUID], codes: set[str]
+) -> dict[tuple[uuid.UUID | None, str], Instrument]:
+    """One query: the questionnaires with these codes that these practices imported, by (practice, code)."""
+    out: dict[tuple[uuid.UUID | None, str], Instrument] = {}
+    rows = CustomInstrument.objects.filter(practice_id__in=practice_ids, code__in=codes).values_list(
         "practice_id", "code", "questionnaire"
     )
     for practice_id, code, questionnaire in rows:
@@ -451,34 +464,32 @@ def _custom_instruments(clients: QuerySet[ClientProfile]) -> dict[tuple[uuid.UUI
     return out
 
 
-def _first_and_latest(
-    sharing: QuerySet[Any], custom: Mapping[tuple[uuid.UUID, str], Instrument]
-) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
-    """One query: each client's first and latest score of each instrument (the practices' own too).
+_SUMMARY_COLUMNS = (
+    "client_id", "instrument", "first_total", "first_at", "latest_total", "latest_at", "latest_severity",
+    "latest_caseness",
+)  # fmt: skip
+
+
+def _first_and_latest(team: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """One query: each sharing client's first and latest score of each instrument (the practices' own too).
 
     Reads the per-client summaries that every new score updates, so the cost depends on the number of
     clients and instruments, never on how many scores each client has.
     """
-    library_codes = {i.code for i in library.all_instruments()}
+    sharing = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True).values("client_id")
+    return list(MeasureScoreSummary.objects.filter(client_id__in=sharing).values_list(*_SUMMARY_COLUMNS))
+
+
+def _summaries(
+    rows: list[tuple[Any, ...]],
+    practice_of: Mapping[uuid.UUID, uuid.UUID],
+    custom: Mapping[tuple[uuid.UUID | None, str], Instrument],
+    library_codes: frozenset[str],
+) -> dict[uuid.UUID, dict[str, InstrumentSummary]]:
+    """Summaries by client and instrument, from the rows of :func:`_first_and_latest`."""
     out: dict[uuid.UUID, dict[str, InstrumentSummary]] = {}
-    summaries = MeasureScoreSummary.objects.filter(client_id__in=sharing)
-    columns = [
-        "instrument",
-        "first_total",
-        "first_at",
-        "latest_total",
-        "latest_at",
-        "latest_severity",
-        "latest_caseness",
-    ]
-    # The client's practice tells its own questionnaires apart; without any, skip the join and its conversions.
-    rows = (
-        summaries.values_list("client_id", "client__practice_id", *columns)
-        if custom
-        else summaries.values_list("client_id", Value(None, output_field=UUIDField()), *columns)
-    )
-    for client_id, practice_id, code, first, first_at, latest, latest_at, severity, caseness in rows:
-        own = custom.get((practice_id, code)) if custom else None
+    for client_id, code, first, first_at, latest, latest_at, severity, caseness in rows:
+        own = custom.get((practice_of.get(client_id), code)) if custom else None
         if own is None and code not in library_codes:
             continue  # another practice's questionnaire with the same code
         out.setdefault(client_id, {})[code] = InstrumentSummary(
