@@ -50,13 +50,55 @@ def _canonical(
     two equal), written out key by key: a caseload view hashes hundreds of events, and building a dict for each
     cost more than the hashing.
     """
+    return _canonical_in(
+        _Batch.of(at=at, actor_id=actor_id, actor_label=actor_label, request_id=request_id),
+        seq=seq,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client_text=str(client_id) if client_id else None,
+        detail=detail,
+        prev_hash=prev_hash,
+    )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """The fields every event of one :func:`record_many` call shares, already written as JSON."""
+
+    actor_id: str
+    actor_label: str
+    at: str
+    request_id: str
+
+    @classmethod
+    def of(cls, *, at: datetime, actor_id: Any, actor_label: str, request_id: str) -> _Batch:
+        return cls(
+            actor_id=_text(str(actor_id) if actor_id else None),
+            actor_label=_text(actor_label),
+            at=_text(at.astimezone(UTC).isoformat(timespec="microseconds")),
+            request_id=_text(request_id),
+        )
+
+
+def _canonical_in(
+    batch: _Batch,
+    *,
+    seq: int,
+    action: str,
+    object_type: str,
+    object_id: str,
+    client_text: str | None,
+    detail: Any,
+    prev_hash: str,
+) -> bytes:
+    """:func:`_canonical` for one event of a batch (``client_text``: the client id as text, or None)."""
     return (
-        f'{{"action":{_text(action)},"actor_id":{_text(str(actor_id) if actor_id else None)},'
-        f'"actor_label":{_text(actor_label)},"at":{_text(at.astimezone(UTC).isoformat(timespec="microseconds"))},'
-        f'"client_id":{_text(str(client_id) if client_id else None)},'
+        f'{{"action":{_text(action)},"actor_id":{batch.actor_id},"actor_label":{batch.actor_label},"at":{batch.at},'
+        f'"client_id":{_text(client_text)},'
         f'"detail":{"{}" if detail == {} else json.dumps(detail, sort_keys=True, separators=(",", ":"))},'
         f'"object_id":{_text(object_id)},"object_type":{_text(object_type)},"prev_hash":{_text(prev_hash)},'
-        f'"request_id":{_text(request_id)},"seq":{int(seq)}}}'
+        f'"request_id":{batch.request_id},"seq":{int(seq)}}}'
     ).encode()
 
 
@@ -154,6 +196,7 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
         at_db = field("at").get_db_prep_save(now, connection)
         actor_db = field("actor_id").get_db_prep_save(actor_id, connection)
         empty_detail = prep_detail({}, connection)
+        batch = _Batch.of(at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id)
         converted: dict[Any, Any] = {}  # client ids repeat across a batch only rarely; labels and types often
         written: list[Written] = []
         rows: list[tuple[Any, ...]] = []
@@ -165,17 +208,20 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
             object_type = entry.obj._meta.label_lower if entry.obj is not None else ""
             object_id = str(entry.obj.pk) if entry.obj is not None else ""
             client_id = entry.client_id or None
+            # A listed client is both the object and the client: write its id as text once.
+            client_text = (
+                object_id
+                if client_id is not None and entry.obj is not None and client_id == entry.obj.pk
+                else (str(client_id) if client_id else None)
+            )
             digest = hashlib.sha256(
-                _canonical(
+                _canonical_in(
+                    batch,
                     seq=seq,
-                    at=now,
-                    actor_id=actor_id,
-                    actor_label=actor_label,
                     action=action,
                     object_type=object_type,
                     object_id=object_id,
-                    client_id=client_id,
-                    request_id=request_id,
+                    client_text=client_text,
                     detail=detail,
                     prev_hash=prev,
                 )
