@@ -229,6 +229,16 @@ def test_unread_counts_and_the_inbox_put_awaiting_threads_first(world):
     assert selectors.unread_total(world.alice) == 0
 
 
+def test_the_unread_count_leaves_out_a_client_who_stopped_sharing_messages(world):
+    """Unread messages count only while the client shares messages; sharing again brings them back."""
+    send(world, key="key-00000001")
+    assert selectors.unread_total(world.alice) == 1
+    scopes_set(client=world.sam, scopes={"messages": False}, actor=world.sam.user)
+    assert selectors.unread_total(world.alice) == 0
+    scopes_set(client=world.sam, scopes={"messages": True}, actor=world.sam.user)
+    assert selectors.unread_total(world.alice) == 1
+
+
 def test_search_finds_only_the_staff_members_own_clients(world):
     send(world, body="the panic came back on the bus")
     from tests import factories

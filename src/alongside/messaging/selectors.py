@@ -323,10 +323,12 @@ def unread_total(user: Any) -> int:
     if _is_client(user):
         threads = Thread.objects.filter(client_id=user.pk)
     else:
-        from alongside.consent.models import ScopeGrant
-
-        sharing = ScopeGrant.objects.filter(scope=Scope.MESSAGES, granted=True).values("client_id")
-        threads = Thread.objects.filter(client__in=access.care_team_clients(user), client_id__in=sharing)
+        # Joined to each team client's own grant (an index seek), not a list of every sharing client there is.
+        threads = Thread.objects.filter(
+            client__in=access.care_team_clients(user),
+            client__scope_grants__scope=Scope.MESSAGES,
+            client__scope_grants__granted=True,
+        )
     read = ThreadRead.objects.filter(thread_id=OuterRef("pk"), user=user).values("last_read_seq")[:1]
     rows = threads.annotate(read=Subquery(read)).values_list("last_seq", "read")
     return sum(max(0, last_seq - (position or 0)) for last_seq, position in rows)
