@@ -68,3 +68,24 @@ def test_the_hashed_bytes_are_exactly_sorted_compact_ascii_json(actor_id, client
     }
     expected = json.dumps(reference, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
     assert _canonical(**fields) == expected
+
+
+def test_a_batch_longer_than_one_statement_is_stored_whole_and_in_order(world, monkeypatch) -> None:
+    """Eight events written three rows per statement: three INSERTs, every event stored once, the chain intact."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.audit import log
+
+    monkeypatch.setattr(log, "_ROWS_PER_STATEMENT", 3)
+    entries = [
+        Entry(AuditAction.CLIENT_LISTED, obj=world.sam, client_id=world.sam.pk, detail={"n": i}) for i in range(8)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        written = record_many(entries, actor=world.alice)
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO")]
+    assert len(inserts) == 3
+    stored = list(AuditEvent.objects.filter(seq__in=[e.seq for e in written]).order_by("seq"))
+    assert [e.detail["n"] for e in stored] == list(range(8))
+    assert [e.hash for e in stored] == [e.hash for e in written]
+    assert verify() == (AuditEvent.objects.count(), None)

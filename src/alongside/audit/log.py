@@ -243,18 +243,29 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
 _UNSET = object()
 
 
+# Rows per INSERT statement: 12 parameters each stays far below SQLite's (32,766) and PostgreSQL's (65,535) limits.
+_ROWS_PER_STATEMENT = 500
+
+
 def _insert(rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows of database-ready values (in ``_COLUMNS`` order) with one prepared statement."""
+    """Insert rows of database-ready values (in ``_COLUMNS`` order), many rows per statement.
+
+    One multi-row ``INSERT`` per 500 events: on PostgreSQL, ``executemany`` ran one statement per event (200
+    for a caseload view, about 23 ms); a single statement takes a fraction of that, and SQLite gains a little too.
+    """
     quote = connection.ops.quote_name
     columns = [str(cast("Field[Any, Any]", AuditEvent._meta.get_field(name)).column) for name in _COLUMNS]
-    # Identifiers come from the model, values are bound parameters: no user input in the SQL text.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
-        quote(AuditEvent._meta.db_table),
-        ", ".join(quote(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
+    row_marks = "({})".format(", ".join(["%s"] * len(columns)))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            batch = rows[start : start + _ROWS_PER_STATEMENT]
+            # Identifiers come from the model, values are bound parameters: no user input in the SQL text.
+            sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608  # nosec B608
+                quote(AuditEvent._meta.db_table),
+                ", ".join(quote(c) for c in columns),
+                ", ".join([row_marks] * len(batch)),
+            )
+            cursor.execute(sql, [value for row in batch for value in row])
 
 
 @dataclass(frozen=True)
