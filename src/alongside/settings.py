@@ -127,7 +127,9 @@ else:
 # Earlier master keys, still accepted for unwrapping while `alongside keys rotate` runs.
 ALONGSIDE_OLD_MASTER_KEYS = env_list("ALONGSIDE_OLD_MASTER_KEYS")
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
+# Debugging is for development only. The demo is shown to people (no tracebacks), and on SQLite Django's
+# debug cursor runs an extra query per query to quote its parameters for the log, a third of a caseload view.
+DEBUG = env_bool("DEBUG", default=PROFILE == "dev")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -68,3 +68,26 @@ def test_production_with_all_secrets_passes_check_deploy(tmp_path: Path, master_
     else:
         assert result.returncode == 0, result.stderr
         assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(("profile", "debug"), [("dev", "True"), ("demo", "False"), ("test", "False")])
+def test_only_the_development_profile_debugs(tmp_path: Path, profile: str, debug: str) -> None:
+    """The demo runs without Django's debug mode (no tracebacks shown, no per-query debug logging)."""
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS and not k.startswith(("DEBUG", "PYTEST_"))}
+    env.update(
+        {
+            "ALONGSIDE_PROFILE": profile,
+            "ALONGSIDE_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "alongside.settings",
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == debug
