@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "alongside.core",
     "alongside.accounts",
     "alongside.care",
     "alongside.consent",

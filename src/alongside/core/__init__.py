@@ -1,0 +1,1 @@
+"""Small, generic pieces shared by every app (no domain logic lives here)."""
