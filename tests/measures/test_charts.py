@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import xml.etree.ElementTree as ET
@@ -472,3 +473,90 @@ def test_long_item_labels_are_shortened_on_the_chart_only():
     assert len(shown) < 40
     assert label.find("svg:title", NS).text == "1. " + "x" * 80
     assert re.search("x{80}", str(item_heatmap_table(grid)))
+
+
+WHO5 = Series(
+    "who5",
+    "WHO-5",
+    "%",
+    0,
+    100,
+    (Band("poor", 0, 28), Band("low", 29, 50), Band("good", 51, 100)),
+    50,
+    24,
+    (Point(START, 24), Point(START + timedelta(days=30), 64, "improved"), Point(START + timedelta(days=61), 20)),
+    lower_is_better=False,
+)
+
+
+def _snapshots() -> dict[str, str]:
+    """Representative charts and tables, in English and Spanish, as the markup they render to."""
+    weekly = phq9([max(0, 20 - index // 6) for index in range(104)], every=7)
+    worse = phq9([6, 9, 14, 21, 27], [None, None, "deteriorated", "deteriorated", "deteriorated"], baseline=None)
+    hostile = phq9([3, 5], title='<script>"x"</script>', bands=(), caseness=None)
+    grid = ItemGrid("<b>GAD</b>", ("x" * 80, "short"), (START, START + timedelta(days=9)), ((0, 3), (None, 1)), 3)
+    cases = {
+        "recovering": lambda: score_chart(RECOVERING),
+        "recovering-table": lambda: score_table(RECOVERING),
+        "recovering-es": lambda: score_chart(RECOVERING, lang="es"),
+        "weekly": lambda: score_chart(weekly),
+        "worse": lambda: score_chart(worse),
+        "worse-table": lambda: score_table(worse),
+        "who5": lambda: score_chart(WHO5),
+        "who5-table": lambda: score_table(WHO5),
+        "hostile": lambda: score_chart(hostile),
+        "one": lambda: score_chart(phq9([12])),
+        "empty": lambda: score_chart(phq9([])),
+        "empty-table": lambda: score_table(phq9([])),
+        "heatmap": lambda: item_heatmap(GRID),
+        "heatmap-table": lambda: item_heatmap_table(GRID),
+        "heatmap-odd": lambda: item_heatmap(grid),
+        "heatmap-empty": lambda: item_heatmap(ItemGrid("phq9", PHQ9_ITEMS, (), ((), (), ()), 3)),
+    }
+    out = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            out.update({f"{name}:{language}": str(render()) for name, render in cases.items()})
+    return out
+
+
+SNAPSHOTS: dict[str, str] = {
+    "recovering:en": "84ecc3ffa2dc5c7f",
+    "recovering-table:en": "6405421444335ca3",
+    "recovering-es:en": "65f6af8d241f9f7f",
+    "weekly:en": "0f3182a69df85dc1",
+    "worse:en": "0a54a5400d05ce38",
+    "worse-table:en": "a11f1f6bdeaa67da",
+    "who5:en": "00212ecb7ba07538",
+    "who5-table:en": "4834e4a148b11799",
+    "hostile:en": "c7a8b49942bec77e",
+    "one:en": "42dd1d8ece265563",
+    "empty:en": "6632906632267639",
+    "empty-table:en": "be3a57f36aa7d5eb",
+    "heatmap:en": "30943d91ba107aa2",
+    "heatmap-table:en": "f1f1b8f07cf59141",
+    "heatmap-odd:en": "d7cc7c1fd5491d4e",
+    "heatmap-empty:en": "77678b488251fe14",
+    "recovering:es": "65f6af8d241f9f7f",
+    "recovering-table:es": "5b604e3dc2203c04",
+    "recovering-es:es": "65f6af8d241f9f7f",
+    "weekly:es": "7ce6e2d8d67d693d",
+    "worse:es": "eb3ed4b5c79fb02e",
+    "worse-table:es": "124869687ddf4198",
+    "who5:es": "5743899f2fd9d3e7",
+    "who5-table:es": "dfa3a08739161807",
+    "hostile:es": "3b4e16936fe4a160",
+    "one:es": "80d799aefa060c12",
+    "empty:es": "d7626734e3a6ae4a",
+    "empty-table:es": "6248e3231a7c4b52",
+    "heatmap:es": "87b803ddaff746f5",
+    "heatmap-table:es": "6fc752379ef704a4",
+    "heatmap-odd:es": "7691805c4f15e014",
+    "heatmap-empty:es": "c51da9dac647338e",
+}
+
+
+def test_rendered_markup_is_pinned():
+    """Charts and tables render to exactly the markup pinned before charts became layouts and templates."""
+    digests = {name: hashlib.sha256(markup.encode()).hexdigest()[:16] for name, markup in _snapshots().items()}
+    assert digests == SNAPSHOTS
