@@ -1,0 +1,95 @@
+"""The caseload rows' markup is pinned, so moving it from Python into a template changes no byte of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.utils import translation
+
+from alongside.care.models import ClientProfile
+from alongside.measures.caseload import Attention, ClientMeasures, InstrumentSummary, OpenAlert, Status
+from alongside.measures.caseload_display import caseload_lines
+
+AT = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Row:
+    client: ClientProfile
+    measures: ClientMeasures
+    last_checkin: dt.date | None
+    adherence_pct: int | None
+
+
+def _summary(code: str, first: float | None, latest: float | None, **extra: object) -> InstrumentSummary:
+    values: dict[str, object] = {
+        "first_at": AT - dt.timedelta(weeks=8),
+        "latest_at": AT,
+        "latest_severity": "moderate",
+        "latest_caseness": True,
+        "repeated": True,
+    }
+    values.update(extra)
+    return InstrumentSummary(code, first, latest=latest, **values)  # type: ignore[arg-type]
+
+
+def _client(number: int, name: str) -> ClientProfile:
+    return ClientProfile(user_id=uuid.UUID(int=number), preferred_name=name)
+
+
+def _rows() -> list[Row]:
+    alert = OpenAlert(uuid.UUID(int=900), "phq9", [9], AT, escalated=False)
+    escalated = OpenAlert(uuid.UUID(int=901), "phq9", [9], AT, escalated=True)
+    measures = [
+        ClientMeasures(
+            shared=True,
+            summaries={"phq9": _summary("phq9", 8, 14), "gad7": _summary("gad7", 5, 5, latest_severity="")},
+            alerts=[alert, escalated],
+            status=Status.RELIABLE_DETERIORATION,
+            attention=Attention.CRITICAL_ALERT,
+            reason="Item 9 <answered> & more",
+        ),
+        ClientMeasures(shared=False, attention=Attention.OVERDUE, reason="Questionnaire due since 1 March"),
+        ClientMeasures(shared=True, status=Status.NO_SCORES),
+        ClientMeasures(
+            shared=True,
+            summaries={
+                "who5": _summary("who5", 40, 72.5, latest_at=AT - dt.timedelta(days=3)),
+                "own": _summary("own", 3, None, name="Our <own> scale", validated=False, latest_severity=""),
+                "pcl5": _summary("pcl5", 50, 31, repeated=False),
+            },
+            status=Status.RELIABLE_IMPROVEMENT,
+            attention=Attention.NOT_IMPROVING,
+            reason="Not improving {0} %s",
+        ),
+        ClientMeasures(
+            shared=True,
+            summaries={"phq9": _summary("phq9", 18, 4.5, latest_severity="minimal", latest_caseness=False)},
+            status=Status.RECOVERY,
+        ),
+    ]
+    names = ["Ann <b>& Co</b>", "Bo \"quoted\" 'single'", "Fresh {0} {}", "Dee", "Eve"]
+    days = [dt.date(2026, 2, 27), None, dt.date(2026, 2, 27), dt.date(2025, 12, 31), None]
+    adherence = [80, None, 0, 100, None]
+    return [
+        Row(_client(index + 1, name), m, day, pct)
+        for index, (name, m, day, pct) in enumerate(zip(names, measures, days, adherence, strict=True))
+    ]
+
+
+PINNED = {
+    "en": "2393824938c088896cb607fce90604468f15751f3e3b3716840af098a395eee3",
+    "es": "519f9b81ae807cf018d4fa34107cd84cbf0b81566dce2d4c25238718b3a70e9d",
+}
+
+
+@pytest.mark.parametrize("language", sorted(PINNED))
+def test_caseload_rows_markup_is_pinned(language: str) -> None:
+    """Every kind of caseload row renders to exactly the markup pinned before rows moved to a template."""
+    with translation.override(language):
+        markup = "".join(caseload_lines(_rows()))
+    assert hashlib.sha256(markup.encode()).hexdigest() == PINNED[language]
