@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "alongside.sessions",
     "alongside.notify",
     "alongside.synth",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,22 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+
+# Background tasks (django.tasks): a database-backed queue that `alongside worker` runs; tests run
+# each task at once ("immediate"). The email outbox retries a failed email with backoff.
+ALONGSIDE_TASKS_BACKEND = env_str("ALONGSIDE_TASKS_BACKEND", "immediate" if TESTING else "database")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if ALONGSIDE_TASKS_BACKEND == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+ALONGSIDE_EMAIL_MAX_ATTEMPTS = env_int("ALONGSIDE_EMAIL_MAX_ATTEMPTS", 6)
+ALONGSIDE_EMAIL_RETRY_SECONDS = env_int("ALONGSIDE_EMAIL_RETRY_SECONDS", 30)
+ALONGSIDE_EMAIL_LEASE_SECONDS = env_int("ALONGSIDE_EMAIL_LEASE_SECONDS", 120)
 
 # Sessions and cookies.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from alongside.care.models import (
     Role,
 )
 from alongside.crypto.keys import destroy_data_key
+from alongside.notify.mail import email_enqueue
 
 DEFAULT_CONSENT_TITLE = "Consent to use Alongside between sessions"
 DEFAULT_CONSENT_BODY = """\
@@ -127,18 +127,16 @@ def _send_invitation(issued: IssuedInvitation, *, base_url: str) -> None:
     # The email names the practice only: no client data, no clinical content.
     link = base_url.rstrip("/") + issued.path
     practice = issued.invitation.practice.name
-    transaction.on_commit(
-        lambda: send_mail(
-            _("You are invited to Alongside"),
-            _(
-                "%(practice)s has invited you to Alongside.\n\nOpen this link within %(days)d days to set up "
-                "your account:\n%(link)s\n\nIf you did not expect this, ignore this email."
-            )
-            % {"practice": practice, "days": settings.ALONGSIDE_INVITATION_DAYS, "link": link},
-            None,
-            [issued.invitation.email],
-            fail_silently=False,
+    email_enqueue(
+        to=issued.invitation.email,
+        subject=_("You are invited to Alongside"),
+        body=_(
+            "%(practice)s has invited you to Alongside.\n\nOpen this link within %(days)d days to set up "
+            "your account:\n%(link)s\n\nIf you did not expect this, ignore this email."
         )
+        % {"practice": practice, "days": settings.ALONGSIDE_INVITATION_DAYS, "link": link},
+        kind="care.invitation",
+        note=f"invitation {issued.invitation.pk}",
     )
 
 

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.crypto.fields import EncryptedTextField
+
 
 class NotificationKind(models.TextChoices):
     MESSAGE = "message", _("New message")
@@ -34,6 +36,7 @@ class NotifyAuditAction(models.TextChoices):
 
     SENT = "notify.sent", _("Notifications sent")
     PREFERENCES_CHANGED = "notify.preferences_changed", _("Notification choices changed")
+    EMAIL_FAILED = "notify.email_failed", _("Email given up after its retries")
 
 
 def validate_link(value: str) -> None:
@@ -109,3 +112,52 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} choice of {self.user_id}"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Given up")
+
+
+class OutboundEmail(models.Model):
+    """One email in the outbox, with its delivery record (the telemetry: attempts, outcome, last error).
+
+    The address and text are sealed under a key of the row's own and erased once the email is sent or
+    given up, so the outbox never keeps a copy of what it sent. ``ref`` names a row whose ``emailed_at``
+    is set on success ("notify.Notification:<pk>"), ids only.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=32)
+    to = EncryptedTextField(key_field="id", blank=True)
+    subject = EncryptedTextField(key_field="id", blank=True)
+    body = EncryptedTextField(key_field="id", blank=True)
+    ref = models.CharField(max_length=120, blank=True, default="")
+    # Ids only, for the logs: which alert or request this email is about.
+    note = models.CharField(max_length=120, blank=True, default="")
+    status = models.CharField(max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # While sending: a killed worker's claim runs out here, and the email is tried again.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=EmailStatus.values), name="notify_outbound_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=EmailStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="notify_outbound_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notify_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email {self.pk} ({self.status})"

@@ -11,8 +11,9 @@ Other apps call :func:`notification_send`; its signature is stable::
         email=True,                      # False when the caller sends its own email (critical alerts)
     ) -> list[Notification]             # the notices made now (none for a repeated dedupe_key)
 
-Rows are written in the caller's transaction; emails and live events go after commit and their
-failures are logged by ids only, never raised. Emails carry no names and no content.
+Rows (and their emails, in the outbox of :mod:`alongside.notify.mail`) are written in the caller's
+transaction; emails are sent and live events pushed after commit, and their failures are logged by
+ids only, never raised (a failed email is retried with backoff). Emails carry no names and no content.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
+from alongside.notify.mail import email_enqueue
 from alongside.notify.models import (
     ALWAYS_ON,
     Notification,
@@ -143,30 +144,27 @@ def notification_send(
                 ],
                 actor=None,
             )
-        to_email = [n.pk for n in made if email and choices[n.recipient_id][1]]
+        _queue_emails([n for n in made if email and choices[n.recipient_id][1]], people=people, kind=kind)
         live = sorted({str(n.recipient_id) for n in made if n.in_app})
-        if to_email:
-            transaction.on_commit(lambda: _send_emails(to_email, kind=kind))
         if live:
             transaction.on_commit(lambda: _push(live, kind=kind, link=link))
     return made
 
 
-def _send_emails(notification_ids: Sequence[uuid.UUID], *, kind: str) -> None:
-    """Email each notice's recipient in their language; a failure is logged by id and leaves emailed_at empty."""
-    try:
-        notices = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
-    except Exception:
-        logger.exception("notify: could not load %d notices to email", len(notification_ids))
-        return
+def _queue_emails(notices: Sequence[Notification], *, people: Mapping[Any, Any], kind: str) -> None:
+    """Put each notice's email in the outbox, in its recipient's language; sent after commit, retried."""
     for notice in notices:
-        try:
-            with translation.override(getattr(notice.recipient, "locale", None) or None):
-                subject, body = _email_text(kind)
-                send_mail(subject, body, None, [notice.recipient.email])
-            Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
-        except Exception:
-            logger.exception("notify: %s email failed for notification %s", kind, notice.pk)
+        person = people[notice.recipient_id]
+        with translation.override(getattr(person, "locale", None) or None):
+            subject, body = _email_text(kind)
+        email_enqueue(
+            to=person.email,
+            subject=subject,
+            body=body,
+            kind=f"notify.{kind}",
+            ref=f"notify.Notification:{notice.pk}",
+            note=f"notification {notice.pk}",
+        )
 
 
 def _push(user_ids: Sequence[str], *, kind: str, link: str) -> None:

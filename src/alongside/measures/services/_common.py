@@ -11,9 +11,6 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside import access
@@ -29,6 +26,7 @@ from alongside.measures.models import (
     MeasureResponse,
     PracticeMeasureSettings,
 )
+from alongside.notify.mail import email_enqueue
 
 logger = logging.getLogger("alongside.measures.services")
 
@@ -135,23 +133,16 @@ def _practice_admins(practice_id: uuid.UUID) -> list[User]:
 
 
 def _mail_after_commit(*, kind: str, notification_ids: list[int], subject: str, body: str) -> None:
-    """Email each notified person after commit; a failure is logged by ids only and changes nothing."""
-
-    def send() -> None:
-        for notification in AlertNotification.objects.filter(pk__in=notification_ids).select_related("recipient"):
-            try:
-                send_mail(subject, body, None, [notification.recipient.email])
-            except Exception:
-                logger.exception(
-                    "measures: %s email failed for notification %s (alert %s)",
-                    kind,
-                    notification.pk,
-                    notification.alert_id,
-                )
-                continue
-            AlertNotification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-
-    transaction.on_commit(send)
+    """Put an email to each notified person in the outbox (sent after commit, retried with backoff)."""
+    for notification in AlertNotification.objects.filter(pk__in=notification_ids).select_related("recipient"):
+        email_enqueue(
+            to=notification.recipient.email,
+            subject=subject,
+            body=body,
+            kind=f"measures.{kind}",
+            ref=f"measures.AlertNotification:{notification.pk}",
+            note=f"notification {notification.pk} alert {notification.alert_id}",
+        )
 
 
 def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +26,9 @@ from alongside.measures.services._common import (
     _in_quiet_hours,
     _local,
     _zone,
-    logger,
     practice_settings,
 )
+from alongside.notify.mail import email_enqueue
 
 
 def _occurrence_due(
@@ -244,21 +243,19 @@ def requests_deliver(*, now: dt.datetime | None = None) -> int:
             )
             if claimed:
                 sent += 1
-                transaction.on_commit(lambda r=request: _send_reminder(r))  # type: ignore[misc]
+                _send_reminder(request)
     return sent
 
 
 def _send_reminder(request: MeasureRequest) -> None:
-    try:
-        send_mail(
-            _("You have a questionnaire to fill in"),
-            _("Your care team has asked you to fill in a short questionnaire. Sign in to Alongside to answer it."),
-            None,
-            [request.client.user.email],
-        )
-    except Exception:
-        logger.exception("measures: reminder email failed for request %s", request.pk)
-        MeasureRequest.objects.filter(pk=request.pk).update(delivered_at=None, delivery_channel="")
+    """Put the reminder in the email outbox: sent after commit and retried there if the server is down."""
+    email_enqueue(
+        to=request.client.user.email,
+        subject=_("You have a questionnaire to fill in"),
+        body=_("Your care team has asked you to fill in a short questionnaire. Sign in to Alongside to answer it."),
+        kind="measures.reminder",
+        note=f"request {request.pk}",
+    )
 
 
 def request_mark_delivered(*, request_id: uuid.UUID | str, channel: DeliveryChannel, at: dt.datetime) -> bool:
