@@ -24,9 +24,10 @@ def _post(client, headers, body, key="api-key-0001"):
 def test_create_with_token_and_header_key(client, world):
     """A client creates a check-in with a token; a retry with the same key returns the same one."""
     headers = _auth(world.sam.user)
-    first = _post(client, headers, {"mood": 6, "emotions": [{"name": "calm", "intensity": 4}], "sleep_hours": 7.5})
+    body = {"mood": 6, "emotions": [{"name": "calm", "intensity": 4}], "sleep_hours": 7.5}
+    first = _post(client, headers, body)
     assert first.status_code == 201, first.content
-    again = _post(client, headers, {"mood": 6})
+    again = _post(client, headers, body)
     assert again.json()["id"] == first.json()["id"]
     assert CheckIn.objects.count() == 1
     listed = client.get(URL, **headers).json()

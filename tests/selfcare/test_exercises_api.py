@@ -29,7 +29,7 @@ def test_idempotent_create_of_entries_and_practice_logs(client, world):
     first = _post(client, ENTRIES, headers, {"kind": "exposure_hierarchy", "data": LADDER, "complete": True})
     assert first.status_code == 201, first.content
     assert first.json()["status"] == "complete"
-    again = _post(client, ENTRIES, headers, {"kind": "exposure_hierarchy", "data": LADDER})
+    again = _post(client, ENTRIES, headers, {"kind": "exposure_hierarchy", "data": LADDER, "complete": True})
     assert again.json()["id"] == first.json()["id"]
     assert ExerciseEntry.objects.count() == 1
     body = {

@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 from pydantic import StrictInt
 
 from alongside.api.urls import api
+from alongside.core.idempotency import IdempotencyConflict
 from alongside.measures import selectors, services
 from alongside.measures.crisis import CrisisResource
 from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResponse, MeasureScore
@@ -26,9 +27,11 @@ from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResp
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn service refusals into API answers: 422 with the message, or 403."""
+    """Turn service refusals into API answers: 409 for a reused idempotency key, 422 with the message, or 403."""
     try:
         yield
+    except IdempotencyConflict as error:
+        raise HttpError(409, " ".join(error.messages)) from None
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from None
     except PermissionDenied as error:

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from alongside.api.urls import api
+from alongside.core.idempotency import IdempotencyConflict
 from alongside.messaging import selectors, services
 
 router = Router(tags=["messages"])
@@ -69,6 +70,8 @@ class ReadIn(Schema):
 def _refusal(error: Exception) -> HttpError:
     if isinstance(error, services.RateLimited):
         return HttpError(429, " ".join(error.messages))
+    if isinstance(error, IdempotencyConflict):
+        return HttpError(409, " ".join(error.messages))
     if isinstance(error, ValidationError):
         return HttpError(422, " ".join(error.messages))
     return HttpError(403, str(error) or "Not allowed.")

@@ -28,6 +28,7 @@ from alongside import access
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
+from alongside.core import idempotency
 from alongside.messaging import crisis_language
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
@@ -45,6 +46,7 @@ from alongside.messaging.selectors import thread_client
 logger = logging.getLogger("alongside.messaging")
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+MESSAGE_SCOPE = "messaging.message"
 # A person writes a few messages a minute at most; a script or a stuck key writes many.
 # The defaults of settings.ALONGSIDE_MESSAGES_PER_MINUTE / _PER_HOUR (operators may change them).
 _PENDING: set[asyncio.Task[None]] = set()  # broadcasts scheduled on a running loop
@@ -160,13 +162,13 @@ def message_send(
 ) -> SendResult:
     """Send a message to a client's thread, once per key; raise ValidationError with a clear message otherwise."""
     key = _check_key(idempotency_key)
+    # The thread must still be open to the sender (the read check of a replay as much as of a send).
     client = thread_client(actor=actor, client_id=client_id, for_writing=True)
+    body = (body or "").replace("\r\n", "\n").strip()
+    payload = _fingerprint(client=client, body=body, upload=upload, entry_kind=entry_kind, entry_id=entry_id)
     existing = Message.objects.filter(sender=actor, idempotency_key=key).first()
     if existing is not None:
-        if existing.client_id != client.pk:
-            raise ValidationError(_("This message key was already used for another conversation."))
-        return SendResult(message=existing, created=False, crisis=existing.crisis_language)
-    body = (body or "").replace("\r\n", "\n").strip()
+        return _replay(actor, existing, client, payload)
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError(
             _("Messages can be up to %(limit)s characters; this one has %(count)s.")
@@ -201,6 +203,7 @@ def message_send(
                 file_info=file_info,
                 crisis=bool(categories),
             )
+            idempotency.remember(user_id=actor.pk, scope=MESSAGE_SCOPE, key=key, payload=payload)
             if categories:
                 from alongside.measures.services.alerts import alert_raise_for_message
 
@@ -210,9 +213,34 @@ def message_send(
         existing = Message.objects.filter(sender=actor, idempotency_key=key).first()
         if existing is None:
             raise
-        return SendResult(message=existing, created=False, crisis=existing.crisis_language)
+        return _replay(actor, existing, client, payload)
     transaction.on_commit(lambda: _after_send(message))
     return SendResult(message=message, created=True, crisis=bool(categories))
+
+
+def _fingerprint(
+    *, client: ClientProfile, body: str, upload: Upload | None, entry_kind: str, entry_id: Any
+) -> dict[str, Any]:
+    """What makes two sends with one key the same message (a file by its SHA-256, never its bytes)."""
+    return {
+        "client_id": str(client.pk),
+        "body": body,
+        "file": hashlib.sha256(upload.data).hexdigest() if upload is not None else None,
+        "entry_kind": entry_kind or "",
+        "entry_id": str(entry_id) if entry_id else None,
+    }
+
+
+def _replay(actor: Any, existing: Message, client: ClientProfile, payload: dict[str, Any]) -> SendResult:
+    """Return the message sent with this key, when this request is the one that sent it."""
+    idempotency.replay_check(
+        user_id=actor.pk,
+        scope=MESSAGE_SCOPE,
+        key=existing.idempotency_key,
+        payload=payload,
+        legacy=lambda: existing.client_id == client.pk,  # before fingerprints: the same conversation
+    )
+    return SendResult(message=existing, created=False, crisis=existing.crisis_language)
 
 
 def _store(

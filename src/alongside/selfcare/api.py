@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from alongside.api.urls import api
+from alongside.core.idempotency import IdempotencyConflict
 from alongside.selfcare import selectors, services
 
 router = Router(tags=["selfcare"])  # /api/v1/selfcare/…: the signed-in client's own records
@@ -26,7 +27,9 @@ clients_router = Router(tags=["selfcare"])  # /api/v1/clients/{client_id}/…: a
 
 
 def _refusal(error: Exception) -> HttpError:
-    """Turn a service refusal into an API answer: 422 with the message, or 403."""
+    """Turn a service refusal into an API answer: 409 for a reused idempotency key, 422 with the message, or 403."""
+    if isinstance(error, IdempotencyConflict):
+        return HttpError(409, " ".join(error.messages))
     if isinstance(error, ValidationError):
         return HttpError(422, " ".join(error.messages))
     return HttpError(403, str(error) or "Not allowed.")
@@ -91,7 +94,8 @@ def checkin_create(
     """Save a check-in for the signed-in client; the same idempotency key returns the same check-in."""
     if not getattr(request.user, "is_client", False):
         raise HttpError(403, "Only a client can check in.")
-    data = payload.model_dump(exclude_unset=True, exclude={"idempotency_key"})
+    # A null optional field means "not given", as the schema says (the service refuses null lists and notes).
+    data = {k: v for k, v in payload.model_dump(exclude_unset=True, exclude={"idempotency_key"}).items() if v is not None}
     key = idempotency_key or payload.idempotency_key
     if not key:
         raise HttpError(422, "An idempotency key is required (Idempotency-Key header or idempotency_key field).")

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from alongside import access
 from alongside.access import Action
 from alongside.care.models import ClientProfile
+from alongside.consent.models import Scope
+from alongside.core import idempotency
 from alongside.measures import crisis, library
 from alongside.measures.models import (
     CriticalAlert,
@@ -65,9 +67,21 @@ class SubmitResult:
         return self.alert is not None
 
 
-def _answering_client(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
-    """The client, when ``actor`` may answer for them (themselves, or a clinician in session). 404 otherwise."""
-    return access.client_or_404(actor, client_id, Action.WRITE_CLINICAL)
+START_SCOPE = "measures.response_start"
+SUBMIT_SCOPE = "measures.response_submit"
+
+
+def _answering_client(actor: Any, client_id: uuid.UUID | str, *, reads: bool = False) -> ClientProfile:
+    """The client, when ``actor`` may answer for them (themselves, or a clinician in session). 404 otherwise.
+
+    With ``reads`` (the answer shows a response already holding answers), ``actor`` must also be
+    allowed to read the client's measures, the check of the scores endpoint: a clinician whose client
+    stopped sharing measures may still start a blank questionnaire, but never sees one in progress.
+    """
+    client, grant = access.client_and_grant_or_404(actor, client_id, Action.WRITE_CLINICAL)
+    if reads and not grant.allows(Action.VIEW_CLINICAL, Scope.MEASURES):
+        raise Http404("No such response.")
+    return client
 
 
 def crisis_resources_for(client: ClientProfile) -> list[crisis.CrisisResource]:
@@ -92,9 +106,10 @@ def response_start(
     code = _instrument(instrument, client.practice_id).code
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise ValidationError(_("The idempotency key must be 8 to 64 letters, digits or - _ . :"))
+    payload = {"instrument": code, "request_id": str(request_id) if request_id is not None else None}
     existing = MeasureResponse.objects.filter(client=client, idempotency_key=idempotency_key).first()
     if existing is not None:
-        return _same_key(existing, code)
+        return _same_key(actor, existing, code, payload)
     now = timezone.now()
     with transaction.atomic():
         open_requests = MeasureRequest.objects.select_for_update().filter(
@@ -117,9 +132,10 @@ def response_start(
                     started_at=now,
                     updated_at=now,
                 )
+                idempotency.remember(user_id=client.user_id, scope=START_SCOPE, key=idempotency_key, payload=payload)
         except IntegrityError:
             raced = MeasureResponse.objects.get(client=client, idempotency_key=idempotency_key)
-            return _same_key(raced, code)
+            return _same_key(actor, raced, code, payload)
         if request is not None:
             MeasureRequest.objects.filter(pk=request.pk, opened_at__isnull=True).update(opened_at=now)
             MeasureRequest.objects.filter(pk=request.pk, seen_at__isnull=True).update(seen_at=now)
@@ -127,9 +143,17 @@ def response_start(
     return response
 
 
-def _same_key(existing: MeasureResponse, code: str) -> MeasureResponse:
-    if existing.instrument != code:
-        raise ValidationError(_("This idempotency key was already used for another questionnaire."))
+def _same_key(actor: Any, existing: MeasureResponse, code: str, payload: dict[str, Any]) -> MeasureResponse:
+    """Replay a response started with this key: only to someone who may read it, and only for the same body."""
+    client = _answering_client(actor, existing.client_id, reads=True)
+
+    def legacy() -> bool:  # a key from before fingerprints: the questionnaire and request must agree
+        request_id = payload["request_id"]
+        return existing.instrument == code and (request_id is None or str(existing.request_id) == request_id)
+
+    idempotency.replay_check(
+        user_id=client.user_id, scope=START_SCOPE, key=existing.idempotency_key, payload=payload, legacy=legacy
+    )
     return existing
 
 
@@ -140,7 +164,7 @@ def _response_for_update(actor: Any, response_id: uuid.UUID | str) -> MeasureRes
         found = None
     if found is None:
         raise Http404("No such response.")
-    _answering_client(actor, found)
+    _answering_client(actor, found, reads=True)
     return MeasureResponse.objects.select_for_update().select_related("client__practice").get(pk=response_id)
 
 
@@ -222,11 +246,17 @@ def response_submit(
         response = _response_for_update(actor, response_id)
         if idempotency_key is not None and idempotency_key != response.idempotency_key:
             raise ValidationError(_("The idempotency key does not match this response."))
+        payload = {"answers": dict(answers) if answers else None, "context": dict(context) if context else None}
+        owner = response.client.user_id
         if response.status == ResponseStatus.SUBMITTED:
             replay = True
+            if idempotency_key is not None:  # submitted before fingerprints (no record): accepted as before
+                idempotency.replay_check(user_id=owner, scope=SUBMIT_SCOPE, key=idempotency_key, payload=payload)
         else:
             replay = False
             _submit(actor=actor, response=response, answers=answers, context=context)
+            if idempotency_key is not None:
+                idempotency.remember(user_id=owner, scope=SUBMIT_SCOPE, key=idempotency_key, payload=payload)
     score = MeasureScore.objects.get(response=response)
     alert = CriticalAlert.objects.filter(response=response).first()
     resources = crisis_resources_for(response.client) if alert is not None else []

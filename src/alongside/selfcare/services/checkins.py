@@ -21,9 +21,11 @@ from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
+from alongside.core import idempotency
 from alongside.selfcare.models import CheckIn, SelfcareAuditAction
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+CHECKIN_SCOPE = "selfcare.checkin"
 
 # A short list on purpose: a check-in takes seconds. Codes are stored; labels are shown.
 EMOTIONS: dict[str, Any] = {
@@ -148,8 +150,11 @@ def checkin_create(
         data = CheckInInput.model_validate(fields)
     except pydantic.ValidationError as error:
         raise ValidationError(_messages(error)) from None
+    payload = data.model_dump(mode="json")
     existing = CheckIn.objects.filter(client=profile, idempotency_key=idempotency_key).first()
     if existing is not None:
+        # A check-in from before fingerprints (no record) replays as before.
+        idempotency.replay_check(user_id=profile.user_id, scope=CHECKIN_SCOPE, key=idempotency_key, payload=payload)
         return existing
     at = at or timezone.now()
     try:
@@ -167,6 +172,7 @@ def checkin_create(
             cast(Any, checkin).activities = list(data.activities)
             cast(Any, checkin).note = data.note.strip()
             checkin.save()
+            idempotency.remember(user_id=profile.user_id, scope=CHECKIN_SCOPE, key=idempotency_key, payload=payload)
             record_many(
                 [
                     Entry(
@@ -178,6 +184,8 @@ def checkin_create(
                 actor=actor,
             )
     except IntegrityError:
-        # A retry raced us with the same key: return the one that won.
-        return CheckIn.objects.get(client=profile, idempotency_key=idempotency_key)
+        # A retry raced us with the same key: return the one that won, if it was the same check-in.
+        raced = CheckIn.objects.get(client=profile, idempotency_key=idempotency_key)
+        idempotency.replay_check(user_id=profile.user_id, scope=CHECKIN_SCOPE, key=idempotency_key, payload=payload)
+        return raced
     return checkin

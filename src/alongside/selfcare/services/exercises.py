@@ -21,6 +21,7 @@ from alongside.access import Action
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
+from alongside.core import idempotency
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,
@@ -32,6 +33,7 @@ from alongside.selfcare.models import (
 from alongside.selfcare.schemas import validate_data
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+ENTRY_SCOPE = "selfcare.entry"
 
 
 def own_client(actor: Any, client_id: uuid.UUID | str | None = None) -> ClientProfile:
@@ -101,12 +103,12 @@ def entry_create(
     if kind not in ExerciseType.values:
         raise ValidationError(_("Unknown exercise type."))
     check_key(idempotency_key)
+    clean = validate_data(kind, data or {}, complete=complete)
+    assigned = str(assignment_id) if assignment_id is not None else None
+    payload = {"kind": kind, "data": clean, "assignment_id": assigned, "complete": complete}
     existing = ExerciseEntry.objects.filter(client=client, idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.kind != kind:
-            raise ValidationError(_("This idempotency key was already used for another exercise."))
-        return existing
-    clean = validate_data(kind, data or {}, complete=complete)
+        return _replay(client, existing, payload)
     assignment = None
     if assignment_id is not None:
         assignment = Assignment.objects.filter(client=client, pk=assignment_id).first()
@@ -123,12 +125,25 @@ def entry_create(
                 status=EntryStatus.COMPLETE if complete else EntryStatus.DRAFT,
                 completed_at=timezone.now() if complete else None,
             )
+            idempotency.remember(user_id=client.user_id, scope=ENTRY_SCOPE, key=idempotency_key, payload=payload)
             _audit(entry, actor=actor, step="complete" if complete else "create")
             if complete:
                 _homework_done(entry, client)
     except IntegrityError:
-        return ExerciseEntry.objects.get(client=client, idempotency_key=idempotency_key)
+        return _replay(client, ExerciseEntry.objects.get(client=client, idempotency_key=idempotency_key), payload)
     return entry
+
+
+def _replay(client: ClientProfile, existing: ExerciseEntry, payload: dict[str, Any]) -> ExerciseEntry:
+    """Return the entry saved with this key, when this request is the one that saved it."""
+    idempotency.replay_check(
+        user_id=client.user_id,
+        scope=ENTRY_SCOPE,
+        key=existing.idempotency_key,
+        payload=payload,
+        legacy=lambda: existing.kind == payload["kind"],  # before fingerprints: the exercise type must agree
+    )
+    return existing
 
 
 def entry_update(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any], step: str = "") -> ExerciseEntry:

@@ -35,6 +35,7 @@ from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
+from alongside.core.idempotency import IdempotencyConflict
 from alongside.measures.models import DeliveryChannel, PracticeMeasureSettings
 from alongside.measures.services._common import _in_quiet_hours, _zone, logger, practice_settings
 from alongside.selfcare.models import (
@@ -519,8 +520,8 @@ def task_complete(*, actor: Any, task_id: uuid.UUID | str, idempotency_key: str)
         used = HomeworkTask.objects.filter(
             client_id=task.client_id, completion_type=API_COMPLETION, completion_id=idempotency_key
         ).exclude(pk=task.pk)
-        if used.exists():
-            raise ValidationError(_("This idempotency key was already used for another task."))
+        if used.exists():  # the same key with another body (another task): 409 in the API
+            raise IdempotencyConflict()
         task.status = TaskStatus.COMPLETED
         task.completed_at = timezone.now()
         task.completion_type = API_COMPLETION

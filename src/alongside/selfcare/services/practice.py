@@ -12,9 +12,12 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
+from alongside.core import idempotency
 from alongside.selfcare.models import ExerciseEntry, ExerciseType, PracticeKind, PracticeLog, SelfcareAuditAction
 from alongside.selfcare.schemas import ActivityPractice, ExposurePractice, validate_practice
 from alongside.selfcare.services.exercises import check_key, data_of, own_entry
+
+PRACTICE_SCOPE = "selfcare.practice"  # one key space for every practice log of a client, as in the table
 
 
 def _step_ids(entry: ExerciseEntry) -> set[str]:
@@ -28,9 +31,10 @@ def _log(
     check_key(idempotency_key)
     expected = ExerciseType.EXPOSURE_HIERARCHY if kind == PracticeKind.EXPOSURE else ExerciseType.BEHAVIOURAL_ACTIVATION
     entry = own_entry(actor=actor, entry_id=entry_id)
+    payload = {"kind": str(kind), "entry_id": str(entry.pk), **fields}
     existing = PracticeLog.objects.filter(client_id=entry.client_id, idempotency_key=idempotency_key).first()
     if existing is not None:
-        return existing
+        return _replay(existing, payload)
     if entry.kind != expected:
         raise ValidationError(_("This practice does not belong to that exercise."))
     if fields["step_id"] not in _step_ids(entry):
@@ -45,6 +49,7 @@ def _log(
                 at=timezone.now(),
                 **fields,
             )
+            idempotency.remember(user_id=entry.client_id, scope=PRACTICE_SCOPE, key=idempotency_key, payload=payload)
             record(
                 cast(AuditAction, SelfcareAuditAction.PRACTICE_LOGGED),
                 actor=actor,
@@ -53,8 +58,21 @@ def _log(
                 detail={"kind": str(kind), "entry": str(entry.pk)},
             )
     except IntegrityError:
-        return PracticeLog.objects.get(client_id=entry.client_id, idempotency_key=idempotency_key)
+        return _replay(PracticeLog.objects.get(client_id=entry.client_id, idempotency_key=idempotency_key), payload)
     return log
+
+
+def _replay(existing: PracticeLog, payload: dict[str, Any]) -> PracticeLog:
+    """Return the log saved with this key, when this request is the one that saved it."""
+    idempotency.replay_check(
+        user_id=existing.client_id,
+        scope=PRACTICE_SCOPE,
+        key=existing.idempotency_key,
+        payload=payload,
+        # Before fingerprints: the same kind of practice of the same exercise.
+        legacy=lambda: existing.kind == payload["kind"] and str(existing.entry_id) == payload["entry_id"],
+    )
+    return existing
 
 
 def exposure_log_create(
