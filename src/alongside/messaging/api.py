@@ -77,26 +77,27 @@ def _refusal(error: Exception) -> HttpError:
     return HttpError(403, str(error) or "Not allowed.")
 
 
+def _message_out(m: selectors.MessageView) -> MessageOut:
+    return MessageOut(
+        id=m.id,
+        seq=m.seq,
+        from_client=m.from_client,
+        mine=m.mine,
+        sender_name=m.sender_name,
+        body=m.body,
+        created_at=m.created_at,
+        entry_kind=m.entry_kind,
+        attachment=AttachmentOut(**vars(m.attachment)) if m.attachment else None,
+    )
+
+
 def _out(view: selectors.ThreadView) -> ThreadOut:
     return ThreadOut(
         client_id=view.client.pk,
         last_seq=view.thread.last_seq if view.thread else 0,
         other_read_seq=view.other_read_seq,
         can_send=view.can_send,
-        messages=[
-            MessageOut(
-                id=m.id,
-                seq=m.seq,
-                from_client=m.from_client,
-                mine=m.mine,
-                sender_name=m.sender_name,
-                body=m.body,
-                created_at=m.created_at,
-                entry_kind=m.entry_kind,
-                attachment=AttachmentOut(**vars(m.attachment)) if m.attachment else None,
-            )
-            for m in view.messages
-        ],
+        messages=[_message_out(m) for m in view.messages],
     )
 
 
@@ -130,13 +131,10 @@ def message_create(
             entry_kind=payload.entry_kind,
             entry_id=payload.entry_id,
         )
-        view = selectors.thread_view(
-            actor=request.user, client_id=client_id, after_seq=result.message.seq - 1, limit=1, audit=False
-        )
+        message = selectors.message_view(actor=request.user, client_id=client_id, seq=result.message.seq)
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
-    message = _out(view).messages[0]
-    return Status(201 if result.created else 200, message)
+    return Status(201 if result.created else 200, _message_out(message))
 
 
 @router.post("/{client_id}/read", response=ReadIn)

@@ -251,6 +251,22 @@ def thread_view(
     return view
 
 
+def message_view(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> MessageView:
+    """Return the message at position ``seq`` of a client's thread as ``actor`` sees it (not audited).
+
+    For answering a send with the message it wrote: reading "the latest after seq - 1" instead
+    returned another sender's message when one arrived in between on a new thread.
+    """
+    client = thread_client(actor=actor, client_id=client_id)
+    row = (
+        Message.objects.filter(client=client, seq=seq)
+        .select_related("sender", "attachment")
+        .defer("attachment__data_sealed")
+        .get()
+    )
+    return _views([row], viewer=actor, client=client, viewer_is_client=actor.pk == client.user_id)[0]
+
+
 def attachment_open(*, actor: Any, attachment_id: uuid.UUID | str) -> tuple[Attachment, bytes]:
     """Return an attachment and its bytes to the client or their team (audited for staff)."""
     try:

@@ -95,7 +95,8 @@ def checkin_create(
     if not getattr(request.user, "is_client", False):
         raise HttpError(403, "Only a client can check in.")
     # A null optional field means "not given", as the schema says (the service refuses null lists and notes).
-    data = {k: v for k, v in payload.model_dump(exclude_unset=True, exclude={"idempotency_key"}).items() if v is not None}
+    given = payload.model_dump(exclude_unset=True, exclude={"idempotency_key"})
+    data = {k: v for k, v in given.items() if v is not None}
     key = idempotency_key or payload.idempotency_key
     if not key:
         raise HttpError(422, "An idempotency key is required (Idempotency-Key header or idempotency_key field).")
