@@ -127,6 +127,14 @@ else:
 # Earlier master keys, still accepted for unwrapping while `alongside keys rotate` runs.
 ALONGSIDE_OLD_MASTER_KEYS = env_list("ALONGSIDE_OLD_MASTER_KEYS")
 
+# Signed checkpoints of the audit chain (docs/operators/configuration.md). Off in the test profile unless set.
+ALONGSIDE_AUDIT_CHECKPOINT_FILE = env_str(
+    "ALONGSIDE_AUDIT_CHECKPOINT_FILE", "" if TESTING else str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+ALONGSIDE_AUDIT_CHECKPOINT_EVERY = env_int("ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 1000)
+ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = env_int("ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", 10)
+ALONGSIDE_AUDIT_ANCHOR = env_str("ALONGSIDE_AUDIT_ANCHOR")
+
 # Debugging is for development only. The demo is shown to people (no tracebacks), and on SQLite Django's
 # debug cursor runs an extra query per query to quote its parameters for the log, a third of a caseload view.
 DEBUG = env_bool("DEBUG", default=PROFILE == "dev")
@@ -147,6 +155,7 @@ INSTALLED_APPS = [
     "alongside.consent",
     "alongside.audit",
     "alongside.crypto",
+    "alongside.safety",
     "alongside.web",
     "alongside.measures",
     "alongside.selfcare",
@@ -329,9 +338,16 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 ALONGSIDE_STAFF_IDLE_MINUTES = env_int("ALONGSIDE_STAFF_IDLE_MINUTES", 30)
 ALONGSIDE_STAFF_ABSOLUTE_HOURS = env_int("ALONGSIDE_STAFF_ABSOLUTE_HOURS", 12)
 
-# Login throttling: after this many failures within the window an account is locked.
+# Login throttling (docs/operators/configuration.md): failures are counted per account from one address,
+# per account and per address; too many pause sign-in for LOCK_MINUTES, doubling with each pause in a row.
 ALONGSIDE_LOGIN_MAX_FAILURES = env_int("ALONGSIDE_LOGIN_MAX_FAILURES", 5)
+ALONGSIDE_LOGIN_ACCOUNT_MAX_FAILURES = env_int("ALONGSIDE_LOGIN_ACCOUNT_MAX_FAILURES", 20)
+ALONGSIDE_LOGIN_IP_MAX_FAILURES = env_int("ALONGSIDE_LOGIN_IP_MAX_FAILURES", 50)
 ALONGSIDE_LOGIN_LOCK_MINUTES = env_int("ALONGSIDE_LOGIN_LOCK_MINUTES", 15)
+ALONGSIDE_LOGIN_MAX_LOCK_HOURS = env_int("ALONGSIDE_LOGIN_MAX_LOCK_HOURS", 24)
+# Personal access tokens: lifetime, and how long a staff token may go unused before it stops working.
+ALONGSIDE_TOKEN_DAYS = env_int("ALONGSIDE_TOKEN_DAYS", 90)
+ALONGSIDE_STAFF_TOKEN_IDLE_DAYS = env_int("ALONGSIDE_STAFF_TOKEN_IDLE_DAYS", 14)
 ALONGSIDE_INVITATION_DAYS = env_int("ALONGSIDE_INVITATION_DAYS", 7)
 
 # Messaging: how many messages one person may send per minute and per hour (a stuck key or a script).

@@ -1,0 +1,121 @@
+"""The statistical layer: character n-gram TF-IDF and logistic regression, applied from JSON.
+
+``alongside safety train`` fits the model with scikit-learn and writes ``data/model.json``
+(vocabulary, idf, coefficients, threshold and a small index of labelled examples). Here
+the JSON is applied with plain Python: no pickle, no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from alongside.safety.result import ClassifierEvidence
+
+MODEL_PATH = Path(__file__).with_name("data") / "model.json"
+NGRAM_RANGE = (3, 5)
+MAX_CHARS = 6_000  # longer messages are classified on their first and last 3,000 characters
+
+
+def ngrams(normalized: str) -> list[str]:
+    """Character n-grams within words padded by a space (scikit-learn's ``char_wb``)."""
+    low, high = NGRAM_RANGE
+    out: list[str] = []
+    append = out.append
+    for word in normalized.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            if length < n:
+                if n == low:
+                    append(padded)
+                break
+            for offset in range(length - n + 1):
+                append(padded[offset : offset + n])
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    index: dict[str, int]
+    idf: list[float]
+    coef: list[float]
+    intercept: float
+    threshold: float
+    names: list[str]
+    examples: list[tuple[str, str]]  # (example id, category)
+    postings: dict[int, list[tuple[int, float]]]  # feature -> [(example, weight)]
+
+
+@cache
+def model() -> Model | None:
+    try:
+        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    names = list(data["features"])
+    postings: dict[int, list[tuple[int, float]]] = {}
+    for example_index, weights in enumerate(data["example_features"]):
+        for feature, weight in weights:
+            postings.setdefault(int(feature), []).append((example_index, float(weight)))
+    return Model(
+        index={name: i for i, name in enumerate(names)},
+        idf=[float(v) for v in data["idf"]],
+        coef=[float(v) for v in data["coef"]],
+        intercept=float(data["intercept"]),
+        threshold=float(data["threshold"]),
+        names=names,
+        examples=[(str(e[0]), str(e[1])) for e in data["examples"]],
+        postings=postings,
+    )
+
+
+def vectorize(normalized: str, m: Model) -> dict[int, float]:
+    """Sublinear TF-IDF, L2-normalised, over the model's vocabulary."""
+    if len(normalized) > MAX_CHARS:
+        normalized = normalized[: MAX_CHARS // 2] + " " + normalized[-MAX_CHARS // 2 :]
+    index = m.index
+    counts = Counter(i for i in map(index.get, ngrams(normalized)) if i is not None)
+    vector = {i: (1.0 + math.log(c)) * m.idf[i] for i, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {i: v / norm for i, v in vector.items()}
+
+
+def score(normalized: str) -> tuple[float, dict[int, float]] | None:
+    """The probability that the message must alert, and its vector; None without a model."""
+    m = model()
+    if m is None:
+        return None
+    vector = vectorize(normalized, m)
+    coef = m.coef
+    z = m.intercept + sum(v * coef[i] for i, v in vector.items())
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))), vector
+
+
+def explain(probability: float, vector: dict[int, float], *, top: int = 5) -> ClassifierEvidence:
+    """The n-grams that weighed most towards an alert, and the nearest labelled examples."""
+    m = model()
+    if m is None:
+        return ClassifierEvidence(probability=probability)
+    contributions = sorted(((v * m.coef[i], i) for i, v in vector.items()), reverse=True)[:top]
+    similarity: Counter[int] = Counter()
+    for i, v in vector.items():
+        for example, weight in m.postings.get(i, ()):
+            similarity[example] += v * weight
+    nearest = tuple(
+        (m.examples[e][0], m.examples[e][1], round(s, 3)) for e, s in similarity.most_common(3) if s > 0
+    )
+    return ClassifierEvidence(
+        probability=probability,
+        top_ngrams=tuple((m.names[i].strip() or m.names[i], c) for c, i in contributions if c > 0),
+        nearest=nearest,
+    )
+
+
+def is_alert(probability: float) -> bool:
+    m = model()
+    return m is not None and probability >= m.threshold

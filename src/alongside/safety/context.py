@@ -1,0 +1,88 @@
+"""The context layer, after NegEx and ConText: negation, history, hypotheticals, other people.
+
+A trigger modifies a match when it lies in the same clause, within a few words before it
+(or, for history, just after it). A modified match is lowered from urgent to review; it is
+never removed, because a denial or a memory of self-harm is still worth a clinician's look.
+"""
+
+from __future__ import annotations
+
+import re
+
+from alongside.safety.result import Category, Context
+
+# Clause ends: sentence punctuation, commas, and contrastive conjunctions ("but", "pero").
+_CLAUSE_END = re.compile(r"[.!?;,:\n]|\b(?:but|though|although|however|except|pero|aunque|sin embargo|excepto)\b")
+_WINDOW = 48  # characters before a match that a trigger may sit in (about six words)
+
+_PRE: tuple[tuple[Context, re.Pattern[str]], ...] = (
+    (
+        Context.NEGATED,
+        re.compile(
+            r"\b(?:not|never|no|don'?t|dont|didn'?t|won'?t|wouldn'?t|would never|i'?d never|haven'?t|havent|hasn'?t|"
+            r"without|no longer|stopped|denies|deny|nor|free (?:of|from)|zero|nunca|jamas|no|ni|sin|tampoco|"
+            r"ningun[oa]?|deje de|dejado de|ya no)\b"
+        ),
+    ),
+    (
+        Context.HISTORICAL,
+        re.compile(
+            r"\b(?:used to|use to|in the past|years ago|months ago|when i was|as a (?:kid|teen|teenager|child)|"
+            r"in high school|in college|back (?:in|then|when)|history of|a long time ago|last year|clean (?:for|from|since)|"
+            r"(?:days|weeks|months|years) (?:clean|free|without|since)|anniversary|recovered|recovery from|"
+            r"solia|hace (?:\w+ )?(?:anos|meses|tiempo|mucho)|de (?:adolescente|joven|nino|nina|chic[oa])|cuando era|"
+            r"en el pasado|en la prepa|en la secundaria|antes|historial de|el ano pasado|llevo \w+ (?:dias|semanas|meses|anos))\b"
+        ),
+    ),
+    (
+        Context.HYPOTHETICAL,
+        re.compile(
+            r"\b(?:if i ever|what if|if i were|if i was|hypothetically|what happens if|would it be bad if|suppose|"
+            r"si alguna vez|que pasaria si|y si|hipoteticamente|si yo)\b"
+        ),
+    ),
+    (
+        Context.OTHER_PERSON,
+        re.compile(
+            r"\b(?:he|she|they|his|her|their|friend|friends|sister|brother|cousin|classmate|coworker|neighbou?r|"
+            r"character|movie|film|show|song|book|novel|series|documentary|episode|game|news|article|podcast|"
+            r"ella|ellos|ellas|amig[oa]s?|herman[oa]|prim[oa]|companer[oa]|vecin[oa]|personaje|pelicula|serie|"
+            r"libro|cancion|novela|documental|capitulo|noticias?|articulo|videojuego)\b"
+        ),
+    ),
+)
+_POST_HISTORY = re.compile(
+    r"^\W*(?:\w+ ){0,3}(?:years ago|months ago|in the past|as a (?:teen|teenager|kid)|when i was (?:younger|a teen|in school)|"
+    r"back then|a long time ago|anymore|any more|hace (?:\w+ )?(?:anos|meses|tiempo|mucho)|de adolescente|de joven|en el pasado)\b"
+)
+_JOKING = re.compile(r"\b(?:lol|lmao|lmfao|haha+|hehe|jk|just kidding|jaja+|jeje|xd|es broma|broma)\b")
+
+# A third person is the subject of these categories by design ("he hit me", "kill him").
+_NO_OTHER_PERSON = {Category.DANGER_ABUSE, Category.HARM_TO_OTHERS}
+
+
+def _clause_before(text: str, start: int) -> str:
+    window = text[max(0, start - _WINDOW) : start]
+    parts = _CLAUSE_END.split(window)
+    return parts[-1] if parts else window
+
+
+def _clause_after(text: str, end: int) -> str:
+    window = text[end : end + _WINDOW]
+    return _CLAUSE_END.split(window)[0]
+
+
+def modifiers(text: str, start: int, end: int, category: Category) -> tuple[Context, ...]:
+    """The context triggers that govern the match ``text[start:end]``."""
+    before = _clause_before(text, start)
+    found: list[Context] = []
+    for context, trigger in _PRE:
+        if context is Context.OTHER_PERSON and category in _NO_OTHER_PERSON:
+            continue
+        if trigger.search(before):
+            found.append(context)
+    if Context.HISTORICAL not in found and _POST_HISTORY.search(_clause_after(text, end)):
+        found.append(Context.HISTORICAL)
+    if category is Category.HARM_TO_OTHERS and _JOKING.search(text[max(0, start - 80) : end + 80]):
+        found.append(Context.HYPOTHETICAL)
+    return tuple(found)

@@ -1,0 +1,91 @@
+"""Undo the disguises clients use, so that patterns and the classifier see plain words.
+
+Steps, in order: the emoji that stand for means become words (💊 pills, 🔪 knife, 🪢 rope,
+🔫 gun, 🪒 razor); letters from other scripts that look Latin become Latin; everything else
+is transliterated to ASCII by ``anyascii`` (accents, fullwidth and mathematical letters);
+lower case; digits and symbols used as letters inside words are read as letters
+("k!ll", "su1c1de", "d1e"); spaced-out letters are joined ("s u i c i d e"); stretched
+letters are shortened ("diiiie"); whitespace is collapsed. Pure functions; never raise on
+any ``str``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from anyascii import anyascii
+
+MAX_CHARS = 20_000
+
+# Emoji that stand for a means of harm, read as the word they stand for.
+MEANS_EMOJI: dict[str, str] = {
+    "\U0001f48a": " pills ",  # pill
+    "\U0001f52a": " knife ",  # kitchen knife
+    "\U0001f5e1": " knife ",  # dagger
+    "\U0001faa2": " rope ",  # knot
+    "\U0001f52b": " gun ",  # pistol
+    "\U0001fa92": " razor ",  # razor
+    "\U0001fa78": " blood ",  # drop of blood
+    "\u26b0": " coffin ",  # coffin
+    "\U0001faa6": " grave ",  # headstone
+}
+
+# Cyrillic and Greek letters drawn like Latin ones. anyascii transliterates them by sound
+# ("у" -> "u"), which undoes a look-alike disguise wrongly; these are read by shape instead.
+_SHAPE = str.maketrans(
+    "аеорсухіјѕԁԛԝӏАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdqwlABEKMHOPCTXIJSabeiknoptuxABEHIKMNOPTYX",
+)
+
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"}
+_LEET_WORD = re.compile(r"[a-z0-9@$!|+']*[a-z][a-z0-9@$!|+']*")
+_HAS_LEET = re.compile(r"[a-z][0-9@$!|+]|[0-9@$!|+][a-z]")
+_SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*]{1,2}){2,}[a-z](?![a-z])")
+_STRETCH = re.compile(r"([a-z])\1{2,}")
+_SPACES = re.compile(r"[^\S\n]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _unleet(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if not _HAS_LEET.search(word) or word.isdigit():
+        return word
+    core = word.rstrip("!")  # "help!" keeps its exclamation mark
+    return "".join(_LEET.get(c, c) for c in core) + word[len(core) :]
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    letters = re.sub(r"[ .\-_*]", "", match.group(0))
+    # "i a m" style runs of real one-letter words are rare; "a" and "i" alone are kept.
+    return f" {letters} " if len(letters) >= 3 else match.group(0)
+
+
+def _fix_stretched_word(word: str, vocabulary: Collection[str]) -> str:
+    single = _STRETCH.sub(r"\1", word)
+    if single in vocabulary:
+        return single
+    double = _STRETCH.sub(r"\1\1", word)
+    return double if double in vocabulary else single
+
+
+def normalize(text: str, *, vocabulary: Collection[str] = frozenset()) -> str:
+    """Return ``text`` as the detector reads it: plain lower-case ASCII words, one space apart."""
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        for emoji, word in MEANS_EMOJI.items():
+            if emoji in text:
+                text = text.replace(emoji, word)
+        text = anyascii(text.translate(_SHAPE))
+    text = _CONTROL.sub(" ", text).lower()
+    text = text.replace("`", "'").replace("\u00b4", "'")
+    text = _LEET_WORD.sub(_unleet, text)
+    text = _SPACED.sub(_join_spaced, text)
+    if _STRETCH.search(text):
+        text = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", lambda m: _fix_stretched_word(m.group(0), vocabulary), text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def tokens(normalized: str) -> list[str]:
+    """Words of a normalised text (apostrophes kept inside words)."""
+    return re.findall(r"[a-z]+(?:'[a-z]+)?", normalized)
