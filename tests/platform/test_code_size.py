@@ -24,7 +24,6 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "alongside/messaging/crisis_language.py",
         "alongside/selfcare/selectors/homework.py",
         "alongside/selfcare/services/homework.py",
-        "alongside/synth/selfcare.py",
     }
 )
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
@@ -32,7 +31,6 @@ KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(
         "alongside/measures/charts/heatmap.py::_item_heatmap",
         "alongside/measures/charts/score.py::_score_chart",
         "alongside/measures/library/scoring.py::score_instrument",
-        "alongside/synth/selfcare.py::_Writer.client",
     }
 )
 
