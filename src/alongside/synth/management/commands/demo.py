@@ -1,7 +1,9 @@
-"""`alongside demo`: migrate, seed the synthetic practice once, print the logins, serve."""
+"""`alongside demo`: migrate, seed the synthetic practice once, print the logins, serve (and run the worker)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +56,23 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeded in {result.seconds:.1f} s.")
         self._print_logins(config, host=options["host"], port=options["port"])
         if not options["no_serve"]:
-            from alongside.web.management.commands.serve import run_uvicorn
+            self._serve_with_worker(host=options["host"], port=options["port"])
 
-            run_uvicorn(host=options["host"], port=options["port"])
+    def _serve_with_worker(self, *, host: str, port: int) -> None:
+        """Serve, with the background worker (emails) in a child process that ends with the server."""
+        from alongside.web.management.commands.serve import run_uvicorn
+
+        connections.close_all()
+        worker = subprocess.Popen([sys.executable, "-m", "alongside.cli", "worker", "--verbosity", "0"])
+        self.stdout.write(f"Started the background worker (process {worker.pid}).")
+        try:
+            run_uvicorn(host=host, port=port)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def _reset(self) -> None:
         database = settings.DATABASES["default"]
