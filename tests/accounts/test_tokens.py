@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from alongside.accounts import tokens
 from alongside.accounts.models import PersonalAccessToken
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,8 @@ def test_cannot_revoke_someone_elses_token(world):
 def test_settings_page_shows_token_once_and_revokes(client, world):
     """The settings page shows a new token once; later visits show only its prefix; revoke works."""
     client.force_login(world.sam.user, backend="alongside.accounts.backends.EmailBackend")
-    created = client.post(reverse("accounts:settings"), {"action": "token_create", "token_name": "my app"})
+    form = {"action": "token_create", "token-token_name": "my app", "token-scope": "write", "token-password": PASSWORD}
+    created = client.post(reverse("accounts:settings"), form)
     body = created.content.decode()
     token = PersonalAccessToken.objects.get()
     assert 'id="new-token"' in body
@@ -88,4 +90,4 @@ def test_creating_and_revoking_a_token_are_audited_without_the_secret(world):
     assert [e.action for e in events] == ["auth.token_created", "auth.token_revoked"]
     assert all(e.actor_id == world.alice.pk for e in events)
     assert all(made.plain not in str(e.detail) for e in events)
-    assert events[0].detail == {"prefix": made.token.prefix}
+    assert events[0].detail == {"prefix": made.token.prefix, "scope": "write"}

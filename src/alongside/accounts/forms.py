@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from alongside.accounts.models import User, UserKind
+from alongside.accounts.models import TokenScope, User, UserKind
 
 
 class LoginForm(forms.Form):
@@ -49,6 +50,8 @@ class CodeForm(forms.Form):
 
 
 class SignupForm(forms.Form):
+    """Who is starting a practice. The password is chosen from the emailed link (see ``accounts.signup``)."""
+
     name = forms.CharField(
         label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
     )
@@ -59,13 +62,21 @@ class SignupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     email = forms.EmailField(
-        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send a link to this address to confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class SignupPasswordForm(forms.Form):
+    """Choose the password of a new practice owner, from the emailed sign-up link."""
+
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
         help_text=_("At least 10 characters. Avoid common passwords and anything close to your name or email."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
     )
     password2 = forms.CharField(
         label=_("Password again"),
@@ -73,14 +84,9 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this email address already exists. Sign in, or reset the password."),
-                code="email_taken",
-            )
-        return email
+    def __init__(self, *args: Any, email: str, name: str, **kwargs: Any) -> None:
+        self.candidate = User(email=email, name=name, kind=UserKind.STAFF)
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -88,9 +94,8 @@ class SignupForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords do not match."))
         elif password1:
-            candidate = User(email=data.get("email", ""), name=data.get("name", ""), kind=UserKind.STAFF)
             try:
-                validate_password(password1, candidate)
+                validate_password(password1, self.candidate)
             except ValidationError as error:
                 self.add_error("password1", error)
         return data
@@ -114,3 +119,39 @@ class ConfirmPasswordForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("That is not your current password."), code="password_incorrect")
         return password
+
+
+class TokenForm(ConfirmPasswordForm):
+    """Name a new API token and choose what it may do; the current password is asked again."""
+
+    token_name = forms.CharField(label=_("Token name"), max_length=80)
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )
+    field_order = ("token_name", "scope", "password")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "token")
+        super().__init__(*args, user=user, **kwargs)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the email queued in the outbox instead of sent inside the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from alongside.accounts.mail import account_email
+
+        user = context.get("user")
+        locale = getattr(user, "locale", "") or ""
+        account_email(to=to_email, template="password_reset", context=context, kind="reset", locale=locale)

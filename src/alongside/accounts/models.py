@@ -79,6 +79,11 @@ class TotpDevice(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(default=0, help_text="Time step of the last accepted code; never reused.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Wrong codes since the last right one, counted with one UPDATE per try (so parallel tries all count),
+    # and the pause that follows too many of them (doubling with each pause in a row).
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"authenticator of {self.user_id}"
@@ -102,16 +107,30 @@ class RecoveryCode(models.Model):
         return f"recovery code of {self.user_id}"
 
 
-class LoginThrottle(models.Model):
-    """Failed sign-ins for one email address; a lock once there are too many."""
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    ACCOUNT_IP = "account_ip", _("Account from one address")
+    IP = "ip", _("Network address")
 
-    email = models.CharField(max_length=254, unique=True)
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins for one account, one network address, or one account from one address.
+
+    ``key`` is a keyed hash (HMAC) of the email address and/or the address: the table never
+    holds an email or an IP in the clear, so erasing a person leaves nothing of theirs behind.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=12, choices=ThrottleScope.choices)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     failures = models.PositiveIntegerField(default=0)
-    first_failure_at = models.DateTimeField(null=True, blank=True)
+    lockouts = models.PositiveIntegerField(default=0, help_text="Pauses in a row; each one lasts twice as long.")
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.email}: {self.failures} failures"
+        return f"{self.scope} throttle: {self.failures} failures"
 
 
 class UserSession(models.Model):
@@ -125,6 +144,11 @@ class UserSession(models.Model):
         return f"session of {self.user_id}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class PersonalAccessToken(models.Model):
     """A token for the JSON API, made by its owner in settings. Only its SHA-256 digest is stored."""
 
@@ -136,6 +160,8 @@ class PersonalAccessToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE)
 
     class Meta:
         ordering = ["-created_at"]
@@ -145,4 +171,8 @@ class PersonalAccessToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope == TokenScope.READ

@@ -5,21 +5,23 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 import pyotp
-from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alongside.accounts import throttle
 from alongside.accounts.middleware import SESSION_AUTH_AT, SESSION_MFA_OK, SESSION_SEEN_AT
-from alongside.accounts.models import LoginThrottle, RecoveryCode, TotpDevice, User, UserSession
+from alongside.accounts.models import RecoveryCode, ThrottleScope, TotpDevice, User, UserSession
+from alongside.accounts.tokens import tokens_revoke_all
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 
@@ -35,83 +37,57 @@ class LoginResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _throttle_for(email: str) -> LoginThrottle:
-    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(email=email)
-    return throttle
-
-
-def _locked_message(until: Any) -> str:
+def _paused_message(until: Any) -> str:
     minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
     return ngettext(
-        "Too many failed sign-ins. This account is locked for %(minutes)d more minute.",
-        "Too many failed sign-ins. This account is locked for %(minutes)d more minutes.",
+        "Too many failed sign-ins. Please try again in %(minutes)d minute.",
+        "Too many failed sign-ins. Please try again in %(minutes)d minutes.",
         minutes,
     ) % {"minutes": minutes}
 
 
-def _note_failure(throttle: LoginThrottle, *, email: str, step: str) -> str:
-    """Count one failed sign-in; lock once there are too many. Return the lock message, or ""."""
-    now = timezone.now()
-    window = timedelta(minutes=settings.ALONGSIDE_LOGIN_LOCK_MINUTES)
-    if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
-        throttle.failures = 0
-        throttle.first_failure_at = now
-    throttle.failures += 1
-    known = User.objects.filter(email__iexact=email).first()
-    record(AuditAction.LOGIN_FAILED, actor=None, obj=known, detail={"failures": throttle.failures, "step": step})
-    if throttle.failures >= settings.ALONGSIDE_LOGIN_MAX_FAILURES:
-        throttle.locked_until = now + window
-        throttle.failures = 0
-        throttle.first_failure_at = None
-        throttle.save()
-        record(AuditAction.LOCKED_OUT, actor=None, obj=known, detail={"minutes": int(window.total_seconds() // 60)})
-        return _locked_message(throttle.locked_until)
-    throttle.save()
-    return ""
+def _notify_paused(*, user: User, step: str, minutes: int) -> None:
+    """Tell a staff member (after the commit, through the outbox) that sign-in to their account paused."""
+    from alongside.accounts.mail import account_email
+
+    context = {"user": user, "step": step, "minutes": minutes}
+    account_email(to=user.email, template="sign_in_paused", context=context, kind="paused", locale=user.locale)
 
 
-def _clear(throttle: LoginThrottle) -> None:
-    throttle.failures = 0
-    throttle.first_failure_at = None
-    throttle.locked_until = None
-    throttle.save()
+def _note_failure(*, email: str, ip: str, user: User | None) -> str:
+    """Count one wrong password; audit it and any pause it starts. Return the pause message, or ""."""
+    pauses = throttle.throttle_failure(email=email, ip=ip, user=user)
+    record(AuditAction.LOGIN_FAILED, actor=None, obj=user, detail={"step": "password"})
+    for pause in pauses:
+        minutes = int((pause.until - timezone.now()).total_seconds() // 60)
+        record(AuditAction.LOCKED_OUT, actor=None, obj=user, detail={"minutes": minutes, "scope": pause.scope})
+        if user is not None and not user.is_client and pause.scope != ThrottleScope.IP:
+            _notify_paused(user=user, step="password", minutes=minutes)
+    return _paused_message(max(p.until for p in pauses)) if pauses else ""
 
 
 def login_attempt(*, request: HttpRequest | None, email: str, password: str) -> LoginResult:
-    """Check a password sign-in against the throttle. Does not start a session.
+    """Check a password sign-in against the throttles. Does not start a session.
 
-    With a second factor the throttle is cleared only once the code is right
-    (``login_second_factor_passed``), so guessing codes cannot reset it.
+    Failures are counted per account from this address, per account and per address (see
+    ``alongside.accounts.throttle``); wrong second-factor codes have their own count (``mfa_check``).
     """
     from django.contrib.auth import authenticate
 
     email = email.strip().lower()
-    with transaction.atomic():
-        throttle = _throttle_for(email)
-        if throttle.locked_until and throttle.locked_until > timezone.now():
-            return LoginResult(error=_locked_message(throttle.locked_until))
+    ip = throttle.client_address(request)
+    paused_until = throttle.throttle_paused_until(email=email, ip=ip)
+    if paused_until is not None:
+        return LoginResult(error=_paused_message(paused_until))
     user = authenticate(request, username=email, password=password)
     with transaction.atomic():
-        throttle = _throttle_for(email)
         if user is None:
-            locked = _note_failure(throttle, email=email, step="password")
-            return LoginResult(error=locked or _("That email address and password do not match. Please try again."))
+            known = User.objects.filter(email__iexact=email).first()
+            paused = _note_failure(email=email, ip=ip, user=known)
+            return LoginResult(error=paused or _("That email address and password do not match. Please try again."))
+        throttle.throttle_success(email=email, ip=ip)
         needs_mfa = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
-        if not needs_mfa:
-            _clear(throttle)
     return LoginResult(user=user, needs_mfa=needs_mfa)
-
-
-def login_second_factor_failed(*, user: User) -> str:
-    """Count a sign-in abandoned after too many wrong codes. Return the lock message, or ""."""
-    with transaction.atomic():
-        return _note_failure(_throttle_for(user.email.lower()), email=user.email, step="second factor")
-
-
-def login_second_factor_passed(*, user: User) -> None:
-    """Clear the failed sign-ins of a user who has passed both steps."""
-    with transaction.atomic():
-        _clear(_throttle_for(user.email.lower()))
 
 
 def session_start(*, request: HttpRequest, user: User, mfa_verified: bool) -> None:
@@ -148,6 +124,7 @@ def password_set(*, user: User, password: str, actor: Any, via: str = "settings"
         user.set_password(password)
         user.save(update_fields=["password"])
         record(AuditAction.PASSWORD_CHANGED, actor=actor, obj=user, detail={"via": via})
+        tokens_revoke_all(user=user, actor=actor, reason=f"password {via}")
 
 
 PASSWORD_RESETS_PER_HOUR = 3
@@ -186,6 +163,7 @@ def user_deactivate(*, user: User, actor: Any) -> int:
         keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
         Session.objects.filter(session_key__in=keys).delete()
         UserSession.objects.filter(user=user).delete()
+        tokens_revoke_all(user=user, actor=actor, reason="deactivated")
         record(AuditAction.USER_DEACTIVATED, actor=actor, obj=user, detail={"sessions_ended": len(keys)})
     return len(keys)
 
@@ -254,23 +232,74 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     return codes
 
 
-def mfa_check(*, user: User, code: str) -> bool:
-    """Check a sign-in code: a TOTP code, or an unused recovery code. Audited either way."""
-    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+MFA_MAX_FAILURES = 5
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """What became of one second-factor code: right, wrong (``left`` tries remain), or refused while paused."""
+
+    ok: bool
+    left: int = 0
+    paused_until: datetime | None = None
+
+
+def _mfa_pause(*, device: TotpDevice, now: datetime) -> datetime | None:
+    """Pause code checks for a device whose wrong codes reached the limit; return the pause's end."""
+    device.refresh_from_db(fields=["failures", "lockouts", "locked_until"])
+    if device.locked_until is not None and device.locked_until > now:
+        return device.locked_until
+    if device.failures < MFA_MAX_FAILURES:
+        return None
+    until = now + throttle.pause_length(device.lockouts + 1)
+    started = TotpDevice.objects.filter(pk=device.pk, failures__gte=MFA_MAX_FAILURES).update(
+        failures=0, lockouts=F("lockouts") + 1, locked_until=until
+    )
+    if started:
+        minutes = int((until - now).total_seconds() // 60)
+        with transaction.atomic():
+            record(AuditAction.LOCKED_OUT, actor=None, obj=device.user, detail={"minutes": minutes, "scope": "mfa"})
+            if not device.user.is_client:
+                _notify_paused(user=device.user, step="second factor", minutes=minutes)
+        return until
+    device.refresh_from_db(fields=["locked_until"])
+    return device.locked_until or until
+
+
+def mfa_check(*, user: User, code: str) -> CodeCheck:
+    """Check a sign-in code: a TOTP code, or an unused recovery code. Audited either way.
+
+    Each try first claims one of the ``MFA_MAX_FAILURES`` tries with a single UPDATE, before the
+    code is looked at, so parallel requests each use up a try and no more than the limit are ever
+    checked (issue #11, finding 2). At the limit the device pauses (doubling each time in a row),
+    across every session of the user; a right code resets the count.
+    """
+    device = TotpDevice.objects.select_related("user").filter(user=user, confirmed_at__isnull=False).first()
     if device is None:
-        return False
+        return CodeCheck(ok=False)
+    now = timezone.now()
+    claimed = (
+        TotpDevice.objects.filter(pk=device.pk, failures__lt=MFA_MAX_FAILURES)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .update(failures=F("failures") + 1)
+    )
+    if not claimed:
+        return CodeCheck(ok=False, paused_until=_mfa_pause(device=device, now=now) or now)
     with transaction.atomic():
         if _accept_code(device, code):
-            return True
+            TotpDevice.objects.filter(pk=device.pk).update(failures=0, lockouts=0, locked_until=None)
+            return CodeCheck(ok=True)
         used = RecoveryCode.objects.filter(user=user, digest=_digest(code), used_at__isnull=True).update(
             used_at=timezone.now()
         )
         if used:
+            TotpDevice.objects.filter(pk=device.pk).update(failures=0, lockouts=0, locked_until=None)
             remaining = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
             record(AuditAction.MFA_RECOVERY_USED, actor=user, obj=user, detail={"remaining": remaining})
-            return True
+            return CodeCheck(ok=True)
         record(AuditAction.MFA_FAILED, actor=user, obj=user, detail={"during": "sign-in"})
-    return False
+    paused_until = _mfa_pause(device=device, now=now)
+    return CodeCheck(ok=False, left=max(MFA_MAX_FAILURES - device.failures, 0), paused_until=paused_until)
 
 
 def totp_remove(*, user: User, actor: Any) -> None:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
@@ -26,17 +27,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from alongside.accounts import services, tokens
-from alongside.accounts.forms import CodeForm, ConfirmPasswordForm, LoginForm, SignupForm
+from alongside.accounts import services, throttle, tokens
+from alongside.accounts.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    LoginForm,
+    QueuedPasswordResetForm,
+    SignupForm,
+    SignupPasswordForm,
+    TokenForm,
+)
 from alongside.accounts.middleware import SESSION_MFA_OK
 from alongside.accounts.models import RecoveryCode, TotpDevice, User
+from alongside.accounts.signup import signup_link_read, signup_request
 
 # A password-checked sign-in waiting for its second factor. The person is not signed in yet.
 PENDING_USER = "alongside_pending_user"
 PENDING_AT = "alongside_pending_at"
 PENDING_NEXT = "alongside_pending_next"
-MFA_FAILURES = "alongside_mfa_failures"
-MFA_MAX_FAILURES = 5
 PENDING_MINUTES = 10
 _SVG_PARTS = re.compile(r'viewBox="(?P<viewbox>[0-9. ]+)".*?<path d="(?P<path>[MHVZz0-9., -]+)"', re.DOTALL)
 
@@ -56,7 +64,7 @@ def _has_device(user: Any) -> bool:
 
 
 def _clear_pending(request: HttpRequest) -> None:
-    for key in (PENDING_USER, PENDING_AT, PENDING_NEXT, MFA_FAILURES):
+    for key in (PENDING_USER, PENDING_AT, PENDING_NEXT):
         request.session.pop(key, None)
 
 
@@ -93,7 +101,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_USER] = str(result.user.pk)
             request.session[PENDING_AT] = time.time()
             request.session[PENDING_NEXT] = _next_url(request)
-            request.session[MFA_FAILURES] = 0
             return redirect("accounts:mfa_verify")
         else:
             _clear_pending(request)
@@ -135,31 +142,32 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     recovery = request.GET.get("recovery") == "1" or request.POST.get("recovery") == "1"
     form = CodeForm(request.POST or None, recovery=recovery)
     if request.method == "POST" and form.is_valid():
-        if services.mfa_check(user=user, code=form.cleaned_data["code"]):
-            services.login_second_factor_passed(user=user)
+        check = services.mfa_check(user=user, code=form.cleaned_data["code"])
+        if check.ok:
             if pending is not None:
                 next_url = request.session.get(PENDING_NEXT) or resolve_url(settings.LOGIN_REDIRECT_URL)
                 _clear_pending(request)
                 services.session_start(request=request, user=user, mfa_verified=True)
             else:
                 next_url = _next_url(request)
-                request.session.pop(MFA_FAILURES, None)
                 services.session_mark_mfa(request=request)
             return redirect(next_url)
-        failures = int(request.session.get(MFA_FAILURES, 0)) + 1
-        request.session[MFA_FAILURES] = failures
-        if failures >= MFA_MAX_FAILURES:
+        if check.paused_until is not None:
             _clear_pending(request)
             if request.user.is_authenticated:
                 services.session_end(request=request, reason="too many wrong codes")
                 logout(request)
-            locked = services.login_second_factor_failed(user=user)
-            messages.error(request, locked or _("Too many wrong codes. For your safety, please sign in again."))
+            minutes = max(1, int((check.paused_until - timezone.now()).total_seconds() // 60) + 1)
+            messages.error(
+                request,
+                _("Too many wrong codes. For your safety, please sign in again in %(minutes)d minutes.")
+                % {"minutes": minutes},
+            )
             return redirect("accounts:login")
         form.add_error(
             "code",
             _("That code is not right, or it was already used. Try the newest code (%(left)d tries left).")
-            % {"left": MFA_MAX_FAILURES - failures},
+            % {"left": check.left},
         )
     return render(
         request,
@@ -227,35 +235,60 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
 # --- Sign up ---------------------------------------------------------------------------
 
 
-@sensitive_post_parameters("password1", "password2")
 @never_cache
 def signup(request: HttpRequest) -> HttpResponse:
-    """Start a practice: create the clinician account and its practice, sign in, set up MFA."""
-    from alongside.care.services import practice_signup
-
+    """Start a practice: email a link to choose the password (the answer never tells who has an account)."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        signup_request(
+            email=data["email"],
+            name=data["name"],
+            practice_name=data["practice_name"],
+            base_url=request.build_absolute_uri("/"),
+            locale=getattr(request, "LANGUAGE_CODE", ""),
+        )
+        return render(request, "accounts/signup_sent.html")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """From the emailed link: choose a password; create the account and its practice, sign in, set up MFA."""
+    from alongside.care.services import practice_signup
+
+    wanted = signup_link_read(token)
+    if wanted is None or User.objects.filter(email__iexact=wanted.email).exists():
+        return render(request, "accounts/signup_confirm.html", {"form": None}, status=400)
+    form = SignupPasswordForm(request.POST or None, email=wanted.email, name=wanted.name)
+    if request.method == "POST" and form.is_valid():
         try:
             user = practice_signup(
-                email=data["email"], password=data["password1"], name=data["name"], practice_name=data["practice_name"]
+                email=wanted.email,
+                password=form.cleaned_data["password1"],
+                name=wanted.name,
+                practice_name=wanted.practice_name,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if request.user.is_authenticated:
+                services.session_end(request=request, reason="new sign-in")
+                logout(request)
             services.session_start(request=request, user=user, mfa_verified=False)
             messages.success(request, _("Your practice is ready. Now protect your account with a second factor."))
             return redirect("accounts:mfa_enrol")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup_confirm.html", {"form": form, "request_data": wanted})
 
 
 # --- Account settings ------------------------------------------------------------------
 
 
 @login_required
-@sensitive_post_parameters("old_password", "new_password1", "new_password2", "password")
+@sensitive_post_parameters("old_password", "new_password1", "new_password2", "password", "token-password")
 @never_cache
 def account_settings(request: HttpRequest) -> HttpResponse:
     """Change the password, and manage the authenticator and recovery codes."""
@@ -268,7 +301,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     if action == "password" and password_form.is_valid():
         services.password_set(user=user, password=password_form.cleaned_data["new_password1"], actor=user)
         update_session_auth_hash(request, user)
-        messages.success(request, _("Your password has been changed."))
+        messages.success(request, _("Your password has been changed. Your access tokens no longer work."))
         return redirect("accounts:settings")
     if action == "mfa_remove" and confirm_form.is_valid():
         services.totp_remove(user=user, actor=user)
@@ -279,19 +312,27 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         codes = services.recovery_codes_regenerate(user=user)
         return _codes_page(request, codes, next_url=reverse("accounts:settings"))
     new_token = None
-    token_errors: list[str] = []
-    if action == "token_create":
+    token_form = TokenForm(request.POST if action == "token_create" else None, user=user)
+    if action == "token_create" and token_form.is_valid():
         try:
-            new_token = tokens.token_create(actor=user, name=request.POST.get("token_name", ""))
+            if _has_device(user) and not request.session.get(SESSION_MFA_OK):
+                raise ValidationError(_("Confirm your second factor in this session before you make a token."))
+            new_token = tokens.token_create(
+                actor=user, name=token_form.cleaned_data["token_name"], scope=token_form.cleaned_data["scope"]
+            )
         except ValidationError as error:
-            token_errors = list(error.messages)
+            token_form.add_error(None, error)
+        else:
+            token_form = TokenForm(user=user)
     if action == "token_revoke":
         tokens.token_revoke(actor=user, token_id=request.POST.get("token_id", ""))
         messages.success(request, _("The token is revoked and no longer works."))
         return redirect("accounts:settings")
     context = {
         "new_token": new_token,
-        "token_errors": token_errors,
+        "token_form": token_form,
+        "token_needs_mfa": not user.is_client and not _has_device(user),
+        "token_days": settings.ALONGSIDE_TOKEN_DAYS,
         "tokens": tokens.tokens_of(user=user),
         "password_form": password_form,
         "remove_form": confirm_form if action != "codes" else ConfirmPasswordForm(user=user, prefix="mfa_remove"),
@@ -302,6 +343,36 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/settings.html", context)
 
 
+# --- Sign-in pauses, for practice admins ---------------------------------------------------
+
+
+@login_required
+@never_cache
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """List the sign-in pauses of the practice's staff in the last week (practice owners and admins)."""
+    from django.core.exceptions import PermissionDenied
+
+    from alongside.care import selectors as care_selectors
+    from alongside.care.models import Membership
+
+    if not request.session.get(SESSION_MFA_OK):
+        return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
+    membership = care_selectors.membership_for(user=request.user)
+    if membership is None or not membership.is_admin:
+        raise PermissionDenied(_("Only practice admins can use this page."))
+    staff = Membership.objects.filter(practice=membership.practice).values("user_id")
+    pauses = throttle.recent_pauses(users=staff)
+    code_pauses = throttle.recent_code_pauses(users=staff)
+    context = {
+        "pauses": pauses,
+        "code_pauses": code_pauses,
+        "now": timezone.now(),
+        "practice": membership.practice,
+        "membership": membership,
+    }
+    return render(request, "accounts/lockouts.html", context)
+
+
 # --- Password reset --------------------------------------------------------------------
 
 
@@ -309,6 +380,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Email a reset link; the email carries the link only, never clinical content."""
 
     template_name = "accounts/password_reset.html"
+    form_class = QueuedPasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
