@@ -33,11 +33,11 @@ def staff_client(client):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """On PostgreSQL, let the test runner empty the audit table between transactional tests.
+    """Let the test runner empty the audit table between transactional tests.
 
-    The audit trigger refuses TRUNCATE, which is how Django flushes the database after a
-    ``transaction=True`` or live-server test. Only the TRUNCATE trigger is disabled, and
-    only in the test database; UPDATE and DELETE stay refused (tests/audit checks both).
+    The audit triggers refuse TRUNCATE (PostgreSQL) and DELETE (SQLite), which is how Django flushes
+    the database after a ``transaction=True`` or live-server test. Only that trigger is switched off,
+    and only in the test database; the others stay (tests/audit checks all of them).
     """
     from django.db import connections
 
@@ -46,6 +46,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_no_truncate")
+            elif connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("DROP TRIGGER IF EXISTS audit_auditevent_no_delete")
 
 
 # --- Browser tests (Playwright driving Debian's Chromium) -------------------------------

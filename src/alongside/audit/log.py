@@ -1,18 +1,23 @@
-"""Write and verify the audit chain.
+"""Write the audit chain.
 
-Every event's hash covers its fields and the previous event's hash, so editing,
-deleting or reordering a row breaks the chain at that row. Writers serialise on
-a lock (a PostgreSQL advisory lock; SQLite's immediate transactions) so the
-chain has exactly one order and gap-free sequence numbers.
+Every event's hash is an HMAC-SHA256, under a key derived from the master key, of its fields and the
+previous event's hash: editing, deleting or reordering a row breaks the chain at that row, and writing a
+valid event needs the key. ``key_id`` names the master key (events written before keyed hashing have none:
+the legacy part, plain SHA-256, see :mod:`alongside.audit.verify`). Writers serialise on a lock (a PostgreSQL
+advisory lock; SQLite's immediate transactions) so the chain has exactly one order and gap-free sequence
+numbers. Signed checkpoints of the head anchor the chain (:mod:`alongside.audit.checkpoints`).
+
+Events hold ids, never names or email addresses: labels are resolved when displayed
+(:mod:`alongside.audit.selectors`).
 """
 
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import hmac
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii
@@ -22,7 +27,9 @@ from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from alongside.audit import checkpoints
 from alongside.audit.models import AuditAction, AuditEvent
+from alongside.crypto.keys import audit_chain_key, current_master_key, known_master_keys
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_ID = 0x41_4C_4F_4E_47  # "ALONG"
@@ -107,8 +114,43 @@ def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring_ascii(value)
 
 
+class UnknownChainKey(Exception):
+    """An event is keyed under a master key that is not configured."""
+
+
+# A keyed HMAC object per master key id, copied for each event: keying HMAC anew per event cost more than the hash.
+_MACS: dict[str, hmac.HMAC] = {}
+_CURRENT: tuple[str, str] = ("", "")  # (ALONGSIDE_MASTER_KEY as configured, its key id)
+
+
+def _mac(key_id: str) -> hmac.HMAC:
+    """Return a fresh HMAC object keyed for events written under master key ``key_id``."""
+    template = _MACS.get(key_id)
+    if template is None:
+        master = known_master_keys().get(key_id)
+        if master is None:
+            raise UnknownChainKey(key_id)
+        template = _MACS[key_id] = hmac.new(audit_chain_key(master), digestmod=hashlib.sha256)
+    return template.copy()
+
+
+def _current_key_id() -> str:
+    global _CURRENT
+    from django.conf import settings
+
+    raw = settings.ALONGSIDE_MASTER_KEY
+    if _CURRENT[0] != raw:
+        _CURRENT = (raw, current_master_key().key_id)
+    return _CURRENT[1]
+
+
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(
+    """Return the hash ``event`` should carry: the keyed HMAC, or plain SHA-256 for a legacy event (no key id).
+
+    Raises :class:`UnknownChainKey` when the event's master key is not configured.
+    """
+    digest = _mac(event.key_id) if event.key_id else hashlib.sha256()
+    digest.update(
         _canonical(
             seq=event.seq,
             at=event.at,
@@ -122,7 +164,8 @@ def compute_hash(event: AuditEvent) -> str:
             detail=event.detail,
             prev_hash=event.prev_hash,
         )
-    ).hexdigest()
+    )
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -162,7 +205,7 @@ def record(
 
 _COLUMNS = (
     "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id",
-    "client_id", "request_id", "detail", "prev_hash", "hash",
+    "client_id", "request_id", "detail", "prev_hash", "hash", "key_id",
 )  # fmt: skip
 
 
@@ -189,7 +232,8 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
     :func:`compute_hash` reads back from a stored event (``audit verify`` checks that).
     """
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
-    actor_label = getattr(actor, "email", "") if actor_id else ""
+    # Never a name or email address: the log outlives erasure. Labels are resolved when displayed.
+    actor_label = ""
     if not entries:
         return []
     with transaction.atomic():
@@ -202,6 +246,8 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
         now = timezone.now()
         request_id = request_id_var.get()
         batch = _Batch.of(at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id)
+        key_id = _current_key_id()
+        template = _mac(key_id)
         events: list[_Event] = []
         for entry in entries:
             seq += 1
@@ -217,7 +263,8 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
                 if client_id is not None and entry.obj is not None and client_id == entry.obj.pk
                 else (str(client_id) if client_id else None)
             )
-            digest = hashlib.sha256(
+            mac = template.copy()
+            mac.update(
                 _canonical_in(
                     batch,
                     seq=seq,
@@ -228,15 +275,17 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
                     detail=detail,
                     prev_hash=prev,
                 )
-            ).hexdigest()
+            )
+            digest = mac.hexdigest()
             events.append(_Event(seq, action, object_type, object_id, client_id, client_text, detail, prev, digest))
             prev = digest
         insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_rows
-        insert(events, at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id)
+        insert(events, at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id, key_id=key_id)
+        checkpoints.after_append(seq=seq, head=prev, key_id=key_id, at=now)
     return [Written(seq=e.seq, at=now, request_id=request_id, hash=e.hash) for e in events]
 
 
-# Rows per INSERT statement: 12 parameters each stays far below SQLite's limit of 32,766.
+# Rows per INSERT statement: 13 parameters each stays far below SQLite's limit of 32,766.
 _ROWS_PER_STATEMENT = 500
 
 
@@ -250,7 +299,9 @@ def _names() -> tuple[str, str]:
     return quote(AuditEvent._meta.db_table), ", ".join(quote(str(_field(name).column)) for name in _COLUMNS)
 
 
-def _insert_postgresql(events: list[_Event], *, at: datetime, actor_id: Any, actor_label: str, request_id: str) -> None:
+def _insert_postgresql(
+    events: list[_Event], *, at: datetime, actor_id: Any, actor_label: str, request_id: str, key_id: str
+) -> None:
     """Send the batch as one JSON document that PostgreSQL turns into rows (``jsonb_to_recordset``).
 
     With one placeholder per value (``executemany``, or a multi-row ``VALUES``), psycopg spent most of a
@@ -262,6 +313,7 @@ def _insert_postgresql(events: list[_Event], *, at: datetime, actor_id: Any, act
         "actor_id": str(actor_id) if actor_id else None,
         "actor_label": actor_label,
         "request_id": request_id,
+        "key_id": key_id,
     }
     document = json.dumps(
         [
@@ -281,14 +333,16 @@ def _insert_postgresql(events: list[_Event], *, at: datetime, actor_id: Any, act
     )
     record = (
         "seq bigint, at timestamptz, actor_id uuid, actor_label text, action text, object_type text, "
-        "object_id text, client_id uuid, request_id text, detail jsonb, prev_hash text, hash text"
+        "object_id text, client_id uuid, request_id text, detail jsonb, prev_hash text, hash text, key_id text"
     )
     sql = f"INSERT INTO {table} ({names}) SELECT {names} FROM jsonb_to_recordset(%s::jsonb) AS r({record})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [document])
 
 
-def _insert_rows(events: list[_Event], *, at: datetime, actor_id: Any, actor_label: str, request_id: str) -> None:
+def _insert_rows(
+    events: list[_Event], *, at: datetime, actor_id: Any, actor_label: str, request_id: str, key_id: str
+) -> None:
     """Insert the batch with multi-row ``VALUES``, 500 rows per statement, converting shared values once."""
     at_db = _field("at").get_db_prep_save(at, connection)
     actor_db = _field("actor_id").get_db_prep_save(actor_id, connection)
@@ -297,7 +351,7 @@ def _insert_rows(events: list[_Event], *, at: datetime, actor_id: Any, actor_lab
     empty_detail = prep_detail({}, connection)
     rows = [
         (e.seq, at_db, actor_db, actor_label, e.action, e.object_type, e.object_id, prep_client(e.client_id, connection),
-         request_id, prep_detail(e.detail, connection) if e.detail else empty_detail, e.prev_hash, e.hash)
+         request_id, prep_detail(e.detail, connection) if e.detail else empty_detail, e.prev_hash, e.hash, key_id)
         for e in events
     ]  # fmt: skip
     table, names = _names()
@@ -307,37 +361,3 @@ def _insert_rows(events: list[_Event], *, at: datetime, actor_id: Any, actor_lab
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * len(chunk))}"  # noqa: S608  # nosec B608
             cursor.execute(sql, [value for row in chunk for value in row])
-
-
-@dataclass(frozen=True)
-class ChainBreak:
-    seq: int
-    reason: str
-
-
-def verify(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
-    """Walk the chain in order. Return (events checked, first break or None)."""
-    expected_prev = GENESIS
-    expected_seq = 1
-    checked = 0
-    for event in _iter_events(batch_size):
-        if event.seq != expected_seq:
-            return checked, ChainBreak(expected_seq, f"event #{expected_seq} is missing (next found is #{event.seq})")
-        if event.prev_hash != expected_prev:
-            return checked, ChainBreak(event.seq, f"event #{event.seq} does not follow the event before it")
-        if compute_hash(event) != event.hash:
-            return checked, ChainBreak(event.seq, f"event #{event.seq} was altered after it was written")
-        expected_prev = event.hash
-        expected_seq += 1
-        checked += 1
-    return checked, None
-
-
-def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
-    last_seq = 0
-    while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
-        if not batch:
-            return
-        yield from batch
-        last_seq = batch[-1].seq

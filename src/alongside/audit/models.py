@@ -62,15 +62,17 @@ def action_label(code: str) -> str:
 
 
 class AuditEvent(models.Model):
-    """One audited event. Never updated or deleted (PostgreSQL enforces it with a trigger).
+    """One audited event. Never updated or deleted (triggers refuse it on PostgreSQL and SQLite).
 
     ``client_id`` and ``actor_id`` are plain ids, not foreign keys: the log outlives
-    erasure and must not cascade. ``detail`` never holds client data.
+    erasure and must not cascade. ``detail`` never holds client data. ``actor_label`` is empty
+    in every event written since keyed hashing (key_id set); older events may hold an email address.
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
     actor_id = models.UUIDField(null=True, blank=True)
+    # Legacy only: events written before keyed hashing kept the actor's email here. New events leave it empty.
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=64, choices=AuditAction.choices)
     object_type = models.CharField(max_length=64, blank=True)
@@ -83,6 +85,8 @@ class AuditEvent(models.Model):
     # Not unique in the database: nothing looks events up by hash, the chain is checked by `audit verify`,
     # and a unique index on random values touched a random page per event (a caseload writes hundreds).
     hash = models.CharField(max_length=64)
+    # The master key whose derived key made ``hash`` (an HMAC); empty for legacy events hashed with plain SHA-256.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -98,4 +102,4 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} by {self.actor_label or 'system'}"
+        return f"#{self.seq} {self.action} by {self.actor_id or 'system'}"

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access import Action, care_team_clients, client_or_404, decide, grant_for, visible_clients
-from alongside.accounts.models import User
 from alongside.audit.log import Entry, record, record_many
 from alongside.audit.models import AuditAction, AuditEvent, action_label
+from alongside.audit.selectors import actor_labels
 from alongside.care.models import (
     CareTeamMember,
     ClientProfile,
@@ -334,13 +334,12 @@ def _access_events(client: ClientProfile) -> QuerySet[AuditEvent]:
 
 
 def _rows(events: list[AuditEvent]) -> list[AccessLogRow]:
-    names: dict[uuid.UUID | None, str] = dict(
-        User.objects.filter(pk__in={e.actor_id for e in events}).values_list("pk", "name")
-    )
+    # Named when shown, never from the stored event: the log holds ids only (an erased person stays unnamed).
+    names = actor_labels(e.actor_id for e in events)
     return [
         AccessLogRow(
             at=e.at,
-            who=names.get(e.actor_id) or e.actor_label,
+            who=names[e.actor_id],
             action=e.action,
             action_label=action_label(e.action),
         )

@@ -278,3 +278,26 @@ def check_data_keys(*, batch_size: int = 1000) -> KeyCheck:
                 problems.append(exc)
         last_pk = rows[-1].pk
     return KeyCheck(total=total, on_old_master=on_old, problems=problems)
+
+
+# --- Keys derived for the audit log -----------------------------------------------------
+# Distinct HKDF labels: neither derived key reveals the master key or the other derived key.
+_AUDIT_CHAIN_LABEL = b"alongside/audit/chain-hmac/v1"
+_AUDIT_CHECKPOINT_LABEL = b"alongside/audit/checkpoint-ed25519/v1"
+
+
+def _derive(master: MasterKey, label: bytes) -> bytes:
+    from cryptography.hazmat.primitives.hashes import SHA256
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=label).derive(master.secret)
+
+
+def audit_chain_key(master: MasterKey) -> bytes:
+    """Return the HMAC key that hashes audit events written under ``master``."""
+    return _derive(master, _AUDIT_CHAIN_LABEL)
+
+
+def audit_signing_seed(master: MasterKey) -> bytes:
+    """Return the 32-byte Ed25519 private key that signs audit checkpoints written under ``master``."""
+    return _derive(master, _AUDIT_CHECKPOINT_LABEL)

@@ -1,0 +1,168 @@
+"""Check the audit chain against itself and against the signed checkpoints.
+
+The chain alone catches an edited, removed or reordered event and an appended event whose hash was not
+made with the audit key. The checkpoints catch what the chain cannot see by itself: events cut from the
+end, every event deleted, and a chain rewritten by someone holding the key.
+
+Legacy events (written before keyed hashing, ``key_id`` empty) carry plain SHA-256 hashes. They are
+accepted only as the beginning of the chain: once a keyed event has been seen, an unkeyed one is a forgery.
+The first keyed event covers the last legacy hash, so the legacy part cannot be rewritten without the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from alongside.audit import checkpoints as cp
+from alongside.audit.log import GENESIS, UnknownChainKey, compute_hash
+from alongside.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int | None
+    message: str
+
+
+@dataclass
+class Report:
+    """What ``audit verify`` found. ``ok`` only when there is no problem at all."""
+
+    checked: int = 0  # events walked and found intact, from the first
+    last_verified: int = 0  # the seq of the last of them (0: none)
+    legacy: int = 0  # how many of them are legacy (unkeyed) events
+    missing: int = 0  # events known to have existed that are not in the log
+    checkpoints: int = 0  # valid checkpoints read
+    last_checkpoint: int = 0  # the highest seq a valid checkpoint names
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_checkpoints(
+    paths: Iterable[Path], public_keys: Iterable[Ed25519PublicKey], report: Report
+) -> dict[int, cp.Checkpoint]:
+    """Read checkpoints from every file; a line that does not parse or verify is a problem."""
+    keys = list(public_keys)
+    by_seq: dict[int, cp.Checkpoint] = {}
+    for path in paths:
+        for number, line in cp.read_lines(path):
+            try:
+                checkpoint = cp.parse_line(line)
+            except (ValueError, KeyError):
+                report.problems.append(Problem(None, f"{path}:{number} is not a checkpoint the audit log wrote"))
+                continue
+            if not cp.signature_ok(checkpoint, keys):
+                report.problems.append(
+                    Problem(None, f"{path}:{number}: the checkpoint of event #{checkpoint.seq} has a bad signature")
+                )
+                continue
+            other = by_seq.get(checkpoint.seq)
+            if other is not None and other.head != checkpoint.head:
+                report.problems.append(
+                    Problem(checkpoint.seq, f"two signed checkpoints give event #{checkpoint.seq} different hashes")
+                )
+            by_seq[checkpoint.seq] = checkpoint
+    report.checkpoints = len(by_seq)
+    report.last_checkpoint = max(by_seq, default=0)
+    return by_seq
+
+
+def verify(
+    *,
+    checkpoint_files: Iterable[Path] | None = None,
+    public_keys: Iterable[Ed25519PublicKey] | None = None,
+    batch_size: int = 2000,
+) -> Report:
+    """Walk the chain in order, then compare its end with the newest checkpoint.
+
+    ``checkpoint_files`` defaults to the configured checkpoint file; ``public_keys`` to the keys derived
+    from the configured master keys (an auditor may pass exported ones instead).
+    """
+    report = Report()
+    if checkpoint_files is None:
+        own = cp.checkpoint_path()
+        checkpoint_files = [own] if own is not None else []
+    keys = list(public_keys) if public_keys is not None else list(cp.own_public_keys().values())
+    anchors = load_checkpoints(checkpoint_files, keys, report)
+    head = _walk(report, anchors, batch_size)
+    if report.last_checkpoint > head:
+        missing = report.last_checkpoint - head
+        report.missing += missing
+        if head == 0:
+            text = f"the audit log is empty, but a signed checkpoint records {report.last_checkpoint} events"
+        else:
+            text = (
+                f"the log ends at event #{head}, but a signed checkpoint records event #{report.last_checkpoint}: "
+                f"{missing} event(s) were cut from the end"
+            )
+        report.problems.append(Problem(head + 1, text))
+    return report
+
+
+def _walk(report: Report, anchors: dict[int, cp.Checkpoint], batch_size: int) -> int:
+    """Check events from the first until the first break; return the highest seq present in the log."""
+    expected_prev, expected_seq, keyed = GENESIS, 1, False
+    head = 0
+    broken = False
+    for event in _iter_events(batch_size):
+        head = event.seq
+        if broken:
+            continue
+        problem = _check(event, expected_seq=expected_seq, expected_prev=expected_prev, keyed=keyed)
+        if problem is None and event.seq in anchors and anchors[event.seq].head != event.hash:
+            problem = Problem(
+                event.seq,
+                f"event #{event.seq} differs from its signed checkpoint: the chain was rewritten (re-hashed) "
+                "at or before this event",
+            )
+        if problem is not None:
+            if event.seq > expected_seq:
+                report.missing += event.seq - expected_seq
+            report.problems.append(problem)
+            broken = True
+            continue
+        keyed = keyed or bool(event.key_id)
+        report.legacy += not event.key_id
+        report.checked += 1
+        report.last_verified = event.seq
+        expected_prev, expected_seq = event.hash, event.seq + 1
+    return head
+
+
+def _check(event: AuditEvent, *, expected_seq: int, expected_prev: str, keyed: bool) -> Problem | None:
+    seq = event.seq
+    if seq != expected_seq:
+        gap = f"#{expected_seq}" if seq == expected_seq + 1 else f"#{expected_seq}-#{seq - 1}"
+        return Problem(expected_seq, f"event {gap} is missing (next found is #{seq}): {seq - expected_seq} missing")
+    if event.prev_hash != expected_prev:
+        return Problem(seq, f"event #{seq} does not follow the event before it")
+    if keyed and not event.key_id:
+        return Problem(seq, f"event #{seq} has no key after keyed events: it was forged or altered")
+    try:
+        expected = compute_hash(event)
+    except UnknownChainKey:
+        return Problem(
+            seq,
+            f"event #{seq} is keyed under master key {event.key_id}, which is not configured: "
+            "list it in ALONGSIDE_OLD_MASTER_KEYS to verify events written under it",
+        )
+    if expected != event.hash:
+        return Problem(seq, f"event #{seq} was altered or forged after it was written (its hash does not match)")
+    return None
+
+
+def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
+    last_seq = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last_seq = batch[-1].seq
