@@ -1,4 +1,4 @@
-"""Writes for practices, staff, clients, invitations, care teams, episodes and erasure."""
+"""Writes for practices, staff, clients, invitations, care teams and episodes (erasure: care.erasure)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from alongside.care.models import (
     Practice,
     Role,
 )
-from alongside.crypto.keys import destroy_data_key
 from alongside.notify.mail import email_enqueue
 
 DEFAULT_CONSENT_TITLE = "Consent to use Alongside between sessions"
@@ -307,35 +306,3 @@ def episode_end(*, actor: Any, client: ClientProfile, ended_on: dt.date, reason:
             AuditAction.EPISODE_CHANGED, actor=actor, obj=episode, client_id=client.pk, detail={"ended": str(ended_on)}
         )
     return episode
-
-
-def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> None:
-    """Erase a client: destroy their data key first, then delete their rows.
-
-    Once the key is gone every ciphertext of theirs (in backups too) is unreadable,
-    even if deleting rows were to fail. The audit trail keeps only ids.
-    """
-    if not decide(actor, client, Action.ERASE):
-        raise PermissionDenied(_("Only practice admins can erase a client."))
-    if confirm_email.strip().lower() != client.user.email.lower():
-        raise ValidationError(_("Type the client's email address exactly to confirm erasure."))
-    client_id = client.pk
-    user = client.user
-    with transaction.atomic():
-        destroy_data_key(client_id)
-        record(
-            AuditAction.CLIENT_ERASED,
-            actor=actor,
-            obj=None,
-            client_id=client_id,
-            detail={"practice": str(client.practice_id)},
-        )
-    from django.contrib.sessions.models import Session
-
-    from alongside.accounts.models import UserSession
-
-    with transaction.atomic():
-        keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-        Session.objects.filter(session_key__in=keys).delete()
-        Invitation.objects.filter(client_id=client_id).delete()
-        user.delete()  # cascades to the client profile and everything that hangs off it

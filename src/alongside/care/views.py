@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from alongside.access import Action
 from alongside.accounts.services import session_start
 from alongside.care import selectors
+from alongside.care.erasure import client_erase
 from alongside.care.forms import (
     ClientEraseForm,
     ClientInviteForm,
@@ -32,7 +33,6 @@ from alongside.care.forms import (
 from alongside.care.models import InvitationRole, Membership
 from alongside.care.services import (
     InvitationProblem,
-    client_erase,
     client_invite,
     invitation_accept,
     invitation_check,

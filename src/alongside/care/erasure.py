@@ -1,0 +1,124 @@
+"""Erase a client: one transaction that either removes everything of theirs or changes nothing.
+
+Order inside the transaction (each step is a function in :data:`ERASURE_STEPS`):
+
+1. lock the client's account row, so two erasures (or a double submit) cannot interleave;
+2. end their sign-in sessions and forget their failed-sign-in records (keyed by email);
+3. delete their message thread, the care team's messages included (see below);
+4. delete the client record, which cascades to everything that hangs off it (check-ins,
+   questionnaires, alerts, homework, appointments, consent, notifications about them...);
+5. delete the account (second factors, recovery codes, API tokens, notification settings);
+6. write the ``client.erased`` audit event;
+7. destroy the data key, last, once no row of theirs remains.
+
+If any step fails the whole transaction rolls back: the client, their rows and their data
+key are as they were, and the admin is told nothing was changed. The audit trail keeps the
+client's id (a random UUID that now names nobody) as a pseudonym, never their email.
+
+The message thread is deleted whole rather than kept with an "Erased client" tombstone:
+every message in it, the clinician's own replies included, is encrypted under the
+client's data key, so once the key is gone no message of the thread could be read, and
+the thread hangs off the client record, which is gone too. Keeping its rows would keep
+when and how often the client wrote, and nothing a clinician could read. ``Message.sender``
+stays ``PROTECT``: a message the client sent outside their own thread (there is none
+today) would stop the erasure instead of vanishing silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from alongside.access import Action, decide
+from alongside.accounts.models import LoginThrottle, User, UserSession
+from alongside.audit.log import record
+from alongside.audit.models import AuditAction
+from alongside.care.models import ClientProfile
+from alongside.crypto.keys import destroy_data_key
+from alongside.messaging.models import Message, Thread
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """The client being erased, as the steps need them."""
+
+    client_id: Any
+    practice_id: Any
+    user: User
+    email: str
+
+
+def _end_sessions(erasure: Erasure) -> None:
+    keys = UserSession.objects.filter(user=erasure.user).values_list("session_key", flat=True)
+    Session.objects.filter(session_key__in=list(keys)).delete()
+
+
+def _forget_login_throttle(erasure: Erasure) -> None:
+    # While failed sign-ins are counted per email address in the clear, delete that row here.
+    # Once they are counted under keyed hashes that name the account by ``user``, those rows
+    # go with the account (CASCADE) and hold no address, so there is nothing to do here.
+    if any(field.name == "email" for field in LoginThrottle._meta.get_fields()):
+        LoginThrottle.objects.filter(**{"email__iexact": erasure.email}).delete()
+
+
+def _delete_thread(erasure: Erasure) -> None:
+    Message.objects.filter(client_id=erasure.client_id).delete()  # attachments cascade
+    Thread.objects.filter(client_id=erasure.client_id).delete()  # read positions cascade
+
+
+def _delete_client_record(erasure: Erasure) -> None:
+    ClientProfile.objects.filter(pk=erasure.client_id).delete()
+
+
+def _delete_account(erasure: Erasure) -> None:
+    erasure.user.delete()
+
+
+ERASURE_STEPS: list[Callable[[Erasure], None]] = [
+    _end_sessions,
+    _forget_login_throttle,
+    _delete_thread,
+    _delete_client_record,
+    _delete_account,
+]
+
+
+def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> None:
+    """Delete every row of the client, audit it, then destroy their data key: all or nothing.
+
+    Raise ``PermissionDenied`` for anyone but an admin of the client's practice, and
+    ``ValidationError`` when the typed email does not match or a record elsewhere still
+    names the client (nothing is changed then).
+    """
+    if not decide(actor, client, Action.ERASE):
+        raise PermissionDenied(_("Only practice admins can erase a client."))
+    if confirm_email.strip().lower() != client.user.email.lower():
+        raise ValidationError(_("Type the client's email address exactly to confirm erasure."))
+    try:
+        with transaction.atomic(durable=True):
+            user = User.objects.select_for_update().filter(pk=client.pk).first()
+            if user is None:
+                raise ValidationError(_("This client has already been erased."))
+            erasure = Erasure(client_id=client.pk, practice_id=client.practice_id, user=user, email=user.email)
+            for step in ERASURE_STEPS:
+                step(erasure)
+            record(
+                AuditAction.CLIENT_ERASED,
+                actor=actor,
+                obj=None,
+                client_id=erasure.client_id,
+                detail={"practice": str(erasure.practice_id)},
+            )
+            destroy_data_key(erasure.client_id)
+    except ProtectedError as error:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ValidationError(
+            _("Nothing was erased: other records still name this person (%(kinds)s).") % {"kinds": ", ".join(kinds)}
+        ) from error
