@@ -22,8 +22,6 @@ KNOWN_LONG_MODULES: frozenset[str] = frozenset(
         "alongside/measures/charts/score.py",
         "alongside/measures/views/client.py",
         "alongside/messaging/crisis_language.py",
-        "alongside/selfcare/selectors/homework.py",
-        "alongside/selfcare/services/homework.py",
     }
 )
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset(

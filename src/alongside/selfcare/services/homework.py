@@ -1,174 +1,64 @@
-"""Writes for homework: assignments, their tasks, completions, expiry and reminders.
+"""Writes for homework: assignments and reminders; tasks and the calendar live beside this module.
 
-Tasks are the expected pieces of work, one row each:
+    homework_schedule.py   targets, the local days tasks fall on, audit and access helpers
+    homework_tasks.py      making, expiring, reconciling and completing tasks
 
-* ``once``: one task, due on the assignment's due date;
-* ``daily``: one task per local day from the start to the end date;
-* ``per_week`` (N times a week): N slots per ISO week (Monday to Sunday), due on spread days
-  (slot *i* of N is due on weekday ``ceil(i * 7 / N)``, so 1 a week is due on Sunday, 3 a week
-  on Wednesday, Friday and Sunday). Any matching record in the week counts for the earliest
-  open slot. Slots before the start date or after the end date are not expected.
-
-Days are the client's own local days (their time zone), so daylight-saving changes never
-make or skip a day. Making tasks is idempotent (one row per assignment and day).
+Every public name of those modules is importable from here too, as before the split.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from alongside import access
-from alongside.access import Action
-from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
-from alongside.core.idempotency import IdempotencyConflict
 from alongside.measures.models import DeliveryChannel, PracticeMeasureSettings
 from alongside.measures.services._common import _in_quiet_hours, _zone, logger, practice_settings
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,
-    ExerciseType,
     Frequency,
     HomeworkTask,
-    PracticeKind,
     SelfcareAuditAction,
     TaskStatus,
 )
-
-BACKFILL_DAYS = 7  # a missed tick still makes the past week's expected tasks
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
-# Until the reading library is written, these are the modules the issue asks for.
-DEFAULT_MODULES: dict[str, Any] = {
-    "cbt-model": gettext_lazy("The CBT model"),
-    "depression-and-activity": gettext_lazy("Depression and activity"),
-    "anxiety-and-avoidance": gettext_lazy("Anxiety and avoidance"),
-    "panic-cycle": gettext_lazy("The panic cycle"),
-    "worry": gettext_lazy("Worry"),
-    "sleep": gettext_lazy("Sleep"),
-    "thinking-traps": gettext_lazy("Thinking traps"),
-    "crisis": gettext_lazy("What to do in a crisis"),
-    "preparing-for-a-session": gettext_lazy("Preparing for a session"),
-}
-
-
-# --- Targets --------------------------------------------------------------------------
-
-
-def module_choices() -> list[tuple[str, str]]:
-    """Return the reading modules (slug, title): the English content files if present, else the default list."""
-    files = sorted(CONTENT_DIR.glob("en/*.md"))
-    if files:
-        return [(f.stem, f.stem.replace("-", " ").replace("_", " ").capitalize()) for f in files]
-    return [(slug, str(title)) for slug, title in DEFAULT_MODULES.items()]
-
-
-def measure_choices() -> list[tuple[str, str]]:
-    """Return the shipped questionnaires (code, name)."""
-    from alongside.measures.library import all_instruments
-
-    return [(i.code, f"{i.short_name or i.code} - {i.name}") for i in all_instruments()]
-
-
-def target_choices(kind: str) -> list[tuple[str, str]]:
-    """Return what may be assigned for ``kind``."""
-    if kind == AssignmentKind.EXERCISE:
-        return [(str(v), str(label)) for v, label in ExerciseType.choices]
-    if kind == AssignmentKind.TOOL:
-        return [(str(v), str(label)) for v, label in PracticeKind.choices]
-    if kind == AssignmentKind.MODULE:
-        return module_choices()
-    if kind == AssignmentKind.MEASURE:
-        return measure_choices()
-    return []
-
-
-def target_label(kind: str, target: str) -> str:
-    """Return a human label for a target ("Thought record", "PHQ-9 - ..."), or the code itself."""
-    return dict(target_choices(kind)).get(target, target)
-
-
-# --- Dates ------------------------------------------------------------------------------
-
-
-def local_today(client: ClientProfile, now: dt.datetime | None = None) -> dt.date:
-    """Return the client's local date now (their time zone; DST-safe)."""
-    return (now or timezone.now()).astimezone(_zone(client.time_zone)).date()
-
-
-def local_date(client: ClientProfile, at: dt.datetime) -> dt.date:
-    return at.astimezone(_zone(client.time_zone)).date()
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def week_slots(monday: dt.date, times_per_week: int) -> list[dt.date]:
-    """Return the due dates of N slots in the ISO week starting ``monday`` (distinct, last on Sunday)."""
-    n = max(1, min(7, times_per_week))
-    return [monday + dt.timedelta(days=math.ceil(i * 7 / n) - 1) for i in range(1, n + 1)]
-
-
-def expected_dates(assignment: Assignment, *, start: dt.date, end: dt.date) -> list[dt.date]:
-    """Return the due dates of the tasks ``assignment`` expects between ``start`` and ``end`` (inclusive)."""
-    first = max(start, assignment.starts_on)
-    last = end if assignment.ends_on is None else min(end, assignment.ends_on)
-    if assignment.frequency == Frequency.ONCE:
-        due = assignment.due_on or assignment.starts_on
-        # A one-off task exists from its start; it is made as soon as the start is reached.
-        return [due] if assignment.starts_on <= end and due >= start else []
-    if last < first:
-        return []
-    if assignment.frequency == Frequency.DAILY:
-        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    dates: list[dt.date] = []
-    monday = _monday(first)
-    while monday <= last:
-        dates.extend(d for d in week_slots(monday, assignment.times_per_week or 1) if first <= d <= last)
-        monday += dt.timedelta(days=7)
-    return dates
-
-
-def task_window(assignment: Assignment, due_on: dt.date) -> tuple[dt.date, dt.date]:
-    """Return the local days on which a record completes the task due on ``due_on``."""
-    if assignment.frequency == Frequency.DAILY:
-        return due_on, due_on
-    if assignment.frequency == Frequency.PER_WEEK:
-        monday = _monday(due_on)
-        return max(monday, assignment.starts_on), monday + dt.timedelta(days=6)
-    return assignment.starts_on, due_on
-
-
-# --- Audit and access ---------------------------------------------------------------------
-
-
-def _audit(action: SelfcareAuditAction, *, actor: Any, obj: Model | None, client_id: Any, **detail: Any) -> None:
-    # Our events live in the shared chain; AuditAction lists the foundation's own.
-    record_many(
-        [Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)], actor=actor
-    )
-
-
-def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
-    client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
-    if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
-        raise PermissionDenied(_("Only a clinician on the client's care team can do this."))
-    return client
-
+from alongside.selfcare.services.homework_schedule import (  # noqa: F401
+    BACKFILL_DAYS,
+    CONTENT_DIR,
+    DEFAULT_MODULES,
+    _audit,
+    _monday,
+    _require_clinician,
+    expected_dates,
+    local_date,
+    local_today,
+    measure_choices,
+    module_choices,
+    target_choices,
+    target_label,
+    task_window,
+    week_slots,
+)
+from alongside.selfcare.services.homework_tasks import (  # noqa: F401
+    API_COMPLETION,
+    _own_tasks,
+    task_complete,
+    task_mark_opened,
+    task_mark_seen,
+    tasks_complete_for,
+    tasks_expire,
+    tasks_materialise,
+    tasks_materialise_for,
+    tasks_reconcile,
+)
 
 # --- Assignments --------------------------------------------------------------------------
 
@@ -337,137 +227,7 @@ def assignment_end(*, actor: Any, assignment_id: uuid.UUID | str) -> Assignment:
     return assignment
 
 
-# --- Tasks ------------------------------------------------------------------------------
-
-
-def tasks_materialise_for(*, assignment: Assignment, now: dt.datetime | None = None) -> int:
-    """Make the tasks ``assignment`` expects up to the client's today (the past week too). Idempotent."""
-    now = now or timezone.now()
-    if assignment.ended_at is not None:
-        return 0
-    today = local_today(assignment.client, now)
-    end = today
-    if assignment.frequency == Frequency.PER_WEEK:
-        # The whole current week is made at once: the client sees the week's target from Monday.
-        end = _monday(today) + dt.timedelta(days=6)
-    dates = expected_dates(assignment, start=today - dt.timedelta(days=BACKFILL_DAYS), end=end)
-    have = set(HomeworkTask.objects.filter(assignment=assignment, due_on__in=dates).values_list("due_on", flat=True))
-    rows = [
-        HomeworkTask(assignment=assignment, client=assignment.client, due_on=day, scheduled_at=now)
-        for day in dates
-        if day not in have
-    ]
-    # The unique (assignment, day) constraint keeps a concurrent run from making a second row.
-    HomeworkTask.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
-        # A record saved before its task existed (done this morning, assigned this afternoon; a backfilled
-        # day) completes it now, so task statuses stay exact for readers that count them (the caseload).
-        tasks_reconcile(tasks=rows, now=now)
-    return len(rows)
-
-
-def tasks_materialise(*, now: dt.datetime | None = None) -> int:
-    """Make today's tasks of every current assignment, each in its client's time zone. Safe to repeat."""
-    now = now or timezone.now()
-    count = 0
-    earliest = (now - dt.timedelta(days=2)).date()  # no time zone is more than a day ahead of UTC
-    current = Assignment.objects.filter(ended_at__isnull=True).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=earliest - dt.timedelta(days=BACKFILL_DAYS))
-    )
-    for assignment in current.select_related("client").order_by("created_at"):
-        count += tasks_materialise_for(assignment=assignment, now=now)
-    return count
-
-
-def tasks_expire(*, now: dt.datetime | None = None) -> int:
-    """Mark open tasks whose last day has passed (in the client's time zone) as missed. Returns how many.
-
-    Completions recorded without a link are reconciled first, so a task done is never marked missed.
-    """
-    from alongside.selfcare.selectors.homework import derive_completions
-
-    now = now or timezone.now()
-    stale = list(
-        HomeworkTask.objects.filter(status=TaskStatus.DUE, due_on__lt=(now + dt.timedelta(days=1)).date())
-        .select_related("assignment", "client")
-        .order_by("due_on")
-    )
-    if not stale:
-        return 0
-    tasks_reconcile(tasks=stale, now=now)
-    derived = derive_completions(stale)
-    expired = [
-        t.pk
-        for t in stale
-        if t.pk not in derived and task_window(t.assignment, t.due_on)[1] < local_today(t.client, now)
-    ]
-    return HomeworkTask.objects.filter(pk__in=expired, status=TaskStatus.DUE).update(
-        status=TaskStatus.EXPIRED, expired_at=now
-    )
-
-
-def tasks_reconcile(*, tasks: list[HomeworkTask], now: dt.datetime | None = None) -> int:
-    """Link records that completed a task but were saved without calling :func:`tasks_complete_for`."""
-    from alongside.selfcare.selectors.homework import derive_completions
-
-    derived = derive_completions(tasks)
-    done = 0
-    for task in tasks:
-        found = derived.get(task.pk)
-        if found is None or task.status == TaskStatus.COMPLETED:
-            continue
-        done += (
-            HomeworkTask.objects.filter(pk=task.pk)
-            .exclude(status=TaskStatus.COMPLETED)
-            .update(
-                status=TaskStatus.COMPLETED,
-                completed_at=found.at,
-                completion_type=found.model,
-                completion_id=found.id,
-            )
-        )
-    return done
-
-
-def tasks_complete_for(
-    *, client: ClientProfile, kind: str, target: str, when: dt.datetime, completion: Model
-) -> HomeworkTask | None:
-    """Mark the earliest open task that ``completion`` fulfils as completed, and return it.
-
-    Other services call this right after saving a check-in, exercise entry, practice log, read
-    module or submitted questionnaire. Calling it again for the same record changes nothing.
-    Adherence does not depend on this call: the selectors reconcile records by date too.
-    """
-    label = completion._meta.label_lower
-    record_id = str(completion.pk)
-    with transaction.atomic():
-        already = HomeworkTask.objects.filter(client=client, completion_type=label, completion_id=record_id).first()
-        if already is not None:
-            return already
-        day = local_date(client, when)
-        preferred = getattr(completion, "assignment_id", None)
-        assignments = Assignment.objects.filter(client=client).filter(
-            Q(kind=kind, target=target) | Q(pk=preferred) if preferred else Q(kind=kind, target=target)
-        )
-        for assignment in assignments.select_related("client"):
-            tasks_materialise_for(assignment=assignment, now=when)
-        candidates = (
-            HomeworkTask.objects.select_for_update()
-            .filter(assignment__in=assignments.values("pk"), completed_at__isnull=True)
-            .exclude(status=TaskStatus.COMPLETED)
-            .select_related("assignment")
-            .order_by("due_on")
-        )
-        for task in candidates:
-            first, last = task_window(task.assignment, task.due_on)
-            if first <= day <= last:
-                task.status = TaskStatus.COMPLETED
-                task.completed_at = when
-                task.completion_type = label
-                task.completion_id = record_id
-                task.save(update_fields=["status", "completed_at", "completion_type", "completion_id"])
-                return task
-    return None
+# --- Links ------------------------------------------------------------------------------
 
 
 def homework_record_done(
@@ -489,71 +249,6 @@ def homework_record_done(
             client.pk,
             type(error).__name__,
         )
-
-
-API_COMPLETION = "api"  # completion_type of a task the client marked done through the API
-
-
-def task_complete(*, actor: Any, task_id: uuid.UUID | str, idempotency_key: str) -> HomeworkTask:
-    """Mark one of the client's own tasks as done (completion type "api"); 404 for anyone else's task.
-
-    A task something else already completed stays as it is; a retry with the same key returns the task.
-    """
-    from django.http import Http404
-
-    if not idempotency_key or not 8 <= len(idempotency_key) <= 64:
-        raise ValidationError(_("The idempotency key must be 8 to 64 characters."))
-    try:
-        pk = uuid.UUID(str(task_id))
-    except ValueError:
-        raise Http404("No such task.") from None
-    with transaction.atomic():
-        task = _own_tasks(actor, [pk]).select_for_update().select_related("assignment", "client").first()
-        if task is None:
-            raise Http404("No such task.")
-        if task.status == TaskStatus.COMPLETED:
-            return task
-        # A record saved without a link may have done it already: link that record instead.
-        if tasks_reconcile(tasks=[task]):
-            task.refresh_from_db()
-            return task
-        used = HomeworkTask.objects.filter(
-            client_id=task.client_id, completion_type=API_COMPLETION, completion_id=idempotency_key
-        ).exclude(pk=task.pk)
-        if used.exists():  # the same key with another body (another task): 409 in the API
-            raise IdempotencyConflict()
-        task.status = TaskStatus.COMPLETED
-        task.completed_at = timezone.now()
-        task.completion_type = API_COMPLETION
-        task.completion_id = idempotency_key
-        task.save(update_fields=["status", "completed_at", "completion_type", "completion_id"])
-        _audit(
-            SelfcareAuditAction.TASK_COMPLETED,
-            actor=actor,
-            obj=task,
-            client_id=task.client_id,
-            assignment=str(task.assignment_id),
-        )
-    return task
-
-
-def _own_tasks(actor: Any, task_ids: Iterable[uuid.UUID | str]) -> Any:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_client", False):
-        return HomeworkTask.objects.none()
-    return HomeworkTask.objects.filter(client_id=actor.pk, pk__in=list(task_ids))
-
-
-def task_mark_seen(*, actor: Any, task_ids: Iterable[uuid.UUID | str], now: dt.datetime | None = None) -> int:
-    """Record that the client's "today" list showed these tasks (first sight only)."""
-    return cast(int, _own_tasks(actor, task_ids).filter(seen_at__isnull=True).update(seen_at=now or timezone.now()))
-
-
-def task_mark_opened(*, actor: Any, task_id: uuid.UUID | str, now: dt.datetime | None = None) -> bool:
-    """Record that the client opened a task (first time only); opening implies it was seen."""
-    now = now or timezone.now()
-    mine = _own_tasks(actor, [task_id])
-    mine.filter(seen_at__isnull=True).update(seen_at=now)
-    return bool(mine.filter(opened_at__isnull=True).update(opened_at=now))
 
 
 # --- Reminders ----------------------------------------------------------------------------
