@@ -18,3 +18,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
+
+# A lost database connection answers 503 with Retry-After (JSON for the API), not a bare 500.
+handler500 = "alongside.web.unavailable.server_error"
