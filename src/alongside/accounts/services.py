@@ -257,10 +257,9 @@ def _mfa_pause(*, device: TotpDevice, now: datetime) -> datetime | None:
     )
     if started:
         minutes = int((until - now).total_seconds() // 60)
-        with transaction.atomic():
-            record(AuditAction.LOCKED_OUT, actor=None, obj=device.user, detail={"minutes": minutes, "scope": "mfa"})
-            if not device.user.is_client:
-                _notify_paused(user=device.user, step="second factor", minutes=minutes)
+        record(AuditAction.LOCKED_OUT, actor=None, obj=device.user, detail={"minutes": minutes, "scope": "mfa"})
+        if not device.user.is_client:
+            _notify_paused(user=device.user, step="second factor", minutes=minutes)
         return until
     device.refresh_from_db(fields=["locked_until"])
     return device.locked_until or until
@@ -278,14 +277,16 @@ def mfa_check(*, user: User, code: str) -> CodeCheck:
     if device is None:
         return CodeCheck(ok=False)
     now = timezone.now()
-    claimed = (
-        TotpDevice.objects.filter(pk=device.pk, failures__lt=MFA_MAX_FAILURES)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
-        .update(failures=F("failures") + 1)
-    )
-    if not claimed:
-        return CodeCheck(ok=False, paused_until=_mfa_pause(device=device, now=now) or now)
+    # One transaction: on PostgreSQL the claim's row lock makes parallel tries for this user queue up
+    # behind each other until the code is checked and the outcome written.
     with transaction.atomic():
+        claimed = (
+            TotpDevice.objects.filter(pk=device.pk, failures__lt=MFA_MAX_FAILURES)
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+            .update(failures=F("failures") + 1)
+        )
+        if not claimed:
+            return CodeCheck(ok=False, paused_until=_mfa_pause(device=device, now=now) or now)
         if _accept_code(device, code):
             TotpDevice.objects.filter(pk=device.pk).update(failures=0, lockouts=0, locked_until=None)
             return CodeCheck(ok=True)
@@ -298,7 +299,7 @@ def mfa_check(*, user: User, code: str) -> CodeCheck:
             record(AuditAction.MFA_RECOVERY_USED, actor=user, obj=user, detail={"remaining": remaining})
             return CodeCheck(ok=True)
         record(AuditAction.MFA_FAILED, actor=user, obj=user, detail={"during": "sign-in"})
-    paused_until = _mfa_pause(device=device, now=now)
+        paused_until = _mfa_pause(device=device, now=now)
     return CodeCheck(ok=False, left=max(MFA_MAX_FAILURES - device.failures, 0), paused_until=paused_until)
 
 

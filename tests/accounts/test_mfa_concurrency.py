@@ -1,0 +1,98 @@
+"""Wrong second-factor codes sent in parallel are all counted (issue #11, finding 2).
+
+The count used to live in each session, so parallel requests overwrote it and 200 codes could be
+tried. These tests send real requests from several threads (each with its own database
+connection); run them on PostgreSQL too with ``python -m tests.with_postgres``.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pyotp
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+
+from alongside.accounts.models import TotpDevice
+from alongside.accounts.services import MFA_MAX_FAILURES
+from alongside.audit.models import AuditAction, AuditEvent
+from tests import factories
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LOGIN = "/accounts/login/"
+VERIFY = "/accounts/mfa/verify/"
+
+
+def _signed_in_halfway(user, count: int) -> list[Client]:
+    """Return ``count`` browsers that each passed the password step and owe a code."""
+    clients = []
+    for _ in range(count):
+        browser = Client()
+        assert browser.post(LOGIN, {"email": user.email, "password": PASSWORD})["Location"] == VERIFY
+        clients.append(browser)
+    return clients
+
+
+def _post(browser: Client, code: str) -> int:
+    """Post one code; resend it if SQLite's in-memory test database refused a table lock (503).
+
+    Pytest's SQLite test database is in memory with a shared cache, where a request that meets
+    another's write gets "database table is locked" at once instead of waiting (a file database,
+    as in service, waits ``busy_timeout``); the check is one transaction, so the refused request
+    changed nothing. Resending is what an attacker would do; PostgreSQL does not need it.
+    """
+    for _ in range(200):
+        try:
+            status = browser.post(VERIFY, {"code": code}).status_code
+        except OperationalError as error:  # the test client re-raises what the 503 page caught
+            if connection.vendor != "sqlite" or "locked" not in str(error):
+                raise
+            continue
+        if status != 503 or connection.vendor != "sqlite":
+            return status
+    raise AssertionError("the database stayed locked")
+
+
+def _in_parallel(clients: list[Client], codes_each: int) -> list[int]:
+    """Post wrong codes from every browser at once (a barrier lines the threads up); return the statuses."""
+    barrier = threading.Barrier(len(clients))
+
+    def attack(browser: Client) -> list[int]:
+        try:
+            barrier.wait()
+            return [_post(browser, f"{n:06d}") for n in range(codes_each)]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        return [status for statuses in pool.map(attack, clients) for status in statuses]
+
+
+def _staff():
+    return factories.staff(factories.practice())
+
+
+def test_parallel_wrong_codes_below_the_limit_are_each_counted() -> None:
+    """Four wrong codes sent at once from four sign-ins count four, not one."""
+    user = _staff()
+    _in_parallel(_signed_in_halfway(user, 4), codes_each=1)
+    assert TotpDevice.objects.get(user=user).failures == 4
+    assert AuditEvent.objects.filter(action=AuditAction.MFA_FAILED).count() == 4
+
+
+def test_a_burst_of_wrong_codes_checks_no_more_than_the_limit_and_the_right_code_then_fails() -> None:
+    """Forty codes at once over five sign-ins: only five are checked, and the right code is then refused."""
+    user = _staff()
+    _in_parallel(_signed_in_halfway(user, 5), codes_each=8)
+    assert AuditEvent.objects.filter(action=AuditAction.MFA_FAILED).count() == MFA_MAX_FAILURES
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).count() == 1
+    device = TotpDevice.objects.get(user=user)
+    assert device.locked_until is not None
+    (late,) = _signed_in_halfway(user, 1)
+    response = late.post(VERIFY, {"code": pyotp.TOTP(device.secret).now()})
+    assert response["Location"] == LOGIN
+    assert "_auth_user_id" not in late.session
