@@ -165,7 +165,14 @@ def _response_for_update(actor: Any, response_id: uuid.UUID | str) -> MeasureRes
     if found is None:
         raise Http404("No such response.")
     _answering_client(actor, found, reads=True)
-    return MeasureResponse.objects.select_for_update().select_related("client__practice").get(pk=response_id)
+    # Lock the response row only, and without blocking foreign-key checks on it: locking the joined
+    # practice row too made every answer of the practice queue on one row and deadlock with the audit
+    # chain's lock under load (bench/load.py).
+    return (
+        MeasureResponse.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("client__practice")
+        .get(pk=response_id)
+    )
 
 
 def _validate_answer(instrument: Any, answers: Mapping[str, int | None], link_id: str, value: Any) -> int | None:
