@@ -26,7 +26,7 @@ from alongside.care.models import CareTeamMember, ClientProfile, Membership, Rol
 from alongside.crypto.models import DataKey
 from alongside.measures.models import CriticalAlert
 from alongside.messaging import services as messaging
-from alongside.messaging.models import Attachment, Message
+from alongside.messaging.models import Attachment, Message, Thread
 from alongside.synth.config import SynthConfig
 from alongside.synth.generate import generate_practice
 
@@ -175,6 +175,18 @@ def test_every_page_of_the_care_team_and_admin_still_answers(erased, staff_clien
         for words in ("sleep diary", "breathing", "Thursday"):
             assert web.get(reverse("messaging:search"), {"q": words}).status_code == 200
         assert erased.email.encode() not in web.get(reverse("care:caseload")).content
+
+
+def test_the_care_teams_other_threads_still_open(erased, staff_client) -> None:
+    """Every other conversation of the practice opens for its clinicians, with its messages readable."""
+    threads = Thread.objects.exclude(client_id=erased.client_id).filter(client__user__email__endswith=CONFIG.domain)
+    assert threads.exists()
+    for thread in threads:
+        clinician = CareTeamMember.objects.filter(client_id=thread.client_id, ended_at__isnull=True).first().clinician
+        response = staff_client(clinician).get(reverse("messaging:staff_thread", args=[thread.client_id]))
+        assert response.status_code == 200
+        first = Message.objects.filter(thread=thread).order_by("seq").first()
+        assert first.body.encode() in response.content or first.body.replace("'", "&#x27;").encode() in response.content
 
 
 def test_the_practice_lists_and_outcomes_still_answer(erased, staff_client) -> None:

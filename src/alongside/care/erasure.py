@@ -33,7 +33,7 @@ from typing import Any
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from alongside.access import Action, decide
@@ -117,8 +117,9 @@ def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> No
                 detail={"practice": str(erasure.practice_id)},
             )
             destroy_data_key(erasure.client_id)
-    except ProtectedError as error:
-        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+    except (ProtectedError, RestrictedError) as error:
+        named = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in named})
         raise ValidationError(
             _("Nothing was erased: other records still name this person (%(kinds)s).") % {"kinds": ", ".join(kinds)}
         ) from error
