@@ -42,7 +42,7 @@ def test_wrong_password_is_refused_with_a_clear_message(client: Client, world) -
 
 
 def test_lock_out_after_too_many_failures_even_with_the_right_password(client: Client, world) -> None:
-    """After ALONGSIDE_LOGIN_MAX_FAILURES wrong passwords the account is locked, with a clear message."""
+    """After ALONGSIDE_LOGIN_MAX_FAILURES wrong passwords from one address, sign-in from there pauses, with a clear message."""
     email = world.sam.user.email
     for _ in range(settings.ALONGSIDE_LOGIN_MAX_FAILURES):
         response = _post_login(client, email, "wrong-password-here")
