@@ -36,12 +36,19 @@ def _problems(response, path: str) -> list[str]:
         problems.append(f"{path}: Cache-Control is {response.headers.get('Cache-Control')!r}, not no-store")
     if response.headers.get("X-Frame-Options") != "DENY":
         problems.append(f"{path}: X-Frame-Options is {response.headers.get('X-Frame-Options')!r}")
+    policy = response.headers.get("Permissions-Policy", "")
+    if not all(f"{feature}=()" in policy for feature in ("camera", "microphone", "geolocation")):
+        problems.append(f"{path}: Permissions-Policy does not deny camera, microphone and location ({policy!r})")
     return problems
 
 
 @pytest.mark.django_db
 def test_every_route_sends_csp_no_store_and_deny_framing(staff_client) -> None:
-    """Every URL pattern, as anonymous visitor, treating clinician and the client, sends the three headers."""
+    """Every URL pattern, as anonymous visitor, treating clinician and the client, sends the four headers.
+
+    Content-Security-Policy, Cache-Control: no-store, X-Frame-Options and a Permissions-Policy that
+    denies the camera, the microphone and location (no page uses them until video sessions opt in).
+    """
     practice = factories.practice()
     alice = factories.staff(practice)
     sam = factories.client(practice, clinicians=(alice,), name="Header-Check", scopes=("mood",))
