@@ -5,8 +5,10 @@
     item_heatmap(grid)         item answers over administrations as a heat map
     item_heatmap_table(grid)   the same answers as a table
 
-Each returns a SafeString built with format_html, so every label is escaped. The SVG carries presentation
-attributes only (no style attribute or element, for the CSP); measures/charts.css restyles it for print.
+Each computes a layout of frozen dataclasses (score_layout.py, heatmap_layout.py: plain values, every number
+already text) and renders it with a template in measures/templates/measures/charts/, which escapes every label.
+The SVG carries presentation attributes only (no style attribute or element, for the CSP); measures/charts.css
+restyles it for print. tests/measures/test_charts.py pins the markup of representative charts byte for byte.
 """
 
 from .heatmap import item_heatmap, item_heatmap_table

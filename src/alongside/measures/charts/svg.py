@@ -1,14 +1,12 @@
-"""Small helpers for building SVG with format_html, so that every piece of text is escaped."""
+"""Small helpers for chart layouts: numbers as the SVG prints them, text widths, stable ids, the language."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import override
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -16,11 +14,6 @@ FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-s
 FONT_SIZE = 11
 # An estimate of the advance of one character at FONT_SIZE, to lay labels out without measuring text.
 CHAR_WIDTH = 6.2
-
-
-def join(parts: Iterable[SafeString]) -> SafeString:
-    """Join already-escaped fragments."""
-    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def n(value: float) -> str:
