@@ -7,9 +7,10 @@ the JSON is applied with plain Python: no pickle, no scikit-learn at run time.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from alongside.safety.result import ClassifierEvidence
 
 MODEL_PATH = Path(__file__).with_name("data") / "model.json"
 NGRAM_RANGE = (3, 5)
-MAX_CHARS = 6_000  # longer messages are classified on their first and last 3,000 characters
+MAX_CHARS = 1_600  # longer messages are classified on their first and last 800 characters
 
 
 def ngrams(normalized: str) -> list[str]:
@@ -101,13 +102,15 @@ def explain(probability: float, vector: dict[int, float], *, top: int = 5) -> Cl
     m = model()
     if m is None:
         return ClassifierEvidence(probability=probability)
-    contributions = sorted(((v * m.coef[i], i) for i, v in vector.items()), reverse=True)[:top]
-    similarity: Counter[int] = Counter()
-    for i, v in vector.items():
+    contributions = heapq.nlargest(top, ((v * m.coef[i], i) for i, v in vector.items()))
+    similarity: defaultdict[int, float] = defaultdict(float)
+    for v, i in heapq.nlargest(40, ((v, i) for i, v in vector.items())):
         for example, weight in m.postings.get(i, ()):
             similarity[example] += v * weight
     nearest = tuple(
-        (m.examples[e][0], m.examples[e][1], round(s, 3)) for e, s in similarity.most_common(3) if s > 0
+        (m.examples[e][0], m.examples[e][1], round(s, 3))
+        for e, s in heapq.nlargest(3, similarity.items(), key=lambda p: p[1])
+        if s > 0
     )
     return ClassifierEvidence(
         probability=probability,

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Iterable
 
 from alongside.safety import classifier, context, patterns
-from alongside.safety.normalize import MAX_CHARS, normalize
-from alongside.safety.result import Category, Context, Detection, Level, PatternHit
+from alongside.safety.normalize import MAX_CHARS
+from alongside.safety.result import Category, ClassifierEvidence, Context, Detection, Level, PatternHit
 
 logger = logging.getLogger("alongside.safety")
 
@@ -53,14 +53,14 @@ def _hits(normalized: str) -> list[PatternHit]:
 def _history_risk(history: Iterable[object]) -> bool:
     """Whether any recent message carried risk that a plain timing phrase now completes."""
     for previous in list(history)[-50:]:
-        normalized = normalize(_as_text(previous)[:MAX_CHARS], vocabulary=patterns.vocabulary())
+        normalized = patterns.normalize(_as_text(previous)[:MAX_CHARS])
         if any(h.level > Level.NONE and h.category in _RISK_HISTORY for h in _hits(normalized)):
             return True
     return False
 
 
-def _detect(text: str, history: Iterable[object]) -> Detection:
-    normalized = normalize(text, vocabulary=patterns.vocabulary())
+def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
+    normalized = patterns.normalize(text)
     if not normalized:
         return Detection(level=Level.NONE)
     hits = _hits(normalized)
@@ -71,21 +71,23 @@ def _detect(text: str, history: Iterable[object]) -> Detection:
     evidence = None
     if scored is not None:
         probability, vector = scored
-        if classifier.is_alert(probability) or level > Level.NONE:
+        raised = classifier.is_alert(probability)
+        evidence = ClassifierEvidence(probability=probability)
+        if (raised or level > Level.NONE) and (explain or (raised and level is Level.NONE)):
             evidence = classifier.explain(probability, vector)
-        if classifier.is_alert(probability) and level is Level.NONE:
+        if raised and level is Level.NONE:
             level = Level.REVIEW
-            near = [Category(c) for _id, c, _s in evidence.nearest if c in Category.__members__.values()] if evidence else []
-            categories.extend(near[:1])
+            known = {str(c) for c in Category}
+            categories.extend([Category(c) for _id, c, _s in evidence.nearest if c in known][:1])
             notes.append("Raised by the statistical classifier; no phrase pattern matched.")
     from_history = False
     timing = any(h.level is Level.NONE for h in hits)
-    if (timing or level is Level.REVIEW) and history and _history_risk(history):
-        if timing or any(h.category in _RISK_HISTORY for h in hits):
-            from_history = level < Level.URGENT
-            level = Level.URGENT
-            categories.append(Category.PLAN_OR_PREPARATION)
-            notes.append("Urgent because of risk in the client's messages of the last 48 hours.")
+    completes = timing or (level is Level.REVIEW and any(h.category in _RISK_HISTORY for h in hits))
+    if completes and history and _history_risk(history):
+        from_history = level < Level.URGENT
+        level = Level.URGENT
+        categories.append(Category.PLAN_OR_PREPARATION)
+        notes.append("Urgent because of risk in the client's messages of the last 48 hours.")
     unique = tuple(dict.fromkeys(categories))
     return Detection(
         level=level,
@@ -97,16 +99,20 @@ def _detect(text: str, history: Iterable[object]) -> Detection:
     )
 
 
-def detect(text: object, *, language: str | None = None, history: Iterable[object] = ()) -> Detection:
+def detect(
+    text: object, *, language: str | None = None, history: Iterable[object] = (), explain: bool = False
+) -> Detection:
     """Return the crisis level, categories and evidence for a client's text. Never raises.
 
     ``language`` ("en", "es") is a hint only: both languages are always checked, because
     clients mix them. ``history`` is the client's earlier texts of the last 48 hours,
     oldest first. If the check fails internally, the result is "review" with
-    ``check_failed`` set, so that a person reads the text.
+    ``check_failed`` set, so that a person reads the text. With ``explain``, an alert
+    also carries the classifier's heaviest n-grams and nearest labelled examples (an
+    alert raised by the classifier alone always does).
     """
     try:
-        return _detect(_as_text(text)[:MAX_CHARS], history or ())
+        return _detect(_as_text(text)[:MAX_CHARS], history or (), explain)
     except Exception:
         logger.exception("safety: the crisis-language check failed; asking for review")
         return FAILED

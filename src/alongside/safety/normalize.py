@@ -32,18 +32,17 @@ MEANS_EMOJI: dict[str, str] = {
 }
 
 # Cyrillic and Greek letters drawn like Latin ones. anyascii transliterates them by sound
-# ("у" -> "u"), which undoes a look-alike disguise wrongly; these are read by shape instead.
+# (Cyrillic "u"-shaped y -> "u"), which undoes a look-alike disguise wrongly; these are read by shape instead.
 _SHAPE = str.maketrans(
     "аеорсухіјѕԁԛԝӏАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxijsdqwlABEKMHOPCTXIJSabeiknoptuxABEHIKMNOPTYX",
 )
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"}
-_LEET_WORD = re.compile(r"[a-z0-9@$!|+']*[a-z][a-z0-9@$!|+']*")
+_LEET_WORD = re.compile(r"[a-z0-9@$!|+']*(?:[a-z][0-9@$!|+]|[0-9@$!|+][a-z])[a-z0-9@$!|+']*")
 _HAS_LEET = re.compile(r"[a-z][0-9@$!|+]|[0-9@$!|+][a-z]")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*]{1,2}){2,}[a-z](?![a-z])")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
-_SPACES = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -53,6 +52,28 @@ def _unleet(match: re.Match[str]) -> str:
         return word
     core = word.rstrip("!")  # "help!" keeps its exclamation mark
     return "".join(_LEET.get(c, c) for c in core) + word[len(core) :]
+
+
+_LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+'")
+
+
+def _unleet_words(text: str) -> str:
+    """Read digits and symbols as letters, only in the words that mix them with letters."""
+    out: list[str] = []
+    last = 0
+    for match in _HAS_LEET.finditer(text):
+        start, end = match.start(), match.end()
+        if start < last:
+            continue
+        while start > 0 and text[start - 1] in _LEET_CHARS:
+            start -= 1
+        while end < len(text) and text[end] in _LEET_CHARS:
+            end += 1
+        out.append(text[last:start])
+        out.append(_LEET_WORD.sub(_unleet, text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _join_spaced(match: re.Match[str]) -> str:
@@ -69,7 +90,30 @@ def _fix_stretched_word(word: str, vocabulary: Collection[str]) -> str:
     return double if double in vocabulary else single
 
 
-def normalize(text: str, *, vocabulary: Collection[str] = frozenset()) -> str:
+def typo_map(vocabulary: Collection[str]) -> dict[str, str]:
+    """Misspellings of the patterns' words (one swap of neighbouring letters) -> the word."""
+    out: dict[str, str] = {}
+    for word in sorted(vocabulary):
+        if len(word) < 5:
+            continue
+        for i in range(len(word) - 1):
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if swapped != word and swapped not in vocabulary:
+                out.setdefault(swapped, word)
+    return out
+
+
+def fix_typos(text: str, typos: dict[str, str]) -> str:
+    """Replace known misspellings of the patterns' words ("msyelf" -> "myself")."""
+    if not typos or typos.keys().isdisjoint(_WORD.findall(text)):
+        return text
+    return _WORD.sub(lambda m: typos.get(m.group(0), m.group(0)), text)
+
+
+_WORD = re.compile(r"[a-z]{5,}")
+
+
+def normalize(text: str, *, vocabulary: Collection[str] = frozenset(), typos: dict[str, str] | None = None) -> str:
     """Return ``text`` as the detector reads it: plain lower-case ASCII words, one space apart."""
     text = text[:MAX_CHARS]
     if not text.isascii():
@@ -79,11 +123,14 @@ def normalize(text: str, *, vocabulary: Collection[str] = frozenset()) -> str:
         text = anyascii(text.translate(_SHAPE))
     text = _CONTROL.sub(" ", text).lower()
     text = text.replace("`", "'").replace("\u00b4", "'")
-    text = _LEET_WORD.sub(_unleet, text)
+    if _HAS_LEET.search(text):
+        text = _unleet_words(text)
     text = _SPACED.sub(_join_spaced, text)
     if _STRETCH.search(text):
         text = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", lambda m: _fix_stretched_word(m.group(0), vocabulary), text)
-    return _SPACES.sub(" ", text).strip()
+    if typos:
+        text = fix_typos(text, typos)
+    return " ".join(text.replace("\n", " . ").split())
 
 
 def tokens(normalized: str) -> list[str]:

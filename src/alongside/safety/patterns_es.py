@@ -22,34 +22,144 @@ PIECES: dict[str, str] = {
 
 FAMILIES: tuple[tuple[str, C, L, str], ...] = (
     # --- ideacion suicida ----------------------------------------------------------------
-    ("es.matarme", C.SUICIDE_IDEATION, L.URGENT, r"\b(?:matarme|suicidarme|quitarme la vida|me quiero matar|me voy a matar|me quiero suicidar|me voy a suicidar|me mato\b(?! de risa| trabajando| estudiando))|\bme (?:quiero|voy a|pienso|quisiera) (?:matar|suicidar|quitar la vida)\b"),
-    ("es.suicida", C.SUICIDE_IDEATION, L.URGENT, r"\b(?:suicida|suicidio|ideas? suicidas?|pensamientos? suicidas?|suicidarse)\b"),
-    ("es.acabar", C.SUICIDE_IDEATION, L.URGENT, r"\b(?:acabar|terminar|poner fin|ponerle fin) (?:con )?(?:mi vida|todo|todo esto|mi sufrimiento)\b(?! de la (?:tarea|casa))|\bacabar con todo\b"),
-    ("es.morir", C.SUICIDE_IDEATION, L.URGENT, r"\b{quiero} (?:morir(?:me)?|estar muert[oa]|dejar de vivir|dejar de existir|desaparecer para siempre)\b|\bme quiero morir\b(?! de (?:risa|verguenza|hambre|sueno|frio|calor|amor))|\bme voy a morir (?:esta noche|hoy)\b"),
-    ("es.pasiva", C.SUICIDE_IDEATION, L.REVIEW, r"\b(?:ojala|quisiera|desearia|deseo) (?:no )?(?:estar muert[oa]|no despertar(?:me)?|no haber nacido|desaparecer|dormirme y no despertar|morirme mientras duermo|no existir)\b|\bojala (?:me muera|muriera|no despierte|no despertara)\b|\bno quiero (?:vivir|seguir viviendo|despertar(?:me)?|seguir|estar aqui|existir|estar viv[oa])(?: mas)?\b|\b(?:cansad[oa]|harto|harta) de (?:vivir|la vida|existir|estar viv[oa])\b|\bmejor muert[oa]\b"),
+    (
+        "es.matarme",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b(?:matarme|suicidarme|quitarme la vida|me quiero matar|me voy a matar|me quiero suicidar|me voy a suicidar|(?:yo )?me mato (?:esta noche|hoy|ya|manana)\b|mejor me mato\b)|\bme (?:quiero|voy a|pienso|quisiera) (?:matar|suicidar|quitar la vida)\b",
+    ),
+    (
+        "es.suicida",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b(?:suicida|suicidio|ideas? suicidas?|pensamientos? suicidas?|suicidarse)\b",
+    ),
+    (
+        "es.acabar",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b(?:acabar|terminar|poner fin|ponerle fin) (?:con )?(?:mi vida|todo|todo esto|mi sufrimiento)\b(?! de la (?:tarea|casa))|\bacabar con todo\b",
+    ),
+    (
+        "es.morir",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b{quiero} (?:morir(?:me)?|estar muert[oa]|dejar de vivir|dejar de existir|desaparecer para siempre)\b|\bme quiero morir\b(?! de (?:risa|verguenza|hambre|sueno|frio|calor|amor))|\bme voy a morir (?:esta noche|hoy)\b",
+    ),
+    (
+        "es.pasiva",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:ojala|quisiera|desearia|deseo) (?:no )?(?:estar muert[oa]|no despertar(?:me)?|no haber nacido|desaparecer|dormirme y no despertar|morirme mientras duermo|no existir)\b|\bojala (?:me muera|muriera|no despierte|no despertara)\b|\bno quiero (?:vivir|seguir viviendo|despertar(?:me)?|seguir|estar aqui|existir|estar viv[oa])(?: mas)?\b|\b(?:cansad[oa]|harto|harta) de (?:vivir|la vida|existir|estar viv[oa])\b|\bmejor muert[oa]\b",
+    ),
     # --- plan o preparacion --------------------------------------------------------------
-    ("es.plan", C.PLAN_OR_PREPARATION, L.URGENT, r"\b(?:tengo|hice|ya tengo) (?:un|el|mi) plan\b.{0,40}\b(?:morir|matarme|acabar|terminar|hacerlo)\b|\bya (?:se|decidi) (?:como|cuando|donde) (?:lo voy a hacer|hacerlo|matarme|acabar)\b|\b(?:esta noche|hoy|manana) (?:lo hago|es la noche|es el dia|termino con todo|acabo con todo|me voy)\b|\blo (?:voy a hacer|hago) {cuando}\b"),
-    ("es.altura", C.PLAN_OR_PREPARATION, L.URGENT, r"\b(?:tirarme|lanzarme|aventarme|arrojarme|me tiro|me lanzo|me aviento|saltar) (?:del|de un|de una|de la|desde el|desde la|desde un|al|a las vias|bajo|frente a|delante de) (?:\w+ )?(?:{alto}|tren|metro|camion|carro|coche|auto|autobus|vias)\b|\b(?:estoy|parad[oa]|sentad[oa]) (?:en|sobre) (?:el|un|la|una) (?:borde del? )?(?:{alto})\b"),
-    ("es.sobredosis", C.PLAN_OR_PREPARATION, L.URGENT, r"\bsobredosis\b|\b(?:tomarme|tomar|me tome|me tomare|tragarme|me trague) (?:todas|toda la caja de|el frasco de|un punado de|muchas) (?:las |mis )?{pastillas}\b|\bcuantas {pastillas}\b.{0,40}\b(?:morir|matar|tomar|necesito|letal)\b|\bdosis (?:letal|mortal)\b"),
-    ("es.buscar", C.PLAN_OR_PREPARATION, L.URGENT, r"\b(?:busque|buscando|investigue|investigando|lei) (?:en internet |en google )?(?:como|formas de|maneras de|la mejor forma de) (?:morir|matarme|suicidarme|ahorcarme|acabar con todo)\b|\bformas? (?:sin dolor|indoloras?) de morir\b"),
-    ("es.no_a_salvo", C.PLAN_OR_PREPARATION, L.URGENT, r"\bno (?:me )?puedo (?:mantener(?:me)?|cuidar(?:me)?) a salvo\b|\bno estoy a salvo (?:de mi|conmigo)\b|\bno confio en mi (?:mism[oa] )?(?:esta noche|ahora)\b|\bno (?:puedo )?prometer(?:te)? que (?:voy a estar|estare) a salvo\b"),
+    (
+        "es.plan",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:tengo|hice|ya tengo) (?:un|el|mi) plan\b.{0,40}\b(?:morir|matarme|acabar|terminar|hacerlo)\b|\bya (?:se|decidi) (?:como|cuando|donde) (?:lo voy a hacer|hacerlo|matarme|acabar)\b|\b(?:esta noche|hoy|manana) (?:lo hago|es la noche|es el dia|termino con todo|acabo con todo|me voy)\b|\blo (?:voy a hacer|hago) {cuando}\b",
+    ),
+    (
+        "es.altura",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:tirarme|lanzarme|aventarme|arrojarme|me tiro|me lanzo|me aviento|saltar) (?:del|de un|de una|de la|desde el|desde la|desde un|al|a las vias|bajo|frente a|delante de) (?:\w+ )?(?:{alto}|tren|metro|camion|carro|coche|auto|autobus|vias)\b|\b(?:me sente|estuve|sentad[oa]|parad[oa]) (?:en|sobre) (?:el )?borde del? (?:{alto})\b|\b(?:estoy|parad[oa]|sentad[oa]) (?:en|sobre) (?:el|un|la|una) (?:borde del? )?(?:{alto})\b",
+    ),
+    (
+        "es.sobredosis",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bsobredosis\b|\b(?:tomarme|tomar|me tome|me tomare|tragarme|me trague) (?:todas|toda la caja de|el frasco de|un punado de|muchas) (?:las |mis )?{pastillas}\b|\bcuantas {pastillas}\b.{0,40}\b(?:morir|matar|tomar|necesito|letal)\b|\bdosis (?:letal|mortal)\b",
+    ),
+    (
+        "es.buscar",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:busque|buscando|investigue|investigando|lei) (?:en internet |en google )?(?:como|formas de|maneras de|la mejor forma de) (?:morir|matarme|suicidarme|ahorcarme|acabar con todo)\b|\bformas? (?:sin dolor|indoloras?) de morir\b",
+    ),
+    (
+        "es.no_a_salvo",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bno (?:me )?puedo (?:mantener(?:me)?|cuidar(?:me)?) a salvo\b|\bno estoy a salvo (?:de mi|conmigo)\b|\bno confio en mi (?:mism[oa] )?(?:esta noche|ahora)\b|\bno (?:puedo )?prometer(?:te)? que (?:voy a estar|estare) a salvo\b",
+    ),
     # --- medios --------------------------------------------------------------------------
-    ("es.medios", C.MEANS, L.URGENT, r"\b(?:juntando|guardando|ahorrando|acumulando|escondiendo|junte|guarde|ahorre|acumule|escondi|tengo guardadas) (?:mis |las |unas |muchas )?{pastillas}\b|\b{pastillas} (?:que )?(?:he ido )?(?:guardando|juntando|acumulando)\b|\bsuficientes {pastillas}\b"),
-    ("es.cuerda", C.MEANS, L.URGENT, r"\b(?:cuerda|soga|cinturon|cable) (?:en|debajo de|escondida en) (?:el|mi|la) {lugar}\b|\b(?:compre|consegui|tengo|guardo|escondi|amarre|hice) (?:una |la |un |el |mi )?(?:cuerda|soga|nudo|pistola|arma|revolver|navaja|cuchillas?|hojas? de afeitar|veneno|raticida)\b|\b(?:la )?(?:pistola|arma) de mi (?:papa|padre|esposo|marido|abuelo)\b|\bahorcarme\b|\bcortarme las venas\b"),
+    (
+        "es.medios",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:juntando|guardando|ahorrando|acumulando|escondiendo|junte|guarde|ahorre|acumule|escondi|tengo guardadas) (?:mis |las |unas |muchas )?{pastillas}\b|\b{pastillas} (?:que )?(?:he ido )?(?:guardando|juntando|acumulando)\b|\bsuficientes {pastillas}\b",
+    ),
+    (
+        "es.cuerda",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:cuerda|soga|cinturon|cable) (?:en|debajo de|escondida en) (?:el|mi|la) {lugar}\b|\b(?:compre|consegui|tengo|guardo|escondi|amarre|hice) (?:una |la |un |el |mi )?(?:cuerda|soga|nudo|pistola|arma|revolver|navaja|cuchillas?|hojas? de afeitar|veneno|raticida)\b|\b(?:la )?(?:pistola|arma) de mi (?:papa|padre|esposo|marido|abuelo)\b|\bahorcarme\b|\bcortarme las venas\b",
+    ),
     ("es.emoji", C.MEANS, L.URGENT, r"\b(?:esta noche|hoy|adios|ya) (?:pills|knife|rope|gun|razor)\b"),
     # --- despedida -----------------------------------------------------------------------
-    ("es.despedida", C.GOODBYE_OR_FINALITY, L.URGENT, r"\b(?:esta es|esto es) (?:mi|una) despedida\b|\badios para siempre\b|\bcuando (?:leas|lean|alguien lea|encuentren) esto\b|\bya no (?:estare|voy a estar) (?:aqui|aca|viv[oa]|en este mundo|para)\b|\bno (?:voy a|vaya a) (?:estar|llegar|ir) (?:a|para|en) (?:la|nuestra|mi) (?:proxima|siguiente) (?:sesion|cita|consulta)\b|\bno (?:estare|voy a estar) (?:para|en) (?:la|nuestra) (?:proxima|siguiente)\b|\b(?:perdon|perdonen|perdoname|lo siento) por todo\b.{0,40}\b(?:adios|los quiero|los amo|cuidense)\b|\b(?:cuiden|cuida) (?:a|de) mis (?:hijos|ninos|gatos|perros|hijas)\b|\bultim[oa] (?:mensaje|vez que)\b"),
-    ("es.cartas", C.GOODBYE_OR_FINALITY, L.URGENT, r"\b(?:escribi|escribiendo|deje|dejando|termine) (?:unas |una |las |mis )?(?:cartas?|notas?) (?:a|para|de despedida)\b|\bpor si acaso\b.{0,60}\b(?:cartas?|notas?|testamento)\b|\b(?:cartas?|notas?)\b.{0,60}\bpor si acaso\b|\b(?:hice|escribi|estoy haciendo|haciendo|termine|redacte|actualice|firme) (?:mi|el|un) testamento\b|\bdejando (?:todo|mis cosas) en orden\b"),
-    ("es.regalar", C.GOODBYE_OR_FINALITY, L.URGENT, r"\b(?:regalando|regale|regalar|repartiendo|repartir|regalo) (?:todas |todos )?(?:mis cosas|mi ropa|mis libros|mis pertenencias|mis juegos|mis plantas|mi gato|mi perro|todo lo que tengo)\b|\bcuando ya no este\b"),
+    (
+        "es.despedida",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\b(?:esta es|esto es) (?:mi|una) despedida\b|\badios para siempre\b|\bcuando (?:leas|lean|alguien lea|encuentren) esto\b|\bya no (?:estare|voy a estar) (?:aqui|aca|viv[oa]|en este mundo|para)\b|\bno (?:voy a|vaya a) (?:estar|llegar|ir) (?:a|para|en) (?:la|nuestra|mi) (?:proxima|siguiente) (?:sesion|cita|consulta)\b|\bno (?:estare|voy a estar) (?:para|en) (?:la|nuestra) (?:proxima|siguiente)\b|\b(?:perdon|perdonen|perdoname|lo siento) por todo\b.{0,40}\b(?:adios|los quiero|los amo|cuidense)\b|\b(?:cuiden|cuida) (?:a|de) mis (?:hijos|ninos|gatos|perros|hijas)\b|\bultim[oa] (?:mensaje|vez que)\b|\b(?:dile|diles|digan|diganle) a (?:mi )?\w+ que (?:la|lo|los|las) (?:quiero|amo)\b.{0,20}\badios\b",
+    ),
+    (
+        "es.cartas",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\b(?:cartas?|notas?) (?:de despedida|(?:a|para) (?:mis|mi) (?:hijos|hijas|ninos|familia|mama|papa|padres|esposo|esposa|marido|pareja|hermanos|hermanas|amigos|seres queridos))\b|\b(?:les|le) (?:escribi|deje) (?:unas |una )?(?:cartas?|notas?) (?:a|para) (?:mis|mi) (?:hijos|hijas|ninos|familia|mama|papa|padres|esposo|esposa|marido|pareja)\b|\bpor si acaso\b.{0,60}\b(?:cartas?|notas?|testamento)\b|\b(?:cartas?|notas?)\b.{0,60}\bpor si acaso\b|\b(?:hice|escribi|estoy haciendo|haciendo|termine|redacte|actualice|firme) (?:mi|el|un) testamento\b|\bdejando (?:todo|mis cosas) en orden\b",
+    ),
+    (
+        "es.regalar",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\b(?:regalando|regale|regalar|repartiendo|repartir|regalo) (?:todas |todos )?(?:mis cosas|mi ropa|mis libros|mis pertenencias|mis juegos|mis plantas|mi gato|mi perro|todo lo que tengo)\b|\bcuando ya no este\b",
+    ),
     # --- carga y desesperanza ------------------------------------------------------------
-    ("es.carga", C.BURDEN_HOPELESSNESS, L.REVIEW, r"\b(?:estarian|estaria|seria|serian|vivirian|estan) mejor sin mi\b|\bsoy una carga\b|\b(?:nadie|ninguno) (?:me )?(?:extranaria|extranaria|notaria|se daria cuenta)\b|\bsolo (?:soy un estorbo|estorbo)\b"),
-    ("es.desesperanza", C.BURDEN_HOPELESSNESS, L.REVIEW, r"\b(?:sin|no tengo|no hay|perdi la|ya no tengo) (?:ninguna )?esperanza\b|\bno (?:hay|veo) salida\b|\bnada va a mejorar\b|\bnunca va a mejorar\b|\bno (?:tengo|veo|hay) (?:razon|razones|motivo|motivos|sentido) (?:para|de|en) (?:vivir|seguir|estar aqui)\b|\bya no (?:puedo|aguanto) mas\b|\bno aguanto mas (?:esta vida|vivir|asi)\b|\bla vida no tiene sentido\b|\bnada tiene sentido\b|\bpara que seguir\b"),
+    (
+        "es.carga",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\b(?:estarian|estaria|seria|serian|vivirian|estan) mejor sin mi\b|\bsoy una carga\b|\b(?:nadie|ninguno) (?:me )?(?:extranaria|extranaria|notaria|se daria cuenta)\b|\bsolo (?:soy un estorbo|estorbo)\b",
+    ),
+    (
+        "es.desesperanza",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\b(?:sin|no tengo|no hay|perdi la|ya no tengo) (?:ninguna )?esperanza\b|\bno (?:hay|veo) salida\b|\bnada va a mejorar\b|\bnunca va a mejorar\b|\bno (?:tengo|veo|hay) (?:razon|razones|motivo|motivos|sentido) (?:para|de|en) (?:vivir|seguir|estar aqui)\b|\bya no (?:puedo|aguanto) mas\b|\bno aguanto mas (?:esta vida|vivir|asi)\b|\bla vida no tiene sentido\b|\bnada tiene sentido\b|\bpara que seguir\b",
+    ),
     # --- autolesion ----------------------------------------------------------------------
-    ("es.cortarme", C.SELF_HARM, L.URGENT, r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| con (?:un|el) papel| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras) (?:nuevas?|frescas?|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b"),
+    (
+        "es.cortarme",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| con (?:un|el) papel| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
+    ),
     # --- dano a otros --------------------------------------------------------------------
-    ("es.dano_otros", C.HARM_TO_OTHERS, L.URGENT, r"\b{quiero} (?:matar|lastimar|apunalar|golpear|hacerle dano|hacerles dano|dispararle|ahorcar|envenenar|partirle la cara|acuchillar) {otro}\b|\b{quiero} (?:matarl[oa]s?|matarle|lastimarl[oa]s?|golpearl[oa]s?|apunalarl[oa]|envenenarl[oa]|acuchillarl[oa])\b|\b(?:lo|la|los|las|le) (?:voy a|quiero|podria) (?:matar|lastimar|apunalar|golpear|acuchillar)\b|\b(?:me las va a pagar|me la va a pagar|me las van a pagar|se van a arrepentir)\b|\b(?:llevar|llevare) (?:un arma|una pistola|un cuchillo) (?:al trabajo|a la escuela|a la oficina|a su casa)\b"),
+    (
+        "es.dano_otros",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b{quiero} (?:matar|lastimar|apunalar|golpear|hacerle dano|hacerles dano|dispararle|ahorcar|envenenar|partirle la cara|acuchillar) {otro}\b|\b{quiero} (?:matarl[oa]s?|matarle|lastimarl[oa]s?|golpearl[oa]s?|apunalarl[oa]|envenenarl[oa]|acuchillarl[oa])\b|\b(?:lo|la|los|las|le) (?:voy a|quiero|podria) (?:matar|lastimar|apunalar|golpear|acuchillar)\b|\b(?:le|les) (?:voy a|quiero|podria) (?:hacer dano|matar|pegar un tiro|partir la cara)\b|\b(?:me las va a pagar|me la va a pagar|me las van a pagar|se van a arrepentir)\b|\b(?:llevar|llevare) (?:un arma|una pistola|un cuchillo) (?:al trabajo|a la escuela|a la oficina|a su casa)\b",
+    ),
     # --- peligro o abuso -----------------------------------------------------------------
-    ("es.abuso", C.DANGER_ABUSE, L.URGENT, r"\b(?:{agresor} )?(?:me|nos) (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{forzar}|{encerrar}|{agarrar}|{lastimar}|{maltratar}|{abusar}|{tocar}) (?:con|del|de|a|el|la|muy|fuerte|otra|cuando|y|porque|anoche|ayer|hoy|si|mientras)\b|\b{agresor} me (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{maltratar})\b|\bme (?:dio|dan|da) (?:una )?(?:cachetada|bofetada|golpiza|paliza|patada|punetazo)\b|\bme amenazo\b|\bme (?:apunto|amenazo) con (?:un|una) (?:cuchillo|pistola|arma|navaja)\b"),
-    ("es.peligro", C.DANGER_ABUSE, L.URGENT, r"\bno (?:estoy|me siento) (?:a salvo|segur[oa]) (?:en (?:casa|mi casa)|con (?:el|ella|mi \w+))\b|\bno me deja (?:salir|ver a nadie|usar el telefono|ir)\b|\b(?:tengo|me da) miedo (?:de )?(?:volver a casa|que me (?:mate|pegue|lastime|encuentre|haga dano)|de mi (?:esposo|marido|pareja|novio|padrastro|papa|padre|ex))\b|\bdijo que me (?:va a|iba a) matar\b|\bme (?:tiene|tienen) encerrad[oa]\b"),
-    ("es.timing", C.PLAN_OR_PREPARATION, L.NONE, r"\b(?:esta noche|hoy) es (?:la noche|el dia)\b|\bya es hora\b|\bya estoy list[oa]\b|\besta noche lo hago\b|\bya no hay marcha atras\b"),
+    (
+        "es.abuso",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b(?:{agresor} )?(?:me|nos) (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{forzar}|{encerrar}|{agarrar}|{lastimar}|{maltratar}|{abusar}|{tocar}) (?:con|del|de|a|el|la|muy|fuerte|otra|cuando|y|porque|anoche|ayer|hoy|si|mientras)\b|\b{agresor} me (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{maltratar})\b|\bme (?:dio|dan|da) (?:una )?(?:cachetada|bofetada|golpiza|paliza|patada|punetazo)\b|\bme amenazo\b|\bme (?:{ahorcar}|{estrangular})\b|\bme (?:apunto|amenazo) con (?:un|una) (?:cuchillo|pistola|arma|navaja)\b",
+    ),
+    (
+        "es.peligro",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bno (?:estoy|me siento) (?:a salvo|segur[oa]) (?:en (?:casa|mi casa)|con (?:el|ella|mi \w+))\b|\bno me deja (?:salir|ver a nadie|usar el telefono|ir)\b|\b(?:tengo|me da) miedo (?:de )?(?:volver a casa|que me (?:mate|pegue|lastime|encuentre|haga dano)|de mi (?:esposo|marido|pareja|novio|padrastro|papa|padre|ex))\b|\bdijo que me (?:va a|iba a) matar\b|\bme (?:tiene|tienen) encerrad[oa]\b",
+    ),
+    (
+        "es.timing",
+        C.PLAN_OR_PREPARATION,
+        L.NONE,
+        r"\b(?:esta noche|hoy) es (?:la noche|el dia)\b|\bya es hora\b|\bya estoy list[oa]\b|\besta noche lo hago\b|\bya no hay marcha atras\b",
+    ),
 )

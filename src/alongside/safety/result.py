@@ -86,7 +86,12 @@ class Detection:
             "level": self.level.label,
             "categories": [str(c) for c in self.categories],
             "patterns": [
-                {"id": h.pattern_id, "level": h.level.label, "phrase": h.phrase, "context": [str(c) for c in h.contexts]}
+                {
+                    "id": h.pattern_id,
+                    "level": h.level.label,
+                    "phrase": h.phrase,
+                    "context": [str(c) for c in h.contexts],
+                }
                 for h in self.hits
             ],
             "classifier": None

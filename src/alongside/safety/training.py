@@ -1,0 +1,106 @@
+"""Fit the classifier on the corpus and write ``data/model.json`` (``alongside safety train``).
+
+Deterministic: the same corpus gives the same JSON. The threshold is chosen on the dev
+part (best F0.5 of the classifier on its own, so that it is set for the messages the
+patterns miss), then the model is refitted on
+train and dev together with that threshold. The locked test part is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from alongside.safety import classifier, forms, patterns
+from alongside.safety.corpus import build as corpus
+
+C_VALUE = 8.0
+MAX_FEATURES = 25_000
+EXAMPLE_FEATURES = 20
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    rows: int
+    features: int
+    threshold: float
+    dev_recall: float
+    dev_precision: float
+
+
+def _normalized(rows: list[dict[str, str]]) -> list[str]:
+    return [patterns.normalize(r["text"]) for r in rows]
+
+
+def _fit(texts: list[str], labels: list[int]) -> tuple[Any, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    vectorizer = TfidfVectorizer(analyzer=classifier.ngrams, sublinear_tf=True, min_df=2, max_features=MAX_FEATURES)
+    matrix = vectorizer.fit_transform(texts)
+    model = LogisticRegression(C=C_VALUE, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=0)
+    model.fit(matrix, labels)
+    return vectorizer, model
+
+
+def _choose_threshold(
+    vectorizer: Any, model: Any, rows: list[dict[str, str]], texts: list[str]
+) -> tuple[float, float, float]:
+    probabilities = model.predict_proba(vectorizer.transform(texts))[:, 1]
+    labels = [r["label"] == "1" for r in rows]
+    best = (0.0, 0.5, 0.0, 0.0)
+    for step in range(20, 96):
+        threshold = step / 100
+        predicted = [q >= threshold for q in probabilities]
+        tp = sum(1 for y, p in zip(labels, predicted, strict=True) if y and p)
+        fp = sum(1 for y, p in zip(labels, predicted, strict=True) if not y and p)
+        recall = tp / max(1, sum(labels))
+        precision = tp / max(1, tp + fp)
+        f = 1.25 * recall * precision / max(1e-9, 0.25 * precision + recall)  # F0.5: precision first
+        if f > best[0] + 1e-9:
+            best = (f, threshold, recall, precision)
+    return best[1], best[2], best[3]
+
+
+def _export(
+    vectorizer: Any, model: Any, threshold: float, rows: list[dict[str, str]], texts: list[str]
+) -> dict[str, Any]:
+    names = vectorizer.get_feature_names_out().tolist()
+    matrix = vectorizer.transform(texts).tocsr()
+    example_features = []
+    for i in range(matrix.shape[0]):
+        row = matrix.getrow(i)
+        pairs = sorted(zip(row.indices.tolist(), row.data.tolist(), strict=True), key=lambda p: (-p[1], p[0]))
+        example_features.append([[int(f), round(float(w), 4)] for f, w in pairs[:EXAMPLE_FEATURES]])
+    return {
+        "about": "Character n-gram TF-IDF + logistic regression for crisis language; built by `alongside safety train`.",
+        "ngram_range": list(classifier.NGRAM_RANGE),
+        "threshold": threshold,
+        "intercept": round(float(model.intercept_[0]), 6),
+        "features": names,
+        "idf": [round(float(v), 5) for v in vectorizer.idf_],
+        "coef": [round(float(v), 5) for v in model.coef_[0]],
+        "examples": [[r["id"], r["category"] if r["label"] == "1" else "none"] for r in rows],
+        "example_features": example_features,
+    }
+
+
+def train() -> TrainReport:
+    """Rebuild the word forms and the classifier from the corpus; write both JSON files."""
+    forms.write(forms.build(patterns.lemmas()))
+    patterns.families.cache_clear()
+    patterns.vocabulary.cache_clear()
+    patterns.typos.cache_clear()
+    rows = corpus.read()
+    train_rows = [r for r in rows if r["split"] == "train"]
+    dev_rows = [r for r in rows if r["split"] == "dev"]
+    vectorizer, model = _fit(_normalized(train_rows), [int(r["label"]) for r in train_rows])
+    threshold, recall, precision = _choose_threshold(vectorizer, model, dev_rows, _normalized(dev_rows))
+    final_rows = train_rows + dev_rows
+    final_texts = _normalized(final_rows)
+    vectorizer, model = _fit(final_texts, [int(r["label"]) for r in final_rows])
+    data = _export(vectorizer, model, threshold, final_rows, final_texts)
+    classifier.MODEL_PATH.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    classifier.model.cache_clear()
+    return TrainReport(len(final_rows), len(data["features"]), threshold, recall, precision)
