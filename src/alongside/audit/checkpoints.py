@@ -91,8 +91,8 @@ def sign(*, seq: int, head: str, at: datetime, master: MasterKey) -> Checkpoint:
 
 
 def parse_line(text: str) -> Checkpoint:
-    """Parse one checkpoint line, also as syslog delivers it (anything before the first ``{`` is ignored)."""
-    raw = json.loads(text[text.index("{") :])
+    """Parse one checkpoint line, also as syslog delivers it (anything outside the outer ``{…}`` is ignored)."""
+    raw = json.loads(text[text.index("{") : text.rindex("}") + 1])
     if raw.get("v") != FORMAT_VERSION:
         raise ValueError(f"unknown checkpoint format {raw.get('v')!r}")
     return Checkpoint(
