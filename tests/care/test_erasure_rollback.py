@@ -141,3 +141,16 @@ def test_erasing_a_client_who_sent_messages_completes(world, sam) -> None:
     assert not Message.objects.filter(client_id=profile.pk).exists()
     assert not DataKey.objects.filter(owner_id=profile.pk).exists()
     assert Client().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_erasure_forgets_failed_sign_ins_counted_before_the_account_existed(world, sam) -> None:
+    """The per-account count begun while the address had no account (no user on the row) goes too."""
+    from alongside.accounts.models import LoginThrottle, ThrottleScope
+    from alongside.accounts.throttle import throttle_failure, throttle_key
+
+    profile, _token, _web = sam
+    throttle_failure(email=profile.user.email, ip="203.0.113.9", user=None)
+    account_key = throttle_key(ThrottleScope.ACCOUNT, profile.user.email)
+    assert LoginThrottle.objects.filter(key=account_key, user=None).exists()
+    erasure.client_erase(actor=world.admin, client=profile, confirm_email=profile.user.email)
+    assert not LoginThrottle.objects.filter(key=account_key).exists()

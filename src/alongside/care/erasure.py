@@ -3,7 +3,7 @@
 Order inside the transaction (each step is a function in :data:`ERASURE_STEPS`):
 
 1. lock the client's account row, so two erasures (or a double submit) cannot interleave;
-2. end their sign-in sessions and forget their failed-sign-in records (keyed by email);
+2. end their sign-in sessions and forget their failed sign-ins;
 3. delete their message thread, the care team's messages included (see below);
 4. delete the client record, which cascades to everything that hangs off it (check-ins,
    questionnaires, alerts, homework, appointments, consent, notifications about them...);
@@ -33,11 +33,12 @@ from typing import Any
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
 
 from alongside.access import Action, decide
-from alongside.accounts.models import LoginThrottle, User, UserSession
+from alongside.accounts.models import LoginThrottle, ThrottleScope, User, UserSession
+from alongside.accounts.throttle import throttle_key
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
@@ -61,11 +62,10 @@ def _end_sessions(erasure: Erasure) -> None:
 
 
 def _forget_login_throttle(erasure: Erasure) -> None:
-    # While failed sign-ins are counted per email address in the clear, delete that row here.
-    # Once they are counted under keyed hashes that name the account by ``user``, those rows
-    # go with the account (CASCADE) and hold no address, so there is nothing to do here.
-    if any(field.name == "email" for field in LoginThrottle._meta.get_fields()):
-        LoginThrottle.objects.filter(**{"email__iexact": erasure.email}).delete()
+    # Counts that name the account go with it (CASCADE); this also drops the per-account count
+    # begun before the account existed, which is keyed by a hash of the email and names no user.
+    key = throttle_key(ThrottleScope.ACCOUNT, erasure.email)
+    LoginThrottle.objects.filter(Q(user=erasure.user) | Q(key=key)).delete()
 
 
 def _delete_thread(erasure: Erasure) -> None:
