@@ -8,11 +8,12 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from alongside.care.models import ClientProfile
 from alongside.measures.caseload import Attention, ClientMeasures, InstrumentSummary, OpenAlert, Status
-from alongside.measures.caseload_display import caseload_lines
+from alongside.measures.caseload_display import ROWS_TEMPLATE, caseload_lines
 
 AT = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 
@@ -91,5 +92,5 @@ PINNED = {
 def test_caseload_rows_markup_is_pinned(language: str) -> None:
     """Every kind of caseload row renders to exactly the markup pinned before rows moved to a template."""
     with translation.override(language):
-        markup = "".join(caseload_lines(_rows()))
+        markup = render_to_string(ROWS_TEMPLATE, {"lines": caseload_lines(_rows())})
     assert hashlib.sha256(markup.encode()).hexdigest() == PINNED[language]
