@@ -279,9 +279,4 @@ def test_the_audit_log_keeps_no_email_of_the_erased_client(erased) -> None:
     """Audit events keep the erased client's id as a pseudonym, never their email."""
     assert AuditEvent.objects.filter(actor_id=erased.client_id).exists()
     leaks = _columns_containing([erased.email], only={AuditEvent._meta.db_table})
-    if leaks:
-        pytest.xfail(
-            "The audit log still stores the actor's email (actor_label); the audit format change of issue #11 "
-            f"that stores no emails or names has not landed yet. Found: {leaks}"
-        )
     assert leaks == []
