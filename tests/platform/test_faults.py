@@ -7,8 +7,10 @@ separate from the test database.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+import time
 import uuid
 
 import pytest
@@ -85,3 +87,158 @@ def test_postgres_restart_under_load_answers_503_then_recovers_and_loses_nothing
     stored = set(cluster.psql("select idempotency_key from selfcare_checkin").split())
     assert set(accepted) <= stored, "every accepted check-in is stored"
     assert "retried-across-restart" in stored
+
+
+def _outbox(cluster: stack.Cluster, where: str) -> list[tuple[str, ...]]:
+    rows = cluster.psql(f"select id, status, attempts, last_error from notify_outboundemail where {where} order by 1")
+    return [tuple(line.split("|")) for line in rows.splitlines() if line]
+
+
+def _enqueue_email(env: dict[str, str]) -> str:
+    code = (
+        "from django.db import transaction\n"
+        "from alongside.notify.mail import email_enqueue\n"
+        "with transaction.atomic():\n"
+        "    e = email_enqueue(to='drill@example.test', subject='Drill', body='Drill', kind='drill')\n"
+        "print('EMAIL=' + str(e.pk))\n"
+    )
+    out = stack.alongside("shell", "-c", code, env=env)
+    return next(line[6:] for line in out.splitlines() if line.startswith("EMAIL="))
+
+
+def test_a_worker_killed_mid_send_is_retried_and_the_email_arrives_once_in_effect(drill, tmp_path):
+    """A worker killed after the mail server took the email but before recording it: once its claim runs out,
+    another worker sends it again with the same Message-ID, so the recipient's system keeps one."""
+    cluster, env, _, _ = drill
+    sink = stack.SmtpSink()
+    sink.start()
+    sink.hang.set()
+    wenv = {**env, **sink.env(), "ALONGSIDE_EMAIL_LEASE_SECONDS": "3"}
+    try:
+        email_id = _enqueue_email(wenv)
+        first = stack.worker(wenv, tmp_path / "first.log", "--sweep-every", "1")
+        stack.wait_for(lambda: sink.messages, what="the first worker to hand the email over")
+        first.kill()
+        assert _outbox(cluster, f"id = '{email_id}'") == [(email_id, "sending", "1", "")]
+        sink.hang.clear()
+        sink.release.set()
+        second = stack.worker(wenv, tmp_path / "second.log", "--sweep-every", "1")
+        try:
+            stack.wait_for(
+                lambda: _outbox(cluster, f"id = '{email_id}' and status = 'sent'"), what="the resend after the lease"
+            )
+        finally:
+            second.stop()
+    finally:
+        sink.stop()
+    assert _outbox(cluster, f"id = '{email_id}'") == [(email_id, "sent", "2", "")]
+    assert len(sink.messages) == 2, "sent again: at least once"
+    assert set(sink.message_ids()) == {f"<{email_id}@alongside.invalid>"}, "one message in effect"
+
+
+def test_smtp_down_retries_through_the_outbox_and_the_critical_alert_is_in_app_at_once(drill, tmp_path):
+    """With the mail server down, a critical PHQ-9 answer still makes the alert and the clinician's in-app
+    notice at once; the emails are retried with backoff and go out when the server comes back."""
+    cluster, env, people, _ = drill
+    sink = stack.SmtpSink()  # its port is chosen, but nothing listens yet: the server is down
+    senv = {**env, **sink.env(), "ALONGSIDE_EMAIL_RETRY_SECONDS": "1"}
+    server, base = stack.serve(senv, tmp_path / "server.log")
+    work = stack.worker(senv, tmp_path / "worker.log", "--sweep-every", "1")
+    try:
+        started = stack.http(
+            "POST",
+            f"{base}/api/v1/measures/responses",
+            token=people["sam_token"],
+            payload={"instrument": "phq9", "idempotency_key": "drill-phq9-start"},
+        )
+        assert started.status == 200, started.body
+        answers = {f"phq9-{n}": 1 for n in range(1, 9)} | {"phq9-9": 2, "phq9-10": 1}
+        submitted = stack.http(
+            "POST",
+            f"{base}/api/v1/measures/responses/{started.json()['id']}/submit",
+            token=people["sam_token"],
+            payload={"idempotency_key": "drill-phq9-start", "answers": answers},
+        )
+        assert submitted.status == 200, submitted.body
+        alerts = stack.http("GET", f"{base}/api/v1/alerts", token=people["alice_token"])
+        assert alerts.status == 200
+        assert len(alerts.json()) == 1, "the alert is there for Alice at once"
+        in_app = cluster.psql(f"select count(*) from notify_notification where recipient_id = '{people['alice']}'")
+        assert in_app == "1", "and so is her in-app notice"
+        stack.wait_for(
+            lambda: _outbox(cluster, "kind = 'measures.alert' and attempts >= 2"),
+            what="a retry while the mail server is down",
+        )
+        (row,) = _outbox(cluster, "kind = 'measures.alert'")
+        assert row[1] == "pending"
+        assert row[3] == "ConnectionRefusedError"
+        sink.start()
+        stack.wait_for(lambda: _outbox(cluster, "kind = 'measures.alert' and status = 'sent'"), what="the alert email")
+    finally:
+        work.stop()
+        server.stop()
+        sink.stop()
+    assert any("A client needs your attention" in text for text in sink.messages)
+    emailed = cluster.psql("select count(*) from measures_alertnotification where emailed_at is not null")
+    assert emailed == "1"
+
+
+def test_redis_down_keeps_messages_and_live_delivery_resumes(drill, tmp_path):
+    """Redis stopped: a message is still stored and shows on reload; when Redis is back, live events flow again."""
+    from websockets.sync.client import connect
+
+    cluster, env, people, _ = drill
+    redis = stack.Redis(tmp_path)
+    redis.start()
+    renv = {**env, "REDIS_URL": redis.url}
+    server, base = stack.serve(renv, tmp_path / "server.log")
+    ws_url = base.replace("http://", "ws://") + "/ws/notifications/"
+    headers = {"Cookie": people["sam_cookie"], "Origin": base}
+
+    def send(text: str) -> stack.Answer:
+        return stack.http(
+            "POST",
+            f"{base}/api/v1/messages/{people['sam']}",
+            token=people["alice_token"],
+            payload={"body": text, "idempotency_key": f"drill-{uuid.uuid4().hex[:12]}"},
+        )
+
+    def read_all() -> list[str]:
+        """Sam opens his thread and reads it (a message notice is made again only after a read)."""
+        thread = stack.http("GET", f"{base}/api/v1/messages/{people['sam']}", token=people["sam_token"]).json()
+        stack.http(
+            "POST",
+            f"{base}/api/v1/messages/{people['sam']}/read",
+            token=people["sam_token"],
+            payload={"seq": thread["last_seq"]},
+        )
+        return [m["body"] for m in thread["messages"]]
+
+    def live_event_after(text: str) -> dict[str, object]:
+        read_all()
+        with connect(ws_url, additional_headers=headers, open_timeout=10) as socket:
+            assert send(text).status == 201
+            return dict(json.loads(socket.recv(timeout=10)))
+
+    try:
+        assert live_event_after("before the outage")["type"] == "notification"
+        redis.stop()
+        during = send("while redis is down")
+        assert during.status == 201, during.body
+        assert "while redis is down" in read_all(), "stored, and there on reload"
+        redis.start()
+        event = stack.wait_for(lambda: _try(live_event_after, "after the outage"), timeout=30, what="live events")
+        assert event["type"] == "notification"
+    finally:
+        server.stop()
+        redis.stop()
+
+
+def _try(fn, *args):
+    """Call ``fn``; on an error (a service still coming back) say so and wait a little."""
+    try:
+        return fn(*args)
+    except Exception as error:
+        print(f"not yet: {error!r}")
+        time.sleep(0.5)
+        return None
