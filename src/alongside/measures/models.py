@@ -269,6 +269,7 @@ class AlertSource(models.TextChoices):
 
 
 MESSAGE_ALERT_INSTRUMENT = "message"  # the ``instrument`` of alerts raised by a message
+REVIEW_PREFIX = "review:"  # the ``risk_level`` prefix of review-level alerts (no email, no escalation)
 
 
 class CriticalAlert(models.Model):

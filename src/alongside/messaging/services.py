@@ -13,6 +13,7 @@ import hashlib
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -24,12 +25,11 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from alongside import access
+from alongside import access, safety
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
-from alongside.messaging import crisis_language
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
     MAX_BODY_CHARS,
@@ -187,7 +187,9 @@ def message_send(
         raise ValidationError(_("Write a message, or attach a file or an entry."))
     now = timezone.now()
     _check_rate(actor, now)
-    categories = sorted({str(m.category) for m in crisis_language.detect(body)}) if from_client and body else []
+    detection = _detect_crisis(client=client, body=body, now=now) if from_client and body else None
+    urgent = detection is not None and detection.urgent
+    categories = sorted({str(c) for c in detection.categories}) if detection is not None and detection.alert else []
     try:
         with transaction.atomic():
             message = _store(
@@ -201,13 +203,14 @@ def message_send(
                 entry_id=entry_id,
                 upload=upload,
                 file_info=file_info,
-                crisis=bool(categories),
+                crisis=urgent,
             )
             idempotency.remember(user_id=actor.pk, scope=MESSAGE_SCOPE, key=key, payload=payload)
             if categories:
                 from alongside.measures.services.alerts import alert_raise_for_message
 
-                alert_raise_for_message(message=message, categories=categories, actor=actor)
+                level = "urgent" if urgent else "review"
+                alert_raise_for_message(message=message, categories=categories, actor=actor, level=level)
     except IntegrityError:
         # The same key sent twice at once (a retry racing the original): the other one won.
         existing = Message.objects.filter(sender=actor, idempotency_key=key).first()
@@ -215,7 +218,19 @@ def message_send(
             raise
         return _replay(actor, existing, client, payload)
     transaction.on_commit(lambda: _after_send(message))
-    return SendResult(message=message, created=True, crisis=bool(categories))
+    return SendResult(message=message, created=True, crisis=urgent)
+
+
+def _detect_crisis(*, client: ClientProfile, body: str, now: dt.datetime) -> safety.Detection:
+    """Check a client's message, with their messages of the last 48 hours as context (read only if needed)."""
+    recent = Message.objects.filter(
+        client=client, from_client=True, created_at__gte=now - dt.timedelta(hours=48)
+    ).order_by("-created_at")
+
+    def history() -> Iterator[str]:
+        yield from reversed([m.body for m in recent[:20]])
+
+    return safety.detect(body, history=history())
 
 
 def _fingerprint(

@@ -20,10 +20,11 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from alongside import safety
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, staff_required
 from alongside.measures.views.client import _resources_for_request, resource_rows
-from alongside.messaging import crisis_language, selectors, services
+from alongside.messaging import selectors, services
 from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS, MessagingSettings
 from alongside.selfcare.views.checkins import client_only
 
@@ -63,7 +64,7 @@ def _post(request: HttpRequest, client_id: Any) -> tuple[bool, list[str]]:
     """Send the posted message; return (crisis language seen, errors)."""
     body = request.POST.get("body", "")
     # Crisis language shows the resources even if saving fails below.
-    crisis_seen = getattr(request.user, "is_client", False) and crisis_language.is_crisis(body)
+    crisis_seen = getattr(request.user, "is_client", False) and safety.detect(body).urgent
     entry_kind, _sep, entry_id = request.POST.get("entry", "").partition(":")
     try:
         result = services.message_send(

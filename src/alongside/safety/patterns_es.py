@@ -134,7 +134,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.cortarme",
         C.SELF_HARM,
         L.URGENT,
-        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| con (?:un|el) papel| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
+        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| con (?:un|el) papel| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
     ),
     # --- dano a otros --------------------------------------------------------------------
     (

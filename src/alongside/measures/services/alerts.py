@@ -20,6 +20,7 @@ from alongside.access import Action
 from alongside.measures.models import (
     DEFAULT_ESCALATION_MINUTES,
     MESSAGE_ALERT_INSTRUMENT,
+    REVIEW_PREFIX,
     AlertNotification,
     AlertSource,
     AlertStatus,
@@ -61,21 +62,39 @@ def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str
     return alert
 
 
-def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any) -> CriticalAlert:
+def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, level: str = "urgent") -> CriticalAlert:
     """Raise an alert for crisis language in a client's message. Caller's transaction (the message's).
 
-    Routed like a critical answer: the client's own clinicians, in-app and by email
-    without content; escalated to the practice admins when not acknowledged in time.
+    Urgent is routed like a critical answer: the client's own clinicians, in-app and by
+    email without content; escalated to the practice admins when not acknowledged in time.
+    Review (passive ideation, history, negated or third-person mentions) lands in the same
+    clinicians' alert list, marked "review", with no email, no live push and no escalation.
     """
+    review = level == "review"
+    prefix = REVIEW_PREFIX if review else ""
     alert = CriticalAlert.objects.create(
         client_id=message.client_id,
         source=AlertSource.MESSAGE,
         message=message,
         instrument=MESSAGE_ALERT_INSTRUMENT,
         items=[],
-        risk_level=",".join(sorted(set(categories)))[:32],
+        risk_level=(prefix + ",".join(sorted(set(categories))))[:32],
     )
-    _alert_notify(alert=alert, client=message.client, actor=actor)
+    if review:
+        recipients = _staff_recipients(message.client)
+        AlertNotification.objects.bulk_create(
+            [AlertNotification(alert=alert, recipient=u, reason=NotificationReason.ALERT) for u in recipients]
+        )
+        _audit(
+            MeasureAuditAction.ALERT_RAISED,
+            actor=actor,
+            obj=alert,
+            client_id=alert.client_id,
+            recipients=[str(u.pk) for u in recipients],
+            level="review",
+        )
+    else:
+        _alert_notify(alert=alert, client=message.client, actor=actor)
     return alert
 
 
@@ -144,7 +163,12 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
         PracticeMeasureSettings.objects.values_list("practice_id", "escalation_minutes")
     )
     escalated: list[CriticalAlert] = []
-    candidates = CriticalAlert.objects.filter(status=AlertStatus.OPEN).select_related("client").order_by("created_at")
+    candidates = (
+        CriticalAlert.objects.filter(status=AlertStatus.OPEN)
+        .exclude(risk_level__startswith=REVIEW_PREFIX)  # review alerts wait for the clinician
+        .select_related("client")
+        .order_by("created_at")
+    )
     for candidate in candidates:
         practice_id = candidate.client.practice_id
         limit = dt.timedelta(minutes=limits.get(practice_id, DEFAULT_ESCALATION_MINUTES))

@@ -1,0 +1,52 @@
+"""Messages go through alongside.safety: urgent takes the critical-alert path, review the alert list only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from alongside.measures.models import REVIEW_PREFIX, AlertSource, CriticalAlert
+from alongside.measures.services import alerts_escalate
+from alongside.messaging import services
+
+pytestmark = pytest.mark.django_db
+
+
+def send(world, body, key):
+    return services.message_send(actor=world.sam.user, client_id=world.sam.pk, body=body, idempotency_key=key)
+
+
+def test_a_disguised_spelling_takes_the_urgent_path(world, mailoutbox, django_capture_on_commit_callbacks):
+    """"k!ll myself" is urgent: the client is told (crisis) and the clinician is alerted and emailed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(world, "i want to k!ll myself", "key-safety-001")
+    assert result.crisis is True
+    alert = CriticalAlert.objects.get(client=world.sam)
+    assert alert.source == AlertSource.MESSAGE
+    assert not alert.risk_level.startswith(REVIEW_PREFIX)
+    assert [m for m in mailoutbox if "needs your attention" in m.subject]
+
+
+def test_review_reaches_the_alert_list_without_email_or_escalation(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Passive ideation is a review alert for the clinician: listed, not emailed, never escalated."""
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(world, "some days I wish I was dead", "key-safety-002")
+    assert result.crisis is False
+    alert = CriticalAlert.objects.get(client=world.sam)
+    assert alert.risk_level.startswith(REVIEW_PREFIX)
+    assert list(alert.notifications.values_list("recipient_id", flat=True)) == [world.alice.pk]
+    assert not [m for m in mailoutbox if "needs your attention" in m.subject]  # only the new-message notice
+    assert alerts_escalate(now=timezone.now() + dt.timedelta(days=3)) == []
+
+
+def test_the_previous_messages_make_a_timing_phrase_urgent(world, django_capture_on_commit_callbacks):
+    """"Tonight's the night" after "I've been saving my pills" earlier is urgent."""
+    with django_capture_on_commit_callbacks(execute=True):
+        send(world, "I've been saving my pills", "key-safety-003")
+        result = send(world, "tonight's the night", "key-safety-004")
+    assert result.crisis is True
+    assert CriticalAlert.objects.filter(client=world.sam, message=result.message).exists()
