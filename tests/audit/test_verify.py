@@ -316,3 +316,18 @@ def test_sqlite_refuses_update_and_delete(sql: str) -> None:
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         _sql(sql)
     assert verify().checked == 2
+
+
+def test_a_truncated_checkpoint_file_is_reported(checkpoint_file: Path) -> None:
+    """Keyed events far past the newest checkpoint mean checkpoints were removed (here: the file emptied)."""
+    _many(10)
+    checkpoint_file.write_text("")
+    record_many([Entry(AuditAction.LOGIN_FAILED) for _ in range(15)])  # no commit here, so no new checkpoint
+    _fails(r"events #1-#25 \(25\) are covered by no checkpoint")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_test_runner_can_still_empty_the_table_between_transactional_tests() -> None:
+    """On SQLite the DELETE trigger is dropped in the test database only, so Django's flush (DELETE) works."""
+    _events(2)
+    assert verify().checked == 2

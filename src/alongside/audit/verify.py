@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 
 from alongside.audit import checkpoints as cp
 from alongside.audit.log import GENESIS, UnknownChainKey, compute_hash
@@ -89,9 +90,12 @@ def verify(
     if checkpoint_files is None:
         own = cp.checkpoint_path()
         checkpoint_files = [own] if own is not None else []
+    checkpoint_files = list(checkpoint_files)
     keys = list(public_keys) if public_keys is not None else list(cp.own_public_keys().values())
     anchors = load_checkpoints(checkpoint_files, keys, report)
     head = _walk(report, anchors, batch_size)
+    if checkpoint_files and not report.problems:
+        _check_coverage(report)
     if report.last_checkpoint > head:
         missing = report.last_checkpoint - head
         report.missing += missing
@@ -104,6 +108,25 @@ def verify(
             )
         report.problems.append(Problem(head + 1, text))
     return report
+
+
+def _check_coverage(report: Report) -> None:
+    """Report keyed events far beyond the newest checkpoint: checkpoints were removed, or could not be written.
+
+    After every commit that takes the chain ``EVERY`` events past the newest checkpoint, one is written, so
+    an intact setup never leaves that many keyed events uncovered (twice as many allows for writes in flight).
+    """
+    every = settings.ALONGSIDE_AUDIT_CHECKPOINT_EVERY
+    covered = max(report.last_checkpoint, report.legacy)  # legacy events predate checkpoints
+    uncovered = report.last_verified - covered
+    if uncovered >= 2 * every:
+        report.problems.append(
+            Problem(
+                covered + 1,
+                f"events #{covered + 1}-#{report.last_verified} ({uncovered}) are covered by no checkpoint, though "
+                f"one is written every {every} events: the checkpoint file was truncated, replaced or not writable",
+            )
+        )
 
 
 def _walk(report: Report, anchors: dict[int, cp.Checkpoint], batch_size: int) -> int:
