@@ -184,7 +184,10 @@ def measures_due(request: HttpRequest) -> list[DueOut]:
 
 @api.post("/measures/responses", response=ResponseOut, tags=["measures"])
 def measures_response_start(request: HttpRequest, payload: ResponseIn) -> ResponseOut:
-    """Start answering a questionnaire. The same idempotency key returns the same response."""
+    """Start answering a questionnaire. A retry with the same key and body returns the same response; another body, 409.
+
+    Returning a response that holds answers needs the right to read the client's measures (404 otherwise).
+    """
     client_id = payload.client_id or request.user.pk
     response = _call(
         services.response_start,
@@ -216,7 +219,7 @@ def measures_answer_save(request: HttpRequest, response_id: uuid.UUID, link_id: 
 
 @api.post("/measures/responses/{response_id}/submit", response=SubmitOut, tags=["measures"])
 def measures_response_submit(request: HttpRequest, response_id: uuid.UUID, payload: SubmitIn) -> SubmitOut:
-    """Score and submit; a retry with the same idempotency key returns the stored result."""
+    """Score and submit; a retry with the same key and body returns the stored result, other answers get 409."""
     result = _call(
         services.response_submit,
         actor=request.user,

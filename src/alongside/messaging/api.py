@@ -118,7 +118,7 @@ def message_create(
     payload: MessageIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Status:
-    """Send a message; the same idempotency key returns the first message (200) instead of a second one."""
+    """Send a message; a retry with the same key and body returns the first message (200), another body gets 409."""
     key = idempotency_key or payload.idempotency_key
     if not key:
         raise HttpError(422, "An idempotency key is required (Idempotency-Key header or idempotency_key field).")

@@ -91,7 +91,7 @@ def checkin_create(
     payload: CheckInIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Status:
-    """Save a check-in for the signed-in client; the same idempotency key returns the same check-in."""
+    """Save a check-in for the signed-in client; a retry (same key, same body) returns it, another body gets 409."""
     if not getattr(request.user, "is_client", False):
         raise HttpError(403, "Only a client can check in.")
     # A null optional field means "not given", as the schema says (the service refuses null lists and notes).
@@ -224,7 +224,7 @@ def entry_create(
     payload: EntryIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Status:
-    """Start (or, with ``complete``, finish) an exercise for the signed-in client; the same key returns it again."""
+    """Start (or, with ``complete``, finish) an exercise; a retry returns it again, the key with another body gets 409."""
     if not getattr(request.user, "is_client", False):
         raise HttpError(403, "Only a client can write exercises.")
     key = _key_of(idempotency_key, payload.idempotency_key)
@@ -252,7 +252,7 @@ def practice_log_create(
     payload: PracticeLogIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Status:
-    """Log an exposure practice or a planned activity of one of the client's exercises; idempotent by key."""
+    """Log an exposure practice or a planned activity of one of the client's exercises; idempotent by key (409 if reused)."""
     if not getattr(request.user, "is_client", False):
         raise HttpError(403, "Only a client can log practice.")
     key = _key_of(idempotency_key, payload.idempotency_key)
