@@ -331,3 +331,22 @@ def test_the_test_runner_can_still_empty_the_table_between_transactional_tests()
     """On SQLite the DELETE trigger is dropped in the test database only, so Django's flush (DELETE) works."""
     _events(2)
     assert verify().checked == 2
+
+
+def test_after_a_master_key_rotation_both_parts_verify_while_the_old_key_is_listed(settings) -> None:
+    """Events keep the key they were written under; without the retired key, verify names the key it needs."""
+    from alongside.crypto.keys import current_master_key, generate_master_key
+
+    _many(3)
+    old = current_master_key()
+    settings.ALONGSIDE_OLD_MASTER_KEYS = [settings.ALONGSIDE_MASTER_KEY]
+    settings.ALONGSIDE_MASTER_KEY = generate_master_key()
+    _many(2)
+    keys = list(AuditEvent.objects.order_by("seq").values_list("key_id", flat=True))
+    assert keys == [old.key_id] * 3 + [current_master_key().key_id] * 2
+    assert verify().ok
+    settings.ALONGSIDE_OLD_MASTER_KEYS = []
+    _fails(
+        rf"checkpoint of event #3 is signed under master key {old.key_id}, which is not configured(.|\n)*"
+        rf"event #1 is keyed under master key {old.key_id}, which is not configured"
+    )

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from alongside.crypto.keys import MasterKey, audit_signing_seed, known_master_keys
+from alongside.crypto.keys import MasterKey, audit_signing_seed, current_master_key, known_master_keys
 
 logger = logging.getLogger(__name__)
 
@@ -175,30 +175,31 @@ def _due(seq: int, at: datetime) -> bool:
     return _known.at is None or at - _known.at >= timedelta(minutes=settings.ALONGSIDE_AUDIT_CHECKPOINT_MINUTES)
 
 
-def after_append(*, seq: int, head: str, key_id: str, at: datetime) -> None:
+def after_append(*, seq: int, head: str, at: datetime) -> None:
     """Called by the writer, inside its transaction: once it commits, write a checkpoint if one is due."""
     if checkpoint_path() is None or not _due(seq, at):
         return
-    transaction.on_commit(lambda: _write_after_commit(seq=seq, head=head, key_id=key_id))
+    transaction.on_commit(lambda: _write_after_commit(seq=seq, head=head))
 
 
-def _write_after_commit(*, seq: int, head: str, key_id: str) -> None:
+def _write_after_commit(*, seq: int, head: str) -> None:
     # The events are committed whatever happens here: a failure is logged, never raised into the request.
     try:
-        checkpoint_write(seq=seq, head=head, key_id=key_id, force=False)
+        checkpoint_write(seq=seq, head=head, force=False)
     except Exception:
         logger.exception("Could not write the audit checkpoint for event #%s", seq)
 
 
-def checkpoint_write(*, seq: int, head: str, key_id: str, force: bool) -> Checkpoint | None:
-    """Append a signed checkpoint of (seq, head) unless a newer one exists (or, without ``force``, none is due).
+def checkpoint_write(*, seq: int, head: str, force: bool) -> Checkpoint | None:
+    """Append a checkpoint of (seq, head), signed under the current master key, unless a newer one exists
+    (or, without ``force``, none is due).
 
     Serialised between processes by a lock on the file; returns the checkpoint written, or None.
     """
     path = checkpoint_path()
-    master = known_master_keys().get(key_id)
-    if path is None or master is None:
+    if path is None:
         return None
+    master = current_master_key()
     path.parent.mkdir(parents=True, exist_ok=True)
     now = timezone.now()
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)

@@ -123,15 +123,28 @@ _MACS: dict[str, hmac.HMAC] = {}
 _CURRENT: tuple[str, str] = ("", "")  # (ALONGSIDE_MASTER_KEY as configured, its key id)
 
 
+_CONFIGURED: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())  # (keys as configured, their ids)
+
+
 def _mac(key_id: str) -> hmac.HMAC:
-    """Return a fresh HMAC object keyed for events written under master key ``key_id``."""
+    """Return a fresh HMAC object keyed for events written under master key ``key_id``, if it is configured."""
+    if key_id not in _configured_ids():
+        raise UnknownChainKey(key_id)
     template = _MACS.get(key_id)
     if template is None:
-        master = known_master_keys().get(key_id)
-        if master is None:
-            raise UnknownChainKey(key_id)
-        template = _MACS[key_id] = hmac.new(audit_chain_key(master), digestmod=hashlib.sha256)
+        template = _MACS[key_id] = hmac.new(audit_chain_key(known_master_keys()[key_id]), digestmod=hashlib.sha256)
     return template.copy()
+
+
+def _configured_ids() -> frozenset[str]:
+    """The ids of the configured master keys, parsed again only when the settings change."""
+    global _CONFIGURED
+    from django.conf import settings
+
+    raw = (settings.ALONGSIDE_MASTER_KEY, *settings.ALONGSIDE_OLD_MASTER_KEYS)
+    if _CONFIGURED[0] != raw:
+        _CONFIGURED = (raw, frozenset(known_master_keys()))
+    return _CONFIGURED[1]
 
 
 def _current_key_id() -> str:
@@ -281,7 +294,7 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
             prev = digest
         insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_rows
         insert(events, at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id, key_id=key_id)
-        checkpoints.after_append(seq=seq, head=prev, key_id=key_id, at=now)
+        checkpoints.after_append(seq=seq, head=prev, at=now)
     return [Written(seq=e.seq, at=now, request_id=request_id, hash=e.hash) for e in events]
 
 

@@ -47,10 +47,14 @@ class Report:
 
 
 def load_checkpoints(
-    paths: Iterable[Path], public_keys: Iterable[Ed25519PublicKey], report: Report
+    paths: Iterable[Path], public_keys: Iterable[Ed25519PublicKey] | None, report: Report
 ) -> dict[int, cp.Checkpoint]:
-    """Read checkpoints from every file; a line that does not parse or verify is a problem."""
-    keys = list(public_keys)
+    """Read checkpoints from every file; a line that does not parse or verify is a problem.
+
+    Without ``public_keys``, each checkpoint is checked with the key of the master key it names.
+    """
+    given = list(public_keys) if public_keys is not None else None
+    own = cp.own_public_keys() if given is None else {}
     by_seq: dict[int, cp.Checkpoint] = {}
     for path in paths:
         for number, line in cp.read_lines(path):
@@ -59,6 +63,17 @@ def load_checkpoints(
             except (ValueError, KeyError):
                 report.problems.append(Problem(None, f"{path}:{number} is not a checkpoint the audit log wrote"))
                 continue
+            if given is None and checkpoint.key not in own:
+                report.problems.append(
+                    Problem(
+                        None,
+                        f"{path}:{number}: the checkpoint of event #{checkpoint.seq} is signed under master key "
+                        f"{checkpoint.key}, which is not configured (list it in ALONGSIDE_OLD_MASTER_KEYS, or pass "
+                        "its exported public key with --public-key)",
+                    )
+                )
+                continue
+            keys = given if given is not None else [own[checkpoint.key]]
             if not cp.signature_ok(checkpoint, keys):
                 report.problems.append(
                     Problem(None, f"{path}:{number}: the checkpoint of event #{checkpoint.seq} has a bad signature")
@@ -91,8 +106,7 @@ def verify(
         own = cp.checkpoint_path()
         checkpoint_files = [own] if own is not None else []
     checkpoint_files = list(checkpoint_files)
-    keys = list(public_keys) if public_keys is not None else list(cp.own_public_keys().values())
-    anchors = load_checkpoints(checkpoint_files, keys, report)
+    anchors = load_checkpoints(checkpoint_files, public_keys, report)
     head = _walk(report, anchors, batch_size)
     if checkpoint_files and not report.problems:
         _check_coverage(report)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from alongside.audit import checkpoints
 from alongside.audit.models import AuditEvent
 from alongside.audit.verify import Report, verify
-from alongside.crypto.keys import current_master_key, known_master_keys
+from alongside.crypto.keys import known_master_keys
 
 
 class Command(BaseCommand):
@@ -49,13 +49,11 @@ class Command(BaseCommand):
     def _checkpoint(self) -> None:
         if checkpoints.checkpoint_path() is None:
             raise CommandError("ALONGSIDE_AUDIT_CHECKPOINT_FILE is empty: checkpoints are turned off.")
-        last = AuditEvent.objects.order_by("-seq").values("seq", "hash", "key_id").first()
+        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
         if last is None:
             self.stdout.write("The audit log is empty; no checkpoint written.")
             return
-        written = checkpoints.checkpoint_write(
-            seq=last["seq"], head=last["hash"], key_id=last["key_id"] or current_master_key().key_id, force=True
-        )
+        written = checkpoints.checkpoint_write(seq=last["seq"], head=last["hash"], force=True)
         if written is None:
             self.stdout.write(f"Event #{last['seq']} is already covered by a checkpoint.")
         else:
