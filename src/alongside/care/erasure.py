@@ -40,7 +40,7 @@ from alongside.access import Action, decide
 from alongside.accounts.models import LoginThrottle, ThrottleScope, User, UserSession
 from alongside.accounts.throttle import throttle_key
 from alongside.audit.log import record
-from alongside.audit.models import AuditAction
+from alongside.audit.models import AuditAction, AuditEvent
 from alongside.care.models import ClientProfile
 from alongside.crypto.keys import destroy_data_key
 from alongside.messaging.models import Message, Thread
@@ -101,6 +101,29 @@ def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> No
         raise PermissionDenied(_("Only practice admins can erase a client."))
     if confirm_email.strip().lower() != client.user.email.lower():
         raise ValidationError(_("Type the client's email address exactly to confirm erasure."))
+    _erase(client, actor=actor, detail={})
+
+
+def erasures_unfinished() -> list[ClientProfile]:
+    """Return the clients the audit log records as erased whose record is still here.
+
+    Before issue #11 an erasure destroyed the key and then could fail on the rows, leaving a
+    client whose records no longer open (and the practice's pages failing on them); such
+    erasures are finished by :func:`client_erase_finish`.
+    """
+    erased = AuditEvent.objects.filter(action=AuditAction.CLIENT_ERASED, client_id__isnull=False)
+    ids = set(erased.values_list("client_id", flat=True))
+    return list(ClientProfile.objects.filter(pk__in=ids).select_related("user").order_by("created_at"))
+
+
+def client_erase_finish(*, client: ClientProfile) -> None:
+    """Finish an erasure the audit log already records (an operator's command; no email to type)."""
+    if client not in erasures_unfinished():
+        raise ValidationError(_("No erasure of this client is recorded, so there is none to finish."))
+    _erase(client, actor=None, detail={"finished": "recorded erasure"})
+
+
+def _erase(client: ClientProfile, *, actor: Any, detail: dict[str, str]) -> None:
     try:
         with transaction.atomic(durable=True):
             user = User.objects.select_for_update().filter(pk=client.pk).first()
@@ -114,7 +137,7 @@ def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> No
                 actor=actor,
                 obj=None,
                 client_id=erasure.client_id,
-                detail={"practice": str(erasure.practice_id)},
+                detail={"practice": str(erasure.practice_id), **detail},
             )
             destroy_data_key(erasure.client_id)
     except (ProtectedError, RestrictedError) as error:

@@ -39,6 +39,7 @@ from alongside.care.services import (
     staff_invite,
 )
 from alongside.consent.services import consent_document_publish
+from alongside.crypto.keys import KeyProblem
 from alongside.measures.caseload_display import caseload_lines
 
 View = Callable[..., HttpResponse]
@@ -240,8 +241,16 @@ def client_erase_view(request: HttpRequest, membership: Membership, client_id: u
         request,
         membership,
         "care/client_erase.html",
-        {"client": client, "preferred_name": client.preferred_name, "email": client.user.email, "form": form},
+        {"client": client, "preferred_name": _name_or_unreadable(client), "email": client.user.email, "form": form},
     )
+
+
+def _name_or_unreadable(client: Any) -> str:
+    # A client half-erased before issue #11 has no data key left; the admin must still reach this page.
+    try:
+        return str(client.preferred_name)
+    except KeyProblem:
+        return _("this client (their name is unreadable: the data key is gone)")
 
 
 # --- Invitation links (no sign-in needed) -------------------------------------------------
