@@ -14,7 +14,7 @@ URGENT = [
     ("s u i c i d e is all I think about, I feel suicidal", Category.SUICIDE_IDEATION),
     ("i just wanna d1e", Category.SUICIDE_IDEATION),
     ("I want to diiiiie", Category.SUICIDE_IDEATION),
-    ("ｋіll mуself", Category.SUICIDE_IDEATION),  # fullwidth and Cyrillic look-alikes
+    ("\uff4b\u0456ll m\u0443self", Category.SUICIDE_IDEATION),  # fullwidth k, Cyrillic i and y look-alikes
     # Word forms and orders.
     ("I've started giving my things away", Category.GOODBYE_OR_FINALITY),
     ("I'm going to end it this weekend", Category.PLAN_OR_PREPARATION),
@@ -97,7 +97,7 @@ def test_passive_ideation_is_review():
 
 
 def test_the_last_48_hours_make_a_timing_phrase_urgent():
-    """"Tonight's the night" after "I've been saving my pills" is urgent; on its own it is not."""
+    """ "Tonight's the night" after "I've been saving my pills" is urgent; on its own it is not."""
     assert safety.detect("tonight's the night").level is Level.NONE
     result = safety.detect("tonight's the night", history=["I've been saving my pills"])
     assert result.level is Level.URGENT

@@ -19,7 +19,7 @@ def send(world, body, key):
 
 
 def test_a_disguised_spelling_takes_the_urgent_path(world, mailoutbox, django_capture_on_commit_callbacks):
-    """"k!ll myself" is urgent: the client is told (crisis) and the clinician is alerted and emailed."""
+    """ "k!ll myself" is urgent: the client is told (crisis) and the clinician is alerted and emailed."""
     with django_capture_on_commit_callbacks(execute=True):
         result = send(world, "i want to k!ll myself", "key-safety-001")
     assert result.crisis is True
@@ -44,7 +44,7 @@ def test_review_reaches_the_alert_list_without_email_or_escalation(
 
 
 def test_the_previous_messages_make_a_timing_phrase_urgent(world, django_capture_on_commit_callbacks):
-    """"Tonight's the night" after "I've been saving my pills" earlier is urgent."""
+    """ "Tonight's the night" after "I've been saving my pills" earlier is urgent."""
     with django_capture_on_commit_callbacks(execute=True):
         send(world, "I've been saving my pills", "key-safety-003")
         result = send(world, "tonight's the night", "key-safety-004")

@@ -19,7 +19,7 @@ from alongside.safety.result import ClassifierEvidence
 
 MODEL_PATH = Path(__file__).with_name("data") / "model.json"
 NGRAM_RANGE = (3, 5)
-MAX_CHARS = 1_600  # longer messages are classified on their first and last 800 characters
+MAX_CHARS = 1_200  # longer messages are classified on their first and last 600 characters
 
 
 def ngrams(normalized: str) -> list[str]:

@@ -43,6 +43,7 @@ _LEET_WORD = re.compile(r"[a-z0-9@$!|+']*(?:[a-z][0-9@$!|+]|[0-9@$!|+][a-z])[a-z
 _HAS_LEET = re.compile(r"[a-z][0-9@$!|+]|[0-9@$!|+][a-z]")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*]{1,2}){2,}[a-z](?![a-z])")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -120,7 +121,7 @@ def normalize(text: str, *, vocabulary: Collection[str] = frozenset(), typos: di
         for emoji, word in MEANS_EMOJI.items():
             if emoji in text:
                 text = text.replace(emoji, word)
-        text = anyascii(text.translate(_SHAPE))
+        text = _NON_ASCII.sub(lambda m: anyascii(m.group(0)), text.translate(_SHAPE))
     text = _CONTROL.sub(" ", text).lower()
     text = text.replace("`", "'").replace("\u00b4", "'")
     if _HAS_LEET.search(text):

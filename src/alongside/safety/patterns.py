@@ -52,8 +52,9 @@ _COMMON = _words(
     "we our your his her their have has had do did not no so just all but or if as by from up out about "
     "el la los las un una y de en con por para mi yo es que se lo le su sus si ya muy "
     "been can could would much week weeks kids sister brother work hav going want really still esta "
-    "este mejor semana siento trabajo estoy tengo"
+    "este mejor semana siento trabajo estoy tengo al te home next says thought mood move hice ninos"
 )
+_SHORT_ANCHORS = frozenset({"sh", "od", "ex", "bf", "gf"})  # two-letter words that can carry a match
 # Pieces that name people, places, body parts and times: never an anchor on their own.
 _SLOT_PIECES = ("when", "target", "abuser", "place", "body", "cuando", "lugar", "agresor", "cuerpo", "otro")
 _LITERAL = re.compile(r"(?<!\\)[a-z]{2,}")
@@ -71,7 +72,8 @@ def _slot_words() -> frozenset[str]:
 def _anchors(pattern: str) -> frozenset[str]:
     """The literal words of a compiled pattern, minus common words and slot words."""
     without_escapes = re.sub(r"\\[a-zA-Z]", " ", pattern)
-    return frozenset(_LITERAL.findall(without_escapes)) - _COMMON - _slot_words()
+    words = frozenset(_LITERAL.findall(without_escapes)) - _COMMON - _slot_words()
+    return frozenset(w for w in words if len(w) > 2 or w in _SHORT_ANCHORS)
 
 
 _TOKEN = re.compile(r"[a-z]+")
@@ -109,20 +111,62 @@ def normalize(text: str) -> str:
     return normalize_module.normalize(text, vocabulary=vocabulary(), typos=typos())
 
 
+WINDOW = 160  # characters either side of an anchor word that a match can reach
+
+
+@cache
+def _anchor_index() -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for number, family in enumerate(families()):
+        for anchor in family.anchors:
+            index.setdefault(anchor, []).append(number)
+    return {anchor: tuple(numbers) for anchor, numbers in index.items()}
+
+
+def _spans(normalized: str) -> dict[int, list[tuple[int, int]]]:
+    """Per family, the merged stretches of text around its anchor words."""
+    index = _anchor_index()
+    positions: dict[int, list[int]] = {}
+    for token in _TOKEN.finditer(normalized):
+        word = token.group(0)
+        for length in range(2, len(word) + 1):
+            for number in index.get(word[:length], ()):
+                positions.setdefault(number, []).append(token.start())
+    size = len(normalized)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for number, starts in positions.items():
+        merged: list[tuple[int, int]] = []
+        for position in sorted(set(starts)):
+            low, high = max(0, position - WINDOW), min(size, position + WINDOW)
+            if merged and low <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], high)
+            else:
+                merged.append((low, high))
+        spans[number] = merged
+    return spans
+
+
+def _word_end(text: str, position: int) -> int:
+    """Move an end position past the rest of a word, so ``\\b`` is not fooled by a cut."""
+    while position < len(text) and text[position].isalnum():
+        position += 1
+    return position
+
+
 def find(normalized: str) -> list[Found]:
     """Every family match in ``normalized``, in text order.
 
-    A family is only run when a word of the text starts with one of its anchor words: a
-    match is made of the pattern's literal words, so a text with none of them cannot match. This keeps
-    a 5,000-character message within the time budget.
+    A match is made of the pattern's literal words, so each family is run only on the
+    stretches of text around its anchor words (see :func:`_anchors`); a text with none of
+    them is not scanned at all. This keeps a 5,000-character message within the time budget.
     """
-    found = []
-    words = {token[:n] for token in set(_TOKEN.findall(normalized)) for n in range(2, len(token) + 1)}
-    for family in families():
-        if family.anchors.isdisjoint(words):
-            continue
-        for match in family.regex.finditer(normalized):
-            if match.end() > match.start():
-                found.append(Found(family, match.start(), match.end(), match.group(0)[:120]))
-    found.sort(key=lambda f: (f.start, f.end, f.family.id))
-    return found
+    found: dict[tuple[str, int, int], Found] = {}
+    all_families = families()
+    for number, spans in _spans(normalized).items():
+        family = all_families[number]
+        for low, high in spans:
+            for match in family.regex.finditer(normalized, low, _word_end(normalized, high)):
+                if match.end() > match.start():
+                    key = (family.id, match.start(), match.end())
+                    found[key] = Found(family, match.start(), match.end(), match.group(0)[:120])
+    return sorted(found.values(), key=lambda f: (f.start, f.end, f.family.id))
