@@ -187,7 +187,7 @@ def test_redis_down_keeps_messages_and_live_delivery_resumes(drill, tmp_path):
     """Redis stopped: a message is still stored and shows on reload; when Redis is back, live events flow again."""
     from websockets.sync.client import connect
 
-    cluster, env, people, _ = drill
+    _, env, people, _ = drill
     redis = stack.Redis(tmp_path)
     redis.start()
     renv = {**env, "REDIS_URL": redis.url}
