@@ -141,6 +141,13 @@ class TokenForm(ConfirmPasswordForm):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, with the email queued in the outbox instead of sent inside the request."""
 
+    def get_users(self, email: str) -> Any:
+        """Look the address up once per request (the view and ``save`` both ask): same work for any address."""
+        cache: dict[str, list[Any]] = self.__dict__.setdefault("_users_by_email", {})
+        if email not in cache:
+            cache[email] = list(super().get_users(email))
+        return iter(cache[email])
+
     def send_mail(
         self,
         subject_template_name: str,

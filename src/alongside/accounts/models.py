@@ -111,6 +111,7 @@ class ThrottleScope(models.TextChoices):
     ACCOUNT = "account", _("Account")
     ACCOUNT_IP = "account_ip", _("Account from one address")
     IP = "ip", _("Network address")
+    MAIL = "mail", _("Account emails to one address")
 
 
 class LoginThrottle(models.Model):

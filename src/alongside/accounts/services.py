@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -127,32 +128,25 @@ def password_set(*, user: User, password: str, actor: Any, via: str = "settings"
         tokens_revoke_all(user=user, actor=actor, reason=f"password {via}")
 
 
-PASSWORD_RESETS_PER_HOUR = 3
+def password_reset_request(*, email: str, users: list[User], send_links: Callable[[], object]) -> None:
+    """Answer a reset request with the same work whether or not the address has an account.
 
+    At most three emails an hour go to one address (``throttle_mail_allowed``). An address with an
+    account gets the reset link (``send_links``, queued in the outbox); one without gets a note that
+    no account uses it. Both are audited (the second without an object), in one transaction.
+    """
+    from alongside.accounts.mail import account_email
 
-def password_reset_throttled(*, users: list[User], now: Any = None) -> bool:
-    """Whether these accounts have had their hourly share of reset emails (counted from the audit log)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from alongside.audit.models import AuditEvent
-
-    since = (now or timezone.now()) - dt.timedelta(hours=1)
-    for user in users:
-        sent = AuditEvent.objects.filter(
-            action=AuditAction.PASSWORD_RESET_REQUESTED, object_id=str(user.pk), at__gte=since
-        ).count()
-        if sent >= PASSWORD_RESETS_PER_HOUR:
-            return True
-    return False
-
-
-def password_reset_audit(*, users: list[User]) -> None:
-    """Audit a password-reset request for each account it reaches (none for an unknown address)."""
     with transaction.atomic():
-        for user in users:
-            record(AuditAction.PASSWORD_RESET_REQUESTED, actor=None, obj=user)
+        if not throttle.throttle_mail_allowed(email=email):
+            return
+        if users:
+            for user in users:
+                record(AuditAction.PASSWORD_RESET_REQUESTED, actor=None, obj=user)
+            send_links()
+            return
+        record(AuditAction.PASSWORD_RESET_REQUESTED, actor=None, detail={"account": False})
+        account_email(to=email, template="password_reset_unknown", context={}, kind="reset")
 
 
 def user_deactivate(*, user: User, actor: Any) -> int:

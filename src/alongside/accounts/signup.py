@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from alongside.accounts.mail import account_email
 from alongside.accounts.models import User
+from alongside.accounts.throttle import throttle_mail_allowed
 
 SIGNUP_SALT = "alongside.accounts.signup"
 SIGNUP_LINK_HOURS = 48
@@ -35,6 +36,8 @@ def signup_request(*, email: str, name: str, practice_name: str, base_url: str, 
     """Queue the sign-up link for a new address, or a heads-up for an address that has an account."""
     email = email.strip().lower()
     with transaction.atomic():
+        if not throttle_mail_allowed(email=email):
+            return
         if User.objects.filter(email__iexact=email).exists():
             context: dict[str, Any] = {"sign_in": base_url.rstrip("/") + reverse("accounts:login")}
             account_email(to=email, template="signup_existing", context=context, kind="signup", locale=locale)

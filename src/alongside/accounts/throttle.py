@@ -117,6 +117,24 @@ def throttle_success(*, email: str, ip: str) -> None:
     LoginThrottle.objects.filter(key__in=keys).update(failures=0, lockouts=0, locked_until=None)
 
 
+ACCOUNT_EMAILS_PER_HOUR = 3
+
+
+def throttle_mail_allowed(*, email: str) -> bool:
+    """Count one sign-up or reset email to ``email``; False once it has had its hourly share.
+
+    The same work for an address with or without an account (one keyed row), so the limit neither
+    reveals who has an account nor lets a flood of requests flood anyone's inbox.
+    """
+    now = timezone.now()
+    row, _created = LoginThrottle.objects.get_or_create(
+        key=throttle_key(ThrottleScope.MAIL, email), defaults={"scope": ThrottleScope.MAIL, "last_failure_at": now}
+    )
+    rows = LoginThrottle.objects.filter(pk=row.pk)
+    rows.filter(last_failure_at__lt=now - dt.timedelta(hours=1)).update(failures=0, last_failure_at=now)
+    return bool(rows.filter(failures__lt=ACCOUNT_EMAILS_PER_HOUR).update(failures=F("failures") + 1))
+
+
 def recent_pauses(*, users: Any, days: int = 7) -> list[LoginThrottle]:
     """Return the pauses of these users' accounts started in the last ``days`` days, newest first."""
     since = timezone.now() - dt.timedelta(days=days)

@@ -386,13 +386,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        users = list(form.get_users(form.cleaned_data["email"]))
-        if services.password_reset_throttled(users=users):
-            # The same answer as always (it must not reveal whether the address has an account),
-            # but no further email this hour: a flood of requests cannot flood someone's inbox.
-            return redirect(self.success_url)
-        services.password_reset_audit(users=users)
-        return super().form_valid(form)
+        # The same answer, and the same work, for every address (issue #11, finding 7).
+        email = form.cleaned_data["email"].strip().lower()
+        users = list(form.get_users(email))
+        services.password_reset_request(
+            email=email, users=users, send_links=lambda: super(PasswordResetView, self).form_valid(form)
+        )
+        return redirect(self.success_url)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
