@@ -237,6 +237,9 @@ class CodeCheck:
     left: int = 0
     paused_until: datetime | None = None
 
+    def __bool__(self) -> bool:
+        return self.ok
+
 
 def _mfa_pause(*, device: TotpDevice, now: datetime) -> datetime | None:
     """Pause code checks for a device whose wrong codes reached the limit; return the pause's end."""
