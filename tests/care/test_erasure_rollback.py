@@ -21,6 +21,7 @@ from alongside.crypto.models import DataKey
 from alongside.measures.models import MeasureSchedule
 from alongside.messaging import services as messaging
 from alongside.messaging.models import Attachment, Message
+from alongside.notify.models import OutboundEmail
 from tests import factories
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -154,3 +155,17 @@ def test_erasure_forgets_failed_sign_ins_counted_before_the_account_existed(worl
     assert LoginThrottle.objects.filter(key=account_key, user=None).exists()
     erasure.client_erase(actor=world.admin, client=profile, confirm_email=profile.user.email)
     assert not LoginThrottle.objects.filter(key=account_key).exists()
+
+
+def test_erasure_drops_unsent_email_to_the_client_only(world, sam) -> None:
+    """An email still queued for the client is deleted with its key; one queued for Alice stays."""
+    from alongside.notify.mail import email_enqueue
+
+    profile, _token, _web = sam
+    to_sam = email_enqueue(to=profile.user.email.upper(), subject="Reminder", body="Sign in.", kind="test")
+    to_alice = email_enqueue(to=world.alice.email, subject="Reminder", body="Sign in.", kind="test")
+    erasure.client_erase(actor=world.admin, client=profile, confirm_email=profile.user.email)
+    assert not OutboundEmail.objects.filter(pk=to_sam.pk).exists()
+    assert not DataKey.objects.filter(owner_id=to_sam.pk).exists()
+    keys.cache.forget()
+    assert OutboundEmail.objects.get(pk=to_alice.pk).to == world.alice.email

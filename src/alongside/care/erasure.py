@@ -3,7 +3,7 @@
 Order inside the transaction (each step is a function in :data:`ERASURE_STEPS`):
 
 1. lock the client's account row, so two erasures (or a double submit) cannot interleave;
-2. end their sign-in sessions and forget their failed sign-ins;
+2. end their sign-in sessions, forget their failed sign-ins and drop unsent email to them;
 3. delete their message thread, the care team's messages included (see below);
 4. delete the client record, which cascades to everything that hangs off it (check-ins,
    questionnaires, alerts, homework, appointments, consent, notifications about them...);
@@ -42,8 +42,9 @@ from alongside.accounts.throttle import throttle_key
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.care.models import ClientProfile
-from alongside.crypto.keys import destroy_data_key
+from alongside.crypto.keys import KeyProblem, destroy_data_key
 from alongside.messaging.models import Message, Thread
+from alongside.notify.models import EmailStatus, OutboundEmail
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,22 @@ def _forget_login_throttle(erasure: Erasure) -> None:
     LoginThrottle.objects.filter(Q(user=erasure.user) | Q(key=key)).delete()
 
 
+def _drop_queued_email(erasure: Erasure) -> None:
+    # Outbox rows seal the address under a key of their own; only unsent ones still hold it.
+    # Open each and drop those addressed to the client, so nothing is mailed to them afterwards.
+    addressed = []
+    for email in OutboundEmail.objects.filter(status__in=[EmailStatus.PENDING, EmailStatus.SENDING]):
+        try:
+            to = email.to
+        except KeyProblem:
+            continue
+        if to.strip().lower() == erasure.email.lower():
+            addressed.append(email.pk)
+    OutboundEmail.objects.filter(pk__in=addressed).delete()
+    for email_id in addressed:
+        destroy_data_key(email_id)
+
+
 def _delete_thread(erasure: Erasure) -> None:
     Message.objects.filter(client_id=erasure.client_id).delete()  # attachments cascade
     Thread.objects.filter(client_id=erasure.client_id).delete()  # read positions cascade
@@ -84,6 +101,7 @@ def _delete_account(erasure: Erasure) -> None:
 ERASURE_STEPS: list[Callable[[Erasure], None]] = [
     _end_sessions,
     _forget_login_throttle,
+    _drop_queued_email,
     _delete_thread,
     _delete_client_record,
     _delete_account,
