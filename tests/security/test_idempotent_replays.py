@@ -11,6 +11,7 @@ import json
 import uuid
 
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from alongside.accounts import tokens
@@ -19,7 +20,8 @@ from alongside.core.models import IdempotencyRecord
 from alongside.measures import services as measures
 from alongside.measures.models import MeasureResponse, MeasureScore
 from alongside.messaging.models import Message
-from alongside.selfcare.models import CheckIn, ExerciseEntry, HomeworkTask, PracticeLog, TaskStatus
+from alongside.selfcare.models import CheckIn, ExerciseEntry, HomeworkTask, PracticeKind, PracticeLog, TaskStatus
+from alongside.selfcare.services import tool_practice_log
 from alongside.selfcare.services.homework import AssignmentInput, assignment_set
 from tests.measures.support_measures import measures_library, phq9_answers  # noqa: F401
 
@@ -86,6 +88,18 @@ def test_a_message_replay_is_refused_once_the_client_stops_sharing_messages(clie
     assert replay.status_code in {403, 404}
     assert "Tuesday" not in replay.content.decode()
     assert Message.objects.count() == 1
+
+
+def test_a_clinician_cannot_replay_a_relaxation_log_the_client_stopped_sharing(world):
+    """The tool-log service lets the care team write, but a replay of Sam's key needs his exercises shared (404)."""
+    fields = {"client": world.sam, "kind": PracticeKind.BREATHING_BOX, "before": 7, "after": 3, "duration_seconds": 60}
+    first = tool_practice_log(actor=world.sam.user, idempotency_key="tool-key-0001", note="after the call", **fields)
+    assert (
+        tool_practice_log(actor=world.alice, idempotency_key="tool-key-0001", note="after the call", **fields) == first
+    )
+    scopes_set(client=world.sam, scopes={"exercises": False}, actor=world.sam.user)
+    with pytest.raises(Http404):
+        tool_practice_log(actor=world.alice, idempotency_key="tool-key-0001", note="after the call", **fields)
 
 
 # --- Finding 9: the same key with another body is a conflict, on every route ------------------------------

@@ -60,10 +60,12 @@ def test_invalid_tool_log_changes_nothing(world, overrides) -> None:
 
 
 def test_tool_log_is_audited_and_idempotent(world) -> None:
-    """A retry with the same key returns the first log; one audit event, no note text in it."""
+    """A retry with the same key and ratings returns the first log (another rating is refused); one audit event."""
     first = _log(world, note="secret words")
-    again = _log(world, before=1, after=1)
+    again = _log(world, note="secret words", duration_seconds=125)  # the page's timer moved on: still a retry
     assert again.pk == first.pk
+    with pytest.raises(ValidationError, match="already used for a different request"):
+        _log(world, before=1, after=1)
     assert (first.rating_before, first.rating_after, first.duration_seconds) == (7, 4, 120)
     assert PracticeLog.objects.get().note == "secret words"
     events = AuditEvent.objects.filter(action=SelfcareAuditAction.PRACTICE_LOGGED)

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +16,12 @@ from alongside.access import Action
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
+from alongside.consent.models import Scope
+from alongside.core import idempotency
 from alongside.selfcare import library
 from alongside.selfcare.models import AssignmentKind, ModuleRead, PracticeKind, PracticeLog, SelfcareAuditAction
 from alongside.selfcare.services.homework import homework_record_done
+from alongside.selfcare.services.practice import PRACTICE_SCOPE
 from alongside.selfcare.toolkit import RATING_MAX, RATING_MIN, TOOL_KINDS
 
 MAX_DURATION_SECONDS = 4 * 60 * 60
@@ -55,12 +59,14 @@ def tool_practice_log(
     A retry with the same ``idempotency_key`` returns the first log. Invalid input raises
     ValidationError (a dict of messages by field) and writes nothing.
     """
-    client = access.client_or_404(actor, client.pk, Action.WRITE_CLINICAL)
+    client, grant = access.client_and_grant_or_404(actor, client.pk, Action.WRITE_CLINICAL)
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError({"idempotency_key": _("This form has expired. Please start again.")})
+    # The time on the page is measured by the server at each post, so a retry's differs: not part of the body.
+    payload = {"kind": str(kind), "before": str(before), "after": str(after), "note": (note or "").strip()}
     existing = PracticeLog.objects.filter(client=client, idempotency_key=idempotency_key).first()
     if existing is not None:
-        return existing
+        return _tool_replay(grant, existing, payload)
     errors: dict[str, str] = {}
     if kind not in TOOL_KINDS:
         errors["kind"] = _("This is not one of the relaxation tools.")
@@ -86,6 +92,7 @@ def tool_practice_log(
             )
             cast(Any, log).note = note  # an encrypted field: the stubs do not know it
             log.save(force_insert=True)
+            idempotency.remember(user_id=client.user_id, scope=PRACTICE_SCOPE, key=idempotency_key, payload=payload)
             record(
                 cast(AuditAction, SelfcareAuditAction.PRACTICE_LOGGED),
                 actor=actor,
@@ -95,8 +102,25 @@ def tool_practice_log(
             )
             homework_record_done(client=client, kind=AssignmentKind.TOOL, target=log.kind, when=log.at, completion=log)
     except IntegrityError:
-        return PracticeLog.objects.get(client=client, idempotency_key=idempotency_key)
+        return _tool_replay(grant, PracticeLog.objects.get(client=client, idempotency_key=idempotency_key), payload)
     return log
+
+
+def _tool_replay(grant: access.Grant, existing: PracticeLog, payload: dict[str, Any]) -> PracticeLog:
+    """Return the log saved with this key: to someone who may read the client's exercises, for the same body."""
+    if not grant.allows(Action.VIEW_CLINICAL, Scope.EXERCISES):
+        raise Http404("No such practice.")
+    try:
+        idempotency.replay_check(
+            user_id=existing.client_id,
+            scope=PRACTICE_SCOPE,
+            key=existing.idempotency_key,
+            payload=payload,
+            legacy=lambda: existing.kind == payload["kind"],  # before fingerprints: the same tool
+        )
+    except idempotency.IdempotencyConflict as conflict:  # this service's errors are by field
+        raise ValidationError({"idempotency_key": conflict.messages}) from None
+    return existing
 
 
 def module_mark_read(*, actor: Any, client: ClientProfile, module: str, today: dt.date | None = None) -> ModuleRead:
