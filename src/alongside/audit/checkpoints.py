@@ -210,9 +210,10 @@ def checkpoint_write(*, seq: int, head: str, force: bool) -> Checkpoint | None:
         if last is not None and (seq <= last.seq or not (force or _due(seq, now))):
             return None
         checkpoint = sign(seq=seq, head=head, at=now, master=master)
+        # No fsync: it cost ~7 ms of the request that crossed the interval. A power cut may lose the newest
+        # checkpoint (the log is then anchored a little less), never an event.
         handle.write((checkpoint.line() + "\n").encode())
         handle.flush()
-        os.fsync(handle.fileno())
         _known.seq, _known.at = checkpoint.seq, checkpoint.when
     _send_to_anchor(checkpoint)
     return checkpoint
@@ -260,4 +261,3 @@ def _send_to_anchor(checkpoint: Checkpoint) -> None:
         fcntl.flock(handle, fcntl.LOCK_EX)
         handle.write((line + "\n").encode())
         handle.flush()
-        os.fsync(handle.fileno())
