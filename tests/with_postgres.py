@@ -116,7 +116,8 @@ def postgres_cluster() -> Iterator[str]:
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} "
             # A throwaway cluster: durability buys nothing, speed does.
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=50 -c shared_buffers=64MB"
+            # The load test's server opens a connection per request in flight: 50 people at once, plus tests.
+            "-c max_connections=120 -c shared_buffers=64MB"
         )
         result = pg("pg_ctl", "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start", check=False)
         if result.returncode != 0:
