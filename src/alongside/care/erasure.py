@@ -73,7 +73,8 @@ def _drop_queued_email(erasure: Erasure) -> None:
     # Outbox rows seal the address under a key of their own; only unsent ones still hold it.
     # Open each and drop those addressed to the client, so nothing is mailed to them afterwards.
     addressed = []
-    for email in OutboundEmail.objects.filter(status__in=[EmailStatus.PENDING, EmailStatus.SENDING]):
+    unsent = OutboundEmail.objects.filter(status__in=[EmailStatus.PENDING, EmailStatus.SENDING]).only("id", "to")
+    for email in unsent.iterator():
         try:
             to = email.to
         except KeyProblem:
