@@ -35,12 +35,19 @@ def test_review_reaches_the_alert_list_without_email_or_escalation(
     """Passive ideation is a review alert for the clinician: listed, not emailed, never escalated."""
     with django_capture_on_commit_callbacks(execute=True):
         result = send(world, "some days I wish I was dead", "key-safety-002")
-    assert result.crisis is False
+    assert result.crisis is True  # the client still sees the crisis lines
     alert = CriticalAlert.objects.get(client=world.sam)
     assert alert.risk_level.startswith(REVIEW_PREFIX)
     assert list(alert.notifications.values_list("recipient_id", flat=True)) == [world.alice.pk]
     assert not [m for m in mailoutbox if "needs your attention" in m.subject]  # only the new-message notice
     assert alerts_escalate(now=timezone.now() + dt.timedelta(days=3)) == []
+
+
+def test_a_denial_goes_to_review_without_showing_the_client_crisis_lines(world):
+    """ "I'd never hurt myself" reaches the clinician as review; the client is not shown the crisis panel."""
+    result = send(world, "I'd never hurt myself, I just feel flat", "key-safety-005")
+    assert result.crisis is False
+    assert CriticalAlert.objects.get(client=world.sam).risk_level.startswith(REVIEW_PREFIX)
 
 
 def test_the_previous_messages_make_a_timing_phrase_urgent(world, django_capture_on_commit_callbacks):

@@ -72,6 +72,8 @@ class ClientProfile(models.Model):
     full_name = EncryptedTextField(key_field="user_id", blank=True)
     locale = models.CharField(max_length=10, default="en")
     time_zone = models.CharField(max_length=64, default="UTC")
+    # ISO 3166-1 alpha-2; chooses the crisis lines the client sees. Blank: guessed from time_zone.
+    country = models.CharField(max_length=2, blank=True, default="")
     status = models.CharField(max_length=16, choices=ClientStatus.choices, default=ClientStatus.INVITED)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,110 +1,37 @@
 """Crisis resources shown to a client after a critical answer, per country and language.
 
-The defaults are plain Python data so that :func:`resources_for` answers even when the
-database, the cache or the practice's settings are unavailable: a client who has just
-said they are thinking of harming themselves must always see where to get help.
-Numbers are facts, checked against each service's own site (see ``source``).
+The built-in lines and their lookup live in :mod:`alongside.safety.resources`; this module
+adds the practice's own lines (from its measures settings) in front and keeps the old
+import paths (``CrisisResource``, ``DEFAULTS``, ``FALLBACK``, ``resources_for``) working.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
+
+from alongside.safety import resources as safety_resources
+from alongside.safety.resources import CrisisResource
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class CrisisResource:
-    """A service to call or text in a crisis."""
-
-    name: str
-    phone: str
-    description: str
-    text: str = ""  # an SMS number or short code, when the service takes texts
-    url: str = ""
-    emergency: bool = False  # the emergency services number
+# The data and the lookup moved to alongside.safety.resources (issue #13); these names keep
+# the old import paths working.
+ALIASES = safety_resources.ALIASES
+LANGUAGE_COUNTRY = safety_resources.LANGUAGE_COUNTRY
+country_for_time_zone = safety_resources.country_for_time_zone
 
 
-def _r(name: str, phone: str, description: str, **more: Any) -> CrisisResource:
-    return CrisisResource(name=name, phone=phone, description=description, **more)
-
-
-# Country (ISO 3166-1 alpha-2) -> resources, emergency number first.
-DEFAULTS: dict[str, tuple[CrisisResource, ...]] = {
-    "US": (
-        _r("Emergency services", "911", "If you are in immediate danger.", emergency=True),
-        _r(
-            "988 Suicide & Crisis Lifeline",
-            "988",
-            "Call or text 988, any time, free and confidential.",
-            text="988",
-            url="https://988lifeline.org",
-        ),
-    ),
-    "GB": (
-        _r("Emergency services", "999", "If you are in immediate danger.", emergency=True),
-        _r("Samaritans", "116 123", "Call free, any time, day or night.", url="https://www.samaritans.org"),
-        _r("NHS 111", "111", "Urgent help for your mental health; choose the mental health option."),
-    ),
-    "CA": (
-        _r("Emergency services", "911", "If you are in immediate danger.", emergency=True),
-        _r(
-            "9-8-8 Suicide Crisis Helpline",
-            "988",
-            "Call or text 9-8-8, any time.",
-            text="988",
-            url="https://988.ca",
-        ),
-    ),
-    "AU": (
-        _r("Emergency services", "000", "If you are in immediate danger.", emergency=True),
-        _r("Lifeline", "13 11 14", "Crisis support, any time.", url="https://www.lifeline.org.au"),
-    ),
-    "IE": (
-        _r("Emergency services", "112", "If you are in immediate danger (999 works too).", emergency=True),
-        _r("Samaritans", "116 123", "Call free, any time, day or night.", url="https://www.samaritans.org/ireland"),
-    ),
-    "ES": (
-        _r("Emergencias", "112", "Si estás en peligro inmediato.", emergency=True),
-        _r(
-            "024 Línea de atención a la conducta suicida",
-            "024",
-            "Gratuita, confidencial, las 24 horas.",
-            url="https://www.sanidad.gob.es/linea024/",
-        ),
-    ),
-}
-# Alternative codes people and libraries use for the same countries.
-ALIASES = {"UK": "GB", "EN-GB": "GB"}
-# When the country is unknown: the international emergency number works from most mobile phones.
-FALLBACK: tuple[CrisisResource, ...] = (
-    _r("Emergency services", "112", "Call your local emergency number if you are in immediate danger.", emergency=True),
-    _r(
-        "Find a helpline",
-        "",
-        "Free, confidential helplines in your country.",
-        url="https://findahelpline.com",
-    ),
-)
-# A locale's region, used when the country is not known: "en-GB" -> GB, "es" -> ES.
-LANGUAGE_COUNTRY = {"es": "ES"}
+def __getattr__(name: str) -> Any:
+    if name in ("DEFAULTS", "FALLBACK"):
+        return getattr(safety_resources, name)
+    raise AttributeError(name)
 
 
 def _country(country: str | None, locale: str | None) -> str | None:
-    code = (country or "").strip().upper()
-    code = ALIASES.get(code, code)
-    if code in DEFAULTS:
-        return code
-    loc = (locale or "").strip().replace("_", "-")
-    if "-" in loc:
-        region = loc.split("-", 1)[1].upper()
-        region = ALIASES.get(region, region)
-        if region in DEFAULTS:
-            return region
-    return LANGUAGE_COUNTRY.get(loc.split("-", 1)[0].lower()) if loc and not code else None
+    return safety_resources.resolve_country(country, locale)
 
 
 def _practice_resources(practice_id: uuid.UUID | str, country: str | None = None) -> list[CrisisResource]:
@@ -130,23 +57,22 @@ def _practice_resources(practice_id: uuid.UUID | str, country: str | None = None
 
 
 def resources_for(
-    country: str | None, locale: str | None = None, *, practice_id: uuid.UUID | str | None = None
+    country: str | None,
+    locale: str | None = None,
+    *,
+    practice_id: uuid.UUID | str | None = None,
+    time_zone: str | None = None,
 ) -> list[CrisisResource]:
-    """Return crisis resources for a country (or a locale's region); never raise.
+    """Return crisis resources for a country (or a time zone's or locale's), in the locale's language; never raise.
 
     A practice's own lines come first when ``practice_id`` is given and its settings can
-    be read; the built-in defaults always follow.
+    be read; the built-in lines (``alongside.safety.resources``) always follow.
     """
-    code: str | None = None
-    try:
-        code = _country(country, locale)
-        defaults = list(DEFAULTS[code]) if code else list(FALLBACK)
-    except Exception:  # never fail the crisis path
-        defaults = list(FALLBACK)
-    if practice_id is None:
-        return defaults
-    try:
-        return [*_practice_resources(practice_id, country=code), *defaults]
-    except Exception:
-        logger.exception("crisis resources: practice settings unreadable for practice %s", practice_id)
-        return defaults
+    practice_lines: list[CrisisResource] = []
+    if practice_id is not None:
+        try:
+            code = safety_resources.resolve_country(country, locale, time_zone)
+            practice_lines = _practice_resources(practice_id, country=code)
+        except Exception:
+            logger.exception("crisis resources: practice settings unreadable for practice %s", practice_id)
+    return safety_resources.resources_for(country, locale, time_zone=time_zone, practice_lines=practice_lines)

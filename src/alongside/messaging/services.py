@@ -189,6 +189,7 @@ def message_send(
     _check_rate(actor, now)
     detection = _detect_crisis(client=client, body=body, now=now) if from_client and body else None
     urgent = detection is not None and detection.urgent
+    crisis = detection is not None and detection.show_resources
     categories = sorted({str(c) for c in detection.categories}) if detection is not None and detection.alert else []
     try:
         with transaction.atomic():
@@ -203,7 +204,7 @@ def message_send(
                 entry_id=entry_id,
                 upload=upload,
                 file_info=file_info,
-                crisis=urgent,
+                crisis=crisis,
             )
             idempotency.remember(user_id=actor.pk, scope=MESSAGE_SCOPE, key=key, payload=payload)
             if categories:
@@ -218,7 +219,7 @@ def message_send(
             raise
         return _replay(actor, existing, client, payload)
     transaction.on_commit(lambda: _after_send(message))
-    return SendResult(message=message, created=True, crisis=urgent)
+    return SendResult(message=message, created=True, crisis=crisis)
 
 
 def _detect_crisis(*, client: ClientProfile, body: str, now: dt.datetime) -> safety.Detection:

@@ -64,7 +64,7 @@ def _post(request: HttpRequest, client_id: Any) -> tuple[bool, list[str]]:
     """Send the posted message; return (crisis language seen, errors)."""
     body = request.POST.get("body", "")
     # Crisis language shows the resources even if saving fails below.
-    crisis_seen = getattr(request.user, "is_client", False) and safety.detect(body).urgent
+    crisis_seen = getattr(request.user, "is_client", False) and safety.detect(body).show_resources
     entry_kind, _sep, entry_id = request.POST.get("entry", "").partition(":")
     try:
         result = services.message_send(

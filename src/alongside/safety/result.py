@@ -80,6 +80,15 @@ class Detection:
     def urgent(self) -> bool:
         return self.level is Level.URGENT
 
+    @property
+    def show_resources(self) -> bool:
+        """Whether the client should see crisis lines now: urgent, or a risk statement of their own.
+
+        Passive ideation and hopelessness show them; a denial, a memory, a hypothetical or
+        someone else's risk ("I'd never hurt myself") goes to the clinician without them.
+        """
+        return self.urgent or any(h.level > Level.NONE and not h.contexts for h in self.hits)
+
     def evidence(self) -> dict[str, object]:
         """A JSON-ready summary for clinicians and logs (normalised phrases, no raw text)."""
         return {

@@ -86,11 +86,15 @@ def _answering_client(actor: Any, client_id: uuid.UUID | str, *, reads: bool = F
 
 def crisis_resources_for(client: ClientProfile) -> list[crisis.CrisisResource]:
     """Crisis lines for the client's practice country and locale; never raises."""
+    time_zone = getattr(client, "time_zone", None)
     try:
-        country = client.practice.country
+        # The client's own country; else their time zone guesses it; else the practice's.
+        country = client.country or (None if crisis.country_for_time_zone(time_zone) else client.practice.country)
     except Exception:
         country = None
-    return crisis.resources_for(country, getattr(client, "locale", None), practice_id=client.practice_id)
+    return crisis.resources_for(
+        country, getattr(client, "locale", None), practice_id=client.practice_id, time_zone=time_zone
+    )
 
 
 def response_start(

@@ -192,14 +192,17 @@ def _resources_for_request(request: HttpRequest) -> list[crisis.CrisisResource]:
     country: str | None = crisis.LANGUAGE_COUNTRY.get(language) or _default_country()
     locale: str | None = get_language()
     practice_id: uuid.UUID | None = None
+    time_zone: str | None = None
     try:
         user = request.user
         if user.is_authenticated and getattr(user, "is_client", False):
             client = care_selectors.own_client_profile(user=user)
-            country, locale, practice_id = client.practice.country, client.locale, client.practice_id
+            locale, practice_id, time_zone = client.locale, client.practice_id, client.time_zone
+            # The client's own country; else their time zone guesses it; else the practice's.
+            country = client.country or (None if crisis.country_for_time_zone(time_zone) else client.practice.country)
     except Exception:
         logger.exception("crisis page: client details unreadable; showing the default resources")
-    return crisis.resources_for(country, locale, practice_id=practice_id)
+    return crisis.resources_for(country, locale, practice_id=practice_id, time_zone=time_zone)
 
 
 def _crisis_page(

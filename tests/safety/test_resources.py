@@ -1,0 +1,71 @@
+"""Crisis lines by the client's country and language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from alongside.measures import crisis
+from alongside.safety import resources
+
+REQUIRED = {
+    "US", "GB", "CA", "IE", "AU", "NZ", "ES", "MX", "GT", "SV", "HN", "NI", "CR", "PA", "CU", "DO", "PR",
+    "CO", "VE", "EC", "PE", "BO", "CL", "PY", "UY", "AR",
+}  # fmt: skip
+
+
+def test_the_file_covers_every_required_country_with_a_source_and_a_checked_on_field():
+    """Every Spanish-speaking country in the Americas, Spain and six English-speaking countries, each line sourced."""
+    data = json.loads(resources.LINES_PATH.read_text(encoding="utf-8"))
+    assert set(data["countries"]) >= REQUIRED
+    for code, country in data["countries"].items():
+        assert country["lines"], code
+        for line in country["lines"]:
+            assert line["source"].startswith("https://"), code
+            assert line["checked_on"], code
+            for field in ("name", "description"):
+                assert line[field]["en"], code
+                assert line[field]["es"], code
+
+
+@pytest.mark.parametrize("code", sorted(REQUIRED))
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_every_country_renders_in_english_and_spanish(client, world, code, locale):
+    """A client whose profile names the country sees its lines on the help page, emergency first, in their language."""
+    world.sam.country, world.sam.locale = code, locale
+    world.sam.save(update_fields=["country", "locale"])
+    client.force_login(world.sam.user, backend="alongside.accounts.backends.EmailBackend")
+    html = client.get(reverse("measures:crisis"), HTTP_ACCEPT_LANGUAGE=locale).content.decode()
+    expected = resources.lines(code, locale)
+    assert expected[0].emergency
+    for line in expected:
+        assert line.phone in html or line.url in html
+        assert line.name.replace("&", "&amp;") in html
+        assert line.description in html
+
+
+def test_a_bogota_client_sees_colombias_lines_in_spanish(client, world):
+    """No country on the profile: the time zone America/Bogota picks Colombia, not the practice's US lines."""
+    world.sam.country, world.sam.locale, world.sam.time_zone = "", "es", "America/Bogota"
+    world.sam.save(update_fields=["country", "locale", "time_zone"])
+    client.force_login(world.sam.user, backend="alongside.accounts.backends.EmailBackend")
+    html = client.get(reverse("measures:crisis"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Línea de emergencias" in html
+    assert "Línea 106 (Bogotá)" in html
+    assert "tel:988" not in html
+    assert "tel:911" not in html
+
+
+def test_the_profile_country_wins_over_the_time_zone():
+    """The time zone only guesses: a country on the profile decides."""
+    assert resources.resolve_country("MX", "es", "America/Bogota") == "MX"
+    assert resources.resolve_country("", "es", "America/Bogota") == "CO"
+
+
+def test_the_old_import_path_still_works():
+    """alongside.measures.crisis keeps its names, now served by alongside.safety.resources."""
+    assert crisis.CrisisResource is resources.CrisisResource
+    assert {r.phone for r in crisis.resources_for("CO", "es")} == {"123", "106", "192"}
+    assert crisis.DEFAULTS["US"][0].phone == "911"
