@@ -96,7 +96,10 @@ class Cluster:
         self.pg("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop", check=False)
 
     def psql(self, sql: str, database: str = DATABASE) -> str:
-        result = self.pg("psql", *self.conn_args(), "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql)
+        result = self.pg(
+            "psql", *self.conn_args(), "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql, check=False
+        )
+        assert result.returncode == 0, f"psql failed: {sql}\n{result.stderr}"
         return result.stdout.strip()
 
 

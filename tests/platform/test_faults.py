@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -242,3 +245,78 @@ def _try(fn, *args):
         print(f"not yet: {error!r}")
         time.sleep(0.5)
         return None
+
+
+def _multipart(fields: dict[str, str], file_field: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    body = b"".join([*parts, head, data, f"\r\n--{boundary}--\r\n".encode()])
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_full_disk_refuses_an_upload_clearly_and_stores_nothing(drill, tmp_path):
+    """Attachments live in PostgreSQL; with their table on a real 2 MB filesystem, a 3 MB upload is refused with
+    a clear 507 page, and neither the message nor any part of the file is stored. Messages without a file still go."""
+    cluster, env, people, _ = drill
+    mount = cluster.base / "small-disk"  # inside the cluster's folder, which PostgreSQL's user may enter
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mount)], check=False)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small tmpfs is not permitted here")
+    server = None
+    try:
+        owner = cluster.run_as
+        if owner is not None:
+            os.chown(mount, owner.pw_uid, owner.pw_gid)
+        cluster.psql(f"create tablespace drill_small location '{mount}'")
+        cluster.psql("alter table messaging_attachment set tablespace drill_small")
+        server, base = stack.serve(env, tmp_path / "server.log")
+        before = cluster.psql("select count(*) from messaging_message")
+
+        def upload(size: int, key: str) -> stack.Answer:
+            page = stack.http("GET", f"{base}/messages/thread/", cookie=people["sam_cookie"])
+            token = page.body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+            csrf = page.headers["set-cookie"].split("csrftoken=", 1)[1].split(";", 1)[0]
+            body, kind = _multipart(
+                {"csrfmiddlewaretoken": token, "body": "with a file", "idempotency_key": key},
+                "attachment",
+                "scan.pdf",
+                b"%PDF-1.4\n" + os.urandom(size),
+            )
+            request = urllib.request.Request(f"{base}/messages/thread/", data=body, method="POST")
+            request.add_header("Content-Type", kind)
+            request.add_header("Cookie", f"{people['sam_cookie']}; csrftoken={csrf}")
+            request.add_header("Referer", f"{base}/messages/thread/")
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return stack.Answer(response.status, {}, response.read().decode())
+            except urllib.error.HTTPError as error:
+                return stack.Answer(error.code, {}, error.read().decode())
+
+        refused = upload(3 * 1024 * 1024, f"drill-{uuid.uuid4().hex[:12]}")
+        assert refused.status == 507, refused.body[:500]
+        assert "No room to save this" in refused.body
+        assert "Nothing was saved" in refused.body
+        assert cluster.psql("select count(*) from messaging_message") == before, "no message without its file"
+        assert cluster.psql("select count(*) from messaging_attachment") == "0", "no part of the file"
+        # The failure is contained: a message without a file still goes.
+        text = stack.http(
+            "POST",
+            f"{base}/api/v1/messages/{people['sam']}",
+            token=people["sam_token"],
+            payload={"body": "no file this time", "idempotency_key": f"drill-{uuid.uuid4().hex[:12]}"},
+        )
+        assert text.status == 201
+    finally:
+        if server is not None:
+            server.stop()
+        cluster.psql("alter table messaging_attachment set tablespace pg_default")
+        cluster.psql("drop tablespace if exists drill_small")
+        subprocess.run(["umount", "-l", str(mount)], check=False)
