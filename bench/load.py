@@ -16,12 +16,13 @@ check-ins, answers a questionnaire (start, one answer, submit the rest), sends a
 their thread. A clinician opens the caseload, a client's brief, their open alerts, a client's
 check-ins, or the thread with a client and replies.
 
-It prints throughput, p50/p95/p99 and errors per endpoint, and then counts writes in the database:
-every write answered 2xx must exist with the id the server returned (else it is *lost*), a retried
-key must return the first id and nothing may exist twice (else it is *duplicated*), and no row may
-exist for a key the bench never sent. Timings are printed, never asserted; `tests/platform/test_load.py`
-runs a 60-second version and asserts on errors and writes only. Message rate limits are raised for the
-run (ALONGSIDE_MESSAGES_PER_*): a simulated person writes far faster than a real one.
+It prints throughput, p50/p95/p99 and errors per endpoint, then counts writes in the database: every
+write answered 2xx must exist with the id the server returned (else *lost*), a retried key must return
+the first id and nothing may exist twice (else *duplicated*), and no row may exist for a key never sent.
+On PostgreSQL it also prints what the server's busy sessions were doing (sampled from pg_stat_activity).
+Timings are printed, never asserted; `tests/platform/test_load.py` runs 60 seconds of it and asserts on
+errors and writes. Message rate limits are raised (ALONGSIDE_MESSAGES_PER_*): the simulated people
+write far faster than real ones.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import math
 import os
 import random
 import sys
@@ -45,9 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from bench.load_report import percentile, report, waits_sampled  # noqa: E402,F401  (re-exported)
+
 CLINICIAN_SHARE = 5  # one clinician per this many simulated people
 QUIET_CLIENTS_PER_CLINICIAN = 6  # on the caseload, never active during the run
-CHECKIN_P99_BAR_MS = 100.0  # issue #11: check-in API p99
 NO_LIMITS = {"ALONGSIDE_MESSAGES_PER_MINUTE": "1000000", "ALONGSIDE_MESSAGES_PER_HOUR": "1000000"}
 PHQ9_ITEMS = [f"phq9-{n}" for n in range(1, 10)]
 GAD7_ITEMS = [f"gad7-{n}" for n in range(1, 8)]
@@ -413,45 +414,6 @@ def check_writes(ledger: Ledger) -> WriteCheck:
     return check
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-def report(ledger: Ledger, check: WriteCheck, *, users: int) -> str:
-    """Return the run's figures as text (a Markdown table per endpoint)."""
-    errors = sum(ledger.errors.values())
-    lines = [
-        f"{users} users for {ledger.elapsed:.0f} s: {ledger.requests} requests, "
-        f"{ledger.requests / max(ledger.elapsed, 1e-9):.1f} requests/s, {errors} errors",
-        "",
-        "| endpoint | requests | p50 ms | p95 ms | p99 ms | max ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    errors_by_endpoint: Counter[str] = Counter()
-    for label, count in ledger.errors.items():
-        errors_by_endpoint[label.rsplit(": ", 1)[0]] += count
-    for endpoint in sorted(set(ledger.times) | set(errors_by_endpoint)):
-        t = ledger.times.get(endpoint) or [math.nan]
-        lines.append(
-            f"| {endpoint} | {len(ledger.times.get(endpoint, []))} | {percentile(t, 50):.0f} | {percentile(t, 95):.0f} "
-            f"| {percentile(t, 99):.0f} | {max(t):.0f} | {errors_by_endpoint[endpoint]} |"
-        )
-    checkins = ledger.times.get("POST /api/v1/selfcare/checkins") or [math.nan]
-    bar = "met" if percentile(checkins, 99) <= CHECKIN_P99_BAR_MS else "NOT met"
-    lines += [
-        "",
-        f"check-in p99 {percentile(checkins, 99):.0f} ms (bar {CHECKIN_P99_BAR_MS:.0f} ms: {bar})",
-        "writes acknowledged: " + ", ".join(f"{k} {v}" for k, v in check.acknowledged.items()),
-        f"lost {len(check.lost)}, duplicated {len(check.duplicated)}, unexpected {len(check.unexpected)}",
-    ]
-    lines += [f"  lost: {x}" for x in check.lost[:10]] + [f"  duplicated: {x}" for x in check.duplicated[:10]]
-    lines += [f"  unexpected: {x}" for x in check.unexpected[:10]]
-    lines += [f"  error: {x}" for x in ledger.error_samples[:10]]
-    return "\n".join(lines)
-
-
 def _setup_django(database_url: str, workdir: Path) -> None:
     os.environ["ALONGSIDE_PROFILE"] = "test"
     os.environ["ALONGSIDE_VAR_DIR"] = str(workdir / "var")
@@ -480,10 +442,13 @@ def main(argv: list[str] | None = None) -> int:
         _setup_django(database_url, workdir)
         cast = seed_practice(users=args.users)
         print(f"seeded {len(cast.clients)} clients and {len(cast.clinicians)} clinicians", flush=True)
-        with serve(workdir, database_url, workers=args.workers) as base_url:
+        with serve(workdir, database_url, workers=args.workers) as base_url, waits_sampled(database_url) as waits:
             ledger = run_load(base_url, cast, seconds=args.seconds)
         check = check_writes(ledger)
         print(report(ledger, check, users=args.users))
+        samples = max(1, waits.pop("(samples)", 0))
+        print("PostgreSQL sessions per moment, by what they do:")
+        print("\n".join(f"  {n / samples:5.2f}  {what}" for what, n in waits.most_common(6)))
         if ledger.errors:
             from tests.messaging.support_servers import _tail
 
