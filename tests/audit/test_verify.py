@@ -350,3 +350,12 @@ def test_after_a_master_key_rotation_both_parts_verify_while_the_old_key_is_list
         rf"checkpoint of event #3 is signed under master key {old.key_id}, which is not configured(.|\n)*"
         rf"event #1 is keyed under master key {old.key_id}, which is not configured"
     )
+
+
+def test_a_missing_append_only_trigger_is_a_warning() -> None:
+    """The test database lacks one trigger on purpose (see tests/conftest.py): verify names it, and still passes."""
+    _events(1)
+    missing = "audit_auditevent_no_delete" if connection.vendor == "sqlite" else "audit_auditevent_no_truncate"
+    out = _verify_command()
+    assert f"Warning: the append-only trigger {missing} is missing or disabled" in out
+    assert out.count("Warning: the append-only trigger") == 1

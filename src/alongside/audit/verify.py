@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
+from django.db import connection
 
 from alongside.audit import checkpoints as cp
 from alongside.audit.log import GENESIS, UnknownChainKey, compute_hash
@@ -40,6 +41,7 @@ class Report:
     checkpoints: int = 0  # valid checkpoints read
     last_checkpoint: int = 0  # the highest seq a valid checkpoint names
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # worth an operator's look, but not evidence of tampering
 
     @property
     def ok(self) -> bool:
@@ -110,6 +112,7 @@ def verify(
     head = _walk(report, anchors, batch_size)
     if checkpoint_files and not report.problems:
         _check_coverage(report)
+    report.warnings.extend(missing_triggers())
     if report.last_checkpoint > head:
         missing = report.last_checkpoint - head
         report.missing += missing
@@ -122,6 +125,32 @@ def verify(
             )
         report.problems.append(Problem(head + 1, text))
     return report
+
+
+_TRIGGERS = {
+    "sqlite": ("audit_auditevent_no_update", "audit_auditevent_no_delete"),
+    "postgresql": ("audit_auditevent_no_update_delete", "audit_auditevent_no_truncate"),
+}
+
+
+def missing_triggers() -> list[str]:
+    """Name the append-only triggers that are missing or disabled (a table rebuilt on SQLite loses them)."""
+    names = _TRIGGERS.get(connection.vendor, ())
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass AND tgenabled <> 'D'"
+            )
+        else:
+            return []
+        present = {row[0] for row in cursor.fetchall()}
+    return [
+        f"the append-only trigger {name} is missing or disabled: the database would let audit rows be changed"
+        for name in names
+        if name not in present
+    ]
 
 
 def _check_coverage(report: Report) -> None:

@@ -79,6 +79,7 @@ def _summary(report: Report) -> str:
         f"Legacy events (unkeyed SHA-256, before keyed hashing): {report.legacy}",
         f"Signed checkpoints: {report.checkpoints} (newest: #{report.last_checkpoint})",
     ]
+    lines.extend(f"Warning: {warning}" for warning in report.warnings)
     if report.ok and report.last_verified > report.last_checkpoint:
         lines.append(
             f"Note: events #{report.last_checkpoint + 1}-#{report.last_verified} are not yet covered by a "
