@@ -110,9 +110,6 @@ def verify(
     checkpoint_files = list(checkpoint_files)
     anchors = load_checkpoints(checkpoint_files, public_keys, report)
     head = _walk(report, anchors, batch_size)
-    if checkpoint_files and not report.problems:
-        _check_coverage(report)
-    report.warnings.extend(missing_triggers())
     if report.last_checkpoint > head:
         missing = report.last_checkpoint - head
         report.missing += missing
@@ -124,6 +121,9 @@ def verify(
                 f"{missing} event(s) were cut from the end"
             )
         report.problems.append(Problem(head + 1, text))
+    if checkpoint_files and not report.problems:
+        _check_coverage(report)
+    report.warnings.extend(missing_triggers())
     return report
 
 
