@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from alongside.accounts.models import LoginThrottle
 from alongside.audit.models import AuditAction, AuditEvent
@@ -93,7 +94,9 @@ def test_staff_are_emailed_and_admins_see_the_pause(world, staff_client, django_
     assert [m.to for m in mail.outbox] == [[world.alice.email]]
     assert "paused" in mail.outbox[0].subject.lower()
     assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).count() == 1
-    page = staff_client(world.admin).get("/accounts/lockouts/")
+    admin = staff_client(world.admin)
+    assert "/accounts/lockouts/" in admin.get(reverse("care:staff_list")).content.decode()
+    page = admin.get("/accounts/lockouts/")
     assert page.status_code == 200
     assert world.alice.display_name in page.content.decode()
 
