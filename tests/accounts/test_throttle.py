@@ -54,6 +54,21 @@ def test_pauses_end_by_themselves_and_double_in_a_row(world, time_machine, setti
     assert _sign_in(Client(), email, PASSWORD, ATTACKER).status_code == 302
 
 
+def test_one_address_guessing_for_hours_never_pauses_the_owner(world, time_machine, settings) -> None:
+    """Round after round of guesses from one address, each after its pause ends: the owner is never paused."""
+    from alongside.accounts.throttle import pause_length
+
+    time_machine.move_to(START, tick=False)
+    email = world.sam.user.email
+    for round_number in range(1, 8):
+        assert "Too many failed sign-ins" in _guess(email, ATTACKER, settings.ALONGSIDE_LOGIN_MAX_FAILURES)
+        time_machine.shift(pause_length(round_number).total_seconds() - 60)
+        assert "Too many failed sign-ins" in _sign_in(Client(), email, PASSWORD, ATTACKER).content.decode()
+        time_machine.shift(61)
+    assert _sign_in(Client(), email, PASSWORD, OWNER).status_code == 302
+    assert not AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, detail__scope="account").exists()
+
+
 def test_many_addresses_guessing_pause_the_account_everywhere_for_a_while(world, time_machine, settings) -> None:
     """Guesses from many addresses add up to a pause of the account itself, which also ends by itself."""
     time_machine.move_to(START, tick=False)
