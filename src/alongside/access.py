@@ -13,7 +13,10 @@ Rules, in order:
 5. Everything else is refused.
 
 Views, API routes and commands reach client data only through selectors and
-services that call :func:`decide` (or its helpers) first.
+services that call :func:`decide` (or its helpers) first. A record that belongs to
+a client (a response, an appointment, an entry, ...) is fetched by id with
+:func:`owned_or_404`, which answers 404 alike for a missing id, a malformed id and
+a record the actor may not reach.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, Model, Q, QuerySet
 from django.http import Http404
 
 from alongside.care.models import CareTeamMember, ClientProfile, Membership
@@ -37,6 +40,8 @@ class Action(StrEnum):
     WRITE_CLINICAL = "write_clinical"
     MANAGE = "manage"  # invite, change care team, episodes
     ERASE = "erase"
+    OWN = "own"  # the client themselves only: their own drafts, tasks, check-ins
+    CARE_TEAM = "care_team"  # a clinician on the current care team only, never the client
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,8 @@ class Grant:
 
     def allows(self, action: Action, scope: Scope | None = None) -> bool:
         if self.is_self:
-            return action != Action.ERASE
-        if self.membership is None:
+            return action not in (Action.ERASE, Action.CARE_TEAM)
+        if self.membership is None or action == Action.OWN:
             return False
         is_admin = self.membership.is_admin
         if action == Action.VIEW_ADMIN:
@@ -60,7 +65,7 @@ class Grant:
             return self.on_care_team or is_admin
         if action == Action.ERASE:
             return is_admin
-        if action == Action.WRITE_CLINICAL:
+        if action in (Action.WRITE_CLINICAL, Action.CARE_TEAM):
             return self.on_care_team
         if action == Action.VIEW_CLINICAL:
             return self.on_care_team and (scope is None or str(scope) in self.scopes)
@@ -114,6 +119,51 @@ def client_and_grant_or_404(
     if not grant.allows(action, scope):
         raise Http404("No such client.")
     return client, grant
+
+
+def owned_or_404[M: Model](
+    actor: Any,
+    model: type[M],
+    pk: Any,
+    action: Action,
+    scope: Scope | None = None,
+    *,
+    queryset: QuerySet[M] | None = None,
+    client_field: str = "client",
+) -> M:
+    """Return the ``model`` row ``pk`` when ``actor`` may perform ``action`` on its client; otherwise 404.
+
+    A missing row, a malformed id and a refusal all answer the same 404, so an outsider
+    cannot learn that the record exists. ``queryset`` narrows the rows further (for
+    example to open ones, or with ``select_for_update()``); ``client_field`` names the
+    foreign key to :class:`ClientProfile`.
+    """
+    return owned_and_grant_or_404(actor, model, pk, action, scope, queryset=queryset, client_field=client_field)[0]
+
+
+def owned_and_grant_or_404[M: Model](
+    actor: Any,
+    model: type[M],
+    pk: Any,
+    action: Action,
+    scope: Scope | None = None,
+    *,
+    queryset: QuerySet[M] | None = None,
+    client_field: str = "client",
+) -> tuple[M, Grant]:
+    """Like :func:`owned_or_404`, and also return the grant, for callers that ask several questions of it."""
+    rows = queryset if queryset is not None else model._default_manager.all()
+    missing = Http404(f"No such {model._meta.verbose_name}.")
+    try:
+        found = rows.select_related(f"{client_field}__user", f"{client_field}__practice").filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        raise missing from None
+    if found is None:
+        raise missing
+    grant = grant_for(actor, getattr(found, client_field))
+    if not grant.allows(action, scope):
+        raise missing
+    return found, grant
 
 
 def visible_clients(user: Any) -> QuerySet[ClientProfile]:

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -84,15 +83,11 @@ def responses_for(*, user: Any, client_id: uuid.UUID | str) -> list[MeasureRespo
 
 
 def response_for(*, user: Any, response_id: uuid.UUID | str) -> MeasureResponse:
-    """Return one response when ``user`` may read the client's measures; 404 otherwise."""
-    try:
-        client_id = MeasureResponse.objects.filter(pk=response_id).values_list("client_id", flat=True).first()
-    except (ValueError, TypeError):
-        client_id = None
-    if client_id is None:
-        raise Http404("No such response.")
-    measures_client(user=user, client_id=client_id)
-    return MeasureResponse.objects.get(pk=response_id)
+    """Return one response when ``user`` may read the client's measures (audited for staff); 404 otherwise."""
+    response = access.owned_or_404(user, MeasureResponse, response_id, Action.VIEW_CLINICAL, Scope.MEASURES)
+    if _is_staff(user):
+        _audit_reads(MeasureAuditAction.SCORES_VIEWED, user=user, client_ids=[response.client_id])
+    return response
 
 
 def _alert_scope(user: Any) -> QuerySet[CriticalAlert]:
@@ -221,17 +216,8 @@ def alert_for(*, user: Any, alert_id: uuid.UUID | str) -> CriticalAlert:
     """Return one alert the staff member may see (care team, or escalated for practice admins); 404 otherwise."""
     if not _is_staff(user):
         raise Http404("No such alert.")
-    try:
-        alert = (
-            _alert_scope(user)
-            .select_related("client", "client__practice", "acknowledged_by")
-            .filter(pk=alert_id)
-            .first()
-        )
-    except (ValueError, TypeError, ValidationError):
-        alert = None
-    if alert is None:
-        raise Http404("No such alert.")
+    rows = _alert_scope(user).select_related("acknowledged_by")
+    alert = access.owned_or_404(user, CriticalAlert, alert_id, Action.VIEW_ADMIN, queryset=rows)
     _audit_reads(MeasureAuditAction.ALERTS_LISTED, user=user, client_ids=[alert.client_id])
     return alert
 

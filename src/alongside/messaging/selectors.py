@@ -61,15 +61,19 @@ def thread_client(*, actor: Any, client_id: uuid.UUID | str, for_writing: bool =
     send (their team could not read it). One access decision, asked several questions.
     """
     client, grant = access.client_and_grant_or_404(actor, client_id, Action.VIEW_ADMIN)
+    _thread_rules(client, grant, for_writing=for_writing)
+    return client
+
+
+def _thread_rules(client: ClientProfile, grant: access.Grant, *, for_writing: bool = False) -> None:
     if grant.is_self:
         if for_writing and not client_shares_messages(client):
             raise MessagingOff(_("Turn on sharing of messages to write to your care team."))
-        return client
+        return
     if not grant.allows(Action.WRITE_CLINICAL):
         raise Http404("No such client.")
     if not grant.allows(Action.VIEW_CLINICAL, Scope.MESSAGES):
         raise MessagingOff(_("This client does not share messages with their care team."))
-    return client
 
 
 def client_shares_messages(client: ClientProfile) -> bool:
@@ -269,16 +273,9 @@ def message_view(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> Message
 
 def attachment_open(*, actor: Any, attachment_id: uuid.UUID | str) -> tuple[Attachment, bytes]:
     """Return an attachment and its bytes to the client or their team (audited for staff)."""
-    try:
-        client_id = (
-            Attachment.objects.filter(pk=uuid.UUID(str(attachment_id))).values_list("client_id", flat=True).first()
-        )
-    except (ValueError, TypeError):
-        client_id = None
-    if client_id is None:
-        raise Http404("No such attachment.")
-    client = thread_client(actor=actor, client_id=client_id)
-    attachment = Attachment.objects.get(pk=attachment_id)
+    attachment, grant = access.owned_and_grant_or_404(actor, Attachment, attachment_id, Action.VIEW_ADMIN)
+    client = attachment.client
+    _thread_rules(client, grant)
     data = bytes(cast(bytes, attachment.data))
     if actor.pk != client.user_id:
         _audit(actor, MessagingAuditAction.ATTACHMENT_OPENED, client_id=client.pk, obj=attachment)

@@ -61,14 +61,8 @@ def appointments_for_client(*, actor: Any, client_id: uuid.UUID | str) -> tuple[
 
 def appointment_for_clinician(*, actor: Any, appointment_id: uuid.UUID | str) -> tuple[Appointment, ClientProfile]:
     """Return one appointment and its client for a clinician on the client's care team (404 for anyone else)."""
-    try:
-        appointment = Appointment.objects.get(pk=uuid.UUID(str(appointment_id)))
-    except (Appointment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such appointment.") from None
-    client = access.client_or_404(actor, appointment.client_id, Action.VIEW_ADMIN)
-    if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
-        raise Http404("No such appointment.")
-    return appointment, client
+    appointment = access.owned_or_404(actor, Appointment, appointment_id, Action.CARE_TEAM)
+    return appointment, appointment.client
 
 
 def last_session_before(*, client: ClientProfile | uuid.UUID, when: dt.datetime) -> Appointment | None:

@@ -201,7 +201,4 @@ def checkin_summary(*, user: Any) -> int | None:
 
 def checkin_own(*, user: Any, checkin_id: uuid.UUID | str) -> CheckInView:
     """Return one of the signed-in client's own check-ins (404 for anyone else's)."""
-    found = CheckIn.objects.filter(pk=checkin_id, client_id=getattr(user, "pk", None)).first()
-    if found is None or not getattr(user, "is_client", False):
-        raise Http404("No such check-in.")
-    return _view(found, with_note=True)
+    return _view(access.owned_or_404(user, CheckIn, checkin_id, Action.OWN), with_note=True)

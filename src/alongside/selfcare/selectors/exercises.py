@@ -17,7 +17,7 @@ from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.selfcare.models import CheckIn, ExerciseEntry, PracticeKind, PracticeLog, SelfcareAuditAction
 from alongside.selfcare.selectors.tools import ToolUse
-from alongside.selfcare.services.exercises import data_of, own_client, own_entry
+from alongside.selfcare.services.exercises import data_of, own_client
 from alongside.selfcare.toolkit import KIND_TO_TOOL, TOOL_KINDS
 
 TOOL_LOGS_SHOWN = 50
@@ -34,7 +34,7 @@ def entries_own(*, user: Any) -> list[ExerciseEntry]:
 
 def entry_own(*, user: Any, entry_id: uuid.UUID | str) -> ExerciseEntry:
     """One of the signed-in client's own exercises (404 otherwise)."""
-    return own_entry(actor=user, entry_id=entry_id)
+    return access.owned_or_404(user, ExerciseEntry, entry_id, Action.OWN)
 
 
 def logs_of(entry: ExerciseEntry) -> list[PracticeLog]:

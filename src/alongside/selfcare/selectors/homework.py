@@ -114,14 +114,7 @@ def assignments_for(*, user: Any, client_id: uuid.UUID | str, now: dt.datetime |
 
 def assignment_for_change(*, user: Any, assignment_id: uuid.UUID | str) -> Assignment:
     """Return a current assignment for a care-team clinician to change; 404 otherwise."""
-    from django.http import Http404
-
-    try:
-        assignment = Assignment.objects.select_related("client").get(pk=uuid.UUID(str(assignment_id)))
-    except (Assignment.DoesNotExist, ValueError):
-        raise Http404("No such homework.") from None
-    homework_client(user=user, client_id=assignment.client_id)
-    return assignment
+    return access.owned_or_404(user, Assignment, assignment_id, Action.CARE_TEAM)
 
 
 # --- Today --------------------------------------------------------------------------------
@@ -182,16 +175,8 @@ def today_for(*, user: Any, now: dt.datetime | None = None) -> list[TodayItem]:
 
 def own_task(*, user: Any, task_id: uuid.UUID | str) -> HomeworkTask:
     """Return one of the signed-in client's own tasks; 404 for anyone else's."""
-    from django.http import Http404
-
-    if not getattr(user, "is_client", False):
-        raise Http404("No such task.")
-    try:
-        return HomeworkTask.objects.select_related("assignment", "client").get(
-            pk=uuid.UUID(str(task_id)), client_id=user.pk
-        )
-    except (HomeworkTask.DoesNotExist, ValueError):
-        raise Http404("No such task.") from None
+    rows = HomeworkTask.objects.select_related("assignment")
+    return access.owned_or_404(user, HomeworkTask, task_id, Action.OWN, queryset=rows)
 
 
 # --- Topics -------------------------------------------------------------------------------
