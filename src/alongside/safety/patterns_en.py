@@ -47,7 +47,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.want_die",
         C.SUICIDE_IDEATION,
         L.URGENT,
-        r"\b{wantto} (?:just )?(?:die|be dead|not be alive|not exist|not wake up)\b",
+        r"\b{wantto} (?:just )?(?:die|be dead|not be alive|not exist|not wake up)\b(?! of (?:boredom|embarrassment|laughter|shame|hunger|cringe|excitement))",
     ),
     (
         "en.die_tonight",
@@ -127,7 +127,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.rope",
         C.MEANS,
         L.URGENT,
-        r"\b(?:a |the )?(?:rope|noose|belt|cord) (?:in|under|hidden in|waiting in) (?:the|my) {place}\b|\b(?:{buy}|{get}|{tie}|{make}|{have}|{hang}) (?:a |the )?(?:rope|noose)\b|\b(?:{buy}|{get}|{have}|{find}|{hide}|{keep}|{load}) (?:a |my |his |her |dad'?s |the |some )?(?:gun|pistol|rifle|handgun|bullets|razor blades?|blades|charcoal|poison|rat poison)\b(?! (?:game|show|range))|\b(?:gun|pistol|rifle) (?:is |was )?(?:in|under) (?:the|my|his) (?:house|drawer|car|closet|bed|safe|nightstand)\b",
+        r"\b(?:a |the )?(?:rope|noose|belt|cord) (?:in|under|hidden in|waiting in) (?:the|my) {place}\b|\b(?:{buy}|{get}|{make}|{have}|{hang}) (?:a |the )?(?:rope|noose)\b|\b{tie} (?:a |the )?noose\b|\b(?:{buy}|{get}|{have}|{find}|{hide}|{keep}|{load}) (?:a |my |his |her |dad'?s |the |some )?(?:gun|pistol|rifle|handgun|bullets|razor blades?|blades|charcoal|poison|rat poison)\b(?! (?:game|show|range))|\b(?:gun|pistol|rifle) (?:is |was )?(?:in|under) (?:the|my|his) (?:house|drawer|car|closet|bed|safe|nightstand)\b",
     ),
     (
         "en.means_emoji",
@@ -209,7 +209,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.harm_others",
         C.HARM_TO_OTHERS,
         L.URGENT,
-        r"\b(?:{wantto}|could|swear i'?ll|swear i will) (?:really )?(?:{kill}|{hurt}|{stab}|{shoot}|{strangle}|{poison}|{murder}|{beat} up|{punch}|{attack}|{smash}|{choke}) (?!{me}\b|time\b|it\b|the mood\b|the vibe\b|this (?:test|exam|interview|game)\b){target}\b",
+        r"\b(?:{wantto}|could|swear i'?ll|swear i will) (?:really )?(?:{kill}|{hurt}|{stab}|{shoot}|{strangle}|{poison}|{murder}|{beat} up|{punch}|{attack}|{smash}|{choke}) (?!{me}\b|time\b|it\b|the mood\b|the vibe\b|(?:this|the|that|my) (?:test|exam|interview|game|presentation|speech|workout|song|set|audition|meeting|class|project|deadline|round|match|race|performance)\b){target}\b",
     ),
     (
         "en.threat",
@@ -236,5 +236,74 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         C.PLAN_OR_PREPARATION,
         L.NONE,
         r"\b(?:tonight|today)(?:'s| is) the (?:night|day)\b|\bit'?s time\b|\bi'?m ready\b|\bdoing it (?:tonight|today|now)\b|\bno more waiting\b|\bthis is it\b",
+    ),
+)
+
+# Second round: phrasings found missing when probing with realistic messages.
+FAMILIES += (
+    (
+        "en.passive_more",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b{wantto} (?:just )?(?:disappear|vanish|stop existing|go to sleep forever)\b"
+        r"|\bi'?d rather (?:be dead|die|not exist|not be here|not be alive)\b"
+        r"|\bwant (?:it|everything|it all|the pain|all of this|this) to (?:stop|end) (?:forever|for good|permanently)\b"
+        r"|\bwant (?:it all|everything) to end\b"
+        r"|\b{think} (?:about|of) (?:dying|being dead|not being here|not waking up)\b"
+        r"|\bthoughts (?:of|about) (?:dying|death|being dead)\b"
+        r"|\b{end} things\b(?! with (?:him|her|them|my))",
+    ),
+    (
+        "en.tonight",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:won'?t|not sure i'?ll|don'?t think i'?(?:ll|m going to)|don'?t know if i'?ll|might not) make it "
+        r"(?:through|to|past) (?:the night|tonight|tomorrow|the weekend|morning|our next session)\b"
+        r"|\b(?:drove|went|walked|driving|going|walking) to the (?:bridge|cliff|tracks|train tracks|roof|river|edge)\b"
+        r".{0,40}\b(?:jump|end|die|sat|stood|stand|thinking)\b"
+        r"|\b(?:on|near|by) the (?:train |railway )?tracks\b.{0,30}\b(?:now|waiting|tonight)\b"
+        r"|\b{take} \d+ (?:of )?(?:my |the |those )?{pills}\b"
+        r"|\b{pills} (?:in front of me|lined up|all lined up|on the (?:table|counter|desk|bed))\b"
+        r"|\b(?:researching|looking up|reading about|googling) (?:suicide )?methods\b"
+        r"|\bsaying goodbye to (?:everyone|everybody|you all|my family|my kids|the world)\b",
+    ),
+    (
+        "en.hopeless_more",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\b(?:don'?t|can'?t) see (?:the|any) point (?:anymore|any more|in (?:anything|living|going on|trying|life))\b"
+        r"|\b(?:easier|better) (?:for everyone )?if i (?:wasn'?t|weren'?t|was not) (?:here|around|alive)\b"
+        r"|\bnot (?:going to|gonna) be (?:here|around) (?:much longer|for long|anymore)\b",
+    ),
+    (
+        "en.sh_more",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\bcovered in (?:cuts|scars|burns)\b"
+        r"|\b(?:punched|hit|bit|scratched) (?:the wall|walls|myself|my arm|my leg) (?:until|till|til) "
+        r"(?:my [a-z]+ |it |they |i )?(?:bled|bleed|broke)\b"
+        r"|\bcut (?:again|deeper|deep)\b(?! (?:my|the|her|his) hair)",
+    ),
+    (
+        "en.sh_history",
+        C.SELF_HARM,
+        L.REVIEW,
+        r"\b(?:clean|free) (?:from|of) (?:cutting|self ?harm|sh|burning|hurting myself)\b"
+        r"|\b(?:days|weeks|months|years) (?:sh|self ?harm|cutting) (?:free|clean)\b",
+    ),
+    (
+        "en.threat_more",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:dream|dreams|dreaming|think|thinking) about (?:killing|stabbing|shooting|strangling|poisoning) "
+        r"(?:him|her|them|my|the|that)\b",
+    ),
+    (
+        "en.abuse_more",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b{abuser} (?:[a-z]+ )?(?:{hit}|{beat}|{hurt}|{kick}|{slap}|{choke}) "
+        r"(?:the kids|the baby|my (?:son|daughter|kids|children|baby|little brother|little sister))\b"
+        r"|\b(?:raped|rapes|molested|molests) me\b",
     ),
 )

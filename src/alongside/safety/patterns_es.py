@@ -17,7 +17,7 @@ PIECES: dict[str, str] = {
     "alto": r"(?:puente|edificio|techo|azotea|balcon|barranco|precipicio|terraza|piso \w+)",
     "agresor": r"(?:el|ella|ellos|mi (?:esposo|marido|pareja|novio|novia|ex|papa|padre|mama|madre|padrastro|madrastra|hermano|hermana|tio|jefe|abuelo|primo|suegro|esposa|mujer|companero))",
     "cuerpo": r"(?:brazos?|piernas?|munecas?|muslos?|piel|manos?|panza|estomago|cadera)",
-    "otro": r"(?:a )?(?:mi \w+|ese \w+|esa \w+|ese tipo|esa vieja|el \w+|la \w+|todos|todo el mundo|alguien|mi \w+ \w+)",
+    "otro": r"(?!el tiempo|el rato|el aburrimiento|la espera)(?:a )?(?:mi \w+|ese \w+|esa \w+|ese tipo|esa vieja|el \w+|la \w+|todos|todo el mundo|alguien|mi \w+ \w+)",
 }
 
 FAMILIES: tuple[tuple[str, C, L, str], ...] = (
@@ -134,7 +134,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.cortarme",
         C.SELF_HARM,
         L.URGENT,
-        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| con (?:un|el) papel| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
+        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| un poco| picando| afeitando| rasurando| con (?:un|el) papel| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
     ),
     # --- dano a otros --------------------------------------------------------------------
     (
@@ -161,5 +161,50 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         C.PLAN_OR_PREPARATION,
         L.NONE,
         r"\b(?:esta noche|hoy) es (?:la noche|el dia)\b|\bya es hora\b|\bya estoy list[oa]\b|\besta noche lo hago\b|\bya no hay marcha atras\b",
+    ),
+)
+
+# Segunda ronda: formas que faltaban al probar con mensajes realistas.
+FAMILIES += (
+    (
+        "es.pasiva_mas",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:quiero|quisiera) (?:desaparecer|irme de este mundo|dormir para siempre|irme para siempre)\b"
+        r"|\bme quiero ir de este mundo\b|\bpienso (?:mucho )?en (?:la muerte|morirme|estar muert[oa])\b",
+    ),
+    (
+        "es.desesperanza_mas",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\bno le veo (?:sentido|caso) a (?:nada|la vida|seguir|vivir)\b|\bya no aguanto\b"
+        r"|\bme siento (?:una|como una) carga\b|\bno valgo nada\b",
+    ),
+    (
+        "es.despedida_mas",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\bme (?:despedi|estoy despidiendo) de (?:todos|mi familia|mis hijos|mis amigos|ustedes)\b"
+        r"|\bno creo (?:llegar|que llegue) a (?:manana|la proxima sesion|el lunes)\b",
+    ),
+    (
+        "es.medios_mas",
+        C.MEANS,
+        L.URGENT,
+        r"\btengo (?:las|mis|unas|todas las) {pastillas} (?:aqui|en la mano|listas|enfrente|en la mesa)\b",
+    ),
+    (
+        "es.autolesion_mas",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\bme (?:volvi a|vuelvo a|he vuelto a) (?:lastimar|quemar|golpear|hacer dano)\b",
+    ),
+    (
+        "es.abuso_mas",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bme (?:pego|pegaba|golpeo|golpeaba|violo|ahorco|estrangulo)(?= |$)"
+        r"(?! el sol| la gripe| el frio| el calor| una cancion| un susto)"
+        r"|\b{agresor} (?:le )?(?:{pegar}|{golpear}) a (?:los ninos|mis hijos|mi hij[oa]|el bebe|mi hermanit[oa])\b",
     ),
 )
