@@ -4,7 +4,8 @@
 queries: who shares questionnaires, open alerts, the first and latest score per instrument (index seeks per
 client, never a scan of the history) and overdue requests. Scores and requests of clients who do not share MEASURES are never read.
 The rest of the module is pure: the status of a client's change and the reason they need attention.
-:mod:`alongside.measures.caseload_display` prepares the rows for printing.
+:mod:`alongside.measures.caseload_display` prepares the rows for printing; :mod:`.caseload_reasons` holds
+the reason sentences.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from typing import Any, Literal
 from django.db import models
 from django.db.models import Case, DateTimeField, Exists, OuterRef, QuerySet, Subquery, When
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.measures import library
+from alongside.measures.caseload_reasons import Reasons, reasons
 from alongside.measures.library import Instrument
 from alongside.measures.models import (
     MESSAGE_ALERT_INSTRUMENT,
@@ -249,36 +250,6 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-@dataclass(frozen=True)
-class _Reasons:
-    """The caseload's reason sentences in one language (see :func:`_reasons`)."""
-
-    message_alert: str
-    alert_items: str
-    alert: str
-    not_shared: str
-    change: str
-    worse: str
-    not_improving: str
-    overdue: str
-
-
-@functools.lru_cache(maxsize=16)
-def _reasons(language: str | None) -> _Reasons:
-    """Translate the reason sentences once per language, not once per client of every caseload view."""
-    with translation.override(language):
-        return _Reasons(
-            message_alert=_("Crisis language in a message; acknowledge the alert."),
-            alert_items=_("Critical answer on %(instrument)s (item %(items)s); acknowledge the alert."),
-            alert=_("Critical answer on %(instrument)s; acknowledge the alert."),
-            not_shared=_("The client is not sharing questionnaires."),
-            change=_("%(instrument)s from %(first)s to %(latest)s"),
-            worse=_("Reliably worse since baseline: %(changes)s."),
-            not_improving=_("No reliable change after %(weeks)d weeks and still at caseness."),
-            overdue=_("A questionnaire has been overdue for %(days)d days."),
-        )
-
-
 def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attention, str]:
     """Return why the client needs attention today, in order of urgency, with a sentence for the caseload."""
     return _attention(
@@ -288,7 +259,7 @@ def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attenti
         measures.summaries,
         measures.overdue_since,
         now=now,
-        text=_reasons(translation.get_language()),
+        text=reasons(translation.get_language()),
     )
 
 
@@ -300,7 +271,7 @@ def _attention(
     overdue_since: dt.datetime | None,
     *,
     now: dt.datetime,
-    text: _Reasons,
+    text: Reasons,
 ) -> tuple[Attention, str]:
     if alerts:
         alert = alerts[0]
@@ -421,7 +392,7 @@ def caseload_measures(
         )
     summaries = _summaries(summary_rows, practice_of, custom, library_codes)
     result: dict[uuid.UUID, ClientMeasures] = {}
-    text = _reasons(translation.get_language())
+    text = reasons(translation.get_language())
     for client_id in practice_of:
         is_shared = client_id in shared
         client_summaries = summaries.get(client_id, {}) if is_shared else {}
