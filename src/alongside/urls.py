@@ -3,11 +3,13 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from alongside.accounts import urls as accounts_urls
 from alongside.api.urls import api
+from alongside.care import account_views
 
 urlpatterns = [
     path("", include("alongside.web.urls")),
-    path("accounts/", include("alongside.accounts.urls")),
+    path("accounts/", include((accounts_urls.urlpatterns + account_views.urlpatterns, "accounts"))),
     path("practice/", include("alongside.care.urls")),
     path("consent/", include("alongside.consent.urls")),
     path("measures/", include("alongside.measures.urls")),

@@ -14,12 +14,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from alongside.core.session_keys import SESSION_AUTH_AT, SESSION_MFA_OK, SESSION_SEEN_AT
+
 # Paths a signed-in person may reach before MFA or consent is settled (crisis help included).
 OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon", "/measures/help/")
 
-SESSION_AUTH_AT = "alongside_auth_at"
-SESSION_SEEN_AT = "alongside_seen_at"
-SESSION_MFA_OK = "alongside_mfa_ok"
 # Last activity is written to the session at most this often (seconds), not on every request: each write is
 # a database commit and a new cookie. A session can so end up to this much before the exact idle limit.
 SEEN_RESOLUTION = 30

@@ -27,19 +27,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from alongside.accounts import services, throttle, tokens
+from alongside.accounts import services, tokens
 from alongside.accounts.forms import (
     CodeForm,
     ConfirmPasswordForm,
     LoginForm,
     QueuedPasswordResetForm,
     SignupForm,
-    SignupPasswordForm,
     TokenForm,
 )
 from alongside.accounts.middleware import SESSION_MFA_OK
 from alongside.accounts.models import RecoveryCode, TotpDevice, User
-from alongside.accounts.signup import signup_link_read, signup_request
+from alongside.accounts.signup import signup_request
 
 # A password-checked sign-in waiting for its second factor. The person is not signed in yet.
 PENDING_USER = "alongside_pending_user"
@@ -254,36 +253,6 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
-@sensitive_post_parameters("password1", "password2")
-@never_cache
-def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """From the emailed link: choose a password; create the account and its practice, sign in, set up MFA."""
-    from alongside.care.services import practice_signup
-
-    wanted = signup_link_read(token)
-    if wanted is None or User.objects.filter(email__iexact=wanted.email).exists():
-        return render(request, "accounts/signup_confirm.html", {"form": None}, status=400)
-    form = SignupPasswordForm(request.POST or None, email=wanted.email, name=wanted.name)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = practice_signup(
-                email=wanted.email,
-                password=form.cleaned_data["password1"],
-                name=wanted.name,
-                practice_name=wanted.practice_name,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if request.user.is_authenticated:
-                services.session_end(request=request, reason="new sign-in")
-                logout(request)
-            services.session_start(request=request, user=user, mfa_verified=False)
-            messages.success(request, _("Your practice is ready. Now protect your account with a second factor."))
-            return redirect("accounts:mfa_enrol")
-    return render(request, "accounts/signup_confirm.html", {"form": form, "request_data": wanted})
-
-
 # --- Account settings ------------------------------------------------------------------
 
 
@@ -341,36 +310,6 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "codes_left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),
     }
     return render(request, "accounts/settings.html", context)
-
-
-# --- Sign-in pauses, for practice admins ---------------------------------------------------
-
-
-@login_required
-@never_cache
-def lockouts(request: HttpRequest) -> HttpResponse:
-    """List the sign-in pauses of the practice's staff in the last week (practice owners and admins)."""
-    from django.core.exceptions import PermissionDenied
-
-    from alongside.care import selectors as care_selectors
-    from alongside.care.models import Membership
-
-    if not request.session.get(SESSION_MFA_OK):
-        return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
-    membership = care_selectors.membership_for(user=request.user)
-    if membership is None or not membership.is_admin:
-        raise PermissionDenied(_("Only practice admins can use this page."))
-    staff = Membership.objects.filter(practice=membership.practice).values("user_id")
-    pauses = throttle.recent_pauses(users=staff)
-    code_pauses = throttle.recent_code_pauses(users=staff)
-    context = {
-        "pauses": pauses,
-        "code_pauses": code_pauses,
-        "now": timezone.now(),
-        "practice": membership.practice,
-        "membership": membership,
-    }
-    return render(request, "accounts/lockouts.html", context)
 
 
 # --- Password reset --------------------------------------------------------------------

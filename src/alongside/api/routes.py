@@ -116,6 +116,12 @@ def client_access_log(request: HttpRequest, client_id: uuid.UUID, limit: int = 2
     return [AccessEvent(at=r.at, who=r.who, action=r.action, label=r.action_label) for r in rows]
 
 
-import alongside.measures.api  # noqa: E402  (registers the measures routes)
-import alongside.messaging.api  # noqa: E402  (registers the messaging routes)
-import alongside.selfcare.api  # noqa: E402,F401  (registers the self-care routes)
+# The domain apps' routers, mounted here (a domain app never imports the API layer above it).
+from alongside.measures import api as measures_api  # noqa: E402
+from alongside.messaging import api as messaging_api  # noqa: E402
+from alongside.selfcare import api as selfcare_api  # noqa: E402
+
+api.add_router("", measures_api.router)
+api.add_router("/messages", messaging_api.router)
+api.add_router("/selfcare", selfcare_api.router)
+api.add_router("/clients", selfcare_api.clients_router)

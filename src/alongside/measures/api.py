@@ -14,15 +14,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import StrictInt
 
-from alongside.api.urls import api
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.measures import selectors, services
 from alongside.measures.crisis import CrisisResource
 from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResponse, MeasureScore
+
+router = Router()  # mounted at /api/v1 by alongside.api.routes
 
 
 @contextmanager
@@ -174,7 +175,7 @@ def _alert_out(alert: CriticalAlert) -> AlertOut:
     )
 
 
-@api.get("/measures/due", response=list[DueOut], tags=["measures"])
+@router.get("/measures/due", response=list[DueOut], tags=["measures"])
 def measures_due(request: HttpRequest) -> list[DueOut]:
     """List the signed-in client's questionnaires that are due now; records that they were seen."""
     due: list[MeasureRequest] = selectors.due_requests(user=request.user)
@@ -182,7 +183,7 @@ def measures_due(request: HttpRequest) -> list[DueOut]:
     return [DueOut(id=r.pk, instrument=r.instrument, due_at=r.due_at, expires_at=r.expires_at) for r in due]
 
 
-@api.post("/measures/responses", response=ResponseOut, tags=["measures"])
+@router.post("/measures/responses", response=ResponseOut, tags=["measures"])
 def measures_response_start(request: HttpRequest, payload: ResponseIn) -> ResponseOut:
     """Start answering a questionnaire. A retry with the same key and body returns the same response; another body, 409.
 
@@ -200,7 +201,7 @@ def measures_response_start(request: HttpRequest, payload: ResponseIn) -> Respon
     return _response_out(response)
 
 
-@api.put("/measures/responses/{response_id}/answers/{link_id}", response=AnswerOut, tags=["measures"])
+@router.put("/measures/responses/{response_id}/answers/{link_id}", response=AnswerOut, tags=["measures"])
 def measures_answer_save(request: HttpRequest, response_id: uuid.UUID, link_id: str, payload: AnswerIn) -> AnswerOut:
     """Save one answer (null clears it). A critical answer returns crisis resources at once."""
     result = _call(
@@ -217,7 +218,7 @@ def measures_answer_save(request: HttpRequest, response_id: uuid.UUID, link_id: 
     )
 
 
-@api.post("/measures/responses/{response_id}/submit", response=SubmitOut, tags=["measures"])
+@router.post("/measures/responses/{response_id}/submit", response=SubmitOut, tags=["measures"])
 def measures_response_submit(request: HttpRequest, response_id: uuid.UUID, payload: SubmitIn) -> SubmitOut:
     """Score and submit; a retry with the same key and body returns the stored result, other answers get 409."""
     result = _call(
@@ -237,19 +238,19 @@ def measures_response_submit(request: HttpRequest, response_id: uuid.UUID, paylo
     )
 
 
-@api.get("/clients/{client_id}/scores", response=list[ScoreOut], tags=["measures"])
+@router.get("/clients/{client_id}/scores", response=list[ScoreOut], tags=["measures"])
 def client_scores(request: HttpRequest, client_id: uuid.UUID, instrument: str | None = None) -> list[ScoreOut]:
     """A client's scores, oldest first: for the client, or their care team when measures are shared."""
     return [_score_out(s) for s in selectors.scores_for(user=request.user, client_id=client_id, instrument=instrument)]
 
 
-@api.get("/alerts", response=list[AlertOut], tags=["measures"])
+@router.get("/alerts", response=list[AlertOut], tags=["measures"])
 def alerts_open(request: HttpRequest) -> list[AlertOut]:
     """Open critical alerts for the signed-in clinician (and escalated ones for practice admins)."""
     return [_alert_out(a) for a in selectors.open_alerts_for(user=request.user)]
 
 
-@api.post("/alerts/{alert_id}/acknowledge", response=AlertOut, tags=["measures"])
+@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, tags=["measures"])
 def alert_acknowledge(request: HttpRequest, alert_id: uuid.UUID, payload: AcknowledgeIn) -> AlertOut:
     """Acknowledge an alert with a note (required). Only a clinician on the client's care team may."""
     alert = _call(services.alert_acknowledge, actor=request.user, alert_id=alert_id, note=payload.note)

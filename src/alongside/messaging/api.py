@@ -16,7 +16,6 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from alongside.api.urls import api
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.messaging import selectors, services
 
@@ -145,6 +144,3 @@ def thread_read(request: HttpRequest, client_id: uuid.UUID, payload: ReadIn) -> 
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
     return ReadIn(seq=seq)
-
-
-api.add_router("/messages", router)

@@ -6,7 +6,7 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from alongside.accounts.middleware import SESSION_MFA_OK
+from alongside.core.session_keys import SESSION_MFA_OK
 from alongside.notify.services import group_name
 
 CLOSE_UNAUTHENTICATED = 4401

@@ -18,7 +18,6 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from alongside.api.urls import api
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.selfcare import selectors, services
 
@@ -414,6 +413,3 @@ def client_adherence(request: HttpRequest, client_id: uuid.UUID) -> list[Adheren
 
 
 # --- Mounting (keep last) --------------------------------------------------------------
-
-api.add_router("/selfcare", router)
-api.add_router("/clients", clients_router)

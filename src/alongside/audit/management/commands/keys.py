@@ -9,6 +9,8 @@ Rotating the master key, without downtime:
    batches; it can be interrupted and run again.
 4. ``alongside keys check`` confirms every data key unwraps under the new key.
 5. Remove the old key from ``ALONGSIDE_OLD_MASTER_KEYS`` and restart.
+
+The command lives in the audit app, one layer above crypto, because a rotation is audited.
 """
 
 from __future__ import annotations
