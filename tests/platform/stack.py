@@ -237,11 +237,13 @@ def http(
 
 @dataclass
 class SmtpSink:
-    """A minimal SMTP server that keeps every message it accepts; it can be down, or hang after DATA."""
+    """A minimal SMTP server that keeps every message it accepts; it can be down (not started), or hang
+    after the DATA of a message containing ``hang_on`` (the sender then waits for a reply: kill it)."""
 
     port: int = field(default_factory=free_port)
     messages: list[str] = field(default_factory=list)
-    hang: threading.Event = field(default_factory=threading.Event)
+    hang_on: str = ""
+    hung: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     _server: socketserver.ThreadingTCPServer | None = None
 
@@ -258,9 +260,11 @@ class SmtpSink:
                         lines = []
                         while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                             lines.append(chunk.decode(errors="replace"))
-                        sink.messages.append("".join(lines))
-                        if sink.hang.is_set():
-                            sink.release.wait(60)  # the client waits for our reply: kill it now
+                        text = "".join(lines)
+                        sink.messages.append(text)
+                        if sink.hang_on and sink.hang_on in text:
+                            sink.hung.set()
+                            sink.release.wait(60)
                             return
                         self.wfile.write(b"250 queued\r\n")
                     elif verb == b"QUIT":
