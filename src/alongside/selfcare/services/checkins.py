@@ -183,6 +183,13 @@ def checkin_create(
                 ],
                 actor=actor,
             )
+            if data.note.strip():
+                from alongside.safety.models import FlagSource
+                from alongside.safety.services import flag_raise_for_text
+
+                flag_raise_for_text(
+                    client=profile, source=FlagSource.CHECKIN_NOTE, source_id=checkin.pk, text=data.note, actor=actor
+                )
     except IntegrityError:
         # A retry raced us with the same key: return the one that won, if it was the same check-in.
         raced = CheckIn.objects.get(client=profile, idempotency_key=idempotency_key)
