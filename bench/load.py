@@ -177,6 +177,7 @@ class Ledger:
     replay_mismatches: list[str] = field(default_factory=list)  # a retried key answered with another id
     started: float = 0.0
     elapsed: float = 0.0
+    cpu: float = 0.0  # seconds of CPU this process (the load generator) used, on the server's cores
 
     @property
     def requests(self) -> int:
@@ -352,11 +353,11 @@ def run_load(base_url: str, cast: Cast, *, seconds: float, think: tuple[float, f
     async def main() -> Ledger:
         await _warm_up(base_url, cast)
         ledger = Ledger()
-        ledger.started = time.perf_counter()
+        ledger.started, cpu = time.perf_counter(), time.process_time()
         until = ledger.started + seconds
         people: list[Any] = [*cast.clients, *cast.clinicians]
         await asyncio.gather(*(_person(base_url, ledger, p, until, think, n) for n, p in enumerate(people)))
-        ledger.elapsed = time.perf_counter() - ledger.started
+        ledger.elapsed, ledger.cpu = time.perf_counter() - ledger.started, time.process_time() - cpu
         return ledger
 
     return asyncio.run(main())

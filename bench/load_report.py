@@ -26,7 +26,8 @@ def report(ledger: Ledger, check: WriteCheck, *, users: int) -> str:
     errors = sum(ledger.errors.values())
     lines = [
         f"{users} users for {ledger.elapsed:.0f} s: {ledger.requests} requests, "
-        f"{ledger.requests / max(ledger.elapsed, 1e-9):.1f} requests/s, {errors} errors",
+        f"{ledger.requests / max(ledger.elapsed, 1e-9):.1f} requests/s, {errors} errors; "
+        f"the load generator used {ledger.cpu:.0f} s of CPU ({100 * ledger.cpu / max(ledger.elapsed, 1e-9):.0f}% of a core)",
         "",
         "| endpoint | requests | p50 ms | p95 ms | p99 ms | max ms | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
