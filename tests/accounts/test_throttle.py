@@ -137,3 +137,14 @@ def test_the_pause_list_is_for_admins_of_the_same_practice(world, client) -> Non
     page = other.get("/accounts/lockouts/")
     assert page.status_code == 200
     assert world.alice.display_name not in page.content.decode()
+
+
+def test_week_old_counts_are_pruned_when_new_ones_start(world, time_machine) -> None:
+    """Counts untouched for a week go when a failure starts a new count; recent ones stay."""
+    time_machine.move_to(START, tick=False)
+    _guess("made-up-1@example.test", ATTACKER, 1)
+    time_machine.shift(8 * 86400)
+    _guess("made-up-2@example.test", "203.0.113.50", 1)
+    time_machine.shift(60)
+    _guess("made-up-3@example.test", "203.0.113.51", 1)
+    assert LoginThrottle.objects.count() == 6  # the first three went; two sets of three remain

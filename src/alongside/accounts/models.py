@@ -14,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from alongside.crypto.fields import EncryptedTextField
 
 
+class AccountsAuditAction(models.TextChoices):
+    """Account events beyond the core set in ``alongside.audit.models.AuditAction`` (registered in apps.py)."""
+
+    MFA_ENROLMENT_STARTED = "auth.mfa_enrolment_started", _("Second-factor enrolment started")
+    RECOVERY_CODES_REPLACED = "auth.recovery_codes_replaced", _("Recovery codes replaced")
+
+
 class UserKind(models.TextChoices):
     STAFF = "staff", _("Staff")
     CLIENT = "client", _("Client")
@@ -129,6 +136,9 @@ class LoginThrottle(models.Model):
     last_failure_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["last_failure_at"], name="accounts_throttle_last_failure")]
 
     def __str__(self) -> str:
         return f"{self.scope} throttle: {self.failures} failures"

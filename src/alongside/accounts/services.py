@@ -21,10 +21,11 @@ from django.utils.translation import ngettext
 
 from alongside.accounts import throttle
 from alongside.accounts.middleware import SESSION_AUTH_AT, SESSION_MFA_OK, SESSION_SEEN_AT
-from alongside.accounts.models import RecoveryCode, ThrottleScope, TotpDevice, User, UserSession
+from alongside.accounts.models import AccountsAuditAction, RecoveryCode, ThrottleScope, TotpDevice, User, UserSession
 from alongside.accounts.tokens import tokens_revoke_all
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
+from alongside.core.services import reader, service, unaudited
 
 TOTP_ISSUER = "Alongside"
 RECOVERY_CODE_COUNT = 10
@@ -67,6 +68,7 @@ def _note_failure(*, email: str, ip: str, user: User | None) -> str:
     return _paused_message(max(p.until for p in pauses)) if pauses else ""
 
 
+@unaudited("sign-in throttle counters; failures are audited inside, a sign-in by session_start")
 def login_attempt(*, request: HttpRequest | None, email: str, password: str) -> LoginResult:
     """Check a password sign-in against the throttles. Does not start a session.
 
@@ -91,6 +93,7 @@ def login_attempt(*, request: HttpRequest | None, email: str, password: str) -> 
     return LoginResult(user=user, needs_mfa=needs_mfa)
 
 
+@service
 def session_start(*, request: HttpRequest, user: User, mfa_verified: bool) -> None:
     """Sign the user in (a new session key) and audit it."""
     login(request, user, backend="alongside.accounts.backends.EmailBackend")
@@ -103,6 +106,7 @@ def session_start(*, request: HttpRequest, user: User, mfa_verified: bool) -> No
     record(AuditAction.LOGIN, actor=user, obj=user, detail={"mfa": mfa_verified})
 
 
+@unaudited("session bookkeeping; the sign-in is audited by session_start and mfa_check")
 def session_mark_mfa(*, request: HttpRequest) -> None:
     """Record in the session that the second factor was checked, with a fresh session key."""
     request.session.cycle_key()
@@ -112,6 +116,7 @@ def session_mark_mfa(*, request: HttpRequest) -> None:
     UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)  # type: ignore[misc]
 
 
+@service
 def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
     user = request.user
     if user.is_authenticated:
@@ -119,6 +124,7 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
         record(AuditAction.LOGOUT, actor=user, obj=user, detail={"reason": reason})
 
 
+@service
 def password_set(*, user: User, password: str, actor: Any, via: str = "settings") -> None:
     """Set a new (already validated) password and audit it."""
     with transaction.atomic():
@@ -128,6 +134,7 @@ def password_set(*, user: User, password: str, actor: Any, via: str = "settings"
         tokens_revoke_all(user=user, actor=actor, reason=f"password {via}")
 
 
+@service
 def password_reset_request(*, email: str, users: list[User], send_links: Callable[[], object]) -> None:
     """Answer a reset request with the same work whether or not the address has an account.
 
@@ -149,6 +156,7 @@ def password_reset_request(*, email: str, users: list[User], send_links: Callabl
         account_email(to=email, template="password_reset_unknown", context={}, kind="reset")
 
 
+@service
 def user_deactivate(*, user: User, actor: Any) -> int:
     """Deactivate an account and end every session it holds. Returns sessions ended."""
     with transaction.atomic():
@@ -165,15 +173,19 @@ def user_deactivate(*, user: User, actor: Any) -> int:
 # --- Second factor -----------------------------------------------------------------
 
 
+@service
 def totp_begin(*, user: User) -> TotpDevice:
     """Start (or restart) enrolment: a new secret, not yet confirmed."""
     with transaction.atomic():
         TotpDevice.objects.filter(user=user, confirmed_at__isnull=True).delete()
         if TotpDevice.objects.filter(user=user).exists():
             raise ValueError("This account already has an authenticator. Remove it first.")
-        return TotpDevice.objects.create(user=user, secret=pyotp.random_base32())  # type: ignore[misc]  # encrypted field unknown to the stubs
+        device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32())  # type: ignore[misc]  # encrypted field unknown to the stubs
+        record(AccountsAuditAction.MFA_ENROLMENT_STARTED, actor=user, obj=user)
+        return device
 
 
+@reader
 def totp_uri(device: TotpDevice) -> str:
     return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.email, issuer_name=TOTP_ISSUER)
 
@@ -201,6 +213,7 @@ def _digest(code: str) -> str:
     return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
 
 
+@service
 def totp_confirm(*, user: User, code: str) -> list[str] | None:
     """Confirm enrolment with a first code. Returns new recovery codes, or None if the code is wrong."""
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
@@ -217,12 +230,14 @@ def totp_confirm(*, user: User, code: str) -> list[str] | None:
     return codes
 
 
+@service
 def recovery_codes_regenerate(*, user: User) -> list[str]:
     """Replace the user's recovery codes; only the digests are kept."""
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
     with transaction.atomic():
         RecoveryCode.objects.filter(user=user).delete()
         RecoveryCode.objects.bulk_create([RecoveryCode(user=user, digest=_digest(c)) for c in codes])
+        record(AccountsAuditAction.RECOVERY_CODES_REPLACED, actor=user, obj=user, detail={"count": len(codes)})
     return codes
 
 
@@ -262,6 +277,7 @@ def _mfa_pause(*, device: TotpDevice, now: datetime) -> datetime | None:
     return device.locked_until or until
 
 
+@service
 def mfa_check(*, user: User, code: str) -> CodeCheck:
     """Check a sign-in code: a TOTP code, or an unused recovery code. Audited either way.
 
@@ -300,6 +316,7 @@ def mfa_check(*, user: User, code: str) -> CodeCheck:
     return CodeCheck(ok=False, left=max(MFA_MAX_FAILURES - device.failures, 0), paused_until=paused_until)
 
 
+@service
 def totp_remove(*, user: User, actor: Any) -> None:
     with transaction.atomic():
         TotpDevice.objects.filter(user=user).delete()

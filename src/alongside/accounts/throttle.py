@@ -92,7 +92,9 @@ def throttle_failure(*, email: str, ip: str, user: User | None) -> list[Pause]:
     memory = dt.timedelta(hours=settings.ALONGSIDE_LOGIN_MAX_LOCK_HOURS)
     pauses = []
     for scope, key in _subjects(email, ip):
-        row, _created = LoginThrottle.objects.get_or_create(key=key, defaults={"scope": scope, "user": user})
+        row, created = LoginThrottle.objects.get_or_create(key=key, defaults={"scope": scope, "user": user})
+        if created:
+            throttle_prune(now=now)
         rows = LoginThrottle.objects.filter(pk=row.pk)
         # Failures spread thinly over time are forgotten; so, much later, are earlier pauses.
         rows.filter(last_failure_at__lt=now - window).update(failures=0)
@@ -109,6 +111,22 @@ def throttle_failure(*, email: str, ip: str, user: User | None) -> list[Pause]:
         if started:
             pauses.append(Pause(scope=scope, user=user, until=until, lockouts=row.lockouts + 1))
     return pauses
+
+
+KEEP_DAYS = 7
+
+
+def throttle_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete counts untouched for a week (the admins' list shows a week) and not paused now.
+
+    Runs whenever a failure starts a new row, so guesses at made-up addresses cannot grow the
+    table without bound. Returns how many rows went.
+    """
+    now = now or timezone.now()
+    limit = now - max(dt.timedelta(days=KEEP_DAYS), 2 * dt.timedelta(hours=settings.ALONGSIDE_LOGIN_MAX_LOCK_HOURS))
+    stale = LoginThrottle.objects.filter(last_failure_at__lt=limit).exclude(locked_until__gt=now)
+    deleted, _by_model = stale.delete()
+    return deleted
 
 
 def throttle_success(*, email: str, ip: str) -> None:
