@@ -47,3 +47,32 @@ def test_an_ordinary_note_raises_nothing(world):
     """Everyday notes are not flagged."""
     checkin(world, "walked the dog, felt calmer", "key-flag-0003")
     assert not SafetyFlag.objects.exists()
+
+
+def test_a_finished_exercise_entry_is_checked_once(world, django_capture_on_commit_callbacks):
+    """A finished exercise's free text is checked; saving it again does not raise a second flag."""
+    from alongside.selfcare.services import exercises
+
+    data = {
+        "goal": "Go outside again. Honestly some days I wish I was dead",
+        "steps": [{"id": "s1", "text": "Bus stop", "suds": 30}, {"id": "s2", "text": "Short ride", "suds": 60}],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = exercises.entry_create(
+            actor=world.sam.user, kind="exposure_hierarchy", idempotency_key="ladder-flag-1", data=data, complete=True
+        )
+        exercises.entry_complete(actor=world.sam.user, entry_id=entry.pk, data={**data, "goal": data["goal"] + "!"})
+    flag = SafetyFlag.objects.get(client=world.sam)
+    assert (flag.source, flag.source_id, flag.level) == (FlagSource.EXERCISE_ENTRY, str(entry.pk), FlagLevel.REVIEW)
+
+
+def test_a_topic_for_next_session_is_checked(world, django_capture_on_commit_callbacks):
+    """A topic the client writes for next session goes through the detector too."""
+    from alongside.selfcare.services.topics import topic_raise
+
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = topic_raise(
+            actor=world.sam.user, text="I want to talk about why I won't be around for our next session"
+        )
+    flag = SafetyFlag.objects.get(client=world.sam)
+    assert (flag.source, flag.source_id, flag.level) == (FlagSource.SESSION_TOPIC, str(topic.pk), FlagLevel.URGENT)

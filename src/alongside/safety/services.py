@@ -47,6 +47,9 @@ def flag_raise_for_text(
     result: Detection = detect(text or "", language=(client.locale or "")[:2])
     if not result.alert:
         return None
+    existing = SafetyFlag.objects.filter(source=source, source_id=str(source_id)[:64]).first()
+    if existing is not None:  # one flag per text; a later save of the same text does not raise another
+        return existing
     level = FlagLevel.URGENT if result.urgent else FlagLevel.REVIEW
     categories = [str(c) for c in result.categories]
     flag = SafetyFlag(client=client, source=source, source_id=str(source_id)[:64], level=level, categories=categories)
@@ -67,6 +70,17 @@ def flag_raise_for_text(
     link = reverse("care:client_detail", args=[client.pk])
     transaction.on_commit(lambda: _notify(recipients, client, link, urgent=level == FlagLevel.URGENT, flag=flag))
     return flag
+
+
+def text_of(value: Any) -> str:
+    """Every string inside a JSON-like value (an exercise entry's data), one per line."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(text_of(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return "\n".join(text_of(v) for v in value)
+    return ""
 
 
 def _notify(recipients: list[Any], client: ClientProfile, link: str, *, urgent: bool, flag: SafetyFlag) -> None:

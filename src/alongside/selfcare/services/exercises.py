@@ -129,9 +129,20 @@ def entry_create(
             _audit(entry, actor=actor, step="complete" if complete else "create")
             if complete:
                 _homework_done(entry, client)
+                _safety_check(entry, client, actor)
     except IntegrityError:
         return _replay(client, ExerciseEntry.objects.get(client=client, idempotency_key=idempotency_key), payload)
     return entry
+
+
+def _safety_check(entry: ExerciseEntry, client: ClientProfile, actor: Any) -> None:
+    """Check a finished entry's free text for crisis language (alongside.safety); caller's transaction."""
+    from alongside.safety.models import FlagSource
+    from alongside.safety.services import flag_raise_for_text, text_of
+
+    text = text_of(data_of(entry))
+    if text.strip():
+        flag_raise_for_text(client=client, source=FlagSource.EXERCISE_ENTRY, source_id=entry.pk, text=text, actor=actor)
 
 
 def _replay(client: ClientProfile, existing: ExerciseEntry, payload: dict[str, Any]) -> ExerciseEntry:
@@ -172,6 +183,7 @@ def entry_complete(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any
             entry.completed_at = timezone.now()
         entry.save(update_fields=["data", "status", "completed_at", "updated_at"])
         _audit(entry, actor=actor, step="complete")
+        _safety_check(entry, entry.client, actor)
         if finishing:
             _homework_done(entry, entry.client)
     return entry

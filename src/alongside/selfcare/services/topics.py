@@ -74,6 +74,15 @@ def topic_raise(*, actor: Any, text: str = "", source_type: str = "", source_id:
             client_id=client_id,
             source_type=source_type or None,
         )
+        if text:
+            from alongside.care.models import ClientProfile
+            from alongside.safety.models import FlagSource
+            from alongside.safety.services import flag_raise_for_text
+
+            client = ClientProfile.objects.get(pk=client_id)
+            flag_raise_for_text(
+                client=client, source=FlagSource.SESSION_TOPIC, source_id=topic.pk, text=text, actor=actor
+            )
     return topic
 
 
