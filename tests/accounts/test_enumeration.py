@@ -96,3 +96,19 @@ def test_the_signup_form_no_longer_says_an_address_is_taken(client: Client) -> N
     assert "already exists" not in response.content.decode()
     assert Practice.objects.count() == 1
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("page", [SIGNUP, RESET])
+def test_known_and_unknown_addresses_cost_the_same_queries(world, page: str) -> None:
+    """The work behind each answer, query by query, does not depend on whether the address has an account."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    form = {"name": "Pat Doe", "practice_name": "Quay Therapy"}
+    counts = []
+    for email in (world.sam.user.email, "nobody-at-all@example.test"):
+        Client().post(page, {**form, "email": f"warm-{email}"})  # same caches warmed for both
+        with CaptureQueriesContext(connection) as queries:
+            Client().post(page, {**form, "email": email})
+        counts.append([q["sql"].split()[0] for q in queries.captured_queries])
+    assert counts[0] == counts[1]
