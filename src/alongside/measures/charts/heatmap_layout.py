@@ -108,9 +108,9 @@ def _cell(value: int | None, name: str, day: str, box: Rect, item: int, column: 
     return Cell(box, str(value), fill, tooltip, item, column, ink=palette.text_on(fill))
 
 
-def _rows(grid: ItemGrid, names: list[str], left: float, cell: float) -> tuple[ItemRow, ...]:
-    """A row per item: its label, then a cell per administration, numbered where the cell is wide enough."""
-    shown = [truncate(name, LABEL_CHARS) for name in names]
+def _rows(grid: ItemGrid, names: list[str], shown: list[str], left: float, cell: float) -> tuple[ItemRow, ...]:
+    """A row per item: its label (``shown``, shortened), then a cell per administration, numbered where the cell
+    is wide enough."""
     dated = [long_date(day) for day in grid.dates]
     rows = []
     for row, (name, short, values) in enumerate(zip(names, shown, grid.values, strict=True)):
@@ -177,7 +177,7 @@ def heatmap_layout(grid: ItemGrid, width: int, ids: str) -> HeatmapLayout:
     return HeatmapLayout(
         frame=_frame(grid, ids, n(total_width), height, _description(grid, names)),
         columns=_columns(grid, left, cell),
-        rows=_rows(grid, names, left, cell),
+        rows=_rows(grid, names, shown, left, cell),
         answer=answer,
         swatches=swatches,
         not_asked=not_asked,
