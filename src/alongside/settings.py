@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "alongside.messaging",
     "alongside.sessions",
     "alongside.notify",
+    "alongside.dashboards",
     "alongside.synth",
     "django_tasks_db",
 ]

@@ -6,11 +6,13 @@ from django.views.i18n import set_language
 from alongside.accounts import urls as accounts_urls
 from alongside.api.urls import api
 from alongside.care import account_views
+from alongside.care import urls as care_urls
+from alongside.dashboards import views as dashboard_views
 
 urlpatterns = [
     path("", include("alongside.web.urls")),
     path("accounts/", include((accounts_urls.urlpatterns + account_views.urlpatterns, "accounts"))),
-    path("practice/", include("alongside.care.urls")),
+    path("practice/", include((dashboard_views.urlpatterns + care_urls.urlpatterns, "care"))),
     path("consent/", include("alongside.consent.urls")),
     path("measures/", include("alongside.measures.urls")),
     path("selfcare/", include("alongside.selfcare.urls")),

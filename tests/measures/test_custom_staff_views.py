@@ -63,7 +63,7 @@ def test_custom_scores_on_the_caseload_with_the_badge_and_no_extra_query(world, 
 
 def test_the_caseload_reads_the_practice_questionnaires_only_when_a_score_or_alert_names_one(world) -> None:
     """No custom code in sight: no read of the practice's questionnaires; a custom score or alert: one read."""
-    from alongside.care.selectors import caseload_for
+    from alongside.dashboards.caseload import caseload_for
 
     def custom_reads() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -81,7 +81,7 @@ def test_the_caseload_reads_the_practice_questionnaires_only_when_a_score_or_ale
 
 def test_a_custom_alert_is_named_on_the_caseload_and_another_practice_code_is_not_shown(world) -> None:
     """The reason names the practice's questionnaire; a score under a code only another practice defines is left out."""
-    from alongside.care.selectors import caseload_for
+    from alongside.dashboards.caseload import caseload_for
     from alongside.measures.models import MeasureScoreSummary
 
     _import(world)

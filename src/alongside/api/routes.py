@@ -14,6 +14,7 @@ from ninja import Schema
 
 from alongside.api.urls import api
 from alongside.care import selectors
+from alongside.dashboards.client_record import client_record_for
 
 
 class Me(Schema):
@@ -87,7 +88,7 @@ def clients_list(request: HttpRequest) -> list[ClientSummary]:
 @api.get("/clients/{client_id}", response=ClientRecordOut, tags=["clients"])
 def client_get(request: HttpRequest, client_id: uuid.UUID) -> ClientRecordOut:
     """Return a client's administrative record (404 when the caller may not see it)."""
-    record = selectors.client_record_for(user=request.user, client_id=client_id)
+    record = client_record_for(user=request.user, client_id=client_id)
     return ClientRecordOut(
         id=record.client.pk,
         preferred_name=record.preferred_name,

@@ -43,7 +43,6 @@ from alongside.audit.log import record
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.care.models import ClientProfile
 from alongside.crypto.keys import KeyProblem, destroy_data_key
-from alongside.messaging.models import Message, Thread
 from alongside.notify.models import EmailStatus, OutboundEmail
 
 
@@ -86,11 +85,6 @@ def _drop_queued_email(erasure: Erasure) -> None:
         destroy_data_key(email_id)
 
 
-def _delete_thread(erasure: Erasure) -> None:
-    Message.objects.filter(client_id=erasure.client_id).delete()  # attachments cascade
-    Thread.objects.filter(client_id=erasure.client_id).delete()  # read positions cascade
-
-
 def _delete_client_record(erasure: Erasure) -> None:
     ClientProfile.objects.filter(pk=erasure.client_id).delete()
 
@@ -103,10 +97,18 @@ ERASURE_STEPS: list[Callable[[Erasure], None]] = [
     _end_sessions,
     _forget_login_throttle,
     _drop_queued_email,
-    _delete_thread,
     _delete_client_record,
     _delete_account,
 ]
+
+
+def register_erasure_step(step: Callable[[Erasure], None]) -> None:
+    """Add an app's step (deleting its records of the client) before the client record goes.
+
+    Apps above care call this from ``AppConfig.ready()``, so care never imports them.
+    """
+    if step not in ERASURE_STEPS:
+        ERASURE_STEPS.insert(ERASURE_STEPS.index(_delete_client_record), step)
 
 
 def client_erase(*, actor: Any, client: ClientProfile, confirm_email: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from alongside.care.models import (
     Role,
 )
 from alongside.notify.mail import email_enqueue
+from alongside.core.services import reader, service
 
 DEFAULT_CONSENT_TITLE = "Consent to use Alongside between sessions"
 DEFAULT_CONSENT_BODY = """\
@@ -62,10 +64,9 @@ def _require_new_email(email: str) -> None:
         raise ValidationError(_("An account with this email address already exists. Sign in, or reset the password."))
 
 
+@service
 def practice_signup(*, email: str, password: str, name: str, practice_name: str) -> User:
     """Create a clinician account and the practice it owns, with a starter consent document."""
-    from alongside.consent.services import consent_document_publish
-
     email = _normalise_email(email)
     name, practice_name = name.strip(), practice_name.strip()
     if not name or not practice_name:
@@ -79,8 +80,15 @@ def practice_signup(*, email: str, password: str, name: str, practice_name: str)
         practice = Practice.objects.create(name=practice_name)
         Membership.objects.create(user=user, practice=practice, role=Role.OWNER)
         record(AuditAction.PRACTICE_CREATED, actor=user, obj=practice)
-        consent_document_publish(practice=practice, title=DEFAULT_CONSENT_TITLE, body=DEFAULT_CONSENT_BODY, actor=user)
+        for hook in PRACTICE_CREATED_HOOKS:  # consent publishes the starter document here
+            hook(practice=practice, actor=user)
     return user
+
+
+PracticeCreatedHook = Callable[..., object]
+# Called with practice= and actor= inside the transaction that creates a practice. Apps above care
+# append to it from AppConfig.ready(), so care never imports them.
+PRACTICE_CREATED_HOOKS: list[PracticeCreatedHook] = []
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,7 @@ def _send_invitation(issued: IssuedInvitation, *, base_url: str) -> None:
     )
 
 
+@service
 def staff_invite(
     *, actor: Any, practice: Practice, email: str, role: InvitationRole, base_url: str
 ) -> IssuedInvitation:
@@ -156,6 +165,7 @@ def staff_invite(
     return issued
 
 
+@service
 def client_invite(
     *,
     actor: Any,
@@ -194,6 +204,7 @@ class InvitationProblem(ValidationError):
     """An invitation link that cannot be used, with the reason a person can read."""
 
 
+@reader
 def invitation_check(*, token: str) -> Invitation:
     """Return the usable invitation for ``token`` or raise :class:`InvitationProblem`."""
     if not token or len(token) > 200:
@@ -210,6 +221,7 @@ def invitation_check(*, token: str) -> Invitation:
     return invitation
 
 
+@service
 def invitation_accept(*, token: str, password: str, name: str = "") -> User:
     """Use an invitation: set the password and activate the account. Single use."""
     with transaction.atomic():
@@ -247,6 +259,7 @@ def invitation_accept(*, token: str, password: str, name: str = "") -> User:
     return user
 
 
+@service
 def care_team_add(*, actor: Any, client: ClientProfile, clinician: User, primary: bool = False) -> CareTeamMember:
     """Add a clinician of the same practice to the client's care team."""
     if not decide(actor, client, Action.MANAGE):
@@ -274,6 +287,7 @@ def care_team_add(*, actor: Any, client: ClientProfile, clinician: User, primary
     return member
 
 
+@service
 def care_team_remove(*, actor: Any, client: ClientProfile, clinician: User) -> None:
     if not decide(actor, client, Action.MANAGE):
         raise PermissionDenied(_("You cannot change this client's care team."))
@@ -290,6 +304,7 @@ def care_team_remove(*, actor: Any, client: ClientProfile, clinician: User) -> N
         )
 
 
+@service
 def episode_end(*, actor: Any, client: ClientProfile, ended_on: dt.date, reason: EpisodeEndReason) -> Episode:
     if not decide(actor, client, Action.MANAGE):
         raise PermissionDenied(_("You cannot change this client's episodes of care."))

@@ -5,12 +5,9 @@ from alongside.care import views
 app_name = "care"
 
 urlpatterns = [
-    path("clients/", views.caseload, name="caseload"),
     path("clients/invite/", views.client_invite_view, name="client_invite"),
-    path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/erase/", views.client_erase_view, name="client_erase"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/invite/", views.staff_invite_view, name="staff_invite"),
-    path("consent-document/", views.consent_editor, name="consent_editor"),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
 ]

@@ -26,7 +26,6 @@ from alongside.care.erasure import client_erase
 from alongside.care.forms import (
     ClientEraseForm,
     ClientInviteForm,
-    ConsentDocumentForm,
     InvitationAcceptForm,
     StaffInviteForm,
 )
@@ -38,9 +37,7 @@ from alongside.care.services import (
     invitation_check,
     staff_invite,
 )
-from alongside.consent.services import consent_document_publish
 from alongside.crypto.keys import KeyProblem
-from alongside.measures.caseload_display import caseload_lines
 
 View = Callable[..., HttpResponse]
 
@@ -72,7 +69,7 @@ def admin_required(view: View) -> View:
     return wrapped
 
 
-def _render(
+def practice_render(
     request: HttpRequest, membership: Membership, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     return render(
@@ -90,43 +87,6 @@ def _form_errors(form: Any, error: ValidationError, field: str | None = None) ->
 
 
 @staff_required
-def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Show who needs attention today and why, then every client of the practice for admins."""
-    sort = request.GET.get("sort", selectors.CaseloadSort.ATTENTION)
-    show = request.GET.get("show", selectors.CaseloadShow.ALL)
-    sort = sort if sort in selectors.CaseloadSort.values else selectors.CaseloadSort.ATTENTION
-    show = show if show in selectors.CaseloadShow.values else selectors.CaseloadShow.ALL
-    load = selectors.caseload_for(user=request.user, sort=sort, show=show, membership=membership)
-    return _render(
-        request,
-        membership,
-        "care/caseload.html",
-        {
-            "own": load.own,
-            "lines": caseload_lines(load.rows),
-            "total": load.total,
-            "everyone": load.practice,
-            "sort": sort,
-            "show": show,
-            "sorts": selectors.CaseloadSort.choices,
-            "shows": selectors.CaseloadShow.choices,
-        },
-    )
-
-
-@staff_required
-def client_detail(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
-    """Show a client's administrative record (audited)."""
-    record = selectors.client_record_for(user=request.user, client_id=client_id)
-    return _render(
-        request,
-        membership,
-        "care/client_detail.html",
-        {"record": record, "can_erase": membership.is_admin and membership.practice_id == record.client.practice_id},
-    )
-
-
-@staff_required
 @require_http_methods(["GET", "POST"])
 def client_invite_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Invite a client: create their record on your care team and send them a link."""
@@ -139,7 +99,7 @@ def client_invite_view(request: HttpRequest, membership: Membership) -> HttpResp
         except ValidationError as error:
             _form_errors(form, error, "email")
         else:
-            return _render(
+            return practice_render(
                 request,
                 membership,
                 "care/invitation_sent.html",
@@ -150,7 +110,7 @@ def client_invite_view(request: HttpRequest, membership: Membership) -> HttpResp
                     "is_client": True,
                 },
             )
-    return _render(request, membership, "care/client_invite.html", {"form": form})
+    return practice_render(request, membership, "care/client_invite.html", {"form": form})
 
 
 @admin_required
@@ -170,7 +130,7 @@ def staff_invite_view(request: HttpRequest, membership: Membership) -> HttpRespo
         except ValidationError as error:
             _form_errors(form, error, "email")
         else:
-            return _render(
+            return practice_render(
                 request,
                 membership,
                 "care/invitation_sent.html",
@@ -181,13 +141,13 @@ def staff_invite_view(request: HttpRequest, membership: Membership) -> HttpRespo
                     "is_client": False,
                 },
             )
-    return _render(request, membership, "care/staff_invite.html", {"form": form})
+    return practice_render(request, membership, "care/staff_invite.html", {"form": form})
 
 
 @admin_required
 def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     """List the practice's staff and pending staff invitations (admins only)."""
-    return _render(
+    return practice_render(
         request,
         membership,
         "care/staff_list.html",
@@ -196,29 +156,6 @@ def staff_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             "pending": selectors.staff_invitations_pending(practice=membership.practice),
         },
     )
-
-
-@admin_required
-@require_http_methods(["GET", "POST"])
-def consent_editor(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Show every version of the practice's consent text and publish a new one (admins only)."""
-    documents = selectors.consent_documents_of(practice=membership.practice)
-    current = documents[0] if documents else None
-    initial = {"title": current.title, "body": current.body} if current else {}
-    form = ConsentDocumentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = consent_document_publish(practice=membership.practice, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Version %(version)d is published. Clients will be asked to sign it when they next open Alongside.")
-                % {"version": document.version},
-            )
-            return redirect("care:consent_editor")
-    return _render(request, membership, "care/consent_editor.html", {"form": form, "documents": documents})
 
 
 @staff_required
@@ -237,7 +174,7 @@ def client_erase_view(request: HttpRequest, membership: Membership, client_id: u
                 request, _("The client was erased. Their data key is destroyed and their records deleted.")
             )
             return redirect("care:caseload")
-    return _render(
+    return practice_render(
         request,
         membership,
         "care/client_erase.html",

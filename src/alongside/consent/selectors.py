@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from alongside.care.models import Practice
 from alongside.consent.models import ConsentDocument, ConsentSignature, Scope, ScopeGrant
 
 
@@ -31,3 +32,8 @@ def scopes_for(*, client_id: uuid.UUID) -> dict[str, bool]:
     """Return every scope with whether the client currently shares it (default: not shared)."""
     granted = dict(ScopeGrant.objects.filter(client_id=client_id).values_list("scope", "granted"))
     return {scope: bool(granted.get(scope, False)) for scope in Scope.values}
+
+
+def consent_documents_of(*, practice: Practice) -> list[ConsentDocument]:
+    """Return every published version of the practice's consent text, newest first."""
+    return list(ConsentDocument.objects.filter(practice=practice).select_related("published_by").order_by("-version"))

@@ -15,13 +15,25 @@ from django.utils.translation import gettext as _
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile, Practice
+from alongside.care.services import DEFAULT_CONSENT_BODY, DEFAULT_CONSENT_TITLE
 from alongside.consent.models import ConsentDocument, ConsentSignature, Scope, ScopeGrant
+from alongside.core.services import reader, service
 
 
+@reader
 def text_digest(title: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 
 
+@service
+def consent_document_start(*, practice: Practice, actor: Any) -> ConsentDocument:
+    """Publish the starter consent document of a new practice (called by care.services.practice_signup)."""
+    return consent_document_publish(
+        practice=practice, title=DEFAULT_CONSENT_TITLE, body=DEFAULT_CONSENT_BODY, actor=actor
+    )
+
+
+@service
 def consent_document_publish(*, practice: Practice, title: str, body: str, actor: Any) -> ConsentDocument:
     """Publish a new version of the practice's consent text; clients are asked to sign it."""
     title, body = title.strip(), body.strip()
@@ -42,6 +54,7 @@ def consent_document_publish(*, practice: Practice, title: str, body: str, actor
     return document
 
 
+@service
 def consent_sign(
     *, client: ClientProfile, document: ConsentDocument, typed_name: str, shown_sha256: str, actor: Any
 ) -> ConsentSignature:
@@ -71,6 +84,7 @@ def consent_sign(
     return signature
 
 
+@service
 def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Any) -> list[str]:
     """Turn sharing scopes on or off; takes effect for the next request. Returns what changed."""
     unknown = set(scopes) - set(Scope.values)
@@ -97,5 +111,6 @@ def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Any) ->
     return changed
 
 
+@reader
 def scope_ids(client_id: uuid.UUID) -> list[str]:
     return list(ScopeGrant.objects.filter(client_id=client_id, granted=True).values_list("scope", flat=True))

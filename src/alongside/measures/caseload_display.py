@@ -28,7 +28,7 @@ from alongside.measures.templatetags.measures_staff import score, signed
 
 
 class CaseloadRowLike(Protocol):
-    """What :func:`caseload_lines` reads from a caseload row (``alongside.care.selectors.CaseloadRow``)."""
+    """What :func:`caseload_lines` reads from a caseload row (``alongside.dashboards.caseload.CaseloadRow``)."""
 
     @property
     def client(self) -> ClientProfile: ...

@@ -11,3 +11,8 @@ class MessagingConfig(AppConfig):
         from alongside.messaging.models import MessagingAuditAction
 
         register_actions(MessagingAuditAction)
+
+        from alongside.care.erasure import register_erasure_step
+        from alongside.messaging.erasure import delete_thread
+
+        register_erasure_step(delete_thread)

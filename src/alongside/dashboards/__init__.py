@@ -1,0 +1,1 @@
+"""Composition pages that read several domain apps: the caseload, the client record, the session brief."""

@@ -1,0 +1,164 @@
+"""The caseload: a clinician's clients with what their measures and self-care say, for the caseload page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.access import care_team_clients, visible_clients
+from alongside.audit.log import Entry, record_many
+from alongside.audit.models import AuditAction
+from alongside.care.models import (
+    ClientProfile,
+    Membership,
+)
+from alongside.care.selectors import is_staff, membership_for
+from alongside.measures.caseload import Attention, ClientMeasures, Status, caseload_measures
+from alongside.measures.caseload import caseload_columns as measures_columns
+from alongside.measures.models import MeasureAuditAction
+from alongside.selfcare.selectors import caseload_columns as selfcare_columns
+from alongside.selfcare.selectors import caseload_selfcare_from
+
+
+class CaseloadSort(models.TextChoices):
+    ATTENTION = "attention", _("Who needs attention")
+    NAME = "name", _("Name")
+    PHQ9 = "phq9", _("Latest PHQ-9, highest first")
+    GAD7 = "gad7", _("Latest GAD-7, highest first")
+    CHANGE = "change", _("Change since baseline, worst first")
+
+
+class CaseloadShow(models.TextChoices):
+    ALL = "all", _("Everyone")
+    ATTENTION = "attention", _("Needs attention")
+    ALERTS = "alerts", _("Open critical alerts")
+    DETERIORATION = "deterioration", _("Reliable deterioration")
+    NOT_IMPROVING = "not_improving", _("Not improving")
+    OVERDUE = "overdue", _("Questionnaire overdue")
+    NOT_SHARED = "not_shared", _("Not sharing questionnaires")
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """A client on the clinician's caseload with what their measures say."""
+
+    client: ClientProfile
+    measures: ClientMeasures
+    last_checkin: dt.date | None = None
+    adherence_pct: int | None = None
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The clients on a clinician's care team (with their measures) and, for admins, the whole practice."""
+
+    membership: Membership | None
+    own: list[ClientProfile]
+    practice: list[ClientProfile]
+    rows: list[CaseloadRow] = field(default_factory=list)
+    total: int = 0
+
+
+_SHOWN: dict[str, Callable[[CaseloadRow], bool]] = {
+    CaseloadShow.ALL: lambda row: True,
+    CaseloadShow.ATTENTION: lambda row: row.measures.attention != Attention.NONE,
+    CaseloadShow.ALERTS: lambda row: row.measures.attention == Attention.CRITICAL_ALERT,
+    CaseloadShow.DETERIORATION: lambda row: row.measures.status == Status.RELIABLE_DETERIORATION,
+    CaseloadShow.NOT_IMPROVING: lambda row: row.measures.attention == Attention.NOT_IMPROVING,
+    CaseloadShow.OVERDUE: lambda row: row.measures.overdue_since is not None,
+    CaseloadShow.NOT_SHARED: lambda row: not row.measures.shared,
+}
+
+
+def _highest_first(code: str) -> Callable[[CaseloadRow], tuple[bool, float, str]]:
+    def key(row: CaseloadRow) -> tuple[bool, float, str]:
+        latest = row.measures.latest_of(code)
+        return (latest is None, -(latest or 0), row.client.preferred_name.casefold())
+
+    return key
+
+
+_SORTS: dict[str, Callable[[CaseloadRow], Any]] = {
+    CaseloadSort.ATTENTION: lambda row: (
+        row.measures.attention,
+        row.measures.alerts[0].created_at.timestamp() if row.measures.alerts else 0.0,
+        row.client.preferred_name.casefold(),
+    ),
+    CaseloadSort.NAME: lambda row: row.client.preferred_name.casefold(),
+    CaseloadSort.PHQ9: _highest_first("phq9"),
+    CaseloadSort.GAD7: _highest_first("gad7"),
+    CaseloadSort.CHANGE: lambda row: (-row.measures.worst_change, row.client.preferred_name.casefold()),
+}
+
+
+def caseload_rows_arrange(rows: list[CaseloadRow], *, sort: str, show: str) -> list[CaseloadRow]:
+    """Filter and order caseload rows; unknown choices fall back to everyone, by attention."""
+    shown = _SHOWN.get(show, _SHOWN[CaseloadShow.ALL])
+    key = _SORTS.get(sort, _SORTS[CaseloadSort.ATTENTION])
+    return sorted((row for row in rows if shown(row)), key=key)
+
+
+_UNREAD: Any = object()
+
+
+def caseload_for(
+    *,
+    user: Any,
+    sort: str = CaseloadSort.ATTENTION,
+    show: str = CaseloadShow.ALL,
+    now: dt.datetime | None = None,
+    membership: Membership | None = _UNREAD,
+) -> Caseload:
+    """Return the staff member's caseload with measures, auditing every client listed and every score read.
+
+    A fixed number of queries whatever the caseload size or the length of each client's history. Pass the
+    ``membership`` the caller already read (a view behind ``staff_required``) to save reading it again.
+    """
+    if membership is _UNREAD:
+        membership = membership_for(user=user)
+
+    team = care_team_clients(user)
+    # The measures and self-care apps add their per-client columns (who shares what, overdue questionnaires,
+    # the last check-in) to the one query that reads the clients.
+    now = now or timezone.now()
+    own = list(team.order_by("created_at").annotate(**measures_columns(now), **selfcare_columns()))
+    everyone: list[ClientProfile] = []
+    if membership is not None and membership.is_admin:
+        everyone = list(visible_clients(user).filter(practice=membership.practice).order_by("created_at"))
+    measures = caseload_measures(clients=team, read=own, now=now)
+    selfcare = caseload_selfcare_from(own, now=now)
+    rows = [
+        CaseloadRow(
+            client=c,
+            measures=measures[c.pk],
+            last_checkin=selfcare[c.pk][0],
+            adherence_pct=selfcare[c.pk][1],
+        )
+        for c in own
+    ]
+    if is_staff(user):
+        # One event per client, the strongest that happened: their scores were shown, or they were listed.
+        scores_shown = {row.client.pk for row in rows if row.measures.summaries}
+        listed = {c.pk: c for c in [*own, *everyone]}
+        record_many(
+            [
+                Entry(cast(AuditAction, MeasureAuditAction.SCORES_VIEWED), obj=c, client_id=c.pk)
+                if c.pk in scores_shown
+                else Entry(AuditAction.CLIENT_LISTED, obj=c, client_id=c.pk)
+                for c in listed.values()
+            ],
+            actor=user,
+        )
+    return Caseload(
+        membership=membership,
+        own=own,
+        practice=everyone,
+        rows=caseload_rows_arrange(rows, sort=sort, show=show),
+        total=len(rows),
+    )
