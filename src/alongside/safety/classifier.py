@@ -114,7 +114,7 @@ def explain(probability: float, vector: dict[int, float], *, top: int = 5) -> Cl
     )
     return ClassifierEvidence(
         probability=probability,
-        top_ngrams=tuple((m.names[i].strip() or m.names[i], c) for c, i in contributions if c > 0),
+        top_ngrams=tuple((m.names[i].replace(" ", "_"), c) for c, i in contributions if c > 0),
         nearest=nearest,
     )
 

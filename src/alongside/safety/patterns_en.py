@@ -307,3 +307,62 @@ FAMILIES += (
         r"|\b(?:raped|rapes|molested|molests) me\b",
     ),
 )
+
+# Third round: indirect plans and farewells that only the classifier caught.
+FAMILIES += (
+    (
+        "en.plan_more",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:scared|afraid|worried|terrified) (?:of )?what i (?:might|could|will|would|am going to|'?m going to) do to {me}\b"
+        r"|\b(?:figured out|worked out|planned|know exactly|decided) (?:how|when|where) i(?:'?d| would| will|'?ll| am going to|'?m going to) "
+        r"(?:do it|end it|go)\b"
+        r"|\b(?:engine|car) running\b.{0,40}\bgarage\b|\bgarage\b.{0,40}\b(?:engine|car) running\b"
+        r"|\b(?:{swallow}|{take}) (?:everything|all(?: of it)?) (?:in|from) the (?:medicine cabinet|cabinet|bathroom cabinet)\b"
+        r"|\bknow (?:exactly )?how many (?:i'?d|i would|i'?ll) need\b",
+    ),
+    (
+        "en.means_more",
+        C.MEANS,
+        L.URGENT,
+        r"\b{buy} (?:a lot of|lots of|loads of|so many|extra|a bunch of|\d+ (?:boxes|packs|packets|bottles) of) "
+        r"(?:{pills}|paracetamol|tylenol|aspirin)\b",
+    ),
+    (
+        "en.bye_more",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\bwon'?t have to (?:worry about|deal with|put up with|see) me (?:anymore|any more|again|much longer)\b"
+        r"|\b(?:made|making|make) arrangements for (?:my|the) (?:cat|dog|kids|children|pets?|funeral|plants)\b"
+        r"|\b(?:please )?tell (?:my )?(?:mom|mum|mother|dad|father|kids|children|wife|husband|partner|family|sister|brother) "
+        r"(?:i'?m sorry|i love (?:her|him|them))\b",
+    ),
+    (
+        "en.hopeless_third",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\bnothing (?:is )?(?:ever )?(?:going to|gonna|will ever) (?:change|get better)\b|\bi'?m done trying\b"
+        r"|\bwhat'?s the point (?:anymore|any more)\b|\bi want out\b(?! of (?:this job|the contract|the lease|the group))",
+    ),
+    (
+        "en.sh_third",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\bi cut (?:last night|yesterday|today|tonight|this morning|for the first time)\b"
+        r"|\b(?:used|put|held) a (?:lighter|lit cigarette|cigarette|hot knife) (?:on|to|against) my {body}\b",
+    ),
+    (
+        "en.abuse_third",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b{abuser} (?:said|says|told me) (?:he|she|they)(?:'d| would|'ll| will) (?:hurt|kill|hit) me\b"
+        r"|\b{abuser} (?:comes|came|keeps coming) into my (?:room|bed)\b",
+    ),
+    (
+        "en.threat_third",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:picture|imagine|imagining|picturing) (?:hurting|killing|stabbing|shooting) (?:him|her|them|my [a-z]+)\b"
+        r"|\bmake (?:him|her|them|my [a-z]+) regret (?:it|this)\b.{0,30}\bplan\b",
+    ),
+)

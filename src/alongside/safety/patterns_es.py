@@ -208,3 +208,33 @@ FAMILIES += (
         r"|\b{agresor} (?:le )?(?:{pegar}|{golpear}) a (?:los ninos|mis hijos|mi hij[oa]|el bebe|mi hermanit[oa])\b",
     ),
 )
+
+# Tercera ronda: planes y despedidas que solo encontraba el clasificador.
+FAMILIES += (
+    (
+        "es.plan_mas",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bme voy a (?:tirar|lanzar|aventar|arrojar) (?:del|de un|de la|desde el|al|a las vias|frente al?)\b"
+        r"|\b(?:ya )?tengo todo (?:listo|preparado) para (?:esta noche|hoy|manana|el fin de semana)\b"
+        r"|\bmiedo de lo que (?:pueda|podria|voy a) hacerme\b",
+    ),
+    (
+        "es.medios_tercera",
+        C.MEANS,
+        L.URGENT,
+        r"\bcompre (?:muchas|un monton de|varias cajas de|cajas de|mas) {pastillas}\b",
+    ),
+    (
+        "es.autolesion_tercera",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\bme (?:estoy|estuve) (?:quemando|cortando|lastimando|golpeando)\b|\bme corte otra vez\b",
+    ),
+    (
+        "es.abuso_tercera",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bme (?:violaron|abusaron|agredieron|golpearon|pegaron|amenazaron)\b",
+    ),
+)
