@@ -15,7 +15,7 @@ help:
 	@echo "make demo              install, then seed the synthetic demo practice and serve it"
 	@echo "make serve             serve the app on http://127.0.0.1:8000"
 	@echo "make test              the whole suite on SQLite (with browser tests), then on PostgreSQL"
-	@echo "make lint              ruff, mypy, bandit and our semgrep rules"
+	@echo "make lint              ruff, mypy, bandit, the app layers (lint-imports) and our semgrep rules"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make messages          compile the translation catalogues after editing a .po file"
 
@@ -58,6 +58,7 @@ lint:
 	$(RUN) ruff format --check src tests || failed="$$failed ruff-format"; \
 	$(RUN) mypy src || failed="$$failed mypy"; \
 	$(RUN) bandit -q -c pyproject.toml -r src || failed="$$failed bandit"; \
+	$(RUN) lint-imports --no-logo || failed="$$failed import-layers"; \
 	$(SEMGREP) scan --config semgrep/ --metrics=off --disable-version-check --error --quiet src \
 		|| failed="$$failed semgrep"; \
 	if [ -n "$$failed" ]; then echo "== lint failed:$$failed"; exit 1; fi; echo "== lint clean"

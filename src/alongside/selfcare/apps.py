@@ -11,3 +11,8 @@ class SelfcareConfig(AppConfig):
         from alongside.selfcare.models import SelfcareAuditAction
 
         register_actions(SelfcareAuditAction)
+
+        from alongside.measures import hooks
+        from alongside.selfcare.measure_hooks import homework_done_for_response
+
+        hooks.register(hooks.RESPONSE_SUBMITTED, homework_done_for_response)

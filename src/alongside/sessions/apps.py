@@ -12,3 +12,8 @@ class SessionsConfig(AppConfig):
         from alongside.sessions.models import SessionsAuditAction
 
         register_actions(SessionsAuditAction)
+
+        from alongside.measures import hooks
+        from alongside.sessions.services import sessions_prepare
+
+        hooks.register(hooks.REQUEST_MAKERS, sessions_prepare)

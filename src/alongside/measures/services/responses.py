@@ -18,7 +18,7 @@ from alongside.access import Action
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
-from alongside.measures import crisis, library
+from alongside.measures import crisis, hooks, library
 from alongside.measures.models import (
     CriticalAlert,
     MeasureAuditAction,
@@ -275,13 +275,9 @@ def response_submit(
 
 
 def _homework_done(response: MeasureResponse, now: Any) -> None:
-    # Imported here: self-care builds on measures, not the other way round.
-    from alongside.selfcare.models import AssignmentKind
-    from alongside.selfcare.services.homework import homework_record_done
-
-    homework_record_done(
-        client=response.client, kind=AssignmentKind.MEASURE, target=response.instrument, when=now, completion=response
-    )
+    # Self-care (above measures) registers here to mark questionnaire homework done.
+    for hook in hooks.RESPONSE_SUBMITTED:
+        hook(response, now)
 
 
 def _submit(

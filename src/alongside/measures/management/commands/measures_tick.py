@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from alongside.measures import services
+from alongside.measures import hooks, services
 
 
 class Command(BaseCommand):
@@ -22,9 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         expired = services.requests_expire()
         made = services.requests_materialise()
-        from alongside.sessions.services import sessions_prepare  # sessions build on measures, not the reverse
-
-        before_sessions = sessions_prepare()
+        before_sessions = sum(make() for make in hooks.REQUEST_MAKERS)  # sessions: requests due before appointments
         reminded = 0 if options["no_email"] else services.requests_deliver()
         escalated = services.alerts_escalate()
         self.stdout.write(

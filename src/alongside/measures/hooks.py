@@ -1,0 +1,25 @@
+"""Where apps above measures plug into it, filled from their ``AppConfig.ready()``.
+
+Measures never imports the apps that build on it (self-care, sessions); they register here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alongside.measures.models import MeasureResponse
+
+# Called in the submitting transaction with the submitted response and the time (self-care marks homework done).
+RESPONSE_SUBMITTED: list[Callable[[MeasureResponse, dt.datetime], object]] = []
+# Called by `alongside measures_tick` after the scheduled requests are made; each returns how many requests it
+# made (sessions asks for the questionnaires due before an appointment).
+REQUEST_MAKERS: list[Callable[[], int]] = []
+
+
+def register[H](hooks: list[H], hook: H) -> None:
+    """Add ``hook`` once (``ready()`` can run more than once in tests)."""
+    if hook not in hooks:
+        hooks.append(hook)
