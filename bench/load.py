@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.load_report import percentile, report, waits_sampled  # noqa: E402,F401  (re-exported)
+from bench.load_report import percentile, process_tree_cpu, report, waits_sampled  # noqa: E402,F401  (re-exported)
 
 CLINICIAN_SHARE = 5  # one clinician per this many simulated people
 QUIET_CLIENTS_PER_CLINICIAN = 6  # on the caseload, never active during the run
@@ -129,9 +129,19 @@ def _token(user: Any) -> str:
 # --- Servers --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by the server and its worker processes."""
+        return process_tree_cpu(self.pid)
+
+
 @contextlib.contextmanager
-def serve(workdir: Path, database_url: str, *, workers: int = 2) -> Iterator[str]:
-    """Start a private redis-server and `alongside serve --workers N` on loopback; yield the base URL.
+def serve(workdir: Path, database_url: str, *, workers: int = 2) -> Iterator[Served]:
+    """Start a private redis-server and `alongside serve --workers N` on loopback; yield its URL and pid.
 
     Both stop on the way out (SIGTERM, then SIGKILL), also when the bench fails.
     """
@@ -159,7 +169,7 @@ def serve(workdir: Path, database_url: str, *, workers: int = 2) -> Iterator[str
         server = Server("alongside-serve", port, process, log)
         group.servers.append(server)
         _wait_for_port(port, process, log, "alongside serve")
-        yield server.http_url
+        yield Served(server.http_url, process.pid)
 
 
 # --- What happened --------------------------------------------------------------------------
@@ -178,6 +188,7 @@ class Ledger:
     started: float = 0.0
     elapsed: float = 0.0
     cpu: float = 0.0  # seconds of CPU this process (the load generator) used, on the server's cores
+    server_cpu: float = 0.0  # seconds of CPU the application server's processes used (not PostgreSQL's)
 
     @property
     def requests(self) -> int:
@@ -443,8 +454,10 @@ def main(argv: list[str] | None = None) -> int:
         _setup_django(database_url, workdir)
         cast = seed_practice(users=args.users)
         print(f"seeded {len(cast.clients)} clients and {len(cast.clinicians)} clinicians", flush=True)
-        with serve(workdir, database_url, workers=args.workers) as base_url, waits_sampled(database_url) as waits:
-            ledger = run_load(base_url, cast, seconds=args.seconds)
+        with serve(workdir, database_url, workers=args.workers) as served, waits_sampled(database_url) as waits:
+            cpu = served.cpu()
+            ledger = run_load(served.url, cast, seconds=args.seconds)
+            ledger.server_cpu = served.cpu() - cpu  # the warm-up included: a few requests
         check = check_writes(ledger)
         print(report(ledger, check, users=args.users))
         samples = max(1, waits.pop("(samples)", 0))

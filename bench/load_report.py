@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,6 +30,9 @@ def report(ledger: Ledger, check: WriteCheck, *, users: int) -> str:
         f"{users} users for {ledger.elapsed:.0f} s: {ledger.requests} requests, "
         f"{ledger.requests / max(ledger.elapsed, 1e-9):.1f} requests/s, {errors} errors; "
         f"the load generator used {ledger.cpu:.0f} s of CPU ({100 * ledger.cpu / max(ledger.elapsed, 1e-9):.0f}% of a core)",
+        f"the application server used {ledger.server_cpu:.0f} s of CPU "
+        f"({100 * ledger.server_cpu / max(ledger.elapsed, 1e-9):.0f}% of a core), "
+        f"{1000 * ledger.server_cpu / max(ledger.requests, 1):.0f} ms per request (PostgreSQL's not counted)",
         "",
         "| endpoint | requests | p50 ms | p95 ms | p99 ms | max ms | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -82,3 +87,25 @@ def waits_sampled(database_url: str) -> Iterator[Counter[str]]:
         stop.set()
         if thread.is_alive():
             thread.join(timeout=5)
+
+
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user and system) used so far by process ``root`` and its living descendants (Linux)."""
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, seconds)
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _seconds) in stats.items():
+        children.setdefault(parent, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0.0))[1]
+        todo.extend(children.get(pid, []))
+    return total

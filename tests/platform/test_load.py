@@ -29,8 +29,8 @@ def test_fifty_people_at_once_lose_and_duplicate_nothing(tmp_path):
     users = int(os.environ.get("ALONGSIDE_LOAD_USERS", "50"))
     seconds = float(os.environ.get("ALONGSIDE_LOAD_SECONDS", "60"))
     cast = load.seed_practice(users=users)
-    with load.serve(tmp_path, database_url_for_servers(tmp_path), workers=2) as base_url:
-        ledger = load.run_load(base_url, cast, seconds=seconds)
+    with load.serve(tmp_path, database_url_for_servers(tmp_path), workers=2) as served:
+        ledger = load.run_load(served.url, cast, seconds=seconds)
     check = load.check_writes(ledger)
     print(load.report(ledger, check, users=users))
     assert ledger.requests > users  # everyone did something
