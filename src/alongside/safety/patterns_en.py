@@ -366,3 +366,39 @@ FAMILIES += (
         r"|\bmake (?:him|her|them|my [a-z]+) regret (?:it|this)\b.{0,30}\bplan\b",
     ),
 )
+
+# Fourth round: any "my ..." as the person doing harm, threats to kill, arson, research.
+FAMILIES += (
+    (
+        "en.abuse_fourth",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b(?:my [a-z]+(?:'s [a-z]+)?|his [a-z]+|her [a-z]+|he|she|they) (?:[a-z]+ )?"
+        r"(?:{hit}|{punch}|{slap}|{kick}|{choke}|{strangle}|{push}|{shove}|{beat}|{hurt}|{slam}|{burn}|{bite}"
+        r"|{smack}|{drag}|{throw}|{grab}|{rape}|{assault}) (?:me|my head|my face|my neck|my arm|my hair)\b"
+        r"|\b{threaten} to (?:kill|hurt|hit|beat|take) (?:me|us|my)\b"
+        r"|\b(?:hiding|locked myself) in (?:the|my) (?:bathroom|room|closet|car)\b.{0,40}\b(?:he|she|they)\b"
+        r".{0,20}\b(?:trying to get in|banging|outside|looking for me)\b",
+    ),
+    (
+        "en.threat_fourth",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b{burn} (?:his|her|their|my [a-z]+'s) (?:house|car|place|flat|apartment) down\b"
+        r"|\bburn down (?:his|her|their) (?:house|car|place)\b",
+    ),
+    (
+        "en.plan_fourth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:looked up|googled|searched|searching|researching|looking up) (?:for )?(?:the )?(?:tallest|highest) "
+        r"(?:buildings|bridges|places|cliffs|car parks|parking garages)\b",
+    ),
+    (
+        "en.burden_fourth",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\bbetter off with (?:the |my )?(?:life )?insurance\b|\blife insurance (?:money|payout)\b.{0,40}\b(?:better|if i)\b",
+    ),
+    ("en.sh_fourth", C.SELF_HARM, L.URGENT, r"\bsh[ -](?:ing|ed|d)\b"),
+)

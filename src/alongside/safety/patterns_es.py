@@ -238,3 +238,20 @@ FAMILIES += (
         r"\bme (?:violaron|abusaron|agredieron|golpearon|pegaron|amenazaron)\b",
     ),
 )
+
+# Cuarta ronda.
+FAMILIES += (
+    (
+        "es.abuso_cuarta",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b{agresor} me (?:{quemar}|{encerrar}|{arrastrar}|{morder}|{jalar}|{quitar} el telefono)\b"
+        r"|\bme (?:encerro|encierra) y\b",
+    ),
+    (
+        "es.dano_cuarta",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:le |les )?(?:voy a|quiero|pienso) (?:romper(?:le|les)? la cara|partir(?:le|les)? la cara|quemar(?:le|les)? la casa)\b",
+    ),
+)
