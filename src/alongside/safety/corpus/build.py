@@ -163,6 +163,36 @@ def build() -> list[dict[str, str]]:
                     "text": text,
                 }
             )
+    rows.extend(_handwritten(seen))
+    return rows
+
+
+def _handwritten(seen: set[str]) -> list[dict[str, str]]:
+    """Single hand-written messages (``handwritten_*.txt``): train part only, as written."""
+    rows = []
+    for language in ("en", "es"):
+        path = HERE / f"handwritten_{language}.txt"
+        if not path.exists():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            category, level, text = (part.strip() for part in line.split("|", 2))
+            if text in seen:
+                continue
+            seen.add(text)
+            rows.append(
+                {
+                    "id": f"h{language}{number:03d}",
+                    "split": "train",
+                    "label": "0" if level == "none" else "1",
+                    "level": level,
+                    "language": language,
+                    "category": category,
+                    "source": f"{AUTHOR}; hand-written single message",
+                    "text": text,
+                }
+            )
     return rows
 
 
