@@ -19,6 +19,7 @@ class AccountsAuditAction(models.TextChoices):
 
     MFA_ENROLMENT_STARTED = "auth.mfa_enrolment_started", _("Second-factor enrolment started")
     RECOVERY_CODES_REPLACED = "auth.recovery_codes_replaced", _("Recovery codes replaced")
+    MFA_PASSED = "auth.mfa_passed", _("Second factor checked at sign-in")
 
 
 class UserKind(models.TextChoices):

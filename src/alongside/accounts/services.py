@@ -302,6 +302,7 @@ def mfa_check(*, user: User, code: str) -> CodeCheck:
             return CodeCheck(ok=False, paused_until=_mfa_pause(device=device, now=now) or now)
         if _accept_code(device, code):
             TotpDevice.objects.filter(pk=device.pk).update(failures=0, lockouts=0, locked_until=None)
+            record(AccountsAuditAction.MFA_PASSED, actor=user, obj=user, detail={"method": "totp"})
             return CodeCheck(ok=True)
         used = RecoveryCode.objects.filter(user=user, digest=_digest(code), used_at__isnull=True).update(
             used_at=timezone.now()

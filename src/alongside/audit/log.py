@@ -24,11 +24,13 @@ from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple, cast
 
 from django.db import connection, transaction
-from django.db.models import Field, Model
+from django.db.models import Field, Model, TextChoices
 from django.utils import timezone
 
 from alongside.audit import checkpoints
-from alongside.audit.models import AuditAction, AuditEvent
+from alongside.audit.models import AuditEvent
+from alongside.core.actor import AnyActor
+from alongside.core.services import note_audited
 from alongside.crypto.keys import audit_chain_key, current_master_key, known_master_keys
 
 GENESIS = "0" * 64
@@ -183,9 +185,9 @@ def compute_hash(event: AuditEvent) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One event to append with :func:`record_many`."""
+    """One event to append with :func:`record_many` (``action``: a member of any app's audit action choices)."""
 
-    action: AuditAction
+    action: TextChoices
     obj: Model | None = None
     client_id: uuid.UUID | str | None = None
     detail: dict[str, Any] | None = None
@@ -202,16 +204,18 @@ class Written:
 
 
 def record(
-    action: AuditAction,
+    action: TextChoices,
     *,
-    actor: Any = None,
+    actor: AnyActor = None,
     obj: Model | None = None,
     client_id: uuid.UUID | str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> Written:
     """Append an event to the chain, inside the caller's transaction if there is one.
 
-    ``detail`` must hold identifiers and labels only, never client data.
+    ``action`` is a member of any app's audit action choices (registered with
+    :func:`alongside.audit.models.register_actions`). ``detail`` must hold identifiers and labels only, never client
+    data.
     """
     return record_many([Entry(action=action, obj=obj, client_id=client_id, detail=detail)], actor=actor)[0]
 
@@ -236,7 +240,7 @@ class _Event(NamedTuple):
     hash: str
 
 
-def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
+def record_many(entries: list[Entry], *, actor: AnyActor = None) -> list[Written]:
     """Append several events by one actor in one locked step and one INSERT (lists, bulk reads).
 
     Events go to the database without a model instance each: a caseload view audits hundreds of clients,
@@ -295,6 +299,7 @@ def record_many(entries: list[Entry], *, actor: Any = None) -> list[Written]:
         insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_rows
         insert(events, at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id, key_id=key_id)
         checkpoints.after_append(seq=seq, head=prev, at=now)
+        note_audited(len(events))
     return [Written(seq=e.seq, at=now, request_id=request_id, hash=e.hash) for e in events]
 
 

@@ -1,0 +1,14 @@
+"""Who performs an action: the signed-in user, or None for the system (ticks, commands, tasks)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # django-stubs resolves these to settings.AUTH_USER_MODEL, so core names the user without importing accounts.
+    from django.contrib.auth.models import _AnyUser, _User
+
+type Actor = _User | None
+
+# What a request may hold: also the anonymous user (signing in, resetting a password).
+type AnyActor = _AnyUser | None

@@ -1,0 +1,151 @@
+"""The service rules as a mechanism: every public function of a services module carries one of three marks.
+
+* :func:`service`: a write. Keyword-only (checked when the module is imported), run in one transaction, durable
+  when it is the top-level action (a service called by another service joins its caller's transaction), and it
+  must write an audit event in that transaction whenever it writes anything else: a call that changes rows without
+  recording an event is refused (rolled back) in development and tests, and logged as an error in production.
+* :func:`unaudited`: a write that is deliberately not audited (telemetry, read receipts, derived caches); same
+  transaction rules, with the reason stated where the function is defined.
+* :func:`reader`: a helper that reads or computes and never writes, left in a services module for its callers.
+
+``tests/platform/test_services_rules.py`` fails when a public function of a ``services`` module has no mark.
+The audit log reports each event it writes through :func:`note_audited`, which is how a call is checked.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import inspect
+import logging
+import re
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Model
+
+Kind = Literal["service", "unaudited", "reader"]
+MARK = "__alongside_service__"
+
+logger = logging.getLogger("alongside.services")
+
+# How many audit events this context has written (the audit log adds to it); a service compares before and after.
+_audited: contextvars.ContextVar[int] = contextvars.ContextVar("alongside_audited", default=0)
+
+_WRITE = re.compile(
+    r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into)\s+[`"]?(\w+)', re.IGNORECASE
+)
+# Tables whose rows are bookkeeping, not care (sign-in throttles, session lists): writing them needs no audit event.
+_BOOKKEEPING: set[str] = set()
+
+
+class ServiceSignatureError(TypeError):
+    """A write service takes a positional parameter: services are called with keywords only."""
+
+
+class UnauditedWrite(RuntimeError):
+    """A service changed rows without writing an audit event in the same transaction."""
+
+
+def note_audited(count: int) -> None:
+    """Count ``count`` audit events written in the current context (called by the audit log)."""
+    _audited.set(_audited.get() + count)
+
+
+def register_bookkeeping(*models: type[Model]) -> None:
+    """Declare tables that audited services may write without an event of their own (call from AppConfig.ready)."""
+    _BOOKKEEPING.update(model._meta.db_table for model in models)
+
+
+def kind_of(fn: object) -> Kind | None:
+    """Return the mark of a function (``service``, ``unaudited`` or ``reader``), or None when it has none."""
+    kind: Kind | None = getattr(fn, MARK, None)
+    return kind
+
+
+def _check_keyword_only(fn: Callable[..., Any]) -> None:
+    for parameter in inspect.signature(fn).parameters.values():
+        if parameter.kind not in (parameter.KEYWORD_ONLY, parameter.VAR_KEYWORD):
+            raise ServiceSignatureError(
+                f"{fn.__module__}.{fn.__qualname__}: parameter {parameter.name!r} must be keyword-only (put * first)"
+            )
+
+
+def _top_level() -> bool:
+    """Whether a transaction opened now would be the outermost one (a test case's own transaction does not count)."""
+    blocks = connection.atomic_blocks
+    return not blocks or bool(getattr(blocks[-1], "_from_testcase", False))
+
+
+class _WriteCounter:
+    """An execute wrapper that counts the statements that changed rows."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        found = _WRITE.match(str(sql))
+        # An UPDATE or DELETE that matched nothing changed nothing (rowcount is -1 when the driver cannot tell).
+        if found and found.group(1) not in _BOOKKEEPING and getattr(context.get("cursor"), "rowcount", -1) != 0:
+            self.count += 1
+        return result
+
+
+def _refuse_unaudited(fn: Callable[..., Any], writes: int) -> None:
+    message = f"{fn.__module__}.{fn.__qualname__} changed rows ({writes} statements) without an audit event"
+    if settings.DEBUG or getattr(settings, "TESTING", False):
+        raise UnauditedWrite(message)
+    logger.error(message)
+
+
+def _transactional[**P, R](fn: Callable[P, R], *, audited: bool) -> Callable[P, R]:
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(durable=_top_level()):
+            if not audited:
+                return fn(*args, **kwargs)
+            before = _audited.get()
+            writes = _WriteCounter()
+            with connection.execute_wrapper(writes):
+                result = fn(*args, **kwargs)
+            if writes.count and _audited.get() == before:
+                _refuse_unaudited(fn, writes.count)
+            return result
+
+    return call
+
+
+def service[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """Mark ``fn`` as a public write service: keyword-only, one (durable when outermost) transaction, audited."""
+    _check_keyword_only(fn)
+    call = _transactional(fn, audited=True)
+    setattr(call, MARK, "service")
+    return call
+
+
+class _Mark(Protocol):
+    def __call__[**P, R](self, fn: Callable[P, R], /) -> Callable[P, R]: ...
+
+
+def unaudited(reason: str) -> _Mark:
+    """Mark a write that is deliberately not audited; ``reason`` says why (it is kept for readers and reviews)."""
+    if not reason.strip():
+        raise ValueError("say why the write is not audited")
+
+    def mark[**P, R](fn: Callable[P, R], /) -> Callable[P, R]:
+        _check_keyword_only(fn)
+        call = _transactional(fn, audited=False)
+        setattr(call, MARK, "unaudited")
+        setattr(call, "__unaudited_reason__", reason)  # noqa: B010
+        return call
+
+    return mark
+
+
+def reader[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """Mark a helper in a services module that never writes (it is returned unchanged)."""
+    setattr(fn, MARK, "reader")
+    return fn
