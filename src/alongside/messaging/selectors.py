@@ -11,7 +11,6 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
@@ -26,6 +25,7 @@ from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
+from alongside.core.time import zone_or_utc
 from alongside.messaging.models import (
     Attachment,
     EntryKind,
@@ -407,10 +407,7 @@ def office_status(practice_id: Any, now: dt.datetime | None = None) -> OfficeSta
     now = now or timezone.now()
     settings = MessagingSettings.objects.filter(practice_id=practice_id).first()
     zone_name = Practice.objects.filter(pk=practice_id).values_list("time_zone", flat=True).first() or "UTC"
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_or_utc(zone_name)
     if settings is None:
         settings = MessagingSettings(office_days=[1, 2, 3, 4, 5], opens_at=dt.time(9), closes_at=dt.time(17))
     local = now.astimezone(zone)

@@ -29,7 +29,7 @@ from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
-from alongside.measures.services._common import _zone
+from alongside.core.time import zone_or_utc as _zone
 from alongside.sessions.models import Appointment, SessionsAuditAction
 from alongside.sessions.selectors import last_session_before, next_session
 

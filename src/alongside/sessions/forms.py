@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alongside.core.time import zone_or_utc
 from alongside.sessions.models import MAX_MINUTES, MIN_MINUTES
 
-
-def zone_of(name: str) -> ZoneInfo:
-    """Return the named time zone, or UTC when the name is empty or unknown."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+zone_of = zone_or_utc  # the one copy lives in core.time
 
 
 def local_moment(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:

@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -19,6 +19,8 @@ from alongside.accounts.models import User
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
+from alongside.core.services import reader
+from alongside.core.time import in_quiet_hours, zone_or_utc
 from alongside.measures import library
 from alongside.measures.models import (
     AlertNotification,
@@ -45,6 +47,7 @@ def _audit(action: MeasureAuditAction, *, actor: Any, obj: Any = None, client_id
     record_many([entry], actor=actor)
 
 
+@reader
 def answers_of(response: MeasureResponse) -> dict[str, int | None]:
     """Return a response's stored answers as a plain dict (decrypted)."""
     stored = cast(Mapping[str, int | None] | None, response.answers)
@@ -77,13 +80,10 @@ def _score(instrument: Any, answers: Any, context: Any) -> Any:
     return library.score(instrument.code if instrument.validated else instrument, answers, **dict(context or {}))
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+_zone = zone_or_utc  # kept for the measures modules that still call it by this name
 
 
+@reader
 def practice_settings(practice_id: uuid.UUID) -> PracticeMeasureSettings:
     """Return the practice's measure settings, or unsaved defaults when it has none."""
     found = PracticeMeasureSettings.objects.filter(practice_id=practice_id).first()
@@ -91,12 +91,7 @@ def practice_settings(practice_id: uuid.UUID) -> PracticeMeasureSettings:
 
 
 def _in_quiet_hours(local: dt.datetime, settings: PracticeMeasureSettings) -> bool:
-    start, end, t = settings.quiet_start, settings.quiet_end, local.time()
-    if start == end:
-        return False
-    if start < end:
-        return start <= t < end
-    return t >= start or t < end
+    return in_quiet_hours(local, settings.quiet_start, settings.quiet_end)
 
 
 def _after_quiet_hours(local: dt.datetime, settings: PracticeMeasureSettings) -> dt.datetime:

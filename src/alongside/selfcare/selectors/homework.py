@@ -32,7 +32,7 @@ from alongside import access
 from alongside.access import Action
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope, ScopeGrant
-from alongside.measures.services._common import _zone
+from alongside.core.time import zone_or_utc as _zone
 from alongside.selfcare.models import (
     Assignment,
     CheckIn,

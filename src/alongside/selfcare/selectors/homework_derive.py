@@ -18,8 +18,8 @@ from django.db.models import (
     Model,
 )
 
+from alongside.core.time import zone_or_utc as _zone
 from alongside.measures.models import MeasureResponse, ResponseStatus
-from alongside.measures.services._common import _zone
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Annotated, Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -22,6 +21,8 @@ from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
+from alongside.core.services import reader, service
+from alongside.core.time import zone_or_utc
 from alongside.selfcare.models import CheckIn, SelfcareAuditAction
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -114,18 +115,16 @@ def _messages(error: pydantic.ValidationError) -> list[str]:
     return out
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+_zone = zone_or_utc
 
 
+@reader
 def local_date_for(client: ClientProfile, at: dt.datetime) -> dt.date:
     """Return the day ``at`` falls on in the client's time zone."""
     return at.astimezone(_zone(client.time_zone)).date()
 
 
+@service
 def checkin_create(
     *,
     actor: Any,

@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.care.models import ClientProfile
+from alongside.core.services import service, unaudited
+from alongside.core.time import in_quiet_hours
+from alongside.core.time import zone_or_utc as _zone
 from alongside.measures.models import DeliveryChannel, PracticeMeasureSettings
-from alongside.measures.services._common import _in_quiet_hours, _zone, logger, practice_settings
+from alongside.measures.services._common import logger, practice_settings
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,
@@ -133,6 +136,7 @@ def _create(*, actor: Any, client: ClientProfile, data: AssignmentInput, superse
     return assignment
 
 
+@service
 def assignment_set(*, actor: Any, client_id: uuid.UUID | str, data: AssignmentInput) -> Assignment:
     """Assign homework to a client (care-team clinicians only) and make today's task at once."""
     client = _require_clinician(actor, client_id)
@@ -175,6 +179,7 @@ def _end(assignment: Assignment, *, now: dt.datetime) -> int:
     return removed
 
 
+@service
 def assignment_change(*, actor: Any, assignment_id: uuid.UUID | str, data: AssignmentInput) -> Assignment:
     """End the assignment and start a new one that supersedes it (history and past tasks stay)."""
     now = timezone.now()
@@ -208,6 +213,7 @@ def assignment_change(*, actor: Any, assignment_id: uuid.UUID | str, data: Assig
     return new
 
 
+@service
 def assignment_end(*, actor: Any, assignment_id: uuid.UUID | str) -> Assignment:
     """End an assignment: no new tasks; past tasks and their completions stay."""
     now = timezone.now()
@@ -230,6 +236,7 @@ def assignment_end(*, actor: Any, assignment_id: uuid.UUID | str) -> Assignment:
 # --- Links ------------------------------------------------------------------------------
 
 
+@service
 def homework_record_done(
     *, client: ClientProfile, kind: str, target: str, when: dt.datetime, completion: Model
 ) -> None:
@@ -254,6 +261,7 @@ def homework_record_done(
 # --- Reminders ----------------------------------------------------------------------------
 
 
+@unaudited("reminder bookkeeping; the notices themselves are audited by notification_send")
 def tasks_remind(*, now: dt.datetime | None = None) -> int:
     """Remind each client with tasks due today, once, outside quiet hours, as they chose. Names no task.
 
@@ -281,7 +289,7 @@ def tasks_remind(*, now: dt.datetime | None = None) -> int:
     for tasks in by_client.values():
         client = tasks[0].client
         settings = settings_cache.setdefault(client.practice_id, practice_settings(client.practice_id))
-        if _in_quiet_hours(now.astimezone(_zone(client.time_zone)), settings):
+        if in_quiet_hours(now.astimezone(_zone(client.time_zone)), settings.quiet_start, settings.quiet_end):
             continue
         in_app, by_email = channels_for(user_ids=[client.user_id], kind=NotificationKind.HOMEWORK)[client.user_id]
         if not (in_app or by_email):

@@ -32,7 +32,8 @@ from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
-from alongside.measures.services._common import _zone
+from alongside.core.services import reader
+from alongside.core.time import zone_or_utc as _zone
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,
@@ -61,6 +62,7 @@ DEFAULT_MODULES: dict[str, Any] = {
 # --- Targets --------------------------------------------------------------------------
 
 
+@reader
 def module_choices() -> list[tuple[str, str]]:
     """Return the reading modules (slug, title): the English content files if present, else the default list."""
     files = sorted(CONTENT_DIR.glob("en/*.md"))
@@ -69,6 +71,7 @@ def module_choices() -> list[tuple[str, str]]:
     return [(slug, str(title)) for slug, title in DEFAULT_MODULES.items()]
 
 
+@reader
 def measure_choices() -> list[tuple[str, str]]:
     """Return the shipped questionnaires (code, name)."""
     from alongside.measures.library import all_instruments
@@ -76,6 +79,7 @@ def measure_choices() -> list[tuple[str, str]]:
     return [(i.code, f"{i.short_name or i.code} - {i.name}") for i in all_instruments()]
 
 
+@reader
 def target_choices(kind: str) -> list[tuple[str, str]]:
     """Return what may be assigned for ``kind``."""
     if kind == AssignmentKind.EXERCISE:
@@ -89,6 +93,7 @@ def target_choices(kind: str) -> list[tuple[str, str]]:
     return []
 
 
+@reader
 def target_label(kind: str, target: str) -> str:
     """Return a human label for a target ("Thought record", "PHQ-9 - ..."), or the code itself."""
     return dict(target_choices(kind)).get(target, target)
@@ -97,11 +102,13 @@ def target_label(kind: str, target: str) -> str:
 # --- Dates ------------------------------------------------------------------------------
 
 
+@reader
 def local_today(client: ClientProfile, now: dt.datetime | None = None) -> dt.date:
     """Return the client's local date now (their time zone; DST-safe)."""
     return (now or timezone.now()).astimezone(_zone(client.time_zone)).date()
 
 
+@reader
 def local_date(client: ClientProfile, at: dt.datetime) -> dt.date:
     return at.astimezone(_zone(client.time_zone)).date()
 
@@ -110,12 +117,14 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+@reader
 def week_slots(monday: dt.date, times_per_week: int) -> list[dt.date]:
     """Return the due dates of N slots in the ISO week starting ``monday`` (distinct, last on Sunday)."""
     n = max(1, min(7, times_per_week))
     return [monday + dt.timedelta(days=math.ceil(i * 7 / n) - 1) for i in range(1, n + 1)]
 
 
+@reader
 def expected_dates(assignment: Assignment, *, start: dt.date, end: dt.date) -> list[dt.date]:
     """Return the due dates of the tasks ``assignment`` expects between ``start`` and ``end`` (inclusive)."""
     first = max(start, assignment.starts_on)
@@ -136,6 +145,7 @@ def expected_dates(assignment: Assignment, *, start: dt.date, end: dt.date) -> l
     return dates
 
 
+@reader
 def task_window(assignment: Assignment, due_on: dt.date) -> tuple[dt.date, dt.date]:
     """Return the local days on which a record completes the task due on ``due_on``."""
     if assignment.frequency == Frequency.DAILY:
