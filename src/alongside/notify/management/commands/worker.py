@@ -11,9 +11,7 @@ import threading
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandError
 from django.db import close_old_connections
-from django.tasks import default_task_backend
 from django_tasks_db.management.commands import db_worker
 
 from alongside.notify.mail import outbox_sweep
@@ -53,10 +51,6 @@ class Command(db_worker.Command):
         parser.set_defaults(reload=False)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not getattr(default_task_backend, "supports_defer", False):
-            raise CommandError(
-                "The task backend runs tasks at once (ALONGSIDE_TASKS_BACKEND=immediate): there is no queue to work."
-            )
         every = float(options.pop("sweep_every"))
         _sweep_once()
         stop = threading.Event()
