@@ -1,0 +1,236 @@
+"""Real objects for the route walk, keyed by URL parameter name.
+
+Each factory makes one fresh record of Sam's (through the product's services where one
+exists) and returns it, or returns the plain value a parameter needs (a step, a slug).
+A route whose parameter has no factory here fails the walk: add one when you add a route.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from alongside.accounts.models import User
+from alongside.care.models import ClientProfile, Practice, Role
+from alongside.measures import services as measures
+from alongside.measures.models import MeasureRequest, MeasureResponse
+from alongside.messaging.services import Upload, message_send
+from alongside.notify.services import notification_send
+from alongside.selfcare.models import HomeworkTask
+from alongside.selfcare.selectors.tools import modules
+from alongside.selfcare.services.exercises import entry_create
+from alongside.selfcare.services.homework import AssignmentInput, assignment_set
+from alongside.selfcare.services.topics import topic_raise
+from alongside.selfcare.toolkit import TOOLS
+from alongside.selfcare.views import exercise_steps
+from alongside.sessions.services import appointment_create
+from tests import factories
+from tests.measures.support_measures import phq9_answers
+
+SENTINEL_NAME = "Quillon-Sentinel-7731"
+SENTINEL_EMAIL = "quillon.sentinel.7731@example.test"
+SENTINEL_NOTE = "Marrowdale-Sentinel-5520"  # written into Sam's messages, topics and file names
+SENTINELS = (SENTINEL_NAME.encode(), SENTINEL_EMAIL.encode(), SENTINEL_NOTE.encode())
+EXERCISE = "exposure_hierarchy"  # a ladder: its routes include moving steps and logging practice
+
+_keys = itertools.count(1)
+
+
+def _key() -> str:
+    return f"walk-{next(_keys):08d}"
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Sam (the client), the people who may reach Sam's records, and the outsiders."""
+
+    sam: ClientProfile
+    alice: User  # Sam's clinician
+    admin: User  # an admin of Sam's practice, not on the care team
+    bob: User  # a clinician of Sam's practice, off the care team
+    carol: User  # the owner of another practice
+    robin: ClientProfile  # another client of Sam's practice
+    practice: Practice
+
+
+def cast() -> Cast:
+    home = factories.practice("Riverside Therapy")
+    away = factories.practice("Hillside Counselling")
+    alice = factories.staff(home)
+    bob = factories.staff(home)
+    sam = factories.client(
+        home,
+        clinicians=(alice,),
+        name=SENTINEL_NAME,
+        email=SENTINEL_EMAIL,
+        scopes=("mood", "measures", "exercises", "journal", "messages"),
+    )
+    return Cast(
+        sam=sam,
+        alice=alice,
+        admin=factories.staff(home, role=Role.ADMIN),
+        bob=bob,
+        carol=factories.staff(away, role=Role.OWNER),
+        robin=factories.client(home, clinicians=(bob,), name="Robin"),
+        practice=home,
+    )
+
+
+Made = Model | str
+Factory = Callable[[Cast, dict[str, str]], Made]
+FACTORIES: dict[str, Factory] = {}
+
+
+def factory(*names: str) -> Callable[[Factory], Factory]:
+    def register(make: Factory) -> Factory:
+        for name in names:
+            FACTORIES[name] = make
+        return make
+
+    return register
+
+
+@factory("client_id")
+def _client(c: Cast, values: dict[str, str]) -> Made:
+    return c.sam
+
+
+@factory("response_id")
+def _response(c: Cast, values: dict[str, str]) -> Made:
+    return measures.response_start(actor=c.sam.user, client_id=c.sam.pk, instrument="phq9", idempotency_key=_key())
+
+
+@factory("link_id")
+def _link(c: Cast, values: dict[str, str]) -> Made:
+    return "phq9-1"  # the first question of the PHQ-9 the response factory starts
+
+
+@factory("alert_id")
+def _alert(c: Cast, values: dict[str, str]) -> Made:
+    response = measures.response_start(actor=c.sam.user, client_id=c.sam.pk, instrument="phq9", idempotency_key=_key())
+    result = measures.response_submit(actor=c.sam.user, response_id=response.pk, answers=phq9_answers(item9=2))
+    return result.response.alert
+
+
+@factory("request_id")
+def _request(c: Cast, values: dict[str, str]) -> Made:
+    now = timezone.now()
+    return MeasureRequest.objects.create(
+        client=c.sam, instrument="gad7", due_at=now - dt.timedelta(minutes=1), expires_at=now + dt.timedelta(days=7)
+    )
+
+
+@factory("schedule_id")
+def _schedule(c: Cast, values: dict[str, str]) -> Made:
+    return measures.schedule_set(actor=c.alice, client_id=c.sam.pk, instrument="gad7", rule="once")
+
+
+@factory("attachment_id")
+def _attachment(c: Cast, values: dict[str, str]) -> Made:
+    upload = Upload(name=f"{SENTINEL_NOTE}.pdf", content_type="application/pdf", data=b"%PDF-1.4\n%walk\n")
+    sent = message_send(actor=c.sam.user, client_id=c.sam.pk, body=SENTINEL_NOTE, idempotency_key=_key(), upload=upload)
+    return sent.message.attachment
+
+
+@factory("notification_id")
+def _notification(c: Cast, values: dict[str, str]) -> Made:
+    return notification_send(recipients=[c.sam.user], kind="homework", link="/", client=c.sam, email=False)[0]
+
+
+@factory("entry_id")
+def _entry(c: Cast, values: dict[str, str]) -> Made:
+    steps = [{"id": "s1", "text": "Bus stop", "suds": 30}, {"id": "s2", "text": "Short ride", "suds": 60}]
+    data = {"goal": SENTINEL_NOTE, "steps": steps}
+    return entry_create(actor=c.sam.user, kind=EXERCISE, idempotency_key=_key(), data=data)
+
+
+@factory("step")
+def _step(c: Cast, values: dict[str, str]) -> Made:
+    return exercise_steps.steps_of(EXERCISE)[0].slug  # a step of the entry factory's exercise
+
+
+@factory("kind")
+def _kind(c: Cast, values: dict[str, str]) -> Made:
+    return EXERCISE
+
+
+@factory("slug")
+def _module(c: Cast, values: dict[str, str]) -> Made:
+    return modules()[0][0]
+
+
+@factory("tool")
+def _tool(c: Cast, values: dict[str, str]) -> Made:
+    return next(iter(TOOLS))
+
+
+def _assignment_of(c: Cast) -> Model:
+    data = AssignmentInput(kind="exercise", target=EXERCISE, frequency="daily", starts_on=dt.date.today())
+    return assignment_set(actor=c.alice, client_id=c.sam.pk, data=data)
+
+
+@factory("assignment_id")
+def _assignment(c: Cast, values: dict[str, str]) -> Made:
+    return _assignment_of(c)
+
+
+@factory("task_id")
+def _task(c: Cast, values: dict[str, str]) -> Made:
+    task = HomeworkTask.objects.filter(assignment=_assignment_of(c)).first()
+    assert task is not None, "a daily assignment starting today has a task today"
+    return task
+
+
+@factory("topic_id")
+def _topic(c: Cast, values: dict[str, str]) -> Made:
+    return topic_raise(actor=c.sam.user, text=SENTINEL_NOTE)
+
+
+@factory("appointment_id")
+def _appointment(c: Cast, values: dict[str, str]) -> Made:
+    hours = 48 + 2 * next(_keys)  # a slot of its own: two sessions may not overlap
+    starts = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=hours)
+    return appointment_create(actor=c.alice, client_id=c.sam.pk, starts_at=starts)
+
+
+def _start_key(values: dict[str, str]) -> str:
+    """Submitting repeats the key the response was started with."""
+    return str(MeasureResponse.objects.values_list("idempotency_key", flat=True).get(pk=values["response_id"]))
+
+
+# What a POST to a route must carry to get past its input checks, so that an answer other
+# than 403/404 proves the record was found (and an outsider's 403/404 proves the refusal).
+BODIES: dict[str, Callable[[dict[str, str]], dict[str, object]]] = {
+    "api:alert_acknowledge": lambda v: {"note": "Called the client."},
+    "api:measures_answer_save": lambda v: {"value": 1},
+    "api:measures_response_submit": lambda v: {"idempotency_key": _start_key(v), "answers": phq9_answers()},
+    "api:thread_get": lambda v: {"body": "See you Tuesday.", "idempotency_key": _key()},
+    "api:thread_read": lambda v: {"seq": 0},
+    "api:homework_task_complete": lambda v: {"idempotency_key": _key()},
+    "selfcare:exercise_move": lambda v: {"step_id": "s1", "direction": "down"},
+    "selfcare:exercise_practice": lambda v: {
+        "step_id": "s1",
+        "rating_before": 60,
+        "rating_peak": 70,
+        "rating_after": 30,
+        "key": _key(),
+    },
+}
+
+
+@factory("token")
+def _token(c: Cast, values: dict[str, str]) -> Made:
+    return "forged-" + uuid.uuid4().hex  # token routes are public; a forged token must reveal nothing
+
+
+@factory("uidb64")
+def _uid(c: Cast, values: dict[str, str]) -> Made:
+    return urlsafe_base64_encode(force_bytes(c.sam.user.pk))
