@@ -11,6 +11,11 @@ import logging
 import uuid
 from typing import Any
 
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+from alongside.care.models import Practice
+from alongside.care.selectors import own_client_profile
 from alongside.safety import resources as safety_resources
 from alongside.safety.resources import CrisisResource
 
@@ -76,3 +81,29 @@ def resources_for(
         except Exception:
             logger.exception("crisis resources: practice settings unreadable for practice %s", practice_id)
     return safety_resources.resources_for(country, locale, time_zone=time_zone, practice_lines=practice_lines)
+
+
+def _default_country() -> str:
+    try:
+        return str(Practice._meta.get_field("country").default)
+    except Exception:  # the model's default is a constant; this is belt and braces
+        return "US"
+
+
+def resources_for_request(request: HttpRequest) -> list[CrisisResource]:
+    """Crisis lines for the viewer: a client's practice country and locale, else the default country. Never raises."""
+    language = (get_language() or "en").split("-")[0]
+    country: str | None = LANGUAGE_COUNTRY.get(language) or _default_country()
+    locale: str | None = get_language()
+    practice_id: uuid.UUID | None = None
+    time_zone: str | None = None
+    try:
+        user = request.user
+        if user.is_authenticated and getattr(user, "is_client", False):
+            client = own_client_profile(user=user)
+            locale, practice_id, time_zone = client.locale, client.practice_id, client.time_zone
+            # The client's own country; else their time zone guesses it; else the practice's.
+            country = client.country or (None if country_for_time_zone(time_zone) else client.practice.country)
+    except Exception:
+        logger.exception("crisis page: client details unreadable; showing the default resources")
+    return resources_for(country, locale, practice_id=practice_id, time_zone=time_zone)

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_http_methods
 from alongside import safety
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, staff_required
-from alongside.measures.views.client import _resources_for_request, resource_rows
+from alongside.measures.crisis import resources_for_request
 from alongside.messaging import selectors, services
 from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS, MessagingSettings
+from alongside.safety.display import resource_rows
 from alongside.selfcare.views.checkins import client_only
 
 logger = logging.getLogger("alongside.messaging")
@@ -35,7 +36,7 @@ SESSION_CRISIS = "messaging_crisis_shown"
 def _crisis_rows(request: HttpRequest) -> list[Any]:
     """Crisis lines for the page; never raises (the notice must show whatever else fails)."""
     try:
-        return resource_rows(_resources_for_request(request))
+        return resource_rows(resources_for_request(request))
     except Exception:
         logger.exception("messaging: crisis resources unavailable; showing the fallback")
         from alongside.measures import crisis

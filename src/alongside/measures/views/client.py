@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -24,13 +24,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alongside.care import selectors as care_selectors
-from alongside.care.models import Practice
 from alongside.measures import crisis, library, selectors, services
 from alongside.measures.explain import explain
 from alongside.measures.library import Instrument, Item
 from alongside.measures.models import CriticalAlert, MeasureResponse, MeasureScore, ResponseStatus
 from alongside.measures.practice_selectors import clients_see_results, instrument_for
+from alongside.safety.display import resource_rows
 
 logger = logging.getLogger(__name__)
 
@@ -142,69 +141,6 @@ def _preamble(instrument: Instrument) -> str:
 # --- Crisis resources --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ResourceRow:
-    """A crisis resource with ready-made links for the template."""
-
-    name: str
-    description: str
-    phone: str
-    tel: str
-    text: str
-    sms: str
-    url: str
-    emergency: bool
-
-
-def _digits(number: str) -> str:
-    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
-
-
-def resource_rows(resources: Iterable[crisis.CrisisResource]) -> list[ResourceRow]:
-    """Turn crisis resources into rows with tel: and sms: links."""
-    rows = []
-    for r in resources:
-        rows.append(
-            ResourceRow(
-                name=r.name,
-                description=r.description,
-                phone=r.phone,
-                tel=f"tel:{_digits(r.phone)}" if _digits(r.phone) else "",
-                text=r.text,
-                sms=f"sms:{_digits(r.text)}" if _digits(r.text) else "",
-                url=r.url if r.url.startswith("https://") else "",
-                emergency=r.emergency,
-            )
-        )
-    return rows
-
-
-def _default_country() -> str:
-    try:
-        return str(Practice._meta.get_field("country").default)
-    except Exception:  # the model's default is a constant; this is belt and braces
-        return "US"
-
-
-def _resources_for_request(request: HttpRequest) -> list[crisis.CrisisResource]:
-    """Crisis lines for the viewer: a client's practice country and locale, else the default country. Never raises."""
-    language = (get_language() or "en").split("-")[0]
-    country: str | None = crisis.LANGUAGE_COUNTRY.get(language) or _default_country()
-    locale: str | None = get_language()
-    practice_id: uuid.UUID | None = None
-    time_zone: str | None = None
-    try:
-        user = request.user
-        if user.is_authenticated and getattr(user, "is_client", False):
-            client = care_selectors.own_client_profile(user=user)
-            locale, practice_id, time_zone = client.locale, client.practice_id, client.time_zone
-            # The client's own country; else their time zone guesses it; else the practice's.
-            country = client.country or (None if crisis.country_for_time_zone(time_zone) else client.practice.country)
-    except Exception:
-        logger.exception("crisis page: client details unreadable; showing the default resources")
-    return crisis.resources_for(country, locale, practice_id=practice_id, time_zone=time_zone)
-
-
 def _crisis_page(
     request: HttpRequest,
     *,
@@ -248,7 +184,7 @@ def _fallback_resources(response: MeasureResponse) -> list[crisis.CrisisResource
 @require_GET
 def crisis_help(request: HttpRequest) -> HttpResponse:
     """Show where to get help now. Open to everyone; a signed-in client sees their own country's lines."""
-    return _crisis_page(request, resources=_resources_for_request(request))
+    return _crisis_page(request, resources=crisis.resources_for_request(request))
 
 
 # --- The client's home page ---------------------------------------------------------------
