@@ -402,3 +402,28 @@ FAMILIES += (
     ),
     ("en.sh_fourth", C.SELF_HARM, L.URGENT, r"\bsh[ -](?:ing|ed|d)\b"),
 )
+
+# Fifth round.
+FAMILIES += (
+    (
+        "en.plan_fifth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:i'?ve |i have |i )?(?:decided|picked|chosen)\b.{0,20}\b(?:is the (?:day|night)|is when)\b",
+    ),
+    (
+        "en.threat_fifth",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:could|gonna|going to|will|'ll|want to|wanna) (?:literally|actually|seriously|honestly|just|really) "
+        r"(?:{kill}|{hurt}|{stab}|{shoot}|{strangle}|{murder}) (?:him|her|them|you|my [a-z]+|someone)\b"
+        r"|\bi'?m not joking\b.{0,40}\b(?:kill|hurt|stab|shoot)\b|\b(?:kill|hurt|stab|shoot) (?:him|her|them)\b.{0,40}\bnot joking\b",
+    ),
+    (
+        "en.abuse_fifth",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bbruises? (?:on my [a-z]+ )?(?:from|because of) (?:him|her|them|my [a-z]+)\b"
+        r"|\bwon'?t let me (?:see (?:anyone|my friends|my family|a doctor)|have (?:my phone|money|any money)|work|go to work)\b",
+    ),
+)

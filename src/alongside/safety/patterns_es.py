@@ -134,7 +134,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.cortarme",
         C.SELF_HARM,
         L.URGENT,
-        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| un poco| picando| afeitando| rasurando| con (?:un|el) papel| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
+        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| un poco| picando| afeitando| rasurando| con (?:un|el) papel| con (?:una|la) hoja| con papel| con un cuchillo de cocina| con un vidrio sin querer| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
     ),
     # --- dano a otros --------------------------------------------------------------------
     (
@@ -253,5 +253,22 @@ FAMILIES += (
         C.HARM_TO_OTHERS,
         L.URGENT,
         r"\b(?:le |les )?(?:voy a|quiero|pienso) (?:romper(?:le|les)? la cara|partir(?:le|les)? la cara|quemar(?:le|les)? la casa)\b",
+    ),
+)
+
+# Quinta ronda.
+FAMILIES += (
+    (
+        "es.autolesion_quinta",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\bme (?:rasgune|rasguno|arane|arano|rasque|pellizque|golpee) hasta (?:sangrar|que sangre|sacarme sangre)\b",
+    ),
+    (
+        "es.despedida_quinta",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\b(?:cuiden|cuida|cuidaras|cuiden bien) (?:a|de) mi (?:perro|perrita|gato|gatita|hij[oa]|mama|papa)\b"
+        r".{0,30}\b(?:cuando me vaya|cuando ya no este|por mi|si me pasa algo)\b",
     ),
 )

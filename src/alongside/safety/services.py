@@ -12,6 +12,7 @@ from django.urls import reverse
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
+from alongside.core.services import reader, service
 from alongside.safety.detector import detect
 from alongside.safety.models import FlagLevel, FlagSource, SafetyAuditAction, SafetyFlag
 from alongside.safety.result import Detection
@@ -36,6 +37,7 @@ def _treating_staff(client: ClientProfile) -> list[Any]:
     return list(User.objects.filter(pk__in=admins, is_active=True))
 
 
+@service
 def flag_raise_for_text(
     *, client: ClientProfile, source: FlagSource, source_id: Any, text: str, actor: Any
 ) -> SafetyFlag | None:
@@ -72,6 +74,7 @@ def flag_raise_for_text(
     return flag
 
 
+@reader
 def text_of(value: Any) -> str:
     """Every string inside a JSON-like value (an exercise entry's data), one per line."""
     if isinstance(value, str):
