@@ -427,3 +427,20 @@ FAMILIES += (
         r"|\bwon'?t let me (?:see (?:anyone|my friends|my family|a doctor)|have (?:my phone|money|any money)|work|go to work)\b",
     ),
 )
+
+# Sixth round.
+FAMILIES += (
+    (
+        "en.si_sixth",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:just )?waiting to die\b|\b(?:exhausted|weary|worn out) (?:of|from|with) (?:being alive|living|life|existing)\b",
+    ),
+    (
+        "en.plan_sixth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:thinking|think|thought) about the (?:tracks|train tracks|bridge|edge|ledge|drop)\b"
+        r"|\bif (?:anything|something) happens to me\b.{0,60}\b(?:letter|note|password|will|key|account)\b",
+    ),
+)

@@ -272,3 +272,20 @@ FAMILIES += (
         r".{0,30}\b(?:cuando me vaya|cuando ya no este|por mi|si me pasa algo)\b",
     ),
 )
+
+# Sexta ronda.
+FAMILIES += (
+    (
+        "es.plan_sexta",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:estuve|estoy|parad[oa]|sentad[oa]|me sente|me pare) (?:en|junto a|cerca de|sobre) (?:las vias|la via) del (?:tren|metro)\b"
+        r"|\bsi (?:algo )?me pasa(?: algo)?\b.{0,60}\b(?:carta|nota|testamento|contrasena|llave|cuenta)\b",
+    ),
+    (
+        "es.abuso_sexta",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bme (?:obliga|obligo|forzo|fuerza|obligaba) a (?:tener relaciones|tener sexo|acostarme|hacer cosas|tocarlo)\b",
+    ),
+)
