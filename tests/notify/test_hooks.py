@@ -29,7 +29,7 @@ def _homework_due(world):
 
 def _tick(django_capture_on_commit_callbacks):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("alongside.selfcare.services.homework._in_quiet_hours", lambda *a: False)
+        mp.setattr("alongside.selfcare.services.homework.in_quiet_hours", lambda *a: False)
         with django_capture_on_commit_callbacks(execute=True):
             call_command("selfcare_tick")
             call_command("selfcare_tick")

@@ -79,7 +79,7 @@ def test_tick_command_makes_expires_and_reminds(world, mailoutbox, django_captur
         data=AssignmentInput(kind="exercise", target="thought_record", frequency="daily", starts_on=dt.date.today()),
     )
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("alongside.selfcare.services.homework._in_quiet_hours", lambda *a: False)
+        mp.setattr("alongside.selfcare.services.homework.in_quiet_hours", lambda *a: False)
         with django_capture_on_commit_callbacks(execute=True):
             call_command("selfcare_tick")
             call_command("selfcare_tick")

@@ -18,10 +18,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from alongside.access import Action, client_or_404, grant_for, visible_clients
+from alongside.accounts.models import User
 from alongside.audit.log import Entry, record, record_many
 from alongside.audit.models import AuditAction, AuditEvent, action_label
 from alongside.audit.selectors import actor_labels
 from alongside.care.models import (
+    ADMIN_ROLES,
+    CareTeamMember,
     ClientProfile,
     Invitation,
     InvitationRole,
@@ -161,3 +164,24 @@ def invitation_known(*, token: str) -> bool:
     from alongside.care.services import _token_digest
 
     return Invitation.objects.filter(token_digest=_token_digest(token)).exists()
+
+
+# --- Who hears about a client -------------------------------------------------------------
+
+
+def staff_recipients(*, client: ClientProfile) -> list[User]:
+    """The treating clinicians (current care team, active in the practice); the admins when there are none."""
+    active = Membership.objects.filter(practice_id=client.practice_id, is_active=True).values("user_id")
+    team = list(
+        User.objects.filter(
+            pk__in=CareTeamMember.objects.filter(client=client, ended_at__isnull=True).values("clinician_id"),
+            is_active=True,
+        ).filter(pk__in=active)
+    )
+    return team or practice_admins(practice_id=client.practice_id)
+
+
+def practice_admins(*, practice_id: uuid.UUID) -> list[User]:
+    """The active owners and admins of the practice."""
+    admins = Membership.objects.filter(practice_id=practice_id, is_active=True, role__in=ADMIN_ROLES)
+    return list(User.objects.filter(pk__in=admins.values("user_id"), is_active=True))

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -65,6 +65,19 @@ def admin_required(view: View) -> View:
         if not membership.is_admin:
             raise PermissionDenied(_("Only practice admins can use this page."))
         return view(request, membership, *args, **kwargs)
+
+    return wrapped
+
+
+def client_required(view: View) -> View:
+    """Let in signed-in clients only; anyone else gets a 404 (these pages are a client's own)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request.user, "is_client", False):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
 
     return wrapped
 

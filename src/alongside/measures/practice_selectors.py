@@ -95,3 +95,9 @@ def practice_default_schedule(practice: Practice | uuid.UUID | str) -> DefaultSc
         rule=ScheduleRule(found.default_rule),
         interval_days=found.default_interval_days,
     )
+
+
+def practice_settings(practice_id: uuid.UUID) -> PracticeMeasureSettings:
+    """Return the practice's measure settings, or unsaved defaults when it has none."""
+    found = PracticeMeasureSettings.objects.filter(practice_id=practice_id).first()
+    return found or PracticeMeasureSettings(practice_id=practice_id)

@@ -29,7 +29,9 @@ from alongside import access, safety
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
+from alongside.care.selectors import staff_recipients
 from alongside.core import idempotency
+from alongside.core.services import reader, service, unaudited
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
     MAX_BODY_CHARS,
@@ -150,6 +152,7 @@ def _check_rate(actor: Any, now: dt.datetime) -> None:
         raise RateLimited(_("You have sent a lot of messages this hour. Wait a while, then send again."))
 
 
+@service
 def message_send(
     *,
     actor: Any,
@@ -321,11 +324,9 @@ def _store(
 
 def _recipients(message: Message) -> list[Any]:
     """Who hears of a message: the care team for a client's message, the client for the team's."""
-    from alongside.measures.services._common import _staff_recipients
-
     client = ClientProfile.objects.select_related("user").get(pk=message.client_id)
     if message.from_client:
-        return [u for u in _staff_recipients(client) if access.decide(u, client, access.Action.WRITE_CLINICAL)]
+        return [u for u in staff_recipients(client=client) if access.decide(u, client, access.Action.WRITE_CLINICAL)]
     return [client.user] if client.user.is_active else []
 
 
@@ -360,6 +361,7 @@ def _after_send(message: Message) -> None:
         logger.exception("messaging: notifying recipients of message %s failed", message.pk)
 
 
+@reader
 def broadcast(group: str, event: dict[str, Any]) -> None:
     """Send an event to a channel-layer group; log and carry on when the layer is down."""
     from asgiref.sync import async_to_sync
@@ -383,6 +385,7 @@ def broadcast(group: str, event: dict[str, Any]) -> None:
         logger.exception("messaging: broadcast to %s failed", group)
 
 
+@unaudited("read receipts: who opened what, not a change to care")
 def thread_mark_read(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> int:
     """Record that ``actor`` has read the thread up to ``seq``; return the stored position."""
     client = thread_client(actor=actor, client_id=client_id)
@@ -407,6 +410,7 @@ def thread_mark_read(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> int
     return seq
 
 
+@service
 def messaging_settings_set(
     *,
     actor: Any,

@@ -22,12 +22,11 @@ from django.views.decorators.http import require_http_methods
 
 from alongside import safety
 from alongside.care.models import Membership
-from alongside.care.views import admin_required, staff_required
+from alongside.care.views import admin_required, client_required, staff_required
 from alongside.measures.crisis import resources_for_request
 from alongside.messaging import selectors, services
 from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS, MessagingSettings
 from alongside.safety.display import resource_rows
-from alongside.selfcare.views.checkins import client_only
 
 logger = logging.getLogger("alongside.messaging")
 SESSION_CRISIS = "messaging_crisis_shown"
@@ -118,7 +117,7 @@ def _thread_page(request: HttpRequest, client_id: Any, *, template_base: str, ex
     return render(request, "messaging/thread.html", context, status=status)
 
 
-@client_only
+@client_required
 @require_http_methods(["GET", "POST"])
 def client_thread(request: HttpRequest) -> HttpResponse:
     """The client's conversation with their care team."""

@@ -7,12 +7,12 @@ an implementation detail.
 """
 
 from alongside.measures import crisis, library
+from alongside.measures.practice_selectors import practice_settings
 from alongside.measures.services._common import (
     IDEMPOTENCY_KEY,
     RISK_LEVELS_CRITICAL,
     answers_of,
     logger,
-    practice_settings,
 )
 from alongside.measures.services.alerts import alert_acknowledge, alerts_escalate, notifications_mark_read
 from alongside.measures.services.custom import custom_instrument_import

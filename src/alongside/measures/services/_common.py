@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from alongside import access
 from alongside.access import Action
-from alongside.accounts.models import User
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
-from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
+from alongside.care.models import ClientProfile
 from alongside.core.services import reader
 from alongside.core.time import in_quiet_hours, zone_or_utc
 from alongside.measures import library
@@ -84,12 +83,6 @@ _zone = zone_or_utc  # kept for the measures modules that still call it by this 
 
 
 @reader
-def practice_settings(practice_id: uuid.UUID) -> PracticeMeasureSettings:
-    """Return the practice's measure settings, or unsaved defaults when it has none."""
-    found = PracticeMeasureSettings.objects.filter(practice_id=practice_id).first()
-    return found or PracticeMeasureSettings(practice_id=practice_id)
-
-
 def _in_quiet_hours(local: dt.datetime, settings: PracticeMeasureSettings) -> bool:
     return in_quiet_hours(local, settings.quiet_start, settings.quiet_end)
 
@@ -108,23 +101,6 @@ def _local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
     aware = naive.replace(tzinfo=zone)
     # Round-trip through UTC: a non-existent time (spring forward) comes back normalised.
     return aware.astimezone(dt.UTC).astimezone(zone)
-
-
-def _staff_recipients(client: ClientProfile) -> list[User]:
-    """The treating clinicians (current care team, active in the practice); the admins when there are none."""
-    active = Membership.objects.filter(practice_id=client.practice_id, is_active=True).values("user_id")
-    team = list(
-        User.objects.filter(
-            pk__in=CareTeamMember.objects.filter(client=client, ended_at__isnull=True).values("clinician_id"),
-            is_active=True,
-        ).filter(pk__in=active)
-    )
-    return team or _practice_admins(client.practice_id)
-
-
-def _practice_admins(practice_id: uuid.UUID) -> list[User]:
-    admins = Membership.objects.filter(practice_id=practice_id, is_active=True, role__in=ADMIN_ROLES)
-    return list(User.objects.filter(pk__in=admins.values("user_id"), is_active=True))
 
 
 def _mail_after_commit(*, kind: str, notification_ids: list[int], subject: str, body: str) -> None:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from alongside import access
 from alongside.access import Action
+from alongside.care.selectors import practice_admins, staff_recipients
+from alongside.core.services import service, unaudited
 from alongside.measures.models import (
     DEFAULT_ESCALATION_MINUTES,
     MESSAGE_ALERT_INSTRUMENT,
@@ -33,8 +35,6 @@ from alongside.measures.models import (
 from alongside.measures.services._common import (
     _audit,
     _mail_after_commit,
-    _practice_admins,
-    _staff_recipients,
 )
 
 logger = logging.getLogger("alongside.measures.services")
@@ -62,6 +62,7 @@ def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str
     return alert
 
 
+@service
 def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, level: str = "urgent") -> CriticalAlert:
     """Raise an alert for crisis language in a client's message. Caller's transaction (the message's).
 
@@ -81,7 +82,7 @@ def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, 
         risk_level=(prefix + ",".join(sorted(set(categories))))[:32],
     )
     if review:
-        recipients = _staff_recipients(message.client)
+        recipients = staff_recipients(client=message.client)
         AlertNotification.objects.bulk_create(
             [AlertNotification(alert=alert, recipient=u, reason=NotificationReason.ALERT) for u in recipients]
         )
@@ -100,7 +101,7 @@ def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, 
 
 def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Any) -> None:
     """In-app notices and the content-free email for a new alert; audited. Caller's transaction."""
-    recipients = _staff_recipients(client)
+    recipients = staff_recipients(client=client)
     notices = AlertNotification.objects.bulk_create(
         [AlertNotification(alert=alert, recipient=user, reason=NotificationReason.ALERT) for user in recipients]
     )
@@ -124,6 +125,7 @@ def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Any) -> None:
         )
 
 
+@service
 def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> CriticalAlert:
     """Acknowledge an alert with a note. Only a clinician on the client's current care team may."""
     try:
@@ -156,6 +158,7 @@ def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> Cr
     return alert
 
 
+@service
 def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
     """Escalate open alerts older than their practice's limit to the practice admins (in-app and email)."""
     now = now or timezone.now()
@@ -181,7 +184,7 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
             alert.status = AlertStatus.ESCALATED
             alert.escalated_at = now
             alert.save(update_fields=["status", "escalated_at"])
-            admins = _practice_admins(practice_id)
+            admins = practice_admins(practice_id=practice_id)
             notices = AlertNotification.objects.bulk_create(
                 [AlertNotification(alert=alert, recipient=a, reason=NotificationReason.ESCALATION) for a in admins],
                 ignore_conflicts=False,
@@ -210,6 +213,7 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
     return escalated
 
 
+@unaudited("read receipts: who opened what, not a change to care")
 def notifications_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> int:
     """Mark the actor's own in-app notices as read."""
     return AlertNotification.objects.filter(

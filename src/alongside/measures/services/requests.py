@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.care.models import ClientProfile
+from alongside.core.services import unaudited
 from alongside.measures.models import (
     DeliveryChannel,
     MeasureRequest,
@@ -21,12 +22,12 @@ from alongside.measures.models import (
     RequestStatus,
     ScheduleRule,
 )
+from alongside.measures.practice_selectors import practice_settings
 from alongside.measures.services._common import (
     _after_quiet_hours,
     _in_quiet_hours,
     _local,
     _zone,
-    practice_settings,
 )
 from alongside.notify.mail import email_enqueue
 
@@ -61,6 +62,7 @@ def _latest_occurrences(schedule: MeasureSchedule, local_today: dt.date) -> list
     return [d for d in days if schedule.ends_on is None or d <= schedule.ends_on]
 
 
+@unaudited("requests follow from an audited schedule (a tick)")
 def requests_materialise(*, now: dt.datetime | None = None) -> list[MeasureRequest]:
     """Create the requests that have come due under current schedules. Safe to run repeatedly.
 
@@ -132,6 +134,7 @@ def _request_create(
             return None  # another worker made it first
 
 
+@unaudited("requests follow from an audited appointment")
 def requests_before_session(*, client: ClientProfile, session_starts_at: dt.datetime) -> list[MeasureRequest]:
     """Make the requests of the client's "before each session" schedules for one session."""
     now = timezone.now()
@@ -169,6 +172,7 @@ def _open_for_session(client: ClientProfile, session_starts_at: dt.datetime) -> 
     )
 
 
+@unaudited("requests follow from an audited appointment")
 def requests_before_session_withdraw(
     *, client: ClientProfile, session_starts_at: dt.datetime, now: dt.datetime | None = None
 ) -> int:
@@ -180,6 +184,7 @@ def requests_before_session_withdraw(
     )
 
 
+@unaudited("requests follow from an audited appointment")
 def requests_before_session_move(
     *, client: ClientProfile, old_starts_at: dt.datetime, new_starts_at: dt.datetime
 ) -> list[MeasureRequest]:
@@ -212,6 +217,7 @@ def requests_before_session_move(
         return [*moved, *requests_before_session(client=client, session_starts_at=new_starts_at)]
 
 
+@unaudited("expiry follows from the clock (a tick)")
 def requests_expire(*, now: dt.datetime | None = None) -> int:
     """Mark open requests past their expiry as expired. Returns how many."""
     now = now or timezone.now()
@@ -220,6 +226,7 @@ def requests_expire(*, now: dt.datetime | None = None) -> int:
     )
 
 
+@unaudited("delivery telemetry")
 def requests_deliver(*, now: dt.datetime | None = None) -> int:
     """Email a reminder (no clinical content) for open requests not yet delivered, outside quiet hours."""
     now = now or timezone.now()
@@ -258,6 +265,7 @@ def _send_reminder(request: MeasureRequest) -> None:
     )
 
 
+@unaudited("delivery telemetry")
 def request_mark_delivered(*, request_id: uuid.UUID | str, channel: DeliveryChannel, at: dt.datetime) -> bool:
     """Record that a reminder went out by ``channel`` (a push or SMS sender calls this). First time only."""
     updated = MeasureRequest.objects.filter(pk=request_id, delivered_at__isnull=True).update(
@@ -272,6 +280,7 @@ def _own_requests(actor: Any, request_ids: Iterable[uuid.UUID | str]) -> Any:
     return MeasureRequest.objects.filter(client_id=actor.pk, pk__in=list(request_ids))
 
 
+@unaudited("delivery telemetry")
 def request_mark_seen(*, actor: Any, request_ids: Iterable[uuid.UUID | str], now: dt.datetime | None = None) -> int:
     """Record that the client's home page showed these requests (first sight only)."""
     return cast(
@@ -279,6 +288,7 @@ def request_mark_seen(*, actor: Any, request_ids: Iterable[uuid.UUID | str], now
     )
 
 
+@unaudited("delivery telemetry")
 def request_mark_opened(*, actor: Any, request_id: uuid.UUID | str, now: dt.datetime | None = None) -> bool:
     """Record that the client opened a request (first time only); opening implies it was seen."""
     now = now or timezone.now()

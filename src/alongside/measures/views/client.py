@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alongside.care.views import client_required
 from alongside.measures import crisis, library, selectors, services
 from alongside.measures.explain import explain
 from alongside.measures.library import Instrument, Item
@@ -38,19 +38,6 @@ VIEW_SESSION_KEY = "measures_view"  # "one" (one question per screen, the defaul
 # Instruments whose published preamble directs an interviewer ("Ask questions 1 and 2..."): the app does
 # the branching, so the client is shown the recall period instead.
 INTERVIEWER_PREAMBLE = frozenset({"cssrs"})
-
-
-def client_only(view: View) -> View:
-    """Let in signed-in clients only; anyone else gets a 404 (these pages are a client's own)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_client", False):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # --- Where the client is in a questionnaire ------------------------------------------------
@@ -224,7 +211,7 @@ def due_for_home(request: HttpRequest) -> list[DueItem]:
 # --- Answering ----------------------------------------------------------------------------
 
 
-@client_only
+@client_required
 @require_GET
 def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """Introduce a due questionnaire (name, instructions, how many questions) and offer to start."""
@@ -245,7 +232,7 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     return render(request, "measures/client/request.html", context)
 
 
-@client_only
+@client_required
 @require_POST
 def start(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """Start (or resume: the key is the request's) answering a due questionnaire."""
@@ -267,7 +254,7 @@ def start(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     return redirect(_resume_url(response, _progress(response), mode))
 
 
-@client_only
+@client_required
 @require_GET
 def resume(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """Send the client to where they stopped: the first unanswered question, or the review."""
@@ -307,7 +294,7 @@ def _question_page(
     return render(request, "measures/client/question.html", context)
 
 
-@client_only
+@client_required
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, response_id: uuid.UUID, link_id: str) -> HttpResponse:
     """One question per screen. POST saves the answer, then goes back or on (branching decides what is next)."""
@@ -389,7 +376,7 @@ def _all_page(
     return render(request, "measures/client/all.html", context)
 
 
-@client_only
+@client_required
 @require_http_methods(["GET", "POST"])
 def all_questions(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """All questions on one page. POST saves every answer given (in order, so branching holds), then sends or saves."""
@@ -491,7 +478,7 @@ def _answer_rows(progress: Progress, response: MeasureResponse) -> list[dict[str
     return rows
 
 
-@client_only
+@client_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """Show the answers with a way to change each; POST sends them to the care team."""
@@ -518,7 +505,7 @@ def review(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     return _submit(request, response, progress, on_error=page)
 
 
-@client_only
+@client_required
 @require_GET
 def result(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """Thank the client; show crisis resources after a critical answer, and their score in plain words."""

@@ -9,6 +9,7 @@ Every public name of those modules is importable from here too, as before the sp
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any, cast
@@ -24,7 +25,7 @@ from alongside.core.services import service, unaudited
 from alongside.core.time import in_quiet_hours
 from alongside.core.time import zone_or_utc as _zone
 from alongside.measures.models import DeliveryChannel, PracticeMeasureSettings
-from alongside.measures.services._common import logger, practice_settings
+from alongside.measures.practice_selectors import practice_settings
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,
@@ -62,6 +63,8 @@ from alongside.selfcare.services.homework_tasks import (  # noqa: F401
     tasks_materialise_for,
     tasks_reconcile,
 )
+
+logger = logging.getLogger("alongside.selfcare.services")
 
 # --- Assignments --------------------------------------------------------------------------
 
@@ -236,7 +239,7 @@ def assignment_end(*, actor: Any, assignment_id: uuid.UUID | str) -> Assignment:
 # --- Links ------------------------------------------------------------------------------
 
 
-@service
+@unaudited("links a task to a record that its own service audited")
 def homework_record_done(
     *, client: ClientProfile, kind: str, target: str, when: dt.datetime, completion: Model
 ) -> None:

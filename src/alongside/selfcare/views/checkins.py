@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from alongside.care.models import Membership
-from alongside.care.views import staff_required
+from alongside.care.views import client_required, staff_required
 from alongside.selfcare import selectors, services
 from alongside.selfcare.checkin_chart import mood_chart
 
@@ -27,19 +25,6 @@ View = Callable[..., HttpResponse]
 
 MOOD_WORDS = {0: gettext_lazy("very low"), 10: gettext_lazy("very good")}
 SLEEP_WORDS = {0: gettext_lazy("very poor"), 10: gettext_lazy("very good")}
-
-
-def client_only(view: View) -> View:
-    """Let in signed-in clients only; anyone else gets a 404 (these pages are a client's own)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_client", False):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _number(raw: str) -> int | str:
@@ -70,7 +55,7 @@ def _fields(post: QueryDict) -> dict[str, Any]:
     return fields
 
 
-@client_only
+@client_required
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     """Check in: a mood from 0 to 10, and optionally emotions, sleep, activities and a note."""
@@ -123,7 +108,7 @@ def _history_context(request: HttpRequest, rows: list[selectors.CheckInView], to
     }
 
 
-@client_only
+@client_required
 def checkins(request: HttpRequest) -> HttpResponse:
     """Show the client's own check-ins: a month calendar, a chart with their average, and a list."""
     rows = selectors.checkins_own(user=request.user)

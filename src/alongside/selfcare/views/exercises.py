@@ -7,13 +7,11 @@ optional ES module autosaves a step as the client types (same POST, ``nav=autosa
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alongside.care.models import Membership
-from alongside.care.views import staff_required
+from alongside.care.views import client_required, staff_required
 from alongside.selfcare.models import EntryStatus, ExerciseEntry, ExerciseType
 from alongside.selfcare.schemas import THINKING_TRAPS
 from alongside.selfcare.selectors import exercises as selectors
@@ -45,19 +43,6 @@ DESCRIPTIONS = {
     ),
     ExerciseType.PROBLEM_SOLVING: gettext_lazy("Break a problem down, weigh up solutions, make a plan and review it."),
 }
-
-
-def client_only(view: View) -> View:
-    """Let in signed-in clients only; anyone else gets a 404 (these pages are a client's own)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_client", False):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _key() -> str:
@@ -89,7 +74,7 @@ def _summary_context(entry: ExerciseEntry, logs: list[Any] | None = None) -> dic
 # --- Client pages ----------------------------------------------------------------------------
 
 
-@client_only
+@client_required
 @require_GET
 def exercise_list(request: HttpRequest) -> HttpResponse:
     """The client's exercises (drafts first) and a way to start each kind."""
@@ -109,7 +94,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@client_only
+@client_required
 @require_POST
 def exercise_start(request: HttpRequest, kind: str) -> HttpResponse:
     """Start a draft of ``kind`` (the form's key makes a double submit harmless) and open its first step."""
@@ -123,7 +108,7 @@ def exercise_start(request: HttpRequest, kind: str) -> HttpResponse:
     return redirect("selfcare:exercise_step", entry.pk, steps.steps_of(kind)[0].slug)
 
 
-@client_only
+@client_required
 @require_GET
 def exercise_resume(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     """Carry on with a draft where it stopped; a finished exercise opens its summary."""
@@ -135,7 +120,7 @@ def exercise_resume(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     return redirect("selfcare:exercise_step", entry.pk, steps.resume_step(entry.kind, services.data_of(entry)).slug)
 
 
-@client_only
+@client_required
 @require_http_methods(["GET", "POST"])
 def exercise_step(request: HttpRequest, entry_id: uuid.UUID, step: str) -> HttpResponse:
     """One step of an exercise. Every POST saves the draft; Next, Back and Save and leave then move on."""
@@ -184,7 +169,7 @@ def exercise_step(request: HttpRequest, entry_id: uuid.UUID, step: str) -> HttpR
     )
 
 
-@client_only
+@client_required
 @require_GET
 def exercise_detail(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     """The whole exercise: review and finish a draft; log practices of a ladder or an activity plan."""
@@ -208,7 +193,7 @@ def _detail(
     return render(request, "selfcare/exercises/detail.html", context, status=status)
 
 
-@client_only
+@client_required
 @require_POST
 def exercise_finish(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     """Mark the exercise complete; missing parts are listed and nothing changes."""
@@ -221,7 +206,7 @@ def exercise_finish(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     return redirect("selfcare:exercise", entry.pk)
 
 
-@client_only
+@client_required
 @require_POST
 def exercise_move(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     """Move a ladder step (or planned activity) one place up or down."""
@@ -245,7 +230,7 @@ def exercise_move(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     return redirect(reverse("selfcare:exercise", args=[entry.pk]) + f"#step-{step_id}")
 
 
-@client_only
+@client_required
 @require_POST
 def exercise_practice(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     """Log one exposure practice (SUDS before, peak, after) or one planned activity (done, mastery, pleasure)."""

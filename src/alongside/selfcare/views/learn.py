@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from alongside.care import selectors as care_selectors
+from alongside.care.views import client_required
 from alongside.selfcare import library
 from alongside.selfcare.selectors.tools import modules_read
 from alongside.selfcare.services.practice_tools import module_mark_read
-from alongside.selfcare.views.tools import client_only
 
 
 def _module(slug: str) -> library.Module:
@@ -24,7 +24,7 @@ def _module(slug: str) -> library.Module:
         raise Http404("No such reading.") from None
 
 
-@client_only
+@client_required
 @require_GET
 def learn_index(request: HttpRequest) -> HttpResponse:
     client = care_selectors.own_client_profile(user=request.user)
@@ -33,7 +33,7 @@ def learn_index(request: HttpRequest) -> HttpResponse:
     return render(request, "selfcare/learn/index.html", {"items": items})
 
 
-@client_only
+@client_required
 @require_GET
 def module_page(request: HttpRequest, slug: str) -> HttpResponse:
     module = _module(slug)
@@ -42,7 +42,7 @@ def module_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "selfcare/learn/module.html", {"module": module, "read_at": read_at})
 
 
-@client_only
+@client_required
 @require_POST
 def module_read(request: HttpRequest, slug: str) -> HttpResponse:
     module = _module(slug)

@@ -8,14 +8,11 @@ time needs no script.
 
 from __future__ import annotations
 
-import functools
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.care import selectors as care_selectors
+from alongside.care.views import client_required
 from alongside.selfcare.selectors.tools import tool_history
 from alongside.selfcare.services.practice_tools import MAX_DURATION_SECONDS, tool_practice_log
 from alongside.selfcare.toolkit import GROUNDING_STEPS, MUSCLE_GROUPS, TOOLS, Tool
@@ -32,19 +30,6 @@ from alongside.selfcare.toolkit import GROUNDING_STEPS, MUSCLE_GROUPS, TOOLS, To
 View = Callable[..., HttpResponse]
 TOKEN_SALT = "selfcare.tools"
 RATINGS = range(0, 11)
-
-
-def client_only(view: View) -> View:
-    """Let in signed-in clients only; anyone else gets a 404 (these pages are a client's own)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_client", False):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _token() -> str:
@@ -73,7 +58,7 @@ def _grounding_note(request: HttpRequest) -> str:
     return "\n".join(lines)
 
 
-@client_only
+@client_required
 @require_GET
 def tools_index(request: HttpRequest) -> HttpResponse:
     client = care_selectors.own_client_profile(user=request.user)
@@ -81,7 +66,7 @@ def tools_index(request: HttpRequest) -> HttpResponse:
     return render(request, "selfcare/tools/index.html", {"tools": TOOLS.values(), "history": history})
 
 
-@client_only
+@client_required
 @require_http_methods(["GET", "POST"])
 def tool_page(request: HttpRequest, tool: str) -> HttpResponse:
     found: Tool | None = TOOLS.get(tool)
