@@ -444,3 +444,23 @@ FAMILIES += (
         r"|\bif (?:anything|something) happens to me\b.{0,60}\b(?:letter|note|password|will|key|account)\b",
     ),
 )
+
+# Seventh round.
+FAMILIES += (
+    ("en.si_seventh", C.SUICIDE_IDEATION, L.REVIEW, r"\bfeel(?:ing|s)? like dying\b(?! (?:of|from|laughing))"),
+    (
+        "en.plan_seventh",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bdo it (?:when|once|while|as soon as) (?:my [a-z]+|everyone|they|nobody|no one|the house|the kids)\b"
+        r".{0,25}\b(?:leave|leaves|asleep|gone|out|away|empty|at work)\b"
+        r"|\b(?:practi[sc]ing|practi[sc]ed|learning|learned how) (?:to )?(?:tie|tying) (?:a )?(?:knots?|nooses?)\b"
+        r"|\b(?:started|start|began|am|i'?m) (?:cutting|burning|self ?harming|hurting myself) again\b",
+    ),
+    (
+        "en.control_seventh",
+        C.DANGER_ABUSE,
+        L.REVIEW,
+        r"\b{abuser} (?:took|takes|smashed|broke|hides|hid) my (?:phone|keys|passport|money)\b",
+    ),
+)
