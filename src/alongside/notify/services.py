@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
+from alongside.core.services import reader, service, unaudited
 from alongside.notify.mail import email_enqueue
 from alongside.notify.models import (
     ALWAYS_ON,
@@ -44,6 +45,7 @@ from alongside.notify.models import (
 logger = logging.getLogger("alongside.notify")
 
 
+@reader
 def group_name(user_id: uuid.UUID | str) -> str:
     """The channel-layer group of one person's live notifications."""
     return f"user.{uuid.UUID(str(user_id)).hex}"
@@ -76,6 +78,7 @@ def _email_text(kind: str) -> tuple[str, str]:
     return texts[NotificationKind(kind)]
 
 
+@reader
 def channels_for(*, user_ids: Iterable[Any], kind: str) -> dict[Any, tuple[bool, bool]]:
     """Return (in_app, email) per user for a kind: their saved choice, on by default, always on for alerts."""
     ids = list(user_ids)
@@ -90,6 +93,7 @@ def channels_for(*, user_ids: Iterable[Any], kind: str) -> dict[Any, tuple[bool,
     return {user_id: chosen.get(user_id, (True, True)) for user_id in ids}
 
 
+@service
 def notification_send(
     *,
     recipients: Iterable[Any],
@@ -184,6 +188,7 @@ def _push(user_ids: Sequence[str], *, kind: str, link: str) -> None:
         logger.exception("notify: live push of %s failed for %d people", kind, len(user_ids))
 
 
+@reader
 def unread_counts(*, user_ids: Iterable[Any]) -> dict[str, int]:
     """Unread notices per user id (as text)."""
     from django.db.models import Count
@@ -206,6 +211,7 @@ def _own(actor: Any, notification_id: uuid.UUID | str) -> Notification:
     return found
 
 
+@unaudited("read receipts: who opened what, not a change to care")
 def notification_mark_read(*, actor: Any, notification_id: uuid.UUID | str) -> Notification:
     """Mark one of the actor's own notices read (404 for anyone else's); return it."""
     notice = _own(actor, notification_id)
@@ -215,6 +221,7 @@ def notification_mark_read(*, actor: Any, notification_id: uuid.UUID | str) -> N
     return notice
 
 
+@unaudited("read receipts: who opened what, not a change to care")
 def notifications_mark_all_read(*, actor: Any) -> int:
     """Mark all the actor's notices read; return how many changed."""
     return Notification.objects.filter(recipient_id=getattr(actor, "pk", None), read_at__isnull=True).update(
@@ -222,6 +229,7 @@ def notifications_mark_all_read(*, actor: Any) -> int:
     )
 
 
+@service
 def preferences_set(*, actor: Any, choices: Mapping[str, tuple[bool, bool]]) -> None:
     """Save the actor's (in_app, email) choice per kind; alerts and escalations stay on whatever is asked."""
     with transaction.atomic():

@@ -25,6 +25,7 @@ from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
+from alongside.core.services import service, unaudited
 from alongside.measures import services as measure_services
 from alongside.sessions import selectors
 from alongside.sessions.models import (
@@ -97,6 +98,7 @@ def _refuse_overlap(**kwargs: Any) -> None:
     raise ValidationError(_("The client already has a session at that time. Choose another time."))
 
 
+@service
 def appointment_create(
     *,
     actor: Any,
@@ -148,6 +150,7 @@ def appointment_create(
     return appointment
 
 
+@service
 def appointment_reschedule(
     *,
     actor: Any,
@@ -192,6 +195,7 @@ def appointment_reschedule(
     return appointment
 
 
+@service
 def appointment_cancel(*, actor: Any, appointment_id: uuid.UUID | str) -> Appointment:
     """Cancel a scheduled session; its open questionnaire request expires. Cancelling twice changes nothing."""
     appointment, client = _appointment(actor, appointment_id)
@@ -217,6 +221,7 @@ def appointment_cancel(*, actor: Any, appointment_id: uuid.UUID | str) -> Appoin
     return appointment
 
 
+@service
 def appointment_mark(*, actor: Any, appointment_id: uuid.UUID | str, status: AppointmentStatus | str) -> Appointment:
     """Mark a session that has started as attended or not attended (a mark can be corrected)."""
     if status not in MARKS:
@@ -245,6 +250,7 @@ def appointment_mark(*, actor: Any, appointment_id: uuid.UUID | str, status: App
     return appointment
 
 
+@unaudited("requests and tasks follow from audited appointments (a tick)")
 def sessions_prepare(*, now: dt.datetime | None = None, within: dt.timedelta = dt.timedelta(hours=36)) -> int:
     """Make the "before each session" questionnaire requests of sessions starting soon; return how many.
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.care.models import Practice
+from alongside.core.services import service
 from alongside.measures import library
 from alongside.measures.models import CustomInstrument, MeasureAuditAction
 from alongside.measures.services._common import _audit
@@ -19,6 +20,7 @@ from alongside.measures.services.settings import _require_admin
 MAX_UPLOAD_BYTES = 256 * 1024
 
 
+@service
 def custom_instrument_import(*, actor: Any, practice: Practice, raw: bytes) -> CustomInstrument:
     """Import a FHIR Questionnaire for the practice: sum-scored, labelled not validated. Nothing is saved on error."""
     _require_admin(actor, practice)

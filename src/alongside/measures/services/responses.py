@@ -18,6 +18,7 @@ from alongside.access import Action
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
+from alongside.core.services import reader, service, unaudited
 from alongside.measures import crisis, hooks, library
 from alongside.measures.models import (
     CriticalAlert,
@@ -84,6 +85,7 @@ def _answering_client(actor: Any, client_id: uuid.UUID | str, *, reads: bool = F
     return client
 
 
+@reader
 def crisis_resources_for(client: ClientProfile) -> list[crisis.CrisisResource]:
     """Crisis lines for the client's practice country and locale; never raises."""
     time_zone = getattr(client, "time_zone", None)
@@ -97,6 +99,7 @@ def crisis_resources_for(client: ClientProfile) -> list[crisis.CrisisResource]:
     )
 
 
+@service
 def response_start(
     *,
     actor: Any,
@@ -201,6 +204,7 @@ def _validate_answer(instrument: Any, answers: Mapping[str, int | None], link_id
     return value
 
 
+@unaudited("draft answers saved as typed; starting and submitting are audited")
 def response_save_answer(*, actor: Any, response_id: uuid.UUID | str, link_id: str, value: int | None) -> AnswerResult:
     """Save one answer as the client goes. A critical answer raises the alert at once, in this transaction."""
     with transaction.atomic():
@@ -241,6 +245,7 @@ def _numbers(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return kept
 
 
+@service
 def response_submit(
     *,
     actor: Any,

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside.core.services import service
 from alongside.measures.models import (
     MeasureAuditAction,
     MeasureSchedule,
@@ -25,6 +26,7 @@ from alongside.measures.services._common import (
 )
 
 
+@service
 def schedule_set(
     *,
     actor: Any,
@@ -84,6 +86,7 @@ def schedule_set(
     return schedule
 
 
+@service
 def schedule_end(*, actor: Any, schedule_id: uuid.UUID | str) -> MeasureSchedule:
     """End a schedule version: no new requests; requests already made stay as they are."""
     schedule = MeasureSchedule.objects.filter(pk=schedule_id).first()

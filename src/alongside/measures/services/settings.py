@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
 from alongside.care.models import Membership, Practice
+from alongside.core.services import service
 from alongside.measures.models import (
     MeasureAuditAction,
     PracticeMeasureSettings,
@@ -29,6 +30,7 @@ def _require_admin(actor: Any, practice: Practice) -> None:
         raise PermissionDenied(_("Only practice admins can change these settings."))
 
 
+@service
 def practice_settings_set(
     *,
     actor: Any,
@@ -87,6 +89,7 @@ def _default_schedule(
     return {"default_instrument": code, "default_rule": str(rule), "default_interval_days": interval_days}
 
 
+@service
 def practice_crisis_resources_set(
     *, actor: Any, practice: Practice, rows: list[dict[str, Any]]
 ) -> PracticeMeasureSettings:

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from alongside.core.services import unaudited
 from alongside.measures.models import MeasureScore, MeasureScoreSummary
 
 
+@unaudited("a derived summary of an audited submission")
 def score_summary_record(*, score: MeasureScore) -> None:
     """Fold one new score into its client's summary for the instrument (call in the score's transaction)."""
     summary = (
@@ -38,6 +40,7 @@ def score_summary_record(*, score: MeasureScore) -> None:
     summary.save()
 
 
+@unaudited("a derived cache rebuilt from audited responses")
 def score_summaries_rebuild(*, client_ids: Iterable[uuid.UUID] | None = None) -> int:
     """Recompute summaries from the scores, for some clients or all. Returns the number of summaries written."""
     scores = MeasureScore.objects.order_by("client_id", "instrument", "scored_at")

@@ -22,6 +22,7 @@ from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
+from alongside.core.services import reader, service
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,
@@ -36,6 +37,7 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 ENTRY_SCOPE = "selfcare.entry"
 
 
+@reader
 def own_client(actor: Any, client_id: uuid.UUID | str | None = None) -> ClientProfile:
     """The client writing their own self-care record (404 for anyone else, staff included)."""
     if actor is None or not getattr(actor, "is_client", False):
@@ -46,11 +48,13 @@ def own_client(actor: Any, client_id: uuid.UUID | str | None = None) -> ClientPr
     return client
 
 
+@reader
 def check_key(idempotency_key: str) -> None:
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise ValidationError(_("The idempotency key must be 8 to 64 letters, digits or - _ . :"))
 
 
+@reader
 def data_of(entry: ExerciseEntry) -> dict[str, Any]:
     """The entry's decrypted data as a dict."""
     return cast(dict[str, Any], entry.data or {})
@@ -75,6 +79,7 @@ def _homework_done(entry: ExerciseEntry, client: ClientProfile) -> None:
     )
 
 
+@reader
 def own_entry(*, actor: Any, entry_id: uuid.UUID | str, lock: bool = False) -> ExerciseEntry:
     """The signed-in client's own entry; 404 for anyone else's or a malformed id."""
     client = own_client(actor)
@@ -88,6 +93,7 @@ def own_entry(*, actor: Any, entry_id: uuid.UUID | str, lock: bool = False) -> E
     return entry
 
 
+@service
 def entry_create(
     *,
     actor: Any,
@@ -157,6 +163,7 @@ def _replay(client: ClientProfile, existing: ExerciseEntry, payload: dict[str, A
     return existing
 
 
+@service
 def entry_update(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any], step: str = "") -> ExerciseEntry:
     """Save the whole ``data`` of an entry. A complete entry must stay complete (nothing may go missing)."""
     with transaction.atomic():
@@ -169,6 +176,7 @@ def entry_update(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any],
     return entry
 
 
+@service
 def entry_complete(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any] | None = None) -> ExerciseEntry:
     """Finish an entry: every required part must be there. Completing twice changes nothing."""
     with transaction.atomic():

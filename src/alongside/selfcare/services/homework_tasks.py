@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from alongside.care.models import ClientProfile
 from alongside.core.idempotency import IdempotencyConflict
+from alongside.core.services import service, unaudited
 from alongside.selfcare.models import (
     Assignment,
     Frequency,
@@ -36,6 +37,7 @@ from alongside.selfcare.services.homework_schedule import (
 )
 
 
+@unaudited("tasks follow from an audited assignment")
 def tasks_materialise_for(*, assignment: Assignment, now: dt.datetime | None = None) -> int:
     """Make the tasks ``assignment`` expects up to the client's today (the past week too). Idempotent."""
     now = now or timezone.now()
@@ -62,6 +64,7 @@ def tasks_materialise_for(*, assignment: Assignment, now: dt.datetime | None = N
     return len(rows)
 
 
+@unaudited("tasks follow from an audited assignment (a tick)")
 def tasks_materialise(*, now: dt.datetime | None = None) -> int:
     """Make today's tasks of every current assignment, each in its client's time zone. Safe to repeat."""
     now = now or timezone.now()
@@ -75,6 +78,7 @@ def tasks_materialise(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+@unaudited("a tick: task states follow from audited assignments and records")
 def tasks_expire(*, now: dt.datetime | None = None) -> int:
     """Mark open tasks whose last day has passed (in the client's time zone) as missed. Returns how many.
 
@@ -102,6 +106,7 @@ def tasks_expire(*, now: dt.datetime | None = None) -> int:
     )
 
 
+@unaudited("a tick: task states follow from audited assignments and records")
 def tasks_reconcile(*, tasks: list[HomeworkTask], now: dt.datetime | None = None) -> int:
     """Link records that completed a task but were saved without calling :func:`tasks_complete_for`."""
     from alongside.selfcare.selectors.homework import derive_completions
@@ -125,6 +130,7 @@ def tasks_reconcile(*, tasks: list[HomeworkTask], now: dt.datetime | None = None
     return done
 
 
+@unaudited("links a task to a record that its own service audited")
 def tasks_complete_for(
     *, client: ClientProfile, kind: str, target: str, when: dt.datetime, completion: Model
 ) -> HomeworkTask | None:
@@ -169,6 +175,7 @@ def tasks_complete_for(
 API_COMPLETION = "api"  # completion_type of a task the client marked done through the API
 
 
+@service
 def task_complete(*, actor: Any, task_id: uuid.UUID | str, idempotency_key: str) -> HomeworkTask:
     """Mark one of the client's own tasks as done (completion type "api"); 404 for anyone else's task.
 
@@ -218,11 +225,13 @@ def _own_tasks(actor: Any, task_ids: Iterable[uuid.UUID | str]) -> Any:
     return HomeworkTask.objects.filter(client_id=actor.pk, pk__in=list(task_ids))
 
 
+@unaudited("delivery telemetry")
 def task_mark_seen(*, actor: Any, task_ids: Iterable[uuid.UUID | str], now: dt.datetime | None = None) -> int:
     """Record that the client's "today" list showed these tasks (first sight only)."""
     return cast(int, _own_tasks(actor, task_ids).filter(seen_at__isnull=True).update(seen_at=now or timezone.now()))
 
 
+@unaudited("delivery telemetry")
 def task_mark_opened(*, actor: Any, task_id: uuid.UUID | str, now: dt.datetime | None = None) -> bool:
     """Record that the client opened a task (first time only); opening implies it was seen."""
     now = now or timezone.now()

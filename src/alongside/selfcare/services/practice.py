@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.core import idempotency
+from alongside.core.services import service
 from alongside.selfcare.models import ExerciseEntry, ExerciseType, PracticeKind, PracticeLog, SelfcareAuditAction
 from alongside.selfcare.schemas import ActivityPractice, ExposurePractice, validate_practice
 from alongside.selfcare.services.exercises import check_key, data_of, own_entry
@@ -75,6 +76,7 @@ def _replay(existing: PracticeLog, payload: dict[str, Any]) -> PracticeLog:
     return existing
 
 
+@service
 def exposure_log_create(
     *,
     actor: Any,
@@ -108,6 +110,7 @@ def exposure_log_create(
     )
 
 
+@service
 def activity_log_create(
     *,
     actor: Any,

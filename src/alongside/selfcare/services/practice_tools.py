@@ -18,6 +18,7 @@ from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
+from alongside.core.services import service
 from alongside.selfcare import library
 from alongside.selfcare.models import AssignmentKind, ModuleRead, PracticeKind, PracticeLog, SelfcareAuditAction
 from alongside.selfcare.services.homework import homework_record_done
@@ -43,6 +44,7 @@ def _rating(value: object, field: str, errors: dict[str, str]) -> int | None:
     return number
 
 
+@service
 def tool_practice_log(
     *,
     actor: Any,
@@ -123,6 +125,7 @@ def _tool_replay(grant: access.Grant, existing: PracticeLog, payload: dict[str, 
     return existing
 
 
+@service
 def module_mark_read(*, actor: Any, client: ClientProfile, module: str, today: dt.date | None = None) -> ModuleRead:
     """Record that the client read ``module``; a second mark on the same day returns the first."""
     client = access.client_or_404(actor, client.pk, Action.WRITE_CLINICAL)

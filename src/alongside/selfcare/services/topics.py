@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.core.services import service
 from alongside.selfcare.models import CheckIn, ExerciseEntry, PracticeLog, SelfcareAuditAction, SessionTopic
 from alongside.selfcare.services.homework import _audit, _require_clinician
 
@@ -35,6 +36,7 @@ def _own_client_id(actor: Any) -> uuid.UUID:
     return cast(uuid.UUID, actor.pk)
 
 
+@service
 def topic_raise(*, actor: Any, text: str = "", source_type: str = "", source_id: str = "") -> SessionTopic:
     """Add a topic for next session: a line of text, or one of the client's own entries (or both).
 
@@ -86,6 +88,7 @@ def topic_raise(*, actor: Any, text: str = "", source_type: str = "", source_id:
     return topic
 
 
+@service
 def topic_mark_addressed(*, actor: Any, topic_id: uuid.UUID | str) -> SessionTopic:
     """Mark a topic as discussed (care-team clinicians only). Doing it twice changes nothing."""
     try:
