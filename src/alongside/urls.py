@@ -7,7 +7,9 @@ from alongside.accounts import urls as accounts_urls
 from alongside.api.urls import api
 from alongside.care import account_views
 from alongside.care import urls as care_urls
+from alongside.dashboards import brief_views
 from alongside.dashboards import views as dashboard_views
+from alongside.sessions import urls as sessions_urls
 
 urlpatterns = [
     path("", include("alongside.web.urls")),
@@ -17,7 +19,7 @@ urlpatterns = [
     path("measures/", include("alongside.measures.urls")),
     path("selfcare/", include("alongside.selfcare.urls")),
     path("messages/", include("alongside.messaging.urls")),
-    path("sessions/", include("alongside.sessions.urls")),
+    path("sessions/", include((sessions_urls.urlpatterns + brief_views.urlpatterns, "sessions"))),
     path("notifications/", include("alongside.notify.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -20,7 +20,7 @@ from alongside.messaging.services import message_send
 from alongside.selfcare import services as selfcare
 from alongside.selfcare.services.topics import topic_raise
 from alongside.sessions import services as sessions
-from alongside.sessions.brief import Section, State, _section, brief_for
+from alongside.dashboards.brief import Section, State, _section, brief_for
 from tests.measures.support_measures import measures_library, phq9_answers  # noqa: F401
 from tests.selfcare.test_exercises_services import FULL_RECORD
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from alongside.sessions import brief_views, views
+from alongside.sessions import views
 
 app_name = "sessions"
 urlpatterns = [
@@ -11,5 +11,4 @@ urlpatterns = [
     path("<uuid:appointment_id>/reschedule/", views.reschedule, name="reschedule"),
     path("<uuid:appointment_id>/cancel/", views.cancel, name="cancel"),
     path("<uuid:appointment_id>/mark/", views.mark, name="mark"),
-    path("clients/<uuid:client_id>/brief/", brief_views.brief, name="brief"),
 ]

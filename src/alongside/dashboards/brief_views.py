@@ -6,11 +6,12 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_GET
 
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
-from alongside.sessions.brief import brief_for
+from alongside.dashboards.brief import brief_for
 
 
 @staff_required
@@ -20,3 +21,9 @@ def brief(request: HttpRequest, membership: Membership, client_id: uuid.UUID) ->
     data = brief_for(actor=request.user, client_id=client_id)
     context = {"membership": membership, "practice": membership.practice, "brief": data, "client": data.client}
     return render(request, "sessions/brief.html", context)
+
+
+# Appended to the sessions namespace by alongside.urls.
+urlpatterns = [
+    path("clients/<uuid:client_id>/brief/", brief, name="brief"),
+]
