@@ -216,8 +216,10 @@ def alert_for(*, user: Any, alert_id: uuid.UUID | str) -> CriticalAlert:
     """Return one alert the staff member may see (care team, or escalated for practice admins); 404 otherwise."""
     if not _is_staff(user):
         raise Http404("No such alert.")
-    rows = _alert_scope(user).select_related("acknowledged_by")
-    alert = access.owned_or_404(user, CriticalAlert, alert_id, Action.VIEW_ADMIN, queryset=rows)
+    rows = CriticalAlert.objects.select_related("acknowledged_by")
+    alert, grant = access.owned_and_grant_or_404(user, CriticalAlert, alert_id, Action.VIEW_ADMIN, queryset=rows)
+    if not grant.on_care_team and alert.status != AlertStatus.ESCALATED:
+        raise Http404("No such alert.")  # practice admins see an alert once it is escalated, as in the list
     _audit_reads(MeasureAuditAction.ALERTS_LISTED, user=user, client_ids=[alert.client_id])
     return alert
 
