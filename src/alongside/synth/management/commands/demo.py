@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import subprocess  # nosec B404
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,8 @@ class Command(BaseCommand):
         from alongside.web.management.commands.serve import run_uvicorn
 
         connections.close_all()
-        worker = subprocess.Popen([sys.executable, "-m", "alongside.cli", "worker", "--verbosity", "0"])
+        # Our own command with a fixed argument list and no shell.
+        worker = subprocess.Popen([sys.executable, "-m", "alongside.cli", "worker", "--verbosity", "0"])  # nosec B603
         self.stdout.write(f"Started the background worker (process {worker.pid}).")
         try:
             run_uvicorn(host=host, port=port)
