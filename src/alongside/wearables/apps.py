@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class WearablesConfig(AppConfig):
+    name = "alongside.wearables"
+    label = "wearables"
+    verbose_name = "Wearables"
+
+    def ready(self) -> None:
+        from alongside.audit.models import register_actions
+        from alongside.wearables.models import WearablesAuditAction
+
+        register_actions(WearablesAuditAction)
+
+        from alongside.care.erasure import register_erasure_step
+        from alongside.wearables.erasure import delete_samples
+
+        register_erasure_step(delete_samples)

@@ -1,0 +1,164 @@
+"""Daily features from samples: steps de-overlapped across devices, sleep nights, heart and activity.
+
+Days are the client's local days as each sample recorded them: a sample's day is the date at its own
+offset, so travel and daylight-saving changes put every sample on the day the client lived it. A night of
+sleep belongs to the day it ends on (sleep that starts after 18:00 local time counts for the next day).
+A day with no samples of a kind has no feature of that kind (missing, never zero).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyarrow as pa
+
+from alongside.wearables.models import Metric
+from alongside.wearables.samples import ASLEEP_KINDS, Kind
+
+DAY = 86_400
+_EPOCH = dt.date(1970, 1, 1)
+Row = tuple[int, int, int, float, str]  # start, end, offset, value, source
+
+
+def source_priority(name: str) -> int:
+    """Rank a source the way Apple's Health app does by default: the watch first, then the phone, then apps."""
+    lowered = name.casefold()
+    if "watch" in lowered:
+        return 0
+    if "iphone" in lowered or "phone" in lowered:
+        return 1
+    return 2
+
+
+def local_day(at: int, offset: int) -> int:
+    """Return the local epoch day of UTC second ``at`` recorded at ``offset`` minutes east of UTC."""
+    return (at + offset * 60) // DAY
+
+
+class Coverage:
+    """Disjoint covered intervals, kept sorted; answers how much of an interval is already covered."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlap(self, start: int, end: int) -> int:
+        total, index = 0, bisect_right(self.ends, start)
+        while index < len(self.starts) and self.starts[index] < end:
+            total += min(end, self.ends[index]) - max(start, self.starts[index])
+            index += 1
+        return total
+
+    def covers_point(self, at: int) -> bool:
+        index = bisect_right(self.ends, at)
+        return index < len(self.starts) and self.starts[index] <= at
+
+    def add(self, start: int, end: int) -> None:
+        low = bisect_right(self.ends, start - 1)
+        high = low
+        while high < len(self.starts) and self.starts[high] <= end:
+            start, end = min(start, self.starts[high]), max(end, self.ends[high])
+            high += 1
+        self.starts[low:high] = [start]
+        self.ends[low:high] = [end]
+
+    def length(self) -> int:
+        return sum(e - s for s, e in zip(self.starts, self.ends, strict=True))
+
+
+def deoverlap_total(rows: Iterable[Row]) -> float:
+    """Total ``value`` over rows, each minute counted once: higher-priority sources first, the rest pro rata."""
+    covered, total = Coverage(), 0.0
+    for start, end, _offset, value, _source in sorted(rows, key=lambda r: (source_priority(r[4]), r[0], r[1])):
+        if end > start:
+            total += value * (1 - covered.overlap(start, end) / (end - start))
+            covered.add(start, end)
+        elif not covered.covers_point(start):
+            total += value
+    return total
+
+
+def _by_day(rows: Iterable[Row]) -> dict[int, list[Row]]:
+    days: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        days[local_day(row[0], row[2])].append(row)
+    return days
+
+
+def _night(rows_by_kind: dict[str, list[Row]]) -> dict[int, dict[str, list[Row]]]:
+    nights: dict[int, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for kind, rows in rows_by_kind.items():
+        for row in rows:
+            nights[local_day(row[0] + 6 * 3600, row[2])][kind].append(row)
+    return nights
+
+
+def sleep_features(night: int, kinds: dict[str, list[Row]]) -> dict[str, float]:
+    """Sleep of one night: asleep stages merged across sources, awake spells removed, time in bed around them."""
+    asleep, awake, in_bed = Coverage(), Coverage(), Coverage()
+    offset = 0
+    for kind, rows in kinds.items():
+        for start, end, row_offset, _value, _source in rows:
+            in_bed.add(start, end)
+            if kind in ASLEEP_KINDS:
+                asleep.add(start, end)
+                offset = row_offset
+            elif kind == Kind.SLEEP_AWAKE:
+                awake.add(start, end)
+    if not asleep.starts:
+        return {}
+    total = sum(e - s - awake.overlap(s, e) for s, e in zip(asleep.starts, asleep.ends, strict=True))
+    midnight = night * DAY - offset * 60
+    onset, wake = (asleep.starts[0] - midnight) / 60, (asleep.ends[-1] - midnight) / 60
+    bed = in_bed.length()
+    return {
+        Metric.SLEEP_TOTAL: total / 60,
+        Metric.SLEEP_IN_BED: bed / 60,
+        Metric.SLEEP_EFFICIENCY: round(100 * total / bed, 1) if bed else 0.0,
+        Metric.SLEEP_ONSET: onset,
+        Metric.SLEEP_WAKE: wake,
+        Metric.SLEEP_MIDPOINT: (onset + wake) / 2,
+    }
+
+
+def _wear_minutes(rows: list[Row]) -> float:
+    """Minutes the watch was worn: each quarter hour with a heart-rate reading counts 15 minutes."""
+    slots = {(row[0] + row[2] * 60) // 900 for row in rows}
+    return float(min(len(slots) * 15, 1440))
+
+
+def _rows_by_kind(table: pa.Table) -> dict[str, list[Row]]:
+    columns = [table.column(name).to_pylist() for name in ("kind", "start", "end", "offset", "value", "source")]
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for kind, start, end, offset, value, source in zip(*columns, strict=True):
+        grouped[kind].append((start, end, offset, value, source))
+    return grouped
+
+
+def daily_features(table: pa.Table) -> dict[dt.date, dict[str, float]]:
+    """Return each local day's features from every sample of a client."""
+    grouped = _rows_by_kind(table)
+    days: dict[int, dict[str, float]] = defaultdict(dict)
+    summed = {Kind.STEPS: Metric.STEPS, Kind.EXERCISE_MIN: Metric.ACTIVE_MIN}
+    for kind, metric in summed.items():
+        for day, rows in _by_day(grouped.get(kind, [])).items():
+            days[day][metric] = round(deoverlap_total(rows), 1)
+    for day, rows in _by_day(grouped.get(Kind.WORKOUT, [])).items():
+        covered = Coverage()
+        for start, end, *_ in rows:
+            covered.add(start, end)
+        days[day][Metric.WORKOUT_MIN] = covered.length() / 60
+    averaged = {Kind.RESTING_HR: Metric.RESTING_HR, Kind.HRV_SDNN: Metric.HRV_SDNN, Kind.HRV_RMSSD: Metric.HRV_RMSSD}
+    for kind, metric in averaged.items():
+        for day, rows in _by_day(grouped.get(kind, [])).items():
+            days[day][metric] = round(statistics.fmean(row[3] for row in rows), 1)
+    for day, rows in _by_day(grouped.get(Kind.HEART_RATE, [])).items():
+        days[day][Metric.WEAR_MIN] = _wear_minutes(rows)
+    sleep = {kind: rows for kind, rows in grouped.items() if kind.startswith("sleep_")}
+    for night, kinds in _night(sleep).items():
+        days[night].update(sleep_features(night, kinds))
+    return {_EPOCH + dt.timedelta(days=day): values for day, values in sorted(days.items()) if values}

@@ -1,0 +1,123 @@
+"""Import one file for one client: parse, drop what is already stored, seal the new samples, recompute features.
+
+Parsing runs outside any transaction; the database changes in one short transaction at the end
+(:func:`~alongside.wearables.services.wearables_import_record`). The sealed file is renamed into place
+before that transaction and removed if it fails; a file without its import row (a crash in between) is
+never read, since only files named by an import row are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+import uuid
+import zipfile
+import zlib
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from alongside.care.models import ClientProfile
+from alongside.wearables import baselines, storage
+from alongside.wearables.features import daily_features
+from alongside.wearables.models import ImportJob
+from alongside.wearables.samples import BadInput
+from alongside.wearables.services import wearables_import_record
+from alongside.wearables.sources import get_source
+
+Features = dict[dt.date, dict[str, tuple[float, float | None, float | None]]]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What the command prints as its last line."""
+
+    records: int
+    samples_stored: int
+    duplicates_dropped: int
+    days: int
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def with_baselines(days: dict[dt.date, dict[str, float]]) -> Features:
+    """Attach to each day's features the median and MAD of the 28 days before it."""
+    series: dict[str, dict[dt.date, float]] = defaultdict(dict)
+    for day, metrics in days.items():
+        for metric, value in metrics.items():
+            series[metric][day] = value
+    result: Features = defaultdict(dict)
+    for metric, values in series.items():
+        for day, value in values.items():
+            found = baselines.baseline(values, day)
+            result[day][metric] = (value, *found) if found else (value, None, None)
+    return dict(result)
+
+
+def stored_samples(client: ClientProfile) -> pa.Table:
+    """Every sample stored for the client, decrypted in memory."""
+    jobs = list(ImportJob.objects.filter(client=client).order_by("created_at").values_list("id", flat=True))
+    return storage.read(client_id=client.pk, job_ids=jobs)
+
+
+def _parse(path: Path, source: str) -> Any:
+    try:
+        return get_source(source).parse(path)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise BadInput(path.name, f"the archive is damaged ({error}).") from None
+
+
+def import_file(*, actor: Any, client: ClientProfile, path: Path, source: str = "apple") -> ImportResult:
+    """Import ``path`` for ``client``; the same file twice changes nothing. Raise :class:`BadInput` on bad files."""
+    began = time.perf_counter()
+    digest = file_sha256(path) if path.is_file() else ""
+    previous = ImportJob.objects.filter(client=client, file_sha256=digest).first() if digest else None
+    if previous is not None:
+        dropped = previous.samples_stored + previous.duplicates_dropped
+        return ImportResult(previous.records, 0, dropped, 0, round(time.perf_counter() - began, 3))
+    parsed = _parse(path, source)
+    incoming = storage.to_table(parsed.samples)
+    stored = stored_samples(client)
+    new = storage.new_only(incoming, stored)
+    features = with_baselines(daily_features(pa.concat_tables([stored, new])))
+    job_id = uuid.uuid4()
+    written = storage.write(client_id=client.pk, job_id=job_id, table=new) if new.num_rows else None
+    try:
+        wearables_import_record(
+            actor=actor,
+            client=client,
+            job_id=job_id,
+            source=source,
+            file_sha256=digest,
+            records=parsed.records,
+            samples_stored=new.num_rows,
+            duplicates_dropped=incoming.num_rows - new.num_rows,
+            features=features,
+        )
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    days = len({storage_day for storage_day in _days_of(new)})
+    return ImportResult(
+        parsed.records, new.num_rows, incoming.num_rows - new.num_rows, days, round(time.perf_counter() - began, 3)
+    )
+
+
+def _days_of(table: pa.Table) -> set[int]:
+    starts, offsets = table.column("start").to_pylist(), table.column("offset").to_pylist()
+    return {(s + o * 60) // 86_400 for s, o in zip(starts, offsets, strict=True)}

@@ -1,0 +1,64 @@
+"""`alongside wearables`: import a wearable export for a client, or print their daily features."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from alongside.care.models import ClientProfile
+from alongside.wearables.importing import import_file
+from alongside.wearables.samples import BadInput
+from alongside.wearables.selectors import client_features, deviations
+from alongside.wearables.sources import SOURCES
+
+
+class Command(BaseCommand):
+    help = "Import a wearable export for a client, or print the client's daily features."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{import,features}")
+        imports = sub.add_parser("import", help="Import FILE (export.zip or export.xml) for the client.")
+        imports.add_argument("file", type=Path)
+        imports.add_argument("--client", required=True, help="The client's email address.")
+        imports.add_argument("--source", default="apple", choices=SOURCES)
+        features = sub.add_parser("features", help="Print the client's daily features and their baselines.")
+        features.add_argument("--client", required=True, help="The client's email address.")
+        features.add_argument("--json", action="store_true", help="One JSON object per line.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        client = ClientProfile.objects.select_related("user").filter(user__email__iexact=options["client"]).first()
+        if client is None:
+            raise CommandError(f"No client has the email address {options['client']}.")
+        if options["action"] == "import":
+            self._import(client, options["file"], options["source"])
+        else:
+            self._features(client, as_json=options["json"])
+
+    def _import(self, client: ClientProfile, path: Path, source: str) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"Importing {path.name} ...\n")
+        try:
+            result = import_file(actor=None, client=client, path=path, source=source)
+        except BadInput as error:
+            raise CommandError(f"{error} Nothing was imported.") from None
+        self.stdout.write(json.dumps(result.as_dict()))
+
+    def _features(self, client: ClientProfile, *, as_json: bool) -> None:
+        features = client_features(client=client)
+        for feature in features:
+            row = {
+                "day": feature.day.isoformat(),
+                "metric": feature.metric,
+                "value": feature.value,
+                "baseline_median": feature.baseline_median,
+                "baseline_mad": feature.baseline_mad,
+            }
+            self.stdout.write(json.dumps(row) if as_json else "  ".join(f"{v}" for v in row.values()))
+        for run in deviations(features):
+            text = {"deviation": run.metric, "first": run.first.isoformat(), "last": run.last.isoformat()}
+            text["direction"] = "above" if run.direction > 0 else "below"
+            self.stdout.write(json.dumps(text) if as_json else "  ".join(text.values()))

@@ -1,0 +1,85 @@
+"""Writes of the wearables app: record a finished import with its features, delete sensor data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from alongside.access import Action, decide
+from alongside.audit.log import record
+from alongside.care.models import ClientProfile
+from alongside.core.services import service
+from alongside.wearables import storage
+from alongside.wearables.models import DailyFeature, ImportJob, WearablesAuditAction
+
+
+def _check_may_write(actor: Any, client: ClientProfile) -> None:
+    # ``None`` is the operator at the command line, who already holds the database.
+    if actor is not None and not decide(actor, client, Action.WRITE_CLINICAL):
+        raise PermissionDenied(_("You cannot change this client's wearable data."))
+
+
+def _replace_features(
+    client: ClientProfile, features: dict[dt.date, dict[str, tuple[float, float | None, float | None]]]
+) -> int:
+    DailyFeature.objects.filter(client=client).delete()
+    rows = [
+        DailyFeature(client=client, day=day, metric=metric, value=value, baseline_median=median, baseline_mad=mad)
+        for day, metrics in features.items()
+        for metric, (value, median, mad) in metrics.items()
+    ]
+    DailyFeature.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@service
+def wearables_import_record(
+    *,
+    actor: Any,
+    client: ClientProfile,
+    job_id: uuid.UUID,
+    source: str,
+    file_sha256: str,
+    records: int,
+    samples_stored: int,
+    duplicates_dropped: int,
+    features: dict[dt.date, dict[str, tuple[float, float | None, float | None]]],
+) -> ImportJob:
+    """Record an import whose sample file is already sealed in place, and replace the client's features."""
+    _check_may_write(actor, client)
+    job = ImportJob.objects.create(
+        id=job_id,
+        client=client,
+        source=source,
+        file_sha256=file_sha256,
+        records=records,
+        samples_stored=samples_stored,
+        duplicates_dropped=duplicates_dropped,
+    )
+    count = _replace_features(client, features)
+    record(
+        WearablesAuditAction.IMPORTED,
+        actor=actor,
+        obj=job,
+        client_id=client.pk,
+        detail={"source": source, "samples": samples_stored, "features": count},
+    )
+    return job
+
+
+@service
+def wearables_delete_all(*, actor: Any, client: ClientProfile) -> int:
+    """Delete every import, sample file and feature of the client; the files go once this commits."""
+    _check_may_write(actor, client)
+    jobs = list(ImportJob.objects.filter(client=client).values_list("id", flat=True))
+    DailyFeature.objects.filter(client=client).delete()
+    ImportJob.objects.filter(client=client).delete()
+    record(WearablesAuditAction.DELETED, actor=actor, obj=None, client_id=client.pk, detail={"imports": len(jobs)})
+    client_id = client.pk
+    transaction.on_commit(lambda: storage.delete(client_id=client_id))
+    return len(jobs)

@@ -1,0 +1,231 @@
+"""Stream an Apple Health export through expat, in constant memory, with every entity refused.
+
+Safety: the document type declaration is cut out before the parser sees it (real exports carry a DTD whose
+iOS 16 form has a malformed ATTLIST that stops strict parsers, and nothing in it is needed); a DTD that
+declares any entity is refused outright, so neither billion laughs nor external entities can expand, and
+expat is told never to read parameter entities or anything over the network. The cut keeps the line breaks,
+so error messages give the file's own line numbers.
+
+Parser choice: ``bench/wearables.py`` measures expat against lxml's target parser and a byte-level scanner
+(figures in ``bench/README.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import IO, Any
+from xml.parsers import expat
+
+from alongside.wearables.inputs import CHUNK, CountedReader, open_export
+from alongside.wearables.samples import BadInput, Kind, Samples
+from alongside.wearables.sources import Parsed
+
+QUANTITIES = {
+    "HKQuantityTypeIdentifierStepCount": Kind.STEPS,
+    "HKQuantityTypeIdentifierHeartRate": Kind.HEART_RATE,
+    "HKQuantityTypeIdentifierRestingHeartRate": Kind.RESTING_HR,
+    "HKQuantityTypeIdentifierHeartRateVariabilitySDNN": Kind.HRV_SDNN,
+    "HKQuantityTypeIdentifierAppleExerciseTime": Kind.EXERCISE_MIN,
+}
+SLEEP_TYPE = "HKCategoryTypeIdentifierSleepAnalysis"
+# Both forms: the named values (iOS 16 added core, deep, REM and "unspecified") and the old numeric ones.
+SLEEP_VALUES = {
+    "HKCategoryValueSleepAnalysisInBed": Kind.SLEEP_IN_BED,
+    "HKCategoryValueSleepAnalysisAsleep": Kind.SLEEP_ASLEEP,
+    "HKCategoryValueSleepAnalysisAsleepUnspecified": Kind.SLEEP_ASLEEP,
+    "HKCategoryValueSleepAnalysisAsleepCore": Kind.SLEEP_CORE,
+    "HKCategoryValueSleepAnalysisAsleepDeep": Kind.SLEEP_DEEP,
+    "HKCategoryValueSleepAnalysisAsleepREM": Kind.SLEEP_REM,
+    "HKCategoryValueSleepAnalysisAwake": Kind.SLEEP_AWAKE,
+    "0": Kind.SLEEP_IN_BED,
+    "1": Kind.SLEEP_ASLEEP,
+    "2": Kind.SLEEP_AWAKE,
+    "3": Kind.SLEEP_CORE,
+    "4": Kind.SLEEP_DEEP,
+    "5": Kind.SLEEP_REM,
+}
+_UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_HEAD_LIMIT = 4 << 20
+
+
+def sniff(head: bytes) -> bool:
+    """Whether the first bytes look like an Apple Health export."""
+    return b"<HealthData" in head or b"<!DOCTYPE HealthData" in head
+
+
+class _Dates:
+    """Parse ``2016-01-01 10:03:45 +0100`` into (UTC epoch seconds, offset minutes), days cached."""
+
+    def __init__(self) -> None:
+        self.days: dict[str, int] = {}
+
+    def __call__(self, text: str) -> tuple[int, int]:
+        day = self.days.get(text[:10])
+        if day is None:
+            day = (dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10])).toordinal() - _UNIX_ORDINAL) * 86_400
+            self.days[text[:10]] = day
+        if len(text) != 25 or text[20] not in "+-":
+            raise ValueError(text)
+        offset = int(text[21:23]) * 60 + int(text[23:25])
+        if text[20] == "-":
+            offset = -offset
+        seconds = int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+        return day + seconds - offset * 60, offset
+
+
+def strip_dtd(head: bytes, label: str) -> bytes:
+    """Cut the document type declaration out of ``head`` (keeping its line breaks); refuse one with entities."""
+    start = head.find(b"<!DOCTYPE")
+    root = head.find(b"<HealthData")
+    if start < 0 or 0 <= root < start:
+        return head
+    close = head.find(b"]>", start)
+    end = close + 2 if close >= 0 else head.find(b">", start) + 1
+    if end <= 0:
+        raise BadInput(label, "the document type declaration never ends.", line=head[:start].count(b"\n") + 1)
+    dtd = head[start:end]
+    entity = dtd.find(b"<!ENTITY")
+    if entity >= 0:
+        line = head[:start].count(b"\n") + dtd[:entity].count(b"\n") + 1
+        raise BadInput(label, "the file declares XML entities; they are refused (never expanded).", line=line)
+    if b"SYSTEM" in dtd[: dtd.find(b"[")] if b"[" in dtd else b"SYSTEM" in dtd:
+        raise BadInput(label, "the file points to an external document type; it is refused (never fetched).")
+    return head[:start] + b"\n" * dtd.count(b"\n") + head[end:]
+
+
+def _read_head(stream: IO[bytes] | CountedReader, label: str) -> bytes:
+    head = b""
+    while b"<HealthData" not in head:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        head += chunk
+        if len(head) > _HEAD_LIMIT:
+            raise BadInput(label, "no <HealthData> element in the first 4 MB; this is not an Apple Health export.")
+    return strip_dtd(head, label)
+
+
+class _Handler:
+    """The expat callbacks: turn elements into samples, refuse implausible ones with their line."""
+
+    def __init__(self, parser: Any, label: str) -> None:
+        self.parser, self.label = parser, label
+        self.samples = Samples()
+        self.records = 0
+        self.dates = _Dates()
+        self.root_seen = False
+
+    def refuse(self, problem: str) -> None:
+        raise BadInput(self.label, problem, line=self.parser.CurrentLineNumber)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if not self.root_seen:
+            if name != "HealthData":
+                self.refuse(f"the file's root element is <{name}>, not <HealthData>; not an Apple Health export.")
+            self.root_seen = True
+        if name == "Record":
+            self.records += 1
+            self.record(attrs)
+        elif name == "Workout":
+            self.records += 1
+            self.workout(attrs)
+        elif name == "ActivitySummary":
+            self.records += 1
+            self.summary(attrs)
+
+    def interval(self, attrs: dict[str, str]) -> tuple[int, int, int]:
+        try:
+            start, offset = self.dates(attrs["startDate"])
+            end, _ = self.dates(attrs["endDate"])
+        except (KeyError, ValueError, IndexError):
+            self.refuse("a record without a readable startDate or endDate (expected 2016-01-01 10:03:45 +0100).")
+            raise AssertionError from None  # refuse() always raises
+        return start, end, offset
+
+    def keep(self, kind: Kind, attrs: dict[str, str], value: float) -> None:
+        start, end, offset = self.interval(attrs)
+        source = self.samples.source_code(attrs.get("sourceName", ""))
+        problem = self.samples.add(kind, start, end, offset, value, source)
+        if problem:
+            self.refuse(f"{problem}; nothing was imported.")
+
+    def number(self, text: str | None) -> float:
+        try:
+            return float(text or "")
+        except ValueError:
+            self.refuse(f"a value that is not a number ({(text or '')[:20]!r}).")
+            raise AssertionError from None
+
+    def record(self, attrs: dict[str, str]) -> None:
+        kind_name = attrs.get("type", "")
+        kind = QUANTITIES.get(kind_name)
+        if kind is not None:
+            self.keep(kind, attrs, self.number(attrs.get("value")))
+        elif kind_name == SLEEP_TYPE:
+            stage = SLEEP_VALUES.get(attrs.get("value", ""))
+            if stage is not None:
+                self.keep(stage, attrs, 1.0)
+
+    def workout(self, attrs: dict[str, str]) -> None:
+        start, end, _ = self.interval(attrs)
+        minutes = (end - start) / 60
+        if attrs.get("duration") and attrs.get("durationUnit", "min") == "min":
+            minutes = self.number(attrs["duration"])
+        self.keep(Kind.WORKOUT, attrs, minutes)
+
+    def summary(self, attrs: dict[str, str]) -> None:
+        when = attrs.get("dateComponents", "")
+        if "appleExerciseTime" not in attrs or len(when) != 10:
+            return
+        try:
+            start = (dt.date.fromisoformat(when).toordinal() - _UNIX_ORDINAL) * 86_400
+        except ValueError:
+            self.refuse(f"an activity summary with an unreadable date {when[:20]!r}.")
+        problem = self.samples.add(
+            Kind.SUMMARY_EXERCISE_MIN, start, start, 0, self.number(attrs["appleExerciseTime"]), -1
+        )
+        if problem:
+            self.refuse(f"{problem}; nothing was imported.")
+
+
+def _expat_failure(error: expat.ExpatError, label: str, final: bool) -> BadInput:
+    reason = expat.ErrorString(error.code) if error.code else str(error)
+    if final or reason in ("no element found", "unclosed token"):
+        return BadInput(label, "the XML ends early: the file is truncated or incomplete.", line=error.lineno)
+    if reason == "undefined entity":
+        return BadInput(label, "the file uses an XML entity; entities are refused.", line=error.lineno)
+    return BadInput(label, f"the XML is not well-formed ({reason}, column {error.offset}).", line=error.lineno)
+
+
+def parse_stream(stream: IO[bytes] | CountedReader, label: str) -> Parsed:
+    """Parse an export already opened; raise :class:`BadInput` naming ``label`` and the line."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    handler = _Handler(parser, label)
+    parser.StartElementHandler = handler.start
+
+    def no_entities(*_args: object) -> None:
+        handler.refuse("the file declares XML entities; they are refused (never expanded).")
+
+    parser.EntityDeclHandler = no_entities
+    chunk = _read_head(stream, label)
+    final = False
+    try:
+        while chunk:
+            parser.Parse(chunk, False)
+            chunk = stream.read(CHUNK)
+        final = True
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise _expat_failure(error, label, final) from None
+    if not handler.root_seen:
+        raise BadInput(label, "no <HealthData> element; not an Apple Health export.")
+    return Parsed(samples=handler.samples, records=handler.records)
+
+
+def parse(path: Path) -> Parsed:
+    """Parse ``export.xml`` or ``export.zip`` at ``path``."""
+    with open_export(path, is_wanted=sniff) as (label, stream):
+        return parse_stream(stream, label)

@@ -1,0 +1,128 @@
+"""Raw samples: one Parquet file per import, per client, encrypted whole with the client's data key.
+
+Whole-file AES-256-GCM (not Parquet modular encryption): pyarrow's modular encryption needs a KMS client
+and wraps its own keys, while the project already has one data key per person that erasure destroys. The
+file is sealed with that key and bound (as associated data) to the client and the import, so a file copied
+to another client or renamed to another import does not open. Files are decrypted into memory only and
+queried there with DuckDB; no plaintext Parquet is ever written to disk. Destroying the key (erasure,
+crypto-shredding) makes every file unreadable; erasure also deletes them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+from alongside.crypto.keys import NONCE_BYTES, DecryptionFailed, data_key
+from alongside.wearables.samples import KINDS, Samples
+
+SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("offset", pa.int16()),
+        ("value", pa.float64()),
+        ("source", pa.string()),
+    ]
+)
+
+
+def root() -> Path:
+    """Return the folder that holds every client's sample files."""
+    return Path(getattr(settings, "WEARABLES_DIR", Path(settings.VAR_DIR) / "wearables"))
+
+
+def client_dir(client_id: uuid.UUID | str) -> Path:
+    return root() / str(client_id)
+
+
+def _path(client_id: uuid.UUID | str, job_id: uuid.UUID | str) -> Path:
+    return client_dir(client_id) / f"{job_id}.parquet.sealed"
+
+
+def _aad(client_id: uuid.UUID | str, job_id: uuid.UUID | str) -> bytes:
+    return f"alongside-wearables|{client_id}|{job_id}".encode()
+
+
+def to_table(samples: Samples) -> pa.Table:
+    """Return the samples as an Arrow table (kinds and sources as names)."""
+    names = {code: name for name, code in samples.sources.items()}
+    names[-1] = ""
+    kinds = pa.array(samples.kind, pa.int8()).dictionary_encode()
+    kind_names = pa.array([str(KINDS[code.as_py()]) for code in kinds.dictionary], pa.string())
+    source_codes = pa.array(samples.source, pa.int32()).dictionary_encode()
+    source_names = pa.array([names[code.as_py()] for code in source_codes.dictionary], pa.string())
+    return pa.table(
+        {
+            "kind": kind_names.take(kinds.indices),
+            "start": pa.array(samples.start, pa.int64()),
+            "end": pa.array(samples.end, pa.int64()),
+            "offset": pa.array(samples.offset, pa.int16()),
+            "value": pa.array(samples.value, pa.float64()),
+            "source": source_names.take(source_codes.indices),
+        },
+        schema=SCHEMA,
+    )
+
+
+def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
+    """Return the distinct samples of ``incoming`` not already in ``stored`` (DuckDB, in memory)."""
+    with duckdb.connect() as db:
+        db.register("incoming", incoming)
+        db.register("stored", stored)
+        result = db.sql(
+            'SELECT * FROM (SELECT DISTINCT * FROM incoming EXCEPT SELECT * FROM stored) ORDER BY start, "end", kind'
+        ).to_arrow_table()
+    assert result is not None
+    return result.cast(SCHEMA)
+
+
+def write(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str, table: pa.Table) -> Path:
+    """Seal ``table`` as the import's file; written to a temporary name, then renamed into place."""
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = nonce + AESGCM(data_key(client_id, create=True)).encrypt(nonce, buffer.getvalue(), _aad(client_id, job_id))
+    path = _path(client_id, job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".partial")
+    temporary.write_bytes(sealed)
+    os.replace(temporary, path)
+    return path
+
+
+def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID]) -> pa.Table:
+    """Return the samples of the given imports (a missing file reads as none); raise when one does not open."""
+    tables = [SCHEMA.empty_table()]
+    for job_id in job_ids:
+        path = _path(client_id, job_id)
+        if not path.exists():
+            continue
+        raw = path.read_bytes()
+        key = data_key(client_id, create=False)
+        try:
+            plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(client_id, job_id))
+        except (InvalidTag, ValueError):
+            raise DecryptionFailed(f"The wearable samples of import {job_id} do not open: altered or moved.") from None
+        tables.append(pq.read_table(io.BytesIO(plain)).cast(SCHEMA))
+    return pa.concat_tables(tables)
+
+
+def delete(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID] | None = None) -> None:
+    """Delete the files of the given imports, or the client's whole folder."""
+    if job_ids is None:
+        shutil.rmtree(client_dir(client_id), ignore_errors=True)
+        return
+    for job_id in job_ids:
+        _path(client_id, job_id).unlink(missing_ok=True)
