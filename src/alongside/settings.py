@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "alongside.sessions",
     "alongside.notify",
     "alongside.dashboards",
+    "alongside.wearables",
     "alongside.synth",
     "django_tasks_db",
 ]
