@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
 from alongside.dashboards.brief import brief_for
+from alongside.dashboards.contributions import brief_extra
 
 
 @staff_required
@@ -19,7 +20,13 @@ from alongside.dashboards.brief import brief_for
 def brief(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
     """Show a client's one-page brief: what changed since their last session (care team only; 404 otherwise)."""
     data = brief_for(actor=request.user, client_id=client_id)
-    context = {"membership": membership, "practice": membership.practice, "brief": data, "client": data.client}
+    context = {
+        "membership": membership,
+        "practice": membership.practice,
+        "brief": data,
+        "client": data.client,
+        "extra_sections": brief_extra(data.client, data.since, data.generated_at),
+    }
     return render(request, "sessions/brief.html", context)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +24,7 @@ from alongside.consent.selectors import consent_documents_of
 from alongside.consent.services import consent_document_publish
 from alongside.dashboards.caseload import CaseloadShow, CaseloadSort, caseload_for
 from alongside.dashboards.client_record import client_record_for
+from alongside.dashboards.contributions import caseload_cells
 from alongside.measures.caseload_display import caseload_lines
 
 
@@ -34,13 +36,15 @@ def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
     sort = sort if sort in CaseloadSort.values else CaseloadSort.ATTENTION
     show = show if show in CaseloadShow.values else CaseloadShow.ALL
     load = caseload_for(user=request.user, sort=sort, show=show, membership=membership)
+    columns, lines = caseload_cells(caseload_lines(load.rows), [row.client for row in load.rows], timezone.now())
     return practice_render(
         request,
         membership,
         "care/caseload.html",
         {
             "own": load.own,
-            "lines": caseload_lines(load.rows),
+            "lines": lines,
+            "extra_columns": columns,
             "total": load.total,
             "everyone": load.practice,
             "sort": sort,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from alongside.care import selectors
 from alongside.consent.selectors import current_document, scopes_for
+from alongside.dashboards.contributions import home_extra
 from alongside.measures.views.client import due_for_home
 from alongside.selfcare.selectors import checkin_summary
 
@@ -31,5 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "document": document,
             "due_questionnaires": due_for_home(request),
             "checkin_days": checkin_summary(user=request.user),
+            "home_cards": home_extra(request, client),
         },
     )

@@ -1,0 +1,102 @@
+"""Render what apps registered in :mod:`alongside.dashboards.registry` onto the composed pages.
+
+A contribution that fails is logged and left out: one app's bug never takes a page down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from alongside.care.models import ClientProfile
+from alongside.dashboards import registry
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A registered section or card with the data its template receives."""
+
+    key: str
+    title: Any
+    template: str
+    data: Any
+
+
+def caseload_cells(
+    lines: list[SafeString], clients: Sequence[ClientProfile], now: dt.datetime
+) -> tuple[list[registry.CaseloadColumn], list[SafeString]]:
+    """Add the registered columns' cells to each caseload row (the rows are built in measures.caseload_display)."""
+    columns = registry.caseload_columns()
+    if not columns:
+        return [], lines
+    values = []
+    for column in columns:
+        try:
+            values.append(column.values(clients, now))
+        except Exception:
+            logger.exception("dashboards: caseload column %s failed", column.key)
+            values.append({})
+    out = []
+    for line, client in zip(lines, clients, strict=True):
+        cells = "".join(f"<td>{escape(found.get(client.pk, ''))}</td>" for found in values)
+        head, _, tail = str(line).rpartition("</tr>")
+        out.append(mark_safe(f"{head}{cells}</tr>{tail}"))  # noqa: S308  (cells escaped above; the row was safe)
+    return columns, out
+
+
+def brief_extra(client: ClientProfile, since: dt.datetime, now: dt.datetime) -> list[Shown]:
+    """The registered brief sections that have something to show."""
+    shown = []
+    for section in registry.brief_sections():
+        try:
+            data = section.build(client, since, now)
+        except Exception:
+            logger.exception("dashboards: brief section %s failed", section.key)
+            continue
+        if data is not None:
+            shown.append(Shown(section.key, section.title, section.template, data))
+    return shown
+
+
+def home_extra(request: HttpRequest, client: ClientProfile) -> list[Shown]:
+    """The registered home cards that have something to show."""
+    shown = []
+    for card in registry.home_cards():
+        try:
+            data = card.build(request, client)
+        except Exception:
+            logger.exception("dashboards: home card %s failed", card.key)
+            continue
+        if data is not None:
+            shown.append(Shown(card.key, "", card.template, data))
+    return shown
+
+
+@dataclass(frozen=True)
+class ShownBadge:
+    key: str
+    label: Any
+    url_name: str
+    count: int
+
+
+def badges_for(user: Any, audience: str) -> list[ShownBadge]:
+    """The registered navigation badges of the audience, with their counts (0 when a count fails)."""
+    shown = []
+    for badge in registry.badges(audience):
+        try:
+            count = int(badge.count(user))
+        except Exception:
+            logger.exception("dashboards: badge %s failed", badge.key)
+            count = 0
+        shown.append(ShownBadge(badge.key, badge.label, badge.url_name, count))
+    return shown

@@ -1,0 +1,107 @@
+"""What apps add to the composed pages: caseload columns, brief sections, home cards and navigation badges.
+
+An app registers from its ``AppConfig.ready()`` (as audit's ``register_actions`` works), so a new
+app adds a column or a section without editing any other app. With nothing registered, the pages
+are exactly as before and run no extra query. Registering the same key again replaces the entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.http import HttpRequest
+
+from alongside.care.models import ClientProfile
+
+
+@dataclass(frozen=True)
+class CaseloadColumn:
+    """A caseload column: one call per page gives the cell text of every listed client (plain text)."""
+
+    key: str
+    label: Any  # a (lazily) translated string
+    values: Callable[[Sequence[ClientProfile], dt.datetime], Mapping[uuid.UUID, str]]
+
+
+@dataclass(frozen=True)
+class BriefSection:
+    """A session-brief section: ``build(client, since, now)`` returns the template's ``data`` (None hides it)."""
+
+    key: str
+    title: Any
+    template: str
+    build: Callable[[ClientProfile, dt.datetime, dt.datetime], Any]
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the client's home page: ``build(request, client)`` returns the template's ``data`` (None hides it)."""
+
+    key: str
+    template: str
+    build: Callable[[HttpRequest, ClientProfile], Any]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A navigation link with a count for staff or clients; ``count(user)`` of zero shows no number."""
+
+    key: str
+    label: Any
+    url_name: str
+    audience: Literal["staff", "client"]
+    count: Callable[[Any], int]
+
+
+_columns: dict[str, CaseloadColumn] = {}
+_sections: dict[str, BriefSection] = {}
+_cards: dict[str, HomeCard] = {}
+_badges: dict[str, Badge] = {}
+
+
+def register_caseload_column(column: CaseloadColumn) -> None:
+    _columns[column.key] = column
+
+
+def register_brief_section(section: BriefSection) -> None:
+    _sections[section.key] = section
+
+
+def register_home_card(card: HomeCard) -> None:
+    _cards[card.key] = card
+
+
+def register_badge(badge: Badge) -> None:
+    _badges[badge.key] = badge
+
+
+def caseload_columns() -> list[CaseloadColumn]:
+    return list(_columns.values())
+
+
+def brief_sections() -> list[BriefSection]:
+    return list(_sections.values())
+
+
+def home_cards() -> list[HomeCard]:
+    return list(_cards.values())
+
+
+def badges(audience: str) -> list[Badge]:
+    return [badge for badge in _badges.values() if badge.audience == audience]
+
+
+def snapshot() -> tuple[dict[str, Any], ...]:
+    """Copies of the registries, for tests that register and then restore."""
+    return dict(_columns), dict(_sections), dict(_cards), dict(_badges)
+
+
+def restore(saved: tuple[dict[str, Any], ...]) -> None:
+    registries: tuple[dict[str, Any], ...] = (_columns, _sections, _cards, _badges)
+    for registry, content in zip(registries, saved, strict=True):
+        registry.clear()
+        registry.update(content)
