@@ -14,7 +14,7 @@ per-person keys with erasure, which is why this is written here.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -56,7 +56,14 @@ class _PlainAttribute:
         instance.__dict__[self.field.dirty_key] = True
 
 
-class EncryptedTextField(models.TextField):
+if TYPE_CHECKING:
+    # The stubs' field is generic in the types it sets and gets; an encrypted field's depend on the subclass.
+    _TextField = models.TextField[Any, Any]
+else:
+    _TextField = models.TextField
+
+
+class EncryptedTextField(_TextField):
     """Text encrypted under the data key of the person named by ``key_field``."""
 
     def __init__(self, *args: Any, key_field: str = "", **kwargs: Any) -> None:

@@ -12,7 +12,7 @@ from alongside.notify.services import group_name
 CLOSE_UNAUTHENTICATED = 4401
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels is untyped
     """Join the person's own group; forward ``{type: "notification", kind, unread}``. Anonymous sockets close."""
 
     group: str | None = None

@@ -168,9 +168,7 @@ def entry_update(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any],
     """Save the whole ``data`` of an entry. A complete entry must stay complete (nothing may go missing)."""
     with transaction.atomic():
         entry = own_entry(actor=actor, entry_id=entry_id, lock=True)
-        entry.data = validate_data(  # type: ignore[assignment]
-            entry.kind, data, complete=entry.status == EntryStatus.COMPLETE
-        )
+        entry.data = validate_data(entry.kind, data, complete=entry.status == EntryStatus.COMPLETE)
         entry.save(update_fields=["data", "updated_at"])
         _audit(entry, actor=actor, step=step[:32] or "update")
     return entry
@@ -184,7 +182,7 @@ def entry_complete(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any
         clean = validate_data(entry.kind, data_of(entry) if data is None else data, complete=True)
         if entry.status == EntryStatus.COMPLETE and clean == entry.data:
             return entry
-        entry.data = clean  # type: ignore[assignment]
+        entry.data = clean
         finishing = entry.status != EntryStatus.COMPLETE
         if finishing:
             entry.status = EntryStatus.COMPLETE
