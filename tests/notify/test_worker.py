@@ -33,3 +33,23 @@ def test_a_queued_email_waits_for_the_worker_then_goes_once(mailoutbox):
     assert email.status == EmailStatus.SENT
     assert [m.to for m in mailoutbox] == [["someone@example.test"]]
     assert OutboundEmail.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_ticks_are_scheduled_tasks_enqueued_once_per_interval():
+    """Each tick is enqueued when due, not again while one waits or within the interval, and a worker runs it."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from alongside.notify.schedule import TICKS, ticks_enqueue_due
+
+    every = dt.timedelta(minutes=5)
+    assert ticks_enqueue_due(every=every) == list(TICKS)
+    assert ticks_enqueue_due(every=every) == [], "one run per tick waits; none is added"
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * len(TICKS)
+    assert ticks_enqueue_due(every=every) == [], "ran within the interval"
+    assert ticks_enqueue_due(every=every, now=timezone.now() + every) == list(TICKS)

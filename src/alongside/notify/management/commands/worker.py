@@ -1,11 +1,13 @@
-"""`alongside worker`: run background tasks (emails first) from the database queue.
+"""`alongside worker`: run background tasks (emails, the clocks) from the database queue.
 
-It is django-tasks-db's ``db_worker`` with one addition: a thread that sweeps the email outbox,
-re-enqueuing retries that are due and emails whose worker died mid-send (their claim ran out).
+It is django-tasks-db's ``db_worker`` plus a thread that sweeps the email outbox (re-enqueuing
+retries that are due and emails whose worker died mid-send) and enqueues the tick commands as
+scheduled tasks (:mod:`alongside.notify.schedule`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from argparse import ArgumentParser
@@ -15,15 +17,18 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands import db_worker
 
 from alongside.notify.mail import outbox_sweep
+from alongside.notify.schedule import ticks_enqueue_due
 
 logger = logging.getLogger("alongside.notify")
 
 
-def _sweep_once() -> None:
+def _sweep_once(ticks_every: float = 0) -> None:
     try:
         found = outbox_sweep()
         if found:
             logger.info("worker: re-enqueued %d outbox emails", found)
+        if ticks_every > 0:
+            ticks_enqueue_due(every=dt.timedelta(seconds=ticks_every))
     except Exception:
         # The database may be restarting; the next sweep tries again.
         logger.exception("worker: the outbox sweep failed")
@@ -31,9 +36,9 @@ def _sweep_once() -> None:
         close_old_connections()
 
 
-def _sweep_forever(every: float, stop: threading.Event) -> None:
+def _sweep_forever(every: float, ticks_every: float, stop: threading.Event) -> None:
     while not stop.wait(every):
-        _sweep_once()
+        _sweep_once(ticks_every)
 
 
 class Command(db_worker.Command):
@@ -47,15 +52,26 @@ class Command(db_worker.Command):
             default=30.0,
             help="Seconds between sweeps of the email outbox for due retries and dead workers' emails (default 30).",
         )
+        parser.add_argument(
+            "--ticks-every",
+            type=float,
+            default=300.0,
+            help="Seconds between runs of measures_tick and selfcare_tick, as tasks (default 300; 0: never). "
+            "Not in --batch mode.",
+        )
         # Reloading on code changes would also restart the sweep in the reloader's parent.
         parser.set_defaults(reload=False)
 
     def handle(self, *args: Any, **options: Any) -> None:
         every = float(options.pop("sweep_every"))
-        _sweep_once()
+        ticks_every = 0.0 if options.get("batch") else float(options.pop("ticks_every"))
+        options.pop("ticks_every", None)
+        _sweep_once(ticks_every)
         stop = threading.Event()
         if not options.get("batch"):
-            threading.Thread(target=_sweep_forever, args=(every, stop), name="outbox-sweep", daemon=True).start()
+            threading.Thread(
+                target=_sweep_forever, args=(every, ticks_every, stop), name="outbox-sweep", daemon=True
+            ).start()
         try:
             super().handle(*args, **options)
         finally:
