@@ -12,7 +12,7 @@ import pytest
 from django.test import modify_settings
 from django.urls import reverse
 
-from alongside.dashboards import registry
+from alongside.core import page_parts as registry
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Render what apps registered in :mod:`alongside.dashboards.registry` onto the composed pages.
+"""Render what apps registered in :mod:`alongside.core.page_parts` onto the composed pages.
 
 A contribution that fails is logged and left out: one app's bug never takes a page down.
 """
@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from alongside.care.models import ClientProfile
-from alongside.dashboards import registry
+from alongside.core import page_parts as registry
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alongside.dashboards.registry import (
+from alongside.core.page_parts import (
     Badge,
     BriefSection,
     CaseloadColumn,

@@ -1,5 +1,8 @@
 """What apps add to the composed pages: caseload columns, brief sections, home cards and navigation badges.
 
+The registry sits in core, the bottom layer, so that every app may register; the dashboards app
+(composition layer) renders what is registered (alongside.dashboards.contributions).
+
 An app registers from its ``AppConfig.ready()`` (as audit's ``register_actions`` works), so a new
 app adds a column or a section without editing any other app. With nothing registered, the pages
 are exactly as before and run no extra query. Registering the same key again replaces the entry.
@@ -15,7 +18,8 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 
-from alongside.care.models import ClientProfile
+# A client is a care.ClientProfile; core sits below care, so it is typed loosely here.
+ClientProfile = Any
 
 
 @dataclass(frozen=True)
