@@ -464,3 +464,27 @@ FAMILIES += (
         r"\b{abuser} (?:took|takes|smashed|broke|hides|hid) my (?:phone|keys|passport|money)\b",
     ),
 )
+
+# Eighth round.
+FAMILIES += (
+    (
+        "en.si_eighth",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:tired|sick|exhausted|done) (?:of|with) (?:fighting|trying|struggling) to (?:stay alive|live|survive|keep going)\b",
+    ),
+    (
+        "en.plan_eighth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bi'?m done\b.{0,40}\bi (?:have|'ve got|got) (?:what|everything) i need\b"
+        r"|\bi (?:have|'ve got|got) (?:what|everything) i need\b.{0,40}\bi'?m done\b",
+    ),
+    (
+        "en.abuse_eighth",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bnext time (?:he|she|they)(?:'ll| will| is going to| are going to) (?:use|kill|hurt|hit|beat|break)\b"
+        r"|\b(?:hit|beat|whipped|whips|hits|beats) me with (?:a|the|his|her) (?:belt|buckle|cord|stick|bat|shoe)\b",
+    ),
+)

@@ -289,3 +289,27 @@ FAMILIES += (
         r"\bme (?:obliga|obligo|forzo|fuerza|obligaba) a (?:tener relaciones|tener sexo|acostarme|hacer cosas|tocarlo)\b",
     ),
 )
+
+# Octava ronda.
+FAMILIES += (
+    (
+        "es.plan_octava",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:estoy|estuve|me sente|parad[oa]|sentad[oa]) (?:arriba|encima|en lo alto|en la orilla|al borde) "
+        r"de(?:l| la| un| una)? (?:{alto})\b"
+        r"|\btengo pensado hacerlo\b|\b(?:casi|estuve a punto de) (?:me tomo|tomarme|me tome) todas (?:las|mis) {pastillas}\b",
+    ),
+    (
+        "es.despedida_octava",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\bya no nos (?:vamos a ver|veremos)\b|\bno nos (?:volveremos|vamos a volver) a ver\b",
+    ),
+    (
+        "es.abuso_octava",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bme (?:jalo|jala|tiro|tira|agarro|agarra|jalaba) del (?:pelo|cabello)\b|\bme (?:arrastro|arrastra|arrastraba)\b",
+    ),
+)

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.urls import reverse
 
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
 from alongside.core.services import reader, service
 from alongside.safety.detector import detect
@@ -61,7 +60,7 @@ def flag_raise_for_text(
     record_many(
         [
             Entry(
-                action=cast(AuditAction, SafetyAuditAction.FLAG_RAISED),
+                action=SafetyAuditAction.FLAG_RAISED,
                 obj=flag,
                 client_id=client.pk,
                 detail={"source": str(source), "level": str(level), "categories": categories},
