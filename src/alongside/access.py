@@ -135,8 +135,9 @@ def owned_or_404[M: Model](
 
     A missing row, a malformed id and a refusal all answer the same 404, so an outsider
     cannot learn that the record exists. ``queryset`` narrows the rows further (for
-    example to open ones, or with ``select_for_update()``); ``client_field`` names the
-    foreign key to :class:`ClientProfile`.
+    example to open ones, or ``select_for_update()`` inside a transaction: then only the
+    record's row is locked, not its client's); ``client_field`` names the foreign key to
+    :class:`ClientProfile`.
     """
     return owned_and_grant_or_404(actor, model, pk, action, scope, queryset=queryset, client_field=client_field)[0]
 
@@ -153,9 +154,12 @@ def owned_and_grant_or_404[M: Model](
 ) -> tuple[M, Grant]:
     """Like :func:`owned_or_404`, and also return the grant, for callers that ask several questions of it."""
     rows = queryset if queryset is not None else model._default_manager.all()
+    if not rows.query.select_for_update:
+        # Joined rows would be locked too (on PostgreSQL, the whole practice): fetch the client apart when locking.
+        rows = rows.select_related(f"{client_field}__user", f"{client_field}__practice")
     missing = Http404(f"No such {model._meta.verbose_name}.")
     try:
-        found = rows.select_related(f"{client_field}__user", f"{client_field}__practice").filter(pk=pk).first()
+        found = rows.filter(pk=pk).first()
     except (ValueError, TypeError, ValidationError):
         raise missing from None
     if found is None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from alongside import access
 from alongside.access import Action
@@ -88,3 +90,17 @@ def test_a_narrower_queryset_and_the_grant(people: Cast) -> None:
     assert found == entry
     assert grant.is_self
     assert not grant.allows(Action.CARE_TEAM)
+
+
+def test_a_locked_fetch_locks_the_record_alone(people: Cast) -> None:
+    """With select_for_update the record is fetched without joining its client, so only its own row is locked."""
+    appointment = _make(people, "appointment_id")
+    assert isinstance(appointment, Appointment)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        rows = Appointment.objects.select_for_update()
+        found = access.owned_or_404(people.alice, Appointment, appointment.pk, Action.CARE_TEAM, queryset=rows)
+    assert found == appointment
+    fetch = next(q["sql"] for q in queries.captured_queries if "sessions_appointment" in q["sql"])
+    assert "JOIN" not in fetch.upper()
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in fetch.upper()
