@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 
 WINDOW_DAYS = 28
 MIN_DAYS = 14
 MADS = 2.0
 SUSTAINED_DAYS = 3
+
+Features = dict[dt.date, dict[str, tuple[float, float | None, float | None]]]
 
 
 def baseline(values: dict[dt.date, float], day: dt.date) -> tuple[float, float] | None:
@@ -57,3 +60,17 @@ def sustained(metric: str, days: list[tuple[dt.date, int]]) -> list[Deviation]:
             first, sign = day, dirn
         previous = day
     return runs
+
+
+def with_baselines(days: dict[dt.date, dict[str, float]]) -> Features:
+    """Attach to each day's features the median and MAD of the 28 days before it."""
+    series: dict[str, dict[dt.date, float]] = defaultdict(dict)
+    for day, metrics in days.items():
+        for metric, value in metrics.items():
+            series[metric][day] = value
+    result: Features = defaultdict(dict)
+    for metric, values in series.items():
+        for day, value in values.items():
+            found = baseline(values, day)
+            result[day][metric] = (value, *found) if found else (value, None, None)
+    return dict(result)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
-from alongside.wearables.models import Metric
+from alongside.wearables.metrics import Metric
 from alongside.wearables.samples import ASLEEP_KINDS, Kind
 
 DAY = 86_400

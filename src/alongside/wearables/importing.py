@@ -8,13 +8,11 @@ never read, since only files named by an import row are.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import time
 import uuid
 import zipfile
 import zlib
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +26,6 @@ from alongside.wearables.models import ImportJob
 from alongside.wearables.samples import BadInput
 from alongside.wearables.services import wearables_import_record
 from alongside.wearables.sources import get_source
-
-Features = dict[dt.date, dict[str, tuple[float, float | None, float | None]]]
 
 
 @dataclass(frozen=True)
@@ -52,20 +48,6 @@ def file_sha256(path: Path) -> str:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def with_baselines(days: dict[dt.date, dict[str, float]]) -> Features:
-    """Attach to each day's features the median and MAD of the 28 days before it."""
-    series: dict[str, dict[dt.date, float]] = defaultdict(dict)
-    for day, metrics in days.items():
-        for metric, value in metrics.items():
-            series[metric][day] = value
-    result: Features = defaultdict(dict)
-    for metric, values in series.items():
-        for day, value in values.items():
-            found = baselines.baseline(values, day)
-            result[day][metric] = (value, *found) if found else (value, None, None)
-    return dict(result)
 
 
 def stored_samples(client: ClientProfile) -> pa.Table:
@@ -93,7 +75,7 @@ def import_file(*, actor: Any, client: ClientProfile, path: Path, source: str = 
     incoming = storage.to_table(parsed.samples)
     stored = stored_samples(client)
     new = storage.new_only(incoming, stored)
-    features = with_baselines(daily_features(pa.concat_tables([stored, new])))
+    features = baselines.with_baselines(daily_features(pa.concat_tables([stored, new])))
     job_id = uuid.uuid4()
     written = storage.write(client_id=client.pk, job_id=job_id, table=new) if new.num_rows else None
     try:

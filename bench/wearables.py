@@ -1,0 +1,279 @@
+"""Wearables import bench: a synthetic Apple Health export, three parsers and the full import, beside xmllint.
+
+    uv run --frozen python bench/wearables.py --days 365            # about 290 MB, 720,000 records
+    uv run --frozen python bench/wearables.py --days 1200 --only full  # the 1 GB file, peak RSS of the import
+
+Each measurement runs in its own child process, one after another against the same file, so the times and
+the peak RSS (from the child's rusage) are comparable within one run. Nothing is asserted: see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE HealthData [
+<!-- A synthetic export in Apple's shape, written by bench/wearables.py -->
+<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary)*)>
+<!ATTLIST HealthData
+  locale CDATA #REQUIRED
+>
+<!ELEMENT Record ((MetadataEntry|HeartRateVariabilityMetadataList)*)>
+<!ATTLIST Record
+  type          CDATA #REQUIRED
+  unit          CDATA #IMPLIED
+  value         CDATA #IMPLIED
+  sourceName    CDATA #REQUIRED
+  sourceVersion CDATA #IMPLIED
+  device        CDATA #IMPLIED
+  creationDate  CDATA #IMPLIED
+  startDate     CDATA #REQUIRED
+  endDate       CDATA #REQUIRED
+>
+]>
+<HealthData locale="en_GB">
+ <ExportDate value="2025-01-01 09:00:00 +0000"/>
+"""
+WATCH = (
+    'sourceName="Sam&#8217;s Apple\u00a0Watch" sourceVersion="10.1" device="&lt;&lt;HKDevice: 0x283fa1d10&gt;, '
+    'name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,2, software:10.1&gt;"'
+)
+PHONE = (
+    'sourceName="Sam&#8217;s iPhone" sourceVersion="17.1" device="&lt;&lt;HKDevice: 0x283fa1e40&gt;, '
+    'name:iPhone, manufacturer:Apple Inc., model:iPhone, hardware:iPhone14,5, software:17.1&gt;"'
+)
+
+
+def _stamp(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M:%S +0000")
+
+
+def _rec(kind: str, unit: str, source: str, start: dt.datetime, minutes: float, value: object) -> str:
+    end = start + dt.timedelta(minutes=minutes)
+    return (
+        f' <Record type="HKQuantityTypeIdentifier{kind}" {source} unit="{unit}" creationDate="{_stamp(end)}" '
+        f'startDate="{_stamp(start)}" endDate="{_stamp(end)}" value="{value}"/>\n'
+    )
+
+
+def _sleep(stage: str, start: dt.datetime, minutes: int) -> str:
+    end = start + dt.timedelta(minutes=minutes)
+    return (
+        f' <Record type="HKCategoryTypeIdentifierSleepAnalysis" {WATCH} creationDate="{_stamp(end)}" '
+        f'startDate="{_stamp(start)}" endDate="{_stamp(end)}" value="HKCategoryValueSleepAnalysis{stage}"/>\n'
+    )
+
+
+def _day(day: dt.date, rng: random.Random) -> list[str]:
+    """About 1,950 records: a Watch and an iPhone both counting steps, heart rate, energy, sleep stages."""
+    midnight = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    out = []
+    for n in range(276):  # heart rate every 5 minutes, an hour off the wrist to charge
+        at = midnight + dt.timedelta(minutes=5 * n + 60)
+        out.append(_rec("HeartRate", "count/min", WATCH, at, 0, rng.randint(52, 120)))
+    for n in range(120):  # phone and watch count the same walking minutes
+        at = midnight + dt.timedelta(hours=7, minutes=7 * n)
+        steps = rng.randint(0, 120)
+        out.append(_rec("StepCount", "count", WATCH, at, 6, steps))
+        out.append(_rec("StepCount", "count", PHONE, at + dt.timedelta(minutes=1), 6, max(0, steps - 5)))
+        out.append(_rec("DistanceWalkingRunning", "km", WATCH, at, 6, round(steps * 0.0007, 4)))
+        out.append(_rec("DistanceWalkingRunning", "km", PHONE, at, 6, round(steps * 0.0007, 4)))
+    for n in range(700):
+        out.append(_rec("ActiveEnergyBurned", "kcal", WATCH, midnight + dt.timedelta(seconds=120 * n), 1, 0.31))
+    for n in range(400):
+        out.append(_rec("BasalEnergyBurned", "kcal", WATCH, midnight + dt.timedelta(seconds=215 * n), 3, 1.2))
+    for n in range(30):
+        out.append(_rec("AppleExerciseTime", "min", WATCH, midnight + dt.timedelta(hours=18, minutes=n), 1, 1))
+    for n in range(22):
+        out.append(_rec("AppleStandTime", "min", WATCH, midnight + dt.timedelta(hours=8 + n // 2), 5, 5))
+    for n in range(5):
+        out.append(_rec("HeartRateVariabilitySDNN", "ms", WATCH, midnight + dt.timedelta(hours=4 * n), 1, 45))
+    out.append(_rec("RestingHeartRate", "count/min", WATCH, midnight + dt.timedelta(hours=12), 0, 58))
+    bed = midnight - dt.timedelta(minutes=rng.randint(40, 100))
+    out.append(_sleep("InBed", bed, 480).replace(WATCH, PHONE))
+    at = bed + dt.timedelta(minutes=10)
+    for n in range(20):
+        stage = ("AsleepCore", "AsleepDeep", "AsleepREM", "Awake")[n % 4]
+        out.append(_sleep(stage, at, 22))
+        at += dt.timedelta(minutes=22)
+    out.append(
+        f' <ActivitySummary dateComponents="{day.isoformat()}" activeEnergyBurned="217" activeEnergyBurnedGoal="400" '
+        'activeEnergyBurnedUnit="kcal" appleExerciseTime="30" appleExerciseTimeGoal="30" appleStandHours="11" '
+        'appleStandHoursGoal="12"/>\n'
+    )
+    return out
+
+
+def generate(path: Path, days: int) -> int:
+    """Write an export of ``days`` days ending yesterday; return the number of records."""
+    rng = random.Random(15)
+    first = dt.date.today() - dt.timedelta(days=days)
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADER)
+        for n in range(days):
+            lines = _day(first + dt.timedelta(days=n), rng)
+            count += len(lines)
+            out.write("".join(lines))
+        out.write("</HealthData>\n")
+    return count
+
+
+# --- The measured methods, each run in a child process ---------------------------------------------------
+
+
+def _handler() -> tuple[object, object]:
+    from django.conf import settings
+
+    # Only the importer's pure parts run here: settings are configured, the app registry is not loaded.
+    settings.configure(WEARABLES_MAX_BYTES=8 * 1024**3, VAR_DIR=tempfile.gettempdir(), USE_I18N=False)
+    from alongside.wearables.sources.apple_health import parser as apple
+
+    class Where:
+        CurrentLineNumber = 0
+
+    return apple, apple._Handler(Where(), "bench")
+
+
+def parse_lxml(path: Path) -> int:
+    from lxml import etree
+
+    apple, handler = _handler()
+
+    class Target:
+        def start(self, tag: str, attrib: dict[str, str]) -> None:
+            handler.start(tag, dict(attrib))  # type: ignore[attr-defined]
+
+        def close(self) -> None:
+            return None
+
+    parser = etree.XMLParser(target=Target(), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    with path.open("rb") as stream:
+        chunk = apple._read_head(stream, path.name)  # type: ignore[attr-defined]
+        while chunk:
+            parser.feed(chunk)
+            chunk = stream.read(1 << 20)
+    parser.close()
+    return len(handler.samples)  # type: ignore[attr-defined]
+
+
+_ELEMENT = re.compile(rb"<(Record|Workout|ActivitySummary)\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+
+
+def parse_scanner(path: Path) -> int:
+    """A byte-level scanner: regular expressions over the raw bytes (escapes decoded only where present)."""
+    from html import unescape
+
+    apple, handler = _handler()
+    with path.open("rb") as stream:
+        rest = apple._read_head(stream, path.name)  # type: ignore[attr-defined]
+        while True:
+            chunk = stream.read(1 << 20)
+            data = rest + chunk
+            cut = data.rfind(b">") + 1 if chunk else len(data)
+            for match in _ELEMENT.finditer(data, 0, cut):
+                attrs = {
+                    k.decode(): (unescape(v.decode()) if b"&" in v else v.decode())
+                    for k, v in _ATTRIBUTE.findall(match.group(2))
+                }
+                handler.start("HealthData", {}) if not handler.root_seen else None  # type: ignore[attr-defined]
+                handler.start(match.group(1).decode(), attrs)  # type: ignore[attr-defined]
+            rest = data[cut:]
+            if not chunk:
+                break
+    return len(handler.samples)  # type: ignore[attr-defined]
+
+
+def parse_expat(path: Path) -> int:
+    apple, _ = _handler()
+    return len(apple.parse(path).samples)  # type: ignore[attr-defined]
+
+
+def full_import(path: Path) -> int:
+    """Parse, de-duplicate, seal the Parquet file and compute features and baselines (no database rows)."""
+    apple, _ = _handler()
+    from alongside.wearables import storage
+    from alongside.wearables.baselines import with_baselines
+    from alongside.wearables.features import daily_features
+
+    parsed = apple.parse(path)  # type: ignore[attr-defined]
+    table = storage.new_only(storage.to_table(parsed.samples), storage.SCHEMA.empty_table())
+    del parsed
+    with tempfile.TemporaryDirectory() as folder:
+        from django.conf import settings
+
+        settings.WEARABLES_DIR = Path(folder)
+        key = os.urandom(32)
+        storage.data_key = lambda *_a, **_k: key  # the bench has no database: a random key stands in
+        storage.write(client_id="bench", job_id="bench", table=table)
+    features = with_baselines(daily_features(table))
+    return len(features)
+
+
+METHODS = {"expat": parse_expat, "lxml": parse_lxml, "scanner": parse_scanner, "full": full_import}
+
+
+def _measure(argv: list[str]) -> dict[str, object]:
+    began = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, _status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - began
+    out = process.stdout.read().decode().strip() if process.stdout else ""
+    err = process.stderr.read().decode().strip()[-300:] if process.stderr else ""
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024), "out": out or err}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--only", default="xmllint,expat,lxml,scanner,full,healthkit-to-sqlite")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        print(METHODS[args.child](args.file))
+        return
+    folder = Path(tempfile.mkdtemp(prefix="wearables-bench-"))
+    try:
+        path = folder / "export.xml"
+        began = time.perf_counter()
+        records = generate(path, args.days)
+        size = path.stat().st_size
+        print(
+            f"{args.days} days: {records:,} records, {size / 1e6:.0f} MB, generated in {time.perf_counter() - began:.0f} s"
+        )
+        results = {}
+        for name in args.only.split(","):
+            if name == "xmllint":
+                argv = ["xmllint", "--stream", "--noout", str(path)]
+            elif name == "healthkit-to-sqlite":
+                if not shutil.which("healthkit-to-sqlite"):
+                    print("healthkit-to-sqlite: not installed (uv tool install healthkit-to-sqlite)")
+                    continue
+                argv = ["healthkit-to-sqlite", str(path), str(folder / "h.db")]
+            else:
+                argv = [sys.executable, __file__, "--child", name, "--file", str(path)]
+            results[name] = _measure(argv)
+            print(f"{name:>20}: {json.dumps(results[name])}", flush=True)
+        floor = results.get("xmllint", {}).get("seconds")
+        if floor:
+            for name, result in results.items():
+                print(f"{name:>20}: {float(result['seconds']) / float(floor):.2f}x xmllint")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
