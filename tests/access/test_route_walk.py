@@ -309,3 +309,24 @@ def test_route_walk_would_notice_a_leak() -> None:
         if status == 200 and SENTINEL_NAME.encode() in body:
             seen_on.append(route.name)
     assert seen_on, "no client page shows the client's name to their own clinician"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.access.leaky_urls")
+def test_route_walk_catches_an_unchecked_child_lookup() -> None:
+    """A route that fetches an appointment by id without the access layer is reported: outsiders see Sam."""
+    people = walk_objects.cast()
+    walk = Walk(
+        people=people,
+        users={
+            "carol (other practice)": people.carol,
+            "robin (another client)": people.robin.user,
+            "alice": people.alice,
+        },
+        insider_labels=("alice",),
+    )
+    leaky = [r for r in all_routes() if r.name == "leaky_appointment"]
+    assert len(leaky) == 1
+    assert _walk_routes(walk, leaky) == 1
+    assert any("carol (other practice) GET" in p and "shows Sam's data" in p for p in walk.problems), walk.problems
+    assert any("robin (another client) GET" in p and "not 403/404" in p for p in walk.problems), walk.problems
