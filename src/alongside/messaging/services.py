@@ -26,8 +26,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from alongside import access, safety
-from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
+from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.care.selectors import staff_recipients
 from alongside.core import idempotency
@@ -82,11 +81,6 @@ class SendResult:
     message: Message
     created: bool  # False when the idempotency key had already been used for this message
     crisis: bool  # crisis language was found in a client's message
-
-
-def _audit(action: MessagingAuditAction, *, actor: Any, obj: Any = None, client_id: Any = None, **detail: Any) -> None:
-    entry = Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)
-    record_many([entry], actor=actor)
 
 
 def _check_key(key: str) -> str:
@@ -309,15 +303,12 @@ def _store(
     Thread.objects.filter(pk=thread.pk).update(last_seq=seq, last_message_at=now, last_from_client=from_client)
     if not ThreadRead.objects.filter(thread=thread, user=actor).update(last_read_seq=seq, read_at=now):
         ThreadRead.objects.create(thread=thread, user=actor, last_read_seq=seq, read_at=now)
-    _audit(
+    record(
         MessagingAuditAction.MESSAGE_SENT,
         actor=actor,
         obj=message,
         client_id=client.pk,
-        seq=seq,
-        attachment=file_info[0] if file_info else "",
-        entry=entry_kind,
-        crisis=crisis,
+        detail={"seq": seq, "attachment": file_info[0] if file_info else "", "entry": entry_kind, "crisis": crisis},
     )
     return message
 
@@ -444,5 +435,5 @@ def messaging_settings_set(
                 "reply_within_hours": reply_within_hours,
             },
         )
-        _audit(MessagingAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings)
+        record(MessagingAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings)
     return settings

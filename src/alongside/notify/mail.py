@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from email.utils import parseaddr
-from typing import Any, cast
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -31,7 +31,6 @@ from django.tasks import default_task_backend, task
 from django.utils import timezone
 
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.crypto.keys import destroy_data_key
 from alongside.notify.models import EmailStatus, NotifyAuditAction, OutboundEmail
 
@@ -150,7 +149,7 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> str:
         record_many(
             [
                 Entry(
-                    action=cast(AuditAction, NotifyAuditAction.EMAIL_FAILED),
+                    action=NotifyAuditAction.EMAIL_FAILED,
                     detail={"kind": email.kind, "email": str(email.pk), "attempts": email.attempts, "error": error},
                 )
             ],

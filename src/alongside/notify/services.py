@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +30,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.core.services import reader, service, unaudited
 from alongside.notify.mail import email_enqueue
 from alongside.notify.models import (
@@ -141,7 +140,7 @@ def notification_send(
             record_many(
                 [
                     Entry(
-                        action=cast(AuditAction, NotifyAuditAction.SENT),
+                        action=NotifyAuditAction.SENT,
                         client_id=getattr(client, "pk", None),
                         detail={"kind": str(kind), "count": len(made)},
                     )
@@ -243,6 +242,6 @@ def preferences_set(*, actor: Any, choices: Mapping[str, tuple[bool, bool]]) -> 
             )
             changed[str(kind)] = [bool(in_app), bool(by_email)]
         record_many(
-            [Entry(action=cast(AuditAction, NotifyAuditAction.PREFERENCES_CHANGED), detail={"choices": changed})],
+            [Entry(action=NotifyAuditAction.PREFERENCES_CHANGED, detail={"choices": changed})],
             actor=actor,
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 
 from alongside import access
 from alongside.access import Action
-from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
+from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.services import service, unaudited
 from alongside.measures import services as measure_services
@@ -37,13 +36,6 @@ from alongside.sessions.models import (
 )
 
 MARKS = (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
-
-
-def _audit(action: SessionsAuditAction, *, actor: Any, obj: Any, client_id: Any, **detail: Any) -> None:
-    # Our events live in the shared chain; AuditAction lists the foundation's own.
-    record_many(
-        [Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)], actor=actor
-    )
 
 
 def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
@@ -132,12 +124,12 @@ def appointment_create(
                 created_by=actor,
             )
             requests = measure_services.requests_before_session(client=client, session_starts_at=starts_at)
-            _audit(
+            record(
                 SessionsAuditAction.APPOINTMENT_CREATED,
                 actor=actor,
                 obj=appointment,
                 client_id=client.pk,
-                requests=len(requests),
+                detail={"requests": len(requests)},
             )
     except IntegrityError:
         # Another request made the same appointment between our check and our insert.
@@ -185,12 +177,12 @@ def appointment_reschedule(
             raise ValidationError(_("You already have a session at that time. Choose another time.")) from None
         if old != starts_at:
             measure_services.requests_before_session_move(client=client, old_starts_at=old, new_starts_at=starts_at)
-        _audit(
+        record(
             SessionsAuditAction.APPOINTMENT_RESCHEDULED,
             actor=actor,
             obj=appointment,
             client_id=client.pk,
-            moved_by_minutes=int((starts_at - old).total_seconds() // 60),
+            detail={"moved_by_minutes": int((starts_at - old).total_seconds() // 60)},
         )
     return appointment
 
@@ -211,12 +203,12 @@ def appointment_cancel(*, actor: Any, appointment_id: uuid.UUID | str) -> Appoin
         withdrawn = measure_services.requests_before_session_withdraw(
             client=client, session_starts_at=appointment.starts_at, now=now
         )
-        _audit(
+        record(
             SessionsAuditAction.APPOINTMENT_CANCELLED,
             actor=actor,
             obj=appointment,
             client_id=client.pk,
-            requests_withdrawn=withdrawn,
+            detail={"requests_withdrawn": withdrawn},
         )
     return appointment
 
@@ -239,13 +231,12 @@ def appointment_mark(*, actor: Any, appointment_id: uuid.UUID | str, status: App
         previous = appointment.status
         appointment.status = AppointmentStatus(status)
         appointment.save(update_fields=["status"])
-        _audit(
+        record(
             SessionsAuditAction.APPOINTMENT_MARKED,
             actor=actor,
             obj=appointment,
             client_id=client.pk,
-            status=str(status),
-            previous=str(previous),
+            detail={"status": str(status), "previous": str(previous)},
         )
     return appointment
 

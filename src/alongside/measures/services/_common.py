@@ -15,15 +15,12 @@ from django.utils.translation import gettext as _
 
 from alongside import access
 from alongside.access import Action
-from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.core.services import reader
 from alongside.core.time import in_quiet_hours, zone_or_utc
 from alongside.measures import library
 from alongside.measures.models import (
     AlertNotification,
-    MeasureAuditAction,
     MeasureResponse,
     PracticeMeasureSettings,
 )
@@ -38,12 +35,6 @@ _TOKEN = re.compile(r"^[a-z0-9_\- ]{1,40}$")  # band names such as "extremely se
 
 
 # --- Helpers ---------------------------------------------------------------------------
-
-
-def _audit(action: MeasureAuditAction, *, actor: Any, obj: Any = None, client_id: Any = None, **detail: Any) -> None:
-    # Our events live in the shared chain; AuditAction lists the foundation's own.
-    entry = Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)
-    record_many([entry], actor=actor)
 
 
 @reader

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from alongside import access
 from alongside.access import Action
+from alongside.audit.log import record
 from alongside.care.selectors import practice_admins, staff_recipients
 from alongside.core.services import service, unaudited
 from alongside.measures.models import (
@@ -33,7 +34,6 @@ from alongside.measures.models import (
     PracticeMeasureSettings,
 )
 from alongside.measures.services._common import (
-    _audit,
     _mail_after_commit,
 )
 
@@ -86,13 +86,12 @@ def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, 
         AlertNotification.objects.bulk_create(
             [AlertNotification(alert=alert, recipient=u, reason=NotificationReason.ALERT) for u in recipients]
         )
-        _audit(
+        record(
             MeasureAuditAction.ALERT_RAISED,
             actor=actor,
             obj=alert,
             client_id=alert.client_id,
-            recipients=[str(u.pk) for u in recipients],
-            level="review",
+            detail={"recipients": [str(u.pk) for u in recipients], "level": "review"},
         )
     else:
         _alert_notify(alert=alert, client=message.client, actor=actor)
@@ -105,12 +104,12 @@ def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Any) -> None:
     notices = AlertNotification.objects.bulk_create(
         [AlertNotification(alert=alert, recipient=user, reason=NotificationReason.ALERT) for user in recipients]
     )
-    _audit(
+    record(
         MeasureAuditAction.ALERT_RAISED,
         actor=actor,
         obj=alert,
         client_id=alert.client_id,
-        recipients=[str(u.pk) for u in recipients],
+        detail={"recipients": [str(u.pk) for u in recipients]},
     )
     _notify_in_app_after_commit(kind="alert", recipients=recipients, client_id=alert.client_id, alert_id=alert.pk)
     if notices:
@@ -154,7 +153,7 @@ def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> Cr
         AlertNotification.objects.filter(alert=alert, recipient=actor, read_at__isnull=True).update(
             read_at=alert.acknowledged_at
         )
-        _audit(MeasureAuditAction.ALERT_ACKNOWLEDGED, actor=actor, obj=alert, client_id=alert.client_id)
+        record(MeasureAuditAction.ALERT_ACKNOWLEDGED, actor=actor, obj=alert, client_id=alert.client_id)
     return alert
 
 
@@ -189,12 +188,12 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
                 [AlertNotification(alert=alert, recipient=a, reason=NotificationReason.ESCALATION) for a in admins],
                 ignore_conflicts=False,
             )
-            _audit(
+            record(
                 MeasureAuditAction.ALERT_ESCALATED,
                 actor=None,
                 obj=alert,
                 client_id=alert.client_id,
-                recipients=[str(a.pk) for a in admins],
+                detail={"recipients": [str(a.pk) for a in admins]},
             )
             _notify_in_app_after_commit(
                 kind="escalation", recipients=admins, client_id=alert.client_id, alert_id=alert.pk

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside.audit.log import record
 from alongside.care.models import Practice
 from alongside.core.services import service
 from alongside.measures import library
 from alongside.measures.models import CustomInstrument, MeasureAuditAction
-from alongside.measures.services._common import _audit
 from alongside.measures.services.settings import _require_admin
 
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -57,7 +57,7 @@ def custom_instrument_import(*, actor: Any, practice: Practice, raw: bytes) -> C
                 created_by=actor,
                 created_at=timezone.now(),
             )
-            _audit(MeasureAuditAction.CUSTOM_IMPORTED, actor=actor, obj=row, code=row.code)
+            record(MeasureAuditAction.CUSTOM_IMPORTED, actor=actor, obj=row, detail={"code": row.code})
     except IntegrityError:
         raise ValidationError(
             _("Your practice already has a questionnaire with the code %(code)s. Give this one another id.")

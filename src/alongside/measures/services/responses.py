@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from alongside import access
 from alongside.access import Action
+from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
@@ -33,7 +34,6 @@ from alongside.measures.services._common import (
     _TOKEN,
     IDEMPOTENCY_KEY,
     RISK_LEVELS_CRITICAL,
-    _audit,
     _instrument,
     _is_critical,
     _score,
@@ -146,7 +146,13 @@ def response_start(
         if request is not None:
             MeasureRequest.objects.filter(pk=request.pk, opened_at__isnull=True).update(opened_at=now)
             MeasureRequest.objects.filter(pk=request.pk, seen_at__isnull=True).update(seen_at=now)
-        _audit(MeasureAuditAction.RESPONSE_STARTED, actor=actor, obj=response, client_id=client.pk, instrument=code)
+        record(
+            MeasureAuditAction.RESPONSE_STARTED,
+            actor=actor,
+            obj=response,
+            client_id=client.pk,
+            detail={"instrument": code},
+        )
     return response
 
 
@@ -334,12 +340,12 @@ def _submit(
         MeasureRequest.objects.filter(pk=response.request_id, status=RequestStatus.PENDING).update(
             status=RequestStatus.COMPLETED, completed_at=now
         )
-    _audit(
+    record(
         MeasureAuditAction.RESPONSE_SUBMITTED,
         actor=actor,
         obj=response,
         client_id=response.client_id,
-        instrument=response.instrument,
+        detail={"instrument": response.instrument},
     )
     _homework_done(response, now)
     risk = str(extra.get("risk_level") or extra.get("risk") or "")

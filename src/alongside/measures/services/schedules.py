@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside.audit.log import record
 from alongside.core.services import service
 from alongside.measures.models import (
     MeasureAuditAction,
@@ -19,7 +20,6 @@ from alongside.measures.models import (
     ScheduleRule,
 )
 from alongside.measures.services._common import (
-    _audit,
     _instrument,
     _require_clinician,
     _zone,
@@ -74,14 +74,12 @@ def schedule_set(
             created_by=actor,
             replaces=previous,
         )
-        _audit(
+        record(
             MeasureAuditAction.SCHEDULE_SET,
             actor=actor,
             obj=schedule,
             client_id=client.pk,
-            instrument=code,
-            rule=str(rule),
-            replaces=str(previous.pk) if previous else None,
+            detail={"instrument": code, "rule": str(rule), "replaces": str(previous.pk) if previous else None},
         )
     return schedule
 
@@ -99,5 +97,5 @@ def schedule_end(*, actor: Any, schedule_id: uuid.UUID | str) -> MeasureSchedule
             schedule.ended_at = timezone.now()
             schedule.ended_by = actor
             schedule.save(update_fields=["ended_at", "ended_by"])
-            _audit(MeasureAuditAction.SCHEDULE_ENDED, actor=actor, obj=schedule, client_id=schedule.client_id)
+            record(MeasureAuditAction.SCHEDULE_ENDED, actor=actor, obj=schedule, client_id=schedule.client_id)
     return schedule

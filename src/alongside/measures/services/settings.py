@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
+from alongside.audit.log import record
 from alongside.care.models import Membership, Practice
 from alongside.core.services import service
 from alongside.measures.models import (
@@ -19,7 +20,6 @@ from alongside.measures.models import (
 )
 from alongside.measures.schemas import CrisisRows
 from alongside.measures.services._common import (
-    _audit,
     _instrument,
 )
 
@@ -69,7 +69,7 @@ def practice_settings_set(
             if value is not None:
                 setattr(settings, name, value)
         settings.save()
-        _audit(MeasureAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings)
+        record(MeasureAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings)
     return settings
 
 
@@ -103,7 +103,7 @@ def practice_crisis_resources_set(
         settings, _created = PracticeMeasureSettings.objects.select_for_update().get_or_create(practice=practice)
         settings.crisis_resources = [row.model_dump() for row in clean.rows]
         settings.save(update_fields=["crisis_resources", "updated_at"])
-        _audit(MeasureAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings, crisis_rows=len(clean.rows))
+        record(MeasureAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings, detail={"crisis_rows": len(clean.rows)})
     return settings
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from alongside import access
 from alongside.access import Action
+from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.core.time import zone_or_utc as _zone
@@ -43,7 +44,7 @@ from alongside.selfcare.models import (
     TaskStatus,
 )
 from alongside.selfcare.selectors.homework_derive import Tally, _Plan, _tally, derive_completions
-from alongside.selfcare.services.homework import _audit, local_today, target_label, task_window
+from alongside.selfcare.services.homework import local_today, target_label, task_window
 
 CASELOAD_WEEKS = 4  # the caseload shows adherence over the last four weeks
 
@@ -108,7 +109,7 @@ def assignments_for(*, user: Any, client_id: uuid.UUID | str, now: dt.datetime |
                 weeks=sorted(weeks.items()),
             )
         )
-    _audit(SelfcareAuditAction.SELFCARE_VIEWED, actor=user, obj=None, client_id=client.pk, view="homework")
+    record(SelfcareAuditAction.SELFCARE_VIEWED, actor=user, client_id=client.pk, detail={"view": "homework"})
     return rows
 
 

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
 from alongside.core.services import reader, service
@@ -175,7 +174,7 @@ def checkin_create(
             record_many(
                 [
                     Entry(
-                        action=cast(AuditAction, SelfcareAuditAction.CHECKIN_CREATED),
+                        action=SelfcareAuditAction.CHECKIN_CREATED,
                         obj=checkin,
                         client_id=profile.pk,
                     )

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import record
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
 from alongside.core.services import reader, service
@@ -62,7 +61,7 @@ def data_of(entry: ExerciseEntry) -> dict[str, Any]:
 
 def _audit(entry: ExerciseEntry, *, actor: Any, step: str) -> None:
     record(
-        cast(AuditAction, SelfcareAuditAction.ENTRY_SAVED),
+        SelfcareAuditAction.ENTRY_SAVED,
         actor=actor,
         obj=entry,
         client_id=entry.client_id,

@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.services import service, unaudited
 from alongside.core.time import in_quiet_hours
@@ -38,7 +39,6 @@ from alongside.selfcare.services.homework_schedule import (  # noqa: F401
     BACKFILL_DAYS,
     CONTENT_DIR,
     DEFAULT_MODULES,
-    _audit,
     _monday,
     _require_clinician,
     expected_dates,
@@ -147,14 +147,12 @@ def assignment_set(*, actor: Any, client_id: uuid.UUID | str, data: AssignmentIn
     clean = _validate(data, today=local_today(client, now))
     with transaction.atomic():
         assignment = _create(actor=actor, client=client, data=clean, supersedes=None)
-        _audit(
+        record(
             SelfcareAuditAction.ASSIGNMENT_SET,
             actor=actor,
             obj=assignment,
             client_id=client.pk,
-            kind=assignment.kind,
-            target=assignment.target,
-            frequency=assignment.frequency,
+            detail={"kind": assignment.kind, "target": assignment.target, "frequency": assignment.frequency},
         )
         tasks_materialise_for(assignment=assignment, now=now)
     return assignment
@@ -194,23 +192,19 @@ def assignment_change(*, actor: Any, assignment_id: uuid.UUID | str, data: Assig
         clean = _validate(data, today=local_today(old.client, now))
         removed = _end(old, now=now)
         new = _create(actor=actor, client=old.client, data=clean, supersedes=old)
-        _audit(
+        record(
             SelfcareAuditAction.ASSIGNMENT_ENDED,
             actor=actor,
             obj=old,
             client_id=old.client_id,
-            superseded_by=str(new.pk),
-            open_tasks_removed=removed,
+            detail={"superseded_by": str(new.pk), "open_tasks_removed": removed},
         )
-        _audit(
+        record(
             SelfcareAuditAction.ASSIGNMENT_SET,
             actor=actor,
             obj=new,
             client_id=old.client_id,
-            kind=new.kind,
-            target=new.target,
-            frequency=new.frequency,
-            supersedes=str(old.pk),
+            detail={"kind": new.kind, "target": new.target, "frequency": new.frequency, "supersedes": str(old.pk)},
         )
         tasks_materialise_for(assignment=new, now=now)
     return new
@@ -226,12 +220,12 @@ def assignment_end(*, actor: Any, assignment_id: uuid.UUID | str) -> Assignment:
         if assignment.ended_at is not None:
             return assignment
         removed = _end(assignment, now=now)
-        _audit(
+        record(
             SelfcareAuditAction.ASSIGNMENT_ENDED,
             actor=actor,
             obj=assignment,
             client_id=assignment.client_id,
-            open_tasks_removed=removed,
+            detail={"open_tasks_removed": removed},
         )
     return assignment
 

@@ -19,18 +19,15 @@ import datetime as dt
 import math
 import uuid
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside import access
 from alongside.access import Action
-from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.core.services import reader
 from alongside.core.time import zone_or_utc as _zone
@@ -40,7 +37,6 @@ from alongside.selfcare.models import (
     ExerciseType,
     Frequency,
     PracticeKind,
-    SelfcareAuditAction,
 )
 
 BACKFILL_DAYS = 7  # a missed tick still makes the past week's expected tasks
@@ -157,13 +153,6 @@ def task_window(assignment: Assignment, due_on: dt.date) -> tuple[dt.date, dt.da
 
 
 # --- Audit and access ---------------------------------------------------------------------
-
-
-def _audit(action: SelfcareAuditAction, *, actor: Any, obj: Model | None, client_id: Any, **detail: Any) -> None:
-    # Our events live in the shared chain; AuditAction lists the foundation's own.
-    record_many(
-        [Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)], actor=actor
-    )
 
 
 def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:

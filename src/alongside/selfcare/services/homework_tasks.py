@@ -16,6 +16,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.core.services import service, unaudited
@@ -28,7 +29,6 @@ from alongside.selfcare.models import (
 )
 from alongside.selfcare.services.homework_schedule import (
     BACKFILL_DAYS,
-    _audit,
     _monday,
     expected_dates,
     local_date,
@@ -209,12 +209,12 @@ def task_complete(*, actor: Any, task_id: uuid.UUID | str, idempotency_key: str)
         task.completion_type = API_COMPLETION
         task.completion_id = idempotency_key
         task.save(update_fields=["status", "completed_at", "completion_type", "completion_id"])
-        _audit(
+        record(
             SelfcareAuditAction.TASK_COMPLETED,
             actor=actor,
             obj=task,
             client_id=task.client_id,
-            assignment=str(task.assignment_id),
+            detail={"assignment": str(task.assignment_id)},
         )
     return task
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
-from alongside.audit.models import AuditAction
 from alongside.core import idempotency
 from alongside.core.services import service
 from alongside.selfcare.models import ExerciseEntry, ExerciseType, PracticeKind, PracticeLog, SelfcareAuditAction
@@ -52,7 +51,7 @@ def _log(
             )
             idempotency.remember(user_id=entry.client_id, scope=PRACTICE_SCOPE, key=idempotency_key, payload=payload)
             record(
-                cast(AuditAction, SelfcareAuditAction.PRACTICE_LOGGED),
+                SelfcareAuditAction.PRACTICE_LOGGED,
                 actor=actor,
                 obj=log,
                 client_id=entry.client_id,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import record
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
@@ -96,7 +95,7 @@ def tool_practice_log(
             log.save(force_insert=True)
             idempotency.remember(user_id=client.user_id, scope=PRACTICE_SCOPE, key=idempotency_key, payload=payload)
             record(
-                cast(AuditAction, SelfcareAuditAction.PRACTICE_LOGGED),
+                SelfcareAuditAction.PRACTICE_LOGGED,
                 actor=actor,
                 obj=log,
                 client_id=client.pk,
@@ -138,7 +137,7 @@ def module_mark_read(*, actor: Any, client: ClientProfile, module: str, today: d
             return existing
         read = ModuleRead.objects.create(client=client, module=module, read_at=timezone.now())
         record(
-            cast(AuditAction, SelfcareAuditAction.MODULE_READ),
+            SelfcareAuditAction.MODULE_READ,
             actor=actor,
             obj=read,
             client_id=client.pk,

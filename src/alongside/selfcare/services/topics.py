@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.audit.log import record
 from alongside.core.services import service
 from alongside.selfcare.models import CheckIn, ExerciseEntry, PracticeLog, SelfcareAuditAction, SessionTopic
-from alongside.selfcare.services.homework import _audit, _require_clinician
+from alongside.selfcare.services.homework import _require_clinician
 
 MAX_TEXT = 500
 SOURCES: dict[str, type[Model]] = {
@@ -69,12 +70,12 @@ def topic_raise(*, actor: Any, text: str = "", source_type: str = "", source_id:
         topic = SessionTopic(client_id=client_id, source_type=source_type, source_id=source_id)
         cast(Any, topic).text = text
         topic.save()
-        _audit(
+        record(
             SelfcareAuditAction.TOPIC_RAISED,
             actor=actor,
             obj=topic,
             client_id=client_id,
-            source_type=source_type or None,
+            detail={"source_type": source_type or None},
         )
         if text:
             from alongside.care.models import ClientProfile
@@ -101,6 +102,6 @@ def topic_mark_addressed(*, actor: Any, topic_id: uuid.UUID | str) -> SessionTop
             addressed_at=timezone.now()
         )
         if updated:
-            _audit(SelfcareAuditAction.TOPIC_ADDRESSED, actor=actor, obj=topic, client_id=topic.client_id)
+            record(SelfcareAuditAction.TOPIC_ADDRESSED, actor=actor, obj=topic, client_id=topic.client_id)
     topic.refresh_from_db()
     return topic
