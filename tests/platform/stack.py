@@ -188,7 +188,18 @@ def serve(env: dict[str, str], log: Path) -> tuple[Process, str]:
 
 
 def worker(env: dict[str, str], log: Path, *extra: str) -> Process:
-    args = [PYTHON, "-m", "alongside.cli", "worker", "--interval", "0.2", "--no-startup-delay", *extra]
+    args = [
+        PYTHON,
+        "-m",
+        "alongside.cli",
+        "worker",
+        "--interval",
+        "0.2",
+        "--no-startup-delay",
+        "--ticks-every",
+        "0",
+        *extra,
+    ]
     return Process(args, env=env, log=log)
 
 
