@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,15 @@ def test_a_top_level_service_is_durable_and_a_nested_one_joins_its_caller() -> N
 
     outer_step()
     assert seen == [True, False]
+
+
+def test_websocket_consumers_write_only_through_services() -> None:
+    """No consumer module writes rows itself (the live thread opens its thread with messaging.services.thread_open)."""
+    writes = re.compile(r"\.objects\.(?:create|get_or_create|update_or_create|update|delete|bulk_create)\(|\.save\(")
+    offenders = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in SRC.rglob("consumers.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if writes.search(line)
+    ]
+    assert offenders == []

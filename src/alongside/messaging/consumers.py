@@ -71,10 +71,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         self._check_session()
         cookies = self.scope.get("cookies") or {}
         self.language = cookies.get(settings.LANGUAGE_COOKIE_NAME) or getattr(self.user, "locale", "") or "en"
-        client = selectors.thread_client(actor=self.user, client_id=self.client_id)
-        from alongside.messaging.models import Thread
-
-        thread, _created = Thread.objects.get_or_create(client=client)
+        thread = services.thread_open(actor=self.user, client_id=self.client_id)
         # Start from the newest message: the page rendered what came before, and asks
         # with "catch_up" for anything it missed (each push is audited for staff).
         self.sent_seq = thread.last_seq

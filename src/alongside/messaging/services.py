@@ -30,6 +30,7 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.care.selectors import staff_recipients
 from alongside.core import idempotency
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
@@ -374,6 +375,14 @@ def broadcast(group: str, event: dict[str, Any]) -> None:
             async_to_sync(layer.group_send)(group, event)
     except Exception:  # pages catch up by sequence number when they reconnect
         logger.exception("messaging: broadcast to %s failed", group)
+
+
+@unaudited("opens the client's message thread row (empty until a message, and every message is audited)")
+def thread_open(*, actor: Actor, client_id: uuid.UUID | str) -> Thread:
+    """Return the client's thread, creating it on first use, after checking the actor may read it."""
+    client = thread_client(actor=actor, client_id=client_id)
+    thread, _created = Thread.objects.get_or_create(client=client)
+    return thread
 
 
 @unaudited("read receipts: who opened what, not a change to care")
