@@ -262,7 +262,7 @@ def main() -> None:
                 if not shutil.which("healthkit-to-sqlite"):
                     print("healthkit-to-sqlite: not installed (uv tool install healthkit-to-sqlite)")
                     continue
-                argv = ["healthkit-to-sqlite", str(path), str(folder / "h.db")]
+                argv = ["healthkit-to-sqlite", str(path), str(folder / "h.db"), "--xml"]
             else:
                 argv = [sys.executable, __file__, "--child", name, "--file", str(path)]
             results[name] = _measure(argv)

@@ -16,3 +16,7 @@ class WearablesConfig(AppConfig):
         from alongside.wearables.erasure import delete_samples
 
         register_erasure_step(delete_samples)
+
+        from alongside.wearables.page_parts import register
+
+        register()

@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from alongside.wearables.metrics import Metric
-from alongside.wearables.samples import ASLEEP_KINDS, Kind
+from alongside.wearables.samples import ASLEEP_KINDS, SLEEP_KINDS, Kind
 
 DAY = 86_400
 _EPOCH = dt.date(1970, 1, 1)
@@ -131,8 +132,10 @@ def _wear_minutes(rows: list[Row]) -> float:
     return float(min(len(slots) * 15, 1440))
 
 
-def _rows_by_kind(table: pa.Table) -> dict[str, list[Row]]:
-    columns = [table.column(name).to_pylist() for name in ("kind", "start", "end", "offset", "value", "source")]
+def _rows(table: pa.Table, *kinds: str) -> dict[str, list[Row]]:
+    """The rows of the given kinds only, as tuples (one kind at a time keeps the peak memory down)."""
+    part = table.filter(pc.is_in(table.column("kind"), value_set=pa.array(kinds, pa.string())))
+    columns = [part.column(name).to_pylist() for name in ("kind", "start", "end", "offset", "value", "source")]
     grouped: dict[str, list[Row]] = defaultdict(list)
     for kind, start, end, offset, value, source in zip(*columns, strict=True):
         grouped[kind].append((start, end, offset, value, source))
@@ -141,24 +144,23 @@ def _rows_by_kind(table: pa.Table) -> dict[str, list[Row]]:
 
 def daily_features(table: pa.Table) -> dict[dt.date, dict[str, float]]:
     """Return each local day's features from every sample of a client."""
-    grouped = _rows_by_kind(table)
     days: dict[int, dict[str, float]] = defaultdict(dict)
     summed = {Kind.STEPS: Metric.STEPS, Kind.EXERCISE_MIN: Metric.ACTIVE_MIN}
     for kind, metric in summed.items():
-        for day, rows in _by_day(grouped.get(kind, [])).items():
+        for day, rows in _by_day(_rows(table, kind).get(kind, [])).items():
             days[day][metric] = round(deoverlap_total(rows), 1)
-    for day, rows in _by_day(grouped.get(Kind.WORKOUT, [])).items():
+    for day, rows in _by_day(_rows(table, Kind.WORKOUT).get(Kind.WORKOUT, [])).items():
         covered = Coverage()
         for start, end, *_ in rows:
             covered.add(start, end)
         days[day][Metric.WORKOUT_MIN] = covered.length() / 60
     averaged = {Kind.RESTING_HR: Metric.RESTING_HR, Kind.HRV_SDNN: Metric.HRV_SDNN, Kind.HRV_RMSSD: Metric.HRV_RMSSD}
     for kind, metric in averaged.items():
-        for day, rows in _by_day(grouped.get(kind, [])).items():
+        for day, rows in _by_day(_rows(table, kind).get(kind, [])).items():
             days[day][metric] = round(statistics.fmean(row[3] for row in rows), 1)
-    for day, rows in _by_day(grouped.get(Kind.HEART_RATE, [])).items():
+    for day, rows in _by_day(_rows(table, Kind.HEART_RATE).get(Kind.HEART_RATE, [])).items():
         days[day][Metric.WEAR_MIN] = _wear_minutes(rows)
-    sleep = {kind: rows for kind, rows in grouped.items() if kind.startswith("sleep_")}
+    sleep = _rows(table, *(kind for kind in Kind if kind in SLEEP_KINDS))
     for night, kinds in _night(sleep).items():
         days[night].update(sleep_features(night, kinds))
     return {_EPOCH + dt.timedelta(days=day): values for day, values in sorted(days.items()) if values}

@@ -1,0 +1,87 @@
+"""What the wearables app adds to the session brief and the caseload: sustained changes, never alerts.
+
+Both are shown only for clients who share "Wearable and phone data"; the pages that show them already
+limit the clients to the clinician's care team. Each costs a fixed number of queries, whatever the caseload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alongside.care.models import ClientProfile
+from alongside.consent.models import Scope, ScopeGrant
+from alongside.core import page_parts
+from alongside.wearables.baselines import Deviation
+from alongside.wearables.metrics import Metric
+from alongside.wearables.models import DailyFeature
+from alongside.wearables.selectors import deviations
+
+RECENT_DAYS = 28  # a change is shown while it ended within the last four weeks
+_LOOKBACK = RECENT_DAYS + 31
+
+
+def _sharing(client_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    granted = ScopeGrant.objects.filter(client_id__in=client_ids, scope=Scope.WEARABLES, granted=True)
+    return set(granted.values_list("client_id", flat=True))
+
+
+def recent_changes(client_ids: Sequence[uuid.UUID], today: dt.date) -> dict[uuid.UUID, list[Deviation]]:
+    """Return each sharing client's sustained deviations that ended in the last 28 days."""
+    sharing = _sharing(client_ids)
+    if not sharing:
+        return {}
+    rows = DailyFeature.objects.filter(client_id__in=sharing, day__gte=today - dt.timedelta(days=_LOOKBACK))
+    by_client: dict[uuid.UUID, list[DailyFeature]] = defaultdict(list)
+    for feature in rows.order_by("client_id", "day"):
+        by_client[feature.client_id].append(feature)
+    since = today - dt.timedelta(days=RECENT_DAYS)
+    found = {
+        client: [run for run in deviations(features) if run.last >= since] for client, features in by_client.items()
+    }
+    return {client: runs for client, runs in found.items() if runs}
+
+
+def describe(run: Deviation) -> str:
+    """Say a change in words: 'Steps lower than usual on 4 days in a row (3 Mar to 6 Mar)'."""
+    label = Metric(run.metric).label
+    text = _("%(measure)s higher than usual") if run.direction > 0 else _("%(measure)s lower than usual")
+    return _("%(change)s on %(days)s days in a row (%(first)s to %(last)s)") % {
+        "change": text % {"measure": label},
+        "days": run.days,
+        "first": run.first.strftime("%d %b"),
+        "last": run.last.strftime("%d %b"),
+    }
+
+
+def brief_section(client: ClientProfile, since: dt.datetime, now: dt.datetime) -> list[str] | None:
+    """The brief's 'Changes worth asking about' lines, or None to leave the section out."""
+    runs = recent_changes([client.pk], now.date()).get(client.pk)
+    return [describe(run) for run in runs] if runs else None
+
+
+def caseload_values(clients: Sequence[ClientProfile], now: dt.datetime) -> Mapping[uuid.UUID, str]:
+    """The caseload cell: the measures with a recent sustained change, e.g. 'Steps lower, Sleep (minutes) lower'."""
+    changes = recent_changes([client.pk for client in clients], now.date())
+    cells: dict[uuid.UUID, str] = {}
+    for client, runs in changes.items():
+        named = {f"{Metric(run.metric).label} {_('higher') if run.direction > 0 else _('lower')}": None for run in runs}
+        cells[client] = ", ".join(named)
+    return cells
+
+
+def register() -> None:
+    """Register the brief section and the caseload column (from WearablesConfig.ready)."""
+    title: Any = gettext_lazy("Body data: changes worth asking about")
+    page_parts.register_brief_section(
+        page_parts.BriefSection("wearables_changes", title, "wearables/_brief_changes.html", brief_section)
+    )
+    page_parts.register_caseload_column(
+        page_parts.CaseloadColumn("wearables_changes", gettext_lazy("Body data changes"), caseload_values)
+    )
