@@ -395,7 +395,7 @@ class Timings:
 
 def _time_selector(user: Any, runs: int) -> list[float]:
     """Time the caseload's reads alone (queries, classification, audit), without rendering."""
-    from alongside.care.selectors import caseload_for
+    from alongside.dashboards.caseload import caseload_for
 
     timings = []
     for _ in range(runs):
