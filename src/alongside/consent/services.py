@@ -17,6 +17,7 @@ from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile, Practice
 from alongside.care.services import DEFAULT_CONSENT_BODY, DEFAULT_CONSENT_TITLE
 from alongside.consent.models import ConsentDocument, ConsentSignature, Scope, ScopeGrant
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service
 
 
@@ -114,3 +115,21 @@ def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Any) ->
 @reader
 def scope_ids(client_id: uuid.UUID) -> list[str]:
     return list(ScopeGrant.objects.filter(client_id=client_id, granted=True).values_list("scope", flat=True))
+
+
+@service
+def consent_sign_with_scopes(
+    *,
+    client: ClientProfile,
+    document: ConsentDocument,
+    typed_name: str,
+    shown_sha256: str,
+    scopes: dict[str, bool],
+    actor: Actor,
+) -> ConsentSignature:
+    """Sign the consent document and set the sharing choices as one decision: both are kept, or neither."""
+    signature = consent_sign(
+        client=client, document=document, typed_name=typed_name, shown_sha256=shown_sha256, actor=actor
+    )
+    scopes_set(client=client, scopes=scopes, actor=actor)
+    return signature

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,8 @@ from alongside.care import selectors as care_selectors
 from alongside.care.models import ClientProfile
 from alongside.consent.forms import ConsentSignForm, SharingForm, scope_field_name
 from alongside.consent.selectors import consent_outstanding, current_document, scopes_for
-from alongside.consent.services import consent_sign, scopes_set
+from alongside.consent.services import consent_sign_with_scopes, scopes_set
+from alongside.core.actor import signed_in
 
 View = Callable[..., HttpResponse]
 
@@ -56,16 +56,14 @@ def sign(request: HttpRequest, client: ClientProfile) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            # Signature and sharing choices are one decision: both are kept, or neither.
-            with transaction.atomic():
-                consent_sign(
-                    client=client,
-                    document=document,
-                    typed_name=form.cleaned_data["typed_name"],
-                    shown_sha256=form.cleaned_data["shown_sha256"],
-                    actor=request.user,
-                )
-                scopes_set(client=client, scopes=form.chosen(), actor=request.user)
+            consent_sign_with_scopes(
+                client=client,
+                document=document,
+                typed_name=form.cleaned_data["typed_name"],
+                shown_sha256=form.cleaned_data["shown_sha256"],
+                scopes=form.chosen(),
+                actor=signed_in(request.user),
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)

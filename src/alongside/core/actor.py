@@ -12,3 +12,13 @@ type Actor = _User | None
 
 # What a request may hold: also the anonymous user (signing in, resetting a password).
 type AnyActor = _AnyUser | None
+
+
+def signed_in(user: AnyActor) -> Actor:
+    """Return the request's user as the actor of a service call; an anonymous visitor is refused (403)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

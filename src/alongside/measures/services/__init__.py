@@ -35,7 +35,7 @@ from alongside.measures.services.responses import (
     response_start,
     response_submit,
 )
-from alongside.measures.services.schedules import schedule_end, schedule_set
+from alongside.measures.services.schedules import schedule_end, schedule_set, schedules_set
 from alongside.measures.services.settings import practice_crisis_resources_set, practice_settings_set
 from alongside.measures.services.summaries import score_summaries_rebuild, score_summary_record
 
@@ -70,6 +70,7 @@ __all__ = [
     "response_submit",
     "schedule_end",
     "schedule_set",
+    "schedules_set",
     "score_summaries_rebuild",
     "score_summary_record",
 ]

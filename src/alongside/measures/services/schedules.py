@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
+from alongside.core.actor import Actor
 from alongside.core.services import service
 from alongside.measures.models import (
     MeasureAuditAction,
@@ -99,3 +101,29 @@ def schedule_end(*, actor: Any, schedule_id: uuid.UUID | str) -> MeasureSchedule
             schedule.save(update_fields=["ended_at", "ended_by"])
             record(MeasureAuditAction.SCHEDULE_ENDED, actor=actor, obj=schedule, client_id=schedule.client_id)
     return schedule
+
+
+@service
+def schedules_set(
+    *,
+    actor: Actor,
+    client_id: uuid.UUID | str,
+    instruments: Sequence[str],
+    rule: ScheduleRule | str,
+    interval_days: int | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> list[MeasureSchedule]:
+    """Set the same schedule for several instruments at once: every one is set, or none is."""
+    return [
+        schedule_set(
+            actor=actor,
+            client_id=client_id,
+            instrument=code,
+            rule=rule,
+            interval_days=interval_days,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        for code in instruments
+    ]

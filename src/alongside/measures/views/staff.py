@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, staff_required
+from alongside.core.actor import signed_in
 from alongside.measures import selectors, services
 from alongside.measures.practice_outcomes import outcome_report
 from alongside.measures.progress import progress_build
@@ -119,17 +119,15 @@ def schedules(request: HttpRequest, membership: Membership, client_id: uuid.UUID
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                for code in data["instruments"]:
-                    services.schedule_set(
-                        actor=request.user,
-                        client_id=team.client.pk,
-                        instrument=code,
-                        rule=data["rule"],
-                        interval_days=data.get("interval_days"),
-                        starts_on=data.get("starts_on"),
-                        ends_on=data.get("ends_on"),
-                    )
+            services.schedules_set(
+                actor=signed_in(request.user),
+                client_id=team.client.pk,
+                instruments=data["instruments"],
+                rule=data["rule"],
+                interval_days=data.get("interval_days"),
+                starts_on=data.get("starts_on"),
+                ends_on=data.get("ends_on"),
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
