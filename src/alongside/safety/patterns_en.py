@@ -488,3 +488,22 @@ FAMILIES += (
         r"|\b(?:hit|beat|whipped|whips|hits|beats) me with (?:a|the|his|her) (?:belt|buckle|cord|stick|bat|shoe)\b",
     ),
 )
+
+# Ninth round.
+FAMILIES += (
+    (
+        "en.si_ninth",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\bdeath (?:sounds|seems|feels|looks) (?:peaceful|nice|good|like a relief|easier|better|appealing|like the answer)\b"
+        r"|\b(?:i'?d|i would|id) be (?:ok|okay|fine|happy|glad|relieved) if i (?:died|didn'?t wake up|never woke up|was gone)\b"
+        r"|\b(?:don'?t|do not) care (?:if|whether) i live or die\b",
+    ),
+    (
+        "en.plan_ninth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:the |my )?(?:rope|noose|pills|gun|knife|blade) (?:is|are) (?:ready|set up|waiting|here with me|in my hand)\b"
+        r"|\b(?:sat|sitting|stood|standing) (?:at|on|by) the (?:edge|ledge|railing|top)\b.{0,30}\b(?:for|hour|minutes|while|tonight)\b",
+    ),
+)

@@ -1,7 +1,7 @@
 """Fit the classifier on the corpus and write ``data/model.json`` (``alongside safety train``).
 
 Deterministic: the same corpus gives the same JSON. The threshold is chosen on the dev
-part (the lowest at which the classifier on its own keeps 0.85 precision, since it only
+part (the lowest at which the classifier on its own keeps 0.83 precision, since it only
 adds the messages the patterns miss), then the model is refitted on
 train and dev together with that threshold. The locked test part is never read here.
 """
@@ -18,7 +18,7 @@ from alongside.safety.corpus import build as corpus
 C_VALUE = 8.0
 MAX_FEATURES = 25_000
 EXAMPLE_FEATURES = 20
-MIN_DEV_PRECISION = 0.85
+MIN_DEV_PRECISION = 0.83
 
 
 @dataclass(frozen=True)
