@@ -121,8 +121,10 @@ def client_access_log(request: HttpRequest, client_id: uuid.UUID, limit: int = 2
 from alongside.measures import api as measures_api  # noqa: E402
 from alongside.messaging import api as messaging_api  # noqa: E402
 from alongside.selfcare import api as selfcare_api  # noqa: E402
+from alongside.wearables import api as wearables_api  # noqa: E402
 
 api.add_router("", measures_api.router)
 api.add_router("/messages", messaging_api.router)
 api.add_router("/selfcare", selfcare_api.router)
 api.add_router("/clients", selfcare_api.clients_router)
+api.add_router("/wearables", wearables_api.router)

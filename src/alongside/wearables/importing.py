@@ -9,6 +9,7 @@ never read, since only files named by an import row are.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import uuid
 import zipfile
@@ -25,7 +26,7 @@ from alongside.wearables.features import daily_features
 from alongside.wearables.models import ImportJob
 from alongside.wearables.samples import BadInput
 from alongside.wearables.services import wearables_import_record
-from alongside.wearables.sources import get_source
+from alongside.wearables.sources import Parsed, get_source
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,35 @@ def import_file(*, actor: Any, client: ClientProfile, path: Path, source: str = 
     """Import ``path`` for ``client``; the same file twice changes nothing. Raise :class:`BadInput` on bad files."""
     began = time.perf_counter()
     digest = file_sha256(path) if path.is_file() else ""
-    previous = ImportJob.objects.filter(client=client, file_sha256=digest).first() if digest else None
+    previous = _previous(client, digest, began)
     if previous is not None:
-        dropped = previous.samples_stored + previous.duplicates_dropped
-        return ImportResult(previous.records, 0, dropped, 0, round(time.perf_counter() - began, 3))
-    parsed = _parse(path, source)
+        return previous
+    return store(actor=actor, client=client, parsed=_parse(path, source), digest=digest, source=source, began=began)
+
+
+def import_points(*, actor: Any, client: ClientProfile, points: list[Any]) -> ImportResult:
+    """Import a pushed batch of Open mHealth data points; the same batch again changes nothing."""
+    from alongside.wearables.sources.omh.parser import parse_points
+
+    began = time.perf_counter()
+    digest = hashlib.sha256(json.dumps(points, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    previous = _previous(client, digest, began)
+    if previous is not None:
+        return previous
+    parsed = parse_points(points, "the pushed batch", source="Companion app")
+    return store(actor=actor, client=client, parsed=parsed, digest=digest, source="omh", began=began)
+
+
+def _previous(client: ClientProfile, digest: str, began: float) -> ImportResult | None:
+    previous = ImportJob.objects.filter(client=client, file_sha256=digest).first() if digest else None
+    if previous is None:
+        return None
+    dropped = previous.samples_stored + previous.duplicates_dropped
+    return ImportResult(previous.records, 0, dropped, 0, round(time.perf_counter() - began, 3))
+
+
+def store(*, actor: Any, client: ClientProfile, parsed: Parsed, digest: str, source: str, began: float) -> ImportResult:
+    """Keep the parsed samples not already stored, seal them, record the import and recompute the features."""
     incoming = storage.to_table(parsed.samples)
     stored = stored_samples(client)
     new = storage.new_only(incoming, stored)
@@ -94,9 +119,9 @@ def import_file(*, actor: Any, client: ClientProfile, path: Path, source: str = 
         if written is not None:
             written.unlink(missing_ok=True)
         raise
-    days = len({storage_day for storage_day in _days_of(new)})
+    dropped = incoming.num_rows - new.num_rows
     return ImportResult(
-        parsed.records, new.num_rows, incoming.num_rows - new.num_rows, days, round(time.perf_counter() - began, 3)
+        parsed.records, new.num_rows, dropped, len(_days_of(new)), round(time.perf_counter() - began, 3)
     )
 
 

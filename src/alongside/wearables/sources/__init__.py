@@ -40,7 +40,13 @@ def _apple() -> Source:
     return Source("apple", "Apple Health export", parser.sniff, parser.parse)
 
 
-_FACTORIES: dict[str, Callable[[], Source]] = {"apple": _apple}
+def _omh() -> Source:
+    from alongside.wearables.sources.omh import parser
+
+    return Source("omh", "Open mHealth data points", parser.sniff, parser.parse)
+
+
+_FACTORIES: dict[str, Callable[[], Source]] = {"apple": _apple, "omh": _omh}
 SOURCES = tuple(_FACTORIES)
 
 

@@ -1,0 +1,52 @@
+"""The push API for companion apps: POST /api/v1/wearables/samples with Open mHealth data points.
+
+The signed-in client pushes their own samples (token auth, as every route). A batch holds up to 5,000
+points and is imported whole or not at all; the same batch sent again stores nothing (it is recognised by
+its content), so a companion app may retry freely.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from alongside.access import Action, client_or_404
+from alongside.wearables.importing import import_points
+from alongside.wearables.samples import BadInput
+
+router = Router(tags=["wearables"])
+MAX_POINTS = 5000
+
+
+class SamplesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    data_points: list[dict[str, Any]] = Field(..., min_length=1, max_length=MAX_POINTS)
+
+
+class SamplesOut(Schema):
+    records: int
+    samples_stored: int
+    duplicates_dropped: int
+    days: int
+    seconds: float
+
+
+@router.post("/samples", response={200: SamplesOut})
+def samples_push(request: HttpRequest, payload: SamplesIn) -> SamplesOut:
+    """Import a batch of the signed-in client's Open mHealth data points and recompute their daily features."""
+    if not getattr(request.user, "is_client", False):
+        raise HttpError(403, "Only a client can push their own samples.")
+    client = client_or_404(request.user, str(request.user.pk), Action.OWN)
+    try:
+        result = import_points(actor=request.user, client=client, points=payload.data_points)
+    except BadInput as error:
+        raise HttpError(422, f"{error} Nothing was stored.") from None
+    except PermissionDenied as error:
+        raise HttpError(403, str(error)) from None
+    return SamplesOut(**result.as_dict())

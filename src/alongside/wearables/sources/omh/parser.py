@@ -1,0 +1,164 @@
+"""Read Open mHealth data points: heart-rate, step-count, sleep-episode and physical-activity.
+
+Each point is ``{"header": {"schema_id": {"name": ...}}, "body": {...}}`` (or ``{"schema": name, "body": ...}``)
+and its body is validated by a pydantic model before anything is kept. Points that are summaries
+(``descriptive_statistic``: an average, a maximum) are not samples and are skipped; schemas Alongside does
+not use yet (sleep-duration, rr-interval) are skipped too. Times must carry their offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from alongside.wearables.inputs import check_size
+from alongside.wearables.samples import BadInput, Kind, Samples
+from alongside.wearables.sources import Parsed
+
+_SECONDS = {"sec": 1, "s": 1, "min": 60, "h": 3600, "hr": 3600, "d": 86_400}
+
+
+class UnitValue(BaseModel):
+    value: float
+    unit: str
+
+
+class Interval(BaseModel):
+    start_date_time: dt.datetime | None = None
+    end_date_time: dt.datetime | None = None
+    duration: UnitValue | None = None
+
+
+class TimeFrame(BaseModel):
+    date_time: dt.datetime | None = None
+    time_interval: Interval | None = None
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """Return (start, end), aware; a point in time has start == end."""
+        if self.date_time is not None:
+            start = end = self.date_time
+        elif self.time_interval is not None and self.time_interval.start_date_time is not None:
+            start = self.time_interval.start_date_time
+            given, length = self.time_interval.end_date_time, self.time_interval.duration
+            if given is not None:
+                end = given
+            elif length is not None and length.unit in _SECONDS:
+                end = start + dt.timedelta(seconds=length.value * _SECONDS[length.unit])
+            else:
+                raise ValueError("a time interval needs an end or a duration in sec, min, h or d")
+        else:
+            raise ValueError("an effective_time_frame needs a date_time or a time_interval with a start")
+        if start.utcoffset() is None or end.utcoffset() is None:
+            raise ValueError("times must carry their UTC offset")
+        return start, end
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    effective_time_frame: TimeFrame
+    descriptive_statistic: str | None = None
+
+
+class StepCount(Body):
+    step_count: float | UnitValue
+
+    @field_validator("step_count")
+    @classmethod
+    def _steps(cls, value: float | UnitValue) -> float | UnitValue:
+        if isinstance(value, UnitValue) and value.unit != "steps":
+            raise ValueError("step_count's unit must be 'steps'")
+        return value
+
+
+class HeartRate(Body):
+    heart_rate: UnitValue
+
+    @field_validator("heart_rate")
+    @classmethod
+    def _bpm(cls, value: UnitValue) -> UnitValue:
+        if value.unit != "beats/min":
+            raise ValueError("heart_rate's unit must be 'beats/min'")
+        return value
+
+
+class SleepEpisode(Body):
+    pass
+
+
+class PhysicalActivity(Body):
+    activity_name: str
+
+
+SCHEMAS: dict[str, type[Body]] = {
+    "step-count": StepCount,
+    "heart-rate": HeartRate,
+    "sleep-episode": SleepEpisode,
+    "physical-activity": PhysicalActivity,
+}
+
+
+def _schema_name(point: Any) -> str:
+    if not isinstance(point, dict):
+        return ""
+    header = point.get("header")
+    if isinstance(header, dict) and isinstance(header.get("schema_id"), dict):
+        return str(header["schema_id"].get("name", ""))
+    return str(point.get("schema", ""))
+
+
+def _sample(body: Body) -> tuple[Kind, float]:
+    if isinstance(body, StepCount):
+        count = body.step_count
+        return Kind.STEPS, count.value if isinstance(count, UnitValue) else count
+    if isinstance(body, HeartRate):
+        return Kind.HEART_RATE, body.heart_rate.value
+    if isinstance(body, SleepEpisode):
+        return Kind.SLEEP_ASLEEP, 1.0
+    start, end = body.effective_time_frame.bounds()
+    return Kind.WORKOUT, (end - start).total_seconds() / 60
+
+
+def parse_points(points: list[Any], label: str, *, source: str = "Open mHealth") -> Parsed:
+    """Validate and convert data points; refuse the whole batch, naming the point, at the first bad one."""
+    samples = Samples()
+    code = samples.source_code(source)
+    for number, point in enumerate(points, start=1):
+        name = _schema_name(point)
+        model = SCHEMAS.get(name)
+        if model is None:
+            continue
+        try:
+            body = model.model_validate(point.get("body"))
+            start, end = body.effective_time_frame.bounds()
+        except (ValidationError, ValueError) as error:
+            detail = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
+            raise BadInput(label, f"data point {number} ({name}) is not valid: {detail}.") from None
+        if body.descriptive_statistic:
+            continue
+        kind, value = _sample(body)
+        offset = int((start.utcoffset() or dt.timedelta()).total_seconds() // 60)
+        problem = samples.add(kind, int(start.timestamp()), int(end.timestamp()), offset, value, code)
+        if problem:
+            raise BadInput(label, f"data point {number} ({name}) has {problem}.")
+    return Parsed(samples=samples, records=len(points))
+
+
+def sniff(head: bytes) -> bool:
+    text = head.lstrip()
+    return text[:1] in (b"[", b"{") and (b"effective_time_frame" in head or b"schema_id" in head)
+
+
+def parse(path: Path) -> Parsed:
+    """Parse a JSON file holding one data point or a list of them."""
+    check_size(path)
+    try:
+        data = json.loads(path.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        raise BadInput(path.name, "this is not a JSON file of Open mHealth data points.", line=line) from None
+    points = data if isinstance(data, list) else [data]
+    return parse_points(points, path.name, source=f"Open mHealth ({path.name})")
