@@ -104,3 +104,13 @@ def test_a_locked_fetch_locks_the_record_alone(people: Cast) -> None:
     assert "JOIN" not in fetch.upper()
     if connection.features.has_select_for_update:
         assert "FOR UPDATE" in fetch.upper()
+
+
+def test_one_fetch_costs_three_queries(people: Cast, django_assert_num_queries) -> None:
+    """The record with its client, the membership (with care-team flag) and the shared scopes: three queries."""
+    appointment = _make(people, "appointment_id")
+    assert isinstance(appointment, Appointment)
+    with django_assert_num_queries(3):
+        found = access.owned_or_404(people.alice, Appointment, appointment.pk, Action.CARE_TEAM)
+        assert found.client.user.email
+        assert found.client.practice.name
