@@ -123,15 +123,32 @@ def _anchor_index() -> dict[str, tuple[int, ...]]:
     return {anchor: tuple(numbers) for anchor, numbers in index.items()}
 
 
+_WORD_FAMILIES: dict[str, tuple[int, ...]] = {}
+
+
+def _families_of(word: str) -> tuple[int, ...]:
+    """The families with an anchor that ``word`` starts with (remembered per word)."""
+    found = _WORD_FAMILIES.get(word)
+    if found is None:
+        index = _anchor_index()
+        numbers: set[int] = set()
+        for length in range(2, len(word) + 1):
+            numbers.update(index.get(word[:length], ()))
+        found = tuple(sorted(numbers))
+        if len(_WORD_FAMILIES) < 100_000:
+            _WORD_FAMILIES[word] = found
+    return found
+
+
 def _spans(normalized: str) -> dict[int, list[tuple[int, int]]]:
     """Per family, the merged stretches of text around its anchor words."""
-    index = _anchor_index()
-    positions: dict[int, list[int]] = {}
+    starts_by_word: dict[str, list[int]] = {}
     for token in _TOKEN.finditer(normalized):
-        word = token.group(0)
-        for length in range(2, len(word) + 1):
-            for number in index.get(word[:length], ()):
-                positions.setdefault(number, []).append(token.start())
+        starts_by_word.setdefault(token.group(0), []).append(token.start())
+    positions: dict[int, list[int]] = {}
+    for word, starts in starts_by_word.items():
+        for number in _families_of(word):
+            positions.setdefault(number, []).extend(starts)
     size = len(normalized)
     spans: dict[int, list[tuple[int, int]]] = {}
     for number, starts in positions.items():
