@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core.time import zone_or_utc as _zone
@@ -436,7 +435,7 @@ def brief_for(*, actor: Any, client_id: uuid.UUID | str, now: dt.datetime | None
     record_many(
         [
             Entry(
-                action=cast(AuditAction, SessionsAuditAction.BRIEF_VIEWED),
+                action=SessionsAuditAction.BRIEF_VIEWED,
                 client_id=client.pk,
                 detail={"since": since.isoformat(), "sections": sections},
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -148,7 +148,7 @@ def caseload_for(
         listed = {c.pk: c for c in [*own, *everyone]}
         record_many(
             [
-                Entry(cast(AuditAction, MeasureAuditAction.SCORES_VIEWED), obj=c, client_id=c.pk)
+                Entry(MeasureAuditAction.SCORES_VIEWED, obj=c, client_id=c.pk)
                 if c.pk in scores_shown
                 else Entry(AuditAction.CLIENT_LISTED, obj=c, client_id=c.pk)
                 for c in listed.values()

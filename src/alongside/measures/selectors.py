@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -19,7 +19,6 @@ from django.utils import timezone
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile, Membership
 from alongside.consent.models import Scope
 from alongside.measures.models import (
@@ -41,7 +40,7 @@ def _is_staff(user: Any) -> bool:
 
 
 def _audit_reads(action: MeasureAuditAction, *, user: Any, client_ids: list[uuid.UUID]) -> None:
-    entries = [Entry(action=cast(AuditAction, action), client_id=c) for c in dict.fromkeys(client_ids)]
+    entries = [Entry(action=action, client_id=c) for c in dict.fromkeys(client_ids)]
     record_many(entries, actor=user)
 
 

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core.time import zone_or_utc
@@ -48,9 +47,7 @@ def _is_client(user: Any) -> bool:
 
 
 def _audit(actor: Any, action: MessagingAuditAction, *, client_id: Any, obj: Any = None, **detail: Any) -> None:
-    record_many(
-        [Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail=detail or None)], actor=actor
-    )
+    record_many([Entry(action=action, obj=obj, client_id=client_id, detail=detail or None)], actor=actor)
 
 
 def thread_client(*, actor: Any, client_id: uuid.UUID | str, for_writing: bool = False) -> ClientProfile:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.http import Http404
 
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.sessions.models import Appointment, AppointmentStatus, SessionsAuditAction
 
@@ -49,7 +48,7 @@ def appointments_for_client(*, actor: Any, client_id: uuid.UUID | str) -> tuple[
         record_many(
             [
                 Entry(
-                    action=cast(AuditAction, SessionsAuditAction.APPOINTMENTS_VIEWED),
+                    action=SessionsAuditAction.APPOINTMENTS_VIEWED,
                     client_id=client.pk,
                     detail={"count": len(rows)},
                 )

@@ -10,10 +10,9 @@ encrypted under the client's key and audited as :func:`alongside.messaging.servi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.messaging.models import Message, MessagingAuditAction, MessagingSettings, Thread, ThreadRead
 from alongside.synth.context import SynthContext
@@ -97,7 +96,7 @@ def messages_step(ctx: SynthContext) -> None:
     for m in messages:
         audits.append(
             Entry(
-                action=cast(AuditAction, MessagingAuditAction.MESSAGE_SENT),
+                action=MessagingAuditAction.MESSAGE_SENT,
                 obj=m,
                 client_id=m.client_id,
                 detail={"seq": m.seq, "synthetic": True},

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.sessions.models import Appointment, AppointmentStatus, SessionsAuditAction
 from alongside.synth.config import SynthConfig
 from alongside.synth.context import SynthContext
@@ -104,7 +102,7 @@ def sessions_step(ctx: SynthContext) -> None:
         record_many(
             [
                 Entry(
-                    action=cast(AuditAction, SessionsAuditAction.APPOINTMENT_CREATED),
+                    action=SessionsAuditAction.APPOINTMENT_CREATED,
                     obj=appointment,
                     client_id=appointment.client_id,
                     detail={"synthetic": True},

@@ -15,7 +15,6 @@ from django.utils import timezone
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.selfcare.models import CheckIn, SelfcareAuditAction
@@ -104,7 +103,7 @@ def checkins_for(
     views = [_view(c, with_note=seen.shares_notes) for c in rows.order_by("-at")[: max(1, limit)]]
     if _is_staff(user):
         entry = Entry(
-            action=cast(AuditAction, SelfcareAuditAction.SELFCARE_VIEWED),
+            action=SelfcareAuditAction.SELFCARE_VIEWED,
             client_id=seen.client.pk,
             detail={"what": "checkins", "count": len(views)},
         )

@@ -12,7 +12,6 @@ from django.http import Http404
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import record
-from alongside.audit.models import AuditAction
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.selfcare.models import CheckIn, ExerciseEntry, PracticeKind, PracticeLog, SelfcareAuditAction
@@ -71,7 +70,7 @@ def exercises_for(*, user: Any, client_id: uuid.UUID | str) -> ClientExercises:
     ]
     if _is_staff(user):
         record(
-            cast(AuditAction, SelfcareAuditAction.SELFCARE_VIEWED),
+            SelfcareAuditAction.SELFCARE_VIEWED,
             actor=user,
             client_id=client.pk,
             detail={"area": "exercises", "entries": len(entries), "tool_logs": len(tools)},

@@ -6,7 +6,6 @@ import uuid
 from typing import Any, cast
 
 from alongside.audit.log import Entry, record_many
-from alongside.audit.models import AuditAction
 from alongside.selfcare.models import (
     Assignment,
     CheckIn,
@@ -27,7 +26,7 @@ BATCH = 500
 
 def _event(action: SelfcareAuditAction, obj: Any, client_id: Any, **detail: Any) -> Entry:
     # Our events live in the shared chain; AuditAction lists the foundation's own.
-    return Entry(action=cast(AuditAction, action), obj=obj, client_id=client_id, detail={"synthetic": True, **detail})
+    return Entry(action=action, obj=obj, client_id=client_id, detail={"synthetic": True, **detail})
 
 
 class Writer:
