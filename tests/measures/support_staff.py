@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from alongside.care.models import ClientProfile
 from alongside.measures.models import (
-    AlertNotification,
     CriticalAlert,
     MeasureRequest,
     MeasureResponse,
     MeasureScore,
-    NotificationReason,
     ResponseStatus,
+    alert_topic,
 )
 from alongside.measures.services import score_summary_record
+from alongside.notify.models import Notification, NotificationKind
 
 _keys = itertools.count(1)
 
@@ -67,7 +67,14 @@ def add_alert(
     score = add_score(client, "phq9", 12)
     alert = CriticalAlert.objects.create(client=client, response=score.response, instrument="phq9", items=list(items))
     for user in recipients:
-        AlertNotification.objects.create(alert=alert, recipient=user, reason=NotificationReason.ALERT)
+        Notification.objects.create(
+            recipient=user,
+            kind=NotificationKind.ALERT,
+            link=f"/measures/alerts/{alert.pk}/",
+            subject_client=client,
+            dedupe_key=f"alert:{alert.pk}",
+            topic=alert_topic(alert.pk),
+        )
     return alert
 
 

@@ -12,15 +12,15 @@ from django.test import override_settings
 
 from alongside.measures import services
 from alongside.measures.models import (
-    AlertNotification,
     AlertStatus,
     CriticalAlert,
     MeasureResponse,
     MeasureScore,
-    NotificationReason,
     PracticeMeasureSettings,
     ResponseStatus,
+    alert_topic,
 )
+from alongside.notify.models import Notification, NotificationKind
 from tests.measures.support_measures import RAISING_MAILERS, measures_library, phq9_answers  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measures_library")]
@@ -43,10 +43,12 @@ def test_critical_item_9_creates_alert_with_the_submission(world, django_capture
     assert result.critical
     assert result.resources, "the client sees crisis resources at once"
     assert any(r.phone == "988" for r in result.resources)
-    notices = AlertNotification.objects.filter(alert=alert)
+    notices = Notification.objects.filter(topic=alert_topic(alert.pk))
     assert [n.recipient_id for n in notices] == [world.alice.pk]
-    assert notices[0].reason == NotificationReason.ALERT
+    assert notices[0].kind == NotificationKind.ALERT
+    assert notices[0].link == f"/measures/alerts/{alert.pk}/"
     assert notices[0].emailed_at is not None
+    assert Notification.objects.filter(recipient=world.alice).count() == 1, "one notice, not one per system"
     assert [m.to for m in mailoutbox] == [[world.alice.email]]
     body = mailoutbox[0].subject + mailoutbox[0].body
     assert "PHQ" not in body
@@ -60,7 +62,7 @@ def test_no_alert_when_item_9_is_zero(world):
     assert not result.critical
     assert result.resources == []
     assert not CriticalAlert.objects.exists()
-    assert not AlertNotification.objects.exists()
+    assert not Notification.objects.exists()
 
 
 def test_alert_is_in_the_same_transaction_as_the_answer(world, monkeypatch):
@@ -72,7 +74,7 @@ def test_alert_is_in_the_same_transaction_as_the_answer(world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(AlertNotification.objects, "bulk_create", broken)
+    monkeypatch.setattr(Notification.objects, "bulk_create", broken)
     with pytest.raises(RuntimeError):
         services.response_submit(actor=world.sam.user, response_id=response.pk, answers=phq9_answers(item9=1))
     response.refresh_from_db()
@@ -102,8 +104,8 @@ def test_alert_path_works_when_email_raises(world, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         result = _submit(world, item9=1)
     alert = CriticalAlert.objects.get(response=result.response)
-    notice = AlertNotification.objects.get(alert=alert)
-    assert notice.emailed_at is None
+    notice = Notification.objects.get(topic=alert_topic(alert.pk))
+    assert (notice.recipient_id, notice.in_app, notice.read_at, notice.emailed_at) == (world.alice.pk, True, None, None)
     assert result.resources
     assert MeasureResponse.objects.get(pk=result.response.pk).status == ResponseStatus.SUBMITTED
     logged = caplog.text
@@ -121,7 +123,7 @@ def test_escalation_works_when_email_raises(world, django_capture_on_commit_call
         services.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ESCALATED
-    assert AlertNotification.objects.filter(alert=alert, reason=NotificationReason.ESCALATION).exists()
+    assert Notification.objects.filter(topic=alert_topic(alert.pk), kind=NotificationKind.ESCALATION).exists()
 
 
 def test_acknowledgement_requires_a_note(world):
@@ -167,7 +169,7 @@ def test_escalation_after_the_practice_limit_goes_to_admins_only(world, django_c
     assert alert.status == AlertStatus.ESCALATED
     assert alert.escalated_at is not None
     recipients = set(
-        AlertNotification.objects.filter(alert=alert, reason=NotificationReason.ESCALATION).values_list(
+        Notification.objects.filter(topic=alert_topic(alert.pk), kind=NotificationKind.ESCALATION).values_list(
             "recipient_id", flat=True
         )
     )
@@ -191,3 +193,15 @@ def test_acknowledged_alerts_do_not_escalate(world):
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
     services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Spoke with Sam.")
     assert services.alerts_escalate(now=alert.created_at + dt.timedelta(days=5)) == []
+
+
+def test_acknowledging_marks_the_clinicians_notice_read(world):
+    """Acknowledging an alert marks the acknowledger's own notice of it read, and nobody else's."""
+    alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
+    services.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
+    services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Spoke with Sam.")
+    notices = Notification.objects.filter(topic=alert_topic(alert.pk))
+    assert {(n.recipient_id, n.read_at is not None) for n in notices} == {
+        (world.alice.pk, True),
+        (world.admin.pk, False),
+    }

@@ -9,7 +9,8 @@ from django.db import DatabaseError
 from django.urls import reverse
 
 from alongside.measures import services
-from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResponse, ResponseStatus
+from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResponse, ResponseStatus, alert_topic
+from alongside.notify.models import Notification
 from tests import factories
 from tests.measures.support_client import due_request
 
@@ -186,7 +187,7 @@ def test_phq9_item_9_shows_crisis_resources_at_once_and_alerts_alice(sam, world)
     assert _q(response, "phq9-10") in body  # the way on
     alert = CriticalAlert.objects.get(response=response)
     assert alert.items == [9]
-    assert alert.notifications.filter(recipient=world.alice).exists()
+    assert Notification.objects.filter(topic=alert_topic(alert.pk), recipient=world.alice).exists()
 
 
 def test_critical_answer_still_shows_crisis_resources_when_saving_fails(sam, world):

@@ -1,4 +1,4 @@
-"""Hooks from other apps: homework reminders go through notifications; alerts add in-app notices without a second email."""
+"""Hooks from other apps: homework reminders and critical alerts are notices in the one outbox."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ import logging
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from alongside.measures import services as measures
-from alongside.measures.models import AlertNotification, AlertStatus, CriticalAlert, DeliveryChannel
-from alongside.notify.models import Notification, NotificationKind
+from alongside.measures.models import AlertStatus, CriticalAlert, DeliveryChannel, alert_topic
+from alongside.notify.models import EmailStatus, Notification, NotificationKind, OutboundEmail
+from alongside.notify.selectors import unread_about_count, unread_count
 from alongside.notify.services import preferences_set
 from alongside.selfcare.models import HomeworkTask
 from alongside.selfcare.services.homework import AssignmentInput, assignment_set
-from tests.measures.support_measures import measures_library, phq9_answers  # noqa: F401
+from tests.measures.support_measures import RAISING_MAILERS, measures_library, phq9_answers  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -64,16 +66,17 @@ def _submit_critical(world):
 
 
 @pytest.mark.usefixtures("measures_library")
-def test_alert_adds_an_in_app_notice_without_a_second_email(world, mailoutbox, django_capture_on_commit_callbacks):
-    """A critical answer: Alice gets one alert email (from the alert path) and one in-app alert notification."""
+def test_an_alert_is_one_notice_in_the_app_and_by_email(world, mailoutbox, django_capture_on_commit_callbacks):
+    """A critical answer: Alice gets one alert notice (not one per notification system) and its one email."""
     with django_capture_on_commit_callbacks(execute=True):
         result = _submit_critical(world)
     alert = CriticalAlert.objects.get(response=result.response)
     notice = Notification.objects.get()
     assert (notice.recipient_id, notice.kind, notice.subject_client_id) == (world.alice.pk, "alert", world.sam.pk)
-    assert notice.link == f"/measures/alerts/{alert.pk}/"
-    assert notice.emailed_at is None
+    assert (notice.link, notice.topic) == (f"/measures/alerts/{alert.pk}/", alert_topic(alert.pk))
+    assert notice.emailed_at is not None, "the alert email marks this notice emailed"
     assert [m.to for m in mailoutbox] == [[world.alice.email]]
+    assert OutboundEmail.objects.get().kind == "notify.alert"
 
 
 @pytest.mark.usefixtures("measures_library")
@@ -88,25 +91,40 @@ def test_escalation_adds_an_in_app_notice_for_admins(world, mailoutbox, django_c
 
 
 @pytest.mark.usefixtures("measures_library")
-def test_alert_survives_notifications_failing(
+@override_settings(MAILERS=RAISING_MAILERS)
+def test_alert_survives_email_and_live_pushes_failing(
     world, mailoutbox, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
-    """With notifications broken, the alert, its in-app alert notice and its email all still happen; the failure is logged."""
+    """Mail server and live pushes both down: the alert and its unread in-app notice still exist; failures are logged."""
 
-    def broken(**kwargs):
-        raise RuntimeError("notifications are down")
+    def broken():
+        raise RuntimeError("live pushes are down")
 
-    monkeypatch.setattr("alongside.notify.services.notification_send", broken)
-    caplog.set_level(logging.ERROR, logger="alongside.measures.services")
+    monkeypatch.setattr("channels.layers.get_channel_layer", broken)
+    caplog.set_level(logging.ERROR, logger="alongside.notify")
     with django_capture_on_commit_callbacks(execute=True):
         result = _submit_critical(world)
     alert = CriticalAlert.objects.get(response=result.response)
     assert alert.status == AlertStatus.OPEN
     assert result.resources, "the client still sees crisis resources"
-    notice = AlertNotification.objects.get(alert=alert)
-    assert notice.emailed_at is not None
-    assert [m.to for m in mailoutbox] == [[world.alice.email]]
-    assert not Notification.objects.exists()
-    assert "notifications are down" in caplog.text
+    notice = Notification.objects.get(topic=alert_topic(alert.pk))
+    assert (notice.recipient_id, notice.in_app, notice.read_at, notice.emailed_at) == (world.alice.pk, True, None, None)
+    assert OutboundEmail.objects.get().status == EmailStatus.PENDING, "retried later"
+    assert "live pushes are down" in caplog.text
     assert str(alert.pk) in caplog.text
     assert "Sam" not in caplog.text
+
+
+@pytest.mark.usefixtures("measures_library")
+def test_opening_the_alert_marks_its_notice_read(world, staff_client):
+    """Alice opens the alert page: her one notice of it is read, so the bell and the alerts badge both drop."""
+    alert = CriticalAlert.objects.get(response=_submit_critical(world).response)
+    assert (unread_count(user=world.alice), unread_about_count(user=world.alice, topic_prefix=alert_topic(""))) == (
+        1,
+        1,
+    )
+    assert staff_client(world.alice).get(f"/measures/alerts/{alert.pk}/").status_code == 200
+    assert (unread_count(user=world.alice), unread_about_count(user=world.alice, topic_prefix=alert_topic(""))) == (
+        0,
+        0,
+    )

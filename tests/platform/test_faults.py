@@ -137,7 +137,7 @@ def test_smtp_down_retries_through_the_outbox_and_the_critical_alert_is_in_app_a
     sink = stack.SmtpSink()  # its port is chosen, but nothing listens yet: the server is down
     senv = {**env, **sink.env(), "ALONGSIDE_EMAIL_RETRY_SECONDS": "1"}
     since = cluster.psql("select now()")
-    mine = f"kind = 'measures.alert' and created_at > '{since}'"
+    mine = f"kind = 'notify.alert' and created_at > '{since}'"
     server, base = stack.serve(senv, tmp_path / "server.log")
     work = stack.worker(senv, tmp_path / "worker.log", "--sweep-every", "1")
     try:

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from alongside.measures.models import REVIEW_PREFIX, AlertSource, CriticalAlert
+from alongside.measures.models import REVIEW_PREFIX, AlertSource, CriticalAlert, alert_topic
 from alongside.measures.services import alerts_escalate
 from alongside.messaging import services
+from alongside.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,8 @@ def test_review_reaches_the_alert_list_without_email_or_escalation(
     assert result.crisis is True  # the client still sees the crisis lines
     alert = CriticalAlert.objects.get(client=world.sam)
     assert alert.risk_level.startswith(REVIEW_PREFIX)
-    assert list(alert.notifications.values_list("recipient_id", flat=True)) == [world.alice.pk]
+    notices = Notification.objects.filter(topic=alert_topic(alert.pk))
+    assert list(notices.values_list("recipient_id", flat=True)) == [world.alice.pk]
     assert not [m for m in mailoutbox if "needs your attention" in m.subject]  # only the new-message notice
     assert alerts_escalate(now=timezone.now() + dt.timedelta(days=3)) == []
 

@@ -11,18 +11,18 @@ import pytest
 
 from alongside.measures import library
 from alongside.measures.models import (
-    AlertNotification,
     AlertStatus,
     CriticalAlert,
     MeasureRequest,
     MeasureResponse,
     MeasureSchedule,
     MeasureScore,
-    NotificationReason,
     RequestStatus,
     ResponseStatus,
+    alert_topic,
 )
 from alongside.measures.services import answers_of
+from alongside.notify.models import Notification, NotificationKind
 from alongside.synth.config import SynthConfig
 from alongside.synth.generate import generate_practice
 from alongside.synth.latent import Trajectory
@@ -221,12 +221,13 @@ def test_generate_writes_questionnaires_scores_and_alerts():
     acknowledged = alerts.filter(status=AlertStatus.ACKNOWLEDGED)
     assert acknowledged.count() > 5
     assert all(a.note and a.acknowledged_by_id for a in acknowledged)
-    notices = AlertNotification.objects.filter(alert__client__practice=practice)
-    assert not notices.filter(alert__status=AlertStatus.ACKNOWLEDGED, read_at__isnull=True).exists()
-    assert notices.filter(reason=NotificationReason.ESCALATION).exists()
+    notices = Notification.objects.filter(subject_client__practice=practice, topic__startswith=alert_topic(""))
+    for alert in acknowledged:
+        assert not notices.filter(topic=alert_topic(alert.pk), read_at__isnull=True).exists()
+    assert notices.filter(kind=NotificationKind.ESCALATION).exists()
     for alert in open_alerts:
         assert alert.response.score.critical_items
-        assert AlertNotification.objects.filter(alert=alert, reason=NotificationReason.ALERT).exists()
+        assert notices.filter(topic=alert_topic(alert.pk), kind=NotificationKind.ALERT).exists()
     assert result.counts["critical_alerts_open"] == len(open_alerts)
 
 

@@ -328,30 +328,9 @@ class CriticalAlert(models.Model):
         return self.status != AlertStatus.ACKNOWLEDGED
 
 
-class NotificationReason(models.TextChoices):
-    ALERT = "alert", _("A client gave a critical answer")
-    ESCALATION = "escalation", _("A critical alert was not acknowledged in time")
-
-
-class AlertNotification(models.Model):
-    """An in-app notice of an alert for one member of staff. Carries no clinical content."""
-
-    alert = models.ForeignKey(CriticalAlert, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_notices")
-    reason = models.CharField(max_length=16, choices=NotificationReason.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["alert", "recipient", "reason"], name="measures_notification_once"),
-        ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.reason} notice to {self.recipient_id}"
+def alert_topic(alert_id: uuid.UUID | str) -> str:
+    """The notify topic of an alert's notices (its in-app notices live in notify.Notification)."""
+    return f"measures.alert:{alert_id}"
 
 
 class PracticeMeasureSettings(models.Model):

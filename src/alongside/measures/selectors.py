@@ -22,7 +22,6 @@ from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile, Membership
 from alongside.consent.models import Scope
 from alongside.measures.models import (
-    AlertNotification,
     AlertStatus,
     CriticalAlert,
     MeasureAuditAction,
@@ -32,7 +31,9 @@ from alongside.measures.models import (
     MeasureScore,
     RequestStatus,
     ResponseStatus,
+    alert_topic,
 )
+from alongside.notify.selectors import unread_ids_about
 
 
 def _is_staff(user: Any) -> bool:
@@ -127,17 +128,6 @@ def open_alerts_for(*, user: Any) -> list[CriticalAlert]:
     return alerts
 
 
-def unread_notifications(*, user: Any) -> list[AlertNotification]:
-    """Return the staff member's unread in-app alert notices, newest first."""
-    if not _is_staff(user):
-        return []
-    return list(
-        AlertNotification.objects.filter(recipient=user, read_at__isnull=True)
-        .select_related("alert")
-        .order_by("-created_at")
-    )
-
-
 @dataclass(frozen=True)
 class CompletionRates:
     """Delivery telemetry of requests made in a period."""
@@ -223,13 +213,9 @@ def alert_for(*, user: Any, alert_id: uuid.UUID | str) -> CriticalAlert:
     return alert
 
 
-def alert_notices_of(*, user: Any, alert_id: uuid.UUID) -> list[int]:
+def alert_notices_of(*, user: Any, alert_id: uuid.UUID) -> list[uuid.UUID]:
     """Return the ids of ``user``'s unread notices of one alert."""
-    return list(
-        AlertNotification.objects.filter(recipient=user, alert_id=alert_id, read_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    return unread_ids_about(user=user, topic=alert_topic(alert_id))
 
 
 def may_acknowledge(*, user: Any, alert: CriticalAlert) -> bool:

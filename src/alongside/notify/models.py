@@ -60,6 +60,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=120, blank=True, default="")
+    # What the notice is about, for the app that sent it to find its notices again: "<app>.<thing>:<id>", ids only
+    # (a critical alert's notices are "measures.alert:<alert id>"). Empty for notices nobody looks up.
+    topic = models.CharField(max_length=120, blank=True, default="")
     # False when the person chose email only for this kind: kept for delivery records, not listed.
     in_app = models.BooleanField(default=True)
 
@@ -79,7 +82,10 @@ class Notification(models.Model):
                 name="notify_notification_link_local",
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notify_recipient_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notify_recipient_unread"),
+            models.Index(fields=["topic"], condition=~models.Q(topic=""), name="notify_topic"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} notice to {self.recipient_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,26 @@ def unread_count(*, user: Any) -> int:
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient_id=user.pk, in_app=True, read_at__isnull=True).count()
+
+
+def unread_about_count(*, user: Any, topic_prefix: str) -> int:
+    """How many of the person's in-app notices about topics starting with ``topic_prefix`` are unread (one query)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not topic_prefix:
+        return 0
+    return Notification.objects.filter(
+        recipient_id=user.pk, in_app=True, read_at__isnull=True, topic__startswith=topic_prefix
+    ).count()
+
+
+def unread_ids_about(*, user: Any, topic: str) -> list[uuid.UUID]:
+    """The ids of the person's own unread notices about one topic."""
+    if not topic:
+        return []
+    return list(
+        Notification.objects.filter(recipient_id=user.pk, topic=topic, read_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ Other apps call :func:`notification_send`; its signature is stable::
         link="/messages/<thread>/",      # a path on this site, opened from the notification list
         client=client_profile,           # optional: the client it concerns (access/audit only)
         dedupe_key="message:<id>",       # optional: a retried send never makes a second notice
-        email=True,                      # False when the caller sends its own email (critical alerts)
+        email=True,                      # False: in the app only, whatever the person chose
+        topic="measures.alert:<id>",     # optional: what it is about, to find these notices again (ids only)
+        live=True,                       # False: no live push to open pages (review alerts)
+        email_text=(subject, body),      # optional lazy strings replacing the kind's generic email text
     ) -> list[Notification]             # the notices made now (none for a repeated dedupe_key)
 
 Rows (and their emails, in the outbox of :mod:`alongside.notify.mail`) are written in the caller's
@@ -27,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import Entry, record_many
@@ -101,12 +105,17 @@ def notification_send(
     client: Any = None,
     dedupe_key: str | None = None,
     email: bool = True,
+    topic: str = "",
+    live: bool = True,
+    email_text: tuple[str | Promise, str | Promise] | None = None,
 ) -> list[Notification]:
     """Notify people of something waiting for them, as each chose. See the module docstring."""
     kind = NotificationKind(kind)
     validate_link(link)
     if dedupe_key is not None and not (0 < len(dedupe_key) <= 120):
         raise ValidationError(_("A dedupe key is 1 to 120 characters."))
+    if len(topic) > 120:
+        raise ValidationError(_("A topic is at most 120 characters."))
     people = {person.pk: person for person in recipients}
     if not people:
         return []
@@ -128,6 +137,7 @@ def notification_send(
                 subject_client=client,
                 created_at=now,
                 dedupe_key=dedupe_key or "",
+                topic=topic,
                 in_app=choices[pk][0],
             )
             for pk, person in people.items()
@@ -147,26 +157,34 @@ def notification_send(
                 ],
                 actor=None,
             )
-        _queue_emails([n for n in made if email and choices[n.recipient_id][1]], people=people, kind=kind)
-        live = sorted({str(n.recipient_id) for n in made if n.in_app})
-        if live:
-            transaction.on_commit(lambda: _push(live, kind=kind, link=link))
+        mailed = [n for n in made if email and choices[n.recipient_id][1]]
+        _queue_emails(mailed, people=people, kind=kind, text=email_text)
+        pushed = sorted({str(n.recipient_id) for n in made if n.in_app}) if live else []
+        if pushed:
+            transaction.on_commit(lambda: _push(pushed, kind=kind, link=link))
     return made
 
 
-def _queue_emails(notices: Sequence[Notification], *, people: Mapping[Any, Any], kind: str) -> None:
+def _queue_emails(
+    notices: Sequence[Notification],
+    *,
+    people: Mapping[Any, Any],
+    kind: str,
+    text: tuple[str | Promise, str | Promise] | None,
+) -> None:
     """Put each notice's email in the outbox, in its recipient's language; sent after commit, retried."""
     for notice in notices:
         person = people[notice.recipient_id]
         with translation.override(getattr(person, "locale", None) or None):
-            subject, body = _email_text(kind)
+            subject, body = (str(text[0]), str(text[1])) if text else _email_text(kind)
         email_enqueue(
             to=person.email,
             subject=subject,
             body=body,
             kind=f"notify.{kind}",
             ref=f"notify.Notification:{notice.pk}",
-            note=f"notification {notice.pk}",
+            # Ids only, for the logs: the notice and what it is about.
+            note=f"notification {notice.pk} {notice.topic}".strip(),
         )
 
 
@@ -218,6 +236,19 @@ def notification_mark_read(*, actor: Any, notification_id: uuid.UUID | str) -> N
         notice.read_at = timezone.now()
         Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)
     return notice
+
+
+@unaudited("read receipts: who opened what, not a change to care")
+def notifications_mark_read(*, actor: Any, notification_ids: Iterable[uuid.UUID | str] = (), topic: str = "") -> int:
+    """Mark the actor's own unread notices read: those listed, and all about ``topic``; return how many changed."""
+    ids, found = list(notification_ids), 0
+    unread = Notification.objects.filter(recipient_id=getattr(actor, "pk", None), read_at__isnull=True)
+    now = timezone.now()
+    if ids:
+        found += unread.filter(pk__in=ids).update(read_at=now)
+    if topic:
+        found += unread.filter(topic=topic).update(read_at=now)
+    return found
 
 
 @unaudited("read receipts: who opened what, not a change to care")

@@ -16,11 +16,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, cast
 
+from django.urls import reverse
+
 from alongside.accounts.models import User
 from alongside.audit.log import Entry, record_many
 from alongside.measures import library
 from alongside.measures.models import (
-    AlertNotification,
     AlertStatus,
     CriticalAlert,
     MeasureAuditAction,
@@ -28,11 +29,12 @@ from alongside.measures.models import (
     MeasureResponse,
     MeasureSchedule,
     MeasureScore,
-    NotificationReason,
     ResponseStatus,
     ScheduleRule,
+    alert_topic,
 )
 from alongside.measures.services.summaries import score_summaries_rebuild
+from alongside.notify.models import Notification, NotificationKind
 from alongside.synth.context import SynthContext
 from alongside.synth.measures_plan import AdministrationPlan, ClientMeasuresPlan, plan_measures
 
@@ -77,6 +79,23 @@ def _event(action: MeasureAuditAction, obj: Any, client_id: Any, **detail: Any) 
     return Entry(action=action, obj=obj, client_id=client_id, detail={"synthetic": True, **detail})
 
 
+def _notice(
+    alert: CriticalAlert, recipient: User, kind: NotificationKind, at: dt.datetime, read_at: dt.datetime | None
+) -> Notification:
+    """An alert's in-app notice, as the alert services write it (notify.Notification about the alert)."""
+    return Notification(
+        recipient=recipient,
+        kind=kind,
+        link=reverse("measures:alert_detail", args=[alert.pk]),
+        subject_client_id=alert.client_id,
+        created_at=at,
+        emailed_at=at + dt.timedelta(minutes=1),
+        read_at=read_at,
+        dedupe_key=f"{kind}:{alert.pk}",
+        topic=alert_topic(alert.pk),
+    )
+
+
 class _Writer:
     """Collect rows and audit events for every client, then insert them in bulk."""
 
@@ -88,7 +107,7 @@ class _Writer:
         self.responses: list[MeasureResponse] = []
         self.scores: list[MeasureScore] = []
         self.alerts: list[CriticalAlert] = []
-        self.notices: list[AlertNotification] = []
+        self.notices: list[Notification] = []
         self.events: dict[uuid.UUID | None, tuple[User | None, list[Entry]]] = {}
 
     def audit(self, actor: User | None, entry: Entry) -> None:
@@ -202,29 +221,15 @@ class _Writer:
         cast(Any, alert).note = plan.note
         self.alerts.append(alert)
         for clinician in team:
+            # Everyone notified has read an acknowledged alert's notice; an open one is still unread.
             self.notices.append(
-                AlertNotification(
-                    alert=alert,
-                    recipient=clinician,
-                    reason=NotificationReason.ALERT,
-                    created_at=plan.created_at,
-                    emailed_at=plan.created_at + dt.timedelta(minutes=1),
-                    # Everyone notified has read an acknowledged alert's notice; an open one is still unread.
-                    read_at=plan.acknowledged_at,
-                )
+                _notice(alert, clinician, NotificationKind.ALERT, plan.created_at, plan.acknowledged_at)
             )
         self.audit(user, _event(MeasureAuditAction.ALERT_RAISED, alert, profile.pk, instrument=adm.instrument))
         if plan.escalated_at is not None:
             admin = self.ctx.require_admin()
             self.notices.append(
-                AlertNotification(
-                    alert=alert,
-                    recipient=admin,
-                    reason=NotificationReason.ESCALATION,
-                    created_at=plan.escalated_at,
-                    emailed_at=plan.escalated_at + dt.timedelta(minutes=1),
-                    read_at=plan.acknowledged_at,
-                )
+                _notice(alert, admin, NotificationKind.ESCALATION, plan.escalated_at, plan.acknowledged_at)
             )
             self.audit(None, _event(MeasureAuditAction.ALERT_ESCALATED, alert, profile.pk))
         if plan.acknowledged_at is not None:
@@ -238,7 +243,7 @@ class _Writer:
         MeasureScore.objects.bulk_create(self.scores, batch_size=BATCH)
         score_summaries_rebuild(client_ids={score.client_id for score in self.scores})
         CriticalAlert.objects.bulk_create(self.alerts, batch_size=BATCH)
-        AlertNotification.objects.bulk_create(self.notices, batch_size=BATCH)
+        Notification.objects.bulk_create(self.notices, batch_size=BATCH)
         for actor, entries in self.events.values():
             record_many(entries, actor=actor)
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the measures services: audit, answers, time zones, quiet hours, recipients, mail."""
+"""Helpers shared by the measures services: answers, instruments, time zones, quiet hours, access."""
 
 from __future__ import annotations
 
@@ -20,11 +20,9 @@ from alongside.core.services import reader
 from alongside.core.time import in_quiet_hours, zone_or_utc
 from alongside.measures import library
 from alongside.measures.models import (
-    AlertNotification,
     MeasureResponse,
     PracticeMeasureSettings,
 )
-from alongside.notify.mail import email_enqueue
 
 logger = logging.getLogger("alongside.measures.services")
 
@@ -92,19 +90,6 @@ def _local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
     aware = naive.replace(tzinfo=zone)
     # Round-trip through UTC: a non-existent time (spring forward) comes back normalised.
     return aware.astimezone(dt.UTC).astimezone(zone)
-
-
-def _mail_after_commit(*, kind: str, notification_ids: list[int], subject: str, body: str) -> None:
-    """Put an email to each notified person in the outbox (sent after commit, retried with backoff)."""
-    for notification in AlertNotification.objects.filter(pk__in=notification_ids).select_related("recipient"):
-        email_enqueue(
-            to=notification.recipient.email,
-            subject=subject,
-            body=body,
-            kind=f"measures.{kind}",
-            ref=f"measures.AlertNotification:{notification.pk}",
-            note=f"notification {notification.pk} alert {notification.alert_id}",
-        )
 
 
 def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:

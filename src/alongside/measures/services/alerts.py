@@ -1,4 +1,9 @@
-"""Writes for critical alerts: raise, acknowledge, escalate; in-app notices."""
+"""Writes for critical alerts: raise, acknowledge, escalate.
+
+An alert's notices are notify.Notification rows about the topic ``measures.alert:<id>``, written
+in the alert's own transaction (so a stored alert always has its in-app notices), with the
+content-free email in notify's outbox, sent after commit and retried there.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside import access
 from alongside.access import Action
@@ -24,20 +30,35 @@ from alongside.measures.models import (
     DEFAULT_ESCALATION_MINUTES,
     MESSAGE_ALERT_INSTRUMENT,
     REVIEW_PREFIX,
-    AlertNotification,
     AlertSource,
     AlertStatus,
     CriticalAlert,
     MeasureAuditAction,
     MeasureResponse,
-    NotificationReason,
     PracticeMeasureSettings,
+    alert_topic,
 )
-from alongside.measures.services._common import (
-    _mail_after_commit,
-)
+from alongside.notify.models import NotificationKind
+from alongside.notify.services import notification_send
+from alongside.notify.services import notifications_mark_read as _notices_mark_read
 
 logger = logging.getLogger("alongside.measures.services")
+
+# Generic on purpose: no name, no questionnaire, no answer.
+ALERT_EMAIL = (
+    gettext_lazy("A client needs your attention"),
+    gettext_lazy(
+        "There is a new alert for one of your clients in Alongside. "
+        "Sign in to Alongside and open your alerts to see it and acknowledge it."
+    ),
+)
+ESCALATION_EMAIL = (
+    gettext_lazy("An alert in your practice needs attention"),
+    gettext_lazy(
+        "An alert for a client of your practice has not been acknowledged in time. "
+        "Sign in to Alongside and open your alerts."
+    ),
+)
 
 
 def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str, actor: Any) -> CriticalAlert:
@@ -83,9 +104,7 @@ def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, 
     )
     if review:
         recipients = staff_recipients(client=message.client)
-        AlertNotification.objects.bulk_create(
-            [AlertNotification(alert=alert, recipient=u, reason=NotificationReason.ALERT) for u in recipients]
-        )
+        _notices_send(alert=alert, client=message.client, recipients=recipients, kind=NotificationKind.ALERT)
         record(
             MeasureAuditAction.ALERT_RAISED,
             actor=actor,
@@ -101,8 +120,8 @@ def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, 
 def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Any) -> None:
     """In-app notices and the content-free email for a new alert; audited. Caller's transaction."""
     recipients = staff_recipients(client=client)
-    notices = AlertNotification.objects.bulk_create(
-        [AlertNotification(alert=alert, recipient=user, reason=NotificationReason.ALERT) for user in recipients]
+    _notices_send(
+        alert=alert, client=client, recipients=recipients, kind=NotificationKind.ALERT, email_text=ALERT_EMAIL
     )
     record(
         MeasureAuditAction.ALERT_RAISED,
@@ -111,17 +130,32 @@ def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Any) -> None:
         client_id=alert.client_id,
         detail={"recipients": [str(u.pk) for u in recipients]},
     )
-    _notify_in_app_after_commit(kind="alert", recipients=recipients, client_id=alert.client_id, alert_id=alert.pk)
-    if notices:
-        _mail_after_commit(
-            kind="alert",
-            notification_ids=[n.pk for n in notices],
-            subject=_("A client needs your attention"),
-            body=_(
-                "There is a new alert for one of your clients in Alongside. "
-                "Sign in to Alongside and open your alerts to see it and acknowledge it."
-            ),
-        )
+
+
+def _notices_send(
+    *,
+    alert: CriticalAlert,
+    client: Any,
+    recipients: list[Any],
+    kind: NotificationKind,
+    email_text: tuple[Any, Any] | None = None,
+) -> None:
+    """Write each recipient's notice of the alert in this transaction; email and push only with ``email_text``.
+
+    Without it (a review alert) the notice is in the app only: no email and no live push. A failing mail
+    server cannot touch the notice: its email is only an outbox row here, sent after commit.
+    """
+    notification_send(
+        recipients=recipients,
+        kind=kind,
+        link=reverse("measures:alert_detail", args=[alert.pk]),
+        client=client,
+        dedupe_key=f"{kind}:{alert.pk}",
+        topic=alert_topic(alert.pk),
+        email=email_text is not None,
+        live=email_text is not None,
+        email_text=email_text,
+    )
 
 
 @service
@@ -150,9 +184,7 @@ def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> Cr
         alert.acknowledged_by = actor
         alert.note = note
         alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "note_sealed"])
-        AlertNotification.objects.filter(alert=alert, recipient=actor, read_at__isnull=True).update(
-            read_at=alert.acknowledged_at
-        )
+        _notices_mark_read(actor=actor, topic=alert_topic(alert.pk))
         record(MeasureAuditAction.ALERT_ACKNOWLEDGED, actor=actor, obj=alert, client_id=alert.client_id)
     return alert
 
@@ -184,9 +216,12 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
             alert.escalated_at = now
             alert.save(update_fields=["status", "escalated_at"])
             admins = practice_admins(practice_id=practice_id)
-            notices = AlertNotification.objects.bulk_create(
-                [AlertNotification(alert=alert, recipient=a, reason=NotificationReason.ESCALATION) for a in admins],
-                ignore_conflicts=False,
+            _notices_send(
+                alert=alert,
+                client=candidate.client,
+                recipients=admins,
+                kind=NotificationKind.ESCALATION,
+                email_text=ESCALATION_EMAIL,
             )
             record(
                 MeasureAuditAction.ALERT_ESCALATED,
@@ -195,54 +230,11 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
                 client_id=alert.client_id,
                 detail={"recipients": [str(a.pk) for a in admins]},
             )
-            _notify_in_app_after_commit(
-                kind="escalation", recipients=admins, client_id=alert.client_id, alert_id=alert.pk
-            )
-            if notices:
-                _mail_after_commit(
-                    kind="escalation",
-                    notification_ids=[n.pk for n in notices],
-                    subject=_("An alert in your practice needs attention"),
-                    body=_(
-                        "An alert for a client of your practice has not been acknowledged in time. "
-                        "Sign in to Alongside and open your alerts."
-                    ),
-                )
         escalated.append(alert)
     return escalated
 
 
 @unaudited("read receipts: who opened what, not a change to care")
-def notifications_mark_read(*, actor: Any, notification_ids: Iterable[int]) -> int:
-    """Mark the actor's own in-app notices as read."""
-    return AlertNotification.objects.filter(
-        recipient_id=getattr(actor, "pk", None), pk__in=list(notification_ids), read_at__isnull=True
-    ).update(read_at=timezone.now())
-
-
-def _notify_in_app_after_commit(*, kind: str, recipients: list[Any], client_id: Any, alert_id: Any) -> None:
-    """After commit, add the alert to each recipient's notifications (in-app and live; the email went above).
-
-    It can never block or undo an alert: it runs only once the alert is committed, any failure in
-    notifications is logged by ids only and swallowed, and it is robust so the alert email still goes.
-    """
-    if not recipients:
-        return
-
-    def send() -> None:
-        try:
-            from alongside.care.models import ClientProfile
-            from alongside.notify.services import notification_send
-
-            notification_send(
-                recipients=recipients,
-                kind=kind,
-                link=reverse("measures:alert_detail", args=[alert_id]),
-                client=ClientProfile.objects.filter(pk=client_id).first(),
-                dedupe_key=f"{kind}:{alert_id}",
-                email=False,
-            )
-        except Exception:
-            logger.exception("measures: in-app %s notification failed for alert %s", kind, alert_id)
-
-    transaction.on_commit(send, robust=True)
+def notifications_mark_read(*, actor: Any, notification_ids: Iterable[uuid.UUID | str]) -> int:
+    """Mark the actor's own in-app notices as read (those of an alert, listed by ``alert_notices_of``)."""
+    return _notices_mark_read(actor=actor, notification_ids=notification_ids)

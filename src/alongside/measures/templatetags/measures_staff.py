@@ -7,7 +7,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from alongside.measures.models import AlertNotification
+from alongside.measures.models import alert_topic
+from alongside.notify.selectors import unread_about_count
 
 register = template.Library()
 
@@ -19,7 +20,7 @@ def unread_alert_count(context: dict[str, Any]) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(user, "is_client", False):
         return 0
-    return AlertNotification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return unread_about_count(user=user, topic_prefix=alert_topic(""))
 
 
 @register.filter
