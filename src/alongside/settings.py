@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "alongside.notify",
     "alongside.dashboards",
     "alongside.wearables",
+    "alongside.applibrary",
     "alongside.synth",
     "django_tasks_db",
 ]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AppLibraryConfig(AppConfig):
+    name = "alongside.applibrary"
+    label = "applibrary"
+    verbose_name = "App library"
+
+    def ready(self) -> None:
+        from alongside.applibrary.models import AppLibraryAuditAction
+        from alongside.audit.models import register_actions
+
+        register_actions(AppLibraryAuditAction)

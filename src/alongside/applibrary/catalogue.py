@@ -1,0 +1,78 @@
+"""Read the starter catalogue file, validated by pydantic before it reaches the ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from alongside.applibrary import vocab
+
+CATALOGUE = Path(__file__).parent / "data" / "catalogue.json"
+
+AnswerCode = Literal["yes", "no", "unknown"]
+
+
+class AppEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(pattern=r"^[a-z0-9-]{1,60}$")
+    name: str = Field(min_length=1, max_length=120)
+    developer: str = ""
+    website: str = ""
+    summary: str = ""
+    targets: list[str]
+    platforms: list[str]
+    languages: list[str]
+    exports: list[str]
+    cost: Literal["free", "freemium", "subscription", "unknown"] = "unknown"
+    status: Literal["available", "withdrawn"] = "available"
+    withdrawn_on: dt.date | None = None
+    status_note: str = ""
+    answers: dict[str, AnswerCode] = {}
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, value: list[str]) -> list[str]:
+        return _known(value, vocab.TARGETS, "target")
+
+    @field_validator("platforms")
+    @classmethod
+    def _platforms(cls, value: list[str]) -> list[str]:
+        return _known(value, vocab.PLATFORMS, "platform")
+
+    @field_validator("exports")
+    @classmethod
+    def _exports(cls, value: list[str]) -> list[str]:
+        return _known(value, vocab.EXPORTS, "export")
+
+    @field_validator("answers")
+    @classmethod
+    def _answers(cls, value: dict[str, AnswerCode]) -> dict[str, AnswerCode]:
+        _known(list(value), vocab.QUESTION_BY_CODE, "question")
+        return value
+
+
+class CatalogueFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    about: str
+    evaluated_on: dt.date
+    review_by: dt.date
+    evaluated_by: str
+    apps: list[AppEntry]
+
+
+def _known(values: list[str], allowed: Mapping[str, object], what: str) -> list[str]:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {what} {', '.join(unknown)}; expected one of {', '.join(allowed)}")
+    return values
+
+
+def read(path: Path = CATALOGUE) -> CatalogueFile:
+    """Parse the catalogue file (raises pydantic.ValidationError on bad input)."""
+    return CatalogueFile.model_validate_json(path.read_bytes())

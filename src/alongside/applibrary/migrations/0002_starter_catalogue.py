@@ -1,0 +1,39 @@
+"""Load the starter catalogue (data/catalogue.json) into a new database; ``alongside applibrary load`` does it later."""
+
+from django.db import migrations
+
+from alongside.applibrary import catalogue
+from alongside.applibrary.vocab import QUESTIONS
+
+
+def load(apps, schema_editor):
+    App = apps.get_model("applibrary", "App")
+    Evaluation = apps.get_model("applibrary", "Evaluation")
+    EvaluationAnswer = apps.get_model("applibrary", "EvaluationAnswer")
+    data = catalogue.read()
+    for entry in data.apps:
+        if App.objects.filter(slug=entry.slug).exists():
+            continue
+        app = App.objects.create(
+            slug=entry.slug, name=entry.name, developer=entry.developer, website=entry.website,
+            summary=entry.summary, targets=entry.targets, platforms=entry.platforms, languages=entry.languages,
+            export_kinds=entry.exports, cost=entry.cost, status=entry.status, withdrawn_on=entry.withdrawn_on,
+            status_note=entry.status_note,
+        )
+        evaluation = Evaluation.objects.create(
+            app=app, version=1, evaluated_on=data.evaluated_on, review_by=data.review_by,
+            evaluated_by=data.evaluated_by, notes=data.about,
+        )
+        EvaluationAnswer.objects.bulk_create(
+            EvaluationAnswer(
+                evaluation=evaluation, question=q.code, answer=entry.answers.get(q.code, "unknown"),
+                checked_on=data.evaluated_on, checked_by=data.evaluated_by,
+            )
+            for q in QUESTIONS
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("applibrary", "0001_initial")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

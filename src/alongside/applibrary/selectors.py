@@ -1,0 +1,111 @@
+"""Reads of the app library. The catalogue is practice reference data; readiness checks are client data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from alongside.access import Action, client_or_404, decide
+from alongside.applibrary.models import Answer, App, AppLibraryAuditAction, Evaluation, ReadinessCheck
+from alongside.applibrary.vocab import QUESTIONS
+from alongside.audit.log import record
+from alongside.care.models import ClientProfile
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the clinician chose on the library page; empty means 'any'."""
+
+    target: str = ""
+    platform: str = ""
+    language: str = ""
+    cost: str = ""
+    evidence: str = ""  # "" | "peer_reviewed" | "evidence_based"
+    privacy_yes: tuple[str, ...] = ()  # privacy questions that must be answered "yes"
+    include_withdrawn: bool = False
+
+
+@dataclass
+class AppView:
+    """An app with its latest evaluation's answers keyed by question code."""
+
+    app: App
+    evaluation: Evaluation | None
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    def answer(self, code: str) -> str:
+        found = self.answers.get(code)
+        return found.answer if found is not None else Answer.UNKNOWN
+
+    def needs_rechecking(self, today: dt.date) -> bool:
+        return self.evaluation is None or self.evaluation.needs_rechecking(today)
+
+
+def _views(apps: list[App]) -> list[AppView]:
+    result = []
+    for app in apps:
+        evaluations = list(app.evaluations.all())
+        latest = evaluations[0] if evaluations else None
+        answers = {a.question: a for a in latest.answers.all()} if latest else {}
+        result.append(AppView(app=app, evaluation=latest, answers=answers))
+    return result
+
+
+def _queryset() -> Any:
+    latest_first = Evaluation.objects.order_by("-version").prefetch_related("answers")
+    return App.objects.prefetch_related(Prefetch("evaluations", queryset=latest_first))
+
+
+def _matches(view: AppView, f: Filters) -> bool:
+    app = view.app
+    checks = [
+        f.include_withdrawn or not app.is_withdrawn,
+        not f.target or f.target in app.targets,
+        not f.platform or f.platform in app.platforms,
+        not f.language or f.language in app.languages,
+        not f.cost or app.cost == f.cost,
+        f.evidence != "peer_reviewed" or view.answer("peer_reviewed_study") == Answer.YES,
+        f.evidence != "evidence_based" or view.answer("evidence_based_approach") == Answer.YES,
+        all(view.answer(code) == Answer.YES for code in f.privacy_yes),
+    ]
+    return all(checks)
+
+
+def library(*, filters: Filters) -> list[AppView]:
+    """Apps matching ``filters`` with their latest evaluations (the catalogue is small: filtered in Python)."""
+    return [view for view in _views(list(_queryset())) if _matches(view, filters)]
+
+
+def app_view(*, slug: str) -> AppView:
+    """One app by slug with its latest evaluation, or 404."""
+    apps = list(_queryset().filter(slug=slug))
+    if not apps:
+        raise Http404("No such app.")
+    return _views(apps)[0]
+
+
+def compare(*, slugs: list[str]) -> list[AppView]:
+    """Two or three apps side by side, in the order asked; unknown slugs are dropped."""
+    by_slug = {view.app.slug: view for view in _views(list(_queryset().filter(slug__in=slugs[:3])))}
+    return [by_slug[s] for s in dict.fromkeys(slugs[:3]) if s in by_slug]
+
+
+def question_rows(views: list[AppView]) -> list[tuple[Any, list[Any]]]:
+    """For each question, the answer row of each app (None where the app has no answer)."""
+    return [(q, [v.answers.get(q.code) for v in views]) for q in QUESTIONS]
+
+
+def latest_readiness(*, actor: Any, client_id: uuid.UUID | str) -> tuple[ClientProfile, ReadinessCheck | None]:
+    """The client's latest readiness check, for the client or their care team (404 otherwise); audited when read."""
+    client = client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if not (decide(actor, client, Action.OWN) or decide(actor, client, Action.CARE_TEAM)):
+        raise Http404("No such client.")
+    check = ReadinessCheck.objects.filter(client=client).order_by("-taken_at").first()
+    if check is not None:
+        record(AppLibraryAuditAction.READINESS_VIEWED, actor=actor, obj=check, client_id=client.pk)
+    return client, check
