@@ -279,3 +279,26 @@ MORE += (
         r"|\b(?:sat|sitting|stood|standing) (?:at|on|by) the (?:edge|ledge|railing|top)\b.{0,30}\b(?:for|hour|minutes|while|tonight)\b",
     ),
 )
+
+# Tenth round.
+MORE += (
+    (
+        "en.si_tenth",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\bbetter off (?:not existing|not being here|not alive|never having been born|gone)\b",
+    ),
+    (
+        "en.plan_tenth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:i'?m|im|i am) (?:at|on) the top (?:floor )?of (?:the|a|this|my) (?:car park|parking garage|multi ?storey|building|tower|cliff)\b"
+        r"|\b(?:counting|counted|lining up|lined up) (?:out )?(?:my |the |all my |all the )?{pills}\b",
+    ),
+    (
+        "en.abuse_tenth",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b{abuser} (?:throws|threw|throwing) (?:things|stuff|plates|bottles|chairs) at me\b",
+    ),
+)

@@ -313,3 +313,14 @@ FAMILIES += (
         r"\bme (?:jalo|jala|tiro|tira|agarro|agarra|jalaba) del (?:pelo|cabello)\b|\bme (?:arrastro|arrastra|arrastraba)\b",
     ),
 )
+
+# Novena ronda.
+FAMILIES += (
+    (
+        "es.plan_novena",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:contando|conte|juntando) (?:las|mis|todas las|todas mis) {pastillas}\b"
+        r"|\b(?:cartas?|notas?) (?:a|para) (?:mis|mi) \\w+\b.{0,20}\bpor si (?:me pasa algo|algo me pasa|acaso)\b",
+    ),
+)
