@@ -70,3 +70,19 @@ def test_the_xml_inside_a_zip_is_found_by_its_content(tmp_path):
         },
     )
     assert parse(path).records == 5
+
+
+def test_our_exercise_minutes_match_the_exports_own_activity_summary(tmp_path):
+    """Watch and phone both log the same 30 exercise minutes; our daily total equals ActivitySummary's 30, not 60."""
+    from alongside.wearables import storage
+    from alongside.wearables.features import daily_features, vendor_exercise_totals
+    from alongside.wearables.metrics import Metric
+
+    start = dt.datetime(2024, 6, 3, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    minutes = [start + dt.timedelta(minutes=n) for n in range(30)]
+    records = [exports.record("AppleExerciseTime", m, m + dt.timedelta(minutes=1), 1) for m in minutes]
+    records += [exports.record("AppleExerciseTime", m, m + dt.timedelta(minutes=1), 1, "Sam's iPhone") for m in minutes]
+    records.append(' <ActivitySummary dateComponents="2024-06-03" appleExerciseTime="30" appleStandHours="9"/>\n')
+    table = storage.to_table(parse(exports.write_xml(tmp_path / "export.xml", *records)).samples)
+    ours = daily_features(table)[dt.date(2024, 6, 3)][Metric.ACTIVE_MIN]
+    assert ours == vendor_exercise_totals(table)[dt.date(2024, 6, 3)] == 30

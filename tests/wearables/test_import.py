@@ -120,3 +120,16 @@ def test_the_commands_print_json(home, tmp_path):
     assert rows == [
         {"day": "2024-02-01", "metric": "steps", "value": 500.0, "baseline_median": None, "baseline_mad": None}
     ]
+
+
+def test_a_correlations_child_that_is_also_top_level_is_stored_once(home, tmp_path):
+    """Apple repeats a Correlation's records at the top level; the copy is dropped as a duplicate."""
+    beat = exports.record(
+        "HeartRate", dt.datetime(2024, 2, 1, 9, tzinfo=UTC), dt.datetime(2024, 2, 1, 9, tzinfo=UTC), 64
+    )
+    correlation = (
+        ' <Correlation type="HKCorrelationTypeIdentifierBloodPressure" sourceName="Cuff" '
+        'startDate="2024-02-01 09:00:00 +0000" endDate="2024-02-01 09:00:00 +0000">\n' + beat + " </Correlation>\n"
+    )
+    result = import_file(actor=None, client=home.sam, path=exports.write_xml(tmp_path / "e.xml", beat, correlation))
+    assert (result.records, result.samples_stored, result.duplicates_dropped) == (2, 1, 1)

@@ -9,7 +9,6 @@ A day with no samples of a kind has no feature of that kind (missing, never zero
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -126,10 +125,24 @@ def sleep_features(night: int, kinds: dict[str, list[Row]]) -> dict[str, float]:
     }
 
 
-def _wear_minutes(rows: list[Row]) -> float:
-    """Minutes the watch was worn: each quarter hour with a heart-rate reading counts 15 minutes."""
-    slots = {(row[0] + row[2] * 60) // 900 for row in rows}
-    return float(min(len(slots) * 15, 1440))
+def _per_day(table: pa.Table, kind: str, aggregate: str) -> dict[int, float]:
+    """Aggregate one kind per local day inside Arrow (no Python object per sample).
+
+    ``mean`` averages the values; ``wear`` counts the quarter hours with a reading, 15 minutes each (how
+    long the watch was worn, from its heart-rate readings).
+    """
+    part = table.filter(pc.equal(table.column("kind"), kind))
+    if part.num_rows == 0:
+        return {}
+    local = pc.add(part.column("start"), pc.multiply(part.column("offset").cast(pa.int64()), 60))
+    day = pc.floor(pc.divide(local.cast(pa.float64()), float(DAY))).cast(pa.int64())
+    if aggregate == "mean":
+        grouped = pa.table({"day": day, "v": part.column("value")}).group_by("day").aggregate([("v", "mean")])
+        return dict(zip(grouped.column("day").to_pylist(), grouped.column("v_mean").to_pylist(), strict=True))
+    slot = pc.floor(pc.divide(local.cast(pa.float64()), 900.0)).cast(pa.int64())
+    grouped = pa.table({"day": day, "slot": slot}).group_by("day").aggregate([("slot", "count_distinct")])
+    counts = grouped.column("slot_count_distinct").to_pylist()
+    return {d: float(min(n * 15, 1440)) for d, n in zip(grouped.column("day").to_pylist(), counts, strict=True)}
 
 
 def _rows(table: pa.Table, *kinds: str) -> dict[str, list[Row]]:
@@ -156,11 +169,17 @@ def daily_features(table: pa.Table) -> dict[dt.date, dict[str, float]]:
         days[day][Metric.WORKOUT_MIN] = covered.length() / 60
     averaged = {Kind.RESTING_HR: Metric.RESTING_HR, Kind.HRV_SDNN: Metric.HRV_SDNN, Kind.HRV_RMSSD: Metric.HRV_RMSSD}
     for kind, metric in averaged.items():
-        for day, rows in _by_day(_rows(table, kind).get(kind, [])).items():
-            days[day][metric] = round(statistics.fmean(row[3] for row in rows), 1)
-    for day, rows in _by_day(_rows(table, Kind.HEART_RATE).get(Kind.HEART_RATE, [])).items():
-        days[day][Metric.WEAR_MIN] = _wear_minutes(rows)
+        for day, mean in _per_day(table, kind, "mean").items():
+            days[day][metric] = round(mean, 1)
+    for day, minutes in _per_day(table, Kind.HEART_RATE, "wear").items():
+        days[day][Metric.WEAR_MIN] = minutes
     sleep = _rows(table, *(kind for kind in Kind if kind in SLEEP_KINDS))
     for night, kinds in _night(sleep).items():
         days[night].update(sleep_features(night, kinds))
     return {_EPOCH + dt.timedelta(days=day): values for day, values in sorted(days.items()) if values}
+
+
+def vendor_exercise_totals(table: pa.Table) -> dict[dt.date, float]:
+    """The exercise minutes the vendor's own daily summaries give (Apple's ActivitySummary), to check ours against."""
+    rows = _rows(table, Kind.SUMMARY_EXERCISE_MIN).get(Kind.SUMMARY_EXERCISE_MIN, [])
+    return {_EPOCH + dt.timedelta(days=start // DAY): value for start, _end, _offset, value, _source in rows}
