@@ -234,3 +234,8 @@ def _token(c: Cast, values: dict[str, str]) -> Made:
 @factory("uidb64")
 def _uid(c: Cast, values: dict[str, str]) -> Made:
     return urlsafe_base64_encode(force_bytes(c.sam.user.pk))
+
+
+@factory("app_slug")
+def _app_slug(c: Cast, values: dict[str, str]) -> Made:
+    return "daylio"  # an app of the starter catalogue: practice reference data, not Sam's
