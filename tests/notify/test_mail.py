@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
+import smtplib
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -94,7 +98,13 @@ def test_an_email_is_given_up_after_its_attempts_and_audited(world, django_captu
     assert (email.status, email.attempts, email.to_sealed) == (EmailStatus.FAILED, 2, "")
     assert not DataKey.objects.filter(owner_id=email.pk).exists()
     event = AuditEvent.objects.get(action="notify.email_failed")
-    assert event.detail == {"kind": "test.kind", "email": str(email.pk), "attempts": 2, "error": "SMTPException"}
+    assert event.detail == {
+        "kind": "test.kind",
+        "email": str(email.pk),
+        "attempts": 2,
+        "error": "SMTPException",
+        "smtp_code": None,
+    }
     assert outbox_sweep(now=timezone.now() + dt.timedelta(days=30)) == 0, "a given-up email is never retried"
 
 
@@ -130,3 +140,48 @@ def test_a_ref_must_name_a_row_with_emailed_at(world):
     with pytest.raises(ValueError):
         _queue(world, ref=f"accounts.User:{world.alice.pk}")
     assert not OutboundEmail.objects.exists()
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient and, as real ones do, quotes the address in its reply."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused(
+            {to: (550, f"5.1.1 <{to}>: Recipient address rejected".encode()) for m in email_messages for to in m.to}
+        )
+
+
+@override_settings(
+    MAILERS={"default": {"BACKEND": "tests.notify.test_mail.RefusingBackend"}}, ALONGSIDE_EMAIL_MAX_ATTEMPTS=2
+)
+def test_a_refused_address_is_recorded_by_error_class_and_smtp_code_only(
+    world, django_capture_on_commit_callbacks, caplog
+):
+    """A refusal quoting the address: the outbox row, the audit event and the logs keep the class and 550, not the text."""
+    caplog.set_level(logging.INFO)
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(world)
+    outbox_sweep(now=timezone.now() + dt.timedelta(days=1))
+    email.refresh_from_db()
+    assert (email.status, email.last_error) == (EmailStatus.FAILED, "SMTPRecipientsRefused 550")
+    event = AuditEvent.objects.get(action="notify.email_failed")
+    assert (event.detail["error"], event.detail["smtp_code"]) == ("SMTPRecipientsRefused", 550)
+    address = world.alice.email
+    assert address not in json.dumps(event.detail)
+    assert address.split("@")[0] not in json.dumps(event.detail)
+    assert "SMTPRecipientsRefused 550" in caplog.text
+    assert address not in caplog.text
+    assert "Recipient address rejected" not in caplog.text + json.dumps(event.detail) + email.last_error
+
+
+def test_an_email_whose_ref_names_a_removed_model_is_still_marked_sent(world, mailoutbox, caplog):
+    """An outbox email queued for a model that is gone (measures.AlertNotification) is sent once and marked sent."""
+    caplog.set_level(logging.ERROR, logger="alongside.notify")
+    email = OutboundEmail(kind="measures.alert", ref="measures.AlertNotification:7")
+    email.to, email.subject, email.body = world.alice.email, "Subject", "Sign in to Alongside."
+    email.save(force_insert=True)
+    assert deliver_email.call(str(email.pk)) == "sent"
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert [m.to for m in mailoutbox] == [[world.alice.email]]
+    assert "measures.AlertNotification:7" in caplog.text

@@ -4,7 +4,8 @@ The outbox row is written in the caller's transaction, so an email exists exactl
 announces does (a rolled-back caller sends nothing), and a task to send it is enqueued after commit.
 A task makes one attempt; a failure is retried with exponential backoff up to
 ``ALONGSIDE_EMAIL_MAX_ATTEMPTS`` and then given up, logged and audited. Each row is its own
-delivery record: attempts, outcome, the last error's class, when it was sent.
+delivery record: attempts, outcome, the last error's class and SMTP code (never the server's text, which
+can quote the address), when it was sent.
 
 Delivery is at least once, made exactly once in effect where we can. Before talking to the mail
 server an attempt commits its claim (status "sending", attempts + 1, a lease), so a second task for
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from email.utils import parseaddr
 from typing import Any
 
@@ -124,14 +126,41 @@ def _record_sent(email: OutboundEmail) -> None:
             status=EmailStatus.SENT, sent_at=now, last_error="", **_erase_content()
         )
         if email.ref:
-            model, pk = _parse_ref(email.ref)
-            model.objects.filter(pk=pk).update(**{_REF_FIELD: now})
+            try:
+                model, pk = _parse_ref(email.ref)
+            except (LookupError, ValueError):
+                # The row it names is gone with its model; the email is sent all the same, so never resend it.
+                logger.error(
+                    "notify: email %s is sent, but its ref %s names no model with emailed_at", email.pk, email.ref
+                )
+            else:
+                model.objects.filter(pk=pk).update(**{_REF_FIELD: now})
         destroy_data_key(email.pk)
 
 
+def smtp_code(exc: BaseException) -> int | None:
+    """The SMTP reply code of a failure (550, 421, ...), or None when the server gave none."""
+    code = getattr(exc, "smtp_code", None)
+    if isinstance(code, int):
+        return code
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [reply[0] for reply in exc.recipients.values() if reply and isinstance(reply[0], int)]
+        return min(codes) if codes else None
+    return None
+
+
+def error_label(exc: BaseException) -> str:
+    """What a failure is recorded as: the error class and the SMTP code, never the server's text.
+
+    A mail server's message quotes the address it refused ("5.1.1 <sam@example.org>: unknown user"), and
+    ``str()`` of a refusal holds the address itself, so neither goes into the outbox, the audit log or the logs.
+    """
+    code = smtp_code(exc)
+    return f"{type(exc).__name__[:180]}{f' {code}' if code is not None else ''}"
+
+
 def _record_failure(email: OutboundEmail, exc: Exception) -> str:
-    # The class only: a mail server's message can quote the address.
-    error = type(exc).__name__[:200]
+    error = error_label(exc)
     about = f"{email.kind} email {email.pk} (ref {email.ref or '-'}, {email.note or '-'})"
     if email.attempts < settings.ALONGSIDE_EMAIL_MAX_ATTEMPTS:
         when = timezone.now() + retry_delay(email.attempts)
@@ -150,7 +179,13 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> str:
             [
                 Entry(
                     action=NotifyAuditAction.EMAIL_FAILED,
-                    detail={"kind": email.kind, "email": str(email.pk), "attempts": email.attempts, "error": error},
+                    detail={
+                        "kind": email.kind,
+                        "email": str(email.pk),
+                        "attempts": email.attempts,
+                        "error": type(exc).__name__[:200],
+                        "smtp_code": smtp_code(exc),
+                    },
                 )
             ],
             actor=None,
