@@ -14,16 +14,18 @@ EHEALS_ALL_AGREE = {f"eheals_{n}": "4" for n in range(1, 9)}
 
 
 def _rows(body: str) -> list[str]:
-    return [part for part in body.split("<tr")[1:] if "<th scope=\"row\">" in part]
+    return [part for part in body.split("<tr")[1:] if '<th scope="row">' in part]
 
 
 def test_the_library_lists_available_apps_and_hides_withdrawn_ones_unless_asked(world, staff_client):
     """Withdrawn apps appear only with 'include withdrawn', marked with an unknown closure date."""
     browser = staff_client(world.alice)
     body = browser.get(reverse("applibrary:library")).content.decode()
-    assert "Daylio" in body and "Woebot" not in body
+    assert "Daylio" in body
+    assert "Woebot" not in body
     body = browser.get(reverse("applibrary:library"), {"withdrawn": "on"}).content.decode()
-    assert "Woebot" in body and "closure date unknown" in body
+    assert "Woebot" in body
+    assert "closure date unknown" in body
 
 
 def test_filters_combine(world, staff_client):
@@ -38,7 +40,9 @@ def test_privacy_and_evidence_filters_need_a_yes(world, staff_client):
     """Asking for 'usable without an account' keeps Daylio (yes) and drops Headspace (no) and eMoods (unknown)."""
     query = {"privacy": ["no_account_needed"], "evidence": ""}
     body = staff_client(world.alice).get(reverse("applibrary:library"), query).content.decode()
-    assert "Daylio" in body and "Headspace" not in body and "eMoods" not in body
+    assert "Daylio" in body
+    assert "Headspace" not in body
+    assert "eMoods" not in body
     body = staff_client(world.alice).get(reverse("applibrary:library"), {"evidence": "peer_reviewed"}).content.decode()
     assert "Daylio" not in body  # unknown is not yes
 
@@ -74,12 +78,15 @@ def test_the_client_fills_in_the_readiness_check(world, client):
     response = client.post(reverse("applibrary:own_readiness"), answers)
     assert response.status_code == 302
     check = ReadinessCheck.objects.get(client=world.sam)
-    assert check.eheals_total == 32 and not check.filled_by_clinician
-    assert check.configuration["low_bandwidth"] is True and check.configuration["paper_pack"] is False
+    assert check.eheals_total == 32
+    assert not check.filled_by_clinician
+    assert check.configuration["low_bandwidth"] is True
+    assert check.configuration["paper_pack"] is False
     assert "patchy" not in check.answers_sealed  # encrypted at rest
     assert AuditEvent.objects.filter(action="applibrary.readiness_recorded", client_id=world.sam.pk).exists()
     body = client.get(reverse("applibrary:own_readiness")).content.decode()
-    assert "Low-bandwidth mode" in body and "32 of 40" in body
+    assert "Low-bandwidth mode" in body
+    assert "32 of 40" in body
 
 
 def test_the_clinician_fills_it_in_with_the_client_and_sees_prompts(world, staff_client):
@@ -90,7 +97,9 @@ def test_the_clinician_fills_it_in_with_the_client_and_sees_prompts(world, staff
     response = browser.post(url, {**answers, "prompts": ["controlling_partner"]})
     assert response.status_code == 302
     check = ReadinessCheck.objects.get(client=world.sam)
-    assert check.filled_by_clinician and check.eheals_total is None and check.configuration["discreet"] is True
+    assert check.filled_by_clinician
+    assert check.eheals_total is None
+    assert check.configuration["discreet"] is True
     body = browser.get(url).content.decode()
     assert "A partner or family member who checks the phone" in body
     assert AuditEvent.objects.filter(action="applibrary.readiness_viewed", client_id=world.sam.pk).exists()
