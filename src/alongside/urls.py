@@ -21,6 +21,7 @@ urlpatterns = [
     path("messages/", include("alongside.messaging.urls")),
     path("sessions/", include((sessions_urls.urlpatterns + brief_views.urlpatterns, "sessions"))),
     path("notifications/", include("alongside.notify.urls")),
+    path("wearables/", include("alongside.wearables.urls")),
     path("applibrary/", include("alongside.applibrary.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -1,0 +1,66 @@
+"""The client's "My body data" page: their own daily figures and changes, before anything is shared."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from alongside.access import Action, client_or_404
+from alongside.care.views import client_required
+from alongside.consent.models import Scope, ScopeGrant
+from alongside.wearables.metrics import Metric
+from alongside.wearables.page_parts import describe
+from alongside.wearables.selectors import client_features, deviations
+from alongside.wearables.services import wearables_delete_all
+
+SHOWN_DAYS = 14
+
+
+@client_required
+@require_GET
+def my_body_data(request: HttpRequest) -> HttpResponse:
+    """Show the last two weeks of the client's daily figures with their usual range, and sustained changes."""
+    client = client_or_404(request.user, str(request.user.pk), Action.OWN)
+    features = client_features(client=client)
+    last = max((f.day for f in features), default=None)
+    recent = [f for f in features if last is not None and f.day > last - dt.timedelta(days=SHOWN_DAYS)]
+    metrics = [m for m in Metric if any(f.metric == m for f in recent)]
+    by_day: dict[dt.date, dict[str, object]] = {}
+    for feature in recent:
+        by_day.setdefault(feature.day, {})[feature.metric] = feature
+    rows = [(day, [by_day[day].get(m) for m in metrics]) for day in sorted(by_day, reverse=True)]
+    shared = ScopeGrant.objects.filter(client=client, scope=Scope.WEARABLES, granted=True).exists()
+    context = {
+        "metrics": [Metric(m).label for m in metrics],
+        "rows": rows,
+        "changes": [describe(run) for run in deviations(features)[:5]],
+        "shared": shared,
+        "has_data": bool(features),
+    }
+    return render(request, "wearables/my_body_data.html", context)
+
+
+@client_required
+@require_POST
+def my_body_data_delete(request: HttpRequest) -> HttpResponse:
+    """Delete all of the client's sensor data once they tick the confirmation."""
+    client = client_or_404(request.user, str(request.user.pk), Action.OWN)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that all your sensor data should be deleted."))
+    else:
+        wearables_delete_all(actor=request.user, client=client)
+        messages.success(request, _("All your sensor data was deleted."))
+    return redirect("wearables:mine")
+
+
+app_name = "wearables"
+urlpatterns = [
+    path("", my_body_data, name="mine"),
+    path("delete/", my_body_data_delete, name="delete"),
+]
