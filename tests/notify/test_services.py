@@ -8,13 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import override_settings
+from django.utils.translation import gettext_lazy
 
 from alongside.notify.models import Notification, NotificationKind, NotificationPreference
-from alongside.notify.selectors import preferences_of, unread_count
+from alongside.notify.selectors import preferences_of, unread_about_count, unread_count, unread_ids_about
 from alongside.notify.services import (
     notification_mark_read,
     notification_send,
     notifications_mark_all_read,
+    notifications_mark_read,
     preferences_set,
 )
 from tests.measures.support_measures import RAISING_MAILERS
@@ -155,3 +157,37 @@ def test_mark_all_read_touches_only_ones_own(world):
     assert notifications_mark_all_read(actor=world.alice) == 2
     assert unread_count(user=world.alice) == 0
     assert unread_count(user=world.bob) == 1
+
+
+def test_notices_about_a_topic_are_found_and_read_by_their_recipient_only(world):
+    """Notices carry a topic; each person finds and marks read only their own, by topic or by id."""
+    made = notification_send(recipients=[world.alice, world.bob], kind="alert", link="/", topic="test.thing:1")
+    alice, bob = sorted(made, key=lambda n: n.recipient_id != world.alice.pk)
+    notification_send(recipients=[world.alice], kind="alert", link="/", topic="other.thing:1")
+    assert unread_ids_about(user=world.alice, topic="test.thing:1") == [alice.pk]
+    assert unread_about_count(user=world.alice, topic_prefix="test.thing:") == 1
+    assert notifications_mark_read(actor=world.bob, notification_ids=[alice.pk]) == 0, "not Bob's to mark"
+    assert notifications_mark_read(actor=world.alice, topic="test.thing:1") == 1
+    assert (unread_count(user=world.alice), unread_count(user=world.bob)) == (1, 1)
+    assert notifications_mark_read(actor=world.bob, notification_ids=[bob.pk]) == 1
+
+
+def test_a_quiet_notice_is_not_pushed_and_custom_email_text_is_in_the_recipients_language(
+    world, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """live=False pushes nothing to open pages; email_text replaces the generic text, translated per recipient."""
+    pushed = []
+    monkeypatch.setattr("alongside.notify.services._push", lambda ids, **kw: pushed.append(list(ids)))
+    world.alice.locale = "es"
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipients=[world.alice], kind="alert", link="/", live=False, email=False)
+    assert pushed == []
+    text = (gettext_lazy("A client needs your attention"), gettext_lazy("A client needs your attention"))
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipients=[world.alice, world.bob], kind="alert", link="/", email_text=text)
+    assert [sorted(ids) for ids in pushed] == [sorted([str(world.alice.pk), str(world.bob.pk)])]
+    subjects = {m.to[0]: m.subject for m in mailoutbox}
+    assert subjects == {
+        world.alice.email: "Un paciente necesita tu atención",
+        world.bob.email: "A client needs your attention",
+    }
