@@ -239,3 +239,15 @@ def _uid(c: Cast, values: dict[str, str]) -> Made:
 @factory("app_slug")
 def _app_slug(c: Cast, values: dict[str, str]) -> Made:
     return "daylio"  # an app of the starter catalogue: practice reference data, not Sam's
+
+
+@factory("recommendation_id")
+def _recommendation(c: Cast, values: dict[str, str]) -> Made:
+    from alongside.applibrary.services import recommendation_create
+
+    return recommendation_create(
+        actor=c.alice, client=c.sam, app_slug="daylio", purpose=SENTINEL_NOTE, data_practices_discussed=True
+    )
+
+
+BODIES["applibrary:my_app_answer"] = lambda v: {"status": "using", "comment": SENTINEL_NOTE}

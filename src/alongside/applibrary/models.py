@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from alongside.crypto.fields import EncryptedJSONField
+from alongside.crypto.fields import EncryptedJSONField, EncryptedTextField
 
 __all__ = [
     "Answer",
@@ -24,6 +24,8 @@ __all__ = [
     "Evaluation",
     "EvaluationAnswer",
     "ReadinessCheck",
+    "Recommendation",
+    "RecommendationStatus",
 ]
 
 
@@ -33,6 +35,9 @@ class AppLibraryAuditAction(models.TextChoices):
     CATALOGUE_LOADED = "applibrary.catalogue_loaded", _("Loaded the app catalogue")
     READINESS_RECORDED = "applibrary.readiness_recorded", _("Recorded a digital readiness check")
     READINESS_VIEWED = "applibrary.readiness_viewed", _("Viewed a digital readiness check")
+    RECOMMENDED = "applibrary.recommended", _("Recommended an app")
+    RECOMMENDATION_ANSWERED = "applibrary.recommendation_answered", _("Answered an app recommendation")
+    RECOMMENDATIONS_VIEWED = "applibrary.recommendations_viewed", _("Viewed app recommendations")
 
 
 class AppStatus(models.TextChoices):
@@ -165,3 +170,50 @@ class ReadinessCheck(models.Model):
 
     def __str__(self) -> str:
         return f"readiness check {self.pk}"
+
+
+class RecommendationStatus(models.TextChoices):
+    RECOMMENDED = "recommended", _("Recommended")
+    USING = "using", _("Using it")
+    DECLINED = "declined", _("Not for me")
+
+
+class Recommendation(models.Model):
+    """A clinician's recommendation of an app to a client, with a purpose, and the client's answer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.ClientProfile", on_delete=models.CASCADE, related_name="app_recommendations")
+    app = models.ForeignKey(App, on_delete=models.PROTECT, related_name="recommendations")
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="+")  # the version recommended
+    recommended_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField()
+    purpose = EncryptedTextField(key_field="client_id")
+    note = EncryptedTextField(key_field="client_id", blank=True)
+    data_practices_discussed = models.BooleanField()
+    status = models.CharField(
+        max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.RECOMMENDED
+    )
+    comment = EncryptedTextField(key_field="client_id", blank=True)  # how it is going, or why not
+    responded_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # the evaluation version the client saw when they answered
+
+    class Meta:
+        ordering = ["client", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(data_practices_discussed=True), name="applibrary_recommendation_discussed"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RecommendationStatus.values), name="applibrary_recommendation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RecommendationStatus.RECOMMENDED)
+                | Q(responded_at__isnull=False, acknowledged_evaluation__isnull=False),
+                name="applibrary_recommendation_answer_acknowledged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"recommendation {self.pk}"

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from alongside.access import Action, client_or_404, decide
-from alongside.applibrary.models import Answer, App, AppLibraryAuditAction, Evaluation, ReadinessCheck
+from alongside.applibrary.models import Answer, App, AppLibraryAuditAction, Evaluation, ReadinessCheck, Recommendation
 from alongside.applibrary.vocab import QUESTIONS
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
@@ -109,3 +109,40 @@ def latest_readiness(*, actor: Any, client_id: uuid.UUID | str) -> tuple[ClientP
     if check is not None:
         record(AppLibraryAuditAction.READINESS_VIEWED, actor=actor, obj=check, client_id=client.pk)
     return client, check
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    """A recommendation with the privacy answers of the evaluation it was made with, in plain words."""
+
+    recommendation: Recommendation
+    privacy: list[tuple[Any, str, bool]]  # (question, answer label, verified)
+
+
+def _privacy(evaluation: Evaluation) -> list[tuple[Any, str, bool]]:
+    answers = {a.question: a for a in evaluation.answers.all()}
+    rows = []
+    for question in QUESTIONS:
+        if question.level != "privacy":
+            continue
+        found = answers.get(question.code)
+        label = found.get_answer_display() if found else Answer.UNKNOWN.label
+        rows.append((question.text, str(label), bool(found and found.verified)))
+    return rows
+
+
+def recommendations_for(*, actor: Any, client_id: uuid.UUID | str) -> tuple[ClientProfile, list[RecommendationView]]:
+    """The client's app recommendations, for the client or their care team (404 otherwise); audited."""
+    client = client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if not (decide(actor, client, Action.OWN) or decide(actor, client, Action.CARE_TEAM)):
+        raise Http404("No such client.")
+    rows = list(
+        Recommendation.objects.filter(client=client)
+        .select_related("app", "evaluation", "acknowledged_evaluation")
+        .prefetch_related("evaluation__answers")
+    )
+    if rows:
+        record(
+            AppLibraryAuditAction.RECOMMENDATIONS_VIEWED, actor=actor, client_id=client.pk, detail={"count": len(rows)}
+        )
+    return client, [RecommendationView(recommendation=r, privacy=_privacy(r.evaluation)) for r in rows]

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside.access import Action, decide
+from alongside.access import Action, decide, owned_or_404
 from alongside.applibrary import catalogue
 from alongside.applibrary.models import (
     Answer,
     App,
     AppLibraryAuditAction,
+    AppStatus,
     Evaluation,
     EvaluationAnswer,
     ReadinessCheck,
+    Recommendation,
+    RecommendationStatus,
 )
 from alongside.applibrary.readiness import ReadinessAnswers, recommend
 from alongside.applibrary.vocab import QUESTIONS
@@ -92,3 +96,64 @@ def readiness_record(*, actor: Any, client: ClientProfile, answers: ReadinessAns
     check.save()
     record(AppLibraryAuditAction.READINESS_RECORDED, actor=actor, obj=check, client_id=client.pk)
     return check
+
+
+@service
+def recommendation_create(
+    *, actor: Any, client: ClientProfile, app_slug: str, purpose: str, note: str = "", data_practices_discussed: bool
+) -> Recommendation:
+    """Recommend an app to a client of the actor's care team, after discussing its data practices with them."""
+    if actor is None or not decide(actor, client, Action.CARE_TEAM):
+        raise PermissionDenied(_("You cannot recommend apps to this client."))
+    if not data_practices_discussed:
+        raise ValidationError(_("Discuss the app's data practices with the client before recommending it."))
+    if not purpose.strip():
+        raise ValidationError(_("Say what the app is for, for example: the sleep diary every morning for 2 weeks."))
+    app = App.objects.filter(slug=app_slug, status=AppStatus.AVAILABLE).first()
+    evaluation = app.evaluations.order_by("-version").first() if app else None
+    if app is None or evaluation is None:
+        raise ValidationError(_("Choose an available, evaluated app."))
+    recommendation = Recommendation(
+        client=client,
+        app=app,
+        evaluation=evaluation,
+        recommended_by=actor,
+        created_at=timezone.now(),
+        data_practices_discussed=True,
+    )
+    recommendation.purpose = purpose.strip()
+    recommendation.note = note.strip()
+    recommendation.save()
+    record(
+        AppLibraryAuditAction.RECOMMENDED,
+        actor=actor,
+        obj=recommendation,
+        client_id=client.pk,
+        detail={"app": app.slug, "evaluation_version": evaluation.version},
+    )
+    return recommendation
+
+
+@service
+def recommendation_answer(
+    *, actor: Any, recommendation_id: uuid.UUID | str, status: str, comment: str = ""
+) -> Recommendation:
+    """The client says they use the app, or that it is not for them (with a reason); records the version they saw."""
+    recommendation = owned_or_404(actor, Recommendation, recommendation_id, Action.OWN)  # the client only
+    if status not in (RecommendationStatus.USING, RecommendationStatus.DECLINED):
+        raise ValidationError(_("Choose whether you use the app or it is not for you."))
+    if status == RecommendationStatus.DECLINED and not comment.strip():
+        raise ValidationError(_("Please say in a few words why this app is not for you."))
+    recommendation.status = status
+    recommendation.comment = comment.strip()
+    recommendation.responded_at = timezone.now()
+    recommendation.acknowledged_evaluation = recommendation.evaluation
+    recommendation.save()
+    record(
+        AppLibraryAuditAction.RECOMMENDATION_ANSWERED,
+        actor=actor,
+        obj=recommendation,
+        client_id=recommendation.client_id,
+        detail={"status": status, "evaluation_version": recommendation.evaluation.version},
+    )
+    return recommendation

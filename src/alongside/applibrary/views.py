@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alongside.applibrary import selectors, services, vocab
+from alongside.applibrary import recommend_views, selectors, services, vocab
 from alongside.applibrary.forms import LibraryFilterForm, ReadinessForm
 from alongside.applibrary.readiness import Prompt, eheals_scale
 from alongside.care.models import Membership
@@ -124,4 +124,5 @@ urlpatterns: list[URLPattern] = [
     path("library/<slug:app_slug>/", app_page, name="app"),
     path("readiness/", own_readiness, name="own_readiness"),
     path("clients/<uuid:client_id>/readiness/", client_readiness, name="client_readiness"),
+    *recommend_views.urlpatterns,
 ]
