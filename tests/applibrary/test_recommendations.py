@@ -87,3 +87,14 @@ def test_only_the_client_answers(world):
     for someone in (world.alice, world.other_client.user):
         with pytest.raises(Http404):
             recommendation_answer(actor=someone, recommendation_id=recommendation.pk, status="using")
+
+
+def test_open_recommendations_show_on_the_clients_home_page(world, client):
+    """Sam's home page lists the recommended app with its purpose and a nav link with a count; declined ones leave."""
+    recommendation = _recommend(world)
+    client.force_login(world.sam.user)
+    body = client.get(reverse("web:home")).content.decode()
+    assert PURPOSE in body
+    assert reverse("applibrary:my_apps") in body
+    recommendation_answer(actor=world.sam.user, recommendation_id=recommendation.pk, status="declined", comment="No")
+    assert PURPOSE not in client.get(reverse("web:home")).content.decode()

@@ -11,3 +11,7 @@ class AppLibraryConfig(AppConfig):
         from alongside.audit.models import register_actions
 
         register_actions(AppLibraryAuditAction)
+
+        from alongside.applibrary.page_parts import register
+
+        register()

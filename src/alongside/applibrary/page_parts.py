@@ -1,0 +1,42 @@
+"""What the app library adds to the client's home page: the apps their therapist recommended, still open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+
+from alongside.access import Action, decide
+from alongside.applibrary.models import Recommendation, RecommendationStatus
+from alongside.care.models import ClientProfile
+from alongside.core import page_parts
+
+
+def open_recommendations(*, actor: Any, client: ClientProfile) -> list[Recommendation]:
+    """The client's own recommendations not yet declined (the client reading their own: not audited)."""
+    if not decide(actor, client, Action.OWN):
+        return []
+    rows = Recommendation.objects.filter(client=client).exclude(status=RecommendationStatus.DECLINED)
+    return list(rows.select_related("app").order_by("-created_at")[:5])
+
+
+def _home_card(request: HttpRequest, client: ClientProfile) -> Any:
+    return open_recommendations(actor=request.user, client=client) or None
+
+
+def register() -> None:
+    page_parts.register_home_card(
+        page_parts.HomeCard(key="applibrary", template="applibrary/_home_card.html", build=_home_card)
+    )
+    page_parts.register_badge(
+        page_parts.Badge(
+            key="applibrary",
+            label=gettext_lazy("Apps"),
+            url_name="applibrary:my_apps",
+            audience="client",
+            count=lambda user: Recommendation.objects.filter(
+                client__user=user, status=RecommendationStatus.RECOMMENDED
+            ).count(),
+        )
+    )
