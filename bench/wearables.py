@@ -222,6 +222,44 @@ def full_import(path: Path) -> int:
     return len(features)
 
 
+def push_batches(batches: int) -> None:
+    """Time pushed batches of 5,000 step points for one client in a throwaway SQLite database, features included."""
+    folder = Path(tempfile.mkdtemp(prefix="wearables-push-"))
+    os.environ.update(ALONGSIDE_PROFILE="test", ALONGSIDE_VAR_DIR=str(folder))
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from alongside.accounts.models import User, UserKind
+    from alongside.care.models import ClientProfile, Practice
+    from alongside.wearables.importing import import_points
+
+    call_command("migrate", verbosity=0, interactive=False)
+    user = User.objects.create_user("push@example.test", "x" * 20, kind=UserKind.CLIENT)
+    client = ClientProfile.objects.create(user=user, practice=Practice.objects.create(name="Bench"))
+    first = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=batches * 35)
+    for batch in range(batches):
+        points = []
+        for n in range(5000):  # a minute of steps each: about 3.5 days a batch
+            at = first + dt.timedelta(minutes=batch * 5000 + n)
+            frame = {
+                "time_interval": {
+                    "start_date_time": at.isoformat(),
+                    "end_date_time": (at + dt.timedelta(minutes=1)).isoformat(),
+                }
+            }
+            body = {"step_count": {"value": 40 + n % 60, "unit": "steps"}, "effective_time_frame": frame}
+            points.append({"header": {"schema_id": {"name": "step-count"}}, "body": body})
+        began = time.perf_counter()
+        result = import_points(actor=None, client=client, points=points)
+        took = (time.perf_counter() - began) * 1000
+        print(f"batch {batch + 1}: {took:.0f} ms, {result.samples_stored} stored, history {(batch + 1) * 5000} samples")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 METHODS = {"expat": parse_expat, "lxml": parse_lxml, "scanner": parse_scanner, "full": full_import}
 
 
@@ -241,7 +279,11 @@ def main() -> None:
     parser.add_argument("--only", default="xmllint,expat,lxml,scanner,full,healthkit-to-sqlite")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path)
+    parser.add_argument("--push", type=int, default=0, help="instead: time this many pushed batches of 5,000")
     args = parser.parse_args()
+    if args.push:
+        push_batches(args.push)
+        return
     if args.child:
         print(METHODS[args.child](args.file))
         return

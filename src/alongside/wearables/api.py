@@ -16,7 +16,6 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from alongside.access import Action, client_or_404
-from alongside.wearables.importing import import_points
 from alongside.wearables.samples import BadInput
 
 router = Router(tags=["wearables"])
@@ -43,6 +42,8 @@ def samples_push(request: HttpRequest, payload: SamplesIn) -> SamplesOut:
     if not getattr(request.user, "is_client", False):
         raise HttpError(403, "Only a client can push their own samples.")
     client = client_or_404(request.user, str(request.user.pk), Action.OWN)
+    from alongside.wearables.importing import import_points  # pyarrow and duckdb load on the first push
+
     try:
         result = import_points(actor=request.user, client=client, points=payload.data_points)
     except BadInput as error:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from alongside.care.erasure import Erasure
-from alongside.wearables import storage
 
 
 def delete_samples(erasure: Erasure) -> None:
     """Delete the client's sample files once the erasure commits."""
+    from alongside.wearables import storage  # pyarrow and duckdb load only when samples are touched
+
     client_id = erasure.client_id
     transaction.on_commit(lambda: storage.delete(client_id=client_id))

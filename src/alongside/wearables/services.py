@@ -14,7 +14,6 @@ from alongside.access import Action, decide
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.services import service
-from alongside.wearables import storage
 from alongside.wearables.models import DailyFeature, ImportJob, WearablesAuditAction
 
 
@@ -80,6 +79,8 @@ def wearables_delete_all(*, actor: Any, client: ClientProfile) -> int:
     DailyFeature.objects.filter(client=client).delete()
     ImportJob.objects.filter(client=client).delete()
     record(WearablesAuditAction.DELETED, actor=actor, obj=None, client_id=client.pk, detail={"imports": len(jobs)})
+    from alongside.wearables import storage  # pyarrow and duckdb load only when samples are touched
+
     client_id = client.pk
     transaction.on_commit(lambda: storage.delete(client_id=client_id))
     return len(jobs)
