@@ -86,3 +86,18 @@ def test_our_exercise_minutes_match_the_exports_own_activity_summary(tmp_path):
     table = storage.to_table(parse(exports.write_xml(tmp_path / "export.xml", *records)).samples)
     ours = daily_features(table)[dt.date(2024, 6, 3)][Metric.ACTIVE_MIN]
     assert ours == vendor_exercise_totals(table)[dt.date(2024, 6, 3)] == 30
+
+
+def test_progress_is_reported_up_to_the_whole_file(tmp_path):
+    """The command's progress bar is told the bytes read, ending with the file's full size."""
+    from alongside.wearables.inputs import progress
+
+    path = FIXTURES / "tdda-export6s3sample.xml"
+    seen: list[tuple[int, int]] = []
+    token = progress.set(lambda done, total: seen.append((done, total)))
+    try:
+        parse(path)
+    finally:
+        progress.reset(token)
+    size = path.stat().st_size
+    assert seen[-1] == (size, size)

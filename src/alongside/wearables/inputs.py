@@ -7,6 +7,7 @@ absolute path), when the declared total is over the limit, or when a member clai
 
 from __future__ import annotations
 
+import contextvars
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,11 @@ from alongside.wearables.samples import BadInput
 
 MAX_RATIO = 100  # XML exports compress 10-30 times; a bomb, thousands
 CHUNK = 1 << 20
+
+# Told (bytes read, bytes in all) after each chunk: the command's progress bar sets it; nothing else does.
+progress: contextvars.ContextVar[Callable[[int, int], None] | None] = contextvars.ContextVar(
+    "wearables_progress", default=None
+)
 
 
 def max_bytes() -> int:
@@ -70,6 +76,9 @@ class CountedReader:
         self.read_bytes += len(chunk)
         if self.read_bytes > self.limit:
             raise BadInput(self.label, "the archive member is larger than it declares; refused as a zip bomb.")
+        report = progress.get()
+        if report is not None:
+            report(self.read_bytes, self.limit)
         return chunk
 
 
@@ -87,7 +96,7 @@ def open_export(path: Path, *, is_wanted: Callable[[bytes], bool]) -> Iterator[t
             if not is_wanted(stream.read(4096)):
                 raise BadInput(path.name, "this is not a file this importer reads (wrong kind of file).")
             stream.seek(0)
-            yield path.name, stream
+            yield path.name, CountedReader(stream, path.stat().st_size, path.name)
         return
     try:
         archive = zipfile.ZipFile(path)

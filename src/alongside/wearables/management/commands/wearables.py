@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.care.models import ClientProfile
 from alongside.wearables.importing import import_file
+from alongside.wearables.inputs import progress
 from alongside.wearables.samples import BadInput
 from alongside.wearables.selectors import client_features, deviations
 from alongside.wearables.sources import SOURCES
+
+
+def _bar(name: str) -> Callable[[int, int], None]:
+    """Draw a one-line progress bar of the bytes read on the terminal (stderr), at most once per percent."""
+    shown = [-1]
+
+    def draw(done: int, total: int) -> None:
+        percent = min(100, done * 100 // max(total, 1))
+        if percent != shown[0]:
+            shown[0] = percent
+            filled = percent // 4
+            sys.stderr.write(f"\r{name} [{'#' * filled}{'.' * (25 - filled)}] {percent:3d}%")
+            sys.stderr.flush()
+
+    return draw
 
 
 class Command(BaseCommand):
@@ -39,12 +56,15 @@ class Command(BaseCommand):
             self._features(client, as_json=options["json"])
 
     def _import(self, client: ClientProfile, path: Path, source: str) -> None:
-        if sys.stderr.isatty():
-            sys.stderr.write(f"Importing {path.name} ...\n")
+        token = progress.set(_bar(path.name) if sys.stderr.isatty() else None)
         try:
             result = import_file(actor=None, client=client, path=path, source=source)
         except BadInput as error:
             raise CommandError(f"{error} Nothing was imported.") from None
+        finally:
+            progress.reset(token)
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")
         self.stdout.write(json.dumps(result.as_dict()))
 
     def _features(self, client: ClientProfile, *, as_json: bool) -> None:
