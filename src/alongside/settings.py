@@ -214,6 +214,21 @@ TEMPLATES = [
 # audit chain is written by one writer at a time); PostgreSQL via DATABASE_URL.
 DATABASE_URL = env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}")
 _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
+# A connection is checked before reuse (after a PostgreSQL restart the next request gets a fresh one, not an error).
+_db["CONN_HEALTH_CHECKS"] = True
+if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("ALONGSIDE_DB_POOL", True):
+    # One psycopg pool per server process, shared by the threads that run its requests (under ASGI every request
+    # runs in a new thread, so CONN_MAX_AGE would keep nothing). CONN_MAX_AGE must stay 0 with a pool.
+    _db["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        "pool": {
+            "min_size": env_int("ALONGSIDE_DB_POOL_MIN_SIZE", 2),
+            "max_size": env_int("ALONGSIDE_DB_POOL_MAX_SIZE", 10),
+            "timeout": env_int("ALONGSIDE_DB_POOL_TIMEOUT", 10),
+        },
+    }
+else:
+    _db["CONN_MAX_AGE"] = env_int("ALONGSIDE_DB_CONN_MAX_AGE", 60)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db.get("NAME") and _db["NAME"] != ":memory:":
         # A fresh checkout has no var/ yet; SQLite creates the file but not its folder.

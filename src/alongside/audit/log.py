@@ -13,11 +13,13 @@ Events hold ids, never names or email addresses: labels are resolved when displa
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii
@@ -30,7 +32,7 @@ from django.utils import timezone
 from alongside.audit import checkpoints
 from alongside.audit.models import AuditEvent
 from alongside.core.actor import AnyActor
-from alongside.core.services import note_audited
+from alongside.core.services import note_audited, register_late_audit
 from alongside.crypto.keys import audit_chain_key, current_master_key, known_master_keys
 
 GENESIS = "0" * 64
@@ -193,9 +195,10 @@ class Entry:
     detail: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Written:
-    """What :func:`record_many` appended for one entry: its place in the chain and its hash."""
+    """What :func:`record_many` appended for one entry: its place in the chain and its hash (filled in when a
+    service's buffered events are written, see :func:`deferred`)."""
 
     seq: int
     at: datetime
@@ -240,67 +243,149 @@ class _Event(NamedTuple):
     hash: str
 
 
+class _Call(NamedTuple):
+    """One :func:`record_many` call: its entries, actor and request, and where the caller's events go back."""
+
+    entries: list[Entry]
+    actor_id: Any
+    request_id: str
+    written: list[Written]
+    # A no-op on-commit callback registered when the call was buffered: Django drops it when the savepoint it was
+    # registered under rolls back, and so the buffered events of a rolled-back block are dropped with it.
+    marker: Any = None
+
+
+_PENDING = "alongside_audit_pending"  # the connection's buffer while an outermost service runs (None otherwise)
+
+
 def record_many(entries: list[Entry], *, actor: AnyActor = None) -> list[Written]:
     """Append several events by one actor in one locked step and one INSERT (lists, bulk reads).
 
-    Events go to the database without a model instance each: a caseload view audits hundreds of clients,
-    and ``bulk_create`` (or even building ``AuditEvent`` objects) cost more than the insert. Values shared by
-    the batch (time, actor, request) are written once; the hash covers the same values as
-    :func:`compute_hash` reads back from a stored event (``audit verify`` checks that).
+    Inside a service (:func:`deferred`) the events are buffered on the connection and written, in the order they
+    were recorded, as the service's last statements before commit: the chain's lock is held from there to commit
+    only. The returned :class:`Written` then get their ``seq`` and ``hash`` when the service ends.
     """
-    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
-    # Never a name or email address: the log outlives erasure. Labels are resolved when displayed.
-    actor_label = ""
     if not entries:
         return []
+    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+    written = [Written(seq=0, at=timezone.now(), request_id=request_id_var.get(), hash="") for _ in entries]
+    call = _Call(list(entries), actor_id, request_id_var.get(), written)
+    pending: list[_Call] | None = getattr(connection, _PENDING, None)
+    if pending is not None and connection.in_atomic_block:
+        marker = _marker()
+        transaction.on_commit(marker)
+        pending.append(call._replace(marker=marker))
+        note_audited(len(entries))
+        return written
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
-        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-        seq = last["seq"] if last else 0
-        prev = last["hash"] if last else GENESIS
-        now = timezone.now()
-        request_id = request_id_var.get()
-        batch = _Batch.of(at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id)
-        key_id = _current_key_id()
-        template = _mac(key_id)
-        events: list[_Event] = []
-        for entry in entries:
-            seq += 1
-            # Round-trip through JSON so the hash covers exactly what the database stores.
-            detail = json.loads(json.dumps(entry.detail, default=str)) if entry.detail else {}
-            action = str(entry.action)
-            object_type = entry.obj._meta.label_lower if entry.obj is not None else ""
-            object_id = str(entry.obj.pk) if entry.obj is not None else ""
-            client_id = entry.client_id or None
-            # A listed client is both the object and the client: write its id as text once.
-            client_text = (
-                object_id
-                if client_id is not None and entry.obj is not None and client_id == entry.obj.pk
-                else (str(client_id) if client_id else None)
-            )
-            mac = template.copy()
-            mac.update(
-                _canonical_in(
-                    batch,
-                    seq=seq,
-                    action=action,
-                    object_type=object_type,
-                    object_id=object_id,
-                    client_text=client_text,
-                    detail=detail,
-                    prev_hash=prev,
-                )
-            )
-            digest = mac.hexdigest()
-            events.append(_Event(seq, action, object_type, object_id, client_id, client_text, detail, prev, digest))
-            prev = digest
-        insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_rows
-        insert(events, at=now, actor_id=actor_id, actor_label=actor_label, request_id=request_id, key_id=key_id)
-        checkpoints.after_append(seq=seq, head=prev, at=now)
+        _append([call])
+    return written
+
+
+def _marker() -> Any:
+    def buffered_audit_events() -> None:
+        """Nothing to do at commit: this callback only marks a savepoint's buffered events (see :class:`_Call`)."""
+
+    return buffered_audit_events
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Buffer the events recorded inside the block and write them when it ends without an error.
+
+    :func:`alongside.core.services.service` wraps an outermost service in this, inside its transaction. A query
+    that reads the audit table inside the block writes the buffer first, so code sees its own events.
+    """
+    if getattr(connection, _PENDING, None) is not None:
+        yield
+        return
+    setattr(connection, _PENDING, [])
+    try:
+        with connection.execute_wrapper(_flush_before_audit_reads):
+            yield
+        flush()
+    finally:
+        setattr(connection, _PENDING, None)
+
+
+def flush() -> None:
+    """Write the buffered events of calls whose savepoints did not roll back (a no-op when nothing is buffered)."""
+    pending: list[_Call] | None = getattr(connection, _PENDING, None)
+    if not pending:
+        return
+    setattr(connection, _PENDING, [])  # before writing: the writer's own queries read the audit table
+    markers = {call.marker for call in pending}
+    alive = {item[1] for item in connection.run_on_commit if item[1] in markers}
+    connection.run_on_commit = [item for item in connection.run_on_commit if item[1] not in markers]
+    calls = [call for call in pending if call.marker in alive]
+    if calls:
+        _append(calls)
+
+
+def _flush_before_audit_reads(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    if getattr(connection, _PENDING, None) and AuditEvent._meta.db_table in str(sql):
+        flush()
+    return execute(sql, params, many, context)
+
+
+def _append(calls: list[_Call]) -> None:
+    """Link the calls' events to the chain's head under the chain lock and insert them (inside a transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
+    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    seq = last["seq"] if last else 0
+    prev = last["hash"] if last else GENESIS
+    now = timezone.now()
+    key_id = _current_key_id()
+    template = _mac(key_id)
+    insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_rows
+    for call in calls:
+        batch = _Batch.of(at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id)
+        events = _link(call.entries, batch=batch, template=template, seq=seq, prev=prev)
+        # Never a name or email address in actor_label: the log outlives erasure. Labels are resolved when displayed.
+        insert(events, at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id, key_id=key_id)
+        for event, written in zip(events, call.written, strict=True):
+            written.seq, written.at, written.hash = event.seq, now, event.hash
+        seq, prev = events[-1].seq, events[-1].hash
         note_audited(len(events))
-    return [Written(seq=e.seq, at=now, request_id=request_id, hash=e.hash) for e in events]
+    checkpoints.after_append(seq=seq, head=prev, at=now)
+
+
+def _link(entries: list[Entry], *, batch: _Batch, template: hmac.HMAC, seq: int, prev: str) -> list[_Event]:
+    """Number and hash ``entries`` after the event (``seq``, ``prev``)."""
+    events: list[_Event] = []
+    for entry in entries:
+        seq += 1
+        # Round-trip through JSON so the hash covers exactly what the database stores.
+        detail = json.loads(json.dumps(entry.detail, default=str)) if entry.detail else {}
+        action = str(entry.action)
+        object_type = entry.obj._meta.label_lower if entry.obj is not None else ""
+        object_id = str(entry.obj.pk) if entry.obj is not None else ""
+        client_id = entry.client_id or None
+        # A listed client is both the object and the client: write its id as text once.
+        client_text = (
+            object_id
+            if client_id is not None and entry.obj is not None and client_id == entry.obj.pk
+            else (str(client_id) if client_id else None)
+        )
+        mac = template.copy()
+        mac.update(
+            _canonical_in(
+                batch,
+                seq=seq,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                client_text=client_text,
+                detail=detail,
+                prev_hash=prev,
+            )
+        )
+        digest = mac.hexdigest()
+        events.append(_Event(seq, action, object_type, object_id, client_id, client_text, detail, prev, digest))
+        prev = digest
+    return events
 
 
 # Rows per INSERT statement: 13 parameters each stays far below SQLite's limit of 32,766.
@@ -379,3 +464,6 @@ def _insert_rows(
             chunk = rows[start : start + _ROWS_PER_STATEMENT]
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * len(chunk))}"  # noqa: S608  # nosec B608
             cursor.execute(sql, [value for row in chunk for value in row])
+
+
+register_late_audit(deferred)

@@ -14,6 +14,7 @@ The audit log reports each event it writes through :func:`note_audited`, which i
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import inspect
@@ -47,6 +48,17 @@ class ServiceSignatureError(TypeError):
 
 class UnauditedWrite(RuntimeError):
     """A service changed rows without writing an audit event in the same transaction."""
+
+
+# The audit log's buffer for an outermost service (alongside.audit.log.deferred, registered when the log is imported):
+# events recorded during the service are written as its last statements, so the chain's lock is held only to commit.
+_late_audit: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext
+
+
+def register_late_audit(scope: Callable[[], contextlib.AbstractContextManager[None]]) -> None:
+    """Set the context manager an outermost service runs in, inside its transaction (called by the audit log)."""
+    global _late_audit
+    _late_audit = scope
 
 
 def note_audited(count: int) -> None:
@@ -104,7 +116,8 @@ def _refuse_unaudited(fn: Callable[..., Any], writes: int) -> None:
 def _transactional[**P, R](fn: Callable[P, R], *, audited: bool) -> Callable[P, R]:
     @functools.wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(durable=_top_level()):
+        top = _top_level()
+        with transaction.atomic(durable=top), _late_audit() if top else contextlib.nullcontext():
             if not audited:
                 return fn(*args, **kwargs)
             before = _audited.get()
