@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from alongside.care import selectors
 from alongside.consent.selectors import current_document, scopes_for
 from alongside.dashboards.contributions import home_extra
-from alongside.measures.views.client import due_for_home
+from alongside.measures.home import due_for_home
 from alongside.selfcare.selectors import checkin_summary
 
 

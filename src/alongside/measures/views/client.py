@@ -187,27 +187,6 @@ class DueItem:
     started: bool
 
 
-def due_for_home(request: HttpRequest) -> list[DueItem]:
-    """Return the signed-in client's due questionnaires and record that the home page showed them."""
-    try:
-        due = selectors.due_requests(user=request.user)
-        if due:
-            services.request_mark_seen(actor=request.user, request_ids=[r.pk for r in due])
-        return [
-            DueItem(
-                name=_title(_instrument_of(r)),
-                url=reverse("measures:request", args=[r.pk]),
-                due_at=r.due_at,
-                started=r.opened_at is not None,
-            )
-            for r in due
-        ]
-    except Exception:
-        # The home page must still open (and show how to get help) if measures cannot be read.
-        logger.exception("client home: due questionnaires unreadable")
-        return []
-
-
 # --- Answering ----------------------------------------------------------------------------
 
 

@@ -1,0 +1,34 @@
+"""What the measures app gives the client's home page (read by alongside.web, which sits above measures)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from alongside.measures import selectors, services
+from alongside.measures.views.client import DueItem, _instrument_of, _title
+
+logger = logging.getLogger("alongside.measures.views.client")  # the name its log lines always had
+
+
+def due_for_home(request: HttpRequest) -> list[DueItem]:
+    """Return the signed-in client's due questionnaires and record that the home page showed them."""
+    try:
+        due = selectors.due_requests(user=request.user)
+        if due:
+            services.request_mark_seen(actor=request.user, request_ids=[r.pk for r in due])
+        return [
+            DueItem(
+                name=_title(_instrument_of(r)),
+                url=reverse("measures:request", args=[r.pk]),
+                due_at=r.due_at,
+                started=r.opened_at is not None,
+            )
+            for r in due
+        ]
+    except Exception:
+        # The home page must still open (and show how to get help) if measures cannot be read.
+        logger.exception("client home: due questionnaires unreadable")
+        return []
