@@ -15,6 +15,7 @@ import alongside
 from alongside.accounts.models import LoginThrottle, ThrottleScope, User
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction, AuditEvent
+from alongside.consent.models import ScopeGrant
 from alongside.core import services as rules
 from tests import factories
 
@@ -71,6 +72,20 @@ def test_a_service_that_writes_without_an_audit_event_is_refused_and_rolled_back
     with pytest.raises(rules.UnauditedWrite):
         staff_add_quietly(email="quiet@example.test")
     assert not User.objects.filter(email="quiet@example.test").exists()
+
+
+@pytest.mark.django_db
+def test_an_insert_with_a_database_made_id_counts_as_a_write() -> None:
+    """A row whose id the database makes (INSERT ... RETURNING, 0 rows reported on SQLite) still needs its event."""
+    kim = factories.client(factories.practice(), name="Kim", signed=False)
+
+    @rules.service
+    def scope_touch(*, scope: str) -> None:
+        ScopeGrant.objects.get_or_create(client=kim, scope=scope)
+
+    with pytest.raises(rules.UnauditedWrite):
+        scope_touch(scope="mood")
+    assert not ScopeGrant.objects.filter(client=kim).exists()
 
 
 @pytest.mark.django_db

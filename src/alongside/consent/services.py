@@ -94,10 +94,10 @@ def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Any) ->
     changed: list[str] = []
     with transaction.atomic():
         for scope, granted in scopes.items():
+            if not granted and not ScopeGrant.objects.filter(client=client, scope=scope).exists():
+                continue  # never shared: turning it off changes nothing, and writes no row to audit
             grant, _created = ScopeGrant.objects.select_for_update().get_or_create(client=client, scope=scope)
             if grant.granted == bool(granted) and not _created:
-                continue
-            if grant.granted == bool(granted) and _created and not granted:
                 continue
             grant.granted = bool(granted)
             grant.save(update_fields=["granted", "changed_at"])

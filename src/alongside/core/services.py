@@ -36,7 +36,7 @@ logger = logging.getLogger("alongside.services")
 _audited: contextvars.ContextVar[int] = contextvars.ContextVar("alongside_audited", default=0)
 
 _WRITE = re.compile(
-    r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into)\s+[`"]?(\w+)', re.IGNORECASE
+    r'^\s*(insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update|delete\s+from)\s+[`"]?(\w+)', re.IGNORECASE
 )
 # Tables whose rows are bookkeeping, not care (sign-in throttles, session lists): writing them needs no audit event.
 _BOOKKEEPING: set[str] = set()
@@ -100,8 +100,12 @@ class _WriteCounter:
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)
         found = _WRITE.match(str(sql))
-        # An UPDATE or DELETE that matched nothing changed nothing (rowcount is -1 when the driver cannot tell).
-        if found and found.group(1) not in _BOOKKEEPING and getattr(context.get("cursor"), "rowcount", -1) != 0:
+        if found is None or found.group(2) in _BOOKKEEPING:
+            return result
+        # An UPDATE or DELETE that matched nothing changed nothing (rowcount is -1 when the driver cannot tell). An
+        # INSERT always counts: SQLite reports 0 rows for INSERT ... RETURNING until the returned rows are read.
+        verb = found.group(1).split()[0].lower()
+        if verb in ("insert", "replace") or getattr(context.get("cursor"), "rowcount", -1) != 0:
             self.count += 1
         return result
 
