@@ -94,3 +94,14 @@ def test_staff_and_oversized_batches_are_refused(client, world, store):
     huge = {"data_points": [point(GOOD[0])] * 5001}
     assert client.post(URL, huge, content_type="application/json", **_auth(world.sam.user)).status_code == 422
     assert not ImportJob.objects.exists()
+
+
+def test_an_idempotency_key_replays_its_batch_and_refuses_another(client, world, store):
+    """The same key and batch again stores nothing (200); the same key with a different batch gets 409."""
+    headers = {**_auth(world.sam.user), "HTTP_IDEMPOTENCY_KEY": "batch-0001"}
+    body = {"data_points": [point(GOOD[0])]}
+    assert client.post(URL, body, content_type="application/json", **headers).json()["samples_stored"] == 1
+    assert client.post(URL, body, content_type="application/json", **headers).json()["samples_stored"] == 0
+    other = {"data_points": [point(GOOD[1])]}
+    assert client.post(URL, other, content_type="application/json", **headers).status_code == 409
+    assert ImportJob.objects.count() == 1

@@ -11,11 +11,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Header, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from alongside.access import Action, client_or_404
+from alongside.core.idempotency import IdempotencyConflict
 from alongside.wearables.samples import BadInput
 
 router = Router(tags=["wearables"])
@@ -37,15 +38,26 @@ class SamplesOut(Schema):
 
 
 @router.post("/samples", response={200: SamplesOut})
-def samples_push(request: HttpRequest, payload: SamplesIn) -> SamplesOut:
-    """Import a batch of the signed-in client's Open mHealth data points and recompute their daily features."""
+def samples_push(
+    request: HttpRequest,
+    payload: SamplesIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=8, max_length=64),
+) -> SamplesOut:
+    """Import a batch of the signed-in client's Open mHealth data points and recompute their daily features.
+
+    The same batch again stores nothing; the same ``Idempotency-Key`` with another batch is refused (409).
+    """
     if not getattr(request.user, "is_client", False):
         raise HttpError(403, "Only a client can push their own samples.")
     client = client_or_404(request.user, str(request.user.pk), Action.OWN)
     from alongside.wearables.importing import import_points  # pyarrow and duckdb load on the first push
 
     try:
-        result = import_points(actor=request.user, client=client, points=payload.data_points)
+        result = import_points(
+            actor=request.user, client=client, points=payload.data_points, idempotency_key=idempotency_key
+        )
+    except IdempotencyConflict as error:
+        raise HttpError(409, " ".join(error.messages)) from None
     except BadInput as error:
         raise HttpError(422, f"{error} Nothing was stored.") from None
     except PermissionDenied as error:

@@ -21,11 +21,12 @@ from typing import Any
 import pyarrow as pa
 
 from alongside.care.models import ClientProfile
+from alongside.core.idempotency import replay_check
 from alongside.wearables import baselines, storage
 from alongside.wearables.features import daily_features
 from alongside.wearables.models import ImportJob
 from alongside.wearables.samples import BadInput
-from alongside.wearables.services import wearables_import_record
+from alongside.wearables.services import PUSH_SCOPE, wearables_import_record
 from alongside.wearables.sources import Parsed, get_source
 
 
@@ -74,17 +75,25 @@ def import_file(*, actor: Any, client: ClientProfile, path: Path, source: str = 
     return store(actor=actor, client=client, parsed=_parse(path, source), digest=digest, source=source, began=began)
 
 
-def import_points(*, actor: Any, client: ClientProfile, points: list[Any]) -> ImportResult:
-    """Import a pushed batch of Open mHealth data points; the same batch again changes nothing."""
+def import_points(
+    *, actor: Any, client: ClientProfile, points: list[Any], idempotency_key: str | None = None
+) -> ImportResult:
+    """Import a pushed batch of Open mHealth data points; the same batch again changes nothing.
+
+    With an idempotency key, the same key with another batch raises ``IdempotencyConflict``.
+    """
     from alongside.wearables.sources.omh.parser import parse_points
 
     began = time.perf_counter()
+    if idempotency_key:
+        replay_check(user_id=client.pk, scope=PUSH_SCOPE, key=idempotency_key, payload={"data_points": points})
     digest = hashlib.sha256(json.dumps(points, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     previous = _previous(client, digest, began)
     if previous is not None:
         return previous
     parsed = parse_points(points, "the pushed batch", source="Companion app")
-    return store(actor=actor, client=client, parsed=parsed, digest=digest, source="omh", began=began)
+    key = (idempotency_key, {"data_points": points}) if idempotency_key else None
+    return store(actor=actor, client=client, parsed=parsed, digest=digest, source="omh", began=began, key=key)
 
 
 def _previous(client: ClientProfile, digest: str, began: float) -> ImportResult | None:
@@ -95,7 +104,16 @@ def _previous(client: ClientProfile, digest: str, began: float) -> ImportResult 
     return ImportResult(previous.records, 0, dropped, 0, round(time.perf_counter() - began, 3))
 
 
-def store(*, actor: Any, client: ClientProfile, parsed: Parsed, digest: str, source: str, began: float) -> ImportResult:
+def store(
+    *,
+    actor: Any,
+    client: ClientProfile,
+    parsed: Parsed,
+    digest: str,
+    source: str,
+    began: float,
+    key: tuple[str, dict[str, Any]] | None = None,
+) -> ImportResult:
     """Keep the parsed samples not already stored, seal them, record the import and recompute the features."""
     incoming = storage.to_table(parsed.samples)
     stored = stored_samples(client)
@@ -114,6 +132,7 @@ def store(*, actor: Any, client: ClientProfile, parsed: Parsed, digest: str, sou
             samples_stored=new.num_rows,
             duplicates_dropped=incoming.num_rows - new.num_rows,
             features=features,
+            idempotency=key,
         )
     except BaseException:
         if written is not None:

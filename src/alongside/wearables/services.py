@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 from alongside.access import Action, decide
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
+from alongside.core.idempotency import remember
 from alongside.core.services import service
 from alongside.wearables.models import DailyFeature, ImportJob, WearablesAuditAction
+
+PUSH_SCOPE = "wearables.push"
 
 
 def _check_may_write(actor: Any, client: ClientProfile) -> None:
@@ -48,9 +51,15 @@ def wearables_import_record(
     samples_stored: int,
     duplicates_dropped: int,
     features: dict[dt.date, dict[str, tuple[float, float | None, float | None]]],
+    idempotency: tuple[str, dict[str, Any]] | None = None,
 ) -> ImportJob:
-    """Record an import whose sample file is already sealed in place, and replace the client's features."""
+    """Record an import whose sample file is already sealed in place, and replace the client's features.
+
+    ``idempotency`` is a pushed batch's (key, body), remembered in the same transaction.
+    """
     _check_may_write(actor, client)
+    if idempotency is not None:
+        remember(user_id=client.pk, scope=PUSH_SCOPE, key=idempotency[0], payload=idempotency[1])
     job = ImportJob.objects.create(
         id=job_id,
         client=client,
