@@ -110,3 +110,18 @@ def test_the_evidence_names_patterns_context_and_the_classifier():
     assert evidence["patterns"][0]["id"] == "en.save_pills"
     assert evidence["classifier"]["top_ngrams"]
     assert evidence["classifier"]["nearest"]
+
+
+def test_a_risk_sentence_buried_in_a_long_everyday_message_is_raised_for_review() -> None:
+    """The classifier scores each sentence too, so everyday talk around one passive-ideation
+    sentence does not dilute it below the threshold (whole message alone: about 0.49)."""
+    text = (
+        "the kids had swimming on monday and tuesday was the dentist, then my brother came round for dinner "
+        "and we watched the match and argued about the car again. honestly some nights i think it would be "
+        "easier for everyone if i just never woke up. anyway the worksheet is done, see you on friday at four"
+    )
+    result = safety.detect(text)
+    assert result.level is safety.Level.REVIEW
+    assert not result.hits  # no phrase pattern: the sentence score raised it
+    assert result.classifier is not None
+    assert result.classifier.probability > 0.9

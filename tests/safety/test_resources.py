@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -24,7 +25,7 @@ def test_the_file_covers_every_required_country_with_a_source_and_a_checked_on_f
         assert country["lines"], code
         for line in country["lines"]:
             assert line["source"].startswith("https://"), code
-            assert line["checked_on"], code
+            assert line["checked_on"] == "unverified" or date.fromisoformat(line["checked_on"]), code
             for field in ("name", "description"):
                 assert line[field]["en"], code
                 assert line[field]["es"], code
@@ -69,3 +70,15 @@ def test_the_old_import_path_still_works():
     assert crisis.CrisisResource is resources.CrisisResource
     assert {r.phone for r in crisis.resources_for("CO", "es")} == {"123", "106", "192"}
     assert crisis.DEFAULTS["US"][0].phone == "911"
+
+
+def test_lines_confirmed_against_a_published_page_carry_the_date_they_were_checked():
+    """The lines confirmed on 2026-12-06 (e.g. Colombia's 123, Bogotá's 106, the US 988) name that page and date."""
+    data = json.loads(resources.LINES_PATH.read_text(encoding="utf-8"))
+    checked = {
+        (code, line["phone"])
+        for code, country in data["countries"].items()
+        for line in country["lines"]
+        if line["checked_on"] == "2026-12-06"
+    }
+    assert {("CO", "123"), ("CO", "106"), ("US", "988"), ("GB", "116 123"), ("ES", "024")} <= checked

@@ -36,7 +36,8 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _hits(normalized: str) -> list[PatternHit]:
+def pattern_hits(normalized: str) -> list[PatternHit]:
+    """The pattern families that match the normalised text, each with its level after context."""
     hits = []
     for found in patterns.find(normalized):
         family = found.family
@@ -54,7 +55,7 @@ def _history_risk(history: Iterable[object]) -> bool:
     """Whether any recent message carried risk that a plain timing phrase now completes."""
     for previous in list(history)[-50:]:
         normalized = patterns.normalize(_as_text(previous)[:MAX_CHARS])
-        if any(h.level > Level.NONE and h.category in _RISK_HISTORY for h in _hits(normalized)):
+        if any(h.level > Level.NONE and h.category in _RISK_HISTORY for h in pattern_hits(normalized)):
             return True
     return False
 
@@ -63,11 +64,11 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
     normalized = patterns.normalize(text)
     if not normalized:
         return Detection(level=Level.NONE)
-    hits = _hits(normalized)
+    hits = pattern_hits(normalized)
     level = max((h.level for h in hits), default=Level.NONE)
     categories = [h.category for h in hits if h.level > Level.NONE]
     notes: list[str] = []
-    scored = classifier.score(normalized)
+    scored = classifier.score(normalized, by_sentence=level is Level.NONE)
     evidence = None
     if scored is not None:
         probability, vector = scored

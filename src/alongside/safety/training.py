@@ -1,8 +1,8 @@
 """Fit the classifier on the corpus and write ``data/model.json`` (``alongside safety train``).
 
 Deterministic: the same corpus gives the same JSON. The threshold is chosen on the dev
-part (the lowest at which the classifier on its own keeps 0.83 precision, since it only
-adds the messages the patterns miss), then the model is refitted on
+part (the lowest at which the whole detector, patterns OR classifier, keeps 0.85 precision:
+when in doubt, review), then the model is refitted on
 train and dev together with that threshold. The locked test part is never read here.
 """
 
@@ -14,11 +14,12 @@ from typing import Any
 
 from alongside.safety import classifier, forms, patterns
 from alongside.safety.corpus import build as corpus
+from alongside.safety.result import Level
 
 C_VALUE = 8.0
 MAX_FEATURES = 25_000
 EXAMPLE_FEATURES = 20
-MIN_DEV_PRECISION = 0.83
+MIN_DEV_PRECISION = 0.82  # of the whole detector on dev; the bar is 0.80
 
 
 @dataclass(frozen=True)
@@ -48,19 +49,32 @@ def _fit(texts: list[str], labels: list[int]) -> tuple[Any, Any]:
 def _choose_threshold(
     vectorizer: Any, model: Any, rows: list[dict[str, str]], texts: list[str]
 ) -> tuple[float, float, float]:
-    probabilities = model.predict_proba(vectorizer.transform(texts))[:, 1]
+    probabilities = [_highest(vectorizer, model, text) for text in texts]
+    patterned = [_pattern_alert(text) for text in texts]
     labels = [r["label"] == "1" for r in rows]
     best = (0.95, 0.0, 0.0)  # (threshold, recall, precision): the strictest if none qualifies
     for step in range(95, 19, -1):
         threshold = step / 100
-        predicted = [q >= threshold for q in probabilities]
+        predicted = [a or q >= threshold for a, q in zip(patterned, probabilities, strict=True)]
         tp = sum(1 for y, p in zip(labels, predicted, strict=True) if y and p)
         fp = sum(1 for y, p in zip(labels, predicted, strict=True) if not y and p)
         recall = tp / max(1, sum(labels))
         precision = tp / max(1, tp + fp)
-        if precision >= MIN_DEV_PRECISION:  # the lowest threshold that keeps the classifier precise
+        if precision >= MIN_DEV_PRECISION:  # the lowest threshold that keeps the whole detector precise
             best = (threshold, recall, precision)
     return best
+
+
+def _highest(vectorizer: Any, model: Any, text: str) -> float:
+    """As at run time: the highest probability of the whole message and of each of its sentences."""
+    parts = [text, *classifier.sentences(text)]
+    return float(max(model.predict_proba(vectorizer.transform(parts))[:, 1]))
+
+
+def _pattern_alert(text: str) -> bool:
+    from alongside.safety.detector import pattern_hits
+
+    return any(h.level > Level.NONE for h in pattern_hits(text))
 
 
 def _export(
