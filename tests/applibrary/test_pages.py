@@ -113,3 +113,16 @@ def test_clinicians_outside_the_care_team_cannot_see_or_write_it(world, staff_cl
         assert browser.get(url).status_code == 404
         assert browser.post(url, {"connectivity": "good", "phone_seen_by_others": "no"}).status_code == 404
     assert not ReadinessCheck.objects.exists()
+
+
+def test_a_second_check_keeps_the_first_dated(world, staff_client):
+    """Suitability revisited is a new check: the page shows the latest and lists the earlier one by date."""
+    browser = staff_client(world.alice)
+    url = reverse("applibrary:client_readiness", args=[world.sam.pk])
+    answers = {"devices": ["smartphone"], "connectivity": "good", "phone_seen_by_others": "no"}
+    browser.post(url, answers)
+    browser.post(url, {**answers, "connectivity": "patchy"})
+    assert ReadinessCheck.objects.filter(client=world.sam).count() == 2
+    body = browser.get(url).content.decode()
+    assert "Earlier checks" in body
+    assert "(with the clinician)" in body

@@ -106,7 +106,7 @@ def latest_readiness(*, actor: Any, client_id: uuid.UUID | str) -> tuple[ClientP
     if not (decide(actor, client, Action.OWN) or decide(actor, client, Action.CARE_TEAM)):
         raise Http404("No such client.")
     check = ReadinessCheck.objects.filter(client=client).order_by("-taken_at").first()
-    if check is not None:
+    if check is not None:  # earlier checks stay: suitability revisited is a new check, dated
         record(AppLibraryAuditAction.READINESS_VIEWED, actor=actor, obj=check, client_id=client.pk)
     return client, check
 
@@ -146,3 +146,9 @@ def recommendations_for(*, actor: Any, client_id: uuid.UUID | str) -> tuple[Clie
             AppLibraryAuditAction.RECOMMENDATIONS_VIEWED, actor=actor, client_id=client.pk, detail={"count": len(rows)}
         )
     return client, [RecommendationView(recommendation=r, privacy=_privacy(r.evaluation)) for r in rows]
+
+
+def readiness_dates(*, client: ClientProfile) -> list[tuple[Any, bool]]:
+    """When each readiness check was taken and whether a clinician filled it in (call after access was checked)."""
+    rows = ReadinessCheck.objects.filter(client=client).order_by("-taken_at")
+    return list(rows.values_list("taken_at", "filled_by_clinician"))

@@ -114,7 +114,8 @@ def client_readiness(request: HttpRequest, membership: Membership, client_id: uu
         services.readiness_record(actor=request.user, client=client, answers=form.to_answers())
         messages.success(request, _("Readiness check saved."))
         return redirect("applibrary:client_readiness", client_id=client.pk)
-    context = {"form": form, "client": client, **_readiness_context(check)}
+    dates = selectors.readiness_dates(client=client)
+    context = {"form": form, "client": client, "dates": dates, **_readiness_context(check)}
     return practice_render(request, membership, "applibrary/readiness_staff.html", context)
 
 
