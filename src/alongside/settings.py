@@ -223,12 +223,13 @@ if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("ALONGSIDE_DB_P
         **_db.get("OPTIONS", {}),
         "pool": {
             "min_size": env_int("ALONGSIDE_DB_POOL_MIN_SIZE", 2),
-            "max_size": env_int("ALONGSIDE_DB_POOL_MAX_SIZE", 10),
-            "timeout": env_int("ALONGSIDE_DB_POOL_TIMEOUT", 10),
+            "max_size": env_int("ALONGSIDE_DB_POOL_MAX_SIZE", 25),
+            "timeout": env_int("ALONGSIDE_DB_POOL_TIMEOUT", 5),
         },
     }
 else:
-    _db["CONN_MAX_AGE"] = env_int("ALONGSIDE_DB_CONN_MAX_AGE", 60)
+    # Not 60 by default: under ASGI each request runs in a new thread, whose connection would never be reused.
+    _db["CONN_MAX_AGE"] = env_int("ALONGSIDE_DB_CONN_MAX_AGE", 0)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db.get("NAME") and _db["NAME"] != ":memory:":
         # A fresh checkout has no var/ yet; SQLite creates the file but not its folder.

@@ -5,7 +5,9 @@ previous event's hash: editing, deleting or reordering a row breaks the chain at
 valid event needs the key. ``key_id`` names the master key (events written before keyed hashing have none:
 the legacy part, plain SHA-256, see :mod:`alongside.audit.verify`). Writers serialise on a lock (a PostgreSQL
 advisory lock; SQLite's immediate transactions) so the chain has exactly one order and gap-free sequence
-numbers. Signed checkpoints of the head anchor the chain (:mod:`alongside.audit.checkpoints`).
+numbers. Inside a service the events are buffered and written as its last statements (:func:`deferred`), so
+the lock is held from that insert to commit, not from the service's first audited statement. Signed checkpoints
+of the head anchor the chain (:mod:`alongside.audit.checkpoints`).
 
 Events hold ids, never names or email addresses: labels are resolved when displayed
 (:mod:`alongside.audit.selectors`).
