@@ -31,6 +31,7 @@ class SafetyAuditAction(models.TextChoices):
     """Audit events of this app (``detail`` holds the source kind, level and categories only)."""
 
     FLAG_RAISED = "safety.flag_raised", _("Crisis language flagged in a client's text")
+    FLAGS_LISTED = "safety.flags_listed", _("Crisis-language flags listed")
 
 
 class SafetyFlag(models.Model):

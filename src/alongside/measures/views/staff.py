@@ -32,8 +32,13 @@ def _render(request: HttpRequest, membership: Membership, template: str, context
 @staff_required
 def alerts(request: HttpRequest, membership: Membership) -> HttpResponse:
     """List open critical alerts of the clinician's clients, and escalated ones for admins."""
+    from alongside.safety.selectors import recent_flags_for
+
     return _render(
-        request, membership, "measures/staff/alerts.html", {"alerts": selectors.open_alerts_for(user=request.user)}
+        request,
+        membership,
+        "measures/staff/alerts.html",
+        {"alerts": selectors.open_alerts_for(user=request.user), "flags": recent_flags_for(user=request.user)},
     )
 
 
