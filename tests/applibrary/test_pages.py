@@ -126,3 +126,30 @@ def test_a_second_check_keeps_the_first_dated(world, staff_client):
     body = browser.get(url).content.decode()
     assert "Earlier checks" in body
     assert "(with the clinician)" in body
+
+
+def test_the_library_costs_the_same_queries_however_many_evaluations(world, staff_client, tmp_path):
+    """Evaluations and answers are prefetched: 9 queries for 14 apps (3 of them the app's own), and v2 adds none."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.applibrary import catalogue
+    from alongside.applibrary.services import catalogue_load
+
+    browser = staff_client(world.alice)
+    url = reverse("applibrary:library")
+    browser.get(url)
+    with CaptureQueriesContext(connection) as before:
+        browser.get(url)
+    assert len(before.captured_queries) == 9  # 3 for apps, evaluations and answers; 6 for the signed-in page shell
+    data = json.loads(catalogue.CATALOGUE.read_text())
+    data["evaluated_on"], data["review_by"] = "2027-01-10", "2027-07-10"
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(data))
+    catalogue_load(actor=None, data=catalogue.read(path))
+    with CaptureQueriesContext(connection) as after:
+        body = browser.get(url).content.decode()
+    assert "2027-01-10 (v2)" in body
+    assert len(after.captured_queries) == len(before.captured_queries)
