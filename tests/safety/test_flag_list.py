@@ -41,3 +41,25 @@ def test_clinicians_outside_the_care_team_do_not_see_the_flag(staff_client, worl
     _flag(world, "rough week. I've been saving my pills", "key-list-0003")
     body = staff_client(getattr(world, who)).get(reverse("measures:alerts")).content.decode()
     assert 'id="safety-flags"' not in body
+
+
+def test_the_session_brief_lists_the_clients_flags(staff_client, world):
+    """Sam's session brief, opened by Alice, shows his urgent check-in flag with where it was found."""
+    _flag(world, "rough week. I've been saving my pills", "key-list-0004")
+    body = staff_client(world.alice).get(reverse("sessions:brief", args=[world.sam.pk])).content.decode()
+    assert 'id="safety-flags-brief"' in body
+    assert "Check-in note" in body
+    assert "means" in body
+
+
+def test_the_brief_has_no_flag_section_without_flags(staff_client, world):
+    """No flag: no section (the other client's flag does not show on Sam's brief)."""
+    services.checkin_create(
+        actor=world.other_client.user,
+        client=world.other_client,
+        idempotency_key="key-list-0005",
+        mood=2,
+        note="rough week. I've been saving my pills",
+    )
+    body = staff_client(world.alice).get(reverse("sessions:brief", args=[world.sam.pk])).content.decode()
+    assert 'id="safety-flags-brief"' not in body

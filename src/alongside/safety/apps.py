@@ -11,3 +11,7 @@ class SafetyConfig(AppConfig):
         from alongside.safety.models import SafetyAuditAction
 
         register_actions(SafetyAuditAction)
+
+        from alongside.safety.page_parts import register
+
+        register()
