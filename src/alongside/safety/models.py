@@ -32,6 +32,7 @@ class SafetyAuditAction(models.TextChoices):
 
     FLAG_RAISED = "safety.flag_raised", _("Crisis language flagged in a client's text")
     FLAGS_LISTED = "safety.flags_listed", _("Crisis-language flags listed")
+    FEEDBACK_GIVEN = "safety.feedback_given", _("Clinician feedback on the crisis-language check")
 
 
 class SafetyFlag(models.Model):
@@ -56,3 +57,45 @@ class SafetyFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} flag on {self.source} {self.source_id}"
+
+
+class FeedbackVerdict(models.TextChoices):
+    NOT_A_CRISIS = "not_a_crisis", _("Not a crisis")
+    MISSED_SOMETHING = "missed_something", _("Missed something")
+
+
+class FeedbackTarget(models.TextChoices):
+    ALERT = "alert", _("Alert")
+    FLAG = "flag", _("Flag")
+    MESSAGE = "message", _("Message")
+
+
+class SafetyFeedback(models.Model):
+    """A clinician's verdict on the crisis-language check for one text; the text and the note are encrypted.
+
+    "Not a crisis" on an alert or flag, "missed something" on a text the check let through.
+    Exported by ``alongside safety feedback-export`` in the evaluate format for retraining.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="safety_feedback")
+    target = models.CharField(max_length=8, choices=FeedbackTarget.choices)
+    target_id = models.CharField(max_length=64)
+    verdict = models.CharField(max_length=16, choices=FeedbackVerdict.choices)
+    language = models.CharField(max_length=8, blank=True)
+    text = EncryptedTextField(key_field="client_id", blank=True)
+    note = EncryptedTextField(key_field="client_id", blank=True)
+    given_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict__in=FeedbackVerdict.values), name="safety_feedback_verdict_known"
+            ),
+            models.CheckConstraint(condition=Q(target__in=FeedbackTarget.values), name="safety_feedback_target_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} on {self.target} {self.target_id}"

@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 
@@ -13,7 +14,15 @@ from alongside.audit.log import Entry, record_many
 from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
 from alongside.core.services import reader, service
 from alongside.safety.detector import detect
-from alongside.safety.models import FlagLevel, FlagSource, SafetyAuditAction, SafetyFlag
+from alongside.safety.models import (
+    FeedbackTarget,
+    FeedbackVerdict,
+    FlagLevel,
+    FlagSource,
+    SafetyAuditAction,
+    SafetyFeedback,
+    SafetyFlag,
+)
 from alongside.safety.result import Detection
 
 logger = logging.getLogger("alongside.safety")
@@ -100,3 +109,50 @@ def _notify(recipients: list[Any], client: ClientProfile, link: str, *, urgent: 
         )
     except Exception:
         logger.exception("safety: notifying the care team of flag %s failed", flag.pk)
+
+
+@service
+def feedback_give(
+    *,
+    actor: Any,
+    client_id: Any,
+    target: FeedbackTarget,
+    target_id: Any,
+    verdict: FeedbackVerdict,
+    text: str,
+    note: str = "",
+) -> SafetyFeedback:
+    """Store a clinician's "not a crisis" / "missed something" on one client text, encrypted; audited.
+
+    Only a clinician on the client's current care team may (PermissionDenied otherwise). The
+    text is kept (encrypted with the client's key) so the verdict can be exported for
+    retraining; the audit event holds the verdict and target only, never the text or note.
+    """
+    from alongside import access
+
+    client = access.care_team_clients(actor).filter(pk=client_id).first()
+    if client is None:
+        raise PermissionDenied("Only the client's care team can give feedback on the crisis-language check.")
+    feedback = SafetyFeedback(
+        client=client,
+        target=FeedbackTarget(target),
+        target_id=str(target_id)[:64],
+        verdict=FeedbackVerdict(verdict),
+        language=(client.locale or "")[:2],
+        given_by=actor,
+    )
+    cast(Any, feedback).text = (text or "")[:20_000]
+    cast(Any, feedback).note = (note or "")[:2_000]
+    feedback.save(force_insert=True)
+    record_many(
+        [
+            Entry(
+                action=SafetyAuditAction.FEEDBACK_GIVEN,
+                obj=feedback,
+                client_id=client.pk,
+                detail={"target": str(target), "verdict": str(verdict)},
+            )
+        ],
+        actor=actor,
+    )
+    return feedback

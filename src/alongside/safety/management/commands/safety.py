@@ -18,6 +18,11 @@ class Command(BaseCommand):
         evaluate.add_argument("--split", help="Only rows whose split column has this value (e.g. test).")
         evaluate.add_argument("--no-misses", action="store_true", help="Do not list the misses.")
         sub.add_parser("train", help="Rebuild data/forms.json and data/model.json from the corpus (deterministic).")
+        export = sub.add_parser(
+            "feedback-export", help="Write clinicians' feedback as a TSV in the evaluate format (holds client text)."
+        )
+        export.add_argument("--out", required=True, help="The TSV file to write.")
+        export.add_argument("--practice", help="Only this practice's feedback (its id).")
         sub.add_parser("corpus", help="Rebuild corpus/corpus.tsv from the hand-written templates (deterministic).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,6 +37,11 @@ class Command(BaseCommand):
                 f"trained on {report.rows} messages, {report.features} n-grams; threshold {report.threshold:.2f} "
                 f"(dev: recall {report.dev_recall:.3f}, precision {report.dev_precision:.3f})"
             )
+        elif action == "feedback-export":
+            from alongside.safety.feedback import export
+
+            count = export(Path(options["out"]), practice_id=options.get("practice"))
+            self.stdout.write(f"wrote {count} feedback rows to {options['out']}")
         elif action == "corpus":
             from alongside.safety.corpus import build
 

@@ -1,0 +1,66 @@
+"""Clinician feedback on the crisis-language check: stored encrypted, audited, care team only, exported for evaluate."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import connection
+
+from alongside.audit.models import AuditEvent
+from alongside.safety.evaluation import evaluate, read_rows
+from alongside.safety.models import FeedbackTarget, FeedbackVerdict, SafetyFeedback
+from alongside.safety.services import feedback_give
+
+pytestmark = pytest.mark.django_db
+
+MISSED = "drove out to the cliffs today and sat in the car working up the nerve"
+
+
+def _give(world, actor, verdict=FeedbackVerdict.MISSED_SOMETHING, text=MISSED):
+    return feedback_give(
+        actor=actor,
+        client_id=world.sam.pk,
+        target=FeedbackTarget.MESSAGE,
+        target_id="m-1",
+        verdict=verdict,
+        text=text,
+        note="she told me in session this was a rehearsal",
+    )
+
+
+def test_feedback_is_stored_encrypted_and_audited_without_the_text(world):
+    """Alice marks a message 'missed something': the text and note are not readable in the table; the audit
+    event names the verdict only."""
+    feedback = _give(world, world.alice)
+    assert SafetyFeedback.objects.get(pk=feedback.pk).text == MISSED
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT text_sealed, note_sealed FROM safety_safetyfeedback WHERE id = %s", [feedback.pk.hex])
+        raw = " ".join(
+            bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v) for v in cursor.fetchone()
+        )
+    assert "cliffs" not in raw
+    assert "rehearsal" not in raw
+    event = AuditEvent.objects.get(action="safety.feedback_given")
+    assert event.detail == {"target": "message", "verdict": "missed_something"}
+
+
+@pytest.mark.parametrize("who", ["bob", "carol"])
+def test_only_the_care_team_can_give_feedback(world, who):
+    """Bob (same practice, not on Sam's team) and Carol (another practice) are refused; nothing is stored."""
+    with pytest.raises(PermissionDenied):
+        _give(world, getattr(world, who))
+    assert not SafetyFeedback.objects.exists()
+
+
+def test_feedback_export_is_read_by_evaluate(world, tmp_path):
+    """'Missed something' exports as label 1, 'not a crisis' as label 0, in a file evaluate reads."""
+    _give(world, world.alice)
+    _give(world, world.alice, FeedbackVerdict.NOT_A_CRISIS, "this spreadsheet is killing me\tlol")
+    out = tmp_path / "feedback.tsv"
+    call_command("safety", "feedback-export", "--out", str(out))
+    rows = read_rows(out)
+    assert [(r["label"], r["category"]) for r in rows] == [("1", "clinician_missed"), ("0", "clinician_not_a_crisis")]
+    assert rows[1]["text"] == "this spreadsheet is killing me lol"
+    report = evaluate(rows)
+    assert report.render(show_misses=True)
