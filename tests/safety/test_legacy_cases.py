@@ -1,0 +1,167 @@
+# ruff: noqa: RUF001  (look-alike letters are the point of these cases)
+"""The cases of the first detector (messaging/crisis_language.py, deleted) checked against alongside.safety.
+
+Every phrase the first version had to catch must still alert; its hard negatives must not.
+The ones the current detector gets wrong are listed as strict xfails, so fixing one turns the test red
+until it moves to the passing list (they are known limits, docs/clinical/crisis-language.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alongside import safety
+
+CATCHES = [
+    "I want to kill myself",
+    "sometimes i think about killing my self",
+    "honestly i could just kms",
+    "I've thought about how to unalive myself",
+    "I just want to end my life.",
+    "I want to END IT ALL",
+    "i wanna die",
+    "I want to dieeee",
+    "I wish I was dead",
+    "I wish I'd never been born",
+    "i dont want to live anymore",
+    "I don’t want to be alive",
+    "I hope I don't wake up tomorrow",
+    "Everyone says I'd be better off dead",
+    "I've been feeling SUICIDAL again",
+    "been having sucidal thoughts",
+    "thinking about suicide a lot",
+    "I'm going to kill myself tonight",
+    "I've made a plan to end it tonight, I'll take my own life",
+    "I have a plan to die this weekend",
+    "I keep thinking I could hang myself",
+    "I want to jump off the bridge",
+    "I'm going to take all my pills",
+    "I've been stockpiling my meds",
+    "I took an over-dose last year and feel like doing it again",
+    "I hurt myself again last night",
+    "I've been cutting myself",
+    "the urge to self-harm is strong",
+    "I relapsed and started cutting again.",
+    "I want to slit my wrists",
+    "there is no reason to live",
+    "I have nothing left to live for",
+    "i cant take it anymore",
+    "My family would be better off without me",
+    "it would be easier if I wasn't here",
+    "I want to say goodbye to everyone",
+    "By the time you read this it will be over",
+    "This is my last message",
+    "I won't be around much longer",
+    "I've been giving away my things",
+    "I want to kill him",
+    "sometimes I think about hurting my baby",
+    "I'm going to shoot up the school",
+    "Quiero MORÍRME",
+    "me quiero morir",
+    "ojalá estuviera muerta",
+    "pienso en matarme",
+    "me voy a matar",
+    "He pensado en el suicidio",
+    "tengo ideas suicidas",
+    "quiero suicidarme",
+    "quiero quitarme la vida",
+    "quiero acabar con todo",
+    "voy a acabar con mi vida",
+    "ya no quiero vivir",
+    "no quiero seguir viviendo",
+    "estaría mejor muerto",
+    "sería mejor muerta",
+    "esta noche voy a suicidarme",
+    "he pensado en ahorcarme",
+    "quiero tirarme desde el puente",
+    "me voy a tomar todas mis pastillas",
+    "tuve una sobredosis",
+    "quiero hacerme daño",
+    "volví a cortarme",
+    "me corto los brazos",
+    "me autolesiono cuando estoy triste",
+    "no tengo ninguna razón para vivir",
+    "Ya no puedo más",
+    "todos estarían mejor sin mí",
+    "quiero despedirme de todos",
+    "cuando leas esto ya será tarde",
+    "ya no estaré aquí",
+    "quiero matar a alguien",
+    "lo voy a matar",
+    "ok so basically quiero morir, like for real",
+    "I  want\n\tto   die",
+    "kill-my-self",
+    "ｋｉｌｌ ｍｙｓｅｌｆ",
+    "kill\u200bmyself",
+    "QUIERO MORÍRME",
+]
+KNOWN_MISSES = [
+    "I can't go on like this",
+    "I CANNOT GO ON.",
+]
+HARD_NEGATIVES = [
+    "",
+    "   ",
+    "Had a good day today, went for a walk.",
+    "This homework is killing me",
+    "I could die of embarrassment",
+    "I'm dying to see that movie",
+    "I killed it at my presentation!",
+    "I was killing myself laughing at that show",
+    "I want to cut my hair short",
+    "I want to dye my hair blue",
+    "I can't go on the trip next week",
+    "Just finished my medication course, feeling better",
+    "I said goodbye to my sister at the airport",
+    "I hurt her feelings and I feel bad",
+    "The new plan at work is to cut costs",
+    "Me voy a cortar el pelo mañana",
+    "Me corté el dedo cocinando",
+    "Se me cortó la llamada",
+    "Me muero de risa con este video",
+    "Estoy muerta de cansancio",
+    "Hoy hice mis ejercicios de respiración",
+    "Despedí a mi hermana en el aeropuerto",
+]
+KNOWN_FALSE_ALERTS = [
+    "My phone died again",
+    "I cut myself shaving this morning",
+    "I hurt myself at the gym",
+    "I ran 5 kms today",
+    "I want to take my life back",
+    "I'm going to end it with him, he's not good for me",
+    "I'm not suicidal, just tired",
+    "No suicidal thoughts this week",
+    "As I said in my last message, Tuesday works",
+    "Quiero acabar con todo este trabajo hoy",
+    "No quiero despertarme temprano mañana",
+    "No soy suicida, solo estoy cansada",
+    "No tengo pensamientos suicidas",
+    "Me hice daño en la rodilla jugando al fútbol",
+    "Mi último mensaje era sobre la cita del martes",
+]
+
+
+@pytest.mark.parametrize("text", CATCHES)
+def test_what_the_first_detector_caught_still_alerts(text: str) -> None:
+    """A phrase the first version caught is still an alert (review or urgent)."""
+    assert safety.detect(text).alert
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_the_first_detectors_hard_negatives_stay_silent(text: str) -> None:
+    """Everyday and figurative text the first version let through raises nothing."""
+    assert not safety.detect(text).alert
+
+
+@pytest.mark.xfail(strict=True, reason="known miss of the current detector")
+@pytest.mark.parametrize("text", KNOWN_MISSES)
+def test_known_misses(text: str) -> None:
+    """Should alert; does not yet."""
+    assert safety.detect(text).alert
+
+
+@pytest.mark.xfail(strict=True, reason="known false alert of the current detector")
+@pytest.mark.parametrize("text", KNOWN_FALSE_ALERTS)
+def test_known_false_alerts(text: str) -> None:
+    """Should stay silent; alerts (negations are review by design, the rest are pattern over-matches)."""
+    assert not safety.detect(text).alert
