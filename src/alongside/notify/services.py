@@ -34,6 +34,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import Entry, record_many
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
 from alongside.notify.mail import email_enqueue
 from alongside.notify.models import (
@@ -218,7 +219,7 @@ def unread_counts(*, user_ids: Iterable[Any]) -> dict[str, int]:
     return {str(row["recipient_id"]): int(row["n"]) for row in rows}
 
 
-def _own(actor: Any, notification_id: uuid.UUID | str) -> Notification:
+def _own(actor: Actor, notification_id: uuid.UUID | str) -> Notification:
     try:
         found = Notification.objects.filter(pk=notification_id, recipient_id=getattr(actor, "pk", None)).first()
     except (ValueError, ValidationError):
@@ -229,7 +230,7 @@ def _own(actor: Any, notification_id: uuid.UUID | str) -> Notification:
 
 
 @unaudited("read receipts: who opened what, not a change to care")
-def notification_mark_read(*, actor: Any, notification_id: uuid.UUID | str) -> Notification:
+def notification_mark_read(*, actor: Actor, notification_id: uuid.UUID | str) -> Notification:
     """Mark one of the actor's own notices read (404 for anyone else's); return it."""
     notice = _own(actor, notification_id)
     if notice.read_at is None:
@@ -239,7 +240,7 @@ def notification_mark_read(*, actor: Any, notification_id: uuid.UUID | str) -> N
 
 
 @unaudited("read receipts: who opened what, not a change to care")
-def notifications_mark_read(*, actor: Any, notification_ids: Iterable[uuid.UUID | str] = (), topic: str = "") -> int:
+def notifications_mark_read(*, actor: Actor, notification_ids: Iterable[uuid.UUID | str] = (), topic: str = "") -> int:
     """Mark the actor's own unread notices read: those listed, and all about ``topic``; return how many changed."""
     ids, found = list(notification_ids), 0
     unread = Notification.objects.filter(recipient_id=getattr(actor, "pk", None), read_at__isnull=True)
@@ -252,7 +253,7 @@ def notifications_mark_read(*, actor: Any, notification_ids: Iterable[uuid.UUID 
 
 
 @unaudited("read receipts: who opened what, not a change to care")
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: Actor) -> int:
     """Mark all the actor's notices read; return how many changed."""
     return Notification.objects.filter(recipient_id=getattr(actor, "pk", None), read_at__isnull=True).update(
         read_at=timezone.now()
@@ -260,7 +261,7 @@ def notifications_mark_all_read(*, actor: Any) -> int:
 
 
 @service
-def preferences_set(*, actor: Any, choices: Mapping[str, tuple[bool, bool]]) -> None:
+def preferences_set(*, actor: Actor, choices: Mapping[str, tuple[bool, bool]]) -> None:
     """Save the actor's (in_app, email) choice per kind; alerts and escalations stay on whatever is asked."""
     with transaction.atomic():
         changed: dict[str, list[bool]] = {}

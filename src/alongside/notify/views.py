@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alongside.core.actor import signed_in
 from alongside.notify import selectors, services
 from alongside.notify.forms import PreferencesForm
 
@@ -28,7 +29,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, notification_id: str) -> HttpResponse:
     """Mark one of the person's own notices read and go to what it points at (404 for anyone else's)."""
-    notice = services.notification_mark_read(actor=request.user, notification_id=notification_id)
+    notice = services.notification_mark_read(actor=signed_in(request.user), notification_id=notification_id)
     return redirect(notice.link)
 
 
@@ -36,7 +37,7 @@ def notification_open(request: HttpRequest, notification_id: str) -> HttpRespons
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     """Mark all the person's notices read."""
-    services.notifications_mark_all_read(actor=request.user)
+    services.notifications_mark_all_read(actor=signed_in(request.user))
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notify:list")
 
@@ -48,7 +49,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     choices = selectors.preferences_of(user=request.user)
     form = PreferencesForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
-        services.preferences_set(actor=request.user, choices=form.cleaned_choices())
+        services.preferences_set(actor=signed_in(request.user), choices=form.cleaned_choices())
         messages.success(request, _("Your notification choices are saved."))
         return redirect("notify:preferences")
     return render(request, "notify/preferences.html", {"form": form})

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from alongside.audit.log import Entry, record_many
 from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service
 from alongside.safety.detector import detect
 from alongside.safety.models import (
@@ -47,7 +48,7 @@ def _treating_staff(client: ClientProfile) -> list[Any]:
 
 @service
 def flag_raise_for_text(
-    *, client: ClientProfile, source: FlagSource, source_id: Any, text: str, actor: Any
+    *, client: ClientProfile, source: FlagSource, source_id: Any, text: str, actor: Actor
 ) -> SafetyFlag | None:
     """Check a client's free text; on crisis language store a flag, audit it and tell the treating clinicians.
 
@@ -114,7 +115,7 @@ def _notify(recipients: list[Any], client: ClientProfile, link: str, *, urgent: 
 @service
 def feedback_give(
     *,
-    actor: Any,
+    actor: Actor,
     client_id: Any,
     target: FeedbackTarget,
     target_id: Any,
