@@ -64,3 +64,43 @@ def test_feedback_export_is_read_by_evaluate(world, tmp_path):
     assert rows[1]["text"] == "this spreadsheet is killing me lol"
     report = evaluate(rows)
     assert report.render(show_misses=True)
+
+
+def _message_alert(world):
+    from alongside.measures.models import CriticalAlert
+    from alongside.messaging import services as messaging
+
+    messaging.message_send(
+        actor=world.sam.user,
+        client_id=world.sam.pk,
+        body="lol I could kill my brother for eating my fries",
+        idempotency_key="key-feedback-01",
+    )
+    return CriticalAlert.objects.get(client=world.sam)
+
+
+def test_the_clinician_marks_a_message_alert_not_a_crisis_on_its_page(world, staff_client):
+    """Alice opens the alert, sees the feedback form, and marks it "not a crisis": stored with the message text."""
+    from django.urls import reverse
+
+    alert = _message_alert(world)
+    web = staff_client(world.alice)
+    assert 'id="safety-feedback"' in web.get(reverse("measures:alert_detail", args=[alert.pk])).content.decode()
+    web.post(reverse("safety:alert_feedback", args=[alert.pk]), {"verdict": "not_a_crisis", "note": "a joke"})
+    feedback = SafetyFeedback.objects.get()
+    assert (feedback.target, feedback.target_id, feedback.verdict) == ("alert", str(alert.pk), "not_a_crisis")
+    assert "fries" in feedback.text
+    assert feedback.note == "a joke"
+
+
+@pytest.mark.parametrize("who", ["bob", "carol"])
+def test_outsiders_cannot_post_feedback_on_an_alert(world, staff_client, who):
+    """Bob and Carol get 404 on another clinician's client's alert; nothing is stored."""
+    from django.urls import reverse
+
+    alert = _message_alert(world)
+    response = staff_client(getattr(world, who)).post(
+        reverse("safety:alert_feedback", args=[alert.pk]), {"verdict": "not_a_crisis"}
+    )
+    assert response.status_code == 404
+    assert not SafetyFeedback.objects.exists()
