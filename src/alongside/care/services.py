@@ -32,8 +32,8 @@ from alongside.care.models import (
     Practice,
     Role,
 )
-from alongside.notify.mail import email_enqueue
 from alongside.core.services import reader, service
+from alongside.notify.mail import email_enqueue
 
 DEFAULT_CONSENT_TITLE = "Consent to use Alongside between sessions"
 DEFAULT_CONSENT_BODY = """\
