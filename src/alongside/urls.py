@@ -17,7 +17,7 @@ urlpatterns = [
     path("practice/", include((dashboard_views.urlpatterns + care_urls.urlpatterns, "care"))),
     path("consent/", include("alongside.consent.urls")),
     path("measures/", include("alongside.measures.urls")),
-    path("safety/", include("alongside.safety.views")),
+    path("safety/", include("alongside.measures.views.safety_feedback")),
     path("selfcare/", include("alongside.selfcare.urls")),
     path("messages/", include("alongside.messaging.urls")),
     path("sessions/", include((sessions_urls.urlpatterns + brief_views.urlpatterns, "sessions"))),

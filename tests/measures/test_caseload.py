@@ -14,8 +14,8 @@ from django.utils.formats import date_format
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.audit.verify import verify
 from alongside.care.selectors import access_log_rows
-from alongside.dashboards.caseload import caseload_for
 from alongside.consent.services import scopes_set
+from alongside.dashboards.caseload import caseload_for
 from alongside.measures.caseload import Attention, InstrumentSummary, Status, status_of
 from alongside.measures.caseload_display import caseload_lines
 from alongside.measures.models import MeasureAuditAction

@@ -14,13 +14,13 @@ from django.urls import reverse
 
 from alongside.audit.models import AuditEvent
 from alongside.consent.services import scopes_set
+from alongside.dashboards.brief import Section, State, _section, brief_for
 from alongside.measures import services as measure_services
 from alongside.measures.models import CriticalAlert
 from alongside.messaging.services import message_send
 from alongside.selfcare import services as selfcare
 from alongside.selfcare.services.topics import topic_raise
 from alongside.sessions import services as sessions
-from alongside.dashboards.brief import Section, State, _section, brief_for
 from tests.measures.support_measures import measures_library, phq9_answers  # noqa: F401
 from tests.selfcare.test_exercises_services import FULL_RECORD
 

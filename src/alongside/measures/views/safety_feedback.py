@@ -1,4 +1,8 @@
-"""Thin views of the safety app: a clinician's feedback on a crisis-language alert."""
+"""A clinician's feedback on a crisis-language alert (mounted as the ``safety`` URL namespace).
+
+It lives in measures, above safety, because it reads the alert through measures' selectors;
+safety sits below the domain apps and must not import them.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from django.views.decorators.http import require_POST
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
 from alongside.core.actor import signed_in
+from alongside.measures.selectors import alert_for
 from alongside.safety.models import FeedbackTarget, FeedbackVerdict
 from alongside.safety.services import feedback_give
 
@@ -23,8 +28,6 @@ from alongside.safety.services import feedback_give
 @require_POST
 def alert_feedback(request: HttpRequest, membership: Membership, alert_id: uuid.UUID) -> HttpResponse:
     """Mark a message alert "not a crisis" (or say what it missed), with a note; care team only, 404 for outsiders."""
-    from alongside.measures.selectors import alert_for
-
     alert = alert_for(user=request.user, alert_id=alert_id)
     verdict = request.POST.get("verdict", "")
     if verdict not in FeedbackVerdict.values:
