@@ -208,6 +208,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Jinja2 for partials printed hundreds of times a page (the caseload rows, from apps' jinja2/ folders):
+        # it compiles a template to a Python function, several times faster per value than the template above.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "alongside.web.jinja_env.environment"},
+    },
 ]
 
 # Databases: SQLite in var/ by default (WAL, immediate transactions so that the

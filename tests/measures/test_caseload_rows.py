@@ -94,3 +94,39 @@ def test_caseload_rows_markup_is_pinned(language: str) -> None:
     with translation.override(language):
         markup = "".join(caseload_lines(_rows()))
     assert hashlib.sha256(markup.encode()).hexdigest() == PINNED[language]
+
+
+def test_caseload_rows_are_printed_by_an_autoescaping_template() -> None:
+    """Each row is markup returned by the Jinja2 rows partial (autoescape on), not a string marked safe by hand."""
+    from django.template import engines
+    from markupsafe import Markup
+
+    from alongside.measures.caseload_display import ROWS_TEMPLATE
+
+    template = engines["jinja2"].env.get_template(ROWS_TEMPLATE)  # type: ignore[attr-defined]
+    assert template.environment.autoescape is True
+    lines = caseload_lines(_rows()[:2])
+    assert all(isinstance(line, Markup) for line in lines)
+    assert "Ann &lt;b&gt;&amp; Co&lt;/b&gt;" in lines[0]
+
+
+def test_jinja2_partials_escape_as_django_does() -> None:
+    """A Jinja2 partial prints a value byte for byte as Django's escape does, quotes included; markup is kept."""
+    from django.template import engines
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    hostile = "<a href=\"x\" title='y'>&amp; {0} %s</a>"
+    template = engines["jinja2"].from_string("{{ value }}|{{ kept }}|{{ number }}")
+    printed = template.render({"value": hostile, "kept": mark_safe("<br>"), "number": 7})
+    assert printed == f"{escape(hostile)}|<br>|7"
+
+
+def test_registered_column_cells_are_printed_escaped_at_the_end_of_each_row() -> None:
+    """Values of columns other apps register become cells, escaped, at the end of their own row only (where
+    dashboards put them before)."""
+    rows = _rows()[:2]
+    lines = caseload_lines(rows, cells=[["<i>1,200 steps</i>", 3], ["", None]])
+    assert lines[0].endswith("%</td>\n<td>&lt;i&gt;1,200 steps&lt;/i&gt;</td><td>3</td></tr>\n")
+    assert lines[1].endswith("</span></td>\n<td></td><td>None</td></tr>\n")
+    assert "".join(caseload_lines(rows)) == "".join(caseload_lines(rows, cells=[[], []]))

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from alongside.care.models import ClientProfile
 from alongside.core import page_parts as registry
@@ -32,12 +30,15 @@ class Shown:
 
 
 def caseload_cells(
-    lines: list[SafeString], clients: Sequence[ClientProfile], now: dt.datetime
-) -> tuple[list[registry.CaseloadColumn], list[SafeString]]:
-    """Add the registered columns' cells to each caseload row (the rows are built in measures.caseload_display)."""
+    clients: Sequence[ClientProfile], now: dt.datetime
+) -> tuple[list[registry.CaseloadColumn], list[list[object]] | None]:
+    """Return the registered caseload columns and each client's values for them, in order (None with no column).
+
+    The rows partial (measures.caseload_display) prints the values, escaped, as cells at the end of each row.
+    """
     columns = registry.caseload_columns()
     if not columns:
-        return [], lines
+        return [], None
     values = []
     for column in columns:
         try:
@@ -45,12 +46,7 @@ def caseload_cells(
         except Exception:
             logger.exception("dashboards: caseload column %s failed", column.key)
             values.append({})
-    out = []
-    for line, client in zip(lines, clients, strict=True):
-        cells = "".join(f"<td>{escape(found.get(client.pk, ''))}</td>" for found in values)
-        head, _, tail = str(line).rpartition("</tr>")
-        out.append(mark_safe(f"{head}{cells}</tr>{tail}"))  # noqa: S308  (cells escaped above; the row was safe)
-    return columns, out
+    return columns, [[found.get(client.pk, "") for found in values] for client in clients]
 
 
 def brief_extra(client: ClientProfile, since: dt.datetime, now: dt.datetime) -> list[Shown]:

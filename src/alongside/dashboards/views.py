@@ -36,7 +36,8 @@ def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
     sort = sort if sort in CaseloadSort.values else CaseloadSort.ATTENTION
     show = show if show in CaseloadShow.values else CaseloadShow.ALL
     load = caseload_for(user=request.user, sort=sort, show=show, membership=membership)
-    columns, lines = caseload_cells(caseload_lines(load.rows), [row.client for row in load.rows], timezone.now())
+    columns, cells = caseload_cells([row.client for row in load.rows], timezone.now())
+    lines = caseload_lines(load.rows, cells=cells)
     return practice_render(
         request,
         membership,
