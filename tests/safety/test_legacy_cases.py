@@ -121,23 +121,45 @@ HARD_NEGATIVES = [
     "Estoy muerta de cansancio",
     "Hoy hice mis ejercicios de respiración",
     "Despedí a mi hermana en el aeropuerto",
+    # Former urgent false alerts (issue #13): a distance in km, a previous message, a sports injury.
+    "I ran 5 kms today",
+    "As I said in my last message, Tuesday works",
+    "Me hice daño en la rodilla jugando al fútbol",
+    "Mi último mensaje era sobre la cita del martes",
+]
+# Everyday injuries and chores that used to be urgent: the classifier may still put them up for
+# review (when in doubt, review), but no pattern may make them urgent any more (issue #13).
+NOT_URGENT = [
+    "I cut myself shaving this morning",
+    "I hurt myself at the gym",
+    "Quiero acabar con todo este trabajo hoy",
+]
+# The same patterns, narrowed for #13, must keep these urgent.
+STILL_URGENT = [
+    "honestly i could just kms",
+    "kms fr i cant do this",
+    "This is my last message",
+    "this will be my last message, thank you for trying",
+    "last message from me. I'm sorry",
+    "este es mi último mensaje",
+    "quiero acabar con todo este fin de semana",
+    "quiero acabar con todo",
+    "I cut myself again last night",
+    "I hurt myself on purpose",
+    "otra vez me hice daño en los brazos",
 ]
 KNOWN_FALSE_ALERTS = [
     "My phone died again",
     "I cut myself shaving this morning",
     "I hurt myself at the gym",
-    "I ran 5 kms today",
     "I want to take my life back",
     "I'm going to end it with him, he's not good for me",
     "I'm not suicidal, just tired",
     "No suicidal thoughts this week",
-    "As I said in my last message, Tuesday works",
     "Quiero acabar con todo este trabajo hoy",
     "No quiero despertarme temprano mañana",
     "No soy suicida, solo estoy cansada",
     "No tengo pensamientos suicidas",
-    "Me hice daño en la rodilla jugando al fútbol",
-    "Mi último mensaje era sobre la cita del martes",
 ]
 
 
@@ -151,6 +173,18 @@ def test_what_the_first_detector_caught_still_alerts(text: str) -> None:
 def test_the_first_detectors_hard_negatives_stay_silent(text: str) -> None:
     """Everyday and figurative text the first version let through raises nothing."""
     assert not safety.detect(text).alert
+
+
+@pytest.mark.parametrize("text", NOT_URGENT)
+def test_everyday_injuries_and_chores_are_not_urgent(text: str) -> None:
+    """Cutting oneself shaving, a gym injury or finishing "todo este trabajo" never escalates."""
+    assert not safety.detect(text).urgent
+
+
+@pytest.mark.parametrize("text", STILL_URGENT)
+def test_narrowed_patterns_keep_real_crises_urgent(text: str) -> None:
+    """The #13 exceptions do not swallow the crisis phrases the same patterns exist for."""
+    assert safety.detect(text).urgent
 
 
 @pytest.mark.xfail(strict=True, reason="known miss of the current detector")

@@ -30,7 +30,12 @@ PIECES: dict[str, str] = {
 FAMILIES: tuple[tuple[str, C, L, str], ...] = (
     # --- suicide ideation ----------------------------------------------------------------
     ("en.kill_myself", C.SUICIDE_IDEATION, L.URGENT, r"\b{kill} ?{me}\b(?! laughing| with laughter)"),
-    ("en.kms", C.SUICIDE_IDEATION, L.URGENT, r"\b(?:kms|kys myself|unalive ?(?:{me}|me)?|unaliving)\b"),
+    (
+        "en.kms",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b(?<![0-9] )(?<![0-9])kms\b|\b(?:kys myself|unalive ?(?:{me}|me)?|unaliving)\b",
+    ),
     (
         "en.end_life",
         C.SUICIDE_IDEATION,
@@ -152,7 +157,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.goodbye",
         C.GOODBYE_OR_FINALITY,
         L.URGENT,
-        r"\b(?:this is|saying) (?:my )?(?:final )?goodbye\b|\bgoodbye (?:forever|for good|everyone|world|cruel world)\b|\b(?:by the time|when) (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|\blast (?:message|time you(?:'ll)? hear from me)\b|\bsorry for everything\b.{0,40}\b(?:bye|goodbye|love you|forgive)\b|\bthank you for (?:everything|trying)\b.{0,30}\b(?:goodbye|bye|i'?m sorry)\b|\bfinal (?:goodbye|message|note)\b|\btell (?:my )?[a-z]+ (?:i love (?:her|him|them|you)|i'?m sorry)\b.{0,20}\b(?:goodbye|bye)\b",
+        r"\b(?:this is|saying) (?:my )?(?:final )?goodbye\b|\bgoodbye (?:forever|for good|everyone|world|cruel world)\b|\b(?:by the time|when) (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|\b(?<!my )(?<!your )(?<!the )(?<!a )(?<!previous )last message\b|\b(?:this is|this will be|this'll be|this is going to be|here is|here's|consider this) (?:my |the )?(?:very )?last message\b|\bmy last message (?:to (?:you|everyone|all of you|the world)|ever|before i go)\b|\blast time you(?:'ll)? hear from me\b|\bsorry for everything\b.{0,40}\b(?:bye|goodbye|love you|forgive)\b|\bthank you for (?:everything|trying)\b.{0,30}\b(?:goodbye|bye|i'?m sorry)\b|\bfinal (?:goodbye|message|note)\b|\btell (?:my )?[a-z]+ (?:i love (?:her|him|them|you)|i'?m sorry)\b.{0,20}\b(?:goodbye|bye)\b",
     ),
     (
         "en.letters",
@@ -196,7 +201,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.cut",
         C.SELF_HARM,
         L.URGENT,
-        r"\b(?:{cut}|{slice}|{carve}|{scratch}|{hurt}|{harm}|{burn}|{hit}|{punch}|{stab}|{starve}) ?{me}\b|\b(?:{cut}|{slice}|{carve}|{burn}|{scratch}) (?:on |into )?my {body}\b|\b{scratch} (?:my skin )?(?:until|till|til) (?:it|i) (?:bled|bleed|bleeds|bleeding)\b|\bmake {me} bleed\b|\b{bang} my head (?:against|on|into)\b",
+        r"\b(?:{cut}|{slice}|{carve}|{scratch}|{hurt}|{harm}|{burn}|{hit}|{punch}|{stab}|{starve}) ?{me}\b(?! (?:shaving|cooking|chopping|slicing|gardening|playing|training|working out|lifting|running|climbing|skiing|skating|falling|on (?:a|the|some) (?:paper|knife|can|tin|nail|fence|glass table)|(?:at|in) (?:the )?(?:gym|practice|training|football|soccer|match|game|kitchen)|by accident|accidentally))|\b(?:{cut}|{slice}|{carve}|{burn}|{scratch}) (?:on |into )?my {body}\b|\b{scratch} (?:my skin )?(?:until|till|til) (?:it|i) (?:bled|bleed|bleeds|bleeding)\b|\bmake {me} bleed\b|\b{bang} my head (?:against|on|into)\b",
     ),
     (
         "en.urges",

@@ -38,7 +38,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.acabar",
         C.SUICIDE_IDEATION,
         L.URGENT,
-        r"\b(?:acabar|terminar|poner fin|ponerle fin) (?:con )?(?:mi vida|todo|todo esto|mi sufrimiento)\b(?! de la (?:tarea|casa))|\bacabar con todo\b",
+        r"\b(?:acabar|terminar|poner fin|ponerle fin) (?:con )?(?:mi vida|todo|todo esto|mi sufrimiento)\b(?! de la (?:tarea|casa))(?! (?:este|ese|el|mi|lo del?) (?:trabajo|papeleo|proyecto|informe|desorden|pendiente|examen|libro|plato|pastel)| (?:esta|esa|la|mi) (?:tarea|ropa|comida|pizza|lista|limpieza|caja|serie)| (?:estos|esos|los|mis) (?:pendientes|platos|deberes|correos|examenes)| (?:estas|esas|las|mis) (?:tareas|galletas|cajas))|\bacabar con todo\b(?! (?:este|ese|el|mi|lo del?) (?:trabajo|papeleo|proyecto|informe|desorden|pendiente|examen|libro|plato|pastel)| (?:esta|esa|la|mi) (?:tarea|ropa|comida|pizza|lista|limpieza|caja|serie)| (?:estos|esos|los|mis) (?:pendientes|platos|deberes|correos|examenes)| (?:estas|esas|las|mis) (?:tareas|galletas|cajas))",
     ),
     (
         "es.morir",
@@ -102,7 +102,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.despedida",
         C.GOODBYE_OR_FINALITY,
         L.URGENT,
-        r"\b(?:esta es|esto es) (?:mi|una) despedida\b|\badios para siempre\b|\bcuando (?:leas|lean|alguien lea|encuentren) esto\b|\bya no (?:estare|voy a estar) (?:aqui|aca|viv[oa]|en este mundo|para)\b|\bno (?:voy a|vaya a) (?:estar|llegar|ir) (?:a|para|en) (?:la|nuestra|mi) (?:proxima|siguiente) (?:sesion|cita|consulta)\b|\bno (?:estare|voy a estar) (?:para|en) (?:la|nuestra) (?:proxima|siguiente)\b|\b(?:perdon|perdonen|perdoname|lo siento) por todo\b.{0,40}\b(?:adios|los quiero|los amo|cuidense)\b|\b(?:cuiden|cuida) (?:a|de) mis (?:hijos|ninos|gatos|perros|hijas)\b|\bultim[oa] (?:mensaje|vez que)\b|\b(?:dile|diles|digan|diganle) a (?:mi )?\w+ que (?:la|lo|los|las) (?:quiero|amo)\b.{0,20}\badios\b",
+        r"\b(?:esta es|esto es) (?:mi|una) despedida\b|\badios para siempre\b|\bcuando (?:leas|lean|alguien lea|encuentren) esto\b|\bya no (?:estare|voy a estar) (?:aqui|aca|viv[oa]|en este mundo|para)\b|\bno (?:voy a|vaya a) (?:estar|llegar|ir) (?:a|para|en) (?:la|nuestra|mi) (?:proxima|siguiente) (?:sesion|cita|consulta)\b|\bno (?:estare|voy a estar) (?:para|en) (?:la|nuestra) (?:proxima|siguiente)\b|\b(?:perdon|perdonen|perdoname|lo siento) por todo\b.{0,40}\b(?:adios|los quiero|los amo|cuidense)\b|\b(?:cuiden|cuida) (?:a|de) mis (?:hijos|ninos|gatos|perros|hijas)\b|\b(?<!mi )(?<!tu )(?<!el )(?<!su )ultimo mensaje\b|\bultima vez que\b|\b(?:este es|este sera|esto es|aqui va|va) (?:mi|el) ultimo mensaje\b|\bmi ultimo mensaje (?:para (?:ti|ustedes|todos|el mundo)|antes de irme)\b|\b(?:dile|diles|digan|diganle) a (?:mi )?\w+ que (?:la|lo|los|las) (?:quiero|amo)\b.{0,20}\badios\b",
     ),
     (
         "es.cartas",
@@ -134,7 +134,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.cortarme",
         C.SELF_HARM,
         L.URGENT,
-        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| un poco| picando| afeitando| rasurando| con (?:un|el) papel| con (?:una|la) hoja| con papel| con un cuchillo de cocina| con un vidrio sin querer| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
+        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| un poco| picando| afeitando| rasurando| con (?:un|el) papel| con (?:una|la) hoja| con papel| con un cuchillo de cocina| con un vidrio sin querer| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b(?! en (?:el|la|los|las|un|una|mi|mis) (?:rodillas?|tobillos?|espalda|hombros?|pies?|codos?|cuello|cadera|dedo del pie|gimnasio|partido|entrenamiento)| (?:jugando|entrenando|corriendo|cocinando|haciendo deporte|sin querer))|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
     ),
     # --- dano a otros --------------------------------------------------------------------
     (
