@@ -93,10 +93,10 @@ CATCHES = [
     "ｋｉｌｌ ｍｙｓｅｌｆ",
     "kill\u200bmyself",
     "QUIERO MORÍRME",
-]
-KNOWN_MISSES = [
+    # The first detector's two misses (issue #13): review now, while "go on the trip" stays silent.
     "I can't go on like this",
     "I CANNOT GO ON.",
+    "ya no aguanto este dolor",
 ]
 HARD_NEGATIVES = [
     "",
@@ -126,6 +126,8 @@ HARD_NEGATIVES = [
     "As I said in my last message, Tuesday works",
     "Me hice daño en la rodilla jugando al fútbol",
     "Mi último mensaje era sobre la cita del martes",
+    "ya no aguanto este calor jaja",
+    "i could murder a pizza",
 ]
 # Everyday injuries and chores that used to be urgent: the classifier may still put them up for
 # review (when in doubt, review), but no pattern may make them urgent any more (issue #13).
@@ -185,13 +187,6 @@ def test_everyday_injuries_and_chores_are_not_urgent(text: str) -> None:
 def test_narrowed_patterns_keep_real_crises_urgent(text: str) -> None:
     """The #13 exceptions do not swallow the crisis phrases the same patterns exist for."""
     assert safety.detect(text).urgent
-
-
-@pytest.mark.xfail(strict=True, reason="known miss of the current detector")
-@pytest.mark.parametrize("text", KNOWN_MISSES)
-def test_known_misses(text: str) -> None:
-    """Should alert; does not yet."""
-    assert safety.detect(text).alert
 
 
 @pytest.mark.xfail(strict=True, reason="known false alert of the current detector")

@@ -188,6 +188,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.hopeless",
         C.BURDEN_HOPELESSNESS,
         L.REVIEW,
+        r"\bi (?:{cant}|cant) go on(?= *(?:[.!?,;]|$)| like this| anymore| any more| living| much longer| with (?:this|life|my life))|"
         r"\b(?:feel(?:ing)?|so|completely|totally|utterly) hopeless\b|\b(?:everything|life|it all) (?:is|feels|seems) (?:hopeless|pointless|meaningless)\b|\bno (?:point|reason|use) (?:in )?(?:living|going on|being alive|being here|carrying on|trying anymore|to live)\b|\bnothing (?:left )?to live for\b|\bno way out\b|\b(?:never|not ever) going to get better\b|\bwhat'?s the point (?:of|in) (?:living|going on|anything|life|being alive)\b|\b{cant} (?:go on|keep going|do this|take (?:it|this)|handle (?:it|this|life)) (?:anymore|any more|much longer)\b|\b(?:give|given|giving) up on (?:life|living|everything|myself)\b|\bthere'?s no future for me\b",
     ),
     # --- self-harm -----------------------------------------------------------------------

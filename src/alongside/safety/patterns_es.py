@@ -177,7 +177,7 @@ FAMILIES += (
         "es.desesperanza_mas",
         C.BURDEN_HOPELESSNESS,
         L.REVIEW,
-        r"\bno le veo (?:sentido|caso) a (?:nada|la vida|seguir|vivir)\b|\bya no aguanto\b"
+        r"\bno le veo (?:sentido|caso) a (?:nada|la vida|seguir|vivir)\b|\bya no aguanto\b(?! (?:este|ese|el|esta|esa|la|tanto) (?:calor|frio|trafico|ruido|lluvia|sueno|hambre|tarea|examen|tos|gripe|resfriado)\b)"
         r"|\bme siento (?:una|como una) carga\b|\bno valgo nada\b",
     ),
     (
