@@ -145,7 +145,8 @@ def build() -> list[dict[str, str]]:
         split.update(_split(stratum))
     rows, seen = [], set()
     for t in all_templates:
-        rng = random.Random(f"{t.id}:{t.text}")  # noqa: S311 - a seeded, repeatable corpus, not a secret
+        # A seeded, repeatable corpus, not a secret.
+        rng = random.Random(f"{t.id}:{t.text}")  # noqa: S311  # nosec B311
         for variant in range(VARIANTS[t.language]):
             text, style = _style(_fill(t, rng), t.language, variant, rng)
             if text in seen:
