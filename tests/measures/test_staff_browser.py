@@ -31,7 +31,10 @@ def test_clinician_sees_the_alert_on_the_caseload_and_acknowledges_it(
     assert "Sam" in first_row.inner_text()
     assert "Open critical alert" in first_row.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # wide tables scroll in their own box
-    assert page.locator(".nav-count").inner_text().startswith("1")
+    # One notice per alert: the Alerts badge and the notifications bell each count it once.
+    nav = page.get_by_role("navigation").first
+    assert nav.locator("a", has_text="Alerts").locator(".nav-count").inner_text().startswith("1")
+    assert nav.locator("a", has_text="Notifications").locator(".nav-count").inner_text().startswith("1")
     assert_no_serious_axe_violations(page, context_label="caseload")
 
     first_row.get_by_role("link", name="Open the alert").click()

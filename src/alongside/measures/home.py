@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from alongside.measures import selectors, services
-from alongside.measures.views.client import DueItem, _instrument_of, _title
+from alongside.measures.views.answering import instrument_of, title_of
+from alongside.measures.views.client import DueItem
 
 logger = logging.getLogger("alongside.measures.views.client")  # the name its log lines always had
 
@@ -21,7 +22,7 @@ def due_for_home(request: HttpRequest) -> list[DueItem]:
             services.request_mark_seen(actor=request.user, request_ids=[r.pk for r in due])
         return [
             DueItem(
-                name=_title(_instrument_of(r)),
+                name=title_of(instrument_of(r)),
                 url=reverse("measures:request", args=[r.pk]),
                 due_at=r.due_at,
                 started=r.opened_at is not None,

@@ -132,6 +132,19 @@ def critical_rule_holds(spec: ScoringSpec, link_id: str, value: int) -> bool:
     return any(c.item == link_id and compare(value, c.operator, c.value) for c in spec.critical)
 
 
+def _item_scores(instrument: Instrument, spec: ScoringSpec | None, values: Mapping[str, int | None]) -> dict[str, int]:
+    """Each answered, scored item's score, reverse-keyed where the instrument says so."""
+    reverse = set(spec.reverse.items) if spec and spec.reverse else set()
+    item_scores: dict[str, int] = {}
+    for item in instrument.items:
+        value = values[item.link_id]
+        if value is None or not item.scored:
+            continue
+        # Reverse-keyed items (PSS-10 4, 5, 7, 8: Cohen 1983; CORE-10 2, 3: Barkham 2013) map min..max onto max..min.
+        item_scores[item.link_id] = min(item.values) + max(item.values) - value if item.link_id in reverse else value
+    return item_scores
+
+
 def score_instrument(
     instrument: Instrument, spec: ScoringSpec | None, answers: Answers, context: Mapping[str, Any]
 ) -> ScoreResult:
@@ -142,15 +155,7 @@ def score_instrument(
     max_missing = spec.prorate.max_missing if spec and spec.prorate else 0
     missing = check(instrument, values, max_missing)
 
-    reverse = set(spec.reverse.items) if spec and spec.reverse else set()
-    item_scores: dict[str, int] = {}
-    for item in instrument.items:
-        value = values[item.link_id]
-        if value is None or not item.scored:
-            continue
-        # Reverse-keyed items (PSS-10 4, 5, 7, 8: Cohen 1983; CORE-10 2, 3: Barkham 2013) map min..max onto max..min.
-        item_scores[item.link_id] = min(item.values) + max(item.values) - value if item.link_id in reverse else value
-
+    item_scores = _item_scores(instrument, spec, values)
     scored_items = [i for i in instrument.items if i.scored]
     raw = sum(item_scores.values())
     if missing:

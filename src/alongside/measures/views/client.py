@@ -8,7 +8,6 @@ A critical answer shows the crisis resources on the very next page, and the cris
 
 from __future__ import annotations
 
-import functools
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -26,103 +25,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alongside.care.views import client_required
 from alongside.measures import crisis, library, selectors, services
 from alongside.measures.explain import explain
-from alongside.measures.library import Instrument, Item
+from alongside.measures.library import Item
 from alongside.measures.models import CriticalAlert, MeasureResponse, MeasureScore, ResponseStatus
-from alongside.measures.practice_selectors import clients_see_results, instrument_for
+from alongside.measures.practice_selectors import clients_see_results
+from alongside.measures.views.answering import (
+    Progress,
+    error_messages,
+    instrument_of,
+    own_response,
+    parse_answer,
+    preamble_of,
+    progress_of,
+    question_url,
+    resume_url,
+    title_of,
+)
 from alongside.safety.display import resource_rows
 
 logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponse]
 VIEW_SESSION_KEY = "measures_view"  # "one" (one question per screen, the default) or "all"
-# Instruments whose published preamble directs an interviewer ("Ask questions 1 and 2..."): the app does
-# the branching, so the client is shown the recall period instead.
-INTERVIEWER_PREAMBLE = frozenset({"cssrs"})
-
-
-# --- Where the client is in a questionnaire ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A response's answers against its instrument's branching."""
-
-    instrument: Instrument
-    answers: dict[str, int | None]
-
-    @functools.cached_property
-    def enabled(self) -> list[Item]:
-        return self.instrument.enabled_items(self.answers)
-
-    def find(self, link_id: str) -> Item | None:
-        return next((i for i in self.enabled if i.link_id == link_id), None)
-
-    def position(self, item: Item) -> int:
-        return [i.link_id for i in self.enabled].index(item.link_id) + 1
-
-    def first_unanswered(self) -> Item | None:
-        return next((i for i in self.enabled if self.answers.get(i.link_id) is None), None)
-
-    def after(self, item: Item) -> Item | None:
-        return next((i for i in self.enabled if i.number > item.number), None)
-
-    def before(self, item: Item) -> Item | None:
-        earlier = [i for i in self.enabled if i.number < item.number]
-        return earlier[-1] if earlier else None
-
-    def missing(self) -> list[Item]:
-        return [i for i in self.enabled if i.required and self.answers.get(i.link_id) is None]
-
-
-def _instrument_of(obj: Any) -> Instrument:
-    """The instrument a request or response asks for: shipped, or the practice's own (not validated)."""
-    if not str(obj.instrument).startswith("custom"):
-        return library.get(obj.instrument)
-    return instrument_for(obj.client.practice_id, obj.instrument)
-
-
-def _progress(response: MeasureResponse) -> Progress:
-    return Progress(instrument=_instrument_of(response), answers=services.answers_of(response))
-
-
-def _own_response(request: HttpRequest, response_id: uuid.UUID) -> MeasureResponse:
-    response = selectors.response_for(user=request.user, response_id=response_id)
-    if response.client_id != request.user.pk:
-        raise Http404("No such response.")
-    return response
-
-
-def _question_url(response: MeasureResponse, item: Item) -> str:
-    return reverse("measures:question", args=[response.pk, item.link_id])
-
-
-def _resume_url(response: MeasureResponse, progress: Progress, mode: str = "one") -> str:
-    if response.status == ResponseStatus.SUBMITTED:
-        return reverse("measures:result", args=[response.pk])
-    if mode == "all":
-        return reverse("measures:all", args=[response.pk])
-    item = progress.first_unanswered()
-    return _question_url(response, item) if item else reverse("measures:review", args=[response.pk])
-
-
-def _parse(raw: str | None) -> int | None:
-    """Return the submitted answer as an int; None when nothing was chosen; ValueError when it is not a number."""
-    if raw is None or raw.strip() == "":
-        return None
-    return int(raw.strip())
-
-
-def _errors(error: ValidationError) -> list[str]:
-    return [str(m) for m in error.messages]
-
-
-def _title(instrument: Instrument) -> str:
-    return instrument.short_name or instrument.name
-
-
-def _preamble(instrument: Instrument) -> str:
-    """The instrument's preamble as the client should read it ("" when it is meant for an interviewer)."""
-    return "" if instrument.code in INTERVIEWER_PREAMBLE else instrument.preamble
 
 
 # --- Crisis resources --------------------------------------------------------------------
@@ -152,7 +75,7 @@ def _critical_fallback(request: HttpRequest, response: MeasureResponse, values: 
         try:
             if (
                 value is not None
-                and _instrument_of(response).validated
+                and instrument_of(response).validated
                 and library.is_critical(response.instrument, link_id, value)
             ):
                 return True
@@ -198,12 +121,12 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     if due is None:
         raise Http404("This questionnaire is not due.")
     services.request_mark_opened(actor=request.user, request_id=due.pk)
-    instrument = _instrument_of(due)
+    instrument = instrument_of(due)
     context = {
         "due": due,
         "instrument": instrument,
-        "title": _title(instrument),
-        "preamble": _preamble(instrument),
+        "title": title_of(instrument),
+        "preamble": preamble_of(instrument),
         "count": len(instrument.enabled_items({})),
         "started": due.opened_at is not None,
         "mode": request.session.get(VIEW_SESSION_KEY, "one"),
@@ -230,18 +153,18 @@ def start(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         )
     except ValidationError:
         raise Http404("This questionnaire is not due.") from None
-    return redirect(_resume_url(response, _progress(response), mode))
+    return redirect(resume_url(response, progress_of(response), mode))
 
 
 @client_required
 @require_GET
 def resume(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """Send the client to where they stopped: the first unanswered question, or the review."""
-    response = _own_response(request, response_id)
+    response = own_response(request, response_id)
     mode = request.GET.get("view") or request.session.get(VIEW_SESSION_KEY, "one")
     if mode in ("one", "all"):
         request.session[VIEW_SESSION_KEY] = mode
-    return redirect(_resume_url(response, _progress(response), str(mode)))
+    return redirect(resume_url(response, progress_of(response), str(mode)))
 
 
 def _question_page(
@@ -254,14 +177,14 @@ def _question_page(
     errors: list[str] | None = None,
 ) -> HttpResponse:
     previous = progress.before(item)
-    back_url = _question_url(response, previous) if previous else ""
+    back_url = question_url(response, previous) if previous else ""
     if not back_url and response.request_id:
         back_url = reverse("measures:request", args=[response.request_id])
     context = {
         "response": response,
         "instrument": progress.instrument,
-        "title": _title(progress.instrument),
-        "preamble": _preamble(progress.instrument),
+        "title": title_of(progress.instrument),
+        "preamble": preamble_of(progress.instrument),
         "item": item,
         "selected": selected,
         "errors": errors or [],
@@ -277,31 +200,31 @@ def _question_page(
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, response_id: uuid.UUID, link_id: str) -> HttpResponse:
     """One question per screen. POST saves the answer, then goes back or on (branching decides what is next)."""
-    response = _own_response(request, response_id)
+    response = own_response(request, response_id)
     if response.status == ResponseStatus.SUBMITTED:
         return redirect("measures:result", response.pk)
-    progress = _progress(response)
+    progress = progress_of(response)
     item = progress.find(link_id)
     if item is None:
-        return redirect(_resume_url(response, progress))
+        return redirect(resume_url(response, progress))
     request.session[VIEW_SESSION_KEY] = "one"
     if request.method == "GET":
         return _question_page(request, response, progress, item, selected=progress.answers.get(item.link_id))
     going_back = request.POST.get("nav") == "back"
     try:
-        value = _parse(request.POST.get("answer"))
+        value = parse_answer(request.POST.get("answer"))
     except ValueError:
         message = _("That is not one of the answers. Please choose one of the options.")
         return _question_page(request, response, progress, item, selected=None, errors=[message])
     if value is None:
         if going_back:
             previous = progress.before(item)
-            return redirect(_question_url(response, previous) if previous else _resume_url(response, progress))
+            return redirect(question_url(response, previous) if previous else resume_url(response, progress))
         if item.required:
             message = _("Please choose an answer to go on.")
             return _question_page(request, response, progress, item, selected=None, errors=[message])
         nxt = progress.after(item)
-        return redirect(_question_url(response, nxt) if nxt else reverse("measures:review", args=[response.pk]))
+        return redirect(question_url(response, nxt) if nxt else reverse("measures:review", args=[response.pk]))
     try:
         result = services.response_save_answer(
             actor=request.user, response_id=response.pk, link_id=item.link_id, value=value
@@ -309,7 +232,7 @@ def question(request: HttpRequest, response_id: uuid.UUID, link_id: str) -> Http
     except ValidationError as error:
         if MeasureResponse.objects.filter(pk=response.pk, status=ResponseStatus.SUBMITTED).exists():
             return redirect("measures:result", response.pk)
-        return _question_page(request, response, progress, item, selected=None, errors=_errors(error))
+        return _question_page(request, response, progress, item, selected=None, errors=error_messages(error))
     except Http404:
         raise
     except Exception:
@@ -320,9 +243,9 @@ def question(request: HttpRequest, response_id: uuid.UUID, link_id: str) -> Http
     saved = Progress(instrument=progress.instrument, answers=services.answers_of(result.response))
     current = saved.find(item.link_id) or item
     target = saved.before(current) if going_back else saved.after(current)
-    url = _question_url(response, target) if target else reverse("measures:review", args=[response.pk])
+    url = question_url(response, target) if target else reverse("measures:review", args=[response.pk])
     if going_back and target is None:
-        url = _question_url(response, current)
+        url = question_url(response, current)
     if result.critical:
         return _crisis_page(request, resources=result.resources, after_answer=True, continue_url=url)
     return redirect(url)
@@ -345,8 +268,8 @@ def _all_page(
     context = {
         "response": response,
         "instrument": progress.instrument,
-        "title": _title(progress.instrument),
-        "preamble": _preamble(progress.instrument),
+        "title": title_of(progress.instrument),
+        "preamble": preamble_of(progress.instrument),
         "rows": rows,
         "shown": ",".join(i.link_id for i in progress.enabled),
         "notice": notice,
@@ -359,10 +282,10 @@ def _all_page(
 @require_http_methods(["GET", "POST"])
 def all_questions(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """All questions on one page. POST saves every answer given (in order, so branching holds), then sends or saves."""
-    response = _own_response(request, response_id)
+    response = own_response(request, response_id)
     if response.status == ResponseStatus.SUBMITTED:
         return redirect("measures:result", response.pk)
-    progress = _progress(response)
+    progress = progress_of(response)
     request.session[VIEW_SESSION_KEY] = "all"
     if request.method == "GET":
         return _all_page(request, response, progress)
@@ -376,7 +299,7 @@ def all_questions(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
         if item.link_id not in request.POST:
             continue
         try:
-            value = _parse(request.POST.get(item.link_id))
+            value = parse_answer(request.POST.get(item.link_id))
         except ValueError:
             errors[item.link_id] = [_("That is not one of the answers. Please choose one of the options.")]
             continue
@@ -388,7 +311,7 @@ def all_questions(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
                 actor=request.user, response_id=response.pk, link_id=item.link_id, value=value
             )
         except ValidationError as error:
-            errors[item.link_id] = _errors(error)
+            errors[item.link_id] = error_messages(error)
             posted[item.link_id] = None
             continue
         except Http404:
@@ -431,7 +354,7 @@ def _submit(
     try:
         services.response_submit(actor=request.user, response_id=response.pk, idempotency_key=response.idempotency_key)
     except ValidationError as error:
-        return on_error(_errors(error))
+        return on_error(error_messages(error))
     except Http404:
         raise
     except Exception:
@@ -451,7 +374,7 @@ def _answer_rows(progress: Progress, response: MeasureResponse) -> list[dict[str
                 "item": item,
                 "answer": item.label_for(value) if value is not None else None,
                 "missing": item.required and value is None,
-                "url": _question_url(response, item),
+                "url": question_url(response, item),
             }
         )
     return rows
@@ -461,16 +384,16 @@ def _answer_rows(progress: Progress, response: MeasureResponse) -> list[dict[str
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """Show the answers with a way to change each; POST sends them to the care team."""
-    response = _own_response(request, response_id)
+    response = own_response(request, response_id)
     if response.status == ResponseStatus.SUBMITTED:
         return redirect("measures:result", response.pk)
-    progress = _progress(response)
+    progress = progress_of(response)
 
     def page(errors: list[str]) -> HttpResponse:
         context = {
             "response": response,
             "instrument": progress.instrument,
-            "title": _title(progress.instrument),
+            "title": title_of(progress.instrument),
             "rows": _answer_rows(progress, response),
             "missing": progress.missing(),
             "errors": errors,
@@ -488,9 +411,9 @@ def review(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def result(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     """Thank the client; show crisis resources after a critical answer, and their score in plain words."""
-    response = _own_response(request, response_id)
+    response = own_response(request, response_id)
     if response.status != ResponseStatus.SUBMITTED:
-        return redirect(_resume_url(response, _progress(response)))
+        return redirect(resume_url(response, progress_of(response)))
     resources: list[crisis.CrisisResource] = []
     try:
         if CriticalAlert.objects.filter(response_id=response.pk).exists():
@@ -506,11 +429,11 @@ def result(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
             explanation = explain(response.instrument, score.total, score.severity)
     except Exception:
         logger.exception("measures: score unreadable for response %s", response.pk)
-    instrument = _instrument_of(response)
+    instrument = instrument_of(response)
     context = {
         "response": response,
         "instrument": instrument,
-        "title": _title(instrument),
+        "title": title_of(instrument),
         "rows": resource_rows(resources),
         "explanation": explanation,
         "find_helpline_url": "https://findahelpline.com",
