@@ -114,5 +114,20 @@ def test_the_documented_backup_restores_into_a_new_cluster_whole(drill, tmp_path
 
     assert "restored and verified" in out
     assert restored == sample, "every sampled encrypted value opens to the same plaintext"
-    empty = sorted(name for name, digests in sample.items() if not digests)
-    assert len(empty) <= len(sample) // 3, f"too few encrypted fields hold data to sample: {empty}"
+    empty = {name for name, digests in sample.items() if not digests}
+    # The drill's seed writes no rows yet for these fields (new apps, attachments, practice-log notes): named
+    # here so that every other encrypted field must hold data, and each must leave this list once seeded.
+    unseeded = {
+        "applibrary.ReadinessCheck.answers",
+        "applibrary.ReadinessCheck.configuration",
+        "applibrary.Recommendation.comment",
+        "applibrary.Recommendation.note",
+        "applibrary.Recommendation.purpose",
+        "messaging.Attachment.data",
+        "messaging.Attachment.filename",
+        "safety.SafetyFeedback.note",
+        "safety.SafetyFeedback.text",
+        "safety.SafetyFlag.evidence",
+        "selfcare.PracticeLog.note",
+    }
+    assert empty <= unseeded, f"encrypted fields with nothing to sample: {sorted(empty - unseeded)}"

@@ -176,7 +176,8 @@ def test_smtp_down_retries_through_the_outbox_and_the_critical_alert_is_in_app_a
         sink.stop()
     assert any("A client needs your attention" in text for text in sink.messages)
     emailed = cluster.psql(
-        f"select count(*) from measures_alertnotification where emailed_at is not null and recipient_id = '{people['alice']}'"
+        "select count(*) from notify_notification where emailed_at is not null and topic like 'measures.alert:%'"
+        f" and recipient_id = '{people['alice']}'"
     )
     assert emailed == "1"
 
