@@ -1,0 +1,474 @@
+// One appointment's video room: device check, waiting room, and a peer-to-peer call.
+// Signalling goes over /ws/telehealth/<appointment>/; the clinician always makes the offers.
+
+const root = document.getElementById("room");
+const role = root.dataset.role;
+const isClinician = role === "clinician";
+const $ = (id) => document.getElementById(id);
+const strings = {};
+for (const item of $("room-strings").querySelectorAll("li")) strings[item.dataset.key] = item.textContent.trim();
+
+const statusLine = $("room-status");
+const errors = $("room-errors");
+const preview = $("preview");
+const meter = $("mic-level");
+const deviceHelp = $("device-help");
+const call = $("call");
+const remoteVideo = $("remote");
+const localVideo = $("local");
+const quality = $("quality");
+
+let localStream = null;
+let socket = null;
+let pc = null;
+let iceConfig = { iceServers: [], iceTransportPolicy: "all" };
+let admitted = false;
+let ended = false;
+let makingOffer = false;
+let retryDelay = 500;
+let audioContext = null;
+let meterTimer = null;
+let statsTimer = null;
+let screenTrack = null;
+let pendingCandidates = [];
+let lastBytes = 0;
+let lastLost = 0;
+let lastPackets = 0;
+let reported = false;
+
+function say(text) {
+  statusLine.textContent = text;
+}
+
+function showError(text) {
+  errors.replaceChildren();
+  if (text) {
+    const li = document.createElement("li");
+    li.textContent = text;
+    errors.append(li);
+  }
+  errors.hidden = !text;
+}
+
+function setState(state) {
+  root.dataset.state = state;
+  $("device-check").hidden = state !== "check";
+  $("waiting").hidden = state !== "waiting" && !(isClinician && state === "call" && !admitted);
+  call.hidden = state !== "call";
+  $("ended").hidden = state !== "ended";
+}
+
+// --- Device check ---------------------------------------------------------------------
+
+function explain(error) {
+  const name = error && error.name;
+  if (name === "NotAllowedError" || name === "SecurityError") return strings.blocked;
+  if (name === "NotFoundError" || name === "OverconstrainedError") return strings.missing;
+  if (name === "NotReadableError" || name === "AbortError") return strings.busy;
+  return strings.unsupported;
+}
+
+async function openDevices() {
+  deviceHelp.hidden = true;
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.RTCPeerConnection) {
+    deviceHelp.textContent = strings.unsupported;
+    deviceHelp.hidden = false;
+    return false;
+  }
+  try {
+    if (!localStream) localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  } catch (error) {
+    try {
+      // A missing camera should not stop a call: try the microphone alone.
+      localStream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (_) {
+      localStream = null;
+    }
+    deviceHelp.textContent = explain(error);
+    deviceHelp.hidden = false;
+    if (!localStream) return false;
+  }
+  preview.srcObject = localStream;
+  localVideo.srcObject = localStream;
+  startMeter();
+  if (deviceHelp.hidden) say(strings.devices_ok);
+  return true;
+}
+
+function startMeter() {
+  const track = localStream && localStream.getAudioTracks()[0];
+  if (!track || meterTimer) return;
+  audioContext = audioContext || new AudioContext();
+  const source = audioContext.createMediaStreamSource(new MediaStream([track]));
+  const analyser = audioContext.createAnalyser();
+  analyser.fftSize = 512;
+  source.connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  meterTimer = setInterval(() => {
+    analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const s of samples) sum += s * s;
+    const level = Math.min(1, Math.sqrt(sum / samples.length) * 4);
+    meter.value = level;
+    meter.textContent = level.toFixed(2);
+  }, 100);
+}
+
+function playTestSound() {
+  audioContext = audioContext || new AudioContext();
+  const tone = audioContext.createOscillator();
+  const gain = audioContext.createGain();
+  tone.frequency.value = 440;
+  gain.gain.value = 0.1;
+  tone.connect(gain).connect(audioContext.destination);
+  tone.start();
+  tone.stop(audioContext.currentTime + 0.8);
+}
+
+// --- Signalling -----------------------------------------------------------------------
+
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+function connectSocket() {
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
+  let opened = false;
+  socket.addEventListener("open", () => {
+    opened = true;
+    retryDelay = 500;
+  });
+  socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
+  socket.addEventListener("close", (event) => {
+    socket = null;
+    if (ended) return;
+    if (!opened && event.code === 4403) {
+      showError(strings.refused);
+      return setState("check");
+    }
+    if (event.code === 4403 || root.dataset.replaced) return;
+    say(strings.reconnecting);
+    setTimeout(connectSocket, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 5000);
+  });
+}
+
+async function handle(frame) {
+  switch (frame.type) {
+    case "welcome":
+      iceConfig = frame.ice;
+      admitted = frame.admitted;
+      if (pc) pc.setConfiguration(iceConfig); // fresh TURN credentials after a reconnect
+      if (isClinician) {
+        setState("call");
+        showWaiting(frame.waiting && !admitted);
+        say(admitted ? strings.in_call : strings.open);
+        send({ type: "hello" });
+      } else if (admitted) {
+        enterCall();
+      } else {
+        setState("waiting");
+        say(strings.waiting);
+      }
+      break;
+    case "presence":
+      if (isClinician && frame.role === "client") {
+        if (frame.state === "left") {
+          showWaiting(false);
+          $("waiting-who").textContent = strings.client_left;
+          say(strings.client_left);
+        } else if (!admitted) {
+          showWaiting(true);
+        }
+      }
+      break;
+    case "admitted":
+      admitted = true;
+      if (isClinician) {
+        showWaiting(false);
+        say(strings.in_call);
+      } else {
+        enterCall();
+      }
+      break;
+    case "hello":
+    case "ready":
+    case "restart":
+      if (isClinician && frame.from === "client") {
+        if (frame.fresh && pc) {
+          // The client's page was reloaded: its new connection needs a new one here too.
+          pc.close();
+          pc = null;
+          reported = false;
+        }
+        await offer(Boolean(pc));
+      } else if (!isClinician && frame.type === "hello" && admitted) {
+        send({ type: "ready", fresh: !pc });
+      }
+      break;
+    case "signal":
+      await onSignal(frame.data || {});
+      break;
+    case "chat":
+      addChat(strings.them, frame.text);
+      break;
+    case "ended":
+      finish();
+      break;
+    case "replaced":
+      root.dataset.replaced = "1";
+      showError(strings.replaced);
+      break;
+    case "error":
+      showError(frame.message);
+      break;
+  }
+}
+
+function showWaiting(waiting) {
+  $("waiting").hidden = !waiting && admitted;
+  $("admit").hidden = !waiting;
+  $("waiting-who").textContent = waiting ? strings.client_waiting : strings.client_absent;
+  if (waiting) say(strings.client_waiting);
+}
+
+function enterCall() {
+  setState("call");
+  say(strings.connecting);
+  send({ type: "ready", fresh: !pc });
+}
+
+// --- The peer connection ----------------------------------------------------------------
+
+function ensurePeer() {
+  if (pc) return pc;
+  pc = new RTCPeerConnection(iceConfig);
+  if (localStream) for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
+  pc.addEventListener("icecandidate", (event) => {
+    if (event.candidate) send({ type: "signal", data: { candidate: event.candidate.toJSON() } });
+  });
+  pc.addEventListener("track", (event) => {
+    if (remoteVideo.srcObject !== event.streams[0]) remoteVideo.srcObject = event.streams[0] || new MediaStream([event.track]);
+  });
+  pc.addEventListener("connectionstatechange", () => {
+    const state = pc.connectionState;
+    if (state === "connected") {
+      say(strings.in_call);
+      if (!reported) {
+        reported = true;
+        send({ type: "connected" });
+      }
+    } else if (state === "failed" || state === "disconnected") {
+      say(strings.reconnecting);
+      restartIce();
+    }
+  });
+  if (!statsTimer) statsTimer = setInterval(readStats, 1000);
+  return pc;
+}
+
+function restartIce() {
+  call.dataset.iceRestarts = String(Number(call.dataset.iceRestarts) + 1);
+  if (isClinician) offer(true);
+  else send({ type: "restart" });
+}
+
+async function offer(iceRestart) {
+  if (!admitted || makingOffer) return;
+  const peer = ensurePeer();
+  makingOffer = true;
+  try {
+    if (peer.signalingState !== "stable") await peer.setLocalDescription({ type: "rollback" });
+    const description = await peer.createOffer({ iceRestart });
+    await peer.setLocalDescription(description);
+    send({ type: "signal", data: { description: peer.localDescription.toJSON() } });
+  } catch (error) {
+    showError(String(error));
+  } finally {
+    makingOffer = false;
+  }
+}
+
+async function onSignal(data) {
+  const peer = ensurePeer();
+  if (data.description) {
+    const description = data.description;
+    if (description.type === "offer" && isClinician) return; // only the clinician offers
+    await peer.setRemoteDescription(description);
+    for (const candidate of pendingCandidates.splice(0)) await peer.addIceCandidate(candidate).catch(() => {});
+    if (description.type === "offer") {
+      await peer.setLocalDescription(await peer.createAnswer());
+      send({ type: "signal", data: { description: peer.localDescription.toJSON() } });
+    }
+  } else if (data.candidate) {
+    if (!peer.remoteDescription) pendingCandidates.push(data.candidate);
+    else await peer.addIceCandidate(data.candidate).catch(() => {});
+  }
+}
+
+// getStats: video frames and bytes received, round trip and loss give a plain-words quality.
+async function readStats() {
+  if (!pc) return;
+  const report = await pc.getStats();
+  let frames = 0;
+  let bytes = 0;
+  let lost = 0;
+  let packets = 0;
+  let rtt = null;
+  report.forEach((stat) => {
+    if (stat.type === "inbound-rtp") {
+      bytes += stat.bytesReceived || 0;
+      lost += stat.packetsLost || 0;
+      packets += stat.packetsReceived || 0;
+      if (stat.kind === "video") frames += stat.framesDecoded || 0;
+    } else if (stat.type === "candidate-pair" && stat.nominated && stat.state === "succeeded") {
+      rtt = stat.currentRoundTripTime;
+    }
+  });
+  call.dataset.framesDecoded = String(frames);
+  call.dataset.bytesReceived = String(bytes);
+  const newPackets = packets - lastPackets;
+  const lossRate = newPackets > 0 ? Math.max(0, lost - lastLost) / (newPackets + Math.max(0, lost - lastLost)) : 0;
+  let level = "good";
+  if (bytes === lastBytes || (rtt !== null && rtt > 0.6) || lossRate > 0.1) level = "poor";
+  else if ((rtt !== null && rtt > 0.25) || lossRate > 0.03) level = "fair";
+  lastBytes = bytes;
+  lastLost = lost;
+  lastPackets = packets;
+  if (pc.connectionState === "connected" && call.dataset.quality !== level) {
+    call.dataset.quality = level;
+    quality.textContent = strings["quality_" + level];
+  }
+}
+
+// --- Controls ---------------------------------------------------------------------------
+
+function toggle(button, on, labelOn, labelOff) {
+  button.setAttribute("aria-pressed", on ? "true" : "false");
+  button.textContent = on ? labelOn : labelOff;
+}
+
+function announceMedia() {
+  const audio = localStream && localStream.getAudioTracks().some((t) => t.enabled);
+  const video = localStream && localStream.getVideoTracks().some((t) => t.enabled && t.readyState === "live");
+  send({ type: "media", audio: Boolean(audio), video: Boolean(video) || Boolean(screenTrack) });
+}
+
+$("mute").addEventListener("click", (event) => {
+  const tracks = localStream ? localStream.getAudioTracks() : [];
+  const muted = tracks.length > 0 && tracks[0].enabled;
+  for (const track of tracks) track.enabled = !muted;
+  toggle(event.currentTarget, muted, strings.unmute, strings.mute);
+  announceMedia();
+});
+
+$("camera").addEventListener("click", (event) => {
+  const tracks = localStream ? localStream.getVideoTracks() : [];
+  const off = tracks.length > 0 && tracks[0].enabled;
+  for (const track of tracks) track.enabled = !off;
+  toggle(event.currentTarget, off, strings.camera_on, strings.camera_off);
+  announceMedia();
+});
+
+$("audio-only").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  const audioOnly = button.getAttribute("aria-pressed") !== "true";
+  const sender = pc && pc.getSenders().find((s) => s.track && s.track.kind === "video");
+  if (audioOnly) {
+    for (const track of localStream ? localStream.getVideoTracks() : []) {
+      track.stop();
+      localStream.removeTrack(track);
+    }
+    if (sender) await sender.replaceTrack(null);
+  } else {
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({ video: true });
+      const track = fresh.getVideoTracks()[0];
+      localStream.addTrack(track);
+      const empty = pc && pc.getTransceivers().find((t) => t.receiver.track.kind === "video");
+      if (empty) await empty.sender.replaceTrack(track);
+    } catch (error) {
+      showError(explain(error));
+      return;
+    }
+  }
+  localVideo.srcObject = localStream;
+  button.setAttribute("aria-pressed", audioOnly ? "true" : "false");
+  announceMedia();
+});
+
+const shareButton = $("share");
+if (shareButton) {
+  shareButton.addEventListener("click", async () => {
+    const transceiver = pc && pc.getTransceivers().find((t) => t.receiver.track.kind === "video");
+    if (screenTrack) {
+      screenTrack.stop();
+      return;
+    }
+    try {
+      const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      screenTrack = screen.getVideoTracks()[0];
+    } catch (_) {
+      return; // the clinician closed the picker
+    }
+    if (transceiver) await transceiver.sender.replaceTrack(screenTrack);
+    toggle(shareButton, true, strings.stop_share, strings.share);
+    screenTrack.addEventListener("ended", async () => {
+      const camera = localStream ? localStream.getVideoTracks()[0] || null : null;
+      if (transceiver) await transceiver.sender.replaceTrack(camera);
+      screenTrack = null;
+      toggle(shareButton, false, strings.stop_share, strings.share);
+    });
+  });
+}
+
+$("admit").addEventListener("click", () => send({ type: "admit" }));
+
+$("leave").addEventListener("click", () => {
+  if (isClinician) send({ type: "end" });
+  finish();
+});
+
+function addChat(who, text) {
+  const li = document.createElement("li");
+  const name = document.createElement("strong");
+  name.textContent = who + ": ";
+  li.append(name, document.createTextNode(text));
+  $("chat-log").append(li);
+}
+
+$("chat-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("chat-text");
+  const text = input.value.trim();
+  if (!text) return;
+  send({ type: "chat", text });
+  addChat(strings.you, text);
+  input.value = "";
+});
+
+function finish() {
+  ended = true;
+  if (pc) pc.close();
+  pc = null;
+  if (socket) socket.close();
+  if (statsTimer) clearInterval(statsTimer);
+  if (meterTimer) clearInterval(meterTimer);
+  for (const track of localStream ? localStream.getTracks() : []) track.stop();
+  say(strings.ended);
+  setState("ended");
+}
+
+$("test-devices").addEventListener("click", openDevices);
+$("test-speaker").addEventListener("click", playTestSound);
+$("join").addEventListener("click", async () => {
+  showError("");
+  if (!localStream) await openDevices();
+  say(strings.connecting);
+  connectSocket();
+});
+
+window.addEventListener("pagehide", () => {
+  if (socket) socket.close();
+});
