@@ -182,6 +182,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alongside.accounts.middleware.UserLanguageMiddleware",
+    "alongside.accounts.middleware.UserTimeZoneMiddleware",
     "alongside.accounts.middleware.SessionTimeoutMiddleware",
     "alongside.accounts.middleware.MfaRequiredMiddleware",
     "alongside.consent.middleware.ConsentRequiredMiddleware",
@@ -206,6 +207,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "alongside.web.context_processors.shell",
             ],
+            # The date, time and number filters of alongside.core.formatting, in every template.
+            "builtins": ["alongside.core.templatetags.formatting"],
         },
     },
     {

@@ -133,7 +133,7 @@ def test_enrolment_shows_secret_and_svg_qr_then_recovery_codes(client: Client, f
     assert client.get(ENROL).content.decode().count(device.secret[:4]) >= 1  # reload keeps the same key
     assert TotpDevice.objects.get(user=newcomer).secret == device.secret
 
-    assert "That code is not right" in client.post(ENROL, {"code": "123"}).content.decode()
+    assert "The code is 6 digits" in client.post(ENROL, {"code": "123"}).content.decode()
     response = client.post(ENROL, {"code": pyotp.TOTP(device.secret).now()})
     codes = re.findall(r"<li>([0-9a-f]{6}-[0-9a-f]{6})</li>", response.content.decode())
     assert len(codes) == 10

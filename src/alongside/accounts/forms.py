@@ -6,6 +6,7 @@ the widgets here add labels, autocomplete hints and input modes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -15,6 +16,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.models import TokenScope, User, UserKind
+from alongside.core.zones import ZoneField
+
+# The shapes of a TOTP code and of a recovery code (``services.recovery_codes_regenerate``): a code of
+# another shape cannot be right, so it is refused without counting against the tries.
+TOTP_SHAPE = re.compile(r"[0-9]{6}")
+RECOVERY_SHAPE = re.compile(r"[0-9a-f]{6}-?[0-9a-f]{6}")
 
 
 class LoginForm(forms.Form):
@@ -47,6 +54,20 @@ class CodeForm(forms.Form):
             field.widget.attrs.update(
                 {"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": r"[0-9 ]*", "autofocus": True}
             )
+        self.recovery = recovery
+
+    def clean_code(self) -> str:
+        """Refuse a code of the wrong shape here, before it is checked, so it costs no try."""
+        code = "".join(str(self.cleaned_data["code"]).split()).lower()
+        if self.recovery:
+            if not RECOVERY_SHAPE.fullmatch(code):
+                raise forms.ValidationError(
+                    _("A recovery code is 12 letters and digits, like 1a2b3c-4d5e6f. This did not use up a try.")
+                )
+            return code if "-" in code else f"{code[:6]}-{code[6:]}"
+        if not TOTP_SHAPE.fullmatch(code):
+            raise forms.ValidationError(_("The code is 6 digits. This did not use up a try."))
+        return code
 
 
 class SignupForm(forms.Form):
@@ -162,3 +183,17 @@ class QueuedPasswordResetForm(PasswordResetForm):
         user = context.get("user")
         locale = getattr(user, "locale", "") or ""
         account_email(to=to_email, template="password_reset", context=context, kind="reset", locale=locale)
+
+
+class TimeZoneForm(forms.Form):
+    """The zone a person reads times in; empty follows their practice (staff) or their own profile (clients)."""
+
+    time_zone = ZoneField(
+        required=False,
+        help_text=_("Every date and time you see is shown in this zone. Leave it empty to use the usual one."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["time_zone"]
+        field.choices = [("", _("The usual zone")), *field.choices]  # type: ignore[attr-defined]

@@ -99,3 +99,48 @@ class UserLanguageMiddleware:
                 translation.activate(locale)
                 request.LANGUAGE_CODE = locale
         return self.get_response(request)
+
+
+def default_zone_name(user: Any) -> str:
+    """Return the zone a person reads in when they chose none: a client's own, else their practice's."""
+    profile = getattr(user, "client_profile", None) if user.is_client else None
+    if profile is not None:
+        return str(profile.time_zone or "UTC")
+    membership = user.memberships.filter(is_active=True).select_related("practice").order_by("joined_at").first()
+    return str(membership.practice.time_zone) if membership is not None else "UTC"
+
+
+def user_zone_name(user: Any) -> str:
+    """Return the zone a signed-in person reads times in (their own choice first)."""
+    return str(getattr(user, "time_zone", "") or default_zone_name(user))
+
+
+class UserTimeZoneMiddleware:
+    """Show every time in the signed-in person's own zone (Django's current zone for the request).
+
+    The zone is kept in the session so it costs no query per page; choosing a zone in the account settings
+    replaces it there, and a new sign-in reads it afresh (so a practice's new zone shows from the next sign-in).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import timezone
+
+        from alongside.core.session_keys import SESSION_TIME_ZONE
+        from alongside.core.time import zone_or_utc
+
+        user = request.user
+        if not user.is_authenticated:
+            timezone.deactivate()
+            return self.get_response(request)
+        name = request.session.get(SESSION_TIME_ZONE)
+        if not name:
+            name = user_zone_name(user)
+            request.session[SESSION_TIME_ZONE] = name
+        timezone.activate(zone_or_utc(name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -20,6 +20,7 @@ class AccountsAuditAction(models.TextChoices):
     MFA_ENROLMENT_STARTED = "auth.mfa_enrolment_started", _("Second-factor enrolment started")
     RECOVERY_CODES_REPLACED = "auth.recovery_codes_replaced", _("Recovery codes replaced")
     MFA_PASSED = "auth.mfa_passed", _("Second factor checked at sign-in")
+    TIME_ZONE_CHANGED = "auth.time_zone_changed", _("Time zone changed")
 
 
 class UserKind(models.TextChoices):
@@ -54,6 +55,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text=_("May use the operator's Django admin."))
     date_joined = models.DateTimeField(default=timezone.now)
     locale = models.CharField(max_length=10, default="en")
+    # The zone this person reads times in (an IANA name). Blank: the client's own zone, or the practice's.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -170,6 +170,15 @@ def user_deactivate(*, user: User, actor: Any) -> int:
     return len(keys)
 
 
+@service
+def user_time_zone_set(*, user: User, time_zone: str, actor: Any) -> None:
+    """Set the zone a person reads times in ("" for the usual one) and audit it."""
+    with transaction.atomic():
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+        record(AccountsAuditAction.TIME_ZONE_CHANGED, actor=actor, obj=user, detail={"time_zone": time_zone})
+
+
 # --- Second factor -----------------------------------------------------------------
 
 
@@ -251,6 +260,8 @@ class CodeCheck:
     ok: bool
     left: int = 0
     paused_until: datetime | None = None
+    # After a recovery code was used: how many unused ones remain (None when a TOTP code was used).
+    recovery_left: int | None = None
 
     def __bool__(self) -> bool:
         return self.ok
@@ -311,7 +322,7 @@ def mfa_check(*, user: User, code: str) -> CodeCheck:
             TotpDevice.objects.filter(pk=device.pk).update(failures=0, lockouts=0, locked_until=None)
             remaining = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
             record(AuditAction.MFA_RECOVERY_USED, actor=user, obj=user, detail={"remaining": remaining})
-            return CodeCheck(ok=True)
+            return CodeCheck(ok=True, recovery_left=remaining)
         record(AuditAction.MFA_FAILED, actor=user, obj=user, detail={"during": "sign-in"})
         paused_until = _mfa_pause(device=device, now=now)
     return CodeCheck(ok=False, left=max(MFA_MAX_FAILURES - device.failures, 0), paused_until=paused_until)

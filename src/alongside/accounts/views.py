@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -34,17 +35,21 @@ from alongside.accounts.forms import (
     LoginForm,
     QueuedPasswordResetForm,
     SignupForm,
+    TimeZoneForm,
     TokenForm,
 )
-from alongside.accounts.middleware import SESSION_MFA_OK
+from alongside.accounts.middleware import SESSION_MFA_OK, user_zone_name
 from alongside.accounts.models import RecoveryCode, TotpDevice, User
 from alongside.accounts.signup import signup_request
+from alongside.core.session_keys import SESSION_TIME_ZONE
 
 # A password-checked sign-in waiting for its second factor. The person is not signed in yet.
 PENDING_USER = "alongside_pending_user"
 PENDING_AT = "alongside_pending_at"
 PENDING_NEXT = "alongside_pending_next"
 PENDING_MINUTES = 10
+# At or below this many unused recovery codes, the settings page and the sign-in warn and offer new ones.
+RECOVERY_CODES_LOW = 2
 _SVG_PARTS = re.compile(r'viewBox="(?P<viewbox>[0-9. ]+)".*?<path d="(?P<path>[MHVZz0-9., -]+)"', re.DOTALL)
 
 
@@ -85,6 +90,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Check email and password; then ask for the second factor, or sign in."""
     if request.user.is_authenticated and request.method != "POST":
         return redirect(_next_url(request))
+    if request.method != "POST":
+        if request.GET.get("restart") == "1":
+            _clear_pending(request)
+        elif _pending_user(request) is not None:
+            # A page opened between the password and the code: the pending sign-in waits for its code.
+            messages.info(request, _("Enter the code from your authenticator to finish signing in."))
+            return redirect("accounts:mfa_verify")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = services.login_attempt(
@@ -143,6 +155,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         check = services.mfa_check(user=user, code=form.cleaned_data["code"])
         if check.ok:
+            _warn_recovery_codes(request, check.recovery_left)
             if pending is not None:
                 next_url = request.session.get(PENDING_NEXT) or resolve_url(settings.LOGIN_REDIRECT_URL)
                 _clear_pending(request)
@@ -165,7 +178,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:login")
         form.add_error(
             "code",
-            _("That code is not right, or it was already used. Try the newest code (%(left)d tries left).")
+            ngettext(
+                "That code is not right, or it was already used. Try the newest code (%(left)d try left).",
+                "That code is not right, or it was already used. Try the newest code (%(left)d tries left).",
+                check.left,
+            )
             % {"left": check.left},
         )
     return render(
@@ -173,6 +190,18 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         "accounts/mfa_verify.html",
         {"form": form, "recovery": recovery, "next": _next_url(request, fallback="")},
     )
+
+
+def _warn_recovery_codes(request: HttpRequest, left: int | None) -> None:
+    """After a recovery code was used, say how many remain, and warn when few or none do."""
+    if left is None:
+        return
+    link = reverse("accounts:settings") + "#recovery-codes"
+    if left <= RECOVERY_CODES_LOW:
+        text = ngettext("You have %(left)d recovery code left.", "You have %(left)d recovery codes left.", left) % {
+            "left": left
+        }
+        messages.warning(request, format_html('{} <a href="{}">{}</a>', text, link, _("Make new recovery codes")))
 
 
 # --- Second factor enrolment -----------------------------------------------------------
@@ -293,6 +322,12 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             token_form.add_error(None, error)
         else:
             token_form = TokenForm(user=user)
+    zone_form = TimeZoneForm(request.POST if action == "time_zone" else None, initial={"time_zone": user.time_zone})
+    if action == "time_zone" and zone_form.is_valid():
+        services.user_time_zone_set(user=user, time_zone=zone_form.cleaned_data["time_zone"], actor=user)
+        request.session[SESSION_TIME_ZONE] = user_zone_name(user)
+        messages.success(request, _("Your time zone is saved."))
+        return redirect("accounts:settings")
     if action == "token_revoke":
         tokens.token_revoke(actor=user, token_id=request.POST.get("token_id", ""))
         messages.success(request, _("The token is revoked and no longer works."))
@@ -308,6 +343,9 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "codes_form": confirm_form if action == "codes" else ConfirmPasswordForm(user=user, prefix="codes"),
         "has_device": _has_device(user),
         "codes_left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),
+        "codes_low": RECOVERY_CODES_LOW,
+        "zone_form": zone_form,
+        "zone_in_use": user_zone_name(user),
     }
     return render(request, "accounts/settings.html", context)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
 from typing import Any, cast
 
 from django import forms
@@ -11,15 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from alongside.care.models import InvitationRole
-
-
-@cache
-def _time_zones() -> list[tuple[str, str]]:
-    return [
-        (name, name.replace("_", " "))
-        for name in sorted(zoneinfo.available_timezones())
-        if "/" in name or name == "UTC"
-    ]
+from alongside.core.zones import ZoneField
 
 
 class ClientInviteForm(forms.Form):
@@ -28,14 +18,12 @@ class ClientInviteForm(forms.Form):
         label=_("Preferred name"), max_length=100, help_text=_("The name the client likes to be called.")
     )
     locale = forms.ChoiceField(label=_("Language"), choices=())
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
+    time_zone = ZoneField()
 
     def __init__(self, *args: Any, default_time_zone: str = "UTC", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         locale = cast(forms.ChoiceField, self.fields["locale"])
-        time_zone = cast(forms.ChoiceField, self.fields["time_zone"])
         locale.choices = [(code, label) for code, label in settings.LANGUAGES]
-        time_zone.choices = _time_zones()
         self.fields["time_zone"].initial = default_time_zone
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 

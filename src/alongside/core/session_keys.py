@@ -5,3 +5,4 @@ from __future__ import annotations
 SESSION_AUTH_AT = "alongside_auth_at"
 SESSION_SEEN_AT = "alongside_seen_at"
 SESSION_MFA_OK = "alongside_mfa_ok"
+SESSION_TIME_ZONE = "alongside_time_zone"

@@ -1,0 +1,124 @@
+"""Dates, times and numbers as a person reads them: in their language and their own time zone.
+
+Every template and every Python-built sentence formats through these functions (templates through the
+``formatting`` tag library and the Jinja2 filters of the same names), so one page never mixes
+"12/05/2026" with "5 Dec 2026", or a 24-hour clock with "4 p.m.". Babel supplies the locale data (CLDR).
+
+The zone is Django's current time zone, which ``accounts.middleware.UserTimeZoneMiddleware`` sets to the
+signed-in person's own zone for each request; the language is Django's active language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta, get_timezone_location
+from babel.numbers import format_decimal, format_percent
+from django.utils import timezone, translation
+
+# Django language code -> CLDR locale. English is British English: day-month-year and a 24-hour clock,
+# the order a practice that writes "Counselling" reads (and the one that never needs a.m./p.m.).
+BABEL_LOCALES = {"en": "en_GB", "es": "es_ES"}
+
+# Named shapes beyond Babel's four date styles, as CLDR skeletons (the locale orders the parts).
+SKELETONS = {
+    "month": "yMMMM",  # December 2026 / diciembre de 2026
+    "day_month": "MMMd",  # 10 Dec / 10 dic
+    "weekday_day": "MMMEd",  # Thu 10 Dec / jue, 10 dic
+    "weekday": "EEEE",  # Thursday / jueves
+    "weekday_short": "EEE",  # Thu / jue
+    "day": "d",  # 10
+}
+DATE_STYLES = ("short", "medium", "long", "full")
+
+Number = int | float | Decimal
+
+
+def babel_locale(language: str | None = None) -> Locale:
+    """Return the CLDR locale for a Django language code (the active language by default)."""
+    code = (language or translation.get_language() or "en").split("-")[0].lower()
+    return Locale.parse(BABEL_LOCALES.get(code, BABEL_LOCALES["en"]))
+
+
+def current_zone() -> ZoneInfo:
+    """Return the time zone of the person reading (Django's current zone)."""
+    zone = timezone.get_current_timezone()
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
+
+
+def _local(value: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:
+    if timezone.is_naive(value):
+        return value
+    return value.astimezone(zone or current_zone())
+
+
+def _as_date(value: dt.date | dt.datetime, zone: ZoneInfo | None) -> dt.date:
+    return _local(value, zone).date() if isinstance(value, dt.datetime) else value
+
+
+def fmt_date(value: dt.date | dt.datetime | None, style: str = "medium", *, zone: ZoneInfo | None = None) -> str:
+    """Format a calendar date: a Babel style (short, medium, long, full) or a name from ``SKELETONS``.
+
+    A datetime is first moved into the reader's zone, so its date is the one they lived.
+    """
+    if value is None or value == "":
+        return ""
+    day = _as_date(value, zone)
+    locale = babel_locale()
+    if style in SKELETONS:
+        return format_skeleton(SKELETONS[style], day, locale=locale)
+    return format_date(day, style if style in DATE_STYLES else "medium", locale=locale)
+
+
+def fmt_time(value: dt.datetime | dt.time | None, *, zone: ZoneInfo | None = None) -> str:
+    """Format a clock time (hours and minutes, the locale's clock) in the reader's zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        local = _local(value, zone)
+        return format_time(local, "short", tzinfo=local.tzinfo, locale=babel_locale())
+    return format_time(value, "short", locale=babel_locale())
+
+
+def fmt_datetime(value: dt.datetime | None, style: str = "medium", *, zone: ZoneInfo | None = None) -> str:
+    """Format a moment as its date (``style`` as in :func:`fmt_date`) and clock time, in the reader's zone."""
+    if value is None or value == "":
+        return ""
+    local = _local(value, zone)
+    return f"{fmt_date(local.date(), style)}, {format_time(local, 'short', tzinfo=local.tzinfo, locale=babel_locale())}"
+
+
+def fmt_number(value: Number | None, digits: int | None = None) -> str:
+    """Format a number with the locale's decimal sign and grouping; ``digits``: at most that many decimals."""
+    if value is None or value == "":
+        return ""
+    if digits is None:
+        return format_decimal(value, locale=babel_locale())
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(round(Decimal(str(value)), digits), format=pattern, locale=babel_locale())
+
+
+def fmt_percent(value: Number | None, digits: int = 0) -> str:
+    """Format a percentage given as a number of hundreds (42 -> "42%", "42 %" in Spanish)."""
+    if value is None or value == "":
+        return ""
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + "%"
+    return format_percent(Decimal(str(value)) / 100, format=pattern, locale=babel_locale())
+
+
+def fmt_relative(value: dt.datetime | None, *, now: dt.datetime | None = None) -> str:
+    """Say how long ago or ahead a moment is ("3 hours ago", "hace 3 horas")."""
+    if value is None or value == "":
+        return ""
+    delta = value - (now or timezone.now())
+    return format_timedelta(delta, add_direction=True, locale=babel_locale())
+
+
+def zone_label(zone: ZoneInfo | str | None = None) -> str:
+    """Name a time zone for a reader ("Spain (Madrid) Time", "hora de España (Madrid)")."""
+    if isinstance(zone, str):
+        zone = ZoneInfo(zone) if zone else None
+    return get_timezone_location(zone or current_zone(), locale=babel_locale())
