@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import override_settings
 
+from alongside.core.models import PracticeSettings
 from alongside.measures import services
 from alongside.measures.models import (
     AlertStatus,
     CriticalAlert,
     MeasureResponse,
     MeasureScore,
-    PracticeMeasureSettings,
     ResponseStatus,
     alert_topic,
 )
@@ -158,7 +158,7 @@ def test_only_the_treating_clinician_may_acknowledge(world):
 
 def test_escalation_after_the_practice_limit_goes_to_admins_only(world, django_capture_on_commit_callbacks, mailoutbox):
     """An alert unacknowledged past the practice's limit escalates to the practice admins, and only them."""
-    PracticeMeasureSettings.objects.create(practice=world.practice, escalation_minutes=60)
+    PracticeSettings.objects.create(practice=world.practice, escalation_minutes=60)
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
     mailoutbox.clear()
     assert services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=59)) == []

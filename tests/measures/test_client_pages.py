@@ -217,9 +217,7 @@ def test_result_page_shows_crisis_resources_after_a_critical_submission(sam, wor
 
 def test_crisis_page_renders_defaults_when_practice_overrides_cannot_be_read(sam, world):
     """With the practice's crisis settings unreadable, the help page still shows the built-in lines."""
-    with mock.patch(
-        "alongside.measures.models.PracticeMeasureSettings.objects.filter", side_effect=DatabaseError("down")
-    ):
+    with mock.patch("alongside.core.models.PracticeSettings.objects.filter", side_effect=DatabaseError("down")):
         page = sam.get(reverse("measures:crisis"))
     assert page.status_code == 200
     assert 'href="tel:988"' in page.content.decode()
@@ -230,8 +228,8 @@ def test_crisis_page_uses_the_practice_country_and_overrides(sam, world):
     world.practice.country = "GB"
     world.practice.save(update_fields=["country"])
     services.practice_settings_set(actor=world.admin, practice=world.practice)
-    world.practice.measure_settings.crisis_resources = [{"name": "Riverside duty line", "phone": "01632 960000"}]
-    world.practice.measure_settings.save()
+    world.practice.practice_settings.crisis_resources = [{"name": "Riverside duty line", "phone": "01632 960000"}]
+    world.practice.practice_settings.save()
     body = sam.get(reverse("measures:crisis")).content.decode()
     assert body.index("Riverside duty line") < body.index("Samaritans")
     assert 'href="tel:116123"' in body

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from alongside.core.models import PracticeSettings
 from alongside.measures import services
 from alongside.measures.models import (
     AlertStatus,
@@ -17,7 +18,6 @@ from alongside.measures.models import (
     CustomInstrument,
     MeasureResponse,
     MeasureScore,
-    PracticeMeasureSettings,
 )
 from alongside.measures.practice_selectors import instrument_for, practice_default_schedule
 from tests.measures.support_client import due_request
@@ -72,12 +72,12 @@ def test_admin_pages_refuse_clinicians_and_clients(name, world, staff_client, cl
 
 def test_outsider_never_sees_or_changes_another_practices_settings(world, staff_client):
     """Carol (admin of her own practice or not) cannot reach this practice's settings: no id is taken from the URL."""
-    PracticeMeasureSettings.objects.create(practice=world.practice, escalation_minutes=77)
+    PracticeSettings.objects.create(practice=world.practice, escalation_minutes=77)
     page = staff_client(world.carol).get(reverse("measures:practice_settings"))
     assert b'value="77"' not in page.content
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied from the service
         services.practice_settings_set(actor=world.carol, practice=world.practice, escalation_minutes=30)
-    assert PracticeMeasureSettings.objects.get(practice=world.practice).escalation_minutes == 77
+    assert PracticeSettings.objects.get(practice=world.practice).escalation_minutes == 77
 
 
 def test_anonymous_is_sent_to_sign_in(client):
@@ -203,7 +203,7 @@ def test_crisis_editor_saves_rows_and_shows_them_to_clients_of_that_country(worl
 def test_crisis_editor_rejects_bad_rows_and_keeps_previous_values(world, staff_client):
     """A row with no way to reach the line, a bad country or a non-https address is refused; nothing changes."""
     previous = [{"country": "", "name": "Kept", "phone": "123", "text": "", "url": "", "description": ""}]
-    PracticeMeasureSettings.objects.create(practice=world.practice, crisis_resources=previous)
+    PracticeSettings.objects.create(practice=world.practice, crisis_resources=previous)
     admin = staff_client(world.admin)
     rows = [
         {"name": "Good", "phone": "999"},
@@ -218,7 +218,7 @@ def test_crisis_editor_rejects_bad_rows_and_keeps_previous_values(world, staff_c
     assert "Line 2" in body
     assert "Line 3" in body
     assert "Line 4" in body
-    assert PracticeMeasureSettings.objects.get(practice=world.practice).crisis_resources == previous
+    assert PracticeSettings.objects.get(practice=world.practice).crisis_resources == previous
     assert "Emergency services" in body  # the defaults shown for reference
 
 
@@ -227,7 +227,7 @@ def test_crisis_service_refuses_more_than_ten_rows(world):
     rows = [{"name": f"L{n}", "phone": "1"} for n in range(11)]
     with pytest.raises(ValidationError):
         services.practice_crisis_resources_set(actor=world.admin, practice=world.practice, rows=rows)
-    assert not PracticeMeasureSettings.objects.filter(practice=world.practice).exists()
+    assert not PracticeSettings.objects.filter(practice=world.practice).exists()
 
 
 @pytest.mark.parametrize(

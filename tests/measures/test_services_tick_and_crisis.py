@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from alongside.core.models import PracticeSettings
 from alongside.measures import crisis
-from alongside.measures.models import PracticeMeasureSettings
 from tests.measures.support_measures import measures_library  # noqa: F401
 
 
@@ -54,7 +54,7 @@ def test_unknown_country_still_gets_help_and_never_raises(country):
 @pytest.mark.django_db
 def test_practice_lines_come_first(world):
     """A practice's own crisis lines are shown before the defaults."""
-    PracticeMeasureSettings.objects.create(
+    PracticeSettings.objects.create(
         practice=world.practice, crisis_resources=[{"name": "Riverside on-call", "phone": "555 0100"}]
     )
     found = crisis.resources_for("US", "en", practice_id=world.practice.pk)

@@ -41,11 +41,10 @@ def _country(country: str | None, locale: str | None) -> str | None:
 
 def _practice_resources(practice_id: uuid.UUID | str, country: str | None = None) -> list[CrisisResource]:
     """The practice's own lines: those for every country, and those for ``country``."""
-    from alongside.measures.models import PracticeMeasureSettings
+    from alongside.core.practice_settings import crisis_rows
 
-    rows = PracticeMeasureSettings.objects.filter(practice_id=practice_id).values_list("crisis_resources", flat=True)
     extra: list[CrisisResource] = []
-    for item in (rows.first() or [])[:10]:
+    for item in crisis_rows(practice_id)[:10]:
         if not isinstance(item, dict) or str(item.get("country") or "").upper() not in {"", country or ""}:
             continue
         if item.get("name") and (item.get("phone") or item.get("url")):

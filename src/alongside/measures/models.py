@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.care.models import ClientProfile, Practice
+from alongside.core.models import DEFAULT_ESCALATION_MINUTES
 from alongside.crypto.fields import EncryptedJSONField, EncryptedTextField
 
-DEFAULT_ESCALATION_MINUTES = 24 * 60
+__all__ = ["DEFAULT_ESCALATION_MINUTES"]  # re-exported: the practice settings moved to core
 
 
 class MeasureAuditAction(models.TextChoices):
@@ -331,43 +332,6 @@ class CriticalAlert(models.Model):
 def alert_topic(alert_id: uuid.UUID | str) -> str:
     """The notify topic of an alert's notices (its in-app notices live in notify.Notification)."""
     return f"measures.alert:{alert_id}"
-
-
-class PracticeMeasureSettings(models.Model):
-    """A practice's choices for measures: alert escalation, quiet hours, request window, crisis lines."""
-
-    practice = models.OneToOneField(
-        Practice, on_delete=models.CASCADE, primary_key=True, related_name="measure_settings"
-    )
-    escalation_minutes = models.PositiveIntegerField(
-        default=DEFAULT_ESCALATION_MINUTES,
-        help_text=_("Minutes an alert may stay unacknowledged before the practice admins are told."),
-    )
-    quiet_start = models.TimeField(default=dt.time(21, 0), help_text=_("No reminders from this local time..."))
-    quiet_end = models.TimeField(default=dt.time(8, 0), help_text=_("...until this local time."))
-    request_window_days = models.PositiveSmallIntegerField(
-        default=7, help_text=_("Days a request stays open before it expires.")
-    )
-    crisis_resources = models.JSONField(
-        default=list, blank=True, help_text=_("Extra crisis lines shown before the defaults for the client's country.")
-    )
-    clients_see_results = models.BooleanField(
-        default=True, help_text=_("Clients see their score explained in plain words when they finish.")
-    )
-    default_instrument = models.CharField(max_length=64, blank=True, help_text=_("The practice default questionnaire."))
-    default_rule = models.CharField(max_length=20, choices=ScheduleRule.choices, blank=True)
-    default_interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "practice measure settings"
-        constraints = [
-            models.CheckConstraint(condition=Q(escalation_minutes__gte=5), name="measures_escalation_at_least_5_min"),
-            models.CheckConstraint(condition=Q(request_window_days__gte=1), name="measures_request_window_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"measure settings of {self.practice_id}"
 
 
 class CustomInstrument(models.Model):

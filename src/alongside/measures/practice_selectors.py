@@ -7,9 +7,10 @@ import uuid
 from dataclasses import dataclass
 
 from alongside.care.models import Practice
+from alongside.core import practice_settings as shared
 from alongside.measures import library
 from alongside.measures.library import AnswerError, Instrument
-from alongside.measures.models import CustomInstrument, PracticeMeasureSettings, ScheduleRule
+from alongside.measures.models import CustomInstrument, ScheduleRule
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +69,8 @@ def practice_instruments(practice: Practice | uuid.UUID | str | None) -> list[In
 
 
 def clients_see_results(practice_id: uuid.UUID | str) -> bool:
-    """Whether the practice lets clients see their score explained when they finish (yes unless it says no)."""
-    found = PracticeMeasureSettings.objects.filter(practice_id=practice_id).values_list(
-        "clients_see_results", flat=True
-    )
-    value = found.first()
-    return True if value is None else bool(value)
+    """Whether the practice lets clients see their score explained when they finish (``core.practice_settings``)."""
+    return shared.clients_see_results(practice_id)
 
 
 @dataclass(frozen=True)
@@ -86,18 +83,10 @@ class DefaultSchedule:
 
 
 def practice_default_schedule(practice: Practice | uuid.UUID | str) -> DefaultSchedule | None:
-    """Return the practice's default schedule, or None when it has not set one."""
-    found = PracticeMeasureSettings.objects.filter(practice_id=_practice_id(practice) or "").first()
-    if found is None or not found.default_instrument or not found.default_rule:
+    """Return the practice's default schedule, or None when it has not set one (or set a rule no longer known)."""
+    found = shared.practice_default_schedule(_practice_id(practice) or "")
+    if found is None or found.rule not in ScheduleRule.values:
         return None
     return DefaultSchedule(
-        instrument=found.default_instrument,
-        rule=ScheduleRule(found.default_rule),
-        interval_days=found.default_interval_days,
+        instrument=found.instrument, rule=ScheduleRule(found.rule), interval_days=found.interval_days
     )
-
-
-def practice_settings(practice_id: uuid.UUID) -> PracticeMeasureSettings:
-    """Return the practice's measure settings, or unsaved defaults when it has none."""
-    found = PracticeMeasureSettings.objects.filter(practice_id=practice_id).first()
-    return found or PracticeMeasureSettings(practice_id=practice_id)

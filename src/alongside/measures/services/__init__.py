@@ -6,8 +6,8 @@ depend on the mail server. Callers import from this package; the modules behind 
 an implementation detail.
 """
 
+from alongside.core.practice_settings import practice_settings
 from alongside.measures import crisis, library
-from alongside.measures.practice_selectors import practice_settings
 from alongside.measures.services._common import (
     IDEMPOTENCY_KEY,
     RISK_LEVELS_CRITICAL,

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from alongside import access
 from alongside.access import Action
 from alongside.care.models import ClientProfile
+from alongside.core.practice_settings import PracticeSettings
 from alongside.core.services import reader
 from alongside.core.time import in_quiet_hours, zone_or_utc
 from alongside.measures import library
 from alongside.measures.models import (
     MeasureResponse,
-    PracticeMeasureSettings,
 )
 
 logger = logging.getLogger("alongside.measures.services")
@@ -72,11 +72,11 @@ _zone = zone_or_utc  # kept for the measures modules that still call it by this 
 
 
 @reader
-def _in_quiet_hours(local: dt.datetime, settings: PracticeMeasureSettings) -> bool:
+def _in_quiet_hours(local: dt.datetime, settings: PracticeSettings) -> bool:
     return in_quiet_hours(local, settings.quiet_start, settings.quiet_end)
 
 
-def _after_quiet_hours(local: dt.datetime, settings: PracticeMeasureSettings) -> dt.datetime:
+def _after_quiet_hours(local: dt.datetime, settings: PracticeSettings) -> dt.datetime:
     """Move a local time out of the quiet hours to their end (that day or the next)."""
     if not _in_quiet_hours(local, settings):
         return local

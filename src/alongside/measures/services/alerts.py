@@ -25,6 +25,7 @@ from alongside import access
 from alongside.access import Action
 from alongside.audit.log import record
 from alongside.care.selectors import practice_admins, staff_recipients
+from alongside.core.practice_settings import escalation_minutes
 from alongside.core.services import service, unaudited
 from alongside.measures.models import (
     DEFAULT_ESCALATION_MINUTES,
@@ -35,7 +36,6 @@ from alongside.measures.models import (
     CriticalAlert,
     MeasureAuditAction,
     MeasureResponse,
-    PracticeMeasureSettings,
     alert_topic,
 )
 from alongside.notify.models import NotificationKind
@@ -193,9 +193,7 @@ def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> Cr
 def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
     """Escalate open alerts older than their practice's limit to the practice admins (in-app and email)."""
     now = now or timezone.now()
-    limits: dict[uuid.UUID, int] = dict(
-        PracticeMeasureSettings.objects.values_list("practice_id", "escalation_minutes")
-    )
+    limits: dict[uuid.UUID, int] = escalation_minutes()
     escalated: list[CriticalAlert] = []
     candidates = (
         CriticalAlert.objects.filter(status=AlertStatus.OPEN)

@@ -13,16 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.care.models import ClientProfile
+from alongside.core.practice_settings import PracticeSettings, practice_settings
 from alongside.core.services import unaudited
 from alongside.measures.models import (
     DeliveryChannel,
     MeasureRequest,
     MeasureSchedule,
-    PracticeMeasureSettings,
     RequestStatus,
     ScheduleRule,
 )
-from alongside.measures.practice_selectors import practice_settings
 from alongside.measures.services._common import (
     _after_quiet_hours,
     _in_quiet_hours,
@@ -33,7 +32,7 @@ from alongside.notify.mail import email_enqueue
 
 
 def _occurrence_due(
-    schedule: MeasureSchedule, occurrence: dt.date, zone: ZoneInfo, settings: PracticeMeasureSettings
+    schedule: MeasureSchedule, occurrence: dt.date, zone: ZoneInfo, settings: PracticeSettings
 ) -> dt.datetime:
     due = _local(occurrence, schedule.time_of_day, zone)
     if due < schedule.created_at:
@@ -42,7 +41,7 @@ def _occurrence_due(
     return _after_quiet_hours(due, settings)
 
 
-def _window(schedule: MeasureSchedule, settings: PracticeMeasureSettings) -> dt.timedelta:
+def _window(schedule: MeasureSchedule, settings: PracticeSettings) -> dt.timedelta:
     days = settings.request_window_days
     if schedule.interval_days:
         days = min(days, schedule.interval_days)
@@ -79,7 +78,7 @@ def requests_materialise(*, now: dt.datetime | None = None) -> list[MeasureReque
         .select_related("client")
         .order_by("created_at")
     )
-    settings_cache: dict[uuid.UUID, PracticeMeasureSettings] = {}
+    settings_cache: dict[uuid.UUID, PracticeSettings] = {}
     for schedule in schedules:
         client = schedule.client
         zone = _zone(client.time_zone)
@@ -237,7 +236,7 @@ def requests_deliver(*, now: dt.datetime | None = None) -> int:
         .select_related("client__user")
         .order_by("due_at")
     )
-    settings_cache: dict[uuid.UUID, PracticeMeasureSettings] = {}
+    settings_cache: dict[uuid.UUID, PracticeSettings] = {}
     sent = 0
     for request in pending:
         client = request.client

@@ -1,4 +1,4 @@
-"""Writes for a practice's measure settings."""
+"""Writes for a practice's settings (the rows live in ``core.PracticeSettings``; this is their one writer)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,17 @@ from pydantic import ValidationError as PydanticValidationError
 
 from alongside.audit.log import record
 from alongside.care.models import Membership, Practice
+from alongside.core.actor import Actor
+from alongside.core.practice_settings import PracticeSettings, practice_settings_for_update
 from alongside.core.services import service
-from alongside.measures.models import (
-    MeasureAuditAction,
-    PracticeMeasureSettings,
-    ScheduleRule,
-)
+from alongside.measures.models import MeasureAuditAction, ScheduleRule
 from alongside.measures.schemas import CrisisRows
 from alongside.measures.services._common import (
     _instrument,
 )
 
 
-def _require_admin(actor: Any, practice: Practice) -> None:
+def _require_admin(actor: Actor, practice: Practice) -> None:
     membership = Membership.objects.filter(user=actor, practice=practice, is_active=True).first()
     if membership is None or not membership.is_admin:
         raise PermissionDenied(_("Only practice admins can change these settings."))
@@ -33,7 +31,7 @@ def _require_admin(actor: Any, practice: Practice) -> None:
 @service
 def practice_settings_set(
     *,
-    actor: Any,
+    actor: Actor,
     practice: Practice,
     escalation_minutes: int | None = None,
     quiet_start: dt.time | None = None,
@@ -43,7 +41,7 @@ def practice_settings_set(
     default_instrument: str | None = None,
     default_rule: ScheduleRule | str | None = None,
     default_interval_days: int | None = None,
-) -> PracticeMeasureSettings:
+) -> PracticeSettings:
     """Change a practice's measure settings. Practice owners and admins only.
 
     ``default_instrument=""`` clears the practice default schedule.
@@ -57,7 +55,7 @@ def practice_settings_set(
     if default_instrument is not None:
         default = _default_schedule(practice, default_instrument, default_rule, default_interval_days)
     with transaction.atomic():
-        settings, _created = PracticeMeasureSettings.objects.select_for_update().get_or_create(practice=practice)
+        settings = practice_settings_for_update(practice.pk)
         for name, value in (
             ("escalation_minutes", escalation_minutes),
             ("quiet_start", quiet_start),
@@ -90,9 +88,7 @@ def _default_schedule(
 
 
 @service
-def practice_crisis_resources_set(
-    *, actor: Any, practice: Practice, rows: list[dict[str, Any]]
-) -> PracticeMeasureSettings:
+def practice_crisis_resources_set(*, actor: Actor, practice: Practice, rows: list[dict[str, Any]]) -> PracticeSettings:
     """Replace the practice's own crisis lines. Every row is checked first; a bad one changes nothing."""
     _require_admin(actor, practice)
     try:
@@ -100,7 +96,7 @@ def practice_crisis_resources_set(
     except PydanticValidationError as error:
         raise ValidationError([_crisis_message(e) for e in error.errors()]) from None
     with transaction.atomic():
-        settings, _created = PracticeMeasureSettings.objects.select_for_update().get_or_create(practice=practice)
+        settings = practice_settings_for_update(practice.pk)
         settings.crisis_resources = [row.model_dump() for row in clean.rows]
         settings.save(update_fields=["crisis_resources", "updated_at"])
         record(MeasureAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings, detail={"crisis_rows": len(clean.rows)})

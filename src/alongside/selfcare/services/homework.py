@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
+from alongside.core.practice_settings import PracticeSettings, practice_settings
 from alongside.core.services import service, unaudited
 from alongside.core.time import in_quiet_hours
 from alongside.core.time import zone_or_utc as _zone
-from alongside.measures.models import DeliveryChannel, PracticeMeasureSettings
-from alongside.measures.practice_selectors import practice_settings
+from alongside.measures.models import DeliveryChannel
 from alongside.selfcare.models import (
     Assignment,
     AssignmentKind,
@@ -281,7 +281,7 @@ def tasks_remind(*, now: dt.datetime | None = None) -> int:
     for task in open_tasks:
         if task.due_on == local_today(task.client, now):
             by_client.setdefault(task.client_id, []).append(task)
-    settings_cache: dict[uuid.UUID, PracticeMeasureSettings] = {}
+    settings_cache: dict[uuid.UUID, PracticeSettings] = {}
     sent = 0
     for tasks in by_client.values():
         client = tasks[0].client
