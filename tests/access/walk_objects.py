@@ -251,3 +251,18 @@ def _recommendation(c: Cast, values: dict[str, str]) -> Made:
 
 
 BODIES["applibrary:my_app_answer"] = lambda v: {"status": "using", "comment": SENTINEL_NOTE}
+
+
+@factory("thread_id")
+def _erased_thread(c: Cast, values: dict[str, str]) -> Made:
+    """What stays of an erased client's conversation, readable by Alice (on the care team at erasure) only."""
+    from django.utils import timezone
+
+    from alongside.messaging.models import ErasedMessage, ErasedThread
+
+    kept = ErasedThread.objects.create(practice=c.practice, started_at=timezone.now())
+    kept.readers.set([c.alice])
+    reply = ErasedMessage(thread=kept, seq=1, from_client=False, sender=c.alice, created_at=timezone.now())
+    reply.body = SENTINEL_NOTE
+    reply.save()
+    return kept

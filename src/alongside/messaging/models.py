@@ -30,6 +30,7 @@ class MessagingAuditAction(models.TextChoices):
     ATTACHMENT_OPENED = "messaging.attachment_opened", _("Opened a message attachment")
     THREADS_SEARCHED = "messaging.threads_searched", _("Searched messages")
     SETTINGS_CHANGED = "messaging.settings_changed", _("Changed messaging settings")
+    ERASED_THREAD_VIEWED = "messaging.erased_thread_viewed", _("Viewed an erased client's conversation")
 
 
 class Thread(models.Model):
@@ -162,3 +163,55 @@ class MessagingSettings(models.Model):
 
     def __str__(self) -> str:
         return f"messaging settings of {self.practice_id}"
+
+
+class ErasedThread(models.Model):
+    """What stays of an erased client's conversation: the care team's side, for the practice's record.
+
+    When a client is erased their thread and messages are deleted with them. Before that, the
+    erasure copies the thread here so the clinicians keep what they wrote and when: their own
+    messages are re-sealed under this record's own data key (the client's key is destroyed last),
+    and each message the client sent is kept as a tombstone, sender "Erased client", with its
+    time but without its text, attachment or link to the client's entries. Nothing here points
+    at the client or names them; only the clinicians on the care team at erasure (``readers``)
+    may open it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    erased_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(help_text=_("When the first message of the conversation was sent."))
+    readers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "erased_at"])]
+
+    def __str__(self) -> str:
+        return f"erased thread {self.pk}"
+
+
+class ErasedMessage(models.Model):
+    """One message of an erased thread: a clinician's, re-sealed, or the client's, as a tombstone."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    thread = models.ForeignKey(ErasedThread, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveIntegerField()
+    from_client = models.BooleanField()
+    # A clinician's message keeps its sender; a client's is a tombstone (no sender, no text).
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = EncryptedTextField(key_field="thread_id", blank=True)
+    had_attachment = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["thread", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "seq"], name="messaging_erased_seq_once"),
+            models.CheckConstraint(
+                condition=Q(from_client=False) | (Q(sender__isnull=True) & Q(body_sealed="")),
+                name="messaging_erased_client_tombstone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"erased message {self.thread_id}#{self.seq}"

@@ -24,7 +24,7 @@ from alongside import safety
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, client_required, staff_required
 from alongside.measures.crisis import resources_for_request
-from alongside.messaging import selectors, services
+from alongside.messaging import erased, selectors, services
 from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS, MessagingSettings
 from alongside.safety.display import resource_rows
 
@@ -148,10 +148,11 @@ def staff_thread(request: HttpRequest, membership: Membership, client_id: uuid.U
 def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The staff member's threads: awaiting a reply first, then the newest."""
     rows = selectors.inbox_for_staff(actor=request.user)
+    has_erased = erased.has_erased_threads(actor=request.user, membership=membership)  # type: ignore[arg-type]
     return render(
         request,
         "messaging/inbox.html",
-        {"membership": membership, "practice": membership.practice, "rows": rows},
+        {"membership": membership, "practice": membership.practice, "rows": rows, "has_erased": has_erased},
     )
 
 
