@@ -125,9 +125,11 @@ def test_the_documented_backup_restores_into_a_new_cluster_whole(drill, tmp_path
         "applibrary.Recommendation.purpose",
         "messaging.Attachment.data",
         "messaging.Attachment.filename",
+        "messaging.ErasedMessage.body",
         "safety.SafetyFeedback.note",
         "safety.SafetyFeedback.text",
         "safety.SafetyFlag.evidence",
+        "safety.SafetyFlag.text",
         "selfcare.PracticeLog.note",
     }
     assert empty <= unseeded, f"encrypted fields with nothing to sample: {sorted(empty - unseeded)}"
