@@ -206,6 +206,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alongside.web.context_processors.shell",
+                "alongside.applibrary.context_processors.modes",
             ],
             # The date, time and number filters of alongside.core.formatting, in every template.
             "builtins": ["alongside.core.templatetags.formatting"],

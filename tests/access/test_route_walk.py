@@ -41,6 +41,8 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "measures:crisis",  # crisis lines, shown to anyone who needs them
+    "applibrary:neutral",  # the discreet mode's quick exit lands here, signed in or not
+    "applibrary:manifest",  # the installable app's name and icon (neutral for a client in discreet mode)
 }
 REFUSED = {302, 303, 400, 401, 403, 404, 405, 410}
 NOT_REACHED = {400, 401, 403, 404, 405, 422}  # 400/422: the input was refused before any lookup

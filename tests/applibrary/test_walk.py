@@ -26,7 +26,7 @@ def test_app_library_routes_refuse_outsiders():
         insider_labels=("sam", "alice", "admin"),
     )
     routes = [r for r in all_routes() if r.name.startswith("applibrary:")]
-    assert len(routes) == 8
+    assert len(routes) == 16
     checked = _walk_routes(walk, routes)
     assert not walk.problems, "\n".join(walk.problems)
     assert checked == len([r for r in routes if r.params])

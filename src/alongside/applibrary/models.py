@@ -20,9 +20,12 @@ __all__ = [
     "App",
     "AppLibraryAuditAction",
     "AppStatus",
+    "ClientModes",
     "Cost",
     "Evaluation",
     "EvaluationAnswer",
+    "ImportSource",
+    "ImportedEntry",
     "ReadinessCheck",
     "Recommendation",
     "RecommendationStatus",
@@ -38,6 +41,10 @@ class AppLibraryAuditAction(models.TextChoices):
     RECOMMENDED = "applibrary.recommended", _("Recommended an app")
     RECOMMENDATION_ANSWERED = "applibrary.recommendation_answered", _("Answered an app recommendation")
     RECOMMENDATIONS_VIEWED = "applibrary.recommendations_viewed", _("Viewed app recommendations")
+    MODES_SET = "applibrary.modes_set", _("Changed display modes")
+    ENTRIES_IMPORTED = "applibrary.entries_imported", _("Imported mood entries from another app")
+    EVALUATION_REVISED = "applibrary.evaluation_revised", _("Revised an app evaluation")
+    IMPORTS_VIEWED = "applibrary.imports_viewed", _("Viewed imported mood entries")
 
 
 class AppStatus(models.TextChoices):
@@ -217,3 +224,58 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"recommendation {self.pk}"
+
+
+class ClientModes(models.Model):
+    """How the client's pages look: the modes a readiness check suggests, applied by the client or their clinician."""
+
+    client = models.OneToOneField("care.ClientProfile", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    discreet = models.BooleanField(default=False)
+    low_bandwidth = models.BooleanField(default=False)
+    large_text = models.BooleanField(default=False)
+    paper_pack = models.BooleanField(default=False)
+    updated_at = models.DateTimeField()
+    from_check = models.ForeignKey(ReadinessCheck, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"modes of {self.client_id}"
+
+    @property
+    def classes(self) -> str:
+        """The body classes of the modes turned on (``modes.css`` styles them)."""
+        names = ("discreet", "low_bandwidth", "large_text")
+        return " ".join(f"mode-{name.replace('_', '-')}" for name in names if getattr(self, name))
+
+
+class ImportSource(models.TextChoices):
+    DAYLIO = "daylio", "Daylio"
+    EMOODS = "emoods", "eMoods"
+
+
+class ImportedEntry(models.Model):
+    """A mood entry brought in from another app's CSV export: kept apart from check-ins made in Alongside.
+
+    ``key`` is the hash of the exported row, unique per client and app, so re-importing the same export adds nothing.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.ClientProfile", on_delete=models.CASCADE, related_name="imported_entries")
+    source = models.CharField(max_length=20, choices=ImportSource.choices)
+    key = models.CharField(max_length=64)
+    day = models.DateField()
+    time = models.CharField(max_length=20, blank=True)
+    mood = EncryptedTextField(key_field="client_id")  # the app's own label or scores, as exported
+    details = EncryptedJSONField(key_field="client_id", blank=True)  # activities, sleep, ... as exported
+    note = EncryptedTextField(key_field="client_id", blank=True)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["client", "-day", "-time"]
+        indexes = [models.Index(fields=["client", "day"], name="applibrary_imported_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "source", "key"], name="applibrary_imported_once"),
+            models.CheckConstraint(condition=Q(source__in=ImportSource.values), name="applibrary_imported_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"imported entry {self.pk}"

@@ -1,7 +1,7 @@
 """Reading mood-app CSV exports before anything is stored: columns, day/month order, and a key per row.
 
-Nothing here writes: the rows a parser returns are mapped into check-ins by a later step (not built yet), which
-stores each row's ``key`` so that re-importing the same export adds nothing.
+Nothing here writes: ``services.entries_import`` stores the rows a parser returns as imported entries, with each
+row's ``key``, so that re-importing the same export adds nothing.
 """
 
 from __future__ import annotations
@@ -107,3 +107,4 @@ class ImportedMood:
     mood: str
     activities: tuple[str, ...]
     note: str
+    extra: tuple[tuple[str, str], ...] = ()  # other exported values, e.g. hours slept
