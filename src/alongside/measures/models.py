@@ -267,9 +267,11 @@ class AlertStatus(models.TextChoices):
 class AlertSource(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", _("A critical answer on a questionnaire")
     MESSAGE = "message", _("Crisis language in a message")
+    FLAG = "flag", _("Crisis language in other free text")
 
 
 MESSAGE_ALERT_INSTRUMENT = "message"  # the ``instrument`` of alerts raised by a message
+FLAG_ALERT_INSTRUMENT = "flag"  # the ``instrument`` of alerts raised by a safety flag (note, entry, topic)
 REVIEW_PREFIX = "review:"  # the ``risk_level`` prefix of review-level alerts (no email, no escalation)
 
 
@@ -284,6 +286,9 @@ class CriticalAlert(models.Model):
     )
     message = models.OneToOneField(
         "messaging.Message", on_delete=models.CASCADE, related_name="alert", null=True, blank=True
+    )
+    flag = models.OneToOneField(
+        "safety.SafetyFlag", on_delete=models.CASCADE, related_name="alert", null=True, blank=True
     )
     instrument = models.CharField(max_length=32)
     items = models.JSONField(default=list, help_text=_("1-based numbers of the critical items."))
@@ -314,9 +319,25 @@ class CriticalAlert(models.Model):
                 name="measures_alert_escalated_has_time",
             ),
             models.CheckConstraint(
-                condition=(Q(source=AlertSource.QUESTIONNAIRE) & Q(response__isnull=False) & Q(message__isnull=True))
-                | (Q(source=AlertSource.MESSAGE) & Q(message__isnull=False) & Q(response__isnull=True)),
-                name="measures_alert_has_one_source",
+                condition=(
+                    Q(source=AlertSource.QUESTIONNAIRE)
+                    & Q(response__isnull=False)
+                    & Q(message__isnull=True)
+                    & Q(flag__isnull=True)
+                )
+                | (
+                    Q(source=AlertSource.MESSAGE)
+                    & Q(message__isnull=False)
+                    & Q(response__isnull=True)
+                    & Q(flag__isnull=True)
+                )
+                | (
+                    Q(source=AlertSource.FLAG)
+                    & Q(flag__isnull=False)
+                    & Q(response__isnull=True)
+                    & Q(message__isnull=True)
+                ),
+                name="measures_alert_has_one_source_of_three",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["client", "status"])]

@@ -45,6 +45,8 @@ class SafetyFlag(models.Model):
     level = models.CharField(max_length=8, choices=FlagLevel.choices)
     categories = models.JSONField(default=list)
     evidence = EncryptedTextField(key_field="client_id", blank=True)  # JSON; holds matched phrases
+    # The text that was checked (encrypted), so that a clinician's verdict on the flag can be exported.
+    text = EncryptedTextField(key_field="client_id", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

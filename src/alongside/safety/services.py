@@ -7,11 +7,9 @@ import logging
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.urls import reverse
 
 from alongside.audit.log import Entry, record_many
-from alongside.care.models import ADMIN_ROLES, CareTeamMember, ClientProfile, Membership
+from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service
 from alongside.safety.detector import detect
@@ -29,31 +27,16 @@ from alongside.safety.result import Detection
 logger = logging.getLogger("alongside.safety")
 
 
-def _treating_staff(client: ClientProfile) -> list[Any]:
-    """The current care team, active in the practice; the practice admins when there is none."""
-    from alongside.accounts.models import User
-
-    active = Membership.objects.filter(practice_id=client.practice_id, is_active=True)
-    team = list(
-        User.objects.filter(
-            pk__in=CareTeamMember.objects.filter(client=client, ended_at__isnull=True).values("clinician_id"),
-            is_active=True,
-        ).filter(pk__in=active.values("user_id"))
-    )
-    if team:
-        return team
-    admins = active.filter(role__in=ADMIN_ROLES).values("user_id")
-    return list(User.objects.filter(pk__in=admins, is_active=True))
-
-
 @service
 def flag_raise_for_text(
     *, client: ClientProfile, source: FlagSource, source_id: Any, text: str, actor: Actor
 ) -> SafetyFlag | None:
-    """Check a client's free text; on crisis language store a flag, audit it and tell the treating clinicians.
+    """Check a client's free text; on crisis language store a flag (with the text, encrypted) and audit it.
 
-    Runs in the caller's transaction (the text's own). Urgent flags notify in the app and by
-    email (content-free); review flags notify in the app only. Returns None when nothing was found.
+    Runs in the caller's transaction (the text's own). Telling the clinicians is the alert's
+    job: callers go through ``measures.services.alerts_flags.alert_raise_for_text``, which
+    turns the flag into a critical alert (urgent) or an alert-list entry (review). Returns
+    None when nothing was found; a later save of the same text returns the first flag.
     """
     result: Detection = detect(text or "", language=(client.locale or "")[:2])
     if not result.alert:
@@ -65,8 +48,8 @@ def flag_raise_for_text(
     categories = [str(c) for c in result.categories]
     flag = SafetyFlag(client=client, source=source, source_id=str(source_id)[:64], level=level, categories=categories)
     cast(Any, flag).evidence = json.dumps(result.evidence(), ensure_ascii=False)
+    cast(Any, flag).text = (text or "")[:20_000]
     flag.save(force_insert=True)
-    recipients = _treating_staff(client)
     record_many(
         [
             Entry(
@@ -78,8 +61,6 @@ def flag_raise_for_text(
         ],
         actor=actor,
     )
-    link = reverse("care:client_detail", args=[client.pk])
-    transaction.on_commit(lambda: _notify(recipients, client, link, urgent=level == FlagLevel.URGENT, flag=flag))
     return flag
 
 
@@ -93,23 +74,6 @@ def text_of(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "\n".join(text_of(v) for v in value)
     return ""
-
-
-def _notify(recipients: list[Any], client: ClientProfile, link: str, *, urgent: bool, flag: SafetyFlag) -> None:
-    """Tell the clinicians after commit; a failure is logged, never raised into the client's request."""
-    try:
-        from alongside.notify.services import notification_send
-
-        notification_send(
-            recipients=recipients,
-            kind="alert",
-            link=link,
-            client=client,
-            dedupe_key=f"safety-flag-{flag.pk}",
-            email=urgent,
-        )
-    except Exception:
-        logger.exception("safety: notifying the care team of flag %s failed", flag.pk)
 
 
 @service

@@ -27,13 +27,17 @@ from alongside.safety.services import feedback_give
 @staff_required
 @require_POST
 def alert_feedback(request: HttpRequest, membership: Membership, alert_id: uuid.UUID) -> HttpResponse:
-    """Mark a message alert "not a crisis" (or say what it missed), with a note; care team only, 404 for outsiders."""
+    """Mark a message or flag alert "not a crisis" (or say what it missed), with a note; care team only."""
     alert = alert_for(user=request.user, alert_id=alert_id)
     verdict = request.POST.get("verdict", "")
     if verdict not in FeedbackVerdict.values:
         messages.error(request, _("Choose “Not a crisis” or “Missed something”."))
         return redirect("measures:alert_detail", alert.pk)
-    text = alert.message.body if alert.message_id and alert.message is not None else ""
+    text = ""
+    if alert.message_id and alert.message is not None:
+        text = alert.message.body
+    elif alert.flag_id and alert.flag is not None:
+        text = alert.flag.text  # the checked note, entry or topic, kept encrypted with the flag
     try:
         feedback_give(
             actor=signed_in(request.user),
