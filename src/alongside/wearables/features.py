@@ -167,7 +167,12 @@ def daily_features(table: pa.Table) -> dict[dt.date, dict[str, float]]:
         for start, end, *_ in rows:
             covered.add(start, end)
         days[day][Metric.WORKOUT_MIN] = covered.length() / 60
-    averaged = {Kind.RESTING_HR: Metric.RESTING_HR, Kind.HRV_SDNN: Metric.HRV_SDNN, Kind.HRV_RMSSD: Metric.HRV_RMSSD}
+    averaged = {
+        Kind.RESTING_HR: Metric.RESTING_HR,
+        Kind.HRV_SDNN: Metric.HRV_SDNN,
+        Kind.HRV_RMSSD: Metric.HRV_RMSSD,
+        Kind.SLEEP_SCORE: Metric.SLEEP_SCORE,
+    }
     for kind, metric in averaged.items():
         for day, mean in _per_day(table, kind, "mean").items():
             days[day][metric] = round(mean, 1)

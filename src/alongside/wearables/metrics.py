@@ -22,3 +22,4 @@ class Metric(models.TextChoices):
     ACTIVE_MIN = "active_min", _("Active minutes")
     WORKOUT_MIN = "workout_min", _("Workout minutes")
     WEAR_MIN = "wear_min", _("Watch worn (minutes)")
+    SLEEP_SCORE = "sleep_score", _("Sleep score (Fitbit, 0-100)")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from alongside.care.models import ClientProfile
 from alongside.wearables.metrics import Metric
 
-__all__ = ["DailyFeature", "ImportJob", "Metric", "SourceName", "WearablesAuditAction"]
+__all__ = ["CsvMapping", "DailyFeature", "ImportJob", "Metric", "SourceName", "WearablesAuditAction"]
 
 
 class WearablesAuditAction(models.TextChoices):
@@ -20,12 +20,15 @@ class WearablesAuditAction(models.TextChoices):
     IMPORTED = "wearables.imported", _("Imported wearable data")
     DELETED = "wearables.deleted", _("Deleted wearable data")
     FEATURES_VIEWED = "wearables.features_viewed", _("Viewed wearable data")
+    CSV_MAPPING_SAVED = "wearables.csv_mapping_saved", _("Saved a CSV column mapping")
 
 
 class SourceName(models.TextChoices):
     APPLE = "apple", _("Apple Health")
     FITBIT = "fitbit", _("Fitbit")
     OMH = "omh", _("Open mHealth")
+    FIT = "fit", _("Garmin FIT")
+    CSV = "csv", _("CSV file")
 
 
 class ImportJob(models.Model):
@@ -68,3 +71,14 @@ class DailyFeature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}={self.value:g} on {self.day} for {self.client_id}"
+
+
+class CsvMapping(models.Model):
+    """How a client's CSV files are laid out; ``mapping`` is a validated ``ColumnMapping`` (see sources.csv)."""
+
+    client = models.OneToOneField(ClientProfile, on_delete=models.CASCADE, related_name="wearable_csv_mapping")
+    mapping = models.JSONField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"CSV mapping for {self.client_id}"

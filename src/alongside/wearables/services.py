@@ -15,7 +15,7 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.idempotency import remember
 from alongside.core.services import service
-from alongside.wearables.models import DailyFeature, ImportJob, WearablesAuditAction
+from alongside.wearables.models import CsvMapping, DailyFeature, ImportJob, WearablesAuditAction
 
 PUSH_SCOPE = "wearables.push"
 
@@ -93,3 +93,15 @@ def wearables_delete_all(*, actor: Any, client: ClientProfile) -> int:
     client_id = client.pk
     transaction.on_commit(lambda: storage.delete(client_id=client_id))
     return len(jobs)
+
+
+@service
+def wearables_csv_mapping_save(*, actor: Any, client: ClientProfile, mapping: dict[str, Any]) -> CsvMapping:
+    """Validate and save the client's CSV column mapping (raise ``pydantic.ValidationError`` if it is not valid)."""
+    from alongside.wearables.sources.csv.parser import ColumnMapping
+
+    _check_may_write(actor, client)
+    clean = ColumnMapping.model_validate(mapping).model_dump(mode="json")
+    saved, _created = CsvMapping.objects.update_or_create(client=client, defaults={"mapping": clean})
+    record(WearablesAuditAction.CSV_MAPPING_SAVED, actor=actor, obj=saved, client_id=client.pk, detail={})
+    return saved

@@ -46,7 +46,31 @@ def _omh() -> Source:
     return Source("omh", "Open mHealth data points", parser.sniff, parser.parse)
 
 
-_FACTORIES: dict[str, Callable[[], Source]] = {"apple": _apple, "omh": _omh}
+def _fitbit() -> Source:
+    from alongside.wearables.sources.fitbit import parser
+
+    return Source("fitbit", "Fitbit / Google account archive", parser.sniff, parser.parse)
+
+
+def _fit() -> Source:
+    from alongside.wearables.sources.fit import parser
+
+    return Source("fit", "Garmin FIT file", parser.sniff, parser.parse)
+
+
+def _csv() -> Source:
+    from alongside.wearables.sources.csv import parser
+
+    return Source("csv", "CSV with a saved column mapping", parser.sniff, parser.parse)
+
+
+_FACTORIES: dict[str, Callable[[], Source]] = {
+    "apple": _apple,
+    "fitbit": _fitbit,
+    "fit": _fit,
+    "omh": _omh,
+    "csv": _csv,
+}
 SOURCES = tuple(_FACTORIES)
 
 

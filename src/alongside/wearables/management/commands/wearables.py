@@ -15,6 +15,7 @@ from alongside.wearables.importing import import_file
 from alongside.wearables.inputs import progress
 from alongside.wearables.samples import BadInput
 from alongside.wearables.selectors import client_features, deviations
+from alongside.wearables.services import wearables_csv_mapping_save
 from alongside.wearables.sources import SOURCES
 
 
@@ -42,6 +43,11 @@ class Command(BaseCommand):
         imports.add_argument("file", type=Path)
         imports.add_argument("--client", required=True, help="The client's email address.")
         imports.add_argument("--source", default="apple", choices=SOURCES)
+        imports.add_argument(
+            "--mapping",
+            type=Path,
+            help="With --source csv: a JSON file of the column mapping, saved for the client before importing.",
+        )
         features = sub.add_parser("features", help="Print the client's daily features and their baselines.")
         features.add_argument("--client", required=True, help="The client's email address.")
         features.add_argument("--json", action="store_true", help="One JSON object per line.")
@@ -51,9 +57,19 @@ class Command(BaseCommand):
         if client is None:
             raise CommandError(f"No client has the email address {options['client']}.")
         if options["action"] == "import":
+            if options.get("mapping"):
+                self._save_mapping(client, options["mapping"])
             self._import(client, options["file"], options["source"])
         else:
             self._features(client, as_json=options["json"])
+
+    def _save_mapping(self, client: ClientProfile, path: Path) -> None:
+        try:
+            wearables_csv_mapping_save(actor=None, client=client, mapping=json.loads(path.read_text()))
+        except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+            raise CommandError(
+                f"{path.name}: the column mapping is not valid ({error}). Nothing was imported."
+            ) from None
 
     def _import(self, client: ClientProfile, path: Path, source: str) -> None:
         token = progress.set(_bar(path.name) if sys.stderr.isatty() else None)

@@ -1,0 +1,1 @@
+"""Generic CSV with a column mapping saved per client."""

@@ -1,0 +1,1 @@
+"""Garmin FIT activity and monitoring files."""

@@ -1,0 +1,1 @@
+"""Fitbit / Google account archive importer."""
