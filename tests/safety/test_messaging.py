@@ -59,3 +59,25 @@ def test_the_previous_messages_make_a_timing_phrase_urgent(world, django_capture
         result = send(world, "tonight's the night", "key-safety-004")
     assert result.crisis is True
     assert CriticalAlert.objects.filter(client=world.sam, message=result.message).exists()
+
+
+def test_sending_from_the_page_checks_the_message_once(client, world, monkeypatch):
+    """One send from the messages page runs the detector once (it ran twice: page and service)."""
+    from django.urls import reverse
+
+    from alongside import safety
+
+    calls: list[str] = []
+    real = safety.detect
+
+    def counting(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(safety, "detect", counting)
+    client.force_login(world.sam.user)
+    data = {"body": "I've got a rope in the wardrobe", "idempotency_key": "form-key-once-01"}
+    response = client.post(reverse("messaging:client_thread"), data)
+    assert response.status_code == 302
+    assert calls == [data["body"]]
+    assert CriticalAlert.objects.filter(client=world.sam).exists()
