@@ -32,6 +32,7 @@ from django.http import Http404
 
 from alongside.care.models import CareTeamMember, ClientProfile, Membership
 from alongside.consent.models import Scope, ScopeGrant
+from alongside.core.actor import Actor
 
 
 class Action(StrEnum):
@@ -122,7 +123,7 @@ def client_and_grant_or_404(
 
 
 def owned_or_404[M: Model](
-    actor: Any,
+    actor: Actor,
     model: type[M],
     pk: Any,
     action: Action,
@@ -143,7 +144,7 @@ def owned_or_404[M: Model](
 
 
 def owned_and_grant_or_404[M: Model](
-    actor: Any,
+    actor: Actor,
     model: type[M],
     pk: Any,
     action: Action,

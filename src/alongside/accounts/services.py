@@ -25,6 +25,7 @@ from alongside.accounts.models import AccountsAuditAction, RecoveryCode, Throttl
 from alongside.accounts.tokens import tokens_revoke_all
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
 
 TOTP_ISSUER = "Alongside"
@@ -125,7 +126,7 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
 
 
 @service
-def password_set(*, user: User, password: str, actor: Any, via: str = "settings") -> None:
+def password_set(*, user: User, password: str, actor: Actor, via: str = "settings") -> None:
     """Set a new (already validated) password and audit it."""
     with transaction.atomic():
         user.set_password(password)
@@ -157,7 +158,7 @@ def password_reset_request(*, email: str, users: list[User], send_links: Callabl
 
 
 @service
-def user_deactivate(*, user: User, actor: Any) -> int:
+def user_deactivate(*, user: User, actor: Actor) -> int:
     """Deactivate an account and end every session it holds. Returns sessions ended."""
     with transaction.atomic():
         user.is_active = False
@@ -171,7 +172,7 @@ def user_deactivate(*, user: User, actor: Any) -> int:
 
 
 @service
-def user_time_zone_set(*, user: User, time_zone: str, actor: Any) -> None:
+def user_time_zone_set(*, user: User, time_zone: str, actor: Actor) -> None:
     """Set the zone a person reads times in ("" for the usual one) and audit it."""
     with transaction.atomic():
         user.time_zone = time_zone
@@ -329,7 +330,7 @@ def mfa_check(*, user: User, code: str) -> CodeCheck:
 
 
 @service
-def totp_remove(*, user: User, actor: Any) -> None:
+def totp_remove(*, user: User, actor: Actor) -> None:
     with transaction.atomic():
         TotpDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()

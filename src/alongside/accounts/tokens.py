@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from alongside.accounts.models import PersonalAccessToken, TokenScope, TotpDevice, User
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
+from alongside.core.actor import Actor
 
 TOKEN_PREFIX = "alo_"
 MAX_ACTIVE = 20
@@ -85,7 +86,7 @@ def token_revoke(*, actor: User, token_id: uuid.UUID | str) -> PersonalAccessTok
     return token
 
 
-def tokens_revoke_all(*, user: User, actor: Any, reason: str) -> int:
+def tokens_revoke_all(*, user: User, actor: Actor, reason: str) -> int:
     """Revoke every live token of ``user`` (a password change or reset, a deactivation). Returns how many."""
     with transaction.atomic():
         live = list(PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True))

@@ -11,9 +11,10 @@ from alongside.access import Action, decide
 from alongside.applibrary.models import Recommendation, RecommendationStatus
 from alongside.care.models import ClientProfile
 from alongside.core import page_parts
+from alongside.core.actor import Actor, signed_in
 
 
-def open_recommendations(*, actor: Any, client: ClientProfile) -> list[Recommendation]:
+def open_recommendations(*, actor: Actor, client: ClientProfile) -> list[Recommendation]:
     """The client's own recommendations not yet declined (the client reading their own: not audited)."""
     if not decide(actor, client, Action.OWN):
         return []
@@ -22,7 +23,7 @@ def open_recommendations(*, actor: Any, client: ClientProfile) -> list[Recommend
 
 
 def _home_card(request: HttpRequest, client: ClientProfile) -> Any:
-    return open_recommendations(actor=request.user, client=client) or None
+    return open_recommendations(actor=signed_in(request.user), client=client) or None
 
 
 def register() -> None:

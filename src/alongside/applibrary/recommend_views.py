@@ -18,6 +18,7 @@ from alongside.applibrary import selectors, services
 from alongside.applibrary.models import App, AppStatus, RecommendationStatus
 from alongside.care.models import Membership
 from alongside.care.views import client_required, practice_render, staff_required
+from alongside.core.actor import signed_in
 
 
 class RecommendForm(forms.Form):
@@ -55,13 +56,13 @@ class AnswerForm(forms.Form):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def client_apps(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
-    client, rows = selectors.recommendations_for(actor=request.user, client_id=client_id)
+    client, rows = selectors.recommendations_for(actor=signed_in(request.user), client_id=client_id)
     form = RecommendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.recommendation_create(
-                actor=request.user,
+                actor=signed_in(request.user),
                 client=client,
                 app_slug=data["app"],
                 purpose=data["purpose"],
@@ -80,7 +81,7 @@ def client_apps(request: HttpRequest, membership: Membership, client_id: uuid.UU
 @client_required
 @require_http_methods(["GET"])
 def my_apps(request: HttpRequest) -> HttpResponse:
-    _client, rows = selectors.recommendations_for(actor=request.user, client_id=str(request.user.pk))
+    _client, rows = selectors.recommendations_for(actor=signed_in(request.user), client_id=str(request.user.pk))
     return render(request, "applibrary/my_apps.html", {"rows": rows, "form": AnswerForm()})
 
 
@@ -91,7 +92,7 @@ def my_app_answer(request: HttpRequest, recommendation_id: uuid.UUID) -> HttpRes
     if form.is_valid():
         try:
             services.recommendation_answer(
-                actor=request.user,
+                actor=signed_in(request.user),
                 recommendation_id=recommendation_id,
                 status=form.cleaned_data["status"],
                 comment=form.cleaned_data["comment"],

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alongside.applibrary import import_views, mode_views, recommend_views, selectors, services, vocab
+from alongside.applibrary import recommend_views, selectors, services, vocab
 from alongside.applibrary.forms import LibraryFilterForm, ReadinessForm
 from alongside.applibrary.readiness import Prompt, eheals_scale
 from alongside.care.models import Membership
 from alongside.care.views import client_required, practice_render, staff_required
+from alongside.core.actor import signed_in
 
 app_name = "applibrary"
 
@@ -95,10 +96,10 @@ def _readiness_context(check: Any) -> dict[str, Any]:
 @client_required
 @require_http_methods(["GET", "POST"])
 def own_readiness(request: HttpRequest) -> HttpResponse:
-    client, check = selectors.latest_readiness(actor=request.user, client_id=str(request.user.pk))
+    client, check = selectors.latest_readiness(actor=signed_in(request.user), client_id=str(request.user.pk))
     form = ReadinessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.readiness_record(actor=request.user, client=client, answers=form.to_answers())
+        services.readiness_record(actor=signed_in(request.user), client=client, answers=form.to_answers())
         messages.success(request, _("Thank you. Your answers are saved."))
         return redirect("applibrary:own_readiness")
     context = {"form": form, "client": client, **_readiness_context(check)}
@@ -108,15 +109,14 @@ def own_readiness(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def client_readiness(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
-    client, check = selectors.latest_readiness(actor=request.user, client_id=client_id)
+    client, check = selectors.latest_readiness(actor=signed_in(request.user), client_id=client_id)
     form = ReadinessForm(request.POST or None, clinician=True)
     if request.method == "POST" and form.is_valid():
-        services.readiness_record(actor=request.user, client=client, answers=form.to_answers())
+        services.readiness_record(actor=signed_in(request.user), client=client, answers=form.to_answers())
         messages.success(request, _("Readiness check saved."))
         return redirect("applibrary:client_readiness", client_id=client.pk)
     dates = selectors.readiness_dates(client=client)
-    _client, modes = selectors.modes_for(actor=request.user, client_id=client.pk)
-    context = {"form": form, "client": client, "dates": dates, "modes": modes, **_readiness_context(check)}
+    context = {"form": form, "client": client, "dates": dates, **_readiness_context(check)}
     return practice_render(request, membership, "applibrary/readiness_staff.html", context)
 
 
@@ -127,6 +127,4 @@ urlpatterns: list[URLPattern] = [
     path("readiness/", own_readiness, name="own_readiness"),
     path("clients/<uuid:client_id>/readiness/", client_readiness, name="client_readiness"),
     *recommend_views.urlpatterns,
-    *mode_views.urlpatterns,
-    *import_views.urlpatterns,
 ]

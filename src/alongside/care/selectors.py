@@ -120,7 +120,7 @@ def access_log_rows(*, client: ClientProfile, limit: int | None = None) -> list[
 
 def access_log_page(
     *, client: ClientProfile, page: str | int | None, per_page: int = 50
-) -> tuple[Page, list[AccessLogRow]]:
+) -> tuple[Page[Any], list[AccessLogRow]]:
     """Return one page of the client's access log and its rows."""
     paged = Paginator(_access_events(client), per_page).get_page(page)
     return paged, _rows(list(paged.object_list))

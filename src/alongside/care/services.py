@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -32,6 +31,7 @@ from alongside.care.models import (
     Practice,
     Role,
 )
+from alongside.core.actor import Actor, SignedIn
 from alongside.core.services import reader, service
 from alongside.notify.mail import email_enqueue
 
@@ -103,12 +103,12 @@ class IssuedInvitation:
         return reverse("care:invitation_accept", args=[self.token])
 
 
-def _membership(actor: Any, practice: Practice) -> Membership | None:
+def _membership(actor: Actor, practice: Practice) -> Membership | None:
     return Membership.objects.filter(user=actor, practice=practice, is_active=True).first()
 
 
 def _issue(
-    *, practice: Practice, email: str, role: InvitationRole, actor: Any, client: ClientProfile | None
+    *, practice: Practice, email: str, role: InvitationRole, actor: SignedIn, client: ClientProfile | None
 ) -> IssuedInvitation:
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -149,7 +149,7 @@ def _send_invitation(issued: IssuedInvitation, *, base_url: str) -> None:
 
 @service
 def staff_invite(
-    *, actor: Any, practice: Practice, email: str, role: InvitationRole, base_url: str
+    *, actor: SignedIn, practice: Practice, email: str, role: InvitationRole, base_url: str
 ) -> IssuedInvitation:
     """Invite a clinician or admin. Only practice owners and admins may."""
     membership = _membership(actor, practice)
@@ -168,7 +168,7 @@ def staff_invite(
 @service
 def client_invite(
     *,
-    actor: Any,
+    actor: SignedIn,
     practice: Practice,
     email: str,
     preferred_name: str,
@@ -260,7 +260,7 @@ def invitation_accept(*, token: str, password: str, name: str = "") -> User:
 
 
 @service
-def care_team_add(*, actor: Any, client: ClientProfile, clinician: User, primary: bool = False) -> CareTeamMember:
+def care_team_add(*, actor: Actor, client: ClientProfile, clinician: User, primary: bool = False) -> CareTeamMember:
     """Add a clinician of the same practice to the client's care team."""
     if not decide(actor, client, Action.MANAGE):
         raise PermissionDenied(_("You cannot change this client's care team."))
@@ -288,7 +288,7 @@ def care_team_add(*, actor: Any, client: ClientProfile, clinician: User, primary
 
 
 @service
-def care_team_remove(*, actor: Any, client: ClientProfile, clinician: User) -> None:
+def care_team_remove(*, actor: Actor, client: ClientProfile, clinician: User) -> None:
     if not decide(actor, client, Action.MANAGE):
         raise PermissionDenied(_("You cannot change this client's care team."))
     with transaction.atomic():
@@ -305,7 +305,7 @@ def care_team_remove(*, actor: Any, client: ClientProfile, clinician: User) -> N
 
 
 @service
-def episode_end(*, actor: Any, client: ClientProfile, ended_on: dt.date, reason: EpisodeEndReason) -> Episode:
+def episode_end(*, actor: Actor, client: ClientProfile, ended_on: dt.date, reason: EpisodeEndReason) -> Episode:
     if not decide(actor, client, Action.MANAGE):
         raise PermissionDenied(_("You cannot change this client's episodes of care."))
     with transaction.atomic():

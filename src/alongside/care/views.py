@@ -37,6 +37,7 @@ from alongside.care.services import (
     invitation_check,
     staff_invite,
 )
+from alongside.core.actor import signed_in
 from alongside.crypto.keys import KeyProblem
 
 View = Callable[..., HttpResponse]
@@ -107,7 +108,10 @@ def client_invite_view(request: HttpRequest, membership: Membership) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             issued = client_invite(
-                actor=request.user, practice=membership.practice, base_url=_base_url(request), **form.cleaned_data
+                actor=signed_in(request.user),
+                practice=membership.practice,
+                base_url=_base_url(request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             _form_errors(form, error, "email")
@@ -134,7 +138,7 @@ def staff_invite_view(request: HttpRequest, membership: Membership) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             issued = staff_invite(
-                actor=request.user,
+                actor=signed_in(request.user),
                 practice=membership.practice,
                 email=form.cleaned_data["email"],
                 role=InvitationRole(form.cleaned_data["role"]),
@@ -179,7 +183,7 @@ def client_erase_view(request: HttpRequest, membership: Membership, client_id: u
     form = ClientEraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            client_erase(actor=request.user, client=client, confirm_email=form.cleaned_data["confirm_email"])
+            client_erase(actor=signed_in(request.user), client=client, confirm_email=form.cleaned_data["confirm_email"])
         except ValidationError as error:
             _form_errors(form, error, "confirm_email")
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +26,7 @@ def text_digest(title: str, body: str) -> str:
 
 
 @service
-def consent_document_start(*, practice: Practice, actor: Any) -> ConsentDocument:
+def consent_document_start(*, practice: Practice, actor: Actor) -> ConsentDocument:
     """Publish the starter consent document of a new practice (called by care.services.practice_signup)."""
     return consent_document_publish(
         practice=practice, title=DEFAULT_CONSENT_TITLE, body=DEFAULT_CONSENT_BODY, actor=actor
@@ -35,7 +34,7 @@ def consent_document_start(*, practice: Practice, actor: Any) -> ConsentDocument
 
 
 @service
-def consent_document_publish(*, practice: Practice, title: str, body: str, actor: Any) -> ConsentDocument:
+def consent_document_publish(*, practice: Practice, title: str, body: str, actor: Actor) -> ConsentDocument:
     """Publish a new version of the practice's consent text; clients are asked to sign it."""
     title, body = title.strip(), body.strip()
     if not title or not body:
@@ -57,7 +56,7 @@ def consent_document_publish(*, practice: Practice, title: str, body: str, actor
 
 @service
 def consent_sign(
-    *, client: ClientProfile, document: ConsentDocument, typed_name: str, shown_sha256: str, actor: Any
+    *, client: ClientProfile, document: ConsentDocument, typed_name: str, shown_sha256: str, actor: Actor
 ) -> ConsentSignature:
     """Record the client's signature of exactly the text they were shown."""
     typed_name = typed_name.strip()
@@ -86,7 +85,7 @@ def consent_sign(
 
 
 @service
-def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Any) -> list[str]:
+def scopes_set(*, client: ClientProfile, scopes: dict[str, bool], actor: Actor) -> list[str]:
     """Turn sharing scopes on or off; takes effect for the next request. Returns what changed."""
     unknown = set(scopes) - set(Scope.values)
     if unknown:

@@ -79,7 +79,7 @@ def sharing(request: HttpRequest, client: ClientProfile) -> HttpResponse:
     """Let the client turn each sharing scope on or off; changes apply at once."""
     form = SharingForm(request.POST or None, initial=_initial_sharing(client))
     if request.method == "POST" and form.is_valid():
-        changed = scopes_set(client=client, scopes=form.chosen(), actor=request.user)
+        changed = scopes_set(client=client, scopes=form.chosen(), actor=signed_in(request.user))
         if changed:
             messages.success(request, _("Saved. Your care team sees the change straight away."))
         else:

@@ -28,6 +28,7 @@ from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
+from alongside.core.actor import Actor, SignedIn
 from alongside.core.time import zone_or_utc as _zone
 from alongside.sessions.models import Appointment, SessionsAuditAction
 from alongside.sessions.selectors import last_session_before, next_session
@@ -241,7 +242,7 @@ def _section[T](name: str, shared: bool, build: Callable[[], T]) -> Section[T]:
         return Section(State.FAILED)
 
 
-def _questionnaires(actor: Any, client: ClientProfile, since: dt.datetime) -> list[InstrumentLine]:
+def _questionnaires(actor: Actor, client: ClientProfile, since: dt.datetime) -> list[InstrumentLine]:
     from alongside.measures import library
     from alongside.measures.caseload import reliable_direction
     from alongside.measures.selectors import scores_for
@@ -290,7 +291,7 @@ def _sparkline(daily: list[tuple[dt.date, float]], start: dt.date, days: int) ->
     return " ".join(points)
 
 
-def _mood(actor: Any, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> Mood:
+def _mood(actor: Actor, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> Mood:
     from alongside.selfcare.selectors import checkins_for, client_today
     from alongside.selfcare.services.checkins import local_date_for
 
@@ -320,7 +321,7 @@ def _mood(actor: Any, client: ClientProfile, since: dt.datetime, now: dt.datetim
     )
 
 
-def _exercises(actor: Any, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> Exercises:
+def _exercises(actor: Actor, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> Exercises:
     from alongside.selfcare.models import EntryStatus, ExerciseType
     from alongside.selfcare.selectors import exercises_for
     from alongside.selfcare.selectors.adherence import homework_adherence_between
@@ -343,7 +344,7 @@ def _exercises(actor: Any, client: ClientProfile, since: dt.datetime, now: dt.da
     )
 
 
-def _alerts(actor: Any, client: ClientProfile, since: dt.datetime) -> list[AlertLine]:
+def _alerts(actor: Actor, client: ClientProfile, since: dt.datetime) -> list[AlertLine]:
     from alongside.measures.selectors import alerts_for_client
 
     rows = alerts_for_client(user=actor, client_id=client.pk, since=since)
@@ -367,7 +368,7 @@ def _alerts(actor: Any, client: ClientProfile, since: dt.datetime) -> list[Alert
     return lines
 
 
-def _topics(actor: Any, client: ClientProfile) -> list[TopicLine]:
+def _topics(actor: Actor, client: ClientProfile) -> list[TopicLine]:
     from alongside.selfcare.selectors import topics_for
 
     return [
@@ -376,7 +377,7 @@ def _topics(actor: Any, client: ClientProfile) -> list[TopicLine]:
     ]
 
 
-def _messages(actor: Any, client: ClientProfile, since: dt.datetime) -> Messages:
+def _messages(actor: SignedIn, client: ClientProfile, since: dt.datetime) -> Messages:
     from alongside.messaging.selectors import thread_view
 
     # Counts only, no bodies: the read is covered by the brief's own audit event.
@@ -397,7 +398,7 @@ def _messages(actor: Any, client: ClientProfile, since: dt.datetime) -> Messages
 # --- The brief ----------------------------------------------------------------------------
 
 
-def brief_for(*, actor: Any, client_id: uuid.UUID | str, now: dt.datetime | None = None) -> Brief:
+def brief_for(*, actor: Actor, client_id: uuid.UUID | str, now: dt.datetime | None = None) -> Brief:
     """Gather a client's session brief for a clinician on their care team (404 for anyone else). Audited."""
     if actor is None or not getattr(actor, "is_authenticated", False) or getattr(actor, "is_client", True):
         raise Http404("No such client.")

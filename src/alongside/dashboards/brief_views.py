@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
+from alongside.core.actor import signed_in
 from alongside.dashboards.brief import brief_for
 from alongside.dashboards.contributions import brief_extra
 
@@ -19,7 +20,7 @@ from alongside.dashboards.contributions import brief_extra
 @require_GET
 def brief(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
     """Show a client's one-page brief: what changed since their last session (care team only; 404 otherwise)."""
-    data = brief_for(actor=request.user, client_id=client_id)
+    data = brief_for(actor=signed_in(request.user), client_id=client_id)
     context = {
         "membership": membership,
         "practice": membership.practice,

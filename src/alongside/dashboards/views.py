@@ -22,6 +22,7 @@ from alongside.care.models import Membership
 from alongside.care.views import admin_required, practice_render, staff_required
 from alongside.consent.selectors import consent_documents_of
 from alongside.consent.services import consent_document_publish
+from alongside.core.actor import signed_in
 from alongside.dashboards.caseload import CaseloadShow, CaseloadSort, caseload_for
 from alongside.dashboards.client_record import client_record_for
 from alongside.dashboards.contributions import caseload_cells
@@ -78,7 +79,9 @@ def consent_editor(request: HttpRequest, membership: Membership) -> HttpResponse
     form = ConsentDocumentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            document = consent_document_publish(practice=membership.practice, actor=request.user, **form.cleaned_data)
+            document = consent_document_publish(
+                practice=membership.practice, actor=signed_in(request.user), **form.cleaned_data
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)

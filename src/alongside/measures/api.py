@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import StrictInt
 
+from alongside.core.actor import signed_in
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.measures import selectors, services
 from alongside.measures.crisis import CrisisResource
@@ -179,7 +180,7 @@ def _alert_out(alert: CriticalAlert) -> AlertOut:
 def measures_due(request: HttpRequest) -> list[DueOut]:
     """List the signed-in client's questionnaires that are due now; records that they were seen."""
     due: list[MeasureRequest] = selectors.due_requests(user=request.user)
-    services.request_mark_seen(actor=request.user, request_ids=[r.pk for r in due])
+    services.request_mark_seen(actor=signed_in(request.user), request_ids=[r.pk for r in due])
     return [DueOut(id=r.pk, instrument=r.instrument, due_at=r.due_at, expires_at=r.expires_at) for r in due]
 
 

@@ -7,6 +7,7 @@ import logging
 from django.http import HttpRequest
 from django.urls import reverse
 
+from alongside.core.actor import signed_in
 from alongside.measures import selectors, services
 from alongside.measures.views.answering import instrument_of, title_of
 from alongside.measures.views.client import DueItem
@@ -19,7 +20,7 @@ def due_for_home(request: HttpRequest) -> list[DueItem]:
     try:
         due = selectors.due_requests(user=request.user)
         if due:
-            services.request_mark_seen(actor=request.user, request_ids=[r.pk for r in due])
+            services.request_mark_seen(actor=signed_in(request.user), request_ids=[r.pk for r in due])
         return [
             DueItem(
                 name=title_of(instrument_of(r)),

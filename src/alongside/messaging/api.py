@@ -16,6 +16,7 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from alongside.core.actor import signed_in
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.messaging import selectors, services
 
@@ -104,7 +105,7 @@ def _out(view: selectors.ThreadView) -> ThreadOut:
 def thread_get(request: HttpRequest, client_id: uuid.UUID, after: int = 0) -> ThreadOut:
     """Return the thread's messages after ``after`` (the latest 200 when 0)."""
     try:
-        view = selectors.thread_view(actor=request.user, client_id=client_id, after_seq=max(0, after))
+        view = selectors.thread_view(actor=signed_in(request.user), client_id=client_id, after_seq=max(0, after))
     except PermissionDenied as error:
         raise _refusal(error) from None
     return _out(view)
@@ -123,14 +124,14 @@ def message_create(
         raise HttpError(422, "An idempotency key is required (Idempotency-Key header or idempotency_key field).")
     try:
         result = services.message_send(
-            actor=request.user,
+            actor=signed_in(request.user),
             client_id=client_id,
             body=payload.body,
             idempotency_key=key,
             entry_kind=payload.entry_kind,
             entry_id=payload.entry_id,
         )
-        message = selectors.message_view(actor=request.user, client_id=client_id, seq=result.message.seq)
+        message = selectors.message_view(actor=signed_in(request.user), client_id=client_id, seq=result.message.seq)
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
     return Status(201 if result.created else 200, _message_out(message))
@@ -140,7 +141,7 @@ def message_create(
 def thread_read(request: HttpRequest, client_id: uuid.UUID, payload: ReadIn) -> ReadIn:
     """Record how far the caller has read; positions only move forward."""
     try:
-        seq = services.thread_mark_read(actor=request.user, client_id=client_id, seq=payload.seq)
+        seq = services.thread_mark_read(actor=signed_in(request.user), client_id=client_id, seq=payload.seq)
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
     return ReadIn(seq=seq)

@@ -24,6 +24,7 @@ from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
+from alongside.core.actor import Actor, SignedIn
 from alongside.core.time import zone_or_utc
 from alongside.messaging.models import (
     Attachment,
@@ -46,11 +47,11 @@ def _is_client(user: Any) -> bool:
     return bool(getattr(user, "is_client", False))
 
 
-def _audit(actor: Any, action: MessagingAuditAction, *, client_id: Any, obj: Any = None, **detail: Any) -> None:
+def _audit(actor: Actor, action: MessagingAuditAction, *, client_id: Any, obj: Any = None, **detail: Any) -> None:
     record_many([Entry(action=action, obj=obj, client_id=client_id, detail=detail or None)], actor=actor)
 
 
-def thread_client(*, actor: Any, client_id: uuid.UUID | str, for_writing: bool = False) -> ClientProfile:
+def thread_client(*, actor: Actor, client_id: uuid.UUID | str, for_writing: bool = False) -> ClientProfile:
     """Return the client whose thread ``actor`` may use; 404 for outsiders, MessagingOff when not shared.
 
     The client always reaches their own thread; staff need the care team and the client's
@@ -203,7 +204,7 @@ def _views(rows: list[Message], *, viewer: Any, client: ClientProfile, viewer_is
 
 def thread_view(
     *,
-    actor: Any,
+    actor: SignedIn,
     client_id: uuid.UUID | str,
     after_seq: int = 0,
     limit: int = 200,
@@ -252,7 +253,7 @@ def thread_view(
     return view
 
 
-def message_view(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> MessageView:
+def message_view(*, actor: SignedIn, client_id: uuid.UUID | str, seq: int) -> MessageView:
     """Return the message at position ``seq`` of a client's thread as ``actor`` sees it (not audited).
 
     For answering a send with the message it wrote: reading "the latest after seq - 1" instead
@@ -268,7 +269,7 @@ def message_view(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> Message
     return _views([row], viewer=actor, client=client, viewer_is_client=actor.pk == client.user_id)[0]
 
 
-def attachment_open(*, actor: Any, attachment_id: uuid.UUID | str) -> tuple[Attachment, bytes]:
+def attachment_open(*, actor: SignedIn, attachment_id: uuid.UUID | str) -> tuple[Attachment, bytes]:
     """Return an attachment and its bytes to the client or their team (audited for staff)."""
     attachment, grant = access.owned_and_grant_or_404(actor, Attachment, attachment_id, Action.VIEW_ADMIN)
     client = attachment.client
@@ -289,7 +290,7 @@ class InboxRow:
     shares: bool
 
 
-def inbox_for_staff(*, actor: Any) -> list[InboxRow]:
+def inbox_for_staff(*, actor: Actor) -> list[InboxRow]:
     """The staff member's care-team clients with their thread state: awaiting reply first, then newest."""
     from alongside.consent.models import ScopeGrant
 
@@ -353,7 +354,7 @@ class SearchHit:
     snippet: str
 
 
-def threads_search(*, actor: Any, query: str, limit: int = 50) -> list[SearchHit]:
+def threads_search(*, actor: Actor, query: str, limit: int = 50) -> list[SearchHit]:
     """Find messages containing ``query`` in the threads this staff member may read (never another client's).
 
     Bodies are encrypted, so the search decrypts the newest messages of the allowed
@@ -428,6 +429,6 @@ def office_status(practice_id: Any, now: dt.datetime | None = None) -> OfficeSta
     )
 
 
-def messages_after(*, actor: Any, client_id: uuid.UUID | str, after_seq: int) -> ThreadView:
+def messages_after(*, actor: SignedIn, client_id: uuid.UUID | str, after_seq: int) -> ThreadView:
     """Messages after ``after_seq`` for a live page catching up (access re-checked every time)."""
     return thread_view(actor=actor, client_id=client_id, after_seq=max(0, int(after_seq)), limit=500, for_page=False)

@@ -30,7 +30,7 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.care.selectors import staff_recipients
 from alongside.core import idempotency
-from alongside.core.actor import Actor
+from alongside.core.actor import Actor, SignedIn
 from alongside.core.services import reader, service, unaudited
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
@@ -136,7 +136,7 @@ def _check_entry(client: ClientProfile, kind: str, entry_id: Any) -> tuple[str, 
     return str(kind), pk
 
 
-def _check_rate(actor: Any, now: dt.datetime) -> None:
+def _check_rate(actor: Actor, now: dt.datetime) -> None:
     recent = Message.objects.filter(sender=actor, created_at__gte=now - dt.timedelta(hours=1)).values_list(
         "created_at", flat=True
     )
@@ -150,7 +150,7 @@ def _check_rate(actor: Any, now: dt.datetime) -> None:
 @service
 def message_send(
     *,
-    actor: Any,
+    actor: SignedIn,
     client_id: uuid.UUID | str,
     body: str,
     idempotency_key: str,
@@ -245,7 +245,7 @@ def _fingerprint(
     }
 
 
-def _replay(actor: Any, existing: Message, client: ClientProfile, payload: dict[str, Any]) -> SendResult:
+def _replay(actor: SignedIn, existing: Message, client: ClientProfile, payload: dict[str, Any]) -> SendResult:
     """Return the message sent with this key, when this request is the one that sent it."""
     idempotency.replay_check(
         user_id=actor.pk,
@@ -259,7 +259,7 @@ def _replay(actor: Any, existing: Message, client: ClientProfile, payload: dict[
 
 def _store(
     *,
-    actor: Any,
+    actor: SignedIn,
     client: ClientProfile,
     body: str,
     key: str,
@@ -386,7 +386,7 @@ def thread_open(*, actor: Actor, client_id: uuid.UUID | str) -> Thread:
 
 
 @unaudited("read receipts: who opened what, not a change to care")
-def thread_mark_read(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> int:
+def thread_mark_read(*, actor: SignedIn, client_id: uuid.UUID | str, seq: int) -> int:
     """Record that ``actor`` has read the thread up to ``seq``; return the stored position."""
     client = thread_client(actor=actor, client_id=client_id)
     thread = Thread.objects.filter(client=client).first()
@@ -413,7 +413,7 @@ def thread_mark_read(*, actor: Any, client_id: uuid.UUID | str, seq: int) -> int
 @service
 def messaging_settings_set(
     *,
-    actor: Any,
+    actor: Actor,
     practice_id: uuid.UUID | str,
     office_days: list[int],
     opens_at: dt.time,

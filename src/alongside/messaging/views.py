@@ -23,8 +23,9 @@ from django.views.decorators.http import require_http_methods
 from alongside import safety
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, client_required, staff_required
+from alongside.core.actor import signed_in
 from alongside.measures.crisis import resources_for_request
-from alongside.messaging import erased, selectors, services
+from alongside.messaging import selectors, services
 from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS, MessagingSettings
 from alongside.safety.display import resource_rows
 
@@ -61,20 +62,14 @@ def _entry_choices(request: HttpRequest, client_id: Any) -> list[tuple[str, str]
 
 
 def _post(request: HttpRequest, client_id: Any) -> tuple[bool, list[str]]:
-    """Send the posted message; return (crisis language seen, errors).
-
-    The service checks the message once; the page checks it here only when sending failed,
-    so crisis language still shows the resources then, and a sent message is checked once.
-    """
+    """Send the posted message; return (crisis language seen, errors)."""
     body = request.POST.get("body", "")
+    # Crisis language shows the resources even if saving fails below.
+    crisis_seen = getattr(request.user, "is_client", False) and safety.detect(body).show_resources
     entry_kind, _sep, entry_id = request.POST.get("entry", "").partition(":")
-
-    def crisis_seen() -> bool:
-        return bool(getattr(request.user, "is_client", False) and safety.detect(body).show_resources)
-
     try:
         result = services.message_send(
-            actor=request.user,
+            actor=signed_in(request.user),
             client_id=client_id,
             body=body,
             idempotency_key=request.POST.get("idempotency_key", ""),
@@ -83,13 +78,13 @@ def _post(request: HttpRequest, client_id: Any) -> tuple[bool, list[str]]:
             entry_id=entry_id or None,
         )
     except (ValidationError, PermissionDenied) as error:
-        return crisis_seen(), [str(m) for m in getattr(error, "messages", None) or [str(error)]]
+        return crisis_seen, [str(m) for m in getattr(error, "messages", None) or [str(error)]]
     except Exception:
-        if not crisis_seen():
+        if not crisis_seen:
             raise
         logger.exception("messaging: a message with crisis language could not be saved")
         return True, [_("Your message could not be sent. Please try again in a moment.")]
-    return result.crisis, []
+    return crisis_seen or result.crisis, []
 
 
 def _thread_page(request: HttpRequest, client_id: Any, *, template_base: str, extra: dict[str, Any]) -> HttpResponse:
@@ -103,9 +98,9 @@ def _thread_page(request: HttpRequest, client_id: Any, *, template_base: str, ex
                 request.session[SESSION_CRISIS] = True
             return redirect(request.path + "#composer")
         status = 429 if any("quickly" in e or "a lot of" in e for e in errors) else 400
-    view = selectors.thread_view(actor=request.user, client_id=client_id)
+    view = selectors.thread_view(actor=signed_in(request.user), client_id=client_id)
     if view.messages:
-        services.thread_mark_read(actor=request.user, client_id=client_id, seq=view.last_seq)
+        services.thread_mark_read(actor=signed_in(request.user), client_id=client_id, seq=view.last_seq)
     context = {
         "view": view,
         "base": template_base,
@@ -153,12 +148,11 @@ def staff_thread(request: HttpRequest, membership: Membership, client_id: uuid.U
 @staff_required
 def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The staff member's threads: awaiting a reply first, then the newest."""
-    rows = selectors.inbox_for_staff(actor=request.user)
-    has_erased = erased.has_erased_threads(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    rows = selectors.inbox_for_staff(actor=signed_in(request.user))
     return render(
         request,
         "messaging/inbox.html",
-        {"membership": membership, "practice": membership.practice, "rows": rows, "has_erased": has_erased},
+        {"membership": membership, "practice": membership.practice, "rows": rows},
     )
 
 
@@ -166,7 +160,7 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
 def search(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Search the messages of the staff member's own care-team clients."""
     query = request.GET.get("q", "").strip()[:200]
-    hits = selectors.threads_search(actor=request.user, query=query) if query else []
+    hits = selectors.threads_search(actor=signed_in(request.user), query=query) if query else []
     return render(
         request,
         "messaging/search.html",
@@ -203,7 +197,7 @@ def practice_settings(request: HttpRequest, membership: Membership) -> HttpRespo
     if request.method == "POST":
         try:
             services.messaging_settings_set(
-                actor=request.user,
+                actor=signed_in(request.user),
                 practice_id=membership.practice_id,
                 office_days=[int(d) for d in request.POST.getlist("office_days")],
                 opens_at=dt.time.fromisoformat(request.POST.get("opens_at", "")),

@@ -18,6 +18,7 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from alongside.core.actor import signed_in
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.selfcare import selectors, services
 
@@ -102,7 +103,9 @@ def checkin_create(
     if data.get("sleep_hours") is not None:
         data["sleep_hours"] = str(data["sleep_hours"])
     try:
-        checkin = services.checkin_create(actor=request.user, client=request.user.pk, idempotency_key=key, **data)
+        checkin = services.checkin_create(
+            actor=signed_in(request.user), client=request.user.pk, idempotency_key=key, **data
+        )
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
     return Status(201, _checkin_out(selectors.checkin_own(user=request.user, checkin_id=checkin.pk)))
@@ -229,7 +232,11 @@ def entry_create(
     key = _key_of(idempotency_key, payload.idempotency_key)
     try:
         entry = services.entry_create(
-            actor=request.user, kind=payload.kind, idempotency_key=key, data=payload.data, complete=payload.complete
+            actor=signed_in(request.user),
+            kind=payload.kind,
+            idempotency_key=key,
+            data=payload.data,
+            complete=payload.complete,
         )
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
@@ -258,7 +265,7 @@ def practice_log_create(
     try:
         if payload.kind == "exposure":
             log = services.exposure_log_create(
-                actor=request.user,
+                actor=signed_in(request.user),
                 entry_id=payload.entry_id,
                 step_id=payload.step_id,
                 rating_before=payload.rating_before,
@@ -269,7 +276,7 @@ def practice_log_create(
             )
         else:
             log = services.activity_log_create(
-                actor=request.user,
+                actor=signed_in(request.user),
                 entry_id=payload.entry_id,
                 step_id=payload.step_id,
                 done=payload.done,
@@ -376,7 +383,7 @@ def homework_task_complete(
     """Mark one of the signed-in client's tasks as done; a task already done stays as it is (404 for others')."""
     key = _key_of(idempotency_key, payload.idempotency_key if payload else None)
     try:
-        task = services.task_complete(actor=request.user, task_id=task_id, idempotency_key=key)
+        task = services.task_complete(actor=signed_in(request.user), task_id=task_id, idempotency_key=key)
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
     return TaskOut(

@@ -12,6 +12,7 @@ from alongside import access
 from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.sessions.models import Appointment, AppointmentStatus, SessionsAuditAction
 
 
@@ -34,7 +35,7 @@ def appointments_for_clinician(*, clinician: Any, start: dt.datetime, end: dt.da
     )
 
 
-def appointments_for_client(*, actor: Any, client_id: uuid.UUID | str) -> tuple[ClientProfile, list[Appointment]]:
+def appointments_for_client(*, actor: Actor, client_id: uuid.UUID | str) -> tuple[ClientProfile, list[Appointment]]:
     """Return the client and all their appointments, latest first (404 unless ``actor`` may see them).
 
     The client themself and the clinicians on their care team may read them; a staff read is audited.
@@ -58,7 +59,7 @@ def appointments_for_client(*, actor: Any, client_id: uuid.UUID | str) -> tuple[
     return client, rows
 
 
-def appointment_for_clinician(*, actor: Any, appointment_id: uuid.UUID | str) -> tuple[Appointment, ClientProfile]:
+def appointment_for_clinician(*, actor: Actor, appointment_id: uuid.UUID | str) -> tuple[Appointment, ClientProfile]:
     """Return one appointment and its client for a clinician on the client's care team (404 for anyone else)."""
     appointment = access.owned_or_404(actor, Appointment, appointment_id, Action.CARE_TEAM)
     return appointment, appointment.client

@@ -24,6 +24,7 @@ from alongside import access
 from alongside.access import Action
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor, SignedIn
 from alongside.core.services import service, unaudited
 from alongside.measures import services as measure_services
 from alongside.sessions import selectors
@@ -38,14 +39,14 @@ from alongside.sessions.models import (
 MARKS = (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
 
 
-def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
+def _require_clinician(actor: Actor, client_id: uuid.UUID | str) -> ClientProfile:
     client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
     if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
         raise PermissionDenied(_("Only a clinician on the client's care team can do this."))
     return client
 
 
-def _appointment(actor: Any, appointment_id: uuid.UUID | str) -> tuple[Appointment, ClientProfile]:
+def _appointment(actor: Actor, appointment_id: uuid.UUID | str) -> tuple[Appointment, ClientProfile]:
     appointment, client = selectors.appointment_for_clinician(actor=actor, appointment_id=appointment_id)
     if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
         raise PermissionDenied(_("Only a clinician on the client's care team can do this."))
@@ -93,7 +94,7 @@ def _refuse_overlap(**kwargs: Any) -> None:
 @service
 def appointment_create(
     *,
-    actor: Any,
+    actor: SignedIn,
     client_id: uuid.UUID | str,
     starts_at: dt.datetime,
     duration_minutes: int = 50,
@@ -145,7 +146,7 @@ def appointment_create(
 @service
 def appointment_reschedule(
     *,
-    actor: Any,
+    actor: Actor,
     appointment_id: uuid.UUID | str,
     starts_at: dt.datetime,
     duration_minutes: int | None = None,
@@ -188,7 +189,7 @@ def appointment_reschedule(
 
 
 @service
-def appointment_cancel(*, actor: Any, appointment_id: uuid.UUID | str) -> Appointment:
+def appointment_cancel(*, actor: Actor, appointment_id: uuid.UUID | str) -> Appointment:
     """Cancel a scheduled session; its open questionnaire request expires. Cancelling twice changes nothing."""
     appointment, client = _appointment(actor, appointment_id)
     now = timezone.now()
@@ -214,7 +215,7 @@ def appointment_cancel(*, actor: Any, appointment_id: uuid.UUID | str) -> Appoin
 
 
 @service
-def appointment_mark(*, actor: Any, appointment_id: uuid.UUID | str, status: AppointmentStatus | str) -> Appointment:
+def appointment_mark(*, actor: Actor, appointment_id: uuid.UUID | str, status: AppointmentStatus | str) -> Appointment:
     """Mark a session that has started as attended or not attended (a mark can be corrected)."""
     if status not in MARKS:
         raise ValidationError(_("Mark the session as attended or not attended."))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
+from alongside.core.actor import signed_in
 from alongside.sessions import selectors, services
 from alongside.sessions.forms import AppointmentForm, MarkForm, zone_of
 from alongside.sessions.models import AppointmentStatus
@@ -51,13 +52,13 @@ def upcoming(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_sessions(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
     """A client's sessions with a form to schedule one; each session can be moved, cancelled or marked."""
-    client, rows = selectors.appointments_for_client(actor=request.user, client_id=client_id)
+    client, rows = selectors.appointments_for_client(actor=signed_in(request.user), client_id=client_id)
     zone = zone_of(membership.practice.time_zone)
     form = AppointmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_create(
-                actor=request.user,
+                actor=signed_in(request.user),
                 client_id=client.pk,
                 starts_at=form.starts_at(zone),
                 duration_minutes=form.cleaned_data["duration_minutes"],
@@ -87,7 +88,9 @@ def client_sessions(request: HttpRequest, membership: Membership, client_id: uui
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, membership: Membership, appointment_id: uuid.UUID) -> HttpResponse:
     """Move a session that has not started to another time."""
-    appointment, client = selectors.appointment_for_clinician(actor=request.user, appointment_id=appointment_id)
+    appointment, client = selectors.appointment_for_clinician(
+        actor=signed_in(request.user), appointment_id=appointment_id
+    )
     zone = zone_of(membership.practice.time_zone)
     local = appointment.starts_at.astimezone(zone)
     form = AppointmentForm(
@@ -97,7 +100,7 @@ def reschedule(request: HttpRequest, membership: Membership, appointment_id: uui
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_reschedule(
-                actor=request.user,
+                actor=signed_in(request.user),
                 appointment_id=appointment.pk,
                 starts_at=form.starts_at(zone),
                 duration_minutes=form.cleaned_data["duration_minutes"],
@@ -124,9 +127,11 @@ def _done(request: HttpRequest, error: ValidationError | None, ok: str) -> None:
 @require_POST
 def cancel(request: HttpRequest, membership: Membership, appointment_id: uuid.UUID) -> HttpResponse:
     """Cancel a scheduled session."""
-    appointment, client = selectors.appointment_for_clinician(actor=request.user, appointment_id=appointment_id)
+    appointment, client = selectors.appointment_for_clinician(
+        actor=signed_in(request.user), appointment_id=appointment_id
+    )
     try:
-        services.appointment_cancel(actor=request.user, appointment_id=appointment.pk)
+        services.appointment_cancel(actor=signed_in(request.user), appointment_id=appointment.pk)
     except ValidationError as error:
         _done(request, error, "")
     else:
@@ -138,12 +143,16 @@ def cancel(request: HttpRequest, membership: Membership, appointment_id: uuid.UU
 @require_POST
 def mark(request: HttpRequest, membership: Membership, appointment_id: uuid.UUID) -> HttpResponse:
     """Mark a session that has started as attended or not attended."""
-    appointment, client = selectors.appointment_for_clinician(actor=request.user, appointment_id=appointment_id)
+    appointment, client = selectors.appointment_for_clinician(
+        actor=signed_in(request.user), appointment_id=appointment_id
+    )
     form = MarkForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Mark the session as attended or not attended."))
-        services.appointment_mark(actor=request.user, appointment_id=appointment.pk, status=form.cleaned_data["status"])
+        services.appointment_mark(
+            actor=signed_in(request.user), appointment_id=appointment.pk, status=form.cleaned_data["status"]
+        )
     except ValidationError as error:
         _done(request, error, "")
     else:

@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from alongside.access import Action, client_or_404
+from alongside.core.actor import signed_in
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.wearables.samples import BadInput
 
@@ -41,7 +42,7 @@ class SamplesOut(Schema):
 def samples_push(
     request: HttpRequest,
     payload: SamplesIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=8, max_length=64),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=8, max_length=64),  # type: ignore[type-arg]
 ) -> SamplesOut:
     """Import a batch of the signed-in client's Open mHealth data points and recompute their daily features.
 
@@ -54,7 +55,7 @@ def samples_push(
 
     try:
         result = import_points(
-            actor=request.user, client=client, points=payload.data_points, idempotency_key=idempotency_key
+            actor=signed_in(request.user), client=client, points=payload.data_points, idempotency_key=idempotency_key
         )
     except IdempotencyConflict as error:
         raise HttpError(409, " ".join(error.messages)) from None

@@ -21,10 +21,11 @@ from typing import Any
 import pyarrow as pa
 
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.core.idempotency import replay_check
 from alongside.wearables import baselines, storage
 from alongside.wearables.features import daily_features
-from alongside.wearables.models import CsvMapping, ImportJob
+from alongside.wearables.models import ImportJob
 from alongside.wearables.samples import BadInput
 from alongside.wearables.services import PUSH_SCOPE, wearables_import_record
 from alongside.wearables.sources import Parsed, get_source
@@ -58,33 +59,25 @@ def stored_samples(client: ClientProfile) -> pa.Table:
     return storage.read(client_id=client.pk, job_ids=jobs)
 
 
-def _parse(path: Path, source: str, client: ClientProfile) -> Any:
+def _parse(path: Path, source: str) -> Any:
     try:
-        if source == "csv":  # the one source that needs the client's saved column mapping
-            from alongside.wearables.sources.csv import parser
-
-            saved = CsvMapping.objects.filter(client=client).first()
-            mapping = parser.ColumnMapping.model_validate(saved.mapping) if saved else None
-            return parser.parse(path, mapping)
         return get_source(source).parse(path)
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise BadInput(path.name, f"the archive is damaged ({error}).") from None
 
 
-def import_file(*, actor: Any, client: ClientProfile, path: Path, source: str = "apple") -> ImportResult:
+def import_file(*, actor: Actor, client: ClientProfile, path: Path, source: str = "apple") -> ImportResult:
     """Import ``path`` for ``client``; the same file twice changes nothing. Raise :class:`BadInput` on bad files."""
     began = time.perf_counter()
     digest = file_sha256(path) if path.is_file() else ""
     previous = _previous(client, digest, began)
     if previous is not None:
         return previous
-    return store(
-        actor=actor, client=client, parsed=_parse(path, source, client), digest=digest, source=source, began=began
-    )
+    return store(actor=actor, client=client, parsed=_parse(path, source), digest=digest, source=source, began=began)
 
 
 def import_points(
-    *, actor: Any, client: ClientProfile, points: list[Any], idempotency_key: str | None = None
+    *, actor: Actor, client: ClientProfile, points: list[Any], idempotency_key: str | None = None
 ) -> ImportResult:
     """Import a pushed batch of Open mHealth data points; the same batch again changes nothing.
 
@@ -114,7 +107,7 @@ def _previous(client: ClientProfile, digest: str, began: float) -> ImportResult 
 
 def store(
     *,
-    actor: Any,
+    actor: Actor,
     client: ClientProfile,
     parsed: Parsed,
     digest: str,

@@ -29,7 +29,6 @@ class Kind(StrEnum):
     SLEEP_REM = "sleep_rem"
     SLEEP_AWAKE = "sleep_awake"
     SUMMARY_EXERCISE_MIN = "summary_exercise_min"  # the vendor's own daily total, kept to check ours against
-    SLEEP_SCORE = "sleep_score"  # Fitbit's nightly score, 0-100 (new kinds go last: stored codes keep their order)
 
 
 KINDS: list[Kind] = list(Kind)
@@ -47,7 +46,6 @@ LIMITS: dict[Kind, tuple[float, float]] = {
     Kind.EXERCISE_MIN: (0, 1440),
     Kind.WORKOUT: (0, 2880),
     Kind.SUMMARY_EXERCISE_MIN: (0, 1440),
-    Kind.SLEEP_SCORE: (0, 100),
 }
 EARLIEST = 1_167_609_600  # 2007-01-01: no wearable export holds anything older
 MAX_INTERVAL = 2 * 86_400  # no single sample spans more than two days
@@ -67,12 +65,12 @@ class BadInput(Exception):
 class Samples:
     """Samples as parallel typed arrays; ``sources`` maps a source name to its code."""
 
-    kind: array = field(default_factory=lambda: array("b"))
-    start: array = field(default_factory=lambda: array("q"))
-    end: array = field(default_factory=lambda: array("q"))
-    offset: array = field(default_factory=lambda: array("h"))
-    value: array = field(default_factory=lambda: array("d"))
-    source: array = field(default_factory=lambda: array("i"))
+    kind: array[int] = field(default_factory=lambda: array("b"))
+    start: array[int] = field(default_factory=lambda: array("q"))
+    end: array[int] = field(default_factory=lambda: array("q"))
+    offset: array[int] = field(default_factory=lambda: array("h"))
+    value: array[float] = field(default_factory=lambda: array("d"))
+    source: array[int] = field(default_factory=lambda: array("i"))
     sources: dict[str, int] = field(default_factory=dict)
     latest: float = field(default_factory=lambda: time.time() + 2 * 86_400)
 

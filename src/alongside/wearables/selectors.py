@@ -9,11 +9,12 @@ from typing import Any
 from alongside.access import Action, client_or_404
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
+from alongside.core.actor import Actor
 from alongside.wearables import baselines
 from alongside.wearables.models import DailyFeature
 
 
-def features_for(*, actor: Any, client_id: uuid.UUID | str) -> list[DailyFeature]:
+def features_for(*, actor: Actor, client_id: uuid.UUID | str) -> list[DailyFeature]:
     """Return the client's daily features if ``actor`` may see their wearable data (404 otherwise)."""
     client = client_or_404(actor, client_id, Action.VIEW_CLINICAL, Scope.WEARABLES)
     return client_features(client=client)

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from alongside.access import Action, decide
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.core.idempotency import remember
 from alongside.core.services import service
-from alongside.wearables.models import CsvMapping, DailyFeature, ImportJob, WearablesAuditAction
+from alongside.wearables.models import DailyFeature, ImportJob, WearablesAuditAction
 
 PUSH_SCOPE = "wearables.push"
 
 
-def _check_may_write(actor: Any, client: ClientProfile) -> None:
+def _check_may_write(actor: Actor, client: ClientProfile) -> None:
     # ``None`` is the operator at the command line, who already holds the database.
     if actor is not None and not decide(actor, client, Action.WRITE_CLINICAL):
         raise PermissionDenied(_("You cannot change this client's wearable data."))
@@ -42,7 +43,7 @@ def _replace_features(
 @service
 def wearables_import_record(
     *,
-    actor: Any,
+    actor: Actor,
     client: ClientProfile,
     job_id: uuid.UUID,
     source: str,
@@ -81,7 +82,7 @@ def wearables_import_record(
 
 
 @service
-def wearables_delete_all(*, actor: Any, client: ClientProfile) -> int:
+def wearables_delete_all(*, actor: Actor, client: ClientProfile) -> int:
     """Delete every import, sample file and feature of the client; the files go once this commits."""
     _check_may_write(actor, client)
     jobs = list(ImportJob.objects.filter(client=client).values_list("id", flat=True))
@@ -93,15 +94,3 @@ def wearables_delete_all(*, actor: Any, client: ClientProfile) -> int:
     client_id = client.pk
     transaction.on_commit(lambda: storage.delete(client_id=client_id))
     return len(jobs)
-
-
-@service
-def wearables_csv_mapping_save(*, actor: Any, client: ClientProfile, mapping: dict[str, Any]) -> CsvMapping:
-    """Validate and save the client's CSV column mapping (raise ``pydantic.ValidationError`` if it is not valid)."""
-    from alongside.wearables.sources.csv.parser import ColumnMapping
-
-    _check_may_write(actor, client)
-    clean = ColumnMapping.model_validate(mapping).model_dump(mode="json")
-    saved, _created = CsvMapping.objects.update_or_create(client=client, defaults={"mapping": clean})
-    record(WearablesAuditAction.CSV_MAPPING_SAVED, actor=actor, obj=saved, client_id=client.pk, detail={})
-    return saved

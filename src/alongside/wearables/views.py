@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from alongside.access import Action, client_or_404
 from alongside.care.views import client_required
 from alongside.consent.models import Scope, ScopeGrant
+from alongside.core.actor import signed_in
 from alongside.wearables.metrics import Metric
 from alongside.wearables.page_parts import describe
 from alongside.wearables.selectors import client_features, deviations
@@ -54,7 +55,7 @@ def my_body_data_delete(request: HttpRequest) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that all your sensor data should be deleted."))
     else:
-        wearables_delete_all(actor=request.user, client=client)
+        wearables_delete_all(actor=signed_in(request.user), client=client)
         messages.success(request, _("All your sensor data was deleted."))
     return redirect("wearables:mine")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from alongside import access
 from alongside.access import Action
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.core.practice_settings import PracticeSettings
 from alongside.core.services import reader
 from alongside.core.time import in_quiet_hours, zone_or_utc
@@ -92,7 +93,7 @@ def _local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
     return aware.astimezone(dt.UTC).astimezone(zone)
 
 
-def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
+def _require_clinician(actor: Actor, client_id: uuid.UUID | str) -> ClientProfile:
     client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
     if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
         raise PermissionDenied(_("Only a clinician on the client's care team can do this."))

@@ -25,6 +25,7 @@ from alongside import access
 from alongside.access import Action
 from alongside.audit.log import record
 from alongside.care.selectors import practice_admins, staff_recipients
+from alongside.core.actor import Actor
 from alongside.core.practice_settings import escalation_minutes
 from alongside.core.services import service, unaudited
 from alongside.measures.models import (
@@ -61,7 +62,7 @@ ESCALATION_EMAIL = (
 )
 
 
-def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str, actor: Any) -> CriticalAlert:
+def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str, actor: Actor) -> CriticalAlert:
     """Create (or add items to) the response's alert and notify the treating clinicians. Caller's transaction."""
     alert = CriticalAlert.objects.select_for_update().filter(response=response).first()
     if alert is not None:
@@ -84,7 +85,9 @@ def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str
 
 
 @service
-def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, level: str = "urgent") -> CriticalAlert:
+def alert_raise_for_message(
+    *, message: Any, categories: list[str], actor: Actor, level: str = "urgent"
+) -> CriticalAlert:
     """Raise an alert for crisis language in a client's message. Caller's transaction (the message's).
 
     Urgent is routed like a critical answer: the client's own clinicians, in-app and by
@@ -117,7 +120,7 @@ def alert_raise_for_message(*, message: Any, categories: list[str], actor: Any, 
     return alert
 
 
-def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Any) -> None:
+def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Actor) -> None:
     """In-app notices and the content-free email for a new alert; audited. Caller's transaction."""
     recipients = staff_recipients(client=client)
     _notices_send(
@@ -159,7 +162,7 @@ def _notices_send(
 
 
 @service
-def alert_acknowledge(*, actor: Any, alert_id: uuid.UUID | str, note: str) -> CriticalAlert:
+def alert_acknowledge(*, actor: Actor, alert_id: uuid.UUID | str, note: str) -> CriticalAlert:
     """Acknowledge an alert with a note. Only a clinician on the client's current care team may."""
     try:
         client_id = CriticalAlert.objects.filter(pk=alert_id).values_list("client_id", flat=True).first()
@@ -233,6 +236,6 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
 
 
 @unaudited("read receipts: who opened what, not a change to care")
-def notifications_mark_read(*, actor: Any, notification_ids: Iterable[uuid.UUID | str]) -> int:
+def notifications_mark_read(*, actor: Actor, notification_ids: Iterable[uuid.UUID | str]) -> int:
     """Mark the actor's own in-app notices as read (those of an alert, listed by ``alert_notices_of``)."""
     return _notices_mark_read(actor=actor, notification_ids=notification_ids)

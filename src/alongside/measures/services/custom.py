@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
 from alongside.care.models import Practice
+from alongside.core.actor import Actor
 from alongside.core.services import service
 from alongside.measures import library
 from alongside.measures.models import CustomInstrument, MeasureAuditAction
@@ -21,7 +21,7 @@ MAX_UPLOAD_BYTES = 256 * 1024
 
 
 @service
-def custom_instrument_import(*, actor: Any, practice: Practice, raw: bytes) -> CustomInstrument:
+def custom_instrument_import(*, actor: Actor, practice: Practice, raw: bytes) -> CustomInstrument:
     """Import a FHIR Questionnaire for the practice: sum-scored, labelled not validated. Nothing is saved on error."""
     _require_admin(actor, practice)
     if len(raw) > MAX_UPLOAD_BYTES:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.core.practice_settings import PracticeSettings, practice_settings
 from alongside.core.services import unaudited
 from alongside.measures.models import (
@@ -273,14 +274,14 @@ def request_mark_delivered(*, request_id: uuid.UUID | str, channel: DeliveryChan
     return bool(updated)
 
 
-def _own_requests(actor: Any, request_ids: Iterable[uuid.UUID | str]) -> Any:
+def _own_requests(actor: Actor, request_ids: Iterable[uuid.UUID | str]) -> Any:
     if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_client", False):
         return MeasureRequest.objects.none()
     return MeasureRequest.objects.filter(client_id=actor.pk, pk__in=list(request_ids))
 
 
 @unaudited("delivery telemetry")
-def request_mark_seen(*, actor: Any, request_ids: Iterable[uuid.UUID | str], now: dt.datetime | None = None) -> int:
+def request_mark_seen(*, actor: Actor, request_ids: Iterable[uuid.UUID | str], now: dt.datetime | None = None) -> int:
     """Record that the client's home page showed these requests (first sight only)."""
     return cast(
         int, _own_requests(actor, request_ids).filter(seen_at__isnull=True).update(seen_at=now or timezone.now())
@@ -288,7 +289,7 @@ def request_mark_seen(*, actor: Any, request_ids: Iterable[uuid.UUID | str], now
 
 
 @unaudited("delivery telemetry")
-def request_mark_opened(*, actor: Any, request_id: uuid.UUID | str, now: dt.datetime | None = None) -> bool:
+def request_mark_opened(*, actor: Actor, request_id: uuid.UUID | str, now: dt.datetime | None = None) -> bool:
     """Record that the client opened a request (first time only); opening implies it was seen."""
     now = now or timezone.now()
     mine = _own_requests(actor, [request_id])

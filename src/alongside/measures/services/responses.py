@@ -19,6 +19,7 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
 from alongside.measures import crisis, hooks, library
 from alongside.measures.models import (
@@ -72,7 +73,7 @@ START_SCOPE = "measures.response_start"
 SUBMIT_SCOPE = "measures.response_submit"
 
 
-def _answering_client(actor: Any, client_id: uuid.UUID | str, *, reads: bool = False) -> ClientProfile:
+def _answering_client(actor: Actor, client_id: uuid.UUID | str, *, reads: bool = False) -> ClientProfile:
     """The client, when ``actor`` may answer for them (themselves, or a clinician in session). 404 otherwise.
 
     With ``reads`` (the answer shows a response already holding answers), ``actor`` must also be
@@ -102,7 +103,7 @@ def crisis_resources_for(client: ClientProfile) -> list[crisis.CrisisResource]:
 @service
 def response_start(
     *,
-    actor: Any,
+    actor: Actor,
     client_id: uuid.UUID | str,
     instrument: str,
     idempotency_key: str,
@@ -156,7 +157,7 @@ def response_start(
     return response
 
 
-def _same_key(actor: Any, existing: MeasureResponse, code: str, payload: dict[str, Any]) -> MeasureResponse:
+def _same_key(actor: Actor, existing: MeasureResponse, code: str, payload: dict[str, Any]) -> MeasureResponse:
     """Replay a response started with this key: only to someone who may read it, and only for the same body."""
     client = _answering_client(actor, existing.client_id, reads=True)
 
@@ -170,7 +171,7 @@ def _same_key(actor: Any, existing: MeasureResponse, code: str, payload: dict[st
     return existing
 
 
-def _response_for_update(actor: Any, response_id: uuid.UUID | str) -> MeasureResponse:
+def _response_for_update(actor: Actor, response_id: uuid.UUID | str) -> MeasureResponse:
     try:
         found = MeasureResponse.objects.filter(pk=response_id).values_list("client_id", flat=True).first()
     except (ValueError, ValidationError):
@@ -211,7 +212,9 @@ def _validate_answer(instrument: Any, answers: Mapping[str, int | None], link_id
 
 
 @unaudited("draft answers saved as typed; starting and submitting are audited")
-def response_save_answer(*, actor: Any, response_id: uuid.UUID | str, link_id: str, value: int | None) -> AnswerResult:
+def response_save_answer(
+    *, actor: Actor, response_id: uuid.UUID | str, link_id: str, value: int | None
+) -> AnswerResult:
     """Save one answer as the client goes. A critical answer raises the alert at once, in this transaction."""
     with transaction.atomic():
         response = _response_for_update(actor, response_id)
@@ -254,7 +257,7 @@ def _numbers(values: Mapping[str, Any] | None) -> dict[str, Any]:
 @service
 def response_submit(
     *,
-    actor: Any,
+    actor: Actor,
     response_id: uuid.UUID | str,
     idempotency_key: str | None = None,
     answers: Mapping[str, int | None] | None = None,
@@ -293,7 +296,7 @@ def _homework_done(response: MeasureResponse, now: Any) -> None:
 
 def _submit(
     *,
-    actor: Any,
+    actor: Actor,
     response: MeasureResponse,
     answers: Mapping[str, int | None] | None,
     context: Mapping[str, Any] | None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,7 +30,7 @@ from alongside.measures.services._common import (
 @service
 def schedule_set(
     *,
-    actor: Any,
+    actor: Actor,
     client_id: uuid.UUID | str,
     instrument: str,
     rule: ScheduleRule | str,
@@ -87,7 +86,7 @@ def schedule_set(
 
 
 @service
-def schedule_end(*, actor: Any, schedule_id: uuid.UUID | str) -> MeasureSchedule:
+def schedule_end(*, actor: Actor, schedule_id: uuid.UUID | str) -> MeasureSchedule:
     """End a schedule version: no new requests; requests already made stay as they are."""
     schedule = MeasureSchedule.objects.filter(pk=schedule_id).first()
     if schedule is None:

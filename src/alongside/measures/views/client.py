@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alongside.care.views import client_required
+from alongside.core.actor import signed_in
 from alongside.measures import crisis, library, selectors, services
 from alongside.measures.explain import explain
 from alongside.measures.library import Item
@@ -120,7 +121,7 @@ def request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     due = next((r for r in selectors.due_requests(user=request.user) if r.pk == request_id), None)
     if due is None:
         raise Http404("This questionnaire is not due.")
-    services.request_mark_opened(actor=request.user, request_id=due.pk)
+    services.request_mark_opened(actor=signed_in(request.user), request_id=due.pk)
     instrument = instrument_of(due)
     context = {
         "due": due,
@@ -145,7 +146,7 @@ def start(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     request.session[VIEW_SESSION_KEY] = mode
     try:
         response = services.response_start(
-            actor=request.user,
+            actor=signed_in(request.user),
             client_id=cast(uuid.UUID, request.user.pk),
             instrument=due.instrument,
             idempotency_key=f"request:{due.pk}",
@@ -227,7 +228,7 @@ def question(request: HttpRequest, response_id: uuid.UUID, link_id: str) -> Http
         return redirect(question_url(response, nxt) if nxt else reverse("measures:review", args=[response.pk]))
     try:
         result = services.response_save_answer(
-            actor=request.user, response_id=response.pk, link_id=item.link_id, value=value
+            actor=signed_in(request.user), response_id=response.pk, link_id=item.link_id, value=value
         )
     except ValidationError as error:
         if MeasureResponse.objects.filter(pk=response.pk, status=ResponseStatus.SUBMITTED).exists():
@@ -308,7 +309,7 @@ def all_questions(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
             continue
         try:
             result = services.response_save_answer(
-                actor=request.user, response_id=response.pk, link_id=item.link_id, value=value
+                actor=signed_in(request.user), response_id=response.pk, link_id=item.link_id, value=value
             )
         except ValidationError as error:
             errors[item.link_id] = error_messages(error)
@@ -352,7 +353,9 @@ def _submit(
     on_error: Callable[[list[str]], HttpResponse],
 ) -> HttpResponse:
     try:
-        services.response_submit(actor=request.user, response_id=response.pk, idempotency_key=response.idempotency_key)
+        services.response_submit(
+            actor=signed_in(request.user), response_id=response.pk, idempotency_key=response.idempotency_key
+        )
     except ValidationError as error:
         return on_error(error_messages(error))
     except Http404:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, staff_required
+from alongside.core.actor import signed_in
 from alongside.measures import crisis, practice_selectors, services
 from alongside.measures.practice_forms import CrisisRowFormSet, ImportForm, PracticeSettingsForm
 from alongside.measures.services.custom import MAX_UPLOAD_BYTES
@@ -51,7 +52,7 @@ def settings(request: HttpRequest, membership: Membership) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.practice_settings_set(
-                actor=request.user,
+                actor=signed_in(request.user),
                 practice=membership.practice,
                 escalation_minutes=data["escalation_minutes"],
                 quiet_start=data["quiet_start"],
@@ -87,7 +88,9 @@ def crisis_lines(request: HttpRequest, membership: Membership) -> HttpResponse:
                 if any((form.cleaned_data or {}).get(k) for k in CRISIS_FIELDS)
             ]
             try:
-                services.practice_crisis_resources_set(actor=request.user, practice=membership.practice, rows=rows)
+                services.practice_crisis_resources_set(
+                    actor=signed_in(request.user), practice=membership.practice, rows=rows
+                )
             except ValidationError as error:
                 errors = list(error.messages)
             else:
@@ -130,7 +133,7 @@ def instrument_import(request: HttpRequest, membership: Membership) -> HttpRespo
         else:
             try:
                 row = services.custom_instrument_import(
-                    actor=request.user, practice=membership.practice, raw=upload.read(MAX_UPLOAD_BYTES + 1)
+                    actor=signed_in(request.user), practice=membership.practice, raw=upload.read(MAX_UPLOAD_BYTES + 1)
                 )
             except ValidationError as error:
                 for message in error.messages:

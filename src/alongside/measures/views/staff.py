@@ -48,7 +48,7 @@ def alert_detail(request: HttpRequest, membership: Membership, alert_id: uuid.UU
     """Show one alert and acknowledge it with a note (care team only)."""
     alert = selectors.alert_for(user=request.user, alert_id=alert_id)
     services.notifications_mark_read(
-        actor=request.user, notification_ids=selectors.alert_notices_of(user=request.user, alert_id=alert.pk)
+        actor=signed_in(request.user), notification_ids=selectors.alert_notices_of(user=request.user, alert_id=alert.pk)
     )
     can_acknowledge = selectors.may_acknowledge(user=request.user, alert=alert)
     form = AcknowledgeForm(request.POST or None)
@@ -57,7 +57,9 @@ def alert_detail(request: HttpRequest, membership: Membership, alert_id: uuid.UU
             raise PermissionDenied(_("Only a clinician on the client's care team can acknowledge this alert."))
         if form.is_valid():
             try:
-                services.alert_acknowledge(actor=request.user, alert_id=alert.pk, note=form.cleaned_data["note"])
+                services.alert_acknowledge(
+                    actor=signed_in(request.user), alert_id=alert.pk, note=form.cleaned_data["note"]
+                )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error("note", message)
@@ -158,7 +160,7 @@ def schedules(request: HttpRequest, membership: Membership, client_id: uuid.UUID
 @require_POST
 def schedule_end(request: HttpRequest, membership: Membership, schedule_id: uuid.UUID) -> HttpResponse:
     """End one schedule version; requests already made stay as they are."""
-    schedule = services.schedule_end(actor=request.user, schedule_id=schedule_id)
+    schedule = services.schedule_end(actor=signed_in(request.user), schedule_id=schedule_id)
     messages.success(request, _("The schedule is ended. No new requests will be made."))
     return redirect("measures:schedules", client_id=schedule.client_id)
 

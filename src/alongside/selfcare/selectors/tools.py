@@ -9,6 +9,7 @@ from alongside import access
 from alongside.access import Action
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
+from alongside.core.actor import Actor
 from alongside.selfcare import library
 from alongside.selfcare.models import ModuleRead, PracticeLog
 from alongside.selfcare.toolkit import KIND_TO_TOOL, TOOL_KINDS, Tool
@@ -26,7 +27,7 @@ class ToolUse:
         return self.log.rating_after - self.log.rating_before
 
 
-def tool_history(*, actor: Any, client: ClientProfile, limit: int = 20) -> list[ToolUse]:
+def tool_history(*, actor: Actor, client: ClientProfile, limit: int = 20) -> list[ToolUse]:
     """The client's latest relaxation tool uses, newest first (their own, or within the exercises scope)."""
     client = access.client_or_404(actor, client.pk, Action.VIEW_CLINICAL, Scope.EXERCISES)
     logs = PracticeLog.objects.filter(client=client, kind__in=TOOL_KINDS).order_by("-at")[:limit]
@@ -38,7 +39,7 @@ def modules() -> list[tuple[str, str]]:
     return [(m.slug, m.title) for m in library.all_modules()]
 
 
-def modules_read(*, actor: Any, client: ClientProfile) -> dict[str, Any]:
+def modules_read(*, actor: Actor, client: ClientProfile) -> dict[str, Any]:
     """When the client last marked each module as read: {slug: datetime}."""
     client = access.client_or_404(actor, client.pk, Action.VIEW_CLINICAL, Scope.EXERCISES)
     last: dict[str, Any] = {}

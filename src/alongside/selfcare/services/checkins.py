@@ -20,6 +20,7 @@ from alongside.access import Action
 from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service
 from alongside.core.time import zone_or_utc
 from alongside.selfcare.models import CheckIn, SelfcareAuditAction
@@ -126,7 +127,7 @@ def local_date_for(client: ClientProfile, at: dt.datetime) -> dt.date:
 @service
 def checkin_create(
     *,
-    actor: Any,
+    actor: Actor,
     client: ClientProfile | Any,
     idempotency_key: str,
     at: dt.datetime | None = None,
@@ -182,10 +183,10 @@ def checkin_create(
                 actor=actor,
             )
             if data.note.strip():
-                from alongside.measures.services.alerts_flags import alert_raise_for_text
                 from alongside.safety.models import FlagSource
+                from alongside.safety.services import flag_raise_for_text
 
-                alert_raise_for_text(
+                flag_raise_for_text(
                     client=profile, source=FlagSource.CHECKIN_NOTE, source_id=checkin.pk, text=data.note, actor=actor
                 )
     except IntegrityError:

@@ -21,6 +21,7 @@ from alongside.access import Action
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
+from alongside.core.actor import Actor
 from alongside.core.services import reader, service
 from alongside.selfcare.models import (
     Assignment,
@@ -37,7 +38,7 @@ ENTRY_SCOPE = "selfcare.entry"
 
 
 @reader
-def own_client(actor: Any, client_id: uuid.UUID | str | None = None) -> ClientProfile:
+def own_client(actor: Actor, client_id: uuid.UUID | str | None = None) -> ClientProfile:
     """The client writing their own self-care record (404 for anyone else, staff included)."""
     if actor is None or not getattr(actor, "is_client", False):
         raise Http404("No such client.")
@@ -59,7 +60,7 @@ def data_of(entry: ExerciseEntry) -> dict[str, Any]:
     return cast(dict[str, Any], entry.data or {})
 
 
-def _audit(entry: ExerciseEntry, *, actor: Any, step: str) -> None:
+def _audit(entry: ExerciseEntry, *, actor: Actor, step: str) -> None:
     record(
         SelfcareAuditAction.ENTRY_SAVED,
         actor=actor,
@@ -79,7 +80,7 @@ def _homework_done(entry: ExerciseEntry, client: ClientProfile) -> None:
 
 
 @reader
-def own_entry(*, actor: Any, entry_id: uuid.UUID | str, lock: bool = False) -> ExerciseEntry:
+def own_entry(*, actor: Actor, entry_id: uuid.UUID | str, lock: bool = False) -> ExerciseEntry:
     """The signed-in client's own entry; 404 for anyone else's or a malformed id."""
     client = own_client(actor)
     try:
@@ -95,7 +96,7 @@ def own_entry(*, actor: Any, entry_id: uuid.UUID | str, lock: bool = False) -> E
 @service
 def entry_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     idempotency_key: str,
     data: dict[str, Any] | None = None,
@@ -140,17 +141,14 @@ def entry_create(
     return entry
 
 
-def _safety_check(entry: ExerciseEntry, client: ClientProfile, actor: Any) -> None:
+def _safety_check(entry: ExerciseEntry, client: ClientProfile, actor: Actor) -> None:
     """Check a finished entry's free text for crisis language (alongside.safety); caller's transaction."""
-    from alongside.measures.services.alerts_flags import alert_raise_for_text
     from alongside.safety.models import FlagSource
-    from alongside.safety.services import text_of
+    from alongside.safety.services import flag_raise_for_text, text_of
 
     text = text_of(data_of(entry))
     if text.strip():
-        alert_raise_for_text(
-            client=client, source=FlagSource.EXERCISE_ENTRY, source_id=entry.pk, text=text, actor=actor
-        )
+        flag_raise_for_text(client=client, source=FlagSource.EXERCISE_ENTRY, source_id=entry.pk, text=text, actor=actor)
 
 
 def _replay(client: ClientProfile, existing: ExerciseEntry, payload: dict[str, Any]) -> ExerciseEntry:
@@ -166,7 +164,7 @@ def _replay(client: ClientProfile, existing: ExerciseEntry, payload: dict[str, A
 
 
 @service
-def entry_update(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any], step: str = "") -> ExerciseEntry:
+def entry_update(*, actor: Actor, entry_id: uuid.UUID | str, data: dict[str, Any], step: str = "") -> ExerciseEntry:
     """Save the whole ``data`` of an entry. A complete entry must stay complete (nothing may go missing)."""
     with transaction.atomic():
         entry = own_entry(actor=actor, entry_id=entry_id, lock=True)
@@ -177,7 +175,7 @@ def entry_update(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any],
 
 
 @service
-def entry_complete(*, actor: Any, entry_id: uuid.UUID | str, data: dict[str, Any] | None = None) -> ExerciseEntry:
+def entry_complete(*, actor: Actor, entry_id: uuid.UUID | str, data: dict[str, Any] | None = None) -> ExerciseEntry:
     """Finish an entry: every required part must be there. Completing twice changes nothing."""
     with transaction.atomic():
         entry = own_entry(actor=actor, entry_id=entry_id, lock=True)

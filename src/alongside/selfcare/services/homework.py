@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.core.practice_settings import PracticeSettings, practice_settings
 from alongside.core.services import service, unaudited
 from alongside.core.time import in_quiet_hours
@@ -120,7 +121,7 @@ def _validate(data: AssignmentInput, *, today: dt.date) -> AssignmentInput:
     )
 
 
-def _create(*, actor: Any, client: ClientProfile, data: AssignmentInput, supersedes: Assignment | None) -> Assignment:
+def _create(*, actor: Actor, client: ClientProfile, data: AssignmentInput, supersedes: Assignment | None) -> Assignment:
     assert data.starts_on is not None
     assignment = Assignment(
         client=client,
@@ -140,7 +141,7 @@ def _create(*, actor: Any, client: ClientProfile, data: AssignmentInput, superse
 
 
 @service
-def assignment_set(*, actor: Any, client_id: uuid.UUID | str, data: AssignmentInput) -> Assignment:
+def assignment_set(*, actor: Actor, client_id: uuid.UUID | str, data: AssignmentInput) -> Assignment:
     """Assign homework to a client (care-team clinicians only) and make today's task at once."""
     client = _require_clinician(actor, client_id)
     now = timezone.now()
@@ -158,7 +159,7 @@ def assignment_set(*, actor: Any, client_id: uuid.UUID | str, data: AssignmentIn
     return assignment
 
 
-def _current_assignment(actor: Any, assignment_id: uuid.UUID | str) -> Assignment:
+def _current_assignment(actor: Actor, assignment_id: uuid.UUID | str) -> Assignment:
     try:
         assignment = Assignment.objects.select_related("client").get(pk=uuid.UUID(str(assignment_id)))
     except (Assignment.DoesNotExist, ValueError):
@@ -181,7 +182,7 @@ def _end(assignment: Assignment, *, now: dt.datetime) -> int:
 
 
 @service
-def assignment_change(*, actor: Any, assignment_id: uuid.UUID | str, data: AssignmentInput) -> Assignment:
+def assignment_change(*, actor: Actor, assignment_id: uuid.UUID | str, data: AssignmentInput) -> Assignment:
     """End the assignment and start a new one that supersedes it (history and past tasks stay)."""
     now = timezone.now()
     with transaction.atomic():
@@ -211,7 +212,7 @@ def assignment_change(*, actor: Any, assignment_id: uuid.UUID | str, data: Assig
 
 
 @service
-def assignment_end(*, actor: Any, assignment_id: uuid.UUID | str) -> Assignment:
+def assignment_end(*, actor: Actor, assignment_id: uuid.UUID | str) -> Assignment:
     """End an assignment: no new tasks; past tasks and their completions stay."""
     now = timezone.now()
     with transaction.atomic():

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from alongside import access
 from alongside.access import Action
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.core.services import reader
 from alongside.core.time import zone_or_utc as _zone
 from alongside.selfcare.models import (
@@ -155,7 +156,7 @@ def task_window(assignment: Assignment, due_on: dt.date) -> tuple[dt.date, dt.da
 # --- Audit and access ---------------------------------------------------------------------
 
 
-def _require_clinician(actor: Any, client_id: uuid.UUID | str) -> ClientProfile:
+def _require_clinician(actor: Actor, client_id: uuid.UUID | str) -> ClientProfile:
     client = access.client_or_404(actor, client_id, Action.VIEW_ADMIN)
     if getattr(actor, "is_client", True) or not access.decide(actor, client, Action.WRITE_CLINICAL):
         raise PermissionDenied(_("Only a clinician on the client's care team can do this."))

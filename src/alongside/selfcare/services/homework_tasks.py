@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.core.services import service, unaudited
 from alongside.selfcare.models import (
@@ -176,7 +177,7 @@ API_COMPLETION = "api"  # completion_type of a task the client marked done throu
 
 
 @service
-def task_complete(*, actor: Any, task_id: uuid.UUID | str, idempotency_key: str) -> HomeworkTask:
+def task_complete(*, actor: Actor, task_id: uuid.UUID | str, idempotency_key: str) -> HomeworkTask:
     """Mark one of the client's own tasks as done (completion type "api"); 404 for anyone else's task.
 
     A task something else already completed stays as it is; a retry with the same key returns the task.
@@ -219,20 +220,20 @@ def task_complete(*, actor: Any, task_id: uuid.UUID | str, idempotency_key: str)
     return task
 
 
-def _own_tasks(actor: Any, task_ids: Iterable[uuid.UUID | str]) -> Any:
+def _own_tasks(actor: Actor, task_ids: Iterable[uuid.UUID | str]) -> Any:
     if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_client", False):
         return HomeworkTask.objects.none()
     return HomeworkTask.objects.filter(client_id=actor.pk, pk__in=list(task_ids))
 
 
 @unaudited("delivery telemetry")
-def task_mark_seen(*, actor: Any, task_ids: Iterable[uuid.UUID | str], now: dt.datetime | None = None) -> int:
+def task_mark_seen(*, actor: Actor, task_ids: Iterable[uuid.UUID | str], now: dt.datetime | None = None) -> int:
     """Record that the client's "today" list showed these tasks (first sight only)."""
     return cast(int, _own_tasks(actor, task_ids).filter(seen_at__isnull=True).update(seen_at=now or timezone.now()))
 
 
 @unaudited("delivery telemetry")
-def task_mark_opened(*, actor: Any, task_id: uuid.UUID | str, now: dt.datetime | None = None) -> bool:
+def task_mark_opened(*, actor: Actor, task_id: uuid.UUID | str, now: dt.datetime | None = None) -> bool:
     """Record that the client opened a task (first time only); opening implies it was seen."""
     now = now or timezone.now()
     mine = _own_tasks(actor, [task_id])

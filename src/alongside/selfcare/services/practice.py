@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
 from alongside.core import idempotency
+from alongside.core.actor import Actor
 from alongside.core.services import service
 from alongside.selfcare.models import ExerciseEntry, ExerciseType, PracticeKind, PracticeLog, SelfcareAuditAction
 from alongside.selfcare.schemas import ActivityPractice, ExposurePractice, validate_practice
@@ -26,7 +27,7 @@ def _step_ids(entry: ExerciseEntry) -> set[str]:
 
 
 def _log(
-    *, actor: Any, entry_id: uuid.UUID | str, kind: PracticeKind, idempotency_key: str, fields: dict[str, Any]
+    *, actor: Actor, entry_id: uuid.UUID | str, kind: PracticeKind, idempotency_key: str, fields: dict[str, Any]
 ) -> PracticeLog:
     check_key(idempotency_key)
     expected = ExerciseType.EXPOSURE_HIERARCHY if kind == PracticeKind.EXPOSURE else ExerciseType.BEHAVIOURAL_ACTIVATION
@@ -78,7 +79,7 @@ def _replay(existing: PracticeLog, payload: dict[str, Any]) -> PracticeLog:
 @service
 def exposure_log_create(
     *,
-    actor: Any,
+    actor: Actor,
     entry_id: uuid.UUID | str,
     step_id: str,
     rating_before: Any,
@@ -112,7 +113,7 @@ def exposure_log_create(
 @service
 def activity_log_create(
     *,
-    actor: Any,
+    actor: Actor,
     entry_id: uuid.UUID | str,
     step_id: str,
     done: Any,

@@ -17,6 +17,7 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
+from alongside.core.actor import Actor
 from alongside.core.services import service
 from alongside.selfcare import library
 from alongside.selfcare.models import AssignmentKind, ModuleRead, PracticeKind, PracticeLog, SelfcareAuditAction
@@ -46,7 +47,7 @@ def _rating(value: object, field: str, errors: dict[str, str]) -> int | None:
 @service
 def tool_practice_log(
     *,
-    actor: Any,
+    actor: Actor,
     client: ClientProfile,
     kind: PracticeKind | str,
     before: int | str | None,
@@ -125,7 +126,7 @@ def _tool_replay(grant: access.Grant, existing: PracticeLog, payload: dict[str, 
 
 
 @service
-def module_mark_read(*, actor: Any, client: ClientProfile, module: str, today: dt.date | None = None) -> ModuleRead:
+def module_mark_read(*, actor: Actor, client: ClientProfile, module: str, today: dt.date | None = None) -> ModuleRead:
     """Record that the client read ``module``; a second mark on the same day returns the first."""
     client = access.client_or_404(actor, client.pk, Action.WRITE_CLINICAL)
     if module not in library.SLUGS:

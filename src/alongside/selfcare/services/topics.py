@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside.audit.log import record
+from alongside.core.actor import Actor
 from alongside.core.services import service
 from alongside.selfcare.models import CheckIn, ExerciseEntry, PracticeLog, SelfcareAuditAction, SessionTopic
 from alongside.selfcare.services.homework import _require_clinician
@@ -31,14 +32,14 @@ SOURCE_LABELS: dict[str, Any] = {
 }
 
 
-def _own_client_id(actor: Any) -> uuid.UUID:
+def _own_client_id(actor: Actor) -> uuid.UUID:
     if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_client", False):
         raise PermissionDenied(_("Only the client can raise a topic for their next session."))
     return cast(uuid.UUID, actor.pk)
 
 
 @service
-def topic_raise(*, actor: Any, text: str = "", source_type: str = "", source_id: str = "") -> SessionTopic:
+def topic_raise(*, actor: Actor, text: str = "", source_type: str = "", source_id: str = "") -> SessionTopic:
     """Add a topic for next session: a line of text, or one of the client's own entries (or both).
 
     An entry that is not the client's own is refused as if it did not exist; nothing is saved.
@@ -79,18 +80,18 @@ def topic_raise(*, actor: Any, text: str = "", source_type: str = "", source_id:
         )
         if text:
             from alongside.care.models import ClientProfile
-            from alongside.measures.services.alerts_flags import alert_raise_for_text
             from alongside.safety.models import FlagSource
+            from alongside.safety.services import flag_raise_for_text
 
             client = ClientProfile.objects.get(pk=client_id)
-            alert_raise_for_text(
+            flag_raise_for_text(
                 client=client, source=FlagSource.SESSION_TOPIC, source_id=topic.pk, text=text, actor=actor
             )
     return topic
 
 
 @service
-def topic_mark_addressed(*, actor: Any, topic_id: uuid.UUID | str) -> SessionTopic:
+def topic_mark_addressed(*, actor: Actor, topic_id: uuid.UUID | str) -> SessionTopic:
     """Mark a topic as discussed (care-team clinicians only). Doing it twice changes nothing."""
     try:
         topic = SessionTopic.objects.get(pk=uuid.UUID(str(topic_id)))

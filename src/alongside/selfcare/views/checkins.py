@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from alongside.care.models import Membership
 from alongside.care.views import client_required, staff_required
+from alongside.core.actor import signed_in
 from alongside.selfcare import selectors, services
 from alongside.selfcare.checkin_chart import mood_chart
 
@@ -64,7 +65,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             services.checkin_create(
-                actor=request.user, client=request.user.pk, idempotency_key=key, **_fields(request.POST)
+                actor=signed_in(request.user), client=request.user.pk, idempotency_key=key, **_fields(request.POST)
             )
         except ValidationError as error:
             errors = list(error.messages)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alongside.care.models import Membership
 from alongside.care.views import client_required, staff_required
+from alongside.core.actor import signed_in
 from alongside.selfcare.models import EntryStatus, ExerciseEntry, ExerciseType
 from alongside.selfcare.schemas import THINKING_TRAPS
 from alongside.selfcare.selectors import exercises as selectors
@@ -101,7 +102,9 @@ def exercise_start(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ExerciseType.values:
         raise Http404("No such exercise.")
     try:
-        entry = services.entry_create(actor=request.user, kind=kind, idempotency_key=request.POST.get("key", ""))
+        entry = services.entry_create(
+            actor=signed_in(request.user), kind=kind, idempotency_key=request.POST.get("key", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("selfcare:exercises")
@@ -136,7 +139,7 @@ def exercise_step(request: HttpRequest, entry_id: uuid.UUID, step: str) -> HttpR
         data = steps.parse(current, request.POST, services.data_of(entry))
         nav = request.POST.get("nav", "next")
         try:
-            services.entry_update(actor=request.user, entry_id=entry.pk, data=data, step=current.slug)
+            services.entry_update(actor=signed_in(request.user), entry_id=entry.pk, data=data, step=current.slug)
         except ValidationError as error:
             errors = list(error.messages)
             if nav == "autosave":
@@ -199,7 +202,7 @@ def exercise_finish(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     """Mark the exercise complete; missing parts are listed and nothing changes."""
     entry = selectors.entry_own(user=request.user, entry_id=entry_id)
     try:
-        services.entry_complete(actor=request.user, entry_id=entry.pk)
+        services.entry_complete(actor=signed_in(request.user), entry_id=entry.pk)
     except ValidationError as error:
         return _detail(request, entry, list(error.messages), status=400)
     messages.success(request, _("Well done: your exercise is complete."))
@@ -223,7 +226,10 @@ def exercise_move(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         items[i], items[j] = items[j], items[i]
         try:
             services.entry_update(
-                actor=request.user, entry_id=entry.pk, data={**services.data_of(entry), key: items}, step="move"
+                actor=signed_in(request.user),
+                entry_id=entry.pk,
+                data={**services.data_of(entry), key: items},
+                step="move",
             )
         except ValidationError as error:
             return _detail(request, entry, list(error.messages), status=400)
@@ -239,7 +245,7 @@ def exercise_practice(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse
     try:
         if entry.kind == ExerciseType.EXPOSURE_HIERARCHY:
             practice_services.exposure_log_create(
-                actor=request.user,
+                actor=signed_in(request.user),
                 entry_id=entry.pk,
                 step_id=post.get("step_id", ""),
                 rating_before=steps.number(post.get("rating_before")),
@@ -250,7 +256,7 @@ def exercise_practice(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse
             )
         elif entry.kind == ExerciseType.BEHAVIOURAL_ACTIVATION:
             practice_services.activity_log_create(
-                actor=request.user,
+                actor=signed_in(request.user),
                 entry_id=entry.pk,
                 step_id=post.get("step_id", ""),
                 done=post.get("done") == "yes",

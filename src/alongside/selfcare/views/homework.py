@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
+from alongside.core.actor import signed_in
 from alongside.selfcare.models import Assignment, AssignmentKind, Frequency
 from alongside.selfcare.selectors import homework as selectors
 from alongside.selfcare.services import homework as services
@@ -114,7 +115,8 @@ def staff_homework(request: HttpRequest, membership: Membership, client_id: uuid
     form = AssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = _apply(
-            form, lambda data: services.assignment_set(actor=request.user, client_id=team.client.pk, data=data)
+            form,
+            lambda data: services.assignment_set(actor=signed_in(request.user), client_id=team.client.pk, data=data),
         )
         if made is not None:
             messages.success(request, _("The homework is assigned."))
@@ -146,7 +148,9 @@ def staff_homework_change(request: HttpRequest, membership: Membership, assignme
     if request.method == "POST" and form.is_valid():
         made = _apply(
             form,
-            lambda data: services.assignment_change(actor=request.user, assignment_id=assignment.pk, data=data),
+            lambda data: services.assignment_change(
+                actor=signed_in(request.user), assignment_id=assignment.pk, data=data
+            ),
         )
         if made is not None:
             messages.success(request, _("The homework is changed. The earlier version is kept in the history."))
@@ -163,7 +167,7 @@ def staff_homework_change(request: HttpRequest, membership: Membership, assignme
 @require_POST
 def staff_homework_end(request: HttpRequest, membership: Membership, assignment_id: uuid.UUID) -> HttpResponse:
     """End homework: no new tasks; past tasks and completions stay."""
-    assignment = services.assignment_end(actor=request.user, assignment_id=assignment_id)
+    assignment = services.assignment_end(actor=signed_in(request.user), assignment_id=assignment_id)
     messages.success(request, _("The homework is ended."))
     return redirect("selfcare:staff_homework", client_id=assignment.client_id)
 
@@ -172,7 +176,7 @@ def staff_homework_end(request: HttpRequest, membership: Membership, assignment_
 @require_POST
 def staff_topic_addressed(request: HttpRequest, membership: Membership, topic_id: uuid.UUID) -> HttpResponse:
     """Mark a topic for next session as discussed."""
-    topic = topic_services.topic_mark_addressed(actor=request.user, topic_id=topic_id)
+    topic = topic_services.topic_mark_addressed(actor=signed_in(request.user), topic_id=topic_id)
     messages.success(request, _("The topic is marked as discussed."))
     return redirect("selfcare:staff_homework", client_id=topic.client_id)
 
@@ -211,14 +215,14 @@ def task_open(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
     """Open one piece of homework: record that it was opened, show the instructions and a way to start."""
     _client(request)
     task = selectors.own_task(user=request.user, task_id=task_id)
-    services.task_mark_opened(actor=request.user, task_id=task.pk)
+    services.task_mark_opened(actor=signed_in(request.user), task_id=task.pk)
     assignment = task.assignment
     if request.method == "POST" and assignment.kind == AssignmentKind.MEASURE:
         # A questionnaire set as homework: start (or resume) a response for it.
         from alongside.measures import services as measure_services
 
         response = measure_services.response_start(
-            actor=request.user,
+            actor=signed_in(request.user),
             client_id=task.client_id,
             instrument=assignment.target,
             idempotency_key=f"homework:{task.pk.hex}",
@@ -245,7 +249,7 @@ def topics(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            topic_services.topic_raise(actor=request.user, text=form.cleaned_data["text"])
+            topic_services.topic_raise(actor=signed_in(request.user), text=form.cleaned_data["text"])
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("text", message)
@@ -264,7 +268,7 @@ def topic_flag(request: HttpRequest) -> HttpResponse:
     _client(request)
     try:
         topic_services.topic_raise(
-            actor=request.user,
+            actor=signed_in(request.user),
             text=request.POST.get("text", ""),
             source_type=request.POST.get("source_type", ""),
             source_id=request.POST.get("source_id", ""),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alongside.care import selectors as care_selectors
 from alongside.care.views import client_required
+from alongside.core.actor import signed_in
 from alongside.selfcare import library
 from alongside.selfcare.selectors.tools import modules_read
 from alongside.selfcare.services.practice_tools import module_mark_read
@@ -28,7 +29,7 @@ def _module(slug: str) -> library.Module:
 @require_GET
 def learn_index(request: HttpRequest) -> HttpResponse:
     client = care_selectors.own_client_profile(user=request.user)
-    read = modules_read(actor=request.user, client=client)
+    read = modules_read(actor=signed_in(request.user), client=client)
     items = [(module, read.get(module.slug)) for module in library.all_modules()]
     return render(request, "selfcare/learn/index.html", {"items": items})
 
@@ -38,7 +39,7 @@ def learn_index(request: HttpRequest) -> HttpResponse:
 def module_page(request: HttpRequest, slug: str) -> HttpResponse:
     module = _module(slug)
     client = care_selectors.own_client_profile(user=request.user)
-    read_at = modules_read(actor=request.user, client=client).get(slug)
+    read_at = modules_read(actor=signed_in(request.user), client=client).get(slug)
     return render(request, "selfcare/learn/module.html", {"module": module, "read_at": read_at})
 
 
@@ -48,7 +49,7 @@ def module_read(request: HttpRequest, slug: str) -> HttpResponse:
     module = _module(slug)
     client = care_selectors.own_client_profile(user=request.user)
     try:
-        module_mark_read(actor=request.user, client=client, module=module.slug)
+        module_mark_read(actor=signed_in(request.user), client=client, module=module.slug)
     except ValidationError:
         raise Http404("No such reading.") from None
     messages.success(request, _("Marked as read. Thank you."))

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.care import selectors as care_selectors
 from alongside.care.views import client_required
+from alongside.core.actor import signed_in
 from alongside.selfcare.selectors.tools import tool_history
 from alongside.selfcare.services.practice_tools import MAX_DURATION_SECONDS, tool_practice_log
 from alongside.selfcare.toolkit import GROUNDING_STEPS, MUSCLE_GROUPS, TOOLS, Tool
@@ -62,7 +63,7 @@ def _grounding_note(request: HttpRequest) -> str:
 @require_GET
 def tools_index(request: HttpRequest) -> HttpResponse:
     client = care_selectors.own_client_profile(user=request.user)
-    history = tool_history(actor=request.user, client=client)
+    history = tool_history(actor=signed_in(request.user), client=client)
     return render(request, "selfcare/tools/index.html", {"tools": TOOLS.values(), "history": history})
 
 
@@ -79,7 +80,7 @@ def tool_page(request: HttpRequest, tool: str) -> HttpResponse:
         key, elapsed = _read_token(request.POST.get("token", ""))
         try:
             tool_practice_log(
-                actor=request.user,
+                actor=signed_in(request.user),
                 client=client,
                 kind=found.kind,
                 before=request.POST.get("before"),

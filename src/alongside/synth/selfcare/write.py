@@ -6,6 +6,7 @@ import uuid
 from typing import Any, cast
 
 from alongside.audit.log import Entry, record_many
+from alongside.core.actor import SignedIn
 from alongside.selfcare.models import (
     Assignment,
     CheckIn,
@@ -39,7 +40,7 @@ class Writer:
         self.events: dict[uuid.UUID, tuple[Any, list[Entry]]] = {}
         self.completions: list[tuple[HomeworkTask, Any]] = []  # a task and the record that completed it
 
-    def audit(self, actor: Any, entry: Entry) -> None:
+    def audit(self, actor: SignedIn, entry: Entry) -> None:
         self.events.setdefault(actor.pk, (actor, []))[1].append(entry)
 
     def client(self, plan: ClientSelfcarePlan, user: Any, profile: Any, clinician: Any) -> None:
