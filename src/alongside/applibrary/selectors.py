@@ -7,15 +7,23 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
-from django.http import Http404
-
 from alongside.access import Action, client_or_404, decide
-from alongside.applibrary.models import Answer, App, AppLibraryAuditAction, Evaluation, ReadinessCheck, Recommendation
+from alongside.applibrary.models import (
+    Answer,
+    App,
+    AppLibraryAuditAction,
+    ClientModes,
+    Evaluation,
+    ImportedEntry,
+    ReadinessCheck,
+    Recommendation,
+)
 from alongside.applibrary.vocab import QUESTIONS
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
+from django.db.models import Prefetch
+from django.http import Http404
 
 
 @dataclass(frozen=True)
@@ -153,3 +161,34 @@ def readiness_dates(*, client: ClientProfile) -> list[tuple[Any, bool]]:
     """When each readiness check was taken and whether a clinician filled it in (call after access was checked)."""
     rows = ReadinessCheck.objects.filter(client=client).order_by("-taken_at")
     return list(rows.values_list("taken_at", "filled_by_clinician"))
+
+
+def own_modes(*, user: Any) -> ClientModes | None:
+    """The signed-in client's own display modes, or None when never set (read on every page: one small query)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ClientModes.objects.filter(client__user=user).first()
+
+
+def modes_for(*, actor: Actor, client_id: uuid.UUID | str) -> tuple[ClientProfile, ClientModes | None]:
+    """A client's display modes, for the client or their care team (404 otherwise)."""
+    client = client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if not (decide(actor, client, Action.OWN) or decide(actor, client, Action.CARE_TEAM)):
+        raise Http404("No such client.")
+    return client, ClientModes.objects.filter(client=client).first()
+
+
+def imported_entries(*, actor: Actor, client_id: uuid.UUID | str) -> tuple[ClientProfile, list[ImportedEntry]]:
+    """A client's imported mood entries, newest first, for the client or their care team (404 otherwise); audited."""
+    client = client_or_404(actor, client_id, Action.VIEW_ADMIN)
+    if not (decide(actor, client, Action.OWN) or decide(actor, client, Action.CARE_TEAM)):
+        raise Http404("No such client.")
+    rows = list(ImportedEntry.objects.filter(client=client).order_by("-day", "-time")[:200])
+    if rows and not decide(actor, client, Action.OWN):
+        record(AppLibraryAuditAction.IMPORTS_VIEWED, actor=actor, client_id=client.pk, detail={"count": len(rows)})
+    return client, rows
+
+
+def evaluation_history(*, slug: str) -> list[Evaluation]:
+    """Every evaluation version of an app, newest first (catalogue data, not client data)."""
+    return list(Evaluation.objects.filter(app__slug=slug).order_by("-version"))

@@ -1,22 +1,24 @@
-"""Writes of the app library: load the catalogue, record a digital readiness check."""
+"""Writes of the app library: the catalogue and its evaluations, readiness checks, modes, recommendations, imports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from dataclasses import dataclass
 
 from alongside.access import Action, decide, owned_or_404
 from alongside.applibrary import catalogue
+from alongside.applibrary.importers import PARSERS, ImportedMood, Order
+from alongside.applibrary.importers.csv_reading import ImportProblem
 from alongside.applibrary.models import (
     Answer,
     App,
     AppLibraryAuditAction,
     AppStatus,
+    ClientModes,
     Evaluation,
     EvaluationAnswer,
+    ImportedEntry,
     ReadinessCheck,
     Recommendation,
     RecommendationStatus,
@@ -26,7 +28,10 @@ from alongside.applibrary.vocab import QUESTIONS
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
-from alongside.core.services import service
+from alongside.core.services import reader, service
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def _load_app(entry: catalogue.AppEntry, data: catalogue.CatalogueFile) -> bool:
@@ -157,3 +162,200 @@ def recommendation_answer(
         detail={"status": status, "evaluation_version": recommendation.evaluation.version},
     )
     return recommendation
+
+
+def _own_or_care_team(actor: Actor, client: ClientProfile) -> bool:
+    return actor is not None and (decide(actor, client, Action.OWN) or decide(actor, client, Action.CARE_TEAM))
+
+
+@service
+def modes_set(
+    *,
+    actor: Actor,
+    client: ClientProfile,
+    discreet: bool,
+    low_bandwidth: bool,
+    large_text: bool,
+    paper_pack: bool,
+    from_check: ReadinessCheck | None = None,
+) -> ClientModes:
+    """Turn the client's display modes on or off (the client, or a clinician of their care team)."""
+    if not _own_or_care_team(actor, client):
+        raise PermissionDenied(_("You cannot change this client's settings."))
+    modes, _created = ClientModes.objects.update_or_create(
+        client=client,
+        defaults={
+            "discreet": discreet,
+            "low_bandwidth": low_bandwidth,
+            "large_text": large_text,
+            "paper_pack": paper_pack,
+            "updated_at": timezone.now(),
+            "from_check": from_check,
+        },
+    )
+    detail = {"discreet": discreet, "low_bandwidth": low_bandwidth, "large_text": large_text, "paper": paper_pack}
+    record(AppLibraryAuditAction.MODES_SET, actor=actor, obj=modes, client_id=client.pk, detail=detail)
+    return modes
+
+
+@service
+def modes_apply_check(*, actor: Actor, client: ClientProfile, check_id: uuid.UUID | str) -> ClientModes:
+    """Apply the set-up the client's readiness check suggested, in one step."""
+    check = ReadinessCheck.objects.filter(client=client, pk=check_id).first()
+    if check is None:
+        raise ValidationError(_("No such readiness check."))
+    config = check.configuration or {}
+    return modes_set(
+        actor=actor,
+        client=client,
+        discreet=bool(config.get("discreet")),
+        low_bandwidth=bool(config.get("low_bandwidth")),
+        large_text=bool(config.get("large_text")),
+        paper_pack=bool(config.get("paper_pack")),
+        from_check=check,
+    )
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import added: new rows, rows already there from an earlier import, and the dates covered."""
+
+    added: int
+    already: int
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+
+@reader
+def entries_read(*, source: str, text: str, order: Order | None = None) -> list[ImportedMood]:
+    """Parse an export without storing it (for the preview); raises ImportProblem or AmbiguousDates."""
+    if source not in PARSERS:
+        raise ImportProblem(_("Choose the app the file comes from."))
+    parse, _columns = PARSERS[source]
+    return parse(text, order=order)
+
+
+@reader
+def entries_already(*, client: ClientProfile, source: str, rows: list[ImportedMood]) -> set[str]:
+    """The keys of ``rows`` this client already imported (call after access was checked)."""
+    keys = [row.key for row in rows]
+    found = ImportedEntry.objects.filter(client=client, source=source, key__in=keys)
+    return set(found.values_list("key", flat=True))
+
+
+@service
+def entries_import(
+    *, actor: Actor, client: ClientProfile, source: str, text: str, order: Order | None = None
+) -> ImportSummary:
+    """Store a mood app's CSV export as imported entries, apart from Alongside check-ins; re-importing adds nothing."""
+    if actor is None or not decide(actor, client, Action.OWN):
+        raise PermissionDenied(_("Only the client can import their own entries."))
+    rows = entries_read(source=source, text=text, order=order)
+    already = entries_already(client=client, source=source, rows=rows)
+    now, new = timezone.now(), {}
+    for row in rows:
+        if row.key not in already and row.key not in new:
+            entry = ImportedEntry(client=client, source=source, key=row.key, day=row.day, time=row.time)
+            entry.imported_at = now
+            entry.mood, entry.note = row.mood, row.note
+            entry.details = {"activities": list(row.activities), **dict(row.extra)}
+            new[row.key] = entry
+    ImportedEntry.objects.bulk_create(new.values())
+    days = sorted(row.day for row in rows)
+    summary = ImportSummary(
+        added=len(new),
+        already=len(rows) - len(new),
+        first_day=days[0] if days else None,
+        last_day=days[-1] if days else None,
+    )
+    record(
+        AppLibraryAuditAction.ENTRIES_IMPORTED,
+        actor=actor,
+        client_id=client.pk,
+        detail={"source": source, "added": summary.added, "already": summary.already},
+    )
+    return summary
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """A new answer to one evaluation question, with its evidence."""
+
+    question: str
+    answer: str
+    evidence_url: str = ""
+    checked_on: dt.date | None = None
+    note: str = ""
+
+
+@service
+def evaluation_revise(
+    *, actor: Actor, app_slug: str, changes: list[AnswerChange], review_by: dt.date, notes: str = ""
+) -> Evaluation:
+    """Add the next evaluation version of an app: the latest answers with ``changes``, signed by the actor.
+
+    Earlier versions stay, so a recommendation keeps the version the client saw.
+    """
+    if actor is None or not getattr(actor, "is_authenticated", False) or getattr(actor, "is_client", False):
+        raise PermissionDenied(_("Only practice staff can edit app evaluations."))
+    app = App.objects.filter(slug=app_slug).first()
+    if app is None:
+        raise ValidationError(_("No such app."))
+    codes = {q.code for q in QUESTIONS}
+    for change in changes:
+        if change.question not in codes or change.answer not in Answer.values:
+            raise ValidationError(_("Unknown question or answer."))
+    today = timezone.localdate()
+    if review_by < today:
+        raise ValidationError(_("The review date must be today or later."))
+    latest = app.evaluations.order_by("-version").first()
+    checker = str(getattr(actor, "display_name", "") or actor.get_full_name() or actor.email)
+    evaluation = Evaluation.objects.create(
+        app=app,
+        version=(latest.version + 1) if latest else 1,
+        evaluated_on=today,
+        review_by=review_by,
+        evaluated_by=checker,
+        notes=notes.strip() or (latest.notes if latest else ""),
+    )
+    previous = {a.question: a for a in latest.answers.all()} if latest else {}
+    changed = {c.question: c for c in changes}
+    rows = []
+    for question in QUESTIONS:
+        old, new = previous.get(question.code), changed.get(question.code)
+        if new is not None and (old is None or _differs(old, new)):
+            rows.append(_answer_row(evaluation, new, checker, today))
+        elif old is not None:
+            old.pk, old.evaluation = None, evaluation
+            rows.append(old)
+        else:
+            rows.append(EvaluationAnswer(evaluation=evaluation, question=question.code))
+    EvaluationAnswer.objects.bulk_create(rows)
+    record(
+        AppLibraryAuditAction.EVALUATION_REVISED,
+        actor=actor,
+        obj=evaluation,
+        detail={"app": app.slug, "version": evaluation.version, "changed": sorted(changed)},
+    )
+    return evaluation
+
+
+def _differs(old: EvaluationAnswer, new: AnswerChange) -> bool:
+    return (old.answer, old.evidence_url, old.checked_on, old.note) != (
+        new.answer,
+        new.evidence_url,
+        new.checked_on,
+        new.note,
+    )
+
+
+def _answer_row(evaluation: Evaluation, change: AnswerChange, checker: str, today: dt.date) -> EvaluationAnswer:
+    return EvaluationAnswer(
+        evaluation=evaluation,
+        question=change.question,
+        answer=change.answer,
+        evidence_url=change.evidence_url,
+        checked_on=change.checked_on or (today if change.evidence_url else None),
+        checked_by=checker if change.evidence_url else "",
+        note=change.note,
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alongside.applibrary import recommend_views, selectors, services, vocab
+from alongside.applibrary import import_views, mode_views, recommend_views, selectors, services, vocab
 from alongside.applibrary.forms import LibraryFilterForm, ReadinessForm
 from alongside.applibrary.readiness import Prompt, eheals_scale
 from alongside.care.models import Membership
@@ -116,7 +116,8 @@ def client_readiness(request: HttpRequest, membership: Membership, client_id: uu
         messages.success(request, _("Readiness check saved."))
         return redirect("applibrary:client_readiness", client_id=client.pk)
     dates = selectors.readiness_dates(client=client)
-    context = {"form": form, "client": client, "dates": dates, **_readiness_context(check)}
+    _client, modes = selectors.modes_for(actor=request.user, client_id=client.pk)
+    context = {"form": form, "client": client, "dates": dates, "modes": modes, **_readiness_context(check)}
     return practice_render(request, membership, "applibrary/readiness_staff.html", context)
 
 
@@ -127,4 +128,6 @@ urlpatterns: list[URLPattern] = [
     path("readiness/", own_readiness, name="own_readiness"),
     path("clients/<uuid:client_id>/readiness/", client_readiness, name="client_readiness"),
     *recommend_views.urlpatterns,
+    *mode_views.urlpatterns,
+    *import_views.urlpatterns,
 ]

@@ -4,7 +4,7 @@ Order inside the transaction (each step is a function in :data:`ERASURE_STEPS`):
 
 1. lock the client's account row, so two erasures (or a double submit) cannot interleave;
 2. end their sign-in sessions, forget their failed sign-ins and drop unsent email to them;
-3. delete their message thread, the care team's messages included (see below);
+3. keep the care team's side of their message thread, then delete the thread (see below);
 4. delete the client record, which cascades to everything that hangs off it (check-ins,
    questionnaires, alerts, homework, appointments, consent, notifications about them...);
 5. delete the account (second factors, recovery codes, API tokens, notification settings);
@@ -15,13 +15,15 @@ If any step fails the whole transaction rolls back: the client, their rows and t
 key are as they were, and the admin is told nothing was changed. The audit trail keeps the
 client's id (a random UUID that now names nobody) as a pseudonym, never their email.
 
-The message thread is deleted whole rather than kept with an "Erased client" tombstone:
-every message in it, the clinician's own replies included, is encrypted under the
-client's data key, so once the key is gone no message of the thread could be read, and
-the thread hangs off the client record, which is gone too. Keeping its rows would keep
-when and how often the client wrote, and nothing a clinician could read. ``Message.sender``
-stays ``PROTECT``: a message the client sent outside their own thread (there is none
-today) would stop the erasure instead of vanishing silently.
+The message thread goes with the client, but the care team keeps its side of it (issue #11):
+before the rows are deleted, messaging's step copies the thread into an "erased thread" that
+no longer points at the client. The clinicians' own messages are re-sealed under that record's
+own data key (the client's key is destroyed last, so it still opens them at that moment); each
+message the client sent stays as a tombstone, sender "Erased client", with its time but not its
+text, attachment or entry link. Only the clinicians on the care team at erasure may read it
+(see ``alongside.messaging.erasure``). ``Message.sender`` stays ``PROTECT``: a message the
+client sent outside their own thread (there is none today) would stop the erasure instead of
+vanishing silently.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from alongside.care.models import Membership
 from alongside.care.views import admin_required, client_required, staff_required
 from alongside.core.actor import signed_in
 from alongside.measures.crisis import resources_for_request
-from alongside.messaging import selectors, services
+from alongside.messaging import erased, selectors, services
 from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS, MessagingSettings
 from alongside.safety.display import resource_rows
 
@@ -62,11 +62,17 @@ def _entry_choices(request: HttpRequest, client_id: Any) -> list[tuple[str, str]
 
 
 def _post(request: HttpRequest, client_id: Any) -> tuple[bool, list[str]]:
-    """Send the posted message; return (crisis language seen, errors)."""
+    """Send the posted message; return (crisis language seen, errors).
+
+    The service checks the message once; the page checks it here only when sending failed,
+    so crisis language still shows the resources then, and a sent message is checked once.
+    """
     body = request.POST.get("body", "")
-    # Crisis language shows the resources even if saving fails below.
-    crisis_seen = getattr(request.user, "is_client", False) and safety.detect(body).show_resources
     entry_kind, _sep, entry_id = request.POST.get("entry", "").partition(":")
+
+    def crisis_seen() -> bool:
+        return bool(getattr(request.user, "is_client", False) and safety.detect(body).show_resources)
+
     try:
         result = services.message_send(
             actor=signed_in(request.user),
@@ -78,13 +84,13 @@ def _post(request: HttpRequest, client_id: Any) -> tuple[bool, list[str]]:
             entry_id=entry_id or None,
         )
     except (ValidationError, PermissionDenied) as error:
-        return crisis_seen, [str(m) for m in getattr(error, "messages", None) or [str(error)]]
+        return crisis_seen(), [str(m) for m in getattr(error, "messages", None) or [str(error)]]
     except Exception:
-        if not crisis_seen:
+        if not crisis_seen():
             raise
         logger.exception("messaging: a message with crisis language could not be saved")
         return True, [_("Your message could not be sent. Please try again in a moment.")]
-    return crisis_seen or result.crisis, []
+    return result.crisis, []
 
 
 def _thread_page(request: HttpRequest, client_id: Any, *, template_base: str, extra: dict[str, Any]) -> HttpResponse:
@@ -149,10 +155,11 @@ def staff_thread(request: HttpRequest, membership: Membership, client_id: uuid.U
 def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The staff member's threads: awaiting a reply first, then the newest."""
     rows = selectors.inbox_for_staff(actor=signed_in(request.user))
+    has_erased = erased.has_erased_threads(actor=request.user, membership=membership)  # type: ignore[arg-type]
     return render(
         request,
         "messaging/inbox.html",
-        {"membership": membership, "practice": membership.practice, "rows": rows},
+        {"membership": membership, "practice": membership.practice, "rows": rows, "has_erased": has_erased},
     )
 
 

@@ -25,7 +25,7 @@ from alongside.core.actor import Actor
 from alongside.core.idempotency import replay_check
 from alongside.wearables import baselines, storage
 from alongside.wearables.features import daily_features
-from alongside.wearables.models import ImportJob
+from alongside.wearables.models import CsvMapping, ImportJob
 from alongside.wearables.samples import BadInput
 from alongside.wearables.services import PUSH_SCOPE, wearables_import_record
 from alongside.wearables.sources import Parsed, get_source
@@ -59,8 +59,14 @@ def stored_samples(client: ClientProfile) -> pa.Table:
     return storage.read(client_id=client.pk, job_ids=jobs)
 
 
-def _parse(path: Path, source: str) -> Any:
+def _parse(path: Path, source: str, client: ClientProfile) -> Any:
     try:
+        if source == "csv":  # the one source that needs the client's saved column mapping
+            from alongside.wearables.sources.csv import parser
+
+            saved = CsvMapping.objects.filter(client=client).first()
+            mapping = parser.ColumnMapping.model_validate(saved.mapping) if saved else None
+            return parser.parse(path, mapping)
         return get_source(source).parse(path)
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise BadInput(path.name, f"the archive is damaged ({error}).") from None
@@ -73,7 +79,9 @@ def import_file(*, actor: Actor, client: ClientProfile, path: Path, source: str 
     previous = _previous(client, digest, began)
     if previous is not None:
         return previous
-    return store(actor=actor, client=client, parsed=_parse(path, source), digest=digest, source=source, began=began)
+    return store(
+        actor=actor, client=client, parsed=_parse(path, source, client), digest=digest, source=source, began=began
+    )
 
 
 def import_points(

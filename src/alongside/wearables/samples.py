@@ -29,6 +29,7 @@ class Kind(StrEnum):
     SLEEP_REM = "sleep_rem"
     SLEEP_AWAKE = "sleep_awake"
     SUMMARY_EXERCISE_MIN = "summary_exercise_min"  # the vendor's own daily total, kept to check ours against
+    SLEEP_SCORE = "sleep_score"  # Fitbit's nightly score, 0-100 (new kinds go last: stored codes keep their order)
 
 
 KINDS: list[Kind] = list(Kind)
@@ -46,6 +47,7 @@ LIMITS: dict[Kind, tuple[float, float]] = {
     Kind.EXERCISE_MIN: (0, 1440),
     Kind.WORKOUT: (0, 2880),
     Kind.SUMMARY_EXERCISE_MIN: (0, 1440),
+    Kind.SLEEP_SCORE: (0, 100),
 }
 EARLIEST = 1_167_609_600  # 2007-01-01: no wearable export holds anything older
 MAX_INTERVAL = 2 * 86_400  # no single sample spans more than two days

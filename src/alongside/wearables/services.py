@@ -6,17 +6,16 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils.translation import gettext as _
-
 from alongside.access import Action, decide
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.idempotency import remember
 from alongside.core.services import service
-from alongside.wearables.models import DailyFeature, ImportJob, WearablesAuditAction
+from alongside.wearables.models import CsvMapping, DailyFeature, ImportJob, WearablesAuditAction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 PUSH_SCOPE = "wearables.push"
 
@@ -94,3 +93,15 @@ def wearables_delete_all(*, actor: Actor, client: ClientProfile) -> int:
     client_id = client.pk
     transaction.on_commit(lambda: storage.delete(client_id=client_id))
     return len(jobs)
+
+
+@service
+def wearables_csv_mapping_save(*, actor: Actor, client: ClientProfile, mapping: dict[str, Any]) -> CsvMapping:
+    """Validate and save the client's CSV column mapping (raise ``pydantic.ValidationError`` if it is not valid)."""
+    from alongside.wearables.sources.csv.parser import ColumnMapping
+
+    _check_may_write(actor, client)
+    clean = ColumnMapping.model_validate(mapping).model_dump(mode="json")
+    saved, _created = CsvMapping.objects.update_or_create(client=client, defaults={"mapping": clean})
+    record(WearablesAuditAction.CSV_MAPPING_SAVED, actor=actor, obj=saved, client_id=client.pk, detail={})
+    return saved

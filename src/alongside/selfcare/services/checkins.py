@@ -183,10 +183,10 @@ def checkin_create(
                 actor=actor,
             )
             if data.note.strip():
+                from alongside.measures.services.alerts_flags import alert_raise_for_text
                 from alongside.safety.models import FlagSource
-                from alongside.safety.services import flag_raise_for_text
 
-                flag_raise_for_text(
+                alert_raise_for_text(
                     client=profile, source=FlagSource.CHECKIN_NOTE, source_id=checkin.pk, text=data.note, actor=actor
                 )
     except IntegrityError:

@@ -143,12 +143,15 @@ def entry_create(
 
 def _safety_check(entry: ExerciseEntry, client: ClientProfile, actor: Actor) -> None:
     """Check a finished entry's free text for crisis language (alongside.safety); caller's transaction."""
+    from alongside.measures.services.alerts_flags import alert_raise_for_text
     from alongside.safety.models import FlagSource
-    from alongside.safety.services import flag_raise_for_text, text_of
+    from alongside.safety.services import text_of
 
     text = text_of(data_of(entry))
     if text.strip():
-        flag_raise_for_text(client=client, source=FlagSource.EXERCISE_ENTRY, source_id=entry.pk, text=text, actor=actor)
+        alert_raise_for_text(
+            client=client, source=FlagSource.EXERCISE_ENTRY, source_id=entry.pk, text=text, actor=actor
+        )
 
 
 def _replay(client: ClientProfile, existing: ExerciseEntry, payload: dict[str, Any]) -> ExerciseEntry:

@@ -80,11 +80,11 @@ def topic_raise(*, actor: Actor, text: str = "", source_type: str = "", source_i
         )
         if text:
             from alongside.care.models import ClientProfile
+            from alongside.measures.services.alerts_flags import alert_raise_for_text
             from alongside.safety.models import FlagSource
-            from alongside.safety.services import flag_raise_for_text
 
             client = ClientProfile.objects.get(pk=client_id)
-            flag_raise_for_text(
+            alert_raise_for_text(
                 client=client, source=FlagSource.SESSION_TOPIC, source_id=topic.pk, text=text, actor=actor
             )
     return topic
