@@ -1,0 +1,59 @@
+"""Open an extract on an engine: DuckDB in-process by default, PySpark (``local[*]`` or a cluster) on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ibis
+
+from alongside.risk.features import Tables
+from alongside.risk.schema import SCORING_TABLES, check_extract
+
+BACKENDS = ("duckdb", "spark")
+
+SPARK_MISSING = (
+    "Spark is not available: {reason}. Install Java 17 or later (Debian: apt-get install -y default-jre-headless) "
+    "and PySpark (uv sync installs it from the lock file), or use --backend duckdb."
+)
+
+
+class EngineUnavailable(RuntimeError):
+    """The chosen engine cannot start here; the message says what to install."""
+
+
+def connect(backend: str, *, master: str = "local[*]", memory_limit: str | None = None) -> Any:
+    """Return an Ibis connection to ``backend`` ("duckdb" or "spark")."""
+    if backend == "duckdb":
+        con = ibis.duckdb.connect()
+        if memory_limit:
+            con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+        return con
+    if backend != "spark":
+        raise ValueError(f"Unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
+    import shutil
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise EngineUnavailable(SPARK_MISSING.format(reason="PySpark is not installed")) from exc
+    if shutil.which("java") is None:
+        raise EngineUnavailable(SPARK_MISSING.format(reason="no java on PATH"))
+    session = (
+        SparkSession.builder.master(master)
+        .appName("alongside-risk")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return ibis.pyspark.connect(session)
+
+
+def open_extract(con: Any, data: Path) -> Tables:
+    """Check the extract's schema and register its tables on ``con``."""
+    check_extract(data)
+    tables = {name: con.read_parquet(str(data / f"{name}.parquet")) for name in SCORING_TABLES}
+    return Tables(**tables)

@@ -1,0 +1,88 @@
+"""`alongside risk`: generate a synthetic population, score an extract, evaluate (and keep) the models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from alongside.risk.engines import BACKENDS, EngineUnavailable
+from alongside.risk.models import ModelRefused
+from alongside.risk.schema import BadExtract
+
+
+class Command(BaseCommand):
+    help = "Risk analytics: synthetic population, scoring on DuckDB or Spark, and evaluation of the models."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{population,score,evaluate}")
+        pop = sub.add_parser("population", help="Write a synthetic population (a year per client) as Parquet.")
+        pop.add_argument("--clients", type=int, default=1000)
+        pop.add_argument("--seed", type=int, default=17)
+        pop.add_argument("--out", type=Path, required=True, help="Directory for the Parquet files.")
+        score = sub.add_parser("score", help="Score every client of an extract; write one Parquet file.")
+        score.add_argument("--data", type=Path, required=True, help="Directory of the extract's Parquet files.")
+        score.add_argument("--backend", choices=BACKENDS, default="duckdb")
+        score.add_argument("--master", default="local[*]", help="Spark master URL (with --backend spark).")
+        score.add_argument("--as-of", type=int, default=None, help="Day of care to score at (default: latest).")
+        score.add_argument("--models", type=Path, default=None, help="Directory of model files (default: reference).")
+        score.add_argument("--out", type=Path, required=True)
+        ev = sub.add_parser("evaluate", help="Fit both models and evaluate them on clients they did not see.")
+        ev.add_argument("--source", choices=("synthetic", "practice"), default="synthetic")
+        ev.add_argument("--data", type=Path, default=None, help="Extract directory (required for practice).")
+        ev.add_argument("--clients", type=int, default=4000, help="Synthetic clients in each of train and test.")
+        ev.add_argument("--seed", type=int, default=17)
+        ev.add_argument("--json", action="store_true", help="Print the report as JSON (stable keys).")
+        ev.add_argument("--models", type=Path, default=None, help="Store the models with this evaluation here.")
+        ev.add_argument("--cards", type=Path, default=None, help="Write the model cards (Markdown) here.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except (BadExtract, ModelRefused, EngineUnavailable, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _population(self, options: dict[str, Any]) -> None:
+        from alongside.risk.population import generate
+
+        written = generate(clients=options["clients"], seed=options["seed"], out=options["out"])
+        self.stdout.write(
+            f"{written.clients} clients, {written.total_rows:,} rows in {written.seconds:.1f} s "
+            f"({written.rows_per_second:,.0f} rows/s) to {options['out']}"
+        )
+
+    def _score(self, options: dict[str, Any]) -> None:
+        from alongside.risk.pipeline import REFERENCE, score
+
+        rows = score(
+            data=options["data"],
+            backend=options["backend"],
+            out=options["out"],
+            as_of=options["as_of"],
+            master=options["master"],
+            model_dir=options["models"] or REFERENCE,
+        )
+        self.stdout.write(f"{rows} clients scored on {options['backend']} to {options['out']}")
+
+    def _evaluate(self, options: dict[str, Any]) -> None:
+        from alongside.risk.cards import write_cards
+        from alongside.risk.pipeline import evaluate, keep
+
+        if options["source"] == "practice" and options["data"] is None:
+            raise CommandError("--source practice needs --data DIR (an extract from `alongside risk extract`).")
+        result = evaluate(
+            source=options["source"], data=options["data"], clients=options["clients"], seed=options["seed"]
+        )
+        report = result["report"]
+        if options["models"]:
+            keep(result, options["models"])
+        if options["cards"]:
+            write_cards(result, options["cards"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=1, sort_keys=True))
+            return
+        from alongside.risk.cards import summary
+
+        self.stdout.write(summary(report))
