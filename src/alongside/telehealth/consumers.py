@@ -27,13 +27,13 @@ import time
 from importlib import import_module
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from alongside.accounts.middleware import SESSION_MFA_OK, staff_session_expired
+from alongside.runtime import database_sync_to_async  # closes the connections each call opens (issue #19)
 from alongside.telehealth import services
 from alongside.telehealth.ice import ice_config
 from alongside.telehealth.models import Role

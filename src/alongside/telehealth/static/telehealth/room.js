@@ -35,6 +35,7 @@ let lastBytes = 0;
 let lastLost = 0;
 let lastPackets = 0;
 let reported = false;
+let retryTimer = null;
 
 function say(text) {
   statusLine.textContent = text;
@@ -149,10 +150,25 @@ function connectSocket() {
     }
     if (event.code === 4403 || root.dataset.replaced) return;
     say(strings.reconnecting);
-    setTimeout(connectSocket, retryDelay);
+    retryTimer = setTimeout(connectSocket, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 5000);
   });
 }
+
+// The browser knows when the network goes: drop the socket at once instead of waiting for a
+// timeout, and come back (with an ICE restart) as soon as it returns.
+window.addEventListener("offline", () => {
+  if (!ended && socket) {
+    say(strings.reconnecting);
+    socket.close();
+  }
+});
+window.addEventListener("online", () => {
+  if (ended || socket || root.dataset.replaced) return;
+  clearTimeout(retryTimer);
+  retryDelay = 500;
+  connectSocket();
+});
 
 async function handle(frame) {
   switch (frame.type) {
@@ -180,6 +196,8 @@ async function handle(frame) {
           say(strings.client_left);
         } else if (!admitted) {
           showWaiting(true);
+        } else {
+          say(strings.in_call);
         }
       }
       break;
@@ -234,6 +252,7 @@ function showWaiting(waiting) {
 }
 
 function enterCall() {
+  if (pc) call.dataset.iceRestarts = String(Number(call.dataset.iceRestarts) + 1);
   setState("call");
   say(strings.connecting);
   send({ type: "ready", fresh: !pc });
@@ -305,6 +324,7 @@ async function onSignal(data) {
     if (!peer.remoteDescription) pendingCandidates.push(data.candidate);
     else await peer.addIceCandidate(data.candidate).catch(() => {});
   }
+  if (peer.connectionState === "connected") say(strings.in_call);
 }
 
 // getStats: video frames and bytes received, round trip and loss give a plain-words quality.
@@ -324,6 +344,8 @@ async function readStats() {
       if (stat.kind === "video") frames += stat.framesDecoded || 0;
     } else if (stat.type === "candidate-pair" && stat.nominated && stat.state === "succeeded") {
       rtt = stat.currentRoundTripTime;
+      const local = report.get(stat.localCandidateId);
+      if (local) call.dataset.route = local.candidateType; // "relay" when the call goes through TURN
     }
   });
   call.dataset.framesDecoded = String(frames);
@@ -423,7 +445,7 @@ if (shareButton) {
   });
 }
 
-$("admit").addEventListener("click", () => send({ type: "admit" }));
+if (isClinician) $("admit").addEventListener("click", () => send({ type: "admit" }));
 
 $("leave").addEventListener("click", () => {
   if (isClinician) send({ type: "end" });

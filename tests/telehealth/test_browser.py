@@ -1,0 +1,189 @@
+"""Two Chromium contexts with fake cameras: the client waits, the clinician admits, both see video.
+
+The browser here is launched with Chromium's fake media devices and fake permission prompt,
+so getUserMedia gets a generated test pattern and a beep. The second test forces the call
+through a real coturn relay on 127.0.0.1, started by the test with a shared secret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import shutil
+import subprocess
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client as DjangoClient
+from playwright.sync_api import expect
+
+from alongside.sessions.models import AppointmentStatus
+from alongside.telehealth.models import VideoRoom
+from tests.a11y import assert_no_serious_axe_violations
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.messaging.support_servers import free_port
+from tests.telehealth.support import appointment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+TURNSERVER = "/usr/bin/turnserver"
+
+
+@pytest.fixture(scope="module")
+def media_browser(playwright):
+    """A Chromium whose camera and microphone are fakes that always say yes."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+def _cookie(user, staff_client=None) -> str:
+    web = staff_client(user) if staff_client else DjangoClient()
+    if not staff_client:
+        web.force_login(user, backend="alongside.accounts.backends.EmailBackend")
+    return web.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _open(browser, server, cookie: str, path: str):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.grant_permissions(["camera", "microphone"], origin=server.url)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server.url}])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + path)
+    return context, page, errors
+
+
+def _call_number(page, name: str, above: int, timeout: float = 10.0) -> int:
+    """Poll a number the page's getStats loop writes on #call until it exceeds ``above``; return it.
+
+    Polled from Python: the page's CSP forbids the string evaluation ``wait_for_function`` uses.
+    """
+    deadline = time.monotonic() + timeout
+    value = 0
+    while time.monotonic() < deadline:
+        value = int(page.locator("#call").get_attribute(f"data-{name}") or 0)
+        if value > above:
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{name} stayed at {value} (needed more than {above}) for {timeout} s")
+
+
+def _receiving(page, timeout: float = 10.0) -> None:
+    """Wait until the page decodes video frames, then check that received bytes keep growing."""
+    _call_number(page, "frames-decoded", 0, timeout)
+    before = _call_number(page, "bytes-received", 0, timeout)
+    _call_number(page, "bytes-received", before, timeout)
+
+
+def _call(media_browser, server, world, staff_client, booked):
+    sam_ctx, sam, sam_errors = _open(media_browser, server, _cookie(world.sam.user), f"/telehealth/{booked.pk}/")
+    alice_ctx, alice, alice_errors = _open(
+        media_browser, server, _cookie(world.alice, staff_client), f"/telehealth/{booked.pk}/"
+    )
+    sam.get_by_role("button", name="Enter the waiting room").click()
+    try:
+        expect(sam.locator("#room-status")).to_have_text(
+            "You are in the waiting room. Your clinician will let you in.", timeout=10000
+        )
+    except AssertionError:
+        raise AssertionError(f"Sam's page: {sam_errors}") from None
+    alice.get_by_role("button", name="Open the session").click()
+    admit = alice.get_by_role("button", name="Let Sam in")
+    expect(admit).to_be_visible(timeout=10000)
+    admit.click()
+    return sam_ctx, sam, sam_errors, alice_ctx, alice, alice_errors
+
+
+def test_the_client_waits_the_clinician_admits_both_see_video_and_a_drop_recovers(
+    media_browser, asgi_live_server, world, staff_client
+):
+    """Sam waits; Alice admits him; both decode video within 10 s; Sam's network drops and the call comes back."""
+    booked = appointment(world, starts_in=dt.timedelta(minutes=-1))
+    sam_ctx, sam, sam_errors, alice_ctx, alice, alice_errors = _call(
+        media_browser, asgi_live_server, world, staff_client, booked
+    )
+    try:
+        _receiving(sam)
+        _receiving(alice)
+        expect(sam.locator("#quality")).to_contain_text("Connection:")
+        assert_no_serious_axe_violations(sam, context_label="client in a video call")
+        assert_no_serious_axe_violations(alice, context_label="clinician in a video call")
+
+        # The chat reaches the other side and is kept nowhere.
+        sam.get_by_label("Chat message").fill("Is the sound all right?")
+        sam.get_by_label("Chat message").press("Enter")
+        expect(alice.locator("#chat-log")).to_contain_text("Is the sound all right?")
+
+        # A network drop: the signalling socket closes, comes back, and the call restarts ICE.
+        sam_ctx.set_offline(True)
+        expect(sam.locator("#room-status")).to_have_text("The connection dropped. Reconnecting…", timeout=10000)
+        sam_ctx.set_offline(False)
+        expect(sam.locator("#room-status")).to_have_text("You are in the call.", timeout=15000)
+        assert int(sam.locator("#call").get_attribute("data-ice-restarts")) >= 1
+        expect(alice.locator("#room-status")).to_have_text("You are in the call.", timeout=10000)
+        _receiving(alice)
+        _receiving(sam)
+
+        alice.get_by_role("button", name="End the session").click()
+        expect(sam.locator("#ended")).to_be_visible(timeout=10000)
+        assert sam_errors == []
+        assert alice_errors == []
+    finally:
+        sam_ctx.close()
+        alice_ctx.close()
+    booked.refresh_from_db()
+    assert booked.status == AppointmentStatus.ATTENDED
+    assert VideoRoom.objects.get(appointment=booked).ended_at is not None
+
+
+@pytest.fixture
+def coturn(tmp_path):
+    """A coturn TURN server on 127.0.0.1 with a fresh shared secret (coturn's TURN REST scheme)."""
+    if not shutil.which(TURNSERVER):
+        pytest.skip("coturn is not installed (apt-get install coturn; CI does in .ci/run)")
+    port, secret = free_port(), secrets.token_hex(16)
+    low = 49152 + (port % 1000) * 10
+    argv = [
+        TURNSERVER, "-n", "--no-cli", "--no-tls", "--no-dtls", "--simple-log", "--log-file", "stdout",
+        "--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1", "--listening-port", str(port),
+        "--min-port", str(low), "--max-port", str(low + 9),
+        "--use-auth-secret", "--static-auth-secret", secret, "--realm", "alongside.test",
+        "--allow-loopback-peers", "--no-stun-backward-compatibility", "--pidfile", str(tmp_path / "turn.pid"),
+        "--userdb", str(tmp_path / "turndb"),
+    ]  # fmt: skip
+    log = (tmp_path / "turn.log").open("wb")
+    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    time.sleep(0.5)  # coturn opens its UDP listener at once; there is no TCP port to poll without TLS off
+    try:
+        assert process.poll() is None, (tmp_path / "turn.log").read_text()
+        yield port, secret, tmp_path / "turn.log"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def test_the_same_call_goes_through_a_coturn_relay(
+    media_browser, asgi_live_server, world, staff_client, coturn, settings
+):
+    """With iceTransportPolicy "relay" and per-join TURN passwords, video flows through coturn on 127.0.0.1."""
+    port, secret, _log = coturn
+    settings.TELEHEALTH_TURN_URLS = [f"turn:127.0.0.1:{port}?transport=udp"]
+    settings.TELEHEALTH_TURN_SECRET = secret
+    settings.TELEHEALTH_ICE_POLICY = "relay"
+    booked = appointment(world, starts_in=dt.timedelta(minutes=-1))
+    sam_ctx, sam, _, alice_ctx, alice, _ = _call(media_browser, asgi_live_server, world, staff_client, booked)
+    try:
+        _receiving(sam)
+        _receiving(alice)
+        # A relay candidate exists only after coturn accepted the per-join TURN password.
+        assert sam.locator("#call").get_attribute("data-route") == "relay"
+        assert alice.locator("#call").get_attribute("data-route") == "relay"
+    finally:
+        sam_ctx.close()
+        alice_ctx.close()
