@@ -83,8 +83,8 @@ def _rows() -> list[Row]:
 
 
 PINNED = {
-    "en": "2393824938c088896cb607fce90604468f15751f3e3b3716840af098a395eee3",
-    "es": "519f9b81ae807cf018d4fa34107cd84cbf0b81566dce2d4c25238718b3a70e9d",
+    "en": "ddca74af3fbdcc7e5ad69531153cb5c576650fac79f33003ad2906da6121ba1f",
+    "es": "8316b6baa3f9561edc278ee3ad7fdbb043c1b5c9c39545cdea6c0fd6c60e2946",
 }
 
 

@@ -43,7 +43,7 @@ def test_clinician_schedules_from_the_client_page_in_practice_time(chicago, staf
     assert "14:30" in page
     assert "21:30 for the client" in page  # Madrid
     upcoming = browser.get(reverse("sessions:upcoming")).content.decode()
-    assert "Wednesday 3 June 2026" in upcoming
+    assert "Wednesday, 3 June 2026" in upcoming
     assert "14:30\u201315:20" in upcoming  # en dash
     assert reverse("sessions:client", args=[chicago.sam.pk]) in upcoming
     assert "Sam" in upcoming
@@ -112,7 +112,7 @@ def test_client_home_shows_the_next_session_in_the_client_time(chicago, client):
     client.force_login(chicago.sam.user)
     home = client.get(reverse("web:home")).content.decode()
     assert "Your next session" in home
-    assert "Wednesday 3 June 2026, 21:30" in home
+    assert "Wednesday, 3 June 2026, 21:30" in home
     client.logout()
     client.force_login(chicago.other_client.user)
     assert "Your next session" not in client.get(reverse("web:home")).content.decode()

@@ -31,6 +31,9 @@ SKELETONS = {
     "weekday": "EEEE",  # Thursday / jueves
     "weekday_short": "EEE",  # Thu / jue
     "day": "d",  # 10
+    "month_short": "yMMM",  # Dec 2026 / dic 2026
+    "month_abbr": "MMM",  # Dec / dic
+    "year": "y",  # 2026
 }
 DATE_STYLES = ("short", "medium", "long", "full")
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alongside import access
@@ -29,6 +28,7 @@ from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core.actor import Actor, SignedIn
+from alongside.core.formatting import fmt_date, fmt_number
 from alongside.core.time import zone_or_utc as _zone
 from alongside.sessions.models import Appointment, SessionsAuditAction
 from alongside.sessions.selectors import last_session_before, next_session
@@ -67,8 +67,8 @@ class Section[T]:
 
 
 def number(value: float) -> str:
-    """Return a score as people write it: 12, 12.5."""
-    return f"{value:g}"
+    """Return a score as people write it: 12, 12.5 (12,5 in Spanish)."""
+    return fmt_number(value, 1)
 
 
 def change_words(value: float | None) -> str:
@@ -158,7 +158,7 @@ class Mood:
         """The sparkline in words, for its text alternative."""
         if not self.daily:
             return _("No check-ins in this period.")
-        values = ", ".join(f"{date_format(day, 'j M')}: {value:g}" for day, value in self.daily)
+        values = ", ".join(f"{fmt_date(day, 'day_month')}: {fmt_number(value, 1)}" for day, value in self.daily)
         return _("Daily mood out of 10 since the last session: %(values)s.") % {"values": values}
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope, ScopeGrant
+from alongside.core.formatting import fmt_number
 from alongside.measures import library
 from alongside.measures.caseload_reasons import Reasons, reasons
 from alongside.measures.library import Instrument
@@ -247,7 +248,7 @@ def _first_caseness(summary: InstrumentSummary) -> bool | None:
 def _number(value: float | None) -> str:
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return fmt_number(value, 1)
 
 
 def attention_of(measures: ClientMeasures, *, now: dt.datetime) -> tuple[Attention, str]:

@@ -17,11 +17,11 @@ from typing import Any, Protocol
 
 from django.template import engines
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from alongside.care.models import ClientProfile
+from alongside.core.formatting import fmt_date
 from alongside.measures.caseload import Attention, ClientMeasures, Status
 from alongside.measures.templatetags.measures_staff import score, signed
 
@@ -77,7 +77,7 @@ def _day_maker() -> Callable[[dt.date], str]:
     def day(value: dt.date) -> str:
         text = days.get(value)
         if text is None:
-            text = days[value] = formats.date_format(value, "SHORT_DATE_FORMAT")
+            text = days[value] = fmt_date(value, "medium")
         return text
 
     return day

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from alongside.core.formatting import fmt_date
 from alongside.messaging.models import EntryKind
 
 RECENT = 10
@@ -24,8 +24,7 @@ def recent_entries(*, user: Any, client_id: Any) -> list[tuple[str, str]]:
         choices.append(
             (
                 f"{EntryKind.CHECKIN}:{checkin.pk}",
-                _("Check-in, %(date)s, mood %(mood)s")
-                % {"date": formats.date_format(checkin.at, "SHORT_DATE_FORMAT"), "mood": checkin.mood},
+                _("Check-in, %(date)s, mood %(mood)s") % {"date": fmt_date(checkin.at), "mood": checkin.mood},
             )
         )
     exercises = ExerciseEntry.objects.filter(client_id=client_id, status=EntryStatus.COMPLETE).order_by("-updated_at")
@@ -36,7 +35,7 @@ def recent_entries(*, user: Any, client_id: Any) -> list[tuple[str, str]]:
                 _("%(exercise)s, %(date)s")
                 % {
                     "exercise": entry.get_kind_display(),
-                    "date": formats.date_format(entry.updated_at, "SHORT_DATE_FORMAT"),
+                    "date": fmt_date(entry.updated_at),
                 },
             )
         )
@@ -48,7 +47,7 @@ def recent_entries(*, user: Any, client_id: Any) -> list[tuple[str, str]]:
                 _("%(questionnaire)s score, %(date)s")
                 % {
                     "questionnaire": _short_name(response.instrument),
-                    "date": formats.date_format(response.submitted_at or response.started_at, "SHORT_DATE_FORMAT"),
+                    "date": fmt_date(response.submitted_at or response.started_at),
                 },
             )
         )

@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from alongside import access, safety
@@ -31,6 +30,7 @@ from alongside.care.models import ClientProfile
 from alongside.care.selectors import staff_recipients
 from alongside.core import idempotency
 from alongside.core.actor import Actor, SignedIn
+from alongside.core.formatting import fmt_number
 from alongside.core.services import reader, service, unaudited
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
@@ -171,8 +171,8 @@ def message_send(
         raise ValidationError(
             _("Messages can be up to %(limit)s characters; this one has %(count)s.")
             % {
-                "limit": number_format(MAX_BODY_CHARS, force_grouping=True),
-                "count": number_format(len(body), force_grouping=True),
+                "limit": fmt_number(MAX_BODY_CHARS),
+                "count": fmt_number(len(body)),
             }
         )
     from_client = actor.pk == client.user_id

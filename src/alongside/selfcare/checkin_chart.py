@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from alongside.core.formatting import fmt_date, fmt_number
 from alongside.measures.charts.svg import FONT_FAMILY, FONT_SIZE, SVG_NS, n
 
 LEFT, RIGHT, TOP, BOTTOM = 34, 12, 12, 26
@@ -40,12 +40,12 @@ def mood_chart(points: Iterable[tuple[dt.date, int]], *, width: int = 640, heigh
         return TOP + plot_h * (1 - value / 10)
 
     title = _("Mood from %(first)s to %(last)s") % {
-        "first": date_format(first, "DATE_FORMAT"),
-        "last": date_format(last, "DATE_FORMAT"),
+        "first": fmt_date(first),
+        "last": fmt_date(last),
     }
     desc = _("%(count)s days with a check-in; average mood %(average)s out of 10.") % {
         "count": len(days),
-        "average": f"{average:.1f}",
+        "average": fmt_number(average, 1),
     }
     grid = format_html_join(
         "",
@@ -57,9 +57,9 @@ def mood_chart(points: Iterable[tuple[dt.date, int]], *, width: int = 640, heigh
     dots = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="3" fill="#2d5d8a"><title>{}: {}</title></circle>',
-        ((n(x(d)), n(y(v)), date_format(d, "DATE_FORMAT"), f"{v:g}") for d, v in days),
+        ((n(x(d)), n(y(v)), fmt_date(d), fmt_number(v, 1)) for d, v in days),
     )
-    mean_label = _("your average %(average)s") % {"average": f"{average:.1f}"}
+    mean_label = _("your average %(average)s") % {"average": fmt_number(average, 1)}
     return format_html(
         '<svg xmlns="{ns}" class="mood-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="mood-title mood-desc"'
         ' font-family="{font}" font-size="{size}">'
@@ -87,6 +87,6 @@ def mood_chart(points: Iterable[tuple[dt.date, int]], *, width: int = 640, heigh
         line=line,
         dots=dots,
         by=height - 6,
-        first=date_format(first, "SHORT_DATE_FORMAT"),
-        last=date_format(last, "SHORT_DATE_FORMAT"),
+        first=fmt_date(first, "day_month"),
+        last=fmt_date(last, "day_month"),
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.core import page_parts
+from alongside.core.formatting import fmt_date
 from alongside.wearables.baselines import Deviation
 from alongside.wearables.metrics import Metric
 from alongside.wearables.models import DailyFeature
@@ -55,8 +56,8 @@ def describe(run: Deviation) -> str:
     return _("%(change)s on %(days)s days in a row (%(first)s to %(last)s)") % {
         "change": text % {"measure": label},
         "days": run.days,
-        "first": run.first.strftime("%d %b"),
-        "last": run.last.strftime("%d %b"),
+        "first": fmt_date(run.first, "day_month"),
+        "last": fmt_date(run.last, "day_month"),
     }
 
 

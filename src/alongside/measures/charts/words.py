@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from django.utils import formats
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext
+
+from alongside.core.formatting import fmt_date, fmt_number
 
 from .scales import DateTick, as_date
 from .types import Band, Point, Reliable, Series
@@ -16,9 +17,7 @@ MINUS = "\u2212"
 
 def number(value: float) -> str:
     """Return a score as people write it: whole numbers bare, others to one decimal, localised."""
-    if float(value).is_integer():
-        return formats.number_format(int(value))
-    return formats.number_format(round(value, 1), decimal_pos=1)
+    return fmt_number(value, 1)
 
 
 def signed(value: float) -> str:
@@ -40,24 +39,18 @@ def with_unit(value: float, unit: str) -> str:
 
 
 def long_date(day: date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
+    return fmt_date(day, "medium")
 
 
 def tick_label(tick: DateTick, with_year: bool) -> str:
-    """Return a short axis label; the formats are translatable (Django date format characters)."""
+    """Return a short axis label in the reader's language (``core.formatting`` shapes)."""
     if tick.kind in ("day", "week"):
-        if with_year:
-            fmt = pgettext("chart axis: day, short month and year (Django date format)", "M j, Y")
-        else:
-            fmt = pgettext("chart axis: day and short month (Django date format)", "M j")
+        style = "medium" if with_year else "day_month"
     elif tick.kind == "month":
-        if with_year:
-            fmt = pgettext("chart axis: short month and year (Django date format)", "M Y")
-        else:
-            fmt = pgettext("chart axis: short month (Django date format)", "M")
+        style = "month_short" if with_year else "month_abbr"
     else:
-        fmt = "Y"
-    return formats.date_format(tick.day, fmt)
+        style = "year"
+    return fmt_date(tick.day, style)
 
 
 def ordered_bands(bands: Sequence[Band]) -> tuple[Band, ...]:

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from alongside.core.formatting import fmt_number
 from alongside.measures.models import alert_topic
 from alongside.notify.selectors import unread_about_count
 
@@ -28,7 +29,7 @@ def score(value: float | None) -> str:
     """Show a score as published: whole numbers without a decimal point, others to one decimal."""
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return fmt_number(value, 1)
 
 
 @register.filter
