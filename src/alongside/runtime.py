@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +18,30 @@ logger = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 1.0  # seconds
 
 _checkpointer: threading.Thread | None = None
+
+
+def database_sync_to_async[**P, R](function: Callable[P, R]) -> Any:
+    """Channels' ``database_sync_to_async``, closing the database connections the call itself opened.
+
+    Channels closes old connections around the call, but from outside the copy of the context that asgiref
+    (3.8 and later) runs the function in; Django keeps connections in context-local storage, so a connection
+    opened by the call is invisible there and is never closed. Without a pool it lingers until garbage
+    collection; with psycopg's pool it is never given back, and a few hundred socket events run the pool dry
+    ("couldn't get a connection after 5 s", issue #19). Here the closing happens inside the call's context.
+    Consumers use this instead of Channels' own.
+    """
+    from channels.db import database_sync_to_async as channels_database_sync_to_async
+    from django.db import close_old_connections
+
+    @functools.wraps(function)
+    def closing(*args: P.args, **kwargs: P.kwargs) -> R:
+        close_old_connections()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return channels_database_sync_to_async(closing)
 
 
 def settle() -> None:
@@ -28,9 +55,27 @@ def settle() -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018  # import every view module now, not on the first request
+    close_channels_auth_connections()
     gc.collect()
     gc.freeze()
     _start_checkpointer()
+
+
+def close_channels_auth_connections() -> None:
+    """Make Channels' ``AuthMiddleware`` close the connection its user look-up opens (see below). Idempotent.
+
+    ``channels.auth.get_user`` runs under Channels' own ``database_sync_to_async``, which leaves the connection
+    of every socket's sign-in look-up open (returned to no pool); the middleware looks the function up by name
+    on each connection, so rebinding it here is enough.
+    """
+    import channels.auth
+
+    current = channels.auth.get_user
+    if getattr(current, "closes_connections", False):
+        return
+    wrapped = database_sync_to_async(current.func)
+    wrapped.closes_connections = True
+    channels.auth.get_user = wrapped
 
 
 def _start_checkpointer() -> None:

@@ -22,7 +22,6 @@ import logging
 import time
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +31,7 @@ from django.utils import translation
 
 from alongside.accounts.middleware import SESSION_MFA_OK, staff_session_expired
 from alongside.messaging import selectors, services
+from alongside.runtime import database_sync_to_async  # closes the connections each call opens (issue #19)
 
 logger = logging.getLogger("alongside.messaging")
 
