@@ -22,6 +22,7 @@ from alongside.applibrary.models import Answer, ImportSource
 from alongside.applibrary.vocab import QUESTIONS
 from alongside.care.models import Membership
 from alongside.care.views import client_required, practice_render, staff_required
+from alongside.core.actor import signed_in
 
 MAX_BYTES = 2 * 1024 * 1024
 PREVIEW_ROWS = 10
@@ -56,7 +57,7 @@ class UploadForm(forms.Form):
 @client_required
 @require_http_methods(["GET", "POST"])
 def my_imports(request: HttpRequest) -> HttpResponse:
-    client, entries = selectors.imported_entries(actor=request.user, client_id=str(request.user.pk))
+    client, entries = selectors.imported_entries(actor=signed_in(request.user), client_id=str(request.user.pk))
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "entries": entries, "columns": {k: v[1] for k, v in PARSERS.items()}}
     if request.method == "POST" and form.is_valid():
@@ -71,7 +72,7 @@ def my_imports(request: HttpRequest) -> HttpResponse:
         else:
             if "confirm" in request.POST:
                 summary = services.entries_import(
-                    actor=request.user, client=client, source=source, text=text, order=order
+                    actor=signed_in(request.user), client=client, source=source, text=text, order=order
                 )
                 messages.success(
                     request,
@@ -142,7 +143,7 @@ def evaluation_edit(request: HttpRequest, membership: Membership, app_slug: str)
         ]
         try:
             evaluation = services.evaluation_revise(
-                actor=request.user, app_slug=app_slug, changes=changes, review_by=data["review_by"]
+                actor=signed_in(request.user), app_slug=app_slug, changes=changes, review_by=data["review_by"]
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -21,6 +21,7 @@ from alongside.applibrary import paper, selectors, services
 from alongside.applibrary.models import ClientModes
 from alongside.care.models import ClientProfile, Membership
 from alongside.care.views import client_required, staff_required
+from alongside.core.actor import signed_in
 
 
 class ModesForm(forms.Form):
@@ -50,16 +51,16 @@ def _initial(modes: ClientModes | None) -> dict[str, bool]:
 @client_required
 @require_http_methods(["GET", "POST"])
 def own_modes(request: HttpRequest) -> HttpResponse:
-    client, modes = selectors.modes_for(actor=request.user, client_id=str(request.user.pk))
-    _client, check = selectors.latest_readiness(actor=request.user, client_id=client.pk)
+    client, modes = selectors.modes_for(actor=signed_in(request.user), client_id=str(request.user.pk))
+    _client, check = selectors.latest_readiness(actor=signed_in(request.user), client_id=client.pk)
     form = ModesForm(request.POST or None, initial=_initial(modes))
     if request.method == "POST":
         if "apply_check" in request.POST and check is not None:
-            services.modes_apply_check(actor=request.user, client=client, check_id=check.pk)
+            services.modes_apply_check(actor=signed_in(request.user), client=client, check_id=check.pk)
             messages.success(request, _("The suggested set-up is on."))
             return redirect("applibrary:own_modes")
         if form.is_valid():
-            services.modes_set(actor=request.user, client=client, **form.cleaned_data)
+            services.modes_set(actor=signed_in(request.user), client=client, **form.cleaned_data)
             messages.success(request, _("Your display settings are saved."))
             return redirect("applibrary:own_modes")
     context = {"form": form, "check": check, "modes": modes}
@@ -69,11 +70,11 @@ def own_modes(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def client_modes_apply(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
-    client, check = selectors.latest_readiness(actor=request.user, client_id=client_id)
+    client, check = selectors.latest_readiness(actor=signed_in(request.user), client_id=client_id)
     if check is None:
         messages.error(request, _("No readiness check yet."))
     else:
-        services.modes_apply_check(actor=request.user, client=client, check_id=check.pk)
+        services.modes_apply_check(actor=signed_in(request.user), client=client, check_id=check.pk)
         messages.success(request, _("The suggested set-up is applied to the client's pages."))
     return redirect("applibrary:client_readiness", client_id=client_id)
 
@@ -91,14 +92,14 @@ def _pdf(request: HttpRequest, client: ClientProfile, rows: list[Any]) -> HttpRe
 @client_required
 @require_GET
 def own_paper(request: HttpRequest) -> HttpResponse:
-    client, rows = selectors.recommendations_for(actor=request.user, client_id=str(request.user.pk))
+    client, rows = selectors.recommendations_for(actor=signed_in(request.user), client_id=str(request.user.pk))
     return _pdf(request, client, rows)
 
 
 @staff_required
 @require_GET
 def client_paper(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
-    client, rows = selectors.recommendations_for(actor=request.user, client_id=client_id)
+    client, rows = selectors.recommendations_for(actor=signed_in(request.user), client_id=client_id)
     return _pdf(request, client, rows)
 
 

@@ -7,6 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch
+from django.http import Http404
+
 from alongside.access import Action, client_or_404, decide
 from alongside.applibrary.models import (
     Answer,
@@ -22,8 +25,6 @@ from alongside.applibrary.vocab import QUESTIONS
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
-from django.db.models import Prefetch
-from django.http import Http404
 
 
 @dataclass(frozen=True)

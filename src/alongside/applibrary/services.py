@@ -5,6 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access import Action, decide, owned_or_404
 from alongside.applibrary import catalogue
@@ -29,9 +34,6 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 
 def _load_app(entry: catalogue.AppEntry, data: catalogue.CatalogueFile) -> bool:
@@ -290,7 +292,7 @@ class AnswerChange:
 
 @service
 def evaluation_revise(
-    *, actor: Actor, app_slug: str, changes: list[AnswerChange], review_by: dt.date, notes: str = ""
+    *, actor: Any, app_slug: str, changes: list[AnswerChange], review_by: dt.date, notes: str = ""
 ) -> Evaluation:
     """Add the next evaluation version of an app: the latest answers with ``changes``, signed by the actor.
 

@@ -116,7 +116,7 @@ def client_readiness(request: HttpRequest, membership: Membership, client_id: uu
         messages.success(request, _("Readiness check saved."))
         return redirect("applibrary:client_readiness", client_id=client.pk)
     dates = selectors.readiness_dates(client=client)
-    _client, modes = selectors.modes_for(actor=request.user, client_id=client.pk)
+    _client, modes = selectors.modes_for(actor=signed_in(request.user), client_id=client.pk)
     context = {"form": form, "client": client, "dates": dates, "modes": modes, **_readiness_context(check)}
     return practice_render(request, membership, "applibrary/readiness_staff.html", context)
 

@@ -6,6 +6,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
 from alongside.access import Action, decide
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
@@ -13,9 +17,6 @@ from alongside.core.actor import Actor
 from alongside.core.idempotency import remember
 from alongside.core.services import service
 from alongside.wearables.models import CsvMapping, DailyFeature, ImportJob, WearablesAuditAction
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils.translation import gettext as _
 
 PUSH_SCOPE = "wearables.push"
 
