@@ -8,8 +8,10 @@ from django.urls import path
 
 from alongside.messaging.consumers import ThreadConsumer
 from alongside.notify.consumers import NotificationConsumer
+from alongside.telehealth.consumers import RoomConsumer
 
 websocket_urlpatterns: list[Any] = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
     path("ws/messages/<uuid:client_id>/", ThreadConsumer.as_asgi()),
+    path("ws/telehealth/<uuid:appointment_id>/", RoomConsumer.as_asgi()),
 ]

@@ -161,9 +161,11 @@ INSTALLED_APPS = [
     "alongside.selfcare",
     "alongside.messaging",
     "alongside.sessions",
+    "alongside.telehealth",
     "alongside.notify",
     "alongside.dashboards",
     "alongside.wearables",
+    "alongside.risk",
     "alongside.applibrary",
     "alongside.synth",
     "django_tasks_db",
@@ -385,6 +387,14 @@ ALONGSIDE_INVITATION_DAYS = env_int("ALONGSIDE_INVITATION_DAYS", 7)
 # Messaging: how many messages one person may send per minute and per hour (a stuck key or a script).
 ALONGSIDE_MESSAGES_PER_MINUTE = env_int("ALONGSIDE_MESSAGES_PER_MINUTE", 10)
 ALONGSIDE_MESSAGES_PER_HOUR = env_int("ALONGSIDE_MESSAGES_PER_HOUR", 120)
+
+# Video sessions (alongside.telehealth): ICE servers handed to browsers on each join. TURN passwords are
+# minted per join from the shared secret (coturn's use-auth-secret), valid for TELEHEALTH_TURN_TTL seconds.
+TELEHEALTH_STUN_URLS = env_list("TELEHEALTH_STUN_URLS")
+TELEHEALTH_TURN_URLS = env_list("TELEHEALTH_TURN_URLS")
+TELEHEALTH_TURN_SECRET = env_secret("TELEHEALTH_TURN_SECRET")
+TELEHEALTH_TURN_TTL = env_int("TELEHEALTH_TURN_TTL", 3600)
+TELEHEALTH_ICE_POLICY = env_str("TELEHEALTH_ICE_POLICY", "all")
 
 # Security headers.
 X_FRAME_OPTIONS = "DENY"

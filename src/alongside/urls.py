@@ -24,6 +24,7 @@ urlpatterns = [
     path("notifications/", include("alongside.notify.urls")),
     path("wearables/", include("alongside.wearables.urls")),
     path("applibrary/", include("alongside.applibrary.urls")),
+    path("telehealth/", include("alongside.telehealth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
