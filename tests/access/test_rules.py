@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_treating_clinician_sees_shared_scopes_only(world) -> None:
     """Alice sees the streams Sam shares and not the ones Sam keeps to themself."""
     assert decide(world.alice, world.sam, Action.VIEW_CLINICAL, Scope.MOOD)
-    assert not decide(world.alice, world.sam, Action.VIEW_CLINICAL, Scope.WEARABLES)
+    assert not decide(world.alice, world.sam, Action.VIEW_CLINICAL, Scope.WEARABLES_HEART)
     assert decide(world.alice, world.sam, Action.WRITE_CLINICAL)
 
 
@@ -48,7 +48,7 @@ def test_another_client_gets_nothing(world) -> None:
 
 def test_client_owns_their_record_but_cannot_erase_it_from_here(world) -> None:
     """Sam reads and writes Sam's own record; erasure is an admin action."""
-    assert decide(world.sam.user, world.sam, Action.VIEW_CLINICAL, Scope.WEARABLES)
+    assert decide(world.sam.user, world.sam, Action.VIEW_CLINICAL, Scope.WEARABLES_HEART)
     assert decide(world.sam.user, world.sam, Action.WRITE_CLINICAL)
     assert not decide(world.sam.user, world.sam, Action.ERASE)
 

@@ -39,3 +39,8 @@ def write_zip(path: Path, members: dict[str, bytes | str]) -> Path:
         for name, data in members.items():
             archive.writestr(name, data)
     return path
+
+
+# Sharing every wearable stream, or none (sleep, heart and activity are separate scopes).
+ALL_STREAMS = {"wearables_sleep": True, "wearables_heart": True, "wearables_active": True}
+NO_STREAMS = dict.fromkeys(ALL_STREAMS, False)

@@ -96,12 +96,12 @@ def test_features_follow_the_wearables_sharing_scope(home, tmp_path):
     assert len(features_for(actor=home.sam.user, client_id=home.sam.pk)) == 1
     with pytest.raises(Http404):
         features_for(actor=home.alice, client_id=home.sam.pk)
-    scopes_set(client=home.sam, scopes={"wearables": True}, actor=home.sam.user)
+    scopes_set(client=home.sam, scopes=exports.ALL_STREAMS, actor=home.sam.user)
     assert len(features_for(actor=home.alice, client_id=home.sam.pk)) == 1
     for outsider in (home.bob, home.carol, home.other_client.user):
         with pytest.raises(Http404):
             features_for(actor=outsider, client_id=home.sam.pk)
-    scopes_set(client=home.sam, scopes={"wearables": False}, actor=home.sam.user)
+    scopes_set(client=home.sam, scopes=exports.NO_STREAMS, actor=home.sam.user)
     with pytest.raises(Http404):
         features_for(actor=home.alice, client_id=home.sam.pk)
 

@@ -32,18 +32,18 @@ def test_the_brief_names_the_change_while_sam_shares_wearables(sam_walks_less, s
     url = reverse("sessions:brief", args=[world.sam.pk])
     browser = staff_client(world.alice)
     assert "Steps lower than usual" not in browser.get(url).content.decode()
-    scopes_set(client=world.sam, scopes={"wearables": True}, actor=world.sam.user)
+    scopes_set(client=world.sam, scopes=exports.ALL_STREAMS, actor=world.sam.user)
     body = browser.get(url).content.decode()
     assert "Steps lower than usual on 4 days in a row" in body
     assert "not an alert" in body
-    scopes_set(client=world.sam, scopes={"wearables": False}, actor=world.sam.user)
+    scopes_set(client=world.sam, scopes=exports.NO_STREAMS, actor=world.sam.user)
     assert "Steps lower than usual" not in browser.get(url).content.decode()
 
 
 def test_the_caseload_column_shows_the_change(sam_walks_less, staff_client):
     """Alice's caseload row for Sam reads 'Steps lower'; Bob, outside Sam's care team, sees no row of Sam's."""
     world = sam_walks_less
-    scopes_set(client=world.sam, scopes={"wearables": True}, actor=world.sam.user)
+    scopes_set(client=world.sam, scopes=exports.ALL_STREAMS, actor=world.sam.user)
     body = staff_client(world.alice).get(reverse("care:caseload")).content.decode()
     assert '<th scope="col">Body data changes</th>' in body
     row = next(part for part in body.split("<tr") if world.sam.preferred_name in part and "<td" in part)

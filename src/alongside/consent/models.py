@@ -19,7 +19,10 @@ class Scope(models.TextChoices):
     MEASURES = "measures", _("Questionnaires and scores")
     EXERCISES = "exercises", _("Exercises and practice logs")
     JOURNAL = "journal", _("Journal and free text")
-    WEARABLES = "wearables", _("Wearable and phone data")
+    # Wearable data is shared per stream, each revocable on its own (issue #15).
+    WEARABLES_SLEEP = "wearables_sleep", _("Sleep from devices")
+    WEARABLES_HEART = "wearables_heart", _("Heart rate and heart-rate variability from devices")
+    WEARABLES_ACTIVITY = "wearables_active", _("Steps and activity from devices")
     MESSAGES = "messages", _("Messages")
     RESEARCH = "research", _("De-identified research use")
 
@@ -29,10 +32,15 @@ SCOPE_HELP = {
     Scope.MEASURES: _("Your answers to questionnaires and their scores."),
     Scope.EXERCISES: _("Thought records, activity plans, exposure practice and relaxation logs."),
     Scope.JOURNAL: _("Notes and other text you write for yourself."),
-    Scope.WEARABLES: _("Sleep, heart rate and steps from devices you connect."),
+    Scope.WEARABLES_SLEEP: _("How long and how regularly you sleep, from a watch or phone you connect."),
+    Scope.WEARABLES_HEART: _("Resting heart rate and heart-rate variability from a watch you connect."),
+    Scope.WEARABLES_ACTIVITY: _("Steps, active minutes and workouts from a watch or phone you connect."),
     Scope.MESSAGES: _("Secure messages with your care team."),
     Scope.RESEARCH: _("Use of your data, with names and identifiers removed, in research."),
 }
+
+
+WEARABLE_SCOPES = (Scope.WEARABLES_SLEEP, Scope.WEARABLES_HEART, Scope.WEARABLES_ACTIVITY)
 
 
 class ConsentDocument(models.Model):

@@ -43,7 +43,9 @@ SCOPE_SHARE = {
     "measures": 0.95,
     "exercises": 0.8,
     "journal": 0.3,
-    "wearables": 0.45,
+    "wearables_sleep": 0.45,
+    "wearables_heart": 0.4,
+    "wearables_active": 0.45,
     "messages": 0.85,
     "research": 0.35,
 }
@@ -143,7 +145,7 @@ def _scopes(rng: random.Random, latent: Latent) -> dict[str, bool]:
     nudge = (latent.engagement - 0.5) * 0.3
     scopes = {}
     for scope, share in SCOPE_SHARE.items():
-        optional = scope in {"journal", "wearables", "research"}
+        optional = scope in {"journal", "wearables_sleep", "wearables_heart", "wearables_active", "research"}
         scopes[scope] = rng.random() < min(1.0, max(0.0, share + (nudge if optional else 0.0)))
     return scopes
 

@@ -7,6 +7,8 @@ its content), so a companion app may retry freely.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -64,3 +66,24 @@ def samples_push(
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from None
     return SamplesOut(**result.as_dict())
+
+
+class FeatureOut(Schema):
+    day: dt.date
+    metric: str
+    value: float
+    baseline_median: float | None
+    baseline_mad: float | None
+
+
+@router.get("/clients/{client_id}/features", response={200: list[FeatureOut]})
+def features_read(request: HttpRequest, client_id: uuid.UUID) -> list[FeatureOut]:
+    """Return the client's daily features of the streams (sleep, heart, activity) they share; 404 if none."""
+    from alongside.wearables.selectors import features_for
+
+    return [
+        FeatureOut(
+            day=f.day, metric=f.metric, value=f.value, baseline_median=f.baseline_median, baseline_mad=f.baseline_mad
+        )
+        for f in features_for(actor=signed_in(request.user), client_id=client_id)
+    ]

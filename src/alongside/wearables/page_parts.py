@@ -1,6 +1,6 @@
 """What the wearables app adds to the session brief and the caseload: sustained changes, never alerts.
 
-Both are shown only for clients who share "Wearable and phone data"; the pages that show them already
+Both show only the streams (sleep, heart, activity) the client shares; the pages that show them already
 limit the clients to the clinician's care team. Each costs a fixed number of queries, whatever the caseload.
 """
 
@@ -16,21 +16,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside.care.models import ClientProfile
-from alongside.consent.models import Scope, ScopeGrant
+from alongside.consent.models import WEARABLE_SCOPES, ScopeGrant
 from alongside.core import page_parts
 from alongside.core.formatting import fmt_date
 from alongside.wearables.baselines import Deviation
 from alongside.wearables.metrics import Metric
 from alongside.wearables.models import DailyFeature
 from alongside.wearables.selectors import deviations
+from alongside.wearables.streams import metrics_of
 
 RECENT_DAYS = 28  # a change is shown while it ended within the last four weeks
 _LOOKBACK = RECENT_DAYS + 31
 
 
-def _sharing(client_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    granted = ScopeGrant.objects.filter(client_id__in=client_ids, scope=Scope.WEARABLES, granted=True)
-    return set(granted.values_list("client_id", flat=True))
+def _sharing(client_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    """Return, per client sharing any wearable stream, the metrics of the streams they share."""
+    granted = ScopeGrant.objects.filter(client_id__in=client_ids, scope__in=WEARABLE_SCOPES, granted=True)
+    scopes: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for client_id, scope in granted.values_list("client_id", "scope"):
+        scopes[client_id].add(scope)
+    return {client_id: metrics_of(shared) for client_id, shared in scopes.items()}
 
 
 def recent_changes(client_ids: Sequence[uuid.UUID], today: dt.date) -> dict[uuid.UUID, list[Deviation]]:
@@ -41,7 +46,8 @@ def recent_changes(client_ids: Sequence[uuid.UUID], today: dt.date) -> dict[uuid
     rows = DailyFeature.objects.filter(client_id__in=sharing, day__gte=today - dt.timedelta(days=_LOOKBACK))
     by_client: dict[uuid.UUID, list[DailyFeature]] = defaultdict(list)
     for feature in rows.order_by("client_id", "day"):
-        by_client[feature.client_id].append(feature)
+        if feature.metric in sharing[feature.client_id]:
+            by_client[feature.client_id].append(feature)
     since = today - dt.timedelta(days=RECENT_DAYS)
     found = {
         client: [run for run in deviations(features) if run.last >= since] for client, features in by_client.items()

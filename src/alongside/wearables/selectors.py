@@ -6,18 +6,28 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from alongside.access import Action, client_or_404
+from django.http import Http404
+
+from alongside.access import Action, client_and_grant_or_404
 from alongside.care.models import ClientProfile
-from alongside.consent.models import Scope
 from alongside.core.actor import Actor
 from alongside.wearables import baselines
 from alongside.wearables.models import DailyFeature
+from alongside.wearables.streams import metrics_of
 
 
 def features_for(*, actor: Actor, client_id: uuid.UUID | str) -> list[DailyFeature]:
-    """Return the client's daily features if ``actor`` may see their wearable data (404 otherwise)."""
-    client = client_or_404(actor, client_id, Action.VIEW_CLINICAL, Scope.WEARABLES)
-    return client_features(client=client)
+    """Return the client's daily features of the streams they share with ``actor`` (404 if they share none).
+
+    Sleep, heart and activity are shared apart: a revoked stream's features are left out from the next call.
+    """
+    client, grant = client_and_grant_or_404(actor, client_id, Action.VIEW_CLINICAL)
+    if grant.is_self:
+        return client_features(client=client)
+    visible = metrics_of(grant.scopes)
+    if not visible:
+        raise Http404
+    return list(DailyFeature.objects.filter(client=client, metric__in=visible).order_by("day", "metric"))
 
 
 def client_features(*, client: ClientProfile) -> list[DailyFeature]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alongside.access import Action, client_or_404
 from alongside.care.views import client_required
-from alongside.consent.models import Scope, ScopeGrant
+from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
 from alongside.wearables.metrics import Metric
 from alongside.wearables.page_parts import describe
@@ -36,7 +36,8 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
     for feature in recent:
         by_day.setdefault(feature.day, {})[feature.metric] = feature
     rows = [(day, [by_day[day].get(m) for m in metrics]) for day in sorted(by_day, reverse=True)]
-    shared = ScopeGrant.objects.filter(client=client, scope=Scope.WEARABLES, granted=True).exists()
+    granted = ScopeGrant.objects.filter(client=client, scope__in=WEARABLE_SCOPES, granted=True)
+    shared = [Scope(scope).label for scope in WEARABLE_SCOPES if scope in set(granted.values_list("scope", flat=True))]
     context = {
         "metrics": [Metric(m).label for m in metrics],
         "rows": rows,
