@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,6 @@ def connect(backend: str, *, master: str = "local[*]", memory_limit: str | None 
         return con
     if backend != "spark":
         raise ValueError(f"Unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
-    import shutil
-
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
