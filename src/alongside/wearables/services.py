@@ -106,3 +106,27 @@ def wearables_csv_mapping_save(*, actor: Actor, client: ClientProfile, mapping: 
     saved, _created = CsvMapping.objects.update_or_create(client=client, defaults={"mapping": clean})
     record(WearablesAuditAction.CSV_MAPPING_SAVED, actor=actor, obj=saved, client_id=client.pk, detail={})
     return saved
+
+
+@service
+def wearables_import_delete(*, actor: Actor, client: ClientProfile, job_id: uuid.UUID) -> int:
+    """Delete one import of the client and its sample file, and recompute the features from the imports left.
+
+    Return the number of samples that went with it; raise ``ImportJob.DoesNotExist`` for another client's import.
+    """
+    _check_may_write(actor, client)
+    from alongside.wearables import baselines, storage
+    from alongside.wearables.features import daily_features
+
+    job = ImportJob.objects.select_for_update().get(client=client, id=job_id)
+    left = list(
+        ImportJob.objects.filter(client=client).exclude(id=job_id).order_by("created_at").values_list("id", flat=True)
+    )
+    features = baselines.with_baselines(daily_features(storage.read(client_id=client.pk, job_ids=left)))
+    removed = job.samples_stored
+    job.delete()
+    _replace_features(client, features)
+    record(WearablesAuditAction.DELETED, actor=actor, obj=None, client_id=client.pk, detail={"import": str(job_id)})
+    client_id = client.pk
+    transaction.on_commit(lambda: storage.delete(client_id=client_id, job_ids=[job_id]))
+    return removed

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -16,9 +17,10 @@ from alongside.care.views import client_required
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
 from alongside.wearables.metrics import Metric
+from alongside.wearables.models import ImportJob, SourceName
 from alongside.wearables.page_parts import describe
 from alongside.wearables.selectors import client_features, deviations
-from alongside.wearables.services import wearables_delete_all
+from alongside.wearables.services import wearables_delete_all, wearables_import_delete
 
 SHOWN_DAYS = 14
 
@@ -44,6 +46,10 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
         "changes": [describe(run) for run in deviations(features)[:5]],
         "shared": shared,
         "has_data": bool(features),
+        "imports": [
+            (job, SourceName(job.source).label)
+            for job in ImportJob.objects.filter(client=client).order_by("-created_at")
+        ],
     }
     return render(request, "wearables/my_body_data.html", context)
 
@@ -61,8 +67,22 @@ def my_body_data_delete(request: HttpRequest) -> HttpResponse:
     return redirect("wearables:mine")
 
 
+@client_required
+@require_POST
+def my_import_delete(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Delete one of the client's imports (404 for anyone else's) and recompute their daily figures."""
+    client = client_or_404(request.user, str(request.user.pk), Action.OWN)
+    try:
+        wearables_import_delete(actor=signed_in(request.user), client=client, job_id=job_id)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("The import and its samples were deleted."))
+    return redirect("wearables:mine")
+
+
 app_name = "wearables"
 urlpatterns = [
     path("", my_body_data, name="mine"),
     path("delete/", my_body_data_delete, name="delete"),
+    path("imports/<uuid:job_id>/delete/", my_import_delete, name="delete_import"),
 ]
