@@ -1,4 +1,4 @@
-"""A new app adds a caseload column, a brief section, a home card and a badge without editing any other app.
+"""A new app adds a caseload column and attention reason, a brief section, a home card and a badge, editing no other app.
 
 ``tests.dashboards.sample_app`` is installed only in these tests; it registers one of each from its
 ``AppConfig.ready()``, the way wearables or telehealth would.
@@ -35,6 +35,18 @@ def test_caseload_shows_the_new_apps_column(world, staff_client, sample_app) -> 
     assert "steps</td>" in row
 
 
+def test_caseload_shows_the_new_apps_attention_reason(world, staff_client, sample_app) -> None:
+    """The sample app's reason puts Sam under "Needs attention" with its label and sentence, first in the list."""
+    page = staff_client(world.alice).get(reverse("care:caseload"), {"show": "attention"}).content.decode()
+    rows = [part for part in page.split("<tr")[1:] if "<td" in part]
+    assert rows, "Sam is listed as needing attention"
+    assert world.sam.preferred_name in rows[0]
+    assert (
+        '<strong class="reason reason-sample_quiet">Quiet lately</strong><br><span>No steps logged for 5 days.</span>'
+        in rows[0]
+    )
+
+
 def test_session_brief_shows_the_new_apps_section(world, staff_client, sample_app) -> None:
     """Sam's session brief ends with the sample app's section, its title and its template."""
     body = staff_client(world.alice).get(reverse("sessions:brief", args=[world.sam.pk])).content.decode()
@@ -61,3 +73,4 @@ def test_without_the_app_nothing_changes(world, staff_client) -> None:
     body = staff_client(world.alice).get(reverse("care:caseload")).content.decode()
     assert "Steps today" not in body
     assert "Sample inbox" not in body
+    assert "Quiet lately" not in body

@@ -1,4 +1,4 @@
-"""What apps add to the composed pages: caseload columns, brief sections, home cards and navigation badges.
+"""What apps add to the composed pages: caseload columns and attention reasons, brief sections, home cards, badges.
 
 The registry sits in core, the bottom layer, so that every app may register; the dashboards app
 (composition layer) renders what is registered (alongside.dashboards.contributions).
@@ -32,6 +32,22 @@ class CaseloadColumn:
 
 
 @dataclass(frozen=True)
+class AttentionReason:
+    """A reason a client needs attention on the caseload, beyond the questionnaires' own (alerts, deterioration...).
+
+    ``find(clients, now)`` is called once per page and returns, for each client who needs attention for this
+    reason, one plain-text sentence saying why (clients left out need none). ``label`` is the short bold label.
+    ``rank`` orders reasons of different apps (lower first); every registered reason sorts after the
+    questionnaire reasons and before clients who need nothing.
+    """
+
+    key: str
+    label: Any
+    find: Callable[[Sequence[ClientProfile], dt.datetime], Mapping[uuid.UUID, str]]
+    rank: int = 100
+
+
+@dataclass(frozen=True)
 class BriefSection:
     """A session-brief section: ``build(client, since, now)`` returns the template's ``data`` (None hides it)."""
 
@@ -62,6 +78,7 @@ class Badge:
 
 
 _columns: dict[str, CaseloadColumn] = {}
+_reasons: dict[str, AttentionReason] = {}
 _sections: dict[str, BriefSection] = {}
 _cards: dict[str, HomeCard] = {}
 _badges: dict[str, Badge] = {}
@@ -69,6 +86,10 @@ _badges: dict[str, Badge] = {}
 
 def register_caseload_column(column: CaseloadColumn) -> None:
     _columns[column.key] = column
+
+
+def register_attention_reason(reason: AttentionReason) -> None:
+    _reasons[reason.key] = reason
 
 
 def register_brief_section(section: BriefSection) -> None:
@@ -87,6 +108,11 @@ def caseload_columns() -> list[CaseloadColumn]:
     return list(_columns.values())
 
 
+def attention_reasons() -> list[AttentionReason]:
+    """The registered attention reasons, by rank then key."""
+    return sorted(_reasons.values(), key=lambda reason: (reason.rank, reason.key))
+
+
 def brief_sections() -> list[BriefSection]:
     return list(_sections.values())
 
@@ -101,11 +127,11 @@ def badges(audience: str) -> list[Badge]:
 
 def snapshot() -> tuple[dict[str, Any], ...]:
     """Copies of the registries, for tests that register and then restore."""
-    return dict(_columns), dict(_sections), dict(_cards), dict(_badges)
+    return dict(_columns), dict(_sections), dict(_cards), dict(_badges), dict(_reasons)
 
 
 def restore(saved: tuple[dict[str, Any], ...]) -> None:
-    registries: tuple[dict[str, Any], ...] = (_columns, _sections, _cards, _badges)
+    registries: tuple[dict[str, Any], ...] = (_columns, _sections, _cards, _badges, _reasons)
     for registry, content in zip(registries, saved, strict=True):
         registry.clear()
         registry.update(content)

@@ -19,6 +19,7 @@ from alongside.care.models import (
     Membership,
 )
 from alongside.care.selectors import is_staff, membership_for
+from alongside.dashboards.contributions import Flagged, attention_found
 from alongside.measures.caseload import Attention, ClientMeasures, Status, caseload_measures
 from alongside.measures.caseload import caseload_columns as measures_columns
 from alongside.measures.models import MeasureAuditAction
@@ -52,6 +53,12 @@ class CaseloadRow:
     measures: ClientMeasures
     last_checkin: dt.date | None = None
     adherence_pct: int | None = None
+    # Reasons other apps registered (core.page_parts.AttentionReason), printed after the questionnaires' own.
+    extra_attention: tuple[Flagged, ...] = ()
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.measures.attention != Attention.NONE or bool(self.extra_attention)
 
 
 @dataclass(frozen=True)
@@ -67,13 +74,21 @@ class Caseload:
 
 _SHOWN: dict[str, Callable[[CaseloadRow], bool]] = {
     CaseloadShow.ALL: lambda row: True,
-    CaseloadShow.ATTENTION: lambda row: row.measures.attention != Attention.NONE,
+    CaseloadShow.ATTENTION: lambda row: row.needs_attention,
     CaseloadShow.ALERTS: lambda row: row.measures.attention == Attention.CRITICAL_ALERT,
     CaseloadShow.DETERIORATION: lambda row: row.measures.status == Status.RELIABLE_DETERIORATION,
     CaseloadShow.NOT_IMPROVING: lambda row: row.measures.attention == Attention.NOT_IMPROVING,
     CaseloadShow.OVERDUE: lambda row: row.measures.overdue_since is not None,
     CaseloadShow.NOT_SHARED: lambda row: not row.measures.shared,
 }
+
+
+def _attention_rank(row: CaseloadRow) -> tuple[float, int]:
+    """The questionnaires' reasons first, then registered ones (by rank), then clients who need nothing."""
+    attention = row.measures.attention
+    if attention == Attention.NONE and row.extra_attention:
+        return (Attention.NONE - 0.5, row.extra_attention[0].rank)
+    return (float(attention), 0)
 
 
 def _highest_first(code: str) -> Callable[[CaseloadRow], tuple[bool, float, str]]:
@@ -86,7 +101,7 @@ def _highest_first(code: str) -> Callable[[CaseloadRow], tuple[bool, float, str]
 
 _SORTS: dict[str, Callable[[CaseloadRow], Any]] = {
     CaseloadSort.ATTENTION: lambda row: (
-        row.measures.attention,
+        _attention_rank(row),
         row.measures.alerts[0].created_at.timestamp() if row.measures.alerts else 0.0,
         row.client.preferred_name.casefold(),
     ),
@@ -133,12 +148,14 @@ def caseload_for(
         everyone = list(visible_clients(user).filter(practice=membership.practice).order_by("created_at"))
     measures = caseload_measures(clients=team, read=own, now=now)
     selfcare = caseload_selfcare_from(own, now=now)
+    flagged = attention_found(own, now)
     rows = [
         CaseloadRow(
             client=c,
             measures=measures[c.pk],
             last_checkin=selfcare[c.pk][0],
             adherence_pct=selfcare[c.pk][1],
+            extra_attention=flagged.get(c.pk, ()),
         )
         for c in own
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,38 @@ def caseload_cells(
             logger.exception("dashboards: caseload column %s failed", column.key)
             values.append({})
     return columns, [[found.get(client.pk, "") for found in values] for client in clients]
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """One registered reason a client needs attention, with its sentence for that client."""
+
+    key: str
+    label: Any
+    text: str
+    rank: int
+
+
+def attention_found(clients: Sequence[ClientProfile], now: dt.datetime) -> dict[uuid.UUID, tuple[Flagged, ...]]:
+    """Return, per client who needs attention for a registered reason, those reasons in rank order.
+
+    Each reason is asked once for the whole page; with none registered this runs no query.
+    """
+    found: dict[uuid.UUID, list[Flagged]] = {}
+    reasons = registry.attention_reasons()
+    if not reasons or not clients:
+        return {}
+    for reason in reasons:
+        try:
+            sentences = reason.find(clients, now)
+        except Exception:
+            logger.exception("dashboards: attention reason %s failed", reason.key)
+            continue
+        for client in clients:
+            text = sentences.get(client.pk)
+            if text:
+                found.setdefault(client.pk, []).append(Flagged(reason.key, reason.label, str(text), reason.rank))
+    return {pk: tuple(flags) for pk, flags in found.items()}
 
 
 def brief_extra(client: ClientProfile, since: dt.datetime, now: dt.datetime) -> list[Shown]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from alongside.core.page_parts import (
+    AttentionReason,
     Badge,
     BriefSection,
     CaseloadColumn,
     HomeCard,
+    register_attention_reason,
     register_badge,
     register_brief_section,
     register_caseload_column,
@@ -15,6 +17,13 @@ from alongside.core.page_parts import (
 
 
 def register() -> None:
+    register_attention_reason(
+        AttentionReason(
+            key="sample_quiet",
+            label="Quiet lately",
+            find=lambda clients, now: {client.pk: "No steps logged for 5 days." for client in clients[:1]},
+        )
+    )
     register_caseload_column(
         CaseloadColumn(
             key="sample_steps",
