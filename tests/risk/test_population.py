@@ -20,7 +20,7 @@ def test_population_matches_the_extract_schema(population):
 
 def test_same_seed_gives_the_same_population(tmp_path):
     """A seed reproduces a population exactly; another seed gives another one."""
-    a, b, c = (generate(clients=40, seed=s, out=tmp_path / name) for s, name in ((1, "a"), (1, "b"), (2, "c")))
+    a, b, _ = (generate(clients=40, seed=s, out=tmp_path / name) for s, name in ((1, "a"), (1, "b"), (2, "c")))
     assert a.rows == b.rows
     assert a.total_rows > 40 * 100
     assert pq.read_table(tmp_path / "a" / "checkins.parquet").equals(pq.read_table(tmp_path / "b" / "checkins.parquet"))

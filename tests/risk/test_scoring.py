@@ -19,7 +19,10 @@ pytestmark = once
 def duckdb_result(population):
     con = connect("duckdb")
     return score_tables(
-        con, open_extract(con, population), load(REFERENCE / "not_on_track.json"), load(REFERENCE / "dropout.json"),
+        con,
+        open_extract(con, population),
+        load(REFERENCE / "not_on_track.json"),
+        load(REFERENCE / "dropout.json"),
         as_of=70,
     ).to_pyarrow()
 
@@ -37,7 +40,10 @@ def test_spark_and_duckdb_agree(population, duckdb_result):
     """The same expressions run on PySpark local[*] give the same scores as DuckDB, within floating-point tolerance."""
     con = connect("spark", master="local[2]")
     spark = score_tables(
-        con, open_extract(con, population), load(REFERENCE / "not_on_track.json"), load(REFERENCE / "dropout.json"),
+        con,
+        open_extract(con, population),
+        load(REFERENCE / "not_on_track.json"),
+        load(REFERENCE / "dropout.json"),
         as_of=70,
     ).to_pyarrow()
     assert spark.num_rows == duckdb_result.num_rows

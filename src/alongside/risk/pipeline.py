@@ -143,12 +143,12 @@ def score_tables(
 ) -> Any:
     """The scoring expression: dropout probability and contributions, and the latest not-on-track position."""
     if as_of is None:
-        last = t.checkins.group_by("client_id").aggregate(as_of=t.checkins.day.max())
-        cutoffs = (
-            t.clients.select("client_id")
-            .left_join(last, "client_id")
-            .select("client_id", as_of=ibis.coalesce(ibis._.as_of, 0))
-        )
+        c = t.checkins
+        last = c.group_by("client_id").aggregate(last_day=c.day.max())
+        ids = t.clients.select("client_id")
+        j = ids.left_join(last, ids.client_id == last.client_id)
+        # Materialised: Ibis refuses to join a table to an expression derived from that same table.
+        cutoffs = ibis.memtable(con.to_pyarrow(j.select(client_id=j.client_id, as_of=ibis.coalesce(j.last_day, 0))))
     else:
         cutoffs = t.clients.select("client_id", as_of=ibis.literal(as_of))
     drops = dropout_scores(engagement(t, cutoffs), drop_model)
