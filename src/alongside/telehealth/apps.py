@@ -10,3 +10,7 @@ class TelehealthConfig(AppConfig):
         from alongside.telehealth.models import TelehealthAuditAction
 
         register_actions(TelehealthAuditAction)
+
+        from alongside.telehealth.page_parts import register
+
+        register()
