@@ -6,25 +6,13 @@ import pytest
 
 from alongside.risk import engines
 from alongside.risk.engines import EngineUnavailable, connect, open_extract
-from alongside.risk.models import load
+from alongside.risk.modelling import load
 from alongside.risk.pipeline import REFERENCE, compare, score_tables
 from alongside.risk.schema import BadExtract
 
 from .conftest import once
 
 pytestmark = once
-
-
-@pytest.fixture(scope="module")
-def duckdb_result(population):
-    con = connect("duckdb")
-    return score_tables(
-        con,
-        open_extract(con, population),
-        load(REFERENCE / "not_on_track.json"),
-        load(REFERENCE / "dropout.json"),
-        as_of=70,
-    ).to_pyarrow()
 
 
 def test_duckdb_scores_every_client(duckdb_result):

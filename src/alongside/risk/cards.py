@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from alongside.risk.features import FEATURES
-from alongside.risk.models import digest
+from alongside.risk.modelling import digest
 
 
 def _pct(value: float | None) -> str:

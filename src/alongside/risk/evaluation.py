@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.metrics import brier_score_loss, roc_auc_score  # type: ignore[import-untyped]
 
 from alongside.risk.features import Tables, dropout_scores, expected_band
-from alongside.risk.models import quantile_table
+from alongside.risk.modelling import quantile_table
 
 # Minimum goals for activation (issue #17), on the synthetic population.
 GOALS = {

@@ -61,7 +61,9 @@ def engagement(t: Tables, cutoffs: ir.Table) -> ir.Table:
         checkins_prev_14=((c.day <= c.as_of - 14) & (c.day > c.as_of - 28)).cast("int64").sum(),
     )
     h = _window(t.homework, cutoffs)
-    h = h.mutate(rank=ibis.row_number().over(group_by=[h.client_id, h.as_of], order_by=ibis.desc(h.day)))
+    # Ties on a day put done tasks first, so that every engine (and alongside.risk.online) picks the same three.
+    order = [ibis.desc(h.day), ibis.desc(h.done)]
+    h = h.mutate(rank=ibis.row_number().over(group_by=[h.client_id, h.as_of], order_by=order))
     h = h.filter(h.rank < 3)
     homework = h.group_by(keys).aggregate(homework_missed_3=(~h.done).cast("int64").sum())
     s = _window(t.sessions, cutoffs)

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from alongside.risk import models
+from alongside.risk import modelling as models
 from alongside.risk.engines import connect, open_extract
 from alongside.risk.evaluation import (
     SYNTHETIC_NOTE,

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.risk.engines import BACKENDS, EngineUnavailable
-from alongside.risk.models import ModelRefused
+from alongside.risk.modelling import ModelRefused
 from alongside.risk.schema import BadExtract
 
 
