@@ -15,6 +15,8 @@ from alongside.care.erasure import Erasure
 def delete_samples(erasure: Erasure) -> None:
     """Delete the client's sample files once the erasure commits."""
     from alongside.wearables import storage  # pyarrow and duckdb load only when samples are touched
+    from alongside.wearables.uploads import delete_parts
 
     client_id = erasure.client_id
+    delete_parts(client_id=client_id)  # unfinished uploads' bytes (raw exports), listed before the rows go
     transaction.on_commit(lambda: storage.delete(client_id=client_id))

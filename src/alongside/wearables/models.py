@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from alongside.care.models import ClientProfile
 from alongside.wearables.metrics import Metric
 
-__all__ = ["CsvMapping", "DailyFeature", "ImportJob", "Metric", "SourceName", "WearablesAuditAction"]
+__all__ = [
+    "CsvMapping",
+    "DailyFeature",
+    "ImportJob",
+    "Metric",
+    "SourceName",
+    "Upload",
+    "UploadStatus",
+    "WearablesAuditAction",
+]
 
 
 class WearablesAuditAction(models.TextChoices):
@@ -21,6 +30,7 @@ class WearablesAuditAction(models.TextChoices):
     DELETED = "wearables.deleted", _("Deleted wearable data")
     FEATURES_VIEWED = "wearables.features_viewed", _("Viewed wearable data")
     CSV_MAPPING_SAVED = "wearables.csv_mapping_saved", _("Saved a CSV column mapping")
+    UPLOAD_STARTED = "wearables.upload_started", _("Started uploading a wearable file")
 
 
 class SourceName(models.TextChoices):
@@ -82,3 +92,42 @@ class CsvMapping(models.Model):
 
     def __str__(self) -> str:
         return f"CSV mapping for {self.client_id}"
+
+
+class UploadStatus(models.TextChoices):
+    RECEIVING = "receiving", _("Uploading")
+    QUEUED = "queued", _("Waiting to be read")
+    PARSING = "parsing", _("Reading")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+class Upload(models.Model):
+    """A file the client sends in chunks from the browser, then imported by a background task.
+
+    The bytes go to ``<VAR_DIR>/wearables-uploads/<id>.part`` (see uploads); ``received`` is how far they go,
+    so an interrupted upload resumes from there. The file is removed once the import ends, either way.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="wearable_uploads")
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=16, choices=SourceName.choices)
+    size = models.BigIntegerField()
+    received = models.BigIntegerField(default=0)
+    parsed = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=UploadStatus.choices, default=UploadStatus.RECEIVING)
+    message = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="wearables_upload_not_empty"),
+            models.CheckConstraint(condition=models.Q(received__lte=models.F("size")), name="wearables_upload_in_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"upload {self.id} ({self.status}) for {self.client_id}"

@@ -6,18 +6,19 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alongside.access import Action, client_or_404
 from alongside.care.views import client_required
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
+from alongside.wearables import uploads
 from alongside.wearables.metrics import Metric
-from alongside.wearables.models import ImportJob, SourceName
+from alongside.wearables.models import ImportJob, SourceName, Upload
 from alongside.wearables.page_parts import describe
 from alongside.wearables.selectors import client_features, deviations
 from alongside.wearables.services import wearables_delete_all, wearables_import_delete
@@ -46,6 +47,8 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
         "changes": [describe(run) for run in deviations(features)[:5]],
         "shared": shared,
         "has_data": bool(features),
+        "sources": [(value, label) for value, label in SourceName.choices],
+        "uploads": Upload.objects.filter(client=client).order_by("-created_at")[:5],
         "imports": [
             (job, SourceName(job.source).label)
             for job in ImportJob.objects.filter(client=client).order_by("-created_at")
@@ -80,9 +83,51 @@ def my_import_delete(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     return redirect("wearables:mine")
 
 
+@client_required
+@require_POST
+def upload_create(request: HttpRequest) -> HttpResponse:
+    """Start a chunked upload (see uploads); answer with its id and the chunk size."""
+    client = client_or_404(request.user, str(request.user.pk), Action.OWN)
+    try:
+        size = int(request.POST.get("size", ""))
+        upload = uploads.upload_start(
+            actor=signed_in(request.user),
+            client=client,
+            name=request.POST.get("name", ""),
+            size=size,
+            source=request.POST.get("source", ""),
+        )
+    except ValueError:
+        return JsonResponse({"error": _("The upload needs the file's size in bytes.")}, status=400)
+    except uploads.UploadRefused as error:
+        return JsonResponse({"error": str(error)}, status=error.status)
+    return JsonResponse({**uploads.describe(upload), "chunk_bytes": uploads.CHUNK_BYTES}, status=201)
+
+
+@client_required
+@require_http_methods(["GET", "PUT", "POST"])
+def upload_detail(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    """GET: how far it went. PUT: append a chunk at ``Upload-Offset``. POST: retry a stalled import."""
+    client = client_or_404(request.user, str(request.user.pk), Action.OWN)
+    upload = get_object_or_404(Upload, pk=upload_id, client=client)
+    try:
+        if request.method == "PUT":
+            offset = int(request.headers.get("Upload-Offset", "-1"))
+            upload = uploads.upload_chunk(upload=upload, offset=offset, data=request.body)
+        elif request.method == "POST":
+            upload = uploads.upload_retry(upload=upload)
+    except ValueError:
+        return JsonResponse({"error": "Upload-Offset must be a number."}, status=400)
+    except uploads.UploadRefused as error:
+        return JsonResponse({**uploads.describe(upload), "error": str(error)}, status=error.status)
+    return JsonResponse(uploads.describe(upload))
+
+
 app_name = "wearables"
 urlpatterns = [
     path("", my_body_data, name="mine"),
     path("delete/", my_body_data_delete, name="delete"),
     path("imports/<uuid:job_id>/delete/", my_import_delete, name="delete_import"),
+    path("uploads/", upload_create, name="upload_create"),
+    path("uploads/<uuid:upload_id>/", upload_detail, name="upload"),
 ]

@@ -1,0 +1,169 @@
+"""Web upload of wearable files up to 2 GB: chunked, resumable, then imported by a background task.
+
+A small protocol of our own, not tus: the maintained Django tus servers need Django REST framework (this
+project uses django-ninja) and the others (django-tus, django-chunked-upload, django-resumable) have had no
+release since 2017-2020. Ours is three requests, all same-origin with the session and CSRF token:
+
+1. ``POST /wearables/uploads/`` with ``name``, ``size`` and ``source`` starts an upload and returns its id;
+2. ``PUT /wearables/uploads/<id>/`` with ``Upload-Offset: N`` and up to :data:`CHUNK_BYTES` bytes appends them
+   when N is exactly what the server holds (otherwise 409 with the right offset, so a client resumes from there);
+   the last chunk queues the import;
+3. ``GET /wearables/uploads/<id>/`` reports ``received``, ``parsed`` (bytes read by the importer), the status and,
+   at the end, the result or the refusal, which the page polls for live progress.
+
+The import runs in :func:`import_upload` (``django.tasks``). It changes the database in one transaction at the
+end (see importing), so a worker that dies mid-import leaves nothing partial; the upload stays ``parsing`` and
+the client may retry it (the bytes are kept until an import ends).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.utils.translation import gettext as _
+
+from alongside.audit.log import record
+from alongside.care.models import ClientProfile
+from alongside.core.actor import Actor
+from alongside.core.services import service, unaudited
+from alongside.wearables.inputs import max_bytes, progress
+from alongside.wearables.models import SourceName, Upload, UploadStatus, WearablesAuditAction
+from alongside.wearables.samples import BadInput
+
+CHUNK_BYTES = 8 * 1024**2
+
+
+def upload_dir() -> Path:
+    """Return the folder holding the bytes of uploads in progress."""
+    return Path(getattr(settings, "WEARABLES_UPLOAD_DIR", Path(settings.VAR_DIR) / "wearables-uploads"))
+
+
+def part_path(upload: Upload) -> Path:
+    return upload_dir() / f"{upload.id}.part"
+
+
+class UploadRefused(Exception):
+    """A request the upload cannot take; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@service
+def upload_start(*, actor: Actor, client: ClientProfile, name: str, size: int, source: str) -> Upload:
+    """Start an upload of ``size`` bytes; refuse an empty file, one over the limit, or an unknown source."""
+    if source not in SourceName.values:
+        raise UploadRefused(_("%(name)s: unknown source.") % {"name": name})
+    if size <= 0:
+        raise UploadRefused(_("%(name)s: the file is empty (0 bytes).") % {"name": name})
+    if size > max_bytes():
+        limit = {"name": name, "size": size, "limit": max_bytes()}
+        raise UploadRefused(_("%(name)s: the file is %(size)d bytes, over the limit of %(limit)d bytes.") % limit, 413)
+    upload = Upload.objects.create(client=client, name=Path(name).name[:200] or "upload", size=size, source=source)
+    record(WearablesAuditAction.UPLOAD_STARTED, actor=actor, obj=upload, client_id=client.pk, detail={"size": size})
+    return upload
+
+
+@unaudited("progress bookkeeping of an upload audited at its start; the import audits itself")
+def upload_chunk(*, upload: Upload, offset: int, data: bytes) -> Upload:
+    """Append one chunk at ``offset``; the last one queues the import. A wrong offset is refused with 409."""
+    locked = Upload.objects.select_for_update().get(pk=upload.pk)
+    if locked.status != UploadStatus.RECEIVING:
+        raise UploadRefused(_("This upload is complete."), 409)
+    if offset != locked.received:
+        raise UploadRefused(_("Expected offset %(offset)d.") % {"offset": locked.received}, 409)
+    if len(data) > CHUNK_BYTES or locked.received + len(data) > locked.size:
+        raise UploadRefused(_("The chunk is too large."), 413)
+    path = part_path(locked)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as out:
+        out.truncate(offset)  # bytes past the offset are from a chunk whose answer was lost: drop them
+        out.write(data)
+    locked.received += len(data)
+    if locked.received == locked.size:
+        locked.status = UploadStatus.QUEUED
+        upload_id = str(locked.pk)
+        transaction.on_commit(lambda: import_upload.enqueue(upload_id))
+    locked.save(update_fields=["received", "status", "updated_at"])
+    return locked
+
+
+@unaudited("re-queues an upload audited at its start; the import audits itself")
+def upload_retry(*, upload: Upload) -> Upload:
+    """Queue the import of a complete upload again (after a worker died while reading it)."""
+    locked = Upload.objects.select_for_update().get(pk=upload.pk)
+    if locked.status not in (UploadStatus.PARSING, UploadStatus.QUEUED) or not part_path(locked).exists():
+        raise UploadRefused(_("This upload cannot be retried."), 409)
+    locked.status, locked.parsed = UploadStatus.QUEUED, 0
+    locked.save(update_fields=["status", "parsed", "updated_at"])
+    upload_id = str(locked.pk)
+    transaction.on_commit(lambda: import_upload.enqueue(upload_id))
+    return locked
+
+
+def _report(upload_id: uuid.UUID) -> Any:
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent != shown[0]:  # at most a hundred small writes per import
+            shown[0] = percent
+            Upload.objects.filter(pk=upload_id).update(parsed=done)
+
+    return report
+
+
+@task
+def import_upload(upload_id: str) -> str:
+    """Import a complete upload for its client; record the result or the refusal, then drop the bytes."""
+    from alongside.wearables.importing import import_file
+
+    claimed = Upload.objects.filter(pk=upload_id, status=UploadStatus.QUEUED).update(status=UploadStatus.PARSING)
+    if not claimed:
+        return "skipped"
+    upload = Upload.objects.select_related("client").get(pk=upload_id)
+    path = part_path(upload)
+    token = progress.set(_report(upload.pk))
+    try:
+        result = import_file(actor=upload.client.user, client=upload.client, path=path, source=upload.source)
+    except BadInput as error:
+        message = str(error).replace(path.name, upload.name)
+        Upload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.FAILED, message=f"{message} Nothing was imported."
+        )
+        path.unlink(missing_ok=True)
+        return "failed"
+    finally:
+        progress.reset(token)
+    Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.DONE, parsed=upload.size, result=result.as_dict())
+    path.unlink(missing_ok=True)
+    return "done"
+
+
+def describe(upload: Upload) -> dict[str, Any]:
+    """What the page polls: how far the upload and the import went."""
+    return {
+        "id": str(upload.pk),
+        "name": upload.name,
+        "size": upload.size,
+        "received": upload.received,
+        "parsed": upload.parsed,
+        "status": upload.status,
+        "status_label": str(UploadStatus(upload.status).label),
+        "message": upload.message,
+        "result": upload.result,
+    }
+
+
+def delete_parts(*, client_id: uuid.UUID) -> None:
+    """Remove the bytes of the client's unfinished uploads (erasure and delete-all)."""
+    for upload_id in Upload.objects.filter(client_id=client_id).values_list("id", flat=True):
+        with contextlib.suppress(OSError):
+            (upload_dir() / f"{upload_id}.part").unlink(missing_ok=True)
