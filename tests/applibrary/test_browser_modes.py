@@ -1,0 +1,60 @@
+"""Display modes and the CSV import, in a real Chromium on a phone-sized screen, checked with axe."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from alongside.applibrary.models import ClientModes, ImportedEntry
+from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
+from tests.applibrary.test_browser import _sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DAYLIO = (
+    "full_date,date,weekday,time,mood,activities,note_title,note\n"
+    "2026-12-05,December 5,Saturday,21:10,good,walk | friends,,Saw Ana\n"
+    "2026-12-04,December 4,Friday,20:02,meh,work,Long day,Tired\n"
+)
+
+
+def test_sam_turns_on_discreet_low_bandwidth_and_large_text_then_imports_daylio(live_server, phone_page, tmp_path):
+    """Each mode shows on the page and passes axe; the quick exit leaves; a Daylio file is previewed, then saved."""
+    world = factories.world()
+    page = phone_page
+    _sign_in(page, live_server, world)
+    page.goto(live_server.url + "/applibrary/display/")
+    expect(page).to_have_title("Display settings · Alongside")
+    page.get_by_label("Discreet mode").check()
+    page.get_by_label("Low-bandwidth mode").check()
+    page.get_by_label("Large text").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your display settings are saved.")).to_be_visible()
+    expect(page).to_have_title("Notes")
+    expect(page.locator("body")).to_have_class("shell-client mode-discreet mode-low-bandwidth mode-large-text")
+    root_size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+    assert root_size == "20px"  # 125% of the browser's 16px
+    assert_no_serious_axe_violations(page, context_label="display settings, all modes on")
+    modes = ClientModes.objects.get(client=world.sam)
+    assert modes.discreet
+    assert modes.low_bandwidth
+    assert modes.large_text
+
+    export = tmp_path / "daylio_export.csv"
+    export.write_text(DAYLIO)
+    page.goto(live_server.url + "/applibrary/my-imports/")
+    page.get_by_label("Which app is the file from?").select_option("daylio")
+    page.get_by_label("The CSV file the app exported").set_input_files(str(export))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Check before saving")).to_be_visible()
+    expect(page.get_by_role("cell", name="Saw Ana")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="import preview")
+    assert not ImportedEntry.objects.exists()
+    page.get_by_role("button", name="Save 2 new entries").click()
+    expect(page.get_by_text("Imported 2 entries; 0 were already here.")).to_be_visible()
+    expect(page.get_by_role("cell", name="imported from Daylio").first).to_be_visible()
+
+    page.get_by_role("link", name="Quick exit").click()
+    expect(page.get_by_role("heading", name="Notes")).to_be_visible()
+    expect(page).to_have_title("Notes")
