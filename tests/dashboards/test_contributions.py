@@ -74,3 +74,16 @@ def test_without_the_app_nothing_changes(world, staff_client) -> None:
     assert "Steps today" not in body
     assert "Sample inbox" not in body
     assert "Quiet lately" not in body
+
+
+def test_due_questionnaires_are_a_home_card_measures_registers(world, client) -> None:
+    """Measures adds "Questionnaires due" as a registered home card: among today's tasks, before the privacy card."""
+    from tests.measures.support_client import due_request
+
+    assert "measures_due" in [card.key for card in registry.home_cards()]
+    request = due_request(world)
+    client.force_login(world.sam.user)
+    body = client.get(reverse("web:home")).content.decode()
+    assert reverse("measures:request", args=[request.pk]) in body
+    assert body.index('<h2 id="due-title">') < body.index("Your privacy")
+    assert 'id="card-measures_due"' not in body  # the card draws its own frame

@@ -59,11 +59,17 @@ class BriefSection:
 
 @dataclass(frozen=True)
 class HomeCard:
-    """A card on the client's home page: ``build(request, client)`` returns the template's ``data`` (None hides it)."""
+    """A card on the client's home page: ``build(request, client)`` returns the template's ``data`` (None hides it).
+
+    ``place``: "tasks" puts the card among the things to do today (after the check-in, the next session and
+    the homework), "end" after the privacy card. ``framed``: False when the template draws its own card.
+    """
 
     key: str
     template: str
     build: Callable[[HttpRequest, ClientProfile], Any]
+    place: Literal["tasks", "end"] = "end"
+    framed: bool = True
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ class Shown:
     title: Any
     template: str
     data: Any
+    place: str = "end"
+    framed: bool = True
 
 
 def caseload_cells(
@@ -106,7 +108,7 @@ def home_extra(request: HttpRequest, client: ClientProfile) -> list[Shown]:
             logger.exception("dashboards: home card %s failed", card.key)
             continue
         if data is not None:
-            shown.append(Shown(card.key, "", card.template, data))
+            shown.append(Shown(card.key, "", card.template, data, card.place, card.framed))
     return shown
 
 

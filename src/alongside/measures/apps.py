@@ -11,3 +11,7 @@ class MeasuresConfig(AppConfig):
         from alongside.measures.models import MeasureAuditAction
 
         register_actions(MeasureAuditAction)
+
+        from alongside.measures.home import register
+
+        register()

@@ -1,4 +1,4 @@
-"""What the measures app gives the client's home page (read by alongside.web, which sits above measures)."""
+"""What the measures app gives the client's home page: the questionnaires due, as a registered home card."""
 
 from __future__ import annotations
 
@@ -13,6 +13,20 @@ from alongside.measures.views.answering import instrument_of, title_of
 from alongside.measures.views.client import DueItem
 
 logger = logging.getLogger("alongside.measures.views.client")  # the name its log lines always had
+
+
+def due_card(request: HttpRequest, client: object) -> list[DueItem] | None:
+    """The home page's 'Questionnaires due' card (registered in core.page_parts), or None when nothing is due."""
+    return due_for_home(request) or None
+
+
+def register() -> None:
+    """Register the due-questionnaires card among the home page's tasks (from MeasuresConfig.ready)."""
+    from alongside.core.page_parts import HomeCard, register_home_card
+
+    register_home_card(
+        HomeCard(key="measures_due", template="measures/client/_due.html", build=due_card, place="tasks", framed=False)
+    )
 
 
 def due_for_home(request: HttpRequest) -> list[DueItem]:

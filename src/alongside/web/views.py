@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from alongside.care import selectors
 from alongside.consent.selectors import current_document, scopes_for
 from alongside.dashboards.contributions import home_extra
-from alongside.measures.home import due_for_home
 from alongside.selfcare.selectors import checkin_summary
 
 
@@ -21,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     client = selectors.own_client_profile(user=request.user)
     shared = [scope for scope, granted in scopes_for(client_id=client.pk).items() if granted]
     document = current_document(practice_id=client.practice_id)
+    cards = home_extra(request, client)  # what the apps registered (measures: the questionnaires due)
     return render(
         request,
         "web/client_home.html",
@@ -30,8 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "shared_count": len(shared),
             "practice_name": client.practice.name,
             "document": document,
-            "due_questionnaires": due_for_home(request),
             "checkin_days": checkin_summary(user=request.user),
-            "home_cards": home_extra(request, client),
+            "task_cards": [card for card in cards if card.place == "tasks"],
+            "home_cards": [card for card in cards if card.place != "tasks"],
         },
     )
