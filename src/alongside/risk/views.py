@@ -1,0 +1,75 @@
+"""Pages of the risk app: everyone flagged on the clinician's care team (with "reviewed"), and the model cards."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from alongside.access import Action, client_or_404
+from alongside.care.views import staff_required
+from alongside.core.actor import signed_in
+from alongside.risk.modelling import ModelRefused, load
+from alongside.risk.page_parts import explain, headline
+from alongside.risk.selectors import flagged_for
+from alongside.risk.services import client_risk_review
+
+app_name = "risk"
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@staff_required
+@require_GET
+def flagged(request: HttpRequest, membership: Any) -> HttpResponse:
+    rows = [
+        {"risk": risk, "headline": headline(risk), "why": explain(risk), "form": ReviewForm(prefix=str(risk.client_id))}
+        for risk in flagged_for(user=request.user)
+    ]
+    return render(request, "risk/flagged.html", {"rows": rows})
+
+
+@staff_required
+@require_POST
+def review(request: HttpRequest, membership: Any, client_id: uuid.UUID) -> HttpResponse:
+    client = client_or_404(request.user, client_id, Action.CARE_TEAM)
+    form = ReviewForm(request.POST, prefix=str(client.pk))
+    if form.is_valid():
+        client_risk_review(
+            actor=signed_in(request.user), client=client, note=form.cleaned_data["note"], now=timezone.now()
+        )
+    return redirect("risk:flagged")
+
+
+@staff_required
+@require_GET
+def model_cards(request: HttpRequest, membership: Any) -> HttpResponse:
+    from alongside.risk.pipeline import REFERENCE
+
+    cards = []
+    for name in ("not_on_track", "dropout"):
+        try:
+            model = load(REFERENCE / f"{name}.json")
+        except ModelRefused:
+            continue
+        import json
+
+        evaluation = json.loads((REFERENCE / f"{name}.json").read_text())["evaluation"]
+        cards.append({"name": name, "model": model, "evaluation": evaluation})
+    return render(request, "risk/model_cards.html", {"cards": cards})
+
+
+urlpatterns = [
+    path("", flagged, name="flagged"),
+    path("<uuid:client_id>/review/", review, name="review"),
+    path("models/", model_cards, name="model_cards"),
+]

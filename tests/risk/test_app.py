@@ -1,0 +1,109 @@
+"""The warnings in the app: stored when a score arrives, shown in the caseload and brief, reviewed with a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from alongside.audit.models import AuditEvent
+from alongside.measures import services as measures
+from alongside.risk import page_parts
+from alongside.risk.models import ClientRisk
+from alongside.risk.services import client_risk_refresh
+from alongside.selfcare.models import CheckIn
+from tests.measures.support_measures import measures_library, phq9_answers  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measures_library")]
+
+START = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+
+
+def _submit(world, *, rest: int, key: str, captured):
+    response = measures.response_start(
+        actor=world.sam.user, client_id=world.sam.pk, instrument="phq9", idempotency_key=key
+    )
+    with captured(execute=True):
+        measures.response_submit(actor=world.sam.user, response_id=response.pk, answers=phq9_answers(rest=rest))
+
+
+@pytest.fixture
+def worse(world, django_capture_on_commit_callbacks):
+    """Sam scored PHQ-9 8 at intake and 24 two weeks later, and stopped checking in after the first week."""
+    with time_machine.travel(START, tick=False):
+        _submit(world, rest=1, key="risk-intake-0001", captured=django_capture_on_commit_callbacks)
+    for day in range(7):
+        CheckIn.objects.create(
+            client=world.sam,
+            at=START + dt.timedelta(days=day),
+            local_date=(START + dt.timedelta(days=day)).date(),
+            mood=5,
+            idempotency_key=f"risk-{day}",
+        )
+    with time_machine.travel(START + dt.timedelta(days=35), tick=False):
+        _submit(world, rest=3, key="risk-later-0001", captured=django_capture_on_commit_callbacks)
+    return ClientRisk.objects.get(client=world.sam)
+
+
+def test_a_new_score_refreshes_the_stored_warnings(world, worse):
+    """Submitting a PHQ-9 stores the client's warnings: far above the expected band is not on track."""
+    assert worse.not_on_track is True
+    assert worse.phq9_total == 24
+    assert worse.phq9_total > worse.phq9_upper > worse.phq9_expected
+    assert worse.day_of_care == 35
+    assert 0 < worse.dropout < 1
+    assert len(worse.model_sha256) == 64
+
+
+def test_no_score_and_no_session_stores_nothing(world):
+    """A client with no score and no session yet has no warnings."""
+    assert client_risk_refresh(client=world.other_client, now=START) is None
+    assert not ClientRisk.objects.filter(client=world.other_client).exists()
+
+
+def test_caseload_reads_stored_warnings_in_one_query(world, worse, django_assert_num_queries):
+    """The caseload cell and the attention reason read the stored rows (one query each, whatever the caseload)."""
+    clients = [world.sam, world.other_client]
+    with django_assert_num_queries(1):
+        cells = page_parts.caseload_values(clients, START)
+    assert cells[world.sam.pk].startswith("Not on track")
+    assert world.other_client.pk not in cells
+    with django_assert_num_queries(1):
+        reasons = page_parts.attention(clients, START)
+    assert list(reasons) == [world.sam.pk]
+
+
+def test_brief_explains_in_words_and_links_the_model_cards(world, worse):
+    """The brief section says why in words, with the expected band, and links to the model cards."""
+    worse.dropout_flag = True
+    worse.factors = [{"feature": "days_since_checkin", "value": 28.0}, {"feature": "homework_missed_3", "value": 2.0}]
+    worse.save()
+    data = page_parts.brief_section(world.sam, START, START)
+    assert data["factors"] == ["no check-in for 28 days", "2 of the last 3 homework tasks missed"]
+    html = render_to_string("risk/_brief.html", {"data": data})
+    assert "Not on track: PHQ-9 24" in html
+    assert "no check-in for 28 days" in html
+    assert reverse("risk:model_cards") in html
+
+
+def test_flagged_page_lists_only_the_care_team_and_review_is_audited(world, worse, staff_client, client):
+    """Alice sees Sam flagged and marks the warning reviewed with a note (audited); Bob, outside the team, can't."""
+    staff_client(world.bob)
+    assert "Sam" not in client.get(reverse("risk:flagged")).content.decode()
+    assert client.post(reverse("risk:review", args=[world.sam.pk]), {f"{world.sam.pk}-note": "x"}).status_code == 404
+    staff_client(world.alice)
+    page = client.get(reverse("risk:flagged")).content.decode()
+    assert "Sam" in page
+    assert "Not on track" in page
+    answer = client.post(
+        reverse("risk:review", args=[world.sam.pk]), {f"{world.sam.pk}-note": "Discussed; plan changed"}
+    )
+    assert answer.status_code == 302
+    worse.refresh_from_db()
+    assert worse.reviewed_by == world.alice
+    assert worse.review_note == "Discussed; plan changed"
+    assert AuditEvent.objects.filter(action="risk.reviewed", client_id=world.sam.pk).count() == 1
+    assert client.get(reverse("risk:model_cards")).status_code == 200
