@@ -29,7 +29,7 @@ _PRE: tuple[tuple[Context, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:used to|use to|in the past|years ago|months ago|when i was|as a (?:kid|teen|teenager|child)|"
             r"in high school|in college|back (?:in|then|when)|history of|a long time ago|last year|clean (?:for|from|since)|"
-            r"(?:days|weeks|months|years) (?:clean|free|without|since)|anniversary|recovered|recovery from|"
+            r"(?:days|weeks|months|years) (?:clean|free|without|since)|anniversary|recovered|recovery from|(?:in|en|since|desde) (?:19|20)\d\d|"
             r"solia|hace (?:\w+ )?(?:anos|meses|tiempo|mucho)|de (?:adolescente|joven|nino|nina|chic[oa])|cuando era|"
             r"en el pasado|en la prepa|en la secundaria|antes|historial de|el ano pasado|llevo \w+ (?:dias|semanas|meses|anos))\b"
         ),
@@ -52,7 +52,7 @@ _PRE: tuple[tuple[Context, re.Pattern[str]], ...] = (
     ),
 )
 _POST_HISTORY = re.compile(
-    r"^\W*(?:\w+ ){0,3}(?:years ago|months ago|in the past|as a (?:teen|teenager|kid)|when i was (?:younger|a teen|in school)|"
+    r"^\W*(?:\w+ ){0,3}(?:years ago|months ago|in the past|(?:in|en|since|desde) (?:19|20)\d\d|as a (?:teen|teenager|kid)|when i was (?:younger|a teen|in school)|"
     r"back then|a long time ago|anymore|any more|hace (?:\w+ )?(?:anos|meses|tiempo|mucho)|de adolescente|de joven|en el pasado)\b"
 )
 _JOKING = re.compile(r"\b(?:lol|lmao|lmfao|haha+|hehe|jk|just kidding|jaja+|jeje|xd|es broma|broma)\b")

@@ -175,7 +175,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.give_away",
         C.GOODBYE_OR_FINALITY,
         L.URGENT,
-        r"\b{give} (?:away )?(?:all )?(?:of )?my (?:things|stuff|belongings|possessions|clothes|books|games|plants|jewelry|guitar|cat|dog|pets?)(?: away)?\b|\b{give} away (?:all )?(?:of )?my\b|\b(?:take|look) after my (?:cat|dog|kids|children|pets?|plants) (?:for me|when i'?m gone|after i'?m gone)\b|\bwhen i'?m gone\b",
+        r"\b{give} (?:away )?(?:all )?(?:of )?my (?:things|stuff|belongings|possessions|clothes|books|games|plants|jewelry|guitar|cat|dog|pets?)(?: away)?\b|\b{give} away (?:all )?(?:of )?my\b(?! old\b| baby\b| outgrown\b| spare\b| extra\b| kids)|\b(?:take|look) after my (?:cat|dog|kids|children|pets?|plants) (?:for me|when i'?m gone|after i'?m gone)\b|\bwhen i'?m gone\b",
     ),
     # --- burden and hopelessness --------------------------------------------------------
     (
@@ -215,7 +215,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.harm_others",
         C.HARM_TO_OTHERS,
         L.URGENT,
-        r"\b(?:{wantto}|could|swear i'?ll|swear i will) (?:really )?(?:{kill}|{hurt}|{stab}|{shoot}|{strangle}|{poison}|{murder}|{beat} up|{punch}|{attack}|{smash}|{choke}) (?!{me}\b|time\b|it\b|the mood\b|the vibe\b|(?:this|the|that|my) (?:test|exam|interview|game|presentation|speech|workout|song|set|audition|meeting|class|project|deadline|round|match|race|performance)\b){target}\b",
+        r"\b(?:{wantto}|could|swear i'?ll|swear i will) (?:really )?(?:{kill}|{hurt}|{stab}|{shoot}|{strangle}|{poison}|{murder}|{beat} up|{punch}|{attack}|{smash}|{choke}) (?!{me}\b|time\b|it\b|(?:the|a|an|all the|some) (?:dragons?|zombies?|monsters?|final boss|boss fight|enemies|enemy|bad guys?|villains?|orcs?|aliens?|mosquitos?|mosquitoes|spiders?|flies|wasps?|bugs?|weeds|plants?)\b|the mood\b|the vibe\b|(?:this|the|that|my) (?:test|exam|interview|game|presentation|speech|workout|song|set|audition|meeting|class|project|deadline|round|match|race|performance)\b){target}\b",
     ),
     (
         "en.threat",

@@ -18,7 +18,7 @@ MORE += (
         C.SUICIDE_IDEATION,
         L.REVIEW,
         r"\b{wantto} (?:just )?(?:disappear|vanish|stop existing|go to sleep forever)\b"
-        r"|\bi'?d rather (?:be dead|die|not exist|not be here|not be alive)\b"
+        r"|\bi'?d rather (?:be dead|die|not exist|not be here|not be alive)\b(?! than\b)"
         r"|\bwant (?:it|everything|it all|the pain|all of this|this) to (?:stop|end) (?:forever|for good|permanently)\b"
         r"|\bwant (?:it all|everything) to end\b"
         r"|\b{think} (?:about|of) (?:dying|being dead|not being here|not waking up)\b"
@@ -300,5 +300,44 @@ MORE += (
         C.DANGER_ABUSE,
         L.URGENT,
         r"\b{abuser} (?:throws|threw|throwing) (?:things|stuff|plates|bottles|chairs) at me\b",
+    ),
+)
+
+# Eleventh round: the misses of the tenth fresh probe (2026-12-06), written as the general
+# phenomenon (hoarding any medicine, any tool pressed to the skin, a current urge), not the probe's words.
+MORE += (
+    (
+        "en.si_eleventh",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b(?:finally|actually|really) (?:go|going|gonna go) through with it\b"
+        r"|\b(?:tonight|today|this weekend)\b.{0,40}\bgo(?:ing)? through with it\b",
+    ),
+    (
+        "en.plan_hoard",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:stockpil\w*|hoard\w*|stash\w*|squirrel(?:ed|ing|led|ling) away|put(?:ting)? aside|set(?:ting)? aside"
+        r"|kept back|keeping back|saved up|collecting|collected) "
+        r"(?:up )?(?:(?:my|the|some|all|a few|loads of|lots of|a lot of|extra|of) ){0,3}(?:[a-z]+ )?{pills}\b"
+        r"|\b\d{2,3} (?:[a-z]+ ){0,2}{pills}\b.{0,30}\b(?:saved|stashed|hidden|put aside|set aside|saved up|ready)\b"
+        r"|\b(?:swallowed|downed|necked|took|taken) (?:a load|loads|a lot|lots|a bunch|a handful|handfuls|a whole (?:box|bottle|packet|pack|strip)"
+        r"|the whole (?:box|bottle|packet|pack|strip)|(?:\d{2,3})) (?:of )?(?:my |the )?{pills}\b",
+    ),
+    (
+        "en.goodbye_eleventh",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\btell (?:my |him |her |them )?(?:[a-z]+ ){0,2}(?:that )?i (?:loved|always loved|really loved) (?:her|him|them|you)\b",
+    ),
+    (
+        "en.sh_eleventh",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\b(?:want|wanna|need|urge|urges|craving|crave|dying) (?:to )?(?:cut|self ?harm|sh|burn myself)"
+        r"(?: (?:so bad|so badly|really bad|so much|again|rn|right now|tonight))\b"
+        r"|\b(?:used|use|using|pressed|pressing|held|holding|put|ran|dragged|dug|digging) (?:a |the |my |an )?(?:hot |sharp )?"
+        r"(?:compass|razor|blade|lighter|iron|knife|scissors|glass|pin|needle|cigarette|match|sharpener|lighter|nail file|hair straighteners?) "
+        r"(?:on|to|into|against|across|along|over) (?:my )?(?:[a-z]+ )?{body}\b",
     ),
 )

@@ -148,7 +148,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.abuso",
         C.DANGER_ABUSE,
         L.URGENT,
-        r"\b(?:{agresor} )?(?:me|nos) (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{forzar}|{encerrar}|{agarrar}|{lastimar}|{maltratar}|{abusar}|{tocar}) (?:con|del|de|a|el|la|muy|fuerte|otra|cuando|y|porque|anoche|ayer|hoy|si|mientras)\b|\b{agresor} me (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{maltratar})\b|\bme (?:dio|dan|da) (?:una )?(?:cachetada|bofetada|golpiza|paliza|patada|punetazo)\b|\bme amenazo\b|\bme (?:{ahorcar}|{estrangular})\b|\bme (?:apunto|amenazo) con (?:un|una) (?:cuchillo|pistola|arma|navaja)\b",
+        r"\b(?!me (?:pegue|golpee|lastime|tope)\b)(?:{agresor} )?(?:me|nos) (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{forzar}|{encerrar}|{agarrar}|{lastimar}|{maltratar}|{abusar}|{tocar}) (?:con|del|de|a|el|la|muy|fuerte|otra|cuando|y|porque|anoche|ayer|hoy|si|mientras)\b|\b{agresor} me (?:{pegar}|{golpear}|{amenazar}|{ahorcar}|{estrangular}|{empujar}|{violar}|{abofetear}|{patear}|{maltratar})\b|\bme (?:dio|dan|da) (?:una )?(?:cachetada|bofetada|golpiza|paliza|patada|punetazo)\b|\bme amenazo\b|\bme (?:{ahorcar}|{estrangular})\b|\bme (?:apunto|amenazo) con (?:un|una) (?:cuchillo|pistola|arma|navaja)\b",
     ),
     (
         "es.peligro",
@@ -322,5 +322,48 @@ FAMILIES += (
         L.URGENT,
         r"\b(?:contando|conte|juntando) (?:las|mis|todas las|todas mis) {pastillas}\b"
         r"|\b(?:cartas?|notas?) (?:a|para) (?:mis|mi) \\w+\b.{0,20}\bpor si (?:me pasa algo|algo me pasa|acaso)\b",
+    ),
+)
+
+# Undecima ronda: los fallos de la decima prueba fresca (2026-12-06), escritos como el fenomeno general.
+FAMILIES += (
+    (
+        "es.plan_undecima",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:elegi|escogi|decidi|ya tengo|ya elegi|ya escogi) (?:el|la) (?:dia|fecha|hora|noche|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b.{0,25}\bpara hacerlo\b"
+        r"|\b(?:voy|vengo|estoy|ando) (?:caminando |yendo |manejando )?(?:hacia|a|para|en|sobre) (?:las vias|la via|los rieles|el puente|la azotea|el acantilado)\b"
+        r"|\bme (?:trague|tome|bebi) (?:un monton de|muchas|muchisimas|todas (?:las|mis)|toda la (?:caja|tira|botella) de|un punado de|varias cajas de|\d{2,3}) {pastillas}\b"
+        r"|\b(?:{pastillas}|litio|pastilla|medicina|medicamento|receta)\b.{0,40}\b(?:lo|la|las|los) (?:fui|he ido|estoy|estuve|vengo|voy) (?:guardando|juntando|acumulando|escondiendo|ahorrando)\b"
+        r"|\b(?:guardando|acumulando|escondiendo|ahorrando) (?:[a-z]+ ){0,3}{pastillas}\b",
+    ),
+    (
+        "es.otros_undecima",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:lo|la|los|las|le) (?:apunalo|apunalare|voy a apunalar|acuchillo|voy a acuchillar|rajo|voy a rajar|quemo vivo|voy a quemar vivo)\b"
+        r"|\b(?:le|les) (?:voy a|vamos a|va a) (?:dar|meter|poner) (?:una )?(?:golpiza|paliza|madriza|putiza|chinga|pateadura|tunda|calentada)\b"
+        r"|\b(?:le|les) (?:voy a|vamos a) (?:partir|romper) (?:la cara|la madre|el alma|los huesos)\b",
+    ),
+    (
+        "es.abuso_undecima",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b{agresor} (?:[a-z]+ ){0,8}no me (?:deja|dejaba|permite) (?:ver a|salir|hablar con|trabajar|tener|usar|ir)\b"
+        r"|\bme (?:quita|quito|quitaba|controla|controlaba|esconde|escondio) (?:el|mi|mis|la|las) (?:dinero|sueldo|celular|telefono|tarjetas?|pasaporte|documentos|llaves)\b"
+        r"|\b{agresor} me (?:sigue a todas partes|persigue|acosa|vigila|rastrea|espera afuera)\b"
+        r"|\bme (?:sigue|persigue|espera) (?:a todas partes|afuera de(?:l| mi| la)? (?:casa|trabajo|escuela|oficina))\b",
+    ),
+)
+
+# Deseo pasivo de morir con "ojala" (revision, no urgente).
+FAMILIES += (
+    (
+        "es.ojala_muerte",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\bojala (?:yo )?(?:estuviera|estuviese|estar) muert[oa]s?\b"
+        r"|\bojala (?:yo )?(?:me muriera|me muera|me muriese|no existiera|no hubiera nacido|desapareciera|no despertara)\b"
+        r"|\bojala (?:yo )?no estuviera (?:aqui|viv[oa])\b",
     ),
 )

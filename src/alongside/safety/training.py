@@ -20,6 +20,10 @@ C_VALUE = 8.0
 MAX_FEATURES = 25_000
 EXAMPLE_FEATURES = 20
 MIN_DEV_PRECISION = 0.82  # of the whole detector on dev; the bar is 0.80
+# Never below this: with the tenth probe in train, dev alone picked 0.55, and at that level short
+# everyday lines of the first detector's hard negatives ("I ran 5 kms today", "I could die of
+# embarrassment") were raised by the classifier; at 0.65 they stay silent (tests/safety/test_legacy_cases.py).
+MIN_THRESHOLD = 0.65
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def _choose_threshold(
         fp = sum(1 for y, p in zip(labels, predicted, strict=True) if not y and p)
         recall = tp / max(1, sum(labels))
         precision = tp / max(1, tp + fp)
-        if precision >= MIN_DEV_PRECISION:  # the lowest threshold that keeps the whole detector precise
+        if precision >= MIN_DEV_PRECISION and threshold >= MIN_THRESHOLD:  # the lowest that keeps it precise
             best = (threshold, recall, precision)
     return best
 
