@@ -49,10 +49,12 @@ def signed(value: float | None) -> str:
 def instrument_name(code: str) -> str:
     """Return an instrument's short name (PHQ-9) from its code (phq9)."""
     from alongside.measures import library
-    from alongside.measures.models import MESSAGE_ALERT_INSTRUMENT
+    from alongside.measures.models import FLAG_ALERT_INSTRUMENT, MESSAGE_ALERT_INSTRUMENT
 
     if code == MESSAGE_ALERT_INSTRUMENT:
         return str(_("Crisis language in a message"))
+    if code == FLAG_ALERT_INSTRUMENT:
+        return str(_("Crisis language in other free text"))
     try:
         return library.get(code).short_name
     except KeyError:
