@@ -292,12 +292,12 @@ def _sparkline(daily: list[tuple[dt.date, float]], start: dt.date, days: int) ->
 
 
 def _mood(actor: Actor, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> Mood:
-    from alongside.selfcare.selectors import checkins_for, client_today
+    from alongside.selfcare.selectors import client_today, moods_for
     from alongside.selfcare.services.checkins import local_date_for
 
     length = now - since
     earliest = local_date_for(client, since - length)
-    rows = checkins_for(user=actor, client_id=client.pk, since=earliest)
+    rows = moods_for(user=actor, client_id=client.pk, since=earliest)  # times and moods only: nothing to decrypt
     current = [c for c in rows if since <= c.at <= now]
     previous = [c for c in rows if since - length <= c.at < since]
     by_day: dict[dt.date, list[int]] = {}

@@ -7,13 +7,14 @@ takes an idempotency key chosen by the caller, so a retry never duplicates.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
@@ -111,20 +112,84 @@ def checkin_create(
     return Status(201, _checkin_out(selectors.checkin_own(user=request.user, checkin_id=checkin.pk)))
 
 
-@router.get("/checkins", response=list[CheckInOut])
-def checkins_own(request: HttpRequest, since: dt.date | None = None, limit: int = 200) -> list[CheckInOut]:
-    """List the signed-in client's own check-ins, newest first."""
-    rows = selectors.checkins_own(user=request.user, since=since, limit=max(1, min(limit, 1000)))
-    return [_checkin_out(v) for v in rows]
+PAGE_DEFAULT = 50  # check-ins per page unless ``limit`` says otherwise
+PAGE_MAX = 200
+NEXT_CURSOR = "X-Next-Cursor"
+PAGED = {
+    "responses": {
+        "200": {
+            "description": "A page of check-ins, newest first.",
+            "headers": {
+                NEXT_CURSOR: {
+                    "description": "Pass as ``cursor`` to get the next (older) page; absent on the last page.",
+                    "schema": {"type": "string"},
+                },
+                "Link": {
+                    "description": 'The next page\'s URL, ``rel="next"`` (RFC 8288).',
+                    "schema": {"type": "string"},
+                },
+            },
+        }
+    }
+}
 
 
-@clients_router.get("/{client_id}/checkins", response=list[CheckInOut])
-def client_checkins(
-    request: HttpRequest, client_id: uuid.UUID, since: dt.date | None = None, limit: int = 200
+def _cursor_of(view: selectors.CheckInView) -> str:
+    return base64.urlsafe_b64encode(f"{view.at.isoformat()}|{view.id}".encode()).decode().rstrip("=")
+
+
+def _after_cursor(cursor: str | None) -> tuple[dt.datetime, uuid.UUID] | None:
+    """Decode a cursor this API handed out (422 for anything else)."""
+    if not cursor:
+        return None
+    try:
+        at, _bar, last_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
+        return dt.datetime.fromisoformat(at), uuid.UUID(last_id)
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(422, "This cursor is not one the API gave; start again without it.") from None
+
+
+def _page(
+    request: HttpRequest, response: HttpResponse, rows: list[selectors.CheckInView], limit: int
 ) -> list[CheckInOut]:
-    """List a client's check-ins for their care team while the client shares MOOD (404 otherwise)."""
-    rows = selectors.checkins_for(user=request.user, client_id=client_id, since=since, limit=max(1, min(limit, 1000)))
+    """Serialise a page and, when it is full, point at the next one (a cursor header and a Link header)."""
+    if len(rows) == limit:
+        cursor = _cursor_of(rows[-1])
+        query = request.GET.copy()
+        query["cursor"] = cursor
+        response[NEXT_CURSOR] = cursor
+        response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'
     return [_checkin_out(v) for v in rows]
+
+
+@router.get("/checkins", response=list[CheckInOut], openapi_extra=PAGED)
+def checkins_own(
+    request: HttpRequest,
+    response: HttpResponse,
+    since: dt.date | None = None,
+    limit: int = PAGE_DEFAULT,
+    cursor: str | None = None,
+) -> list[CheckInOut]:
+    """List the signed-in client's own check-ins, newest first, a page at a time (``limit`` up to 200)."""
+    limit = max(1, min(limit, PAGE_MAX))
+    rows = selectors.checkins_own(user=request.user, since=since, limit=limit, before=_after_cursor(cursor))
+    return _page(request, response, rows, limit)
+
+
+@clients_router.get("/{client_id}/checkins", response=list[CheckInOut], openapi_extra=PAGED)
+def client_checkins(
+    request: HttpRequest,
+    response: HttpResponse,
+    client_id: uuid.UUID,
+    since: dt.date | None = None,
+    limit: int = PAGE_DEFAULT,
+    cursor: str | None = None,
+) -> list[CheckInOut]:
+    """List a client's check-ins for their care team while the client shares MOOD (404 otherwise), paged."""
+    limit = max(1, min(limit, PAGE_MAX))
+    before = _after_cursor(cursor)
+    rows = selectors.checkins_for(user=request.user, client_id=client_id, since=since, limit=limit, before=before)
+    return _page(request, response, rows, limit)
 
 
 # --- Exercises and practice logs (CBT exercises engineer) ------------------------------

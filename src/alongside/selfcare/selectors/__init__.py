@@ -15,6 +15,7 @@ from alongside.selfcare.selectors.checkins import (  # noqa: F401
     checkins_own,
     client_today,
     mood_client,
+    moods_for,
 )
 from alongside.selfcare.selectors.exercises import (  # noqa: F401
     ClientExercises,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,10 +89,17 @@ def _view(checkin: CheckIn, *, with_note: bool) -> CheckInView:
 
 
 def checkins_for(
-    *, user: Any, client_id: uuid.UUID | str, since: dt.date | None = None, limit: int = 400
+    *,
+    user: Any,
+    client_id: uuid.UUID | str,
+    since: dt.date | None = None,
+    limit: int = 400,
+    before: tuple[dt.datetime, uuid.UUID] | None = None,
 ) -> list[CheckInView]:
     """Return a client's check-ins, newest first, when ``user`` may read their mood (404 otherwise).
 
+    ``before`` (the time and id of the last check-in of a previous page) continues a listing after that
+    check-in: pages follow one another without gaps or repeats however many check-ins arrive meanwhile.
     Staff reads are audited as ``selfcare.viewed``; notes are left out unless JOURNAL is shared.
     """
     seen = mood_client(user=user, client_id=client_id)
@@ -100,7 +108,10 @@ def checkins_for(
     rows = CheckIn.objects.filter(client=seen.client)
     if since is not None:
         rows = rows.filter(local_date__gte=since)
-    views = [_view(c, with_note=seen.shares_notes) for c in rows.order_by("-at")[: max(1, limit)]]
+    if before is not None:
+        at, last_id = before
+        rows = rows.filter(Q(at__lt=at) | Q(at=at, id__lt=last_id))
+    views = [_view(c, with_note=seen.shares_notes) for c in rows.order_by("-at", "-id")[: max(1, limit)]]
     if _is_staff(user):
         entry = Entry(
             action=SelfcareAuditAction.SELFCARE_VIEWED,
@@ -111,11 +122,49 @@ def checkins_for(
     return views
 
 
-def checkins_own(*, user: Any, since: dt.date | None = None, limit: int = 400) -> list[CheckInView]:
+def checkins_own(
+    *, user: Any, since: dt.date | None = None, limit: int = 400, before: tuple[dt.datetime, uuid.UUID] | None = None
+) -> list[CheckInView]:
     """Return the signed-in client's own check-ins, newest first (404 for anyone but a client)."""
     if user is None or not user.is_authenticated or not getattr(user, "is_client", False):
         raise Http404("No such page.")
-    return checkins_for(user=user, client_id=user.pk, since=since, limit=limit)
+    return checkins_for(user=user, client_id=user.pk, since=since, limit=limit, before=before)
+
+
+@dataclass(frozen=True)
+class MoodPoint:
+    """One check-in's time, day and mood: what a summary of mood needs, nothing sealed."""
+
+    at: dt.datetime
+    local_date: dt.date
+    mood: int
+
+
+def moods_for(
+    *, user: Any, client_id: uuid.UUID | str, since: dt.date | None = None, limit: int = 400
+) -> list[MoodPoint]:
+    """Return a client's check-in moods, newest first, for summaries (404 unless ``user`` may read their mood).
+
+    The same access rule and the same audit event as :func:`checkins_for`, without reading or decrypting the
+    emotions, activities and notes a summary never shows (the session brief: about 0.1 ms per check-in less).
+    """
+    seen = mood_client(user=user, client_id=client_id)
+    if not seen.shares_mood:
+        raise Http404("No such client.")
+    rows = CheckIn.objects.filter(client=seen.client)
+    if since is not None:
+        rows = rows.filter(local_date__gte=since)
+    points = [
+        MoodPoint(*row) for row in rows.order_by("-at", "-id").values_list("at", "local_date", "mood")[: max(1, limit)]
+    ]
+    if _is_staff(user):
+        entry = Entry(
+            action=SelfcareAuditAction.SELFCARE_VIEWED,
+            client_id=seen.client.pk,
+            detail={"what": "checkins", "count": len(points)},
+        )
+        record_many([entry], actor=user)
+    return points
 
 
 def client_today(client: ClientProfile, now: dt.datetime | None = None) -> dt.date:
