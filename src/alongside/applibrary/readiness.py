@@ -75,6 +75,81 @@ class Prompt(models.TextChoices):
     )
 
 
+@dataclass(frozen=True)
+class Source:
+    """A published source behind a prompt or rule: what it says that matters here, where, and when it was checked."""
+
+    citation: str
+    url: str
+    supports: str
+    checked: str = "2026-12-06"
+
+
+# Each prompt's source, found and read (abstract or recommendations page) on the date given. They support asking
+# the question; none sets a rule to refuse an app, and the prompts stay prompts.
+PROMPT_SOURCES: dict[str, tuple[Source, ...]] = {
+    Prompt.ACUTE_RISK: (
+        Source(
+            "NICE. Depression in adults: treatment and management (NG222), 2022. Recommendations.",
+            "https://www.nice.org.uk/guidance/ng222/chapter/Recommendations",
+            "Self-help and digital CBT are offered as options for less severe depression; the guideline asks for "
+            "an assessment of risk and a plan when there is risk of suicide.",
+        ),
+    ),
+    Prompt.PSYCHOSIS_MANIA: (
+        Source(
+            "Nicholas J, Larsen ME, Proudfoot J, Christensen H. Mobile apps for bipolar disorder: a systematic "
+            "review of features and content quality. J Med Internet Res. 2015;17(8):e198.",
+            "https://www.jmir.org/2015/8/e198/",
+            "Of 82 public bipolar apps, few followed treatment guidelines and 22% had a privacy policy: "
+            "self-guided apps in bipolar disorder need a clinician's review. It does not cover psychosis.",
+        ),
+    ),
+    Prompt.COGNITIVE: (
+        Source(
+            "Engelsma T, Jaspers MWM, Peute LW. Considerate mHealth design for older adults with Alzheimer's "
+            "disease and related dementias: a scoping review on usability barriers and design suggestions. "
+            "Int J Med Inform. 2021:104494.",
+            "https://doi.org/10.1016/j.ijmedinf.2021.104494",
+            "Usability barriers of mobile health apps for people with cognitive impairment, and simpler designs.",
+        ),
+        Source(
+            "Seifert A, Reinwand DA, Schlomann A. Designing and using digital mental health interventions for "
+            "older adults: being aware of digital inequality. Front Psychiatry. 2019;10:568.",
+            "https://www.frontiersin.org/articles/10.3389/fpsyt.2019.00568/full",
+            "Older adults not at ease with new technology meet barriers; offer support and other routes.",
+        ),
+    ),
+    Prompt.CONTROLLING_PARTNER: (
+        Source(
+            "Freed D, Palmer J, Minchala D, Levy K, Ristenpart T, Dell N. 'A Stalker's Paradise': how intimate "
+            "partner abusers exploit technology. CHI 2018. doi:10.1145/3173574.3174241.",
+            "https://doi.org/10.1145/3173574.3174241",
+            "Abusers often use the victim's own phone and accounts through ordinary screens, or install spyware: "
+            "what an app shows or notifies can be seen.",
+        ),
+    ),
+}
+
+# The readiness rules below are Alongside's own design, not clinical cut-offs: they follow the APA App Evaluation
+# Model's first level (access: cost, platforms, offline use, checked 2026-12-06 at
+# https://www.psychiatry.org/psychiatrists/practice/mental-health-apps/the-app-evaluation-model) and the digital
+# divide (Seifert et al. 2019, above). The eHEALS total is the only score: Norman & Skinner 2006 (see eheals.json).
+RULE_SOURCES: tuple[Source, ...] = (
+    Source(
+        "American Psychiatric Association. The App Evaluation Model (App Advisor).",
+        "https://www.psychiatry.org/psychiatrists/practice/mental-health-apps/the-app-evaluation-model",
+        "Start from access and background: platforms, cost, offline use; then privacy, evidence, ease of use "
+        "and interoperability. No level is a pass mark.",
+    ),
+    Source(
+        "Norman CD, Skinner HA. eHEALS: The eHealth Literacy Scale. J Med Internet Res. 2006;8(4):e27.",
+        "https://www.jmir.org/2006/4/e27/",
+        "Eight items rated 1-5, summed to 8-40; the paper sets no cut-off, so Alongside shows the total only.",
+    ),
+)
+
+
 class ReadinessAnswers(BaseModel):
     """What the client (or the clinician with them) answered."""
 

@@ -74,7 +74,7 @@ def client_apps(request: HttpRequest, membership: Membership, client_id: uuid.UU
         else:
             messages.success(request, _("App recommended."))
             return redirect("applibrary:client_apps", client_id=client.pk)
-    _client, entries = selectors.imported_entries(actor=request.user, client_id=client.pk)
+    _client, entries = selectors.imported_entries(actor=signed_in(request.user), client_id=client.pk)
     context = {"client": client, "rows": rows, "form": form, "entries": entries}
     return practice_render(request, membership, "applibrary/client_apps.html", context)
 

@@ -311,7 +311,7 @@ def evaluation_revise(
     if review_by < today:
         raise ValidationError(_("The review date must be today or later."))
     latest = app.evaluations.order_by("-version").first()
-    checker = str(getattr(actor, "display_name", "") or actor.get_full_name() or actor.email)
+    checker = str(getattr(actor, "display_name", "") or actor.email)
     evaluation = Evaluation.objects.create(
         app=app,
         version=(latest.version + 1) if latest else 1,

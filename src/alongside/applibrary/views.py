@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.applibrary import import_views, mode_views, recommend_views, selectors, services, vocab
 from alongside.applibrary.forms import LibraryFilterForm, ReadinessForm
-from alongside.applibrary.readiness import Prompt, eheals_scale
+from alongside.applibrary.readiness import PROMPT_SOURCES, RULE_SOURCES, Prompt, eheals_scale
 from alongside.care.models import Membership
 from alongside.care.views import client_required, practice_render, staff_required
 from alongside.core.actor import signed_in
@@ -90,7 +90,15 @@ def _readiness_context(check: Any) -> dict[str, Any]:
         reasons = config.get("reasons", {})
         rows = [(label, bool(config.get(name)), reasons.get(name, "")) for name, label in SETTING_LABELS.items()]
         prompts = [labels[code] for code in (check.answers or {}).get("prompts", []) if code in labels]
-    return {"check": check, "rows": rows, "prompts": prompts, "eheals": eheals_scale()}
+    sources = [(dict(Prompt.choices)[code], found) for code, found in PROMPT_SOURCES.items()]
+    return {
+        "check": check,
+        "rows": rows,
+        "prompts": prompts,
+        "eheals": eheals_scale(),
+        "prompt_sources": sources,
+        "rule_sources": RULE_SOURCES,
+    }
 
 
 @client_required
