@@ -179,9 +179,29 @@ def daily_features(table: pa.Table) -> dict[dt.date, dict[str, float]]:
     for day, minutes in _per_day(table, Kind.HEART_RATE, "wear").items():
         days[day][Metric.WEAR_MIN] = minutes
     sleep = _rows(table, *(kind for kind in Kind if kind in SLEEP_KINDS))
-    for night, kinds in _night(sleep).items():
+    nights = _night(sleep)
+    for night, kinds in nights.items():
         days[night].update(sleep_features(night, kinds))
+    for day, index in _regularity(sleep, nights).items():
+        days[day][Metric.SLEEP_REGULARITY] = index
     return {_EPOCH + dt.timedelta(days=day): values for day, values in sorted(days.items()) if values}
+
+
+def _regularity(sleep: dict[str, list[Row]], nights: dict[int, dict[str, list[Row]]]) -> dict[int, float]:
+    from alongside.wearables.regularity import regularity
+
+    asleep, awake = Coverage(), Coverage()
+    for kind, rows in sleep.items():
+        if kind in ASLEEP_KINDS or kind == Kind.SLEEP_AWAKE:
+            target = asleep if kind in ASLEEP_KINDS else awake
+            for start, end, *_rest in rows:
+                target.add(start, end)
+    offsets = {
+        night: next(row[2] for rows in kinds.values() for row in rows)
+        for night, kinds in nights.items()
+        if any(kind in ASLEEP_KINDS for kind in kinds)
+    }
+    return regularity(asleep, awake, offsets)
 
 
 def vendor_exercise_totals(table: pa.Table) -> dict[dt.date, float]:

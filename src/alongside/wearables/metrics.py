@@ -23,3 +23,4 @@ class Metric(models.TextChoices):
     WORKOUT_MIN = "workout_min", _("Workout minutes")
     WEAR_MIN = "wear_min", _("Watch worn (minutes)")
     SLEEP_SCORE = "sleep_score", _("Sleep score (Fitbit, 0-100)")
+    SLEEP_REGULARITY = "sleep_regularity", _("Sleep regularity index (-100 to 100)")
