@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,11 @@ class TelehealthAuditAction(models.TextChoices):
     ROOM_LEFT = "telehealth.room_left", _("Left a video session")
     ROOM_ENDED = "telehealth.room_ended", _("Ended a video session")
     ROOM_CONNECTED = "telehealth.room_connected", _("Both sides connected in a video session")
+    FEED_CREATED = "telehealth.feed_created", _("Made a private calendar link")
+    FEED_REVOKED = "telehealth.feed_revoked", _("Revoked a private calendar link")
+    FEED_READ = "telehealth.feed_read", _("A calendar app read the private calendar")
+    SERIES_CREATED = "telehealth.series_created", _("Scheduled recurring sessions")
+    SERIES_CHANGED = "telehealth.series_changed", _("Changed recurring sessions")
 
 
 class Role(models.TextChoices):
@@ -55,3 +61,68 @@ class VideoRoom(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar link of one person. Only a hash of its token is kept; revoking ends it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="telehealth_one_live_feed_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed {self.id}"
+
+
+class Frequency(models.IntegerChoices):
+    WEEKLY = 1, _("Every week")
+    FORTNIGHTLY = 2, _("Every two weeks")
+
+
+class AppointmentSeries(models.Model):
+    """Recurring sessions: the rule they were made from. Each occurrence is an ordinary appointment.
+
+    Holds no client data: the client is that of its appointments (so erasing the client removes
+    the occurrences; an emptied series is only a rule).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    frequency = models.PositiveSmallIntegerField(choices=Frequency.choices)
+    rrule = models.CharField(max_length=200)  # RFC 5545 RRULE as made by dateutil, for reference
+    time_zone = models.CharField(max_length=64)  # occurrences keep their local wall-clock time in this zone
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(frequency__in=[1, 2]), name="telehealth_series_frequency_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"series {self.id}"
+
+
+class SeriesOccurrence(models.Model):
+    """One appointment's place in its series (exceptions are the appointment's own moves and cancellations)."""
+
+    series = models.ForeignKey(AppointmentSeries, on_delete=models.CASCADE, related_name="occurrences")
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="series_occurrence")
+    index = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "index"], name="telehealth_occurrence_index_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"occurrence {self.index} of {self.series_id}"

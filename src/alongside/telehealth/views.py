@@ -5,13 +5,16 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from alongside.care import selectors as care_selectors
-from alongside.telehealth import selectors
+from alongside.core.actor import signed_in
+from alongside.telehealth import calendar, selectors
 from alongside.telehealth.models import Role
+from alongside.telehealth.services import feeds
 
 
 def _layout(request: HttpRequest) -> dict[str, object]:
@@ -51,4 +54,33 @@ def room(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
     # Opt this page in to the features the site-wide Permissions-Policy denies (read by
     # alongside.web.middleware.PermissionsPolicyMiddleware, which sits above this app).
     response.permissions_policy = ROOM_FEATURES  # type: ignore[attr-defined]
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_link(request: HttpRequest) -> HttpResponse:
+    """The person's private calendar link: make one (replacing the old), or revoke it."""
+    token = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            feeds.feed_revoke(actor=signed_in(request.user))
+        else:
+            _feed, token = feeds.feed_create(actor=signed_in(request.user))
+    live = calendar.has_live_feed(request.user)
+    url = request.build_absolute_uri(f"/telehealth/calendar/{token}.ics") if token else ""
+    return render(request, "telehealth/calendar.html", {**_layout(request), "live": live, "url": url})
+
+
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed behind a private link (no sign-in: the token is the key); 404 once revoked."""
+    feed = calendar.live_feed(token)
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    body = calendar.feed_ics(feed=feed, base_url=request.build_absolute_uri("/"))
+    feeds.feed_touch(feed=feed)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="alongside.ics"'
     return response
