@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from alongside.care.models import InvitationRole
+from alongside.care.models import EpisodeEndReason, InvitationRole
 from alongside.core.zones import ZoneField
+
+_PHONE = re.compile(r"\+?[0-9 ()\-]{5,40}")
 
 
 class ClientInviteForm(forms.Form):
@@ -84,3 +87,38 @@ class InvitationAcceptForm(forms.Form):
         if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
             self.add_error("password_again", _("The two passwords are not the same."))
         return data
+
+
+class ClientDetailsForm(forms.Form):
+    """A client's names, phone and emergency contact, as the care team edits them (all encrypted)."""
+
+    preferred_name = forms.CharField(label=_("Preferred name"), max_length=100)
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, help_text=_("So the care team can call when it matters.")
+    )
+    emergency_contact_name = forms.CharField(label=_("Emergency contact"), max_length=200, required=False)
+    emergency_contact_phone = forms.CharField(label=_("Emergency contact's phone"), max_length=40, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("phone", "emergency_contact_phone"):
+            value = (data.get(name) or "").strip()
+            if value and not _PHONE.fullmatch(value):
+                self.add_error(name, _("Use digits, spaces and + ( ) - only, for example +44 20 7946 0000."))
+        return data
+
+
+class ClientDischargeForm(forms.Form):
+    """End the open episode of care with a reason and discharge the client."""
+
+    ended_on = forms.DateField(label=_("Last day of care"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("Why care ended"), choices=EpisodeEndReason.choices)
+
+
+class ClientReopenForm(forms.Form):
+    """Start a new episode of care for a discharged client."""
+
+    started_on = forms.DateField(
+        label=_("First day of the new episode"), widget=forms.DateInput(attrs={"type": "date"})
+    )

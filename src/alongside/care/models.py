@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.crypto.blind_index import name_index
 from alongside.crypto.fields import EncryptedTextField
 
 
@@ -76,12 +78,27 @@ class ClientProfile(models.Model):
     country = models.CharField(max_length=2, blank=True, default="")
     status = models.CharField(max_length=16, choices=ClientStatus.choices, default=ClientStatus.INVITED)
     created_at = models.DateTimeField(auto_now_add=True)
+    phone = EncryptedTextField(key_field="user_id", blank=True)
+    emergency_contact_name = EncryptedTextField(key_field="user_id", blank=True)
+    emergency_contact_phone = EncryptedTextField(key_field="user_id", blank=True)
+    # Keyed blind index of the names (alongside.crypto.blind_index), for the caseload's search box.
+    name_index = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["practice", "status"])]
 
     def __str__(self) -> str:
         return f"client {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refresh the name index whenever a name is set (bulk writes call :func:`name_index` themselves)."""
+        plain = self.__dict__
+        if "_plain_preferred_name" in plain or "_plain_full_name" in plain or not self.name_index:
+            self.name_index = name_index(self.preferred_name or "", self.full_name or "")
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "name_index" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "name_index"]
+        super().save(*args, **kwargs)
 
     @property
     def client_id(self) -> uuid.UUID:

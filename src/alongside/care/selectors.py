@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -185,3 +185,22 @@ def practice_admins(*, practice_id: uuid.UUID) -> list[User]:
     """The active owners and admins of the practice."""
     admins = Membership.objects.filter(practice_id=practice_id, is_active=True, role__in=ADMIN_ROLES)
     return list(User.objects.filter(pk__in=admins.values("user_id"), is_active=True))
+
+
+def name_search_filter(*, query: str) -> Q:
+    """A filter on ``ClientProfile`` for names holding every typed word (whole, or a 3+ letter prefix).
+
+    Matches the keyed blind index (``alongside.crypto.blind_index``); an empty query matches everyone.
+    """
+    from alongside.crypto.blind_index import query_tokens
+
+    wanted = query_tokens(query)
+    if not wanted:
+        return Q()
+    match = Q(pk__in=[])
+    for key_id, tokens in wanted.items():
+        one_key = Q(name_index__startswith=f"{key_id}: ")
+        for token in tokens:
+            one_key &= Q(name_index__contains=f" {token} ")
+        match |= one_key
+    return match

@@ -321,3 +321,67 @@ def episode_end(*, actor: Actor, client: ClientProfile, ended_on: dt.date, reaso
             AuditAction.EPISODE_CHANGED, actor=actor, obj=episode, client_id=client.pk, detail={"ended": str(ended_on)}
         )
     return episode
+
+
+def _require_staff_manage(actor: Actor, client: ClientProfile) -> None:
+    """Staff on the care team or an admin of the practice; never the client (who may not discharge themselves)."""
+    if actor is None or actor.pk == client.pk or not decide(actor, client, Action.MANAGE):
+        raise PermissionDenied(_("Only the client's care team or a practice admin can change this record."))
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    """What a clinician may edit on the client's record; every field is sealed under the client's key."""
+
+    preferred_name: str
+    full_name: str = ""
+    phone: str = ""
+    emergency_contact_name: str = ""
+    emergency_contact_phone: str = ""
+
+
+@service
+def client_details_update(*, actor: Actor, client: ClientProfile, details: ClientDetails) -> ClientProfile:
+    """Change the client's names, phone and emergency contact (encrypted); the audit names the fields only."""
+    _require_staff_manage(actor, client)
+    if not details.preferred_name.strip():
+        raise ValidationError(_("The client needs a name to be called by."))
+    changed = [name for name, value in vars(details).items() if getattr(client, name) != value.strip()]
+    for name in changed:
+        setattr(client, name, getattr(details, name).strip())
+    if changed:
+        client.save()
+        record(AuditAction.CLIENT_UPDATED, actor=actor, obj=client, client_id=client.pk, detail={"fields": changed})
+    return client
+
+
+@service
+def client_discharge(*, actor: Actor, client: ClientProfile, ended_on: dt.date, reason: EpisodeEndReason) -> None:
+    """End the open episode of care with a reason and discharge the client (they leave the active caseload)."""
+    _require_staff_manage(actor, client)
+    if client.status == ClientStatus.DISCHARGED:
+        raise ValidationError(_("This client is already discharged."))
+    if Episode.objects.filter(client=client, ended_on__isnull=True).exists():
+        episode_end(actor=actor, client=client, ended_on=ended_on, reason=reason)
+    client.status = ClientStatus.DISCHARGED
+    client.save(update_fields=["status"])
+    record(AuditAction.CLIENT_UPDATED, actor=actor, obj=client, client_id=client.pk, detail={"status": "discharged"})
+
+
+@service
+def client_reopen(*, actor: Actor, client: ClientProfile, started_on: dt.date) -> Episode:
+    """Re-open a discharged client's care with a new episode; they return to the active caseload."""
+    _require_staff_manage(actor, client)
+    if client.status != ClientStatus.DISCHARGED:
+        raise ValidationError(_("Only a discharged client can be re-opened."))
+    last = Episode.objects.filter(client=client).order_by("-started_on").first()
+    if last is not None and last.ended_on is not None and started_on < last.ended_on:
+        raise ValidationError(_("The new episode cannot start before the last one ended."))
+    episode = Episode.objects.create(client=client, started_on=started_on)
+    client.status = ClientStatus.ACTIVE
+    client.save(update_fields=["status"])
+    record(
+        AuditAction.EPISODE_CHANGED, actor=actor, obj=episode, client_id=client.pk, detail={"opened": str(started_on)}
+    )
+    record(AuditAction.CLIENT_UPDATED, actor=actor, obj=client, client_id=client.pk, detail={"status": "active"})
+    return episode

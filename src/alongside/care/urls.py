@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.care import views
+from alongside.care import record_views, views
 
 app_name = "care"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/invite/", views.staff_invite_view, name="staff_invite"),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    *record_views.urlpatterns,
 ]

@@ -11,6 +11,7 @@ from alongside.access import Action, client_or_404, decide
 from alongside.care.models import (
     CareTeamMember,
     ClientProfile,
+    ClientStatus,
     Episode,
 )
 from alongside.care.selectors import client_for_staff, is_staff
@@ -50,6 +51,14 @@ class ClientRecord:
     consent_signed_at: dt.datetime | None
     consent_current: bool
     scopes: dict[str, bool] = field(default_factory=dict)
+    phone: str = ""
+    emergency_contact_name: str = ""
+    emergency_contact_phone: str = ""
+    can_manage: bool = False
+
+    @property
+    def is_discharged(self) -> bool:
+        return self.status == ClientStatus.DISCHARGED
 
     @property
     def shared_scopes(self) -> list[tuple[str, str]]:
@@ -95,6 +104,10 @@ def client_record_build(*, viewer: Any, client: ClientProfile) -> ClientRecord:
         consent_signed_at=signature.signed_at if signature else None,
         consent_current=bool(signature and latest and signature.document_id == latest.pk),
         scopes=scopes_for(client_id=client.pk),
+        phone=client.phone,
+        emergency_contact_name=client.emergency_contact_name,
+        emergency_contact_phone=client.emergency_contact_phone,
+        can_manage=viewer.pk != client.pk and decide(viewer, client, Action.MANAGE),
     )
 
 
