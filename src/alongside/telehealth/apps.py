@@ -14,3 +14,9 @@ class TelehealthConfig(AppConfig):
         from alongside.telehealth.page_parts import register
 
         register()
+
+        # The worker runs `measures_tick` every few minutes; it calls these after making requests.
+        from alongside.measures import hooks
+        from alongside.telehealth.services import reminders_send
+
+        hooks.register(hooks.REQUEST_MAKERS, reminders_send)

@@ -126,3 +126,28 @@ class SeriesOccurrence(models.Model):
 
     def __str__(self) -> str:
         return f"occurrence {self.index} of {self.series_id}"
+
+
+class ReminderKind(models.TextChoices):
+    DAY_BEFORE = "24h", _("24 hours before")
+    HOUR_BEFORE = "1h", _("1 hour before")
+
+
+class SessionReminder(models.Model):
+    """One reminder sent for one appointment on one channel (the tick sends each at most once)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=8, choices=ReminderKind.choices)
+    channel = models.CharField(max_length=16)  # the key of a channel in telehealth.reminders.CHANNELS
+    sent_at = models.DateTimeField()
+    ref = models.CharField(max_length=64, blank=True)  # the channel's own record (an outbox email's id)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "kind", "channel"], name="telehealth_reminder_once"),
+            models.CheckConstraint(condition=Q(kind__in=["24h", "1h"]), name="telehealth_reminder_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder of {self.appointment_id} by {self.channel}"

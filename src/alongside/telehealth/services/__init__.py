@@ -6,6 +6,7 @@ shows or types in the call passes through here.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -15,10 +16,11 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
-from alongside.core.services import service
+from alongside.core.services import service, unaudited
 from alongside.sessions import services as session_services
-from alongside.sessions.models import AppointmentStatus
-from alongside.telehealth.models import Role, TelehealthAuditAction, VideoRoom
+from alongside.sessions.models import Appointment, AppointmentStatus
+from alongside.telehealth import reminders
+from alongside.telehealth.models import Role, SessionReminder, TelehealthAuditAction, VideoRoom
 from alongside.telehealth.selectors import RoomAccess, room_access
 
 
@@ -139,3 +141,36 @@ def room_end(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
         room.save(update_fields=["ended_at", "client_waiting_since"])
         _event(TelehealthAuditAction.ROOM_ENDED, actor, entry, room)
     return room
+
+
+@unaudited("a tick: reminders follow from audited appointments; each is kept as delivery telemetry")
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Send the 24-hour and 1-hour reminders that have come due; return how many were sent.
+
+    Safe to repeat: a reminder is sent once per appointment, kind and channel. A session booked
+    less than an hour ahead gets only the 1-hour one; a 24-hour reminder not sent before the
+    1-hour mark is skipped rather than sent late.
+    """
+    moment = now or timezone.now()
+    sent = 0
+    upcoming = (
+        Appointment.objects.filter(
+            status=AppointmentStatus.SCHEDULED, starts_at__gt=moment, starts_at__lte=moment + reminders.WINDOWS[0][1]
+        )
+        .select_related("client__user")
+        .order_by("starts_at")
+    )
+    for appointment in upcoming:
+        left = appointment.starts_at - moment
+        kind = "1h" if left <= dt.timedelta(hours=1) else "24h"
+        client = appointment.client
+        done = set(SessionReminder.objects.filter(appointment=appointment, kind=kind).values_list("channel", flat=True))
+        for channel in reminders.CHANNELS:
+            if channel.key in done or not channel.wanted(client):
+                continue
+            ref = channel.send(client=client, text=reminders.reminder_text(appointment, client))
+            SessionReminder.objects.create(
+                appointment=appointment, kind=kind, channel=channel.key, sent_at=moment, ref=ref
+            )
+            sent += 1
+    return sent
