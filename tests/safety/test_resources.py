@@ -82,3 +82,20 @@ def test_lines_confirmed_against_a_published_page_carry_the_date_they_were_check
         if line["checked_on"] == "2026-12-06"
     }
     assert {("CO", "123"), ("CO", "106"), ("US", "988"), ("GB", "116 123"), ("ES", "024")} <= checked
+
+
+@pytest.mark.django_db
+def test_the_practice_admin_is_told_which_built_in_lines_are_not_verified(staff_client, world):
+    """The crisis-lines page marks each unchecked built-in line "Not verified" and says how many there are."""
+    from django.urls import reverse
+
+    from alongside.safety.resources import reference
+
+    every = [line for _country, lines in reference("en") for line in lines]
+    unverified = [line for line in every if not line.verified]
+    assert unverified, "every line is verified: this test has nothing left to show"
+    body = staff_client(world.admin).get(reverse("measures:practice_crisis")).content.decode()
+    assert 'id="unverified-lines"' in body
+    assert f"{len(unverified)} of the {len(every)} built-in lines" in body
+    assert body.count("Not verified") == len(unverified)
+    assert all(line.checked_on in body for line in every if line.verified)

@@ -33,6 +33,13 @@ class CrisisResource:
     text: str = ""  # an SMS number or short code, when the service takes texts
     url: str = ""
     emergency: bool = False  # the emergency services number
+    source: str = ""  # the published page the number was checked against
+    checked_on: str = ""  # the date it was checked (YYYY-MM-DD), or "unverified"
+
+    @property
+    def verified(self) -> bool:
+        """Whether the number was confirmed against a published page on a known date."""
+        return bool(self.source) and self.checked_on[:2] == "20"
 
 
 # Alternative codes people and libraries use for the same countries.
@@ -64,6 +71,8 @@ def _resource(entry: dict[str, Any], language: str) -> CrisisResource:
         text=str(entry.get("text", "")),
         url=str(entry.get("url", "")),
         emergency=bool(entry.get("emergency", False)),
+        source=str(entry.get("source", "")),
+        checked_on=str(entry.get("checked_on", "")),
     )
 
 
@@ -77,6 +86,13 @@ def lines(code: str, language: str = "en") -> tuple[CrisisResource, ...]:
     entries = _data().get("countries", {}).get(code, {}).get("lines", [])
     found = [_resource(e, language_of(language)) for e in entries]
     return tuple(sorted(found, key=lambda r: not r.emergency))
+
+
+def reference(language: str = "en") -> list[tuple[str, tuple[CrisisResource, ...]]]:
+    """Every country's built-in lines for the practice admin's reference page: (country name, lines)."""
+    names = {code: _data()["countries"][code].get("name", {}) for code in countries()}
+    lang = language_of(language)
+    return [(str(names[code].get(lang) or names[code].get("en") or code), lines(code, lang)) for code in countries()]
 
 
 def fallback(language: str = "en") -> tuple[CrisisResource, ...]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, staff_required
 from alongside.core.actor import signed_in
-from alongside.measures import crisis, practice_selectors, services
+from alongside.measures import practice_selectors, services
 from alongside.measures.practice_forms import CrisisRowFormSet, ImportForm, PracticeSettingsForm
 from alongside.measures.services.custom import MAX_UPLOAD_BYTES
 
@@ -102,8 +102,19 @@ def crisis_lines(request: HttpRequest, membership: Membership) -> HttpResponse:
         request,
         membership,
         "measures/practice/crisis.html",
-        {"formset": formset, "errors": errors, "defaults": sorted(crisis.DEFAULTS.items())},
+        {"formset": formset, "errors": errors, **_reference_lines()},
     )
+
+
+def _reference_lines() -> dict[str, Any]:
+    """The built-in lines by country in the admin's language, and how many are not verified yet."""
+    from django.utils.translation import get_language
+
+    from alongside.safety.resources import reference
+
+    defaults = reference(get_language() or "en")
+    every = [line for _country, lines in defaults for line in lines]
+    return {"defaults": defaults, "unverified": sum(1 for line in every if not line.verified), "total": len(every)}
 
 
 @staff_required
