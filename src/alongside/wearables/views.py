@@ -16,9 +16,9 @@ from alongside.access import Action, client_or_404
 from alongside.care.views import client_required
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
-from alongside.wearables import uploads
+from alongside.wearables import insights, uploads
 from alongside.wearables.metrics import Metric
-from alongside.wearables.models import ImportJob, SourceName, Upload
+from alongside.wearables.models import DailyFeature, ImportJob, SourceName, Upload
 from alongside.wearables.page_parts import describe
 from alongside.wearables.selectors import client_features, deviations
 from alongside.wearables.services import wearables_delete_all, wearables_import_delete
@@ -45,6 +45,8 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
         "metrics": [Metric(m).label for m in metrics],
         "rows": rows,
         "changes": [describe(run) for run in deviations(features)[:5]],
+        "insights": [insights.say(found) for found in _insights(client.pk, features)],
+        "caution": insights.CAUTION,
         "shared": shared,
         "has_data": bool(features),
         "sources": [(value, label) for value, label in SourceName.choices],
@@ -55,6 +57,11 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "wearables/my_body_data.html", context)
+
+
+def _insights(client_id: uuid.UUID, features: list[DailyFeature]) -> list[insights.Insight]:
+    moods = insights.daily_mood(client_id)
+    return insights.mood_insights(((f.day, f.metric, f.value) for f in features), moods) if moods else []
 
 
 @client_required

@@ -1,0 +1,72 @@
+"""Mood insights: only with 21+ paired days, Benjamini-Hochberg over the pairs tested, plain words with numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from alongside.wearables import insights
+from alongside.wearables.metrics import Metric
+
+DAY0 = dt.date(2024, 1, 1)
+
+
+def test_benjamini_hochberg_matches_a_hand_computation():
+    """p = .01, .04, .03, .2 adjust to q = .04, .0533, .0533, .2 (step-up, monotone)."""
+    q = insights.benjamini_hochberg([0.01, 0.04, 0.03, 0.2])
+    assert q == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
+
+
+def short_nights_lower_next_days_mood(days: int):
+    """Nights of 5 or 8 hours at random; mood the next day is 2 points lower after short ones; steps are noise."""
+    rng = random.Random(7)
+    features, moods = [], {}
+    for index in range(days):
+        day = DAY0 + dt.timedelta(days=index)
+        short = rng.random() < 0.5
+        features.append((day, Metric.SLEEP_TOTAL, 300.0 if short else 480.0))
+        features.append((day, Metric.STEPS, float(rng.randint(3000, 12000))))
+        moods[day + dt.timedelta(days=1)] = (4.0 if short else 6.0) + rng.choice([-0.5, 0, 0.5])
+    return features, moods
+
+
+def test_short_nights_show_up_as_a_lower_next_day_mood():
+    """With 60 nights the sleep/next-day pair passes BH and reads in plain words with n; noise does not pass."""
+    features, moods = short_nights_lower_next_days_mood(60)
+    found = insights.mood_insights(features, moods)
+    pairs = {(i.metric, i.lag) for i in found}
+    assert (Metric.SLEEP_TOTAL, 1) in pairs
+    assert (Metric.STEPS, 0) not in pairs
+    assert (Metric.STEPS, 1) not in pairs
+    sleep = next(i for i in found if (i.metric, i.lag) == (Metric.SLEEP_TOTAL, 1))
+    assert sleep.difference == pytest.approx(-2.0, abs=0.3)
+    words = insights.say(sleep)
+    assert "the next day" in words
+    assert "points lower" in words
+    assert f"n = {sleep.n} days" in words
+
+
+def test_fewer_than_21_paired_days_say_nothing():
+    """Twenty paired days are not enough to test anything, however strong the pattern."""
+    features, moods = short_nights_lower_next_days_mood(20)
+    assert insights.mood_insights(features, moods) == []
+
+
+def test_my_body_data_says_the_insight_with_its_caution(world, client, monkeypatch):
+    """Sam's page lists the sleep insight and the association caution once moods come from the mood source."""
+    from django.urls import reverse
+
+    from alongside.wearables.models import DailyFeature
+
+    features, moods = short_nights_lower_next_days_mood(60)
+    DailyFeature.objects.bulk_create(
+        DailyFeature(client=world.sam, day=day, metric=metric, value=value) for day, metric, value in features
+    )
+    monkeypatch.setattr(insights, "_mood_sources", [lambda client_id: moods])
+    client.force_login(world.sam.user)
+    body = client.get(reverse("wearables:mine")).content.decode()
+    assert "What goes with your mood" in body
+    assert "your mood the next day averaged" in body
+    assert "does not show that one causes the other" in body
