@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
+from alongside.api import errors
 from alongside.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -16,3 +17,5 @@ api = NinjaAPI(
 )
 
 from alongside.api import routes  # noqa: E402,F401  (registers the routers)
+
+errors.register(api)  # errors in the caller's language
