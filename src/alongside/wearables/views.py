@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from alongside.access import Action, client_or_404
 from alongside.care.views import client_required
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
-from alongside.wearables import insights, uploads
+from alongside.wearables import charts, insights, uploads
 from alongside.wearables.metrics import Metric
 from alongside.wearables.models import DailyFeature, ImportJob, SourceName, Upload
 from alongside.wearables.page_parts import describe
@@ -45,6 +46,7 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
         "metrics": [Metric(m).label for m in metrics],
         "rows": rows,
         "changes": [describe(run) for run in deviations(features)[:5]],
+        "charts": _charts(features, last),
         "insights": [insights.say(found) for found in _insights(client.pk, features)],
         "caution": insights.CAUTION,
         "shared": shared,
@@ -57,6 +59,26 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "wearables/my_body_data.html", context)
+
+
+CHARTED = (Metric.SLEEP_TOTAL, Metric.SLEEP_REGULARITY, Metric.STEPS, Metric.RESTING_HR)
+CHART_DAYS = 28
+
+
+def _charts(features: list[DailyFeature], last: dt.date | None) -> list[SafeString]:
+    if last is None:
+        return []
+    since = last - dt.timedelta(days=CHART_DAYS)
+    shown = []
+    for metric in CHARTED:
+        rows = [
+            (f.day, f.value, f.baseline_median, f.baseline_mad)
+            for f in features
+            if f.metric == metric and f.day > since
+        ]
+        if rows:
+            shown.append(charts.feature_chart(metric, rows))
+    return shown
 
 
 def _insights(client_id: uuid.UUID, features: list[DailyFeature]) -> list[insights.Insight]:
