@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow.parquet as pq
 import pytest
 import time_machine
 from django.template.loader import render_to_string
@@ -107,3 +108,25 @@ def test_flagged_page_lists_only_the_care_team_and_review_is_audited(world, wors
     assert worse.review_note == "Discussed; plan changed"
     assert AuditEvent.objects.filter(action="risk.reviewed", client_id=world.sam.pk).count() == 1
     assert client.get(reverse("risk:model_cards")).status_code == 200
+
+
+def test_extract_holds_only_consenting_clients_under_pseudonyms(world, worse, tmp_path):
+    """The extract writes clients who consented to research only, with keyed-hash ids and no names; it is audited."""
+    from django.core.management import call_command
+
+    from alongside.consent.services import scopes_set
+    from alongside.risk.extract import pseudonym
+    from alongside.risk.schema import check_extract
+
+    key = tmp_path / "key"
+    key.write_bytes(b"0123456789abcdef-test-key")
+    call_command("risk", "extract", "--out", str(tmp_path / "none"), "--key-file", str(key))
+    assert pq.read_table(tmp_path / "none" / "clients.parquet").num_rows == 0
+    scopes_set(client=world.sam, scopes={"research": True}, actor=world.sam.user)
+    call_command("risk", "extract", "--out", str(tmp_path / "x"), "--key-file", str(key))
+    check_extract(tmp_path / "x", ("clients", "episodes", "checkins", "sessions", "scores", "homework", "messages"))
+    clients = pq.read_table(tmp_path / "x" / "clients.parquet").to_pylist()
+    assert [c["client_id"] for c in clients] == [pseudonym(b"0123456789abcdef-test-key", world.sam.pk)]
+    assert str(world.sam.pk) not in str(clients)
+    assert pq.read_table(tmp_path / "x" / "scores.parquet")["total"].to_pylist() == [8, 24]
+    assert AuditEvent.objects.filter(action="risk.extracted").count() == 2

@@ -17,6 +17,7 @@ class RiskAuditAction(models.TextChoices):
     """Audit events of this app (``detail`` holds ids and labels, never the note)."""
 
     REVIEWED = "risk.reviewed", _("Reviewed a risk warning")
+    EXTRACTED = "risk.extracted", _("Wrote a de-identified research extract")
 
 
 class ClientRisk(models.Model):

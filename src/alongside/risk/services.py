@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
 from alongside.risk.collect import history
+from alongside.risk.extract import write_extract
 from alongside.risk.modelling import digest, load
 from alongside.risk.models import ClientRisk, RiskAuditAction
 from alongside.risk.online import score
@@ -72,3 +74,13 @@ def client_risk_review(*, actor: Actor, client: ClientProfile, note: str, now: d
     risk.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     record(RiskAuditAction.REVIEWED, actor=actor, obj=risk, client_id=client.pk, detail={"noted": bool(note.strip())})
     return risk
+
+
+@service
+def extract_write(*, out: Path, key: bytes, now: dt.datetime) -> int:
+    """Write the de-identified extract of the consenting clients to ``out`` and audit it; return the client count."""
+    if len(key) < 16:
+        raise ValueError(_("The extract key must be at least 16 bytes."))
+    count = write_extract(out=out, key=key, now=now)
+    record(RiskAuditAction.EXTRACTED, actor=None, obj=None, detail={"clients": count})
+    return count

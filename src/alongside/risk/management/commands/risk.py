@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Risk analytics: synthetic population, scoring on DuckDB or Spark, and evaluation of the models."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{population,score,evaluate}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{population,score,evaluate,extract}")
         pop = sub.add_parser("population", help="Write a synthetic population (a year per client) as Parquet.")
         pop.add_argument("--clients", type=int, default=1000)
         pop.add_argument("--seed", type=int, default=17)
@@ -37,6 +37,10 @@ class Command(BaseCommand):
         ev.add_argument("--json", action="store_true", help="Print the report as JSON (stable keys).")
         ev.add_argument("--models", type=Path, default=None, help="Store the models with this evaluation here.")
         ev.add_argument("--cards", type=Path, default=None, help="Write the model cards (Markdown) here.")
+
+        ex = sub.add_parser("extract", help="Write the de-identified extract of clients who consented to research.")
+        ex.add_argument("--out", type=Path, required=True)
+        ex.add_argument("--key-file", type=Path, required=True, help="Secret key for the pseudonymous ids.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -86,3 +90,15 @@ class Command(BaseCommand):
         from alongside.risk.cards import summary
 
         self.stdout.write(summary(report))
+
+    def _extract(self, options: dict[str, Any]) -> None:
+        from django.utils import timezone
+
+        from alongside.risk.services import extract_write
+
+        try:
+            key = options["key_file"].read_bytes().strip()
+        except OSError as exc:
+            raise CommandError(f"Cannot read the key file: {exc}") from exc
+        count = extract_write(out=options["out"], key=key, now=timezone.now())
+        self.stdout.write(f"{count} consenting clients written to {options['out']}")
