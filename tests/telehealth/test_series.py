@@ -125,3 +125,27 @@ def test_move_this_and_following_to_a_new_day_and_time(london):
     later = new + dt.timedelta(weeks=1, hours=2)
     assert series_move(actor=london.alice, appointment_id=rows[3].appointment.pk, scope="this", starts_at=later) == 1
     assert _starts(series)[3] == later
+
+
+def test_the_recurring_page_books_a_series_and_the_change_page_cancels_the_rest(london, staff_client):
+    web = staff_client(london.alice)
+    first = _first()
+    response = web.post(
+        f"/telehealth/clients/{london.sam.pk}/recurring/",
+        {"date": first.date().isoformat(), "time": "10:00", "duration_minutes": 50, "interval_weeks": 2, "count": 4},
+    )
+    assert response.status_code == 302
+    series = AppointmentSeries.objects.get()
+    rows = list(SeriesOccurrence.objects.filter(series=series).order_by("index"))
+    response = web.post(f"/telehealth/{rows[1].appointment_id}/change/", {"action": "cancel", "scope": "following"})
+    assert response.status_code == 302
+    assert Appointment.objects.filter(status=AppointmentStatus.SCHEDULED).count() == 1
+
+
+def test_the_recurring_pages_refuse_staff_outside_the_care_team(london, staff_client):
+    booked = series_create(actor=london.alice, client_id=london.sam.pk, first_starts_at=_first(), count=2)
+    appointment_id = SeriesOccurrence.objects.filter(series=booked).first().appointment_id
+    web = staff_client(london.bob)
+    assert web.get(f"/telehealth/clients/{london.sam.pk}/recurring/").status_code == 404
+    assert web.post(f"/telehealth/{appointment_id}/change/", {"action": "cancel", "scope": "all"}).status_code == 404
+    assert Appointment.objects.filter(status=AppointmentStatus.SCHEDULED).count() == 2
