@@ -148,3 +148,27 @@ def test_outsiders_get_404_on_the_action_pages(world, staff_client) -> None:
     web = staff_client(world.bob)
     for name in ("care:client_edit", "care:client_discharge"):
         assert web.get(reverse(name, args=[world.sam.pk])).status_code in (403, 404)
+
+
+def test_discharged_clients_leave_the_caseload_and_have_their_own_filter(world, staff_client) -> None:
+    """After discharge Sam is not on Alice's caseload (nor under Needs attention) but is under Discharged."""
+    Episode.objects.create(client=world.sam, started_on=dt.date(2026, 9, 1))
+    client_discharge(
+        actor=world.alice, client=world.sam, ended_on=dt.date(2026, 12, 1), reason=EpisodeEndReason.COMPLETED
+    )
+    web = staff_client(world.alice)
+    record = reverse("care:client_detail", args=[world.sam.pk])
+    for show in ("all", "attention"):
+        assert record not in web.get(reverse("care:caseload"), {"show": show}).content.decode()
+    assert record in web.get(reverse("care:caseload"), {"show": "discharged"}).content.decode()
+
+
+def test_the_caseload_searches_names(world, staff_client) -> None:
+    """Alice finds Sam by a prefix of his surname; a name that is not his hides him."""
+    client_details_update(actor=world.alice, client=world.sam, details=_details())
+    web = staff_client(world.alice)
+    record = reverse("care:client_detail", args=[world.sam.pk])
+    assert record in web.get(reverse("care:caseload"), {"q": "okaf"}).content.decode()
+    found_none = web.get(reverse("care:caseload"), {"q": "zebedee"}).content.decode()
+    assert record not in found_none
+    assert 'name="q"' in found_none

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +17,10 @@ from alongside.audit.log import Entry, record_many
 from alongside.audit.models import AuditAction
 from alongside.care.models import (
     ClientProfile,
+    ClientStatus,
     Membership,
 )
-from alongside.care.selectors import is_staff, membership_for
+from alongside.care.selectors import is_staff, membership_for, name_search_filter
 from alongside.dashboards.contributions import Flagged, attention_found
 from alongside.measures.caseload import Attention, ClientMeasures, Status, caseload_measures
 from alongside.measures.caseload import caseload_columns as measures_columns
@@ -43,6 +45,7 @@ class CaseloadShow(models.TextChoices):
     NOT_IMPROVING = "not_improving", _("Not improving")
     OVERDUE = "overdue", _("Questionnaire overdue")
     NOT_SHARED = "not_shared", _("Not sharing questionnaires")
+    DISCHARGED = "discharged", _("Discharged")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Caseload:
 
 _SHOWN: dict[str, Callable[[CaseloadRow], bool]] = {
     CaseloadShow.ALL: lambda row: True,
+    CaseloadShow.DISCHARGED: lambda row: True,  # chosen in the query (discharged clients are left out otherwise)
     CaseloadShow.ATTENTION: lambda row: row.needs_attention,
     CaseloadShow.ALERTS: lambda row: row.measures.attention == Attention.CRITICAL_ALERT,
     CaseloadShow.DETERIORATION: lambda row: row.measures.status == Status.RELIABLE_DETERIORATION,
@@ -122,6 +126,15 @@ def caseload_rows_arrange(rows: list[CaseloadRow], *, sort: str, show: str) -> l
 _UNREAD: Any = object()
 
 
+def _narrowed(clients: QuerySet[ClientProfile], *, show: str, query: str) -> QuerySet[ClientProfile]:
+    """Discharged clients only when asked for, else everyone else; then the name search (blind index)."""
+    if show == CaseloadShow.DISCHARGED:
+        clients = clients.filter(status=ClientStatus.DISCHARGED)
+    else:
+        clients = clients.exclude(status=ClientStatus.DISCHARGED)
+    return clients.filter(name_search_filter(query=query)) if query.strip() else clients
+
+
 def caseload_for(
     *,
     user: Any,
@@ -129,6 +142,7 @@ def caseload_for(
     show: str = CaseloadShow.ALL,
     now: dt.datetime | None = None,
     membership: Membership | None = _UNREAD,
+    query: str = "",
 ) -> Caseload:
     """Return the staff member's caseload with measures, auditing every client listed and every score read.
 
@@ -138,14 +152,18 @@ def caseload_for(
     if membership is _UNREAD:
         membership = membership_for(user=user)
 
-    team = care_team_clients(user)
+    team = _narrowed(care_team_clients(user), show=show, query=query)
     # The measures and self-care apps add their per-client columns (who shares what, overdue questionnaires,
     # the last check-in) to the one query that reads the clients.
     now = now or timezone.now()
     own = list(team.order_by("created_at").annotate(**measures_columns(now), **selfcare_columns()))
     everyone: list[ClientProfile] = []
     if membership is not None and membership.is_admin:
-        everyone = list(visible_clients(user).filter(practice=membership.practice).order_by("created_at"))
+        everyone = list(
+            _narrowed(visible_clients(user).filter(practice=membership.practice), show=show, query=query).order_by(
+                "created_at"
+            )
+        )
     measures = caseload_measures(clients=team, read=own, now=now)
     selfcare = caseload_selfcare_from(own, now=now)
     flagged = attention_found(own, now)

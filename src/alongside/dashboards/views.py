@@ -36,7 +36,8 @@ def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
     show = request.GET.get("show", CaseloadShow.ALL)
     sort = sort if sort in CaseloadSort.values else CaseloadSort.ATTENTION
     show = show if show in CaseloadShow.values else CaseloadShow.ALL
-    load = caseload_for(user=request.user, sort=sort, show=show, membership=membership)
+    query = request.GET.get("q", "").strip()[:100]
+    load = caseload_for(user=request.user, sort=sort, show=show, membership=membership, query=query)
     columns, cells = caseload_cells([row.client for row in load.rows], timezone.now())
     lines = caseload_lines(load.rows, cells=cells)
     return practice_render(
@@ -51,6 +52,7 @@ def caseload(request: HttpRequest, membership: Membership) -> HttpResponse:
             "everyone": load.practice,
             "sort": sort,
             "show": show,
+            "query": query,
             "sorts": CaseloadSort.choices,
             "shows": CaseloadShow.choices,
         },
