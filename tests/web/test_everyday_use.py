@@ -127,3 +127,19 @@ def test_running_out_of_recovery_codes_warns_with_a_way_to_make_new_ones(world, 
     page = staff_client(world.alice).get(reverse("accounts:settings")).content.decode()
     assert 'id="codes-warning"' in page
     assert 'href="#recovery-codes"' in page
+
+
+def test_spanish_client_meets_the_english_original_with_a_notice_not_a_mixed_sentence(world, client) -> None:
+    """In Spanish, CORE-10 (no confirmed Spanish version) is the English original, marked lang="en", with a notice in
+    Spanish; the intro no longer reads "Las preguntas tratan sobre the last week"."""
+    from tests.measures.support_client import due_request
+
+    request = due_request(world, "core10")
+    client.force_login(world.sam.user)
+    english = client.get(reverse("measures:request", args=[request.pk])).content.decode()
+    assert 'id="original-language-notice"' not in english
+    client.cookies["django_language"] = "es"
+    page = client.get(reverse("measures:request", args=[request.pk])).content.decode()
+    assert 'id="original-language-notice"' in page
+    assert "sobre the last week" not in page
+    assert '<p class="preamble" lang="en">' in page
