@@ -81,3 +81,21 @@ def test_the_migration_splits_a_wearables_grant_into_three(world):
     granted = set(ScopeGrant.objects.filter(client=world.sam, granted=True).values_list("scope", flat=True))
     assert {"wearables_sleep", "wearables_heart", "wearables_active"} <= granted
     assert "wearables" not in granted
+
+
+def test_the_data_sources_tab_shows_only_shared_streams(sam_walks_less, staff_client):  # noqa: F811
+    """Alice sees imports, the steps chart and the change while activity is shared; nothing once it is not; Bob 404."""
+    world = sam_walks_less
+    url = reverse("wearables:sources", args=[world.sam.pk])
+    alice = staff_client(world.alice)
+    assert "shares no body data" in alice.get(url).content.decode()
+    scopes_set(client=world.sam, scopes={"wearables_active": True}, actor=world.sam.user)
+    body = alice.get(url).content.decode()
+    assert "Apple Health" in body
+    assert "Steps lower than usual" in body
+    assert 'class="wearables-chart"' in body
+    scopes_set(client=world.sam, scopes={"wearables_active": False, "wearables_sleep": True}, actor=world.sam.user)
+    body = alice.get(url).content.decode()
+    assert "Steps lower than usual" not in body
+    assert 'class="wearables-chart"' not in body
+    assert staff_client(world.bob).get(url).status_code == 404

@@ -13,8 +13,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alongside.access import Action, client_or_404
-from alongside.care.views import client_required
+from alongside.access import Action, client_and_grant_or_404, client_or_404
+from alongside.care.views import client_required, staff_required
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
 from alongside.wearables import charts, insights, uploads
@@ -23,6 +23,7 @@ from alongside.wearables.models import DailyFeature, ImportJob, SourceName, Uplo
 from alongside.wearables.page_parts import describe
 from alongside.wearables.selectors import client_features, deviations
 from alongside.wearables.services import wearables_delete_all, wearables_import_delete
+from alongside.wearables.streams import metrics_of
 
 SHOWN_DAYS = 14
 
@@ -152,11 +153,35 @@ def upload_detail(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     return JsonResponse(uploads.describe(upload))
 
 
+@staff_required
+@require_GET
+def client_sources(request: HttpRequest, membership: object, client_id: uuid.UUID) -> HttpResponse:
+    """The clinician's data-sources tab: imports, shared streams, their charts and changes (404 to outsiders)."""
+    client, grant = client_and_grant_or_404(request.user, str(client_id), Action.VIEW_CLINICAL)
+    visible = metrics_of(grant.scopes)
+    features = [f for f in client_features(client=client) if f.metric in visible]
+    last = max((f.day for f in features), default=None)
+    context = {
+        "client": client,
+        "streams": [Scope(scope).label for scope in WEARABLE_SCOPES if scope in grant.scopes],
+        "imports": [
+            (job, SourceName(job.source).label)
+            for job in ImportJob.objects.filter(client=client).order_by("-created_at")
+        ]
+        if visible
+        else [],
+        "charts": _charts(features, last),
+        "changes": [describe(run) for run in deviations(features)[:5]],
+    }
+    return render(request, "wearables/client_sources.html", context)
+
+
 app_name = "wearables"
 urlpatterns = [
     path("", my_body_data, name="mine"),
     path("delete/", my_body_data_delete, name="delete"),
     path("imports/<uuid:job_id>/delete/", my_import_delete, name="delete_import"),
     path("uploads/", upload_create, name="upload_create"),
+    path("clients/<uuid:client_id>/sources/", client_sources, name="sources"),
     path("uploads/<uuid:upload_id>/", upload_detail, name="upload"),
 ]
