@@ -140,7 +140,7 @@ def staff_thread(request: HttpRequest, membership: Membership, client_id: uuid.U
             request,
             client_id,
             template_base="web/layout_staff.html",
-            extra={"membership": membership, "practice": membership.practice},
+            extra={"membership": membership, "practice": membership.practice, "missed_link": True},
         )
     except selectors.MessagingOff as off:
         return render(
