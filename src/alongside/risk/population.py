@@ -106,7 +106,22 @@ def _trajectory(kind: np.ndarray, intake: np.ndarray, weeks: np.ndarray, rng: np
     return np.asarray(change)
 
 
-def _chunk(rng: np.random.Generator, first: int, n: int, w: _Writers) -> None:
+@dataclass
+class _Latent:
+    """The latent process of a chunk of clients (see the module docstring)."""
+
+    n: int
+    ids: np.ndarray
+    v: dict[str, np.ndarray]
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["v"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+def _latent(rng: np.random.Generator, first: int, n: int) -> _Latent:
     ids = np.array([f"S{first + i:07d}" for i in range(n)])
     age = rng.choice(len(AGE_BANDS), n, p=[0.25, 0.4, 0.27, 0.08])
     lang = rng.choice(len(LANGUAGES), n, p=[0.7, 0.3])
@@ -139,8 +154,38 @@ def _chunk(rng: np.random.Generator, first: int, n: int, w: _Writers) -> None:
     change = _trajectory(kind, phq0, weeks, rng)
     mu_phq = phq0[:, None] + change
     mu_gad = gad0[:, None] + change * (gad0 / np.maximum(phq0, 1))[:, None]
+    names = [
+        "age",
+        "lang",
+        "gender",
+        "start",
+        "phq0",
+        "gad0",
+        "kind",
+        "interval",
+        "planned",
+        "planned_end",
+        "drops",
+        "drop_day",
+        "lead",
+        "silent",
+        "engagement",
+        "days",
+        "weeks",
+        "decline",
+        "gone",
+        "after_end",
+        "change",
+        "mu_phq",
+        "mu_gad",
+    ]
+    scope = locals()
+    return _Latent(n=n, ids=ids, v={name: scope[name] for name in names})
 
-    # Daily check-ins: engagement, weekends, holidays (gaps of a few days to two weeks), decline and dropout.
+
+def _checkins(rng: np.random.Generator, c: _Latent, w: _Writers) -> None:
+    n, ids, days, engagement, decline, start = c.n, c.ids, c.days, c.engagement, c.decline, c.start
+    gone, after_end, mu_phq = c.gone, c.after_end, c.mu_phq
     logit = 1.3 + 0.9 * engagement[:, None] - 5.0 * decline - 0.25 * ((days + start[:, None]) % 7 >= 5)
     holidays = np.zeros((n, DAYS), dtype=bool)
     for _ in range(3):
@@ -157,6 +202,11 @@ def _chunk(rng: np.random.Generator, first: int, n: int, w: _Writers) -> None:
     mood = np.clip(np.round(9.0 - mu_phq[ci, cd] * 0.28 + rng.normal(0, 1.1, len(ci))), 0, 10)
     w.write("checkins", {"client_id": ids[ci], "day": cd.astype(np.int32), "mood": mood.astype(np.int16)})
 
+
+def _sessions(rng: np.random.Generator, c: _Latent, w: _Writers) -> tuple[np.ndarray, np.ndarray]:
+    """Write sessions and scores; return the client index and day of every attended session."""
+    ids, interval, planned, drop_day, decline = c.ids, c.interval, c.planned, c.drop_day, c.decline
+    phq0, gad0, mu_phq, mu_gad = c.phq0, c.gad0, c.mu_phq, c.mu_gad
     # Sessions: scheduled every interval until the planned end or the dropout day.
     slots = np.arange(0, 21)
     sday = slots[None, :] * interval[:, None]
@@ -197,7 +247,13 @@ def _chunk(rng: np.random.Generator, first: int, n: int, w: _Writers) -> None:
             "total": both([phq, gad]).astype(np.int16),
         },
     )
+    return ai, aday
 
+
+def _homework_messages(rng: np.random.Generator, c: _Latent, ai: np.ndarray, aday: np.ndarray, w: _Writers) -> None:
+    n, ids, days, engagement, decline = c.n, c.ids, c.days, c.engagement, c.decline
+    drop_day, planned_end = c.drop_day, c.planned_end
+    both = np.concatenate
     # Homework: one or two tasks set at each attended session but the last, due within the week.
     tasks = rng.integers(1, 3, len(ai))
     hi = np.repeat(np.arange(len(ai)), tasks)
@@ -222,6 +278,18 @@ def _chunk(rng: np.random.Generator, first: int, n: int, w: _Writers) -> None:
         },
     )
 
+
+def _people(c: _Latent, w: _Writers) -> None:
+    ids, start, age, lang, gender, drops, drop_day, planned_end = (
+        c.ids,
+        c.start,
+        c.age,
+        c.lang,
+        c.gender,
+        c.drops,
+        c.drop_day,
+        c.planned_end,
+    )
     starts = np.array([_EPOCH + dt.timedelta(days=int(d)) for d in start], dtype="datetime64[D]")
     w.write(
         "clients",
@@ -241,3 +309,11 @@ def _chunk(rng: np.random.Generator, first: int, n: int, w: _Writers) -> None:
             "ending": np.where(drops, "dropout", "completed"),
         },
     )
+
+
+def _chunk(rng: np.random.Generator, first: int, n: int, w: _Writers) -> None:
+    c = _latent(rng, first, n)
+    _checkins(rng, c, w)
+    ai, aday = _sessions(rng, c, w)
+    _homework_messages(rng, c, ai, aday, w)
+    _people(c, w)
