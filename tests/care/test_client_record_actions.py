@@ -172,3 +172,22 @@ def test_the_caseload_searches_names(world, staff_client) -> None:
     found_none = web.get(reverse("care:caseload"), {"q": "zebedee"}).content.decode()
     assert record not in found_none
     assert 'name="q"' in found_none
+
+
+def test_reindex_after_a_master_key_rotation_keeps_names_findable(world, settings) -> None:
+    """Under a new master key the old tokens still match (old key listed); after reindex, with the old key gone too."""
+    from alongside.care.services import client_names_reindex
+    from alongside.crypto.keys import generate_master_key
+
+    client_details_update(actor=world.alice, client=world.sam, details=_details())
+    old = settings.ALONGSIDE_MASTER_KEY
+    settings.ALONGSIDE_MASTER_KEY = generate_master_key()
+    settings.ALONGSIDE_OLD_MASTER_KEYS = [old]
+
+    def found() -> bool:
+        return ClientProfile.objects.filter(name_search_filter(query="okafor"), pk=world.sam.pk).exists()
+
+    assert found()
+    assert client_names_reindex() >= 1
+    settings.ALONGSIDE_OLD_MASTER_KEYS = []
+    assert found()

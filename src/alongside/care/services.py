@@ -32,7 +32,7 @@ from alongside.care.models import (
     Role,
 )
 from alongside.core.actor import Actor, SignedIn
-from alongside.core.services import reader, service
+from alongside.core.services import reader, service, unaudited
 from alongside.notify.mail import email_enqueue
 
 DEFAULT_CONSENT_TITLE = "Consent to use Alongside between sessions"
@@ -385,3 +385,21 @@ def client_reopen(*, actor: Actor, client: ClientProfile, started_on: dt.date) -
     )
     record(AuditAction.CLIENT_UPDATED, actor=actor, obj=client, client_id=client.pk, detail={"status": "active"})
     return episode
+
+
+@unaudited("rebuilds a derived search index under the current master key; no client data changes")
+def client_names_reindex(*, batch_size: int = 500) -> int:
+    """Recompute every client's blind name index under the current master key; return how many were rewritten."""
+    from alongside.crypto.blind_index import name_index
+    from alongside.crypto.keys import KeyProblem, current_master_key
+
+    prefix = f"{current_master_key().key_id}: "
+    changed = 0
+    for client in ClientProfile.objects.exclude(name_index__startswith=prefix).iterator(chunk_size=batch_size):
+        try:
+            index = name_index(client.preferred_name or "", client.full_name or "")
+        except KeyProblem:
+            continue  # a client whose key is gone (half-erased before #11) has no name to index
+        ClientProfile.objects.filter(pk=client.pk).update(name_index=index)
+        changed += 1
+    return changed

@@ -6,7 +6,7 @@ prefixes of three letters or more, under a key derived from the master key (HKDF
 A search computes the same tokens for the words typed and matches whole tokens. The tokens reveal
 which clients share a name word or prefix (equality), nothing else; without the master key they
 cannot be linked to any name. Rows are tagged with the id of the master key that made their tokens;
-a search computes tokens under every known master key, and ``alongside care reindex-names`` rebuilds
+a search computes tokens under every known master key, and ``alongside names reindex`` rebuilds
 the index after a rotation, before the old key is retired. We wrote this rather than use a library:
 no maintained Python package offers a blind index over Django fields for our key hierarchy.
 """
