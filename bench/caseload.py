@@ -1,4 +1,4 @@
-"""Time the caseload page for 200 clients with one month, then two years, of scores, check-ins and homework.
+"""Time the caseload page for 200 clients with one month and with two years of scores, check-ins and homework.
 
     uv run python bench/caseload.py [--clients 200] [--runs 60] [--database-url sqlite:///...]
 
@@ -6,7 +6,8 @@ Builds a throwaway database (SQLite in a temporary directory unless --database-u
 fills it with synthetic data by bulk creation (weekly PHQ-9 and GAD-7 scores, a check-in on most days, homework:
 a breathing tool three times a week and, every other month, a daily thought record, with their tasks and the
 practice logs that completed them), and requests /practice/clients/ through Django's test client
-as the clinician, signed in with their second factor. Prints the median and 95th percentile of wall-clock and of
+as the clinician, signed in with their second factor. The two histories are two practices in the same database,
+requested alternately (one request of each in turn), since their ratio is the figure. Prints the median and 95th percentile of wall-clock and of
 CPU time, the number of queries per request, and the ratio between the two histories. A shared machine runs
 at different speeds in phases lasting seconds to minutes, so a fixed piece of pure-Python work is timed around
 every request: the bench prints how much slower than its fast speed the machine ran, and the page's times
@@ -51,19 +52,21 @@ def _configure(database_url: str | None, workdir: Path) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def _build_people(clients: int) -> tuple[Any, list[Any]]:
+def _build_people(clients: int, label: str = "") -> tuple[Any, list[Any]]:
     from django.utils import timezone
 
     from alongside.accounts.models import TotpDevice, User, UserKind
     from alongside.care.models import CareTeamMember, ClientProfile, ClientStatus, Membership, Practice, Role
     from alongside.consent.models import Scope, ScopeGrant
 
-    practice = Practice.objects.create(name="Bench Practice")
-    clinician = User.objects.create_user("clinician@bench.test", None, name="Bench Clinician", kind=UserKind.STAFF)
+    practice = Practice.objects.create(name=f"Bench Practice{label}")
+    clinician = User.objects.create_user(
+        f"clinician{label}@bench.test", None, name="Bench Clinician", kind=UserKind.STAFF
+    )
     Membership.objects.create(user=clinician, practice=practice, role=Role.CLINICIAN)
     TotpDevice.objects.create(user=clinician, secret="JBSWY3DPEHPK3PXP", confirmed_at=timezone.now())  # type: ignore[misc]
     users = User.objects.bulk_create(
-        [User(email=f"client{i}@bench.test", kind=UserKind.CLIENT, password="!") for i in range(clients)]
+        [User(email=f"client{i}{label}@bench.test", kind=UserKind.CLIENT, password="!") for i in range(clients)]
     )
     profiles = []
     for index, user in enumerate(users):  # one at a time: each name is sealed with the client's own key
@@ -341,42 +344,59 @@ def _settle_database() -> None:
             cursor.execute("VACUUM ANALYZE")
 
 
-def _time(web: Any, runs: int) -> Timings:
-    """Time ``runs`` requests of the caseload, each between two runs of the reference work."""
+def _time_alternating(webs: dict[str, Any], runs: int) -> dict[str, Timings]:
+    """Time ``runs`` requests of each history's caseload, alternating request by request (ABBA order).
+
+    Each history has its own clinician and practice in the same database: one request of one, then one of the
+    other, so the machine's drifting speed falls on both alike and their ratio is stable between runs.
+    """
     from django.db import connection
-
-    queries: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        queries.append(sql)
-        return execute(sql, params, many, context)
 
     from alongside.runtime import settle
 
     settle()  # as a server process does once it has started (alongside.asgi)
-    for _ in range(3):  # warm up (the first request after sign-in also refreshes the session)
-        web.get("/practice/clients/")
-    with connection.execute_wrapper(count):
-        response = web.get("/practice/clients/")
-    if response.status_code != 200:
-        raise SystemExit(f"the caseload answered {response.status_code}")
-    out = Timings(queries=len(queries))
+    out: dict[str, Timings] = {}
+    for label, web in webs.items():
+        for _ in range(3):  # warm up (the first request after sign-in also refreshes the session)
+            web.get("/practice/clients/")
+        queries: list[str] = []
+        with connection.execute_wrapper(lambda execute, sql, *rest, q=queries: q.append(sql) or execute(sql, *rest)):
+            response = web.get("/practice/clients/")
+        if response.status_code != 200:
+            raise SystemExit(f"the caseload ({label}) answered {response.status_code}")
+        out[label] = Timings(queries=len(queries))
 
     def reference() -> float:
         started = time.perf_counter()
         _reference_work()
         return (time.perf_counter() - started) * 1000
 
+    labels = list(webs)
     before = reference()
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        web.get("/practice/clients/")
-        out.wall.append((time.perf_counter() - started) * 1000)
-        out.cpu.append((time.process_time() - started_cpu) * 1000)
-        after = reference()
-        out.reference.append((before + after) / 2)
-        before = after
+    for run in range(runs):
+        for label in labels if run % 2 == 0 else reversed(labels):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            webs[label].get("/practice/clients/")
+            out[label].wall.append((time.perf_counter() - started) * 1000)
+            out[label].cpu.append((time.process_time() - started_cpu) * 1000)
+            after = reference()
+            out[label].reference.append((before + after) / 2)
+            before = after
     return out
+
+
+def _time_selector_alternating(users: dict[str, Any], runs: int) -> dict[str, list[float]]:
+    """Time the caseload's reads alone for each history, alternating call by call."""
+    from alongside.dashboards.caseload import caseload_for
+
+    timings: dict[str, list[float]] = {label: [] for label in users}
+    labels = list(users)
+    for run in range(runs):
+        for label in labels if run % 2 == 0 else reversed(labels):
+            started = time.perf_counter()
+            caseload_for(user=users[label])
+            timings[label].append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 @dataclass
@@ -391,18 +411,6 @@ class Timings:
     def steady(self, fastest_reference: float) -> list[float]:
         """Each request's time scaled to the machine's fast speed (``fastest_reference``: the reference work then)."""
         return [wall * fastest_reference / ref for wall, ref in zip(self.wall, self.reference, strict=True)]
-
-
-def _time_selector(user: Any, runs: int) -> list[float]:
-    """Time the caseload's reads alone (queries, classification, audit), without rendering."""
-    from alongside.dashboards.caseload import caseload_for
-
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        caseload_for(user=user)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
 
 
 def _print_counts(label: str) -> None:
@@ -438,33 +446,34 @@ def main() -> None:
 
         now = timezone.now()
         started = time.perf_counter()
+        # Two practices in one database: the same caseload with one month of history and with two years.
+        short_clinician, short_profiles = _build_people(args.clients, "-month")
+        short_scores = _add_weeks(short_profiles, first_week=0, last_week=WEEKS_SHORT - 1, now=now, seed=1)
+        _add_checkins(short_profiles, first_day=0, last_day=7 * WEEKS_SHORT - 1, now=now, seed=3)
+        _add_homework(short_clinician, short_profiles, first_block=0, last_block=0, now=now, seed=4)
+        _add_requests_and_alerts(short_profiles, now)
         clinician, profiles = _build_people(args.clients)
-        short_scores = _add_weeks(profiles, first_week=0, last_week=WEEKS_SHORT - 1, now=now, seed=1)
-        _add_checkins(profiles, first_day=0, last_day=7 * WEEKS_SHORT - 1, now=now, seed=3)
-        _add_homework(clinician, profiles, first_block=0, last_block=0, now=now, seed=4)
+        long_scores = _add_weeks(profiles, first_week=0, last_week=WEEKS_LONG - 1, now=now, seed=1)
+        _add_checkins(profiles, first_day=0, last_day=7 * WEEKS_LONG - 1, now=now, seed=3)
+        _add_homework(clinician, profiles, first_block=0, last_block=WEEKS_LONG // 4 - 1, now=now, seed=4)
         _add_requests_and_alerts(profiles, now)
-        print(f"database: {connection.vendor}; {args.clients} clients; built in {time.perf_counter() - started:.1f} s")
-        _print_counts("1 month")
+        print(
+            f"database: {connection.vendor}; {args.clients} clients per history; built in {time.perf_counter() - started:.1f} s"
+        )
+        _print_counts("both histories")
         _settle_database()
-        web = _signed_in_client(clinician)
-
-        results = {}
-        short_timings = _time(web, args.runs)
-        results["1 month"] = (short_timings, short_scores, _time_selector(clinician, args.runs))
-        started = time.perf_counter()
-        older = _add_weeks(profiles, first_week=WEEKS_SHORT, last_week=WEEKS_LONG - 1, now=now, seed=2)
-        _add_checkins(profiles, first_day=7 * WEEKS_SHORT, last_day=7 * WEEKS_LONG - 1, now=now, seed=5)
-        _add_homework(clinician, profiles, first_block=1, last_block=WEEKS_LONG // 4 - 1, now=now, seed=6)
-        long_scores = short_scores + older
-        print(f"added 23 more months of scores, check-ins and homework in {time.perf_counter() - started:.1f} s")
-        _print_counts("2 years")
-        _settle_database()
-        long_timings = _time(web, args.runs)
-        results["2 years"] = (long_timings, long_scores, _time_selector(clinician, args.runs))
+        webs = {"1 month": _signed_in_client(short_clinician), "2 years": _signed_in_client(clinician)}
+        timed = _time_alternating(webs, args.runs)
+        reads = _time_selector_alternating({"1 month": short_clinician, "2 years": clinician}, args.runs)
+        results = {
+            "1 month": (timed["1 month"], short_scores, reads["1 month"]),
+            "2 years": (timed["2 years"], long_scores, reads["2 years"]),
+        }
+        short_timings, long_timings = timed["1 month"], timed["2 years"]
 
         # The machine's fast speed: the 5th percentile of every reference time in the run (not the single fastest).
         fastest = _percentile([r for t, _scores, _reads in results.values() for r in t.reference], 0.05)
-        print(f"\ncaseload page, {args.runs} requests each")
+        print(f"\ncaseload page, {args.runs} requests each, the two histories alternated request by request")
         print(
             f"{'history':<10}{'scores':>9}{'queries':>9}{'p50 ms':>9}{'p95 ms':>9}{'cpu p50':>9}{'cpu p95':>9}"
             f"{'reads p50':>11}{'ref x':>7}{'steady p50':>12}{'steady p95':>12}"

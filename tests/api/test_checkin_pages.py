@@ -107,3 +107,20 @@ def test_a_page_costs_three_queries_however_long_the_history(client, world, djan
     _history(world.sam, 300)
     with django_assert_num_queries(3):
         assert len(client.get(OWN, **headers).json()) == 50
+
+
+@pytest.mark.parametrize("hours", [7, 7.5, None])
+def test_a_new_check_in_is_answered_as_it_is_read_back_without_reading_it_again(client, world, hours):
+    """The 201 answer equals the check-in as the list gives it, and saving it reads it back no more."""
+    headers = _auth(world.sam.user)
+    client.get(OWN, **headers)  # the token's first use is written once
+    body = {"mood": 4, "sleep_hours": hours, "emotions": [{"name": "calm", "intensity": 3}], "note": "n"}
+    body["activities"] = ["work", "work", "friends"]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        saved = client.post(OWN, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="answer-0001", **headers)
+    assert saved.status_code == 201, saved.content
+    assert saved.json() == client.get(OWN, **headers).json()[0]
+    assert not [q for q in queries.captured_queries[-3:] if 'FROM "selfcare_checkin"' in q["sql"]]

@@ -109,7 +109,7 @@ def checkin_create(
         )
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
-    return Status(201, _checkin_out(selectors.checkin_own(user=request.user, checkin_id=checkin.pk)))
+    return Status(201, _checkin_out(selectors.checkin_saved(user=request.user, checkin=checkin)))
 
 
 PAGE_DEFAULT = 50  # check-ins per page unless ``limit`` says otherwise

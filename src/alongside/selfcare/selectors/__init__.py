@@ -8,6 +8,7 @@ from alongside.selfcare.selectors.checkins import (  # noqa: F401
     CheckInView,
     checkin_calendar,
     checkin_own,
+    checkin_saved,
     checkin_streak,
     checkin_summary,
     checkin_today,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -245,6 +245,16 @@ def checkin_summary(*, user: Any) -> int | None:
         return None
     client = access.client_or_404(user, user.pk, Action.VIEW_ADMIN)
     return checkin_streak(client=client)
+
+
+def checkin_saved(*, user: Any, checkin: CheckIn) -> CheckInView:
+    """Return the view of a check-in ``user`` has just saved (the service's result), without reading it again."""
+    if user is None or not getattr(user, "is_client", False) or checkin.client_id != user.pk:
+        raise Http404("No such check-in.")
+    view = _view(checkin, with_note=True)
+    if view.sleep_hours is not None:  # as the database gives it back: one decimal place ("7" is 7.0)
+        view = replace(view, sleep_hours=Decimal(view.sleep_hours).quantize(Decimal("0.1")))
+    return view
 
 
 def checkin_own(*, user: Any, checkin_id: uuid.UUID | str) -> CheckInView:
