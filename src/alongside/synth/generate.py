@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from alongside.synth import steps
+from alongside.synth.applibrary import applibrary_step
 from alongside.synth.config import SynthConfig
 from alongside.synth.context import SynthContext
 from alongside.synth.measures import measures_step
@@ -49,6 +50,7 @@ DEFAULT_STEPS: list[Step] = [
     selfcare_step,
     sessions_step,
     messages_step,
+    applibrary_step,
 ]
 
 
