@@ -12,12 +12,14 @@ function setUpCounters() {
     if (!field) return;
     const limit = Number(field.getAttribute("maxlength") || counter.dataset.limit || 0);
     const warnAt = Math.floor(limit * 0.9);
+    const lang = document.documentElement.lang;
     const update = () => {
       const used = field.value.length;
-      counter.textContent = used.toLocaleString(document.documentElement.lang);
+      counter.textContent = `(${used.toLocaleString(lang)} / ${limit.toLocaleString(lang)})`;
       const near = limit > 0 && used >= warnAt;
       counter.parentElement.classList.toggle("counter-near", near);
       // Announce only near the limit, so typing is not read out on every key.
+      counter.setAttribute("aria-hidden", near ? "false" : "true");
       counter.parentElement.setAttribute("aria-live", near ? "polite" : "off");
     };
     field.addEventListener("input", update);
