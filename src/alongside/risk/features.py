@@ -88,7 +88,8 @@ def engagement(t: Tables, cutoffs: ir.Table) -> ir.Table:
         sessions_missed_56=out.sessions_missed_56.fill_null(0).cast("float64"),
         days_since_message=_since(out.last_message, out.as_of).cast("float64"),
         phq9_change=(out.phq9_latest - out.phq9_intake).fill_null(0).cast("float64"),
-        weeks_in_care=(out.as_of / 7.0).cast("float64"),
+        # Cast first: Spark reads 7.0 as a decimal and would round the quotient to six places.
+        weeks_in_care=out.as_of.cast("float64") / 7.0,
     )
 
 
