@@ -191,3 +191,18 @@ def test_reindex_after_a_master_key_rotation_keeps_names_findable(world, setting
     assert client_names_reindex() >= 1
     settings.ALONGSIDE_OLD_MASTER_KEYS = []
     assert found()
+
+
+def test_every_workspace_page_carries_the_tabs(world, staff_client) -> None:
+    """Each of Sam's pages for Alice shows the workspace tabs, with its own tab marked current."""
+    from alongside.web.context_processors import WORKSPACE_TABS
+
+    web = staff_client(world.alice)
+    for view_name, tab in WORKSPACE_TABS.items():
+        response = web.get(reverse(view_name, args=[world.sam.pk]))
+        assert response.status_code == 200, view_name
+        html = response.content.decode()
+        tabs = html.partition('class="record-tabs"')[2].partition("</nav>")[0]
+        assert reverse("care:client_detail", args=[world.sam.pk]) in tabs, view_name
+        url = reverse(view_name, args=[world.sam.pk])
+        assert f'href="{url}" aria-current="page"' in tabs, (view_name, tab)

@@ -7,6 +7,26 @@ from django.http import HttpRequest
 from alongside.dashboards.contributions import badges_for
 
 
+# The staff pages about one client that form its workspace, by URL name: the tab each one is.
+WORKSPACE_TABS = {
+    "measures:progress": "measures",
+    "selfcare:client_checkins": "checkins",
+    "selfcare:staff_exercises": "exercises",
+    "selfcare:staff_homework": "homework",
+    "messaging:staff_thread": "messages",
+    "sessions:client": "sessions",
+    "sessions:brief": "brief",
+    "applibrary:client_apps": "apps",
+}
+
+
+def _workspace(request: HttpRequest) -> dict[str, Any]:
+    match = getattr(request, "resolver_match", None)
+    if match is None or "client_id" not in match.kwargs or match.view_name not in WORKSPACE_TABS:
+        return {}
+    return {"workspace_tab": WORKSPACE_TABS[match.view_name], "workspace_client_id": match.kwargs["client_id"]}
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
     """Tell layouts whether the viewer is staff or a client."""
     user = getattr(request, "user", None)
@@ -15,4 +35,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     layout = "web/layout_client.html" if is_client else "web/layout_staff.html" if is_staff else "web/base.html"
     audience = "client" if is_client else "staff" if is_staff else ""
     badges = badges_for(user, audience) if audience else []
-    return {"shell_is_client": is_client, "shell_is_staff": is_staff, "shell_layout": layout, "shell_badges": badges}
+    shell = {"shell_is_client": is_client, "shell_is_staff": is_staff, "shell_layout": layout, "shell_badges": badges}
+    return {**shell, **(_workspace(request) if is_staff else {})}
