@@ -53,7 +53,8 @@ def test_the_care_team_keeps_its_side_and_the_clients_messages_are_tombstones(wo
     rows = list(ErasedMessage.objects.filter(thread=kept).order_by("seq"))
     assert [(m.seq, m.from_client) for m in rows] == [(1, True), (2, False), (3, True)]
     assert [m.created_at for m in rows] == times
-    assert rows[1].body == REPLY_TEXT and rows[1].sender_id == world.alice.pk
+    assert rows[1].body == REPLY_TEXT
+    assert rows[1].sender_id == world.alice.pk
     assert all(m.sender_id is None and m.body == "" for m in rows if m.from_client)
     assert [m.had_attachment for m in rows] == [True, False, False]
     assert not DataKey.objects.filter(owner_id=client_id).exists()
@@ -81,7 +82,8 @@ def test_alice_reads_the_conversation_with_erased_client_as_sender(world, erased
     html = page.content.decode()
     assert REPLY_TEXT.replace("'", "&#x27;") in html
     assert html.count("Erased client") >= 2
-    assert CLIENT_TEXT not in html and "See you then." not in html
+    assert CLIENT_TEXT not in html
+    assert "See you then." not in html
     assert "Sam" not in html.replace("Same", "")
     assert AuditEvent.objects.filter(action=MessagingAuditAction.ERASED_THREAD_VIEWED, actor_id=world.alice.pk).exists()
 
@@ -92,7 +94,10 @@ def test_staff_outside_the_care_team_cannot_open_it(world, erased, staff_client,
     web = staff_client(getattr(world, who))
     kept = ErasedThread.objects.get()
     assert web.get(reverse("messaging:erased_thread", args=[kept.pk])).status_code == 404
-    assert reverse("messaging:erased_thread", args=[kept.pk]) not in web.get(reverse("messaging:erased_list")).content.decode()
+    assert (
+        reverse("messaging:erased_thread", args=[kept.pk])
+        not in web.get(reverse("messaging:erased_list")).content.decode()
+    )
 
 
 def test_the_client_cannot_reach_erased_pages(world, client) -> None:

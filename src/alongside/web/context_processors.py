@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from alongside.dashboards.contributions import badges_for
 
-
 # The staff pages about one client that form its workspace, by URL name: the tab each one is.
 WORKSPACE_TABS = {
     "measures:progress": "measures",
