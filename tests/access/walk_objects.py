@@ -140,6 +140,14 @@ def _attachment(c: Cast, values: dict[str, str]) -> Made:
     return sent.message.attachment
 
 
+@factory("seq")
+def _seq(c: Cast, values: dict[str, str]) -> Made:
+    """The position of a fresh message of Sam's in his thread (the "missed something" page)."""
+    return str(
+        message_send(actor=c.sam.user, client_id=c.sam.pk, body=SENTINEL_NOTE, idempotency_key=_key()).message.seq
+    )
+
+
 @factory("notification_id")
 def _notification(c: Cast, values: dict[str, str]) -> Made:
     return notification_send(recipients=[c.sam.user], kind="homework", link="/", client=c.sam, email=False)[0]
