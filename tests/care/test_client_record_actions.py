@@ -206,3 +206,31 @@ def test_every_workspace_page_carries_the_tabs(world, staff_client) -> None:
         assert reverse("care:client_detail", args=[world.sam.pk]) in tabs, view_name
         url = reverse(view_name, args=[world.sam.pk])
         assert f'href="{url}" aria-current="page"' in tabs, (view_name, tab)
+
+
+def test_the_admin_changes_the_care_team_from_the_record(world, staff_client) -> None:
+    """The admin adds Bob as primary and takes Alice off; a clinician of another practice cannot be added."""
+    from alongside.care.models import CareTeamMember
+
+    web = staff_client(world.admin)
+    url = reverse("care:client_team", args=[world.sam.pk])
+    page = web.get(reverse("care:client_detail", args=[world.sam.pk])).content.decode()
+    assert url in page
+    web.post(url, {"action": "add", "clinician": str(world.bob.pk), "primary": "on"})
+    web.post(url, {"action": "remove", "clinician": str(world.alice.pk)})
+    web.post(url, {"action": "add", "clinician": str(world.carol.pk)})
+    web.post(url, {"action": "add", "clinician": "not-an-id"})
+    current = CareTeamMember.objects.filter(client=world.sam, ended_at__isnull=True)
+    assert [(m.clinician_id, m.is_primary) for m in current] == [(world.bob.pk, True)]
+
+
+def test_a_client_cannot_change_their_care_team(world, client) -> None:
+    """Sam posting to his own team page is refused; the team is unchanged."""
+    from alongside.care.models import CareTeamMember
+
+    client.force_login(world.sam.user, backend="alongside.accounts.backends.EmailBackend")
+    response = client.post(
+        reverse("care:client_team", args=[world.sam.pk]), {"action": "remove", "clinician": str(world.alice.pk)}
+    )
+    assert response.status_code in (403, 404)
+    assert CareTeamMember.objects.filter(client=world.sam, clinician=world.alice, ended_at__isnull=True).exists()

@@ -17,7 +17,14 @@ from alongside.access import Action
 from alongside.care import selectors
 from alongside.care.forms import ClientDetailsForm, ClientDischargeForm, ClientReopenForm
 from alongside.care.models import EpisodeEndReason, Membership
-from alongside.care.services import ClientDetails, client_details_update, client_discharge, client_reopen
+from alongside.care.services import (
+    ClientDetails,
+    care_team_add,
+    care_team_remove,
+    client_details_update,
+    client_discharge,
+    client_reopen,
+)
 from alongside.care.views import practice_render, staff_required
 from alongside.core.actor import signed_in
 from alongside.core.time import local_date
@@ -32,7 +39,9 @@ def client_edit_view(request: HttpRequest, membership: Membership, client_id: uu
     form = ClientDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            client_details_update(actor=signed_in(request.user), client=client, details=ClientDetails(**form.cleaned_data))
+            client_details_update(
+                actor=signed_in(request.user), client=client, details=ClientDetails(**form.cleaned_data)
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -89,3 +98,30 @@ urlpatterns: list[URLPattern] = [
     path("clients/<uuid:client_id>/discharge/", client_discharge_view, name="client_discharge"),
     path("clients/<uuid:client_id>/reopen/", client_reopen_view, name="client_reopen"),
 ]
+
+
+@staff_required
+@require_http_methods(["POST"])
+def client_team_view(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
+    """Add a clinician of the practice to the care team (optionally as primary), or take one off it."""
+    client = selectors.client_for_staff(user=request.user, client_id=client_id, action=Action.MANAGE)
+    clinician = selectors.practice_staff_member(
+        practice_id=client.practice_id, user_id=request.POST.get("clinician", "")
+    )
+    actor = signed_in(request.user)
+    try:
+        if clinician is None:
+            raise ValidationError(_("Choose a clinician of this practice."))
+        if request.POST.get("action") == "remove":
+            care_team_remove(actor=actor, client=client, clinician=clinician)
+            messages.success(request, _("%(name)s is no longer on the care team.") % {"name": clinician.display_name})
+        else:
+            care_team_add(actor=actor, client=client, clinician=clinician, primary=request.POST.get("primary") == "on")
+            messages.success(request, _("%(name)s is on the care team.") % {"name": clinician.display_name})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("care:client_detail", client.pk)
+
+
+urlpatterns.append(path("clients/<uuid:client_id>/team/", client_team_view, name="client_team"))

@@ -204,3 +204,23 @@ def name_search_filter(*, query: str) -> Q:
             one_key &= Q(name_index__contains=f" {token} ")
         match |= one_key
     return match
+
+
+def practice_staff_member(*, practice_id: uuid.UUID, user_id: str) -> User | None:
+    """The active staff member of the practice with this id, or None (a bad or foreign id)."""
+    try:
+        wanted = uuid.UUID(str(user_id))
+    except ValueError:
+        return None
+    membership = (
+        Membership.objects.filter(practice_id=practice_id, user_id=wanted, is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def practice_staff(*, practice_id: uuid.UUID) -> list[User]:
+    """The practice's active staff, by name: the clinicians a care team may be chosen from."""
+    members = Membership.objects.filter(practice_id=practice_id, is_active=True).select_related("user")
+    return sorted((m.user for m in members), key=lambda user: user.display_name.casefold())

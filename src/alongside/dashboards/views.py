@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from alongside.care.forms import ConsentDocumentForm
 from alongside.care.models import Membership
+from alongside.care.selectors import practice_staff
 from alongside.care.views import admin_required, practice_render, staff_required
 from alongside.consent.selectors import consent_documents_of
 from alongside.consent.services import consent_document_publish
@@ -67,7 +68,11 @@ def client_detail(request: HttpRequest, membership: Membership, client_id: uuid.
         request,
         membership,
         "care/client_detail.html",
-        {"record": record, "can_erase": membership.is_admin and membership.practice_id == record.client.practice_id},
+        {
+            "record": record,
+            "can_erase": membership.is_admin and membership.practice_id == record.client.practice_id,
+            "practice_staff": practice_staff(practice_id=record.client.practice_id) if record.can_manage else [],
+        },
     )
 
 
