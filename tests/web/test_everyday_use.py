@@ -143,3 +143,19 @@ def test_spanish_client_meets_the_english_original_with_a_notice_not_a_mixed_sen
     assert 'id="original-language-notice"' in page
     assert "sobre the last week" not in page
     assert '<p class="preamble" lang="en">' in page
+
+
+def test_staff_notices_name_the_client_and_what_happened(world, staff_client) -> None:
+    """Alice's notice of Sam's message reads "New message from Sam"; Bob, off Sam's team, gets no name; the email
+    stays content-free."""
+    from django.core import mail
+
+    from alongside.notify.services import notification_send
+
+    notification_send(recipients=[world.alice, world.bob], kind="message", link="/messages/", client=world.sam)
+    page = staff_client(world.alice).get(reverse("notify:list")).content.decode()
+    assert "New message from Sam" in page
+    assert 'class="plain notify-list"' in page
+    bob_page = staff_client(world.bob).get(reverse("notify:list")).content.decode()
+    assert "New message from" not in bob_page
+    assert all("Sam" not in message.body for message in mail.outbox)

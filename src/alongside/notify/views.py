@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.core.actor import signed_in
-from alongside.notify import selectors, services
+from alongside.notify import naming, selectors, services
 from alongside.notify.forms import PreferencesForm
 
 
@@ -18,10 +18,12 @@ from alongside.notify.forms import PreferencesForm
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The signed-in person's notices, newest first; unread ones marked."""
     notices = list(selectors.notifications_for(user=request.user))
+    titles = naming.titles_for(request.user, notices)
+    rows = [(notice, titles[notice.pk]) for notice in notices]
     return render(
         request,
         "notify/list.html",
-        {"notices": notices, "unread": sum(1 for n in notices if n.read_at is None)},
+        {"notices": notices, "rows": rows, "unread": sum(1 for n in notices if n.read_at is None)},
     )
 
 
