@@ -32,6 +32,7 @@ from alongside.synth.messages import messages_step
 from alongside.synth.plan import plan_practice
 from alongside.synth.selfcare import selfcare_step
 from alongside.synth.sessions import sessions_step
+from alongside.synth.wearables import wearables_step
 
 Step = Callable[[SynthContext], None]
 
@@ -51,6 +52,7 @@ DEFAULT_STEPS: list[Step] = [
     sessions_step,
     messages_step,
     applibrary_step,
+    wearables_step,
 ]
 
 
