@@ -95,3 +95,30 @@ def test_the_paper_pack_is_a_pdf_for_the_client_and_their_clinician(world, clien
     staff = staff_client(world.alice)
     assert staff.get(reverse("applibrary:client_paper", args=[world.sam.pk])).content.startswith(b"%PDF")
     assert staff_client(world.bob).get(reverse("applibrary:client_paper", args=[world.sam.pk])).status_code == 404
+
+
+def test_a_client_in_discreet_mode_gets_emails_that_name_nothing(world):
+    """Homework emails to Sam say 'You have an update' once discreet mode is on; before, they name Alongside."""
+    from alongside.notify.mail import OutboundEmail
+    from alongside.notify.models import NotificationKind
+    from alongside.notify.services import notification_send
+
+    notification_send(recipients=[world.sam.user], kind=NotificationKind.HOMEWORK, link="/")
+    first = OutboundEmail.objects.get()
+    assert "Alongside" in first.subject
+    _modes(world, discreet=True)
+    notification_send(recipients=[world.sam.user], kind=NotificationKind.HOMEWORK, link="/", dedupe_key="second")
+    latest = OutboundEmail.objects.exclude(pk=first.pk).get()
+    assert latest.subject == "You have an update"
+    assert "Alongside" not in latest.body
+
+
+def test_applying_a_check_that_turns_reminders_off_stops_reminder_emails(world):
+    """Sam asked for no reminders: applying his check keeps homework and questionnaire notices in the app only."""
+    from alongside.notify.models import NotificationKind
+    from alongside.notify.services import channels_for
+
+    check = _check(world, wants_reminders=False)
+    modes_apply_check(actor=world.sam.user, client=world.sam, check_id=check.pk)
+    for kind in (NotificationKind.HOMEWORK, NotificationKind.MEASURE_DUE):
+        assert channels_for(user_ids=[world.sam.user.pk], kind=kind)[world.sam.user.pk] == (True, False)

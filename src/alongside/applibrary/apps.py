@@ -15,3 +15,8 @@ class AppLibraryConfig(AppConfig):
         from alongside.applibrary.page_parts import register
 
         register()
+
+        from alongside.applibrary.selectors import wants_discreet_email
+        from alongside.notify import discreet
+
+        discreet.register(wants_discreet_email)

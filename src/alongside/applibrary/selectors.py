@@ -193,3 +193,10 @@ def imported_entries(*, actor: Actor, client_id: uuid.UUID | str) -> tuple[Clien
 def evaluation_history(*, slug: str) -> list[Evaluation]:
     """Every evaluation version of an app, newest first (catalogue data, not client data)."""
     return list(Evaluation.objects.filter(app__slug=slug).order_by("-version"))
+
+
+def wants_discreet_email(person: Any) -> bool:
+    """Whether a notification's email recipient is a client in discreet mode (their emails carry no site name)."""
+    if not getattr(person, "is_client", False):
+        return False
+    return ClientModes.objects.filter(client__user_id=person.pk, discreet=True).exists()

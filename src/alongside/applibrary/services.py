@@ -34,6 +34,8 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service
+from alongside.notify.models import NotificationKind
+from alongside.notify.services import preferences_set
 
 
 def _load_app(entry: catalogue.AppEntry, data: catalogue.CatalogueFile) -> bool:
@@ -207,6 +209,10 @@ def modes_apply_check(*, actor: Actor, client: ClientProfile, check_id: uuid.UUI
     if check is None:
         raise ValidationError(_("No such readiness check."))
     config = check.configuration or {}
+    if config.get("reminders") is False and actor is not None and actor.pk == client.user_id:
+        # Reminder emails off; the notices stay in the app. Only the client changes their own choices.
+        off = (True, False)
+        preferences_set(actor=actor, choices={NotificationKind.HOMEWORK: off, NotificationKind.MEASURE_DUE: off})
     return modes_set(
         actor=actor,
         client=client,

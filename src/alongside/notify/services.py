@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from alongside.audit.log import Entry, record_many
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
+from alongside.notify import discreet
 from alongside.notify.mail import email_enqueue
 from alongside.notify.models import (
     ALWAYS_ON,
@@ -178,6 +179,8 @@ def _queue_emails(
         person = people[notice.recipient_id]
         with translation.override(getattr(person, "locale", None) or None):
             subject, body = (str(text[0]), str(text[1])) if text else _email_text(kind)
+            if discreet.wanted(person):  # the person asked that nothing in their inbox names the site
+                subject, body = discreet.neutral_text()
         email_enqueue(
             to=person.email,
             subject=subject,
