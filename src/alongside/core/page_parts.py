@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from alongside.core.formatting import fmt_number
 
 # A client is a care.ClientProfile; core sits below care, so it is typed loosely here.
 ClientProfile = Any
@@ -45,6 +48,21 @@ class AttentionReason:
     label: Any
     find: Callable[[Sequence[ClientProfile], dt.datetime], Mapping[uuid.UUID, str]]
     rank: int = 100
+
+
+@dataclass(frozen=True)
+class BriefPart:
+    """One of the session brief's own sections (questionnaires, mood, exercises, alerts, topics, messages).
+
+    ``build(actor, client, since, now)`` returns the data the brief template shows for ``key``; it reads through
+    the app's own selectors (which check access again). ``scope``: the sharing scope the section needs (a
+    ``consent.Scope`` value), or None for a section every care-team clinician sees. Registered by the app that
+    owns the data, so the brief (dashboards) imports no domain selector.
+    """
+
+    key: str
+    scope: str | None
+    build: Callable[[Any, ClientProfile, dt.datetime, dt.datetime], Any]
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,7 @@ class Badge:
 
 _columns: dict[str, CaseloadColumn] = {}
 _reasons: dict[str, AttentionReason] = {}
+_parts: dict[str, BriefPart] = {}
 _sections: dict[str, BriefSection] = {}
 _cards: dict[str, HomeCard] = {}
 _badges: dict[str, Badge] = {}
@@ -96,6 +115,14 @@ def register_caseload_column(column: CaseloadColumn) -> None:
 
 def register_attention_reason(reason: AttentionReason) -> None:
     _reasons[reason.key] = reason
+
+
+def register_brief_part(part: BriefPart) -> None:
+    _parts[part.key] = part
+
+
+def brief_part(key: str) -> BriefPart | None:
+    return _parts.get(key)
 
 
 def register_brief_section(section: BriefSection) -> None:
@@ -133,11 +160,27 @@ def badges(audience: str) -> list[Badge]:
 
 def snapshot() -> tuple[dict[str, Any], ...]:
     """Copies of the registries, for tests that register and then restore."""
-    return dict(_columns), dict(_sections), dict(_cards), dict(_badges), dict(_reasons)
+    return dict(_columns), dict(_sections), dict(_cards), dict(_badges), dict(_reasons), dict(_parts)
 
 
 def restore(saved: tuple[dict[str, Any], ...]) -> None:
-    registries: tuple[dict[str, Any], ...] = (_columns, _sections, _cards, _badges, _reasons)
+    registries: tuple[dict[str, Any], ...] = (_columns, _sections, _cards, _badges, _reasons, _parts)
     for registry, content in zip(registries, saved, strict=True):
         registry.clear()
         registry.update(content)
+
+
+def number(value: float) -> str:
+    """Return a score as people write it: 12, 12.5 (12,5 in Spanish)."""
+    return fmt_number(value, 1)
+
+
+def change_words(value: float | None) -> str:
+    """Say a change in words for the composed pages: "down 4", "up 2.5", "no change"."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return _("up %(n)s") % {"n": number(value)}
+    if value < 0:
+        return _("down %(n)s") % {"n": number(-value)}
+    return _("no change")

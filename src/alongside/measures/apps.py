@@ -15,3 +15,7 @@ class MeasuresConfig(AppConfig):
         from alongside.measures.home import register
 
         register()
+
+        from alongside.measures.brief_parts import register as register_brief_parts
+
+        register_brief_parts()

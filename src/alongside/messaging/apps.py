@@ -16,3 +16,7 @@ class MessagingConfig(AppConfig):
         from alongside.messaging.erasure import delete_thread
 
         register_erasure_step(delete_thread)
+
+        from alongside.messaging.brief_parts import register as register_brief_parts
+
+        register_brief_parts()

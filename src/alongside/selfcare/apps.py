@@ -16,3 +16,7 @@ class SelfcareConfig(AppConfig):
         from alongside.selfcare.measure_hooks import homework_done_for_response
 
         hooks.register(hooks.RESPONSE_SUBMITTED, homework_done_for_response)
+
+        from alongside.selfcare.brief_parts import register as register_brief_parts
+
+        register_brief_parts()
