@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.messaging import support_servers
     from tests.with_postgres import postgres_cluster
 
-    support_servers.START_TIMEOUT = max(support_servers.START_TIMEOUT, 180.0)  # a loaded machine starts slowly
+    support_servers.START_TIMEOUT = max(support_servers.START_TIMEOUT, 600.0)  # start-up imports can take minutes
     _patch_base()
     with tempfile.TemporaryDirectory(prefix="alongside-api-load-") as tmp, contextlib.ExitStack() as stack:
         workdir = Path(tmp)
