@@ -29,8 +29,8 @@ COMMON_RULES = {
     "a 12-hour clock (a.m./p.m.)": re.compile(r"\b\d{1,2}(?::\d\d)? ?(?:[ap]\.\s?m\.|[AP]M)\b|\b(?:noon|midnight)\b"),
 }
 SPANISH_RULES = {
-    # "6.7" in Spanish: the decimal sign is a comma. Version numbers (v1.2) are written with a v or a word before.
-    "a decimal point in a Spanish number": re.compile(r"(?<![\w.,/v-])\d+\.\d+(?![\w.])"),
+    # "6.7" in Spanish: the decimal sign is a comma ("5.000", a point before three digits, groups thousands).
+    "a decimal point in a Spanish number": re.compile(r"(?<![\w.,/v-])\d+\.(?:\d{1,2}|\d{4,})(?![\w.])"),
     "a Spanish date without 'de' (10 diciembre 2026)": re.compile(rf"\b\d{{1,2}} (?:{MONTHS_ES}) \d{{4}}\b"),
     "an English month name": re.compile(
         r"\b(?:January|February|March|April|June|July|August|September|October|"
@@ -196,6 +196,7 @@ def test_rules_catch_mixed_formats() -> None:
     assert format_problems("Raised Dec. 5, 2026 at 4 p.m.", "en")
     assert format_problems("on 12/05/2026", "en")
     assert format_problems("tu media: 6.7", "es")
+    assert not format_problems("Hasta 5.000 caracteres.", "es")
     assert format_problems("Jueves 10 diciembre 2026", "es")
     assert not format_problems("jueves, 10 de diciembre de 2026, 16:05 · tu media: 6,7", "es")
     assert not format_problems("Thursday, 10 December 2026, 16:05 · average 6.7", "en")
