@@ -366,9 +366,9 @@ async function readStats() {
 
 // --- Controls ---------------------------------------------------------------------------
 
-function toggle(button, on, labelOn, labelOff) {
+// A toggle keeps its name and says its state with aria-pressed ("Mute, pressed" = muted).
+function toggle(button, on) {
   button.setAttribute("aria-pressed", on ? "true" : "false");
-  button.textContent = on ? labelOn : labelOff;
 }
 
 function announceMedia() {
@@ -381,7 +381,7 @@ $("mute").addEventListener("click", (event) => {
   const tracks = localStream ? localStream.getAudioTracks() : [];
   const muted = tracks.length > 0 && tracks[0].enabled;
   for (const track of tracks) track.enabled = !muted;
-  toggle(event.currentTarget, muted, strings.unmute, strings.mute);
+  toggle(event.currentTarget, muted);
   announceMedia();
 });
 
@@ -389,7 +389,7 @@ $("camera").addEventListener("click", (event) => {
   const tracks = localStream ? localStream.getVideoTracks() : [];
   const off = tracks.length > 0 && tracks[0].enabled;
   for (const track of tracks) track.enabled = !off;
-  toggle(event.currentTarget, off, strings.camera_on, strings.camera_off);
+  toggle(event.currentTarget, off);
   announceMedia();
 });
 
@@ -435,12 +435,12 @@ if (shareButton) {
       return; // the clinician closed the picker
     }
     if (transceiver) await transceiver.sender.replaceTrack(screenTrack);
-    toggle(shareButton, true, strings.stop_share, strings.share);
+    toggle(shareButton, true);
     screenTrack.addEventListener("ended", async () => {
       const camera = localStream ? localStream.getVideoTracks()[0] || null : null;
       if (transceiver) await transceiver.sender.replaceTrack(camera);
       screenTrack = null;
-      toggle(shareButton, false, strings.stop_share, strings.share);
+      toggle(shareButton, false);
     });
   });
 }
