@@ -58,3 +58,34 @@ def test_sam_turns_on_discreet_low_bandwidth_and_large_text_then_imports_daylio(
     page.get_by_role("link", name="Quick exit").click()
     expect(page.get_by_role("heading", name="Notes")).to_be_visible()
     expect(page).to_have_title("Notes")
+
+
+def test_alice_recommends_an_app_and_applies_sams_set_up(asgi_live_server, phone_page, world, staff_client) -> None:
+    """Alice recommends CBT-i Coach with a purpose after discussing its data practices, and applies Sam's set-up."""
+    from django.conf import settings
+
+    from alongside.applibrary.models import Recommendation
+    from alongside.applibrary.readiness import Connectivity, Device, ReadinessAnswers
+    from alongside.applibrary.services import readiness_record
+
+    answers = ReadinessAnswers(devices=[Device.SMARTPHONE], connectivity=Connectivity.PATCHY)
+    readiness_record(actor=world.sam.user, client=world.sam, answers=answers)
+    page = phone_page
+    cookie = staff_client(world.alice).cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": asgi_live_server.url}])
+
+    page.goto(f"{asgi_live_server.url}/applibrary/clients/{world.sam.pk}/readiness/")
+    page.get_by_role("button", name="Apply the suggested set-up to the client's pages").click()
+    expect(page.get_by_text("The suggested set-up is applied to the client's pages.")).to_be_visible()
+    assert ClientModes.objects.get(client=world.sam).low_bandwidth
+    page.get_by_role("link", name="Recommended apps").click()
+    page.get_by_label("App", exact=True).select_option("cbt-i-coach")
+    page.get_by_label("What for").fill("Use the sleep diary every morning for 2 weeks")
+    page.get_by_role("button", name="Recommend").click()
+    expect(page.locator(".errorlist, .form-errors").first).to_be_visible()  # not discussed yet: refused
+    assert not Recommendation.objects.exists()
+    page.get_by_label("I have discussed this app's data practices with the client").check()
+    page.get_by_role("button", name="Recommend").click()
+    expect(page.get_by_text("App recommended.")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="recommended apps, clinician")
+    assert Recommendation.objects.get().app.slug == "cbt-i-coach"
