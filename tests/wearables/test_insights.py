@@ -70,3 +70,23 @@ def test_my_body_data_says_the_insight_with_its_caution(world, client, monkeypat
     assert "What goes with your mood" in body
     assert "your mood the next day averaged" in body
     assert "does not show that one causes the other" in body
+
+
+def test_the_clinician_sees_insights_only_with_mood_and_the_stream_shared(world, staff_client, monkeypatch):
+    """Alice sees the sleep insight while Sam shares mood and sleep; revoking sleep removes it on the next request."""
+    from django.urls import reverse
+
+    from alongside.consent.services import scopes_set
+    from alongside.wearables.models import DailyFeature
+
+    features, moods = short_nights_lower_next_days_mood(60)
+    DailyFeature.objects.bulk_create(
+        DailyFeature(client=world.sam, day=day, metric=metric, value=value) for day, metric, value in features
+    )
+    monkeypatch.setattr(insights, "_mood_sources", [lambda client_id: moods])
+    url = reverse("wearables:sources", args=[world.sam.pk])
+    alice = staff_client(world.alice)
+    scopes_set(client=world.sam, scopes={"mood": True, "wearables_sleep": True}, actor=world.sam.user)
+    assert "the next day averaged" in alice.get(url).content.decode()
+    scopes_set(client=world.sam, scopes={"wearables_sleep": False, "wearables_active": True}, actor=world.sam.user)
+    assert "the next day averaged" not in alice.get(url).content.decode()

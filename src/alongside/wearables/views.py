@@ -172,6 +172,11 @@ def client_sources(request: HttpRequest, membership: object, client_id: uuid.UUI
         else [],
         "charts": _charts(features, last),
         "changes": [describe(run) for run in deviations(features)[:5]],
+        # Mood is its own scope: the insights need it shared as well as the streams they compare it with.
+        "insights": [insights.say(found) for found in _insights(client.pk, features)]
+        if Scope.MOOD in grant.scopes
+        else [],
+        "caution": insights.CAUTION,
     }
     return render(request, "wearables/client_sources.html", context)
 
