@@ -341,3 +341,31 @@ MORE += (
         r"(?:on|to|into|against|across|along|over) (?:my )?(?:[a-z]+ )?{body}\b",
     ),
 )
+
+# Twelfth round: the misses of the eleventh fresh probe (2026-12-06), written as the general phenomenon.
+MORE += (
+    (
+        "en.plan_twelfth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bi (?:have|'ve got|ve got|'ve|ve|got) (?:the|a|my) (?:note|letter|goodbye letter) (?:written|ready|done|finished)\b"
+        r"(?! for (?:the |my )?(?:school|teacher|work|boss|meeting|class|doctor|landlord|bank))"
+        r"|\b(?:the |my )?(?:suicide |goodbye )?note is (?:written|ready|done|on the (?:table|bed|desk))\b"
+        r"|\b(?:fast|express|non ?stop) (?:one|train)s? (?:goes|go|comes|come|passes|pass) (?:through|past) at\b",
+    ),
+    (
+        "en.sh_twelfth",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\b(?:scalded|scalding|burnt|burned|burning|cut|bruised|scratched|bit|punched|hit|stabbed|froze) (?:my )?(?:[a-z]+ )?"
+        r"(?:{body}|face|head|neck|chest|fingers?)\b.{0,40}\b(?:on purpose|deliberately|to punish myself|to feel something)\b",
+    ),
+    (
+        "en.abuse_twelfth",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b(?:his|her|their|both) hands? (?:around|round|on) my (?:neck|throat)\b"
+        r"|\b{abuser} (?:takes|took|keeps|kept|controls|controlled|has|had) (?:all )?(?:of )?(?:my|our) "
+        r"(?:wages|money|salary|pay|paycheck|paychecks|bank card|cards|benefits|passport)\b",
+    ),
+)

@@ -367,3 +367,30 @@ FAMILIES += (
         r"|\bojala (?:yo )?no estuviera (?:aqui|viv[oa])\b",
     ),
 )
+
+# Duodecima ronda: los fallos de la undecima prueba fresca (2026-12-06), como fenomeno general.
+FAMILIES += (
+    (
+        "es.plan_duodecima",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:deje|tengo|ya tengo) (?:la|mi) (?:carta|nota) (?:escrita|lista|de despedida)\b(?! para (?:la escuela|el trabajo|el banco))"
+        r"|\b(?:rifle|pistola|escopeta|arma|revolver)\b.{0,50}\b(?:se|conozco) (?:la combinacion|la clave|el codigo|donde (?:esta|guarda) la llave)\b",
+    ),
+    (
+        "es.otros_duodecima",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:llevo|llevare|voy a llevar|me llevo) (?:un|una|el|la|mi) (?:cuchillo|navaja|pistola|arma|machete) "
+        r"(?:al|a la) (?:trabajo|escuela|oficina|colegio|universidad|fiesta|casa de)\b",
+    ),
+    (
+        "es.abuso_duodecima",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bme (?:puso|pone|ponia|apreto|aprieta|apretaba) (?:las|sus) manos (?:en|alrededor de)(?: el| mi)? (?:cuello|garganta)\b"
+        r"|\bse (?:queda|quedaba|quedo) con (?:mi|todo mi|mis) (?:sueldo|dinero|salario|tarjeta|tarjetas|quincena)\b"
+        r"|\b{agresor} (?:entro|se metio|irrumpio) (?:a|en) (?:mi|la) (?:casa|departamento|depa|cuarto|apartamento)\b"
+        r"|\b(?:entro|se metio) (?:a|en) (?:mi|la) (?:casa|departamento|depa|cuarto|apartamento) (?:[a-z]+ ){0,2}a la fuerza\b",
+    ),
+)
