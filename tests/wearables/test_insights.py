@@ -90,3 +90,12 @@ def test_the_clinician_sees_insights_only_with_mood_and_the_stream_shared(world,
     assert "the next day averaged" in alice.get(url).content.decode()
     scopes_set(client=world.sam, scopes={"wearables_sleep": False, "wearables_active": True}, actor=world.sam.user)
     assert "the next day averaged" not in alice.get(url).content.decode()
+
+
+def test_check_ins_reach_the_insights_as_a_daily_mean(world):
+    """The self-care app's registered mood source gives each local day's mean check-in mood."""
+    from alongside.selfcare.models import CheckIn
+
+    for mood, key in ((4, "a"), (6, "b")):
+        CheckIn.objects.create(client=world.sam, local_date=DAY0, mood=mood, idempotency_key=key)
+    assert insights.daily_mood(world.sam.pk) == {DAY0: 5.0}
