@@ -159,3 +159,15 @@ def test_staff_notices_name_the_client_and_what_happened(world, staff_client) ->
     bob_page = staff_client(world.bob).get(reverse("notify:list")).content.decode()
     assert "New message from" not in bob_page
     assert all("Sam" not in message.body for message in mail.outbox)
+
+
+def test_homework_form_marks_fields_by_frequency_and_names_modules_by_their_titles(world, staff_client) -> None:
+    """'Times a week' belongs to 'Some days a week', 'Due on' to 'Once', 'Ends on' to the repeating ones (shown by
+    forms.js, all shown without it); the reading picker says "The CBT model", not "The cbt model"."""
+    page = staff_client(world.alice).get(reverse("selfcare:staff_homework", args=[world.sam.pk])).content.decode()
+    assert 'data-show-when="frequency:per_week"' in page
+    assert 'data-show-when="frequency:once"' in page
+    assert 'data-show-when="frequency:daily,per_week"' in page
+    from alongside.selfcare.services.homework_schedule import module_choices
+
+    assert ("the-cbt-model", "The CBT model") in module_choices()

@@ -59,12 +59,22 @@ DEFAULT_MODULES: dict[str, Any] = {
 # --- Targets --------------------------------------------------------------------------
 
 
+def _module_title(path: Any) -> str:
+    """Return a module's own title (its front matter's ``title:``), not one guessed from the file name."""
+    for line in path.read_text(encoding="utf-8").splitlines()[1:20]:
+        if line.startswith("title:"):
+            return line.removeprefix("title:").strip()
+        if line.strip() == "---":
+            break
+    return path.stem.replace("-", " ").capitalize()
+
+
 @reader
 def module_choices() -> list[tuple[str, str]]:
     """Return the reading modules (slug, title): the English content files if present, else the default list."""
     files = sorted(CONTENT_DIR.glob("en/*.md"))
     if files:
-        return [(f.stem, f.stem.replace("-", " ").replace("_", " ").capitalize()) for f in files]
+        return [(f.stem, _module_title(f)) for f in files]
     return [(slug, str(title)) for slug, title in DEFAULT_MODULES.items()]
 
 
