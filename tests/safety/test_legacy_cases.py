@@ -150,19 +150,23 @@ STILL_URGENT = [
     "I hurt myself on purpose",
     "otra vez me hice daño en los brazos",
 ]
-KNOWN_FALSE_ALERTS = [
-    "My phone died again",
-    "I cut myself shaving this morning",
-    "I hurt myself at the gym",
-    "I want to take my life back",
-    "I'm going to end it with him, he's not good for me",
-    "I'm not suicidal, just tired",
-    "No suicidal thoughts this week",
-    "Quiero acabar con todo este trabajo hoy",
-    "No quiero despertarme temprano mañana",
-    "No soy suicida, solo estoy cansada",
-    "No tengo pensamientos suicidas",
-]
+_CLASSIFIER = "no pattern matches (or the pattern excludes it); the classifier alone raises review"
+_NEGATION = "review by design: a negated risk word is lowered to review, never silenced (ConText)"
+# Each known false alert with why it still alerts (all review, never urgent).
+KNOWN_FALSE_ALERT_REASONS = {
+    "My phone died again": _CLASSIFIER + " (p 0.66)",
+    "I cut myself shaving this morning": _CLASSIFIER + " (p 0.86)",
+    "I hurt myself at the gym": _CLASSIFIER + " (p 0.88)",
+    "I want to take my life back": _CLASSIFIER + " (p 0.87)",
+    "I'm going to end it with him, he's not good for me": _CLASSIFIER + " (p 0.98)",
+    "I'm not suicidal, just tired": _NEGATION,
+    "No suicidal thoughts this week": _NEGATION,
+    "Quiero acabar con todo este trabajo hoy": _CLASSIFIER + " (p 0.85)",
+    "No quiero despertarme temprano mañana": "es.pasiva no longer matches an early alarm; " + _CLASSIFIER + " (p 0.98)",
+    "No soy suicida, solo estoy cansada": _NEGATION,
+    "No tengo pensamientos suicidas": _NEGATION,
+}
+KNOWN_FALSE_ALERTS = list(KNOWN_FALSE_ALERT_REASONS)
 
 
 @pytest.mark.parametrize("text", CATCHES)
@@ -195,8 +199,10 @@ def test_known_false_alerts_are_review_at_most(text: str) -> None:
     assert not safety.detect(text).urgent
 
 
-@pytest.mark.xfail(strict=True, reason="known false alert of the current detector")
-@pytest.mark.parametrize("text", KNOWN_FALSE_ALERTS)
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=r)) for t, r in KNOWN_FALSE_ALERT_REASONS.items()],
+)
 def test_known_false_alerts(text: str) -> None:
     """Should stay silent; alerts (negations are review by design, the rest are pattern over-matches)."""
     assert not safety.detect(text).alert

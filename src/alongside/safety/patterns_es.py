@@ -50,7 +50,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.pasiva",
         C.SUICIDE_IDEATION,
         L.REVIEW,
-        r"\b(?:ojala|quisiera|desearia|deseo) (?:no )?(?:estar muert[oa]|no despertar(?:me)?|no haber nacido|desaparecer|dormirme y no despertar|morirme mientras duermo|no existir)\b|\bojala (?:me muera|muriera|no despierte|no despertara)\b|\bno quiero (?:vivir|seguir viviendo|despertar(?:me)?|seguir|estar aqui|existir|estar viv[oa])(?: mas)?\b|\b(?:cansad[oa]|harto|harta) de (?:vivir|la vida|existir|estar viv[oa])\b|\bmejor muert[oa]\b",
+        r"\b(?:ojala|quisiera|desearia|deseo) (?:no )?(?:estar muert[oa]|no despertar(?:me)?|no haber nacido|desaparecer|dormirme y no despertar|morirme mientras duermo|no existir)\b|\bojala (?:me muera|muriera|no despierte|no despertara)\b|\bno quiero (?:vivir|seguir viviendo|despertar(?:me)?|seguir|estar aqui|existir|estar viv[oa])(?: mas)?\b(?! (?:temprano|tan temprano|mas temprano|a las|antes de|pronto|el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)))|\b(?:cansad[oa]|harto|harta) de (?:vivir|la vida|existir|estar viv[oa])\b|\bmejor muert[oa]\b",
     ),
     # --- plan o preparacion --------------------------------------------------------------
     (
