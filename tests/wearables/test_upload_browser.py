@@ -18,7 +18,7 @@ START = dt.datetime(2024, 2, 1, 9, tzinfo=dt.UTC)
 
 @pytest.mark.browser
 def test_sam_uploads_an_export_in_chunks_and_sees_it_imported(live_server, page, world, client, tmp_path, monkeypatch):
-    """The page's script sends 500-byte chunks, the import runs as a task, and the status ends 'Imported'."""
+    """The page's script sends 500-byte chunks, the import runs as a task, the status ends 'Imported'; charts pass axe."""
     monkeypatch.setattr(settings, "WEARABLES_DIR", tmp_path / "store", raising=False)
     monkeypatch.setattr(settings, "WEARABLES_UPLOAD_DIR", tmp_path / "uploads", raising=False)
     monkeypatch.setattr(uploads, "CHUNK_BYTES", 500)
@@ -42,4 +42,7 @@ def test_sam_uploads_an_export_in_chunks_and_sees_it_imported(live_server, page,
     assert upload.received == path.stat().st_size
     assert upload.size > 2 * 500  # it really went in several chunks
     assert DailyFeature.objects.filter(client=world.sam, metric="steps").count() == 6
+    page.reload()
+    expect(page.locator(".wearables-chart").first).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="my body data with charts and imports")
     assert not errors
