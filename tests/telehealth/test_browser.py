@@ -8,9 +8,6 @@ through a real coturn relay on 127.0.0.1, started by the test with a shared secr
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import shutil
-import subprocess
 import time
 
 import pytest
@@ -22,13 +19,11 @@ from alongside.sessions.models import AppointmentStatus
 from alongside.telehealth.models import VideoRoom
 from tests.a11y import assert_no_serious_axe_violations
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.messaging.support_servers import free_port
 from tests.telehealth.support import appointment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-TURNSERVER = "/usr/bin/turnserver"
 
 
 @pytest.fixture(scope="module")
@@ -152,33 +147,6 @@ def test_the_client_waits_the_clinician_admits_both_see_video_and_a_drop_recover
     booked.refresh_from_db()
     assert booked.status == AppointmentStatus.ATTENDED
     assert VideoRoom.objects.get(appointment=booked).ended_at is not None
-
-
-@pytest.fixture
-def coturn(tmp_path):
-    """A coturn TURN server on 127.0.0.1 with a fresh shared secret (coturn's TURN REST scheme)."""
-    if not shutil.which(TURNSERVER):
-        pytest.skip("coturn is not installed (apt-get install coturn; CI does in .ci/run)")
-    port, secret = free_port(), secrets.token_hex(16)
-    low = 49152 + (port % 1000) * 10
-    argv = [
-        TURNSERVER, "-n", "--no-cli", "--no-tls", "--no-dtls", "--simple-log", "--log-file", "stdout",
-        "--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1", "--listening-port", str(port),
-        "--min-port", str(low), "--max-port", str(low + 9),
-        "--use-auth-secret", "--static-auth-secret", secret, "--realm", "alongside.test",
-        "--allow-loopback-peers", "--no-stun-backward-compatibility", "--pidfile", str(tmp_path / "turn.pid"),
-        "--userdb", str(tmp_path / "turndb"),
-    ]  # fmt: skip
-    log = (tmp_path / "turn.log").open("wb")
-    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    time.sleep(0.5)  # coturn opens its UDP listener at once; there is no TCP port to poll without TLS off
-    try:
-        assert process.poll() is None, (tmp_path / "turn.log").read_text()
-        yield port, secret, tmp_path / "turn.log"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def test_the_same_call_goes_through_a_coturn_relay(
