@@ -130,3 +130,13 @@ def test_extract_holds_only_consenting_clients_under_pseudonyms(world, worse, tm
     assert str(world.sam.pk) not in str(clients)
     assert pq.read_table(tmp_path / "x" / "scores.parquet")["total"].to_pylist() == [8, 24]
     assert AuditEvent.objects.filter(action="risk.extracted").count() == 2
+
+
+def test_refresh_command_scores_active_clients(world, worse, capsys):
+    """`alongside risk refresh` rescores every active client with history (here Sam) and stores the result."""
+    from django.core.management import call_command
+
+    ClientRisk.objects.all().delete()
+    call_command("risk", "refresh")
+    assert "1 clients scored" in capsys.readouterr().out
+    assert ClientRisk.objects.filter(client=world.sam).exists()

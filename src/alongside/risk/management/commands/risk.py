@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Risk analytics: synthetic population, scoring on DuckDB or Spark, and evaluation of the models."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{population,score,evaluate,extract}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{population,score,evaluate,extract,refresh}")
         pop = sub.add_parser("population", help="Write a synthetic population (a year per client) as Parquet.")
         pop.add_argument("--clients", type=int, default=1000)
         pop.add_argument("--seed", type=int, default=17)
@@ -41,6 +41,8 @@ class Command(BaseCommand):
         ex = sub.add_parser("extract", help="Write the de-identified extract of clients who consented to research.")
         ex.add_argument("--out", type=Path, required=True)
         ex.add_argument("--key-file", type=Path, required=True, help="Secret key for the pseudonymous ids.")
+
+        sub.add_parser("refresh", help="Score every active client again and store their warnings (daily, and demo).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -102,3 +104,15 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read the key file: {exc}") from exc
         count = extract_write(out=options["out"], key=key, now=timezone.now())
         self.stdout.write(f"{count} consenting clients written to {options['out']}")
+
+    def _refresh(self, options: dict[str, Any]) -> None:
+        from django.utils import timezone
+
+        from alongside.care.models import ClientProfile, ClientStatus
+        from alongside.risk.services import client_risk_refresh
+
+        now = timezone.now()
+        stored = 0
+        for client in ClientProfile.objects.filter(status=ClientStatus.ACTIVE).iterator():
+            stored += client_risk_refresh(client=client, now=now) is not None
+        self.stdout.write(f"{stored} clients scored")
