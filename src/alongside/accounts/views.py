@@ -129,7 +129,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     services.session_end(request=request)
     logout(request)
     messages.info(request, _("You have signed out."))
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # Empty the installed app's caches, its queue of unsent check-ins and its service worker on this device.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @sensitive_post_parameters("code")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
 
 from alongside.care import selectors
 from alongside.consent.selectors import current_document, scopes_for
@@ -35,3 +37,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "home_cards": [card for card in cards if card.place != "tasks"],
         },
     )
+
+
+@cache_control(no_cache=True, max_age=0)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the root so that its scope is the whole site (see static web/sw.js)."""
+    path = finders.find("web/sw.js")
+    if not isinstance(path, str):
+        raise Http404
+    with open(path, encoding="utf-8") as handle:
+        return HttpResponse(handle.read(), content_type="text/javascript; charset=utf-8")
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the installed app shows for a page it has not kept when there is no connection."""
+    return render(request, "web/offline.html")
