@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time, format_timedelta, get_timezone_location
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from django.utils import timezone, translation
 
 # Django language code -> CLDR locale. English is British English: day-month-year and a 24-hour clock,
@@ -40,10 +41,21 @@ DATE_STYLES = ("short", "medium", "long", "full")
 Number = int | float | Decimal
 
 
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES.get(code, BABEL_LOCALES["en"]))
+
+
 def babel_locale(language: str | None = None) -> Locale:
     """Return the CLDR locale for a Django language code (the active language by default)."""
-    code = (language or translation.get_language() or "en").split("-")[0].lower()
-    return Locale.parse(BABEL_LOCALES.get(code, BABEL_LOCALES["en"]))
+    return _locale((language or translation.get_language() or "en").split("-")[0].lower())
+
+
+@cache
+def _number_pattern(digits: int | None, percent: bool = False) -> NumberPattern:
+    """The parsed pattern for at most ``digits`` decimals (parsed once: the caseload formats hundreds a page)."""
+    fraction = "." + "#" * digits if digits else ""
+    return parse_pattern("#,##0" + fraction + ("%" if percent else ""))
 
 
 def current_zone() -> ZoneInfo:
@@ -98,18 +110,23 @@ def fmt_number(value: Number | None, digits: int | None = None) -> str:
     """Format a number with the locale's decimal sign and grouping; ``digits``: at most that many decimals."""
     if value is None or value == "":
         return ""
+    return _number(value, digits, translation.get_language() or "en")
+
+
+@lru_cache(maxsize=4096)
+def _number(value: Number, digits: int | None, language: str) -> str:
+    # Scores repeat (a caseload prints hundreds, mostly the same few values): each is formatted once per language.
+    locale = babel_locale(language)
     if digits is None:
-        return format_decimal(value, locale=babel_locale())
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return format_decimal(round(Decimal(str(value)), digits), format=pattern, locale=babel_locale())
+        return str(format_decimal(value, locale=locale))
+    return str(_number_pattern(digits).apply(Decimal(str(value)), locale))
 
 
 def fmt_percent(value: Number | None, digits: int = 0) -> str:
     """Format a percentage given as a number of hundreds (42 -> "42%", "42 %" in Spanish)."""
     if value is None or value == "":
         return ""
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + "%"
-    return format_percent(Decimal(str(value)) / 100, format=pattern, locale=babel_locale())
+    return str(_number_pattern(digits, percent=True).apply(Decimal(str(value)) / 100, babel_locale()))
 
 
 def fmt_relative(value: dt.datetime | None, *, now: dt.datetime | None = None) -> str:
