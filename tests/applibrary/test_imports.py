@@ -92,3 +92,24 @@ def test_the_clinician_sees_imported_entries_beside_the_recommendations(world, s
     assert "imported from Daylio" in body
     assert "Saw Ana" in body
     assert AuditEvent.objects.filter(action="applibrary.imports_viewed", actor_id=world.alice.pk).exists()
+
+
+def test_the_session_brief_shows_recent_imported_entries_when_mood_is_shared(world, staff_client):
+    """Alice's brief for Sam has the 'Imported from other apps' section; without the mood scope it is left out."""
+    from alongside.consent.models import ScopeGrant
+    from alongside.consent.services import scopes_set
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    text = (
+        "full_date,date,weekday,time,mood,activities,note_title,note\n"
+        f"{yesterday:%Y-%m-%d},x,y,20:00,rad,walk,,Private words\n"
+    )
+    entries_import(actor=world.sam.user, client=world.sam, source="daylio", text=text)
+    url = reverse("sessions:brief", args=[world.sam.pk])
+    body = staff_client(world.alice).get(url).content.decode()
+    assert "Imported from other apps" in body
+    assert "imported from Daylio" in body
+    assert "Private words" not in body  # the brief shows the mood only
+    scopes_set(actor=world.sam.user, client=world.sam, scopes={"mood": False})
+    assert not ScopeGrant.objects.filter(client=world.sam, scope="mood", granted=True).exists()
+    assert "Imported from other apps" not in staff_client(world.alice).get(url).content.decode()
