@@ -29,10 +29,11 @@ function setUpCounters() {
 }
 
 function focusFirstError() {
-  const error = document.querySelector(".field .errorlist, .errorlist[data-for]");
+  // A field's error list, or a group of choices marked has-error (the calming tools' ratings).
+  const error = document.querySelector(".field .errorlist, .errorlist[data-for], fieldset.has-error");
   if (!error) return;
   const id = error.dataset.for;
-  const box = error.closest(".field");
+  const box = error.matches("fieldset") ? error : error.closest(".field");
   const field = id ? document.getElementById(id) : box && box.querySelector("input, select, textarea");
   if (!field) return;
   field.setAttribute("aria-invalid", "true");
