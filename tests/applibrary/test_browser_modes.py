@@ -89,3 +89,23 @@ def test_alice_recommends_an_app_and_applies_sams_set_up(asgi_live_server, phone
     expect(page.get_by_text("App recommended.")).to_be_visible()
     assert_no_serious_axe_violations(page, context_label="recommended apps, clinician")
     assert Recommendation.objects.get().app.slug == "cbt-i-coach"
+
+
+def test_alice_adds_evidence_to_an_answer(asgi_live_server, phone_page, world, staff_client) -> None:
+    """The evaluation form passes axe; a linked answer saves as version 2 and shows as verified on the app page."""
+    from django.conf import settings
+
+    from alongside.applibrary.models import Evaluation
+
+    page = phone_page
+    cookie = staff_client(world.alice).cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": asgi_live_server.url}])
+    page.goto(f"{asgi_live_server.url}/applibrary/library/daylio/")
+    page.get_by_role("link", name="Add evidence or change answers").click()
+    assert_no_serious_axe_violations(page, context_label="evaluation form")
+    page.get_by_label("Check again by").fill("2030-01-01")
+    policy = page.get_by_role("group", name="Is there a privacy policy?")
+    policy.get_by_label("Evidence link").fill("https://daylio.net/privacy")
+    page.get_by_role("button", name="Save a new version").click()
+    expect(page.get_by_text("Saved as evaluation version 2.")).to_be_visible()
+    assert Evaluation.objects.filter(app__slug="daylio").count() == 2
