@@ -283,6 +283,7 @@ def open_report(tally: Tally, clients: int, think: float) -> str:
         lines.append(_line(endpoint, times, tally.elapsed, errors))
     worst = max((percentile(t, 99) for t in tally.times.values()), default=0.0)
     lines.append("")
+    lines += [f"error: {what} x{n}" for what, n in sorted(tally.errors.items())]
     lines.append(f"worst p99 {worst:.1f} ms: the 100 ms bar is {'met' if worst <= 100 else 'NOT met'}")
     return "\n".join(lines)
 
@@ -331,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
                     rounds.append((name, closed_round(name, urls, cast, args.seconds, ledger, servers)))
                     print(f"  {name}: {len(rounds[-1][1].times.get(name, []))} requests", flush=True)
         print(closed_report(rounds, len(cast.clients)))
+        for name, tally in rounds:
+            for what, n in sorted(tally.errors.items()):
+                print(f"error in a {name} round: {what} x{n}")
         if args.open_seconds > 0:
             tally = open_run(urls, cast, args.open_seconds, args.think, ledger)
             print()
