@@ -41,6 +41,8 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "measures:crisis",  # crisis lines, shown to anyone who needs them
+    "web:offline",  # the installed app's "no connection" page
+    "web:service_worker",  # the installed app's worker script (static code, no data)
     "applibrary:neutral",  # the discreet mode's quick exit lands here, signed in or not
     "applibrary:manifest",  # the installable app's name and icon (neutral for a client in discreet mode)
 }

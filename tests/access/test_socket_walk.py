@@ -7,13 +7,16 @@ check, session authentication) with real session cookies.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from alongside.messaging import services
 from alongside.routing import websocket_urlpatterns
+from alongside.sessions.services import appointment_create
 from tests import factories
 from tests.access.test_route_walk import SENTINEL_NAME, _fill
 from tests.async_support import run_async
@@ -58,13 +61,17 @@ def test_every_socket_route_refuses_outsiders(client, staff_client) -> None:
     sam = factories.client(home, clinicians=(alice,), name=SENTINEL_NAME, scopes=("messages",))
     robin = factories.client(home, clinicians=(bob,), name="Robin")
     services.message_send(actor=sam.user, client_id=sam.pk, body=SENTINEL_NAME, idempotency_key="walk-key-0001")
+    # Sam's session starting now, so its video room is open: outsiders must still be refused.
+    starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=5)
+    appointment = appointment_create(actor=alice, client_id=sam.pk, starts_at=starts)
+    ids = {"client_id": str(sam.pk), "appointment_id": str(appointment.pk)}
     outsiders = {"anonymous": None, "carol": carol, "bob": bob, "robin": robin.user}
     problems: list[str] = []
     routes = [str(p.pattern) for p in websocket_urlpatterns]
     for label, user in outsiders.items():
         cookie = _cookie_for(client, user, staff_client)
         for template in routes:
-            path = _fill(template, {"client_id": str(sam.pk)})
+            path = _fill(template, ids)
             connected, heard = run_async(functools.partial(_try, path, cookie))
             takes_id = "<" in template
             if any(SENTINEL_NAME in frame for frame in heard):

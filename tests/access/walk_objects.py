@@ -274,3 +274,19 @@ def _erased_thread(c: Cast, values: dict[str, str]) -> Made:
     reply.body = SENTINEL_NOTE
     reply.save()
     return kept
+
+
+@factory("job_id")
+def _wearables_import(c: Cast, values: dict[str, str]) -> Made:
+    """A wearables import of Sam's (its row; the sample file is not needed to reach or delete it)."""
+    from alongside.wearables.models import ImportJob
+
+    return ImportJob.objects.create(client=c.sam, source="apple", file_sha256=f"{next(_keys):064x}")
+
+
+@factory("upload_id")
+def _wearables_upload(c: Cast, values: dict[str, str]) -> Made:
+    """A chunked upload Sam has begun (named with the sentinel, so an outsider seeing it is caught)."""
+    from alongside.wearables.uploads import upload_start
+
+    return upload_start(actor=c.sam.user, client=c.sam, name=f"{SENTINEL_NOTE}.zip", size=1024, source="apple")

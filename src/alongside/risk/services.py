@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from alongside.access import Action, decide
@@ -69,7 +69,9 @@ def client_risk_review(*, actor: Actor, client: ClientProfile, note: str, now: d
     """Mark the client's current warnings reviewed, with a note; only a clinician on the care team may."""
     if not decide(actor, client, Action.CARE_TEAM):
         raise PermissionDenied(_("Only a clinician on the client's care team can review their warnings."))
-    risk = ClientRisk.objects.select_for_update().get(client=client)
+    risk = ClientRisk.objects.select_for_update().filter(client=client).first()
+    if risk is None:
+        raise ValidationError(_("This client has no warnings to review yet."))
     risk.reviewed_at, risk.reviewed_by, risk.review_note = now, actor, note.strip()
     risk.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     record(RiskAuditAction.REVIEWED, actor=actor, obj=risk, client_id=client.pk, detail={"noted": bool(note.strip())})

@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -44,9 +46,13 @@ def review(request: HttpRequest, membership: Any, client_id: uuid.UUID) -> HttpR
     client = client_or_404(request.user, client_id, Action.CARE_TEAM)
     form = ReviewForm(request.POST, prefix=str(client.pk))
     if form.is_valid():
-        client_risk_review(
-            actor=signed_in(request.user), client=client, note=form.cleaned_data["note"], now=timezone.now()
-        )
+        try:
+            client_risk_review(
+                actor=signed_in(request.user), client=client, note=form.cleaned_data["note"], now=timezone.now()
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
     return redirect("risk:flagged")
 
 

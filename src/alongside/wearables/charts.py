@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -132,5 +133,5 @@ def feature_chart(metric: str, rows: Sequence[tuple[dt.date, float, float | None
     """Return the SVG chart and its table alternative for one feature (empty when there is no data)."""
     layout = chart_layout(metric, rows)
     if layout is None:
-        return SafeString("")
+        return format_html("")  # no data: no chart and no table
     return render_to_string("wearables/chart.html", {"c": layout})

@@ -7,13 +7,13 @@ import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alongside.access import Action, client_and_grant_or_404, client_or_404
+from alongside.access import Action, client_and_grant_or_404, client_or_404, owned_or_404
 from alongside.care.views import client_required, staff_required
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
@@ -138,8 +138,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "PUT", "POST"])
 def upload_detail(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     """GET: how far it went. PUT: append a chunk at ``Upload-Offset``. POST: retry a stalled import."""
-    client = client_or_404(request.user, str(request.user.pk), Action.OWN)
-    upload = get_object_or_404(Upload, pk=upload_id, client=client)
+    upload = owned_or_404(signed_in(request.user), Upload, upload_id, Action.OWN)
     try:
         if request.method == "PUT":
             offset = int(request.headers.get("Upload-Offset", "-1"))
