@@ -97,7 +97,7 @@ def seeded(world):
         _phq9(world, "brief-phq-now", rest=1, item9=1)  # 9 with a critical item 9: an alert
         topic_raise(actor=world.sam.user, text="How to tell my manager")
     with _at(dt.datetime(2026, 5, 28, 15, 0, tzinfo=UTC)):
-        alert = CriticalAlert.objects.get(client=world.sam)
+        alert = CriticalAlert.objects.get(client=world.sam, response__isnull=False)  # the PHQ-9 item-9 alert
         measure_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Called Sam; safe plan agreed.")
     _message(world, world.sam.user, dt.datetime(2026, 5, 30, 8, 0, tzinfo=UTC), "Can we move Monday?")
     _message(world, world.sam.user, dt.datetime(2026, 5, 30, 8, 5, tzinfo=UTC), "Sorry, ignore the time")
@@ -115,8 +115,8 @@ def test_brief_says_what_changed_since_the_last_session(seeded, staff_client):
     """Alice reads the week since Monday's session: scores, mood, homework, the acknowledged alert, a topic, messages."""
     page = _page(staff_client, seeded)
     assert "Session brief: Sam" in page
-    assert "Since the last session on Monday 25 May 2026, 10:00 (7 days ago)." in page
-    assert "Next session: Monday 1 June 2026, 10:00." in page
+    assert "Since the last session on Monday, 25 May 2026, 10:00 (7 days ago)." in page
+    assert "Next session: Monday, 1 June 2026, 10:00." in page
     assert "Generated at 1 June 2026, 09:00" in page
     # Questionnaires: 16 → 9 is down 7 since the session and since baseline (PHQ-9 reliable change is 6).
     assert "PHQ-9" in page
