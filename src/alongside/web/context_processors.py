@@ -22,7 +22,8 @@ WORKSPACE_TABS = {
 def _workspace(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     if match is None or "client_id" not in match.kwargs or match.view_name not in WORKSPACE_TABS:
-        return {}
+        # Always set, so the layout never looks up a missing name (Django logs such misses with the whole context).
+        return {"workspace_tab": None}
     return {"workspace_tab": WORKSPACE_TABS[match.view_name], "workspace_client_id": match.kwargs["client_id"]}
 
 
