@@ -30,11 +30,14 @@ from alongside.synth.selfcare import plan_selfcare
 
 TODAY = dt.date(2026, 3, 15)
 
+# Re-pinned on 2026-12-06 after commit 09951af, which draws three wearables scopes (sleep, heart, activity)
+# instead of one and so moves the random stream the self-care plan follows (checked: the digests hold at its
+# parent and change at it). Code moves must still keep these exactly.
 PLAN_DIGESTS = {
-    (5, 12): "6fb42a48c5e86eecc3a3c63ff535ba346690711c691fde1cac0de57cf1672ce6",
-    (23, 40): "59366583ea541b305e4b9bcc5d1e739954e21d39999cfc3d2a2ec3778bf54dba",
+    (5, 12): "f5940a21c3b5eb097cfb5600f518d8e0a885a112dfd50a25a714c47caa5dc793",
+    (23, 40): "4d89ec7ca69c0cc9748afd2682c5763f08010e48436885aace081f74bb53d192",
 }
-ROWS_DIGEST = "393716f3cd9bab58ba9c69425e43c9d3f0ee0737f9972bb5cd43223527fd11ad"
+ROWS_DIGEST = "035e8a0e38b0a998a79ccdc3bd8e6e0ebe1fc5f7e8cc7aee7fe92fb3ef7777d7"
 
 
 def _digest(value: Any) -> str:
