@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.consent.services import scopes_set
+from alongside.core.formatting import fmt_datetime
 from alongside.selfcare.models import PracticeKind, SelfcareAuditAction
 from alongside.selfcare.services.practice_tools import tool_practice_log
 
@@ -43,7 +43,7 @@ def test_clinician_sees_tool_practice_with_ratings_and_date_and_the_read_is_audi
     assert page.status_code == 200
     html = page.content.decode()
     assert "Relaxation tools" in html
-    row = f"<td>{formats.date_format(timezone.localtime(log.at), 'SHORT_DATETIME_FORMAT')}</td><td>Box breathing</td>"
+    row = f"<td>{fmt_datetime(log.at, 'short')}</td><td>Box breathing</td>"
     assert row + "<td>7</td><td>3</td><td>-4</td>" in html
     assert "<td>5-4-3-2-1 grounding</td><td>5</td><td>5</td><td>0</td>" in html
     assert html.index("5-4-3-2-1 grounding") < html.index("Box breathing")  # newest first
