@@ -4,8 +4,8 @@ import os
 
 import pytest
 
+from alongside.risk.artifacts import load
 from alongside.risk.engines import connect, open_extract
-from alongside.risk.modelling import load
 from alongside.risk.pipeline import REFERENCE, score_tables
 from alongside.risk.population import generate
 

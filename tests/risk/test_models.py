@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from alongside.risk.modelling import ModelRefused, digest, load, save
+from alongside.risk.artifacts import ModelRefused, digest, load, save
 from alongside.risk.pipeline import REFERENCE, evaluate
 
 from .conftest import once

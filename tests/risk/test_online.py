@@ -5,7 +5,7 @@ from collections import defaultdict
 import pyarrow.parquet as pq
 import pytest
 
-from alongside.risk.modelling import load
+from alongside.risk.artifacts import load
 from alongside.risk.online import History, score
 from alongside.risk.pipeline import REFERENCE
 

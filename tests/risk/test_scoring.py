@@ -5,8 +5,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from alongside.risk import engines
+from alongside.risk.artifacts import load
 from alongside.risk.engines import EngineUnavailable, connect, open_extract
-from alongside.risk.modelling import load
 from alongside.risk.pipeline import REFERENCE, compare, score_tables
 from alongside.risk.schema import BadExtract
 

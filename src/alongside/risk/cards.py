@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from alongside.risk.artifacts import digest
 from alongside.risk.features import FEATURES
-from alongside.risk.modelling import digest
 
 
 def _pct(value: float | None) -> str:

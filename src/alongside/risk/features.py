@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
+if TYPE_CHECKING:  # ibis loads in a second or more: the web process imports it only when it scores
+    import ibis.expr.types as ir
 
 # Features look back at most this many days (longer gaps are capped), which also bounds the joins.
 WINDOW = 56
@@ -48,11 +49,15 @@ def _window(events: ir.Table, cutoffs: ir.Table, days: int = WINDOW) -> ir.Table
 
 
 def _since(last: ir.IntegerValue, as_of: ir.IntegerValue) -> ir.IntegerValue:
+    import ibis
+
     return ibis.least(ibis.coalesce(as_of - last, CAP), CAP)
 
 
 def engagement(t: Tables, cutoffs: ir.Table) -> ir.Table:
     """Return one row per cutoff with the dropout model's features."""
+    import ibis
+
     keys = ["client_id", "as_of"]
     c = _window(t.checkins, cutoffs)
     checks = c.group_by(keys).aggregate(
@@ -95,6 +100,8 @@ def engagement(t: Tables, cutoffs: ir.Table) -> ir.Table:
 
 def dropout_scores(features: ir.Table, model: Mapping[str, object]) -> ir.Table:
     """Add each feature's contribution to the log-odds (``c_<feature>``) and the probability ``dropout``."""
+    import ibis
+
     means: Mapping[str, float] = model["means"]  # type: ignore[assignment]
     scales: Mapping[str, float] = model["scales"]  # type: ignore[assignment]
     coefs: Mapping[str, float] = model["coefficients"]  # type: ignore[assignment]

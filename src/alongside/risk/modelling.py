@@ -14,11 +14,8 @@ evaluation did not pass its minimum goals is never activated.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -48,16 +45,6 @@ CUTOFFS = tuple(range(28, 197, 28))
 MIN_BAND_ROWS = 50
 MIN_EPISODES = 300
 MAX_ROWS_PER_BAND = 20000
-
-
-class ModelRefused(ValueError):
-    """A model file was edited after its evaluation (hash mismatch), or its evaluation did not pass."""
-
-
-def digest(model: Mapping[str, Any]) -> str:
-    """Return the SHA-256 of a model's canonical JSON (sorted keys, no spaces)."""
-    text = json.dumps(model, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def fit_not_on_track(tables: Tables, *, source: str, seed: int = 0) -> dict[str, Any]:
@@ -175,27 +162,3 @@ def fit_dropout(frame: Any, *, source: str) -> dict[str, Any]:
         "training_rows": len(y),
         "training_events": int(y.sum()),
     }
-
-
-def save(path: Path, model: Mapping[str, Any], evaluation: Mapping[str, Any]) -> None:
-    """Write a model and the evaluation that approved (or rejected) it, with the model's hash, as JSON."""
-    record = {"model": model, "evaluation": {**evaluation, "model_sha256": digest(model)}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-
-
-def load(path: Path, *, require_passed: bool = True) -> dict[str, Any]:
-    """Return the model stored at ``path``, refusing an edited file or one whose evaluation did not pass."""
-    try:
-        record = json.loads(path.read_text())
-        model, evaluation = record["model"], record["evaluation"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelRefused(f"{path.name} is not a model file: {exc}") from exc
-    if digest(model) != evaluation.get("model_sha256"):
-        raise ModelRefused(
-            f"{path.name} was changed after its evaluation: its hash no longer matches the one the evaluation recorded."
-        )
-    if require_passed and not evaluation.get("passed"):
-        raise ModelRefused(f"{path.name} did not pass its minimum evaluation and is not activated.")
-    loaded: dict[str, Any] = model
-    return loaded

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from alongside.risk import artifacts
 from alongside.risk import modelling as models
 from alongside.risk.engines import connect, open_extract
 from alongside.risk.evaluation import (
@@ -114,7 +115,7 @@ def keep(result: dict[str, Any], directory: Path) -> dict[str, Path]:
     paths = {}
     for kind, model in result["models"].items():
         path = directory / f"{kind}.json"
-        models.save(path, model, result["report"])
+        artifacts.save(path, model, result["report"])
         paths[kind] = path
     return paths
 
@@ -129,8 +130,8 @@ def score(
     model_dir: Path = REFERENCE,
 ) -> int:
     """Score every client of the extract at day ``as_of`` (default: each client's last recorded day); write Parquet."""
-    not_model = models.load(model_dir / "not_on_track.json")
-    drop_model = models.load(model_dir / "dropout.json")
+    not_model = artifacts.load(model_dir / "not_on_track.json")
+    drop_model = artifacts.load(model_dir / "dropout.json")
     con = connect(backend, master=master)
     t = open_extract(con, data)
     result = score_tables(con, t, not_model, drop_model, as_of=as_of).to_pyarrow()

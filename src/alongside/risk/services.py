@@ -15,9 +15,9 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
+from alongside.risk.artifacts import digest, load
 from alongside.risk.collect import history
 from alongside.risk.extract import write_extract
-from alongside.risk.modelling import digest, load
 from alongside.risk.models import ClientRisk, RiskAuditAction
 from alongside.risk.online import score
 

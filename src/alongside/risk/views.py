@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from alongside.access import Action, client_or_404
 from alongside.care.views import staff_required
 from alongside.core.actor import signed_in
-from alongside.risk.modelling import ModelRefused, load
+from alongside.risk.artifacts import ModelRefused, load
 from alongside.risk.page_parts import explain, headline
 from alongside.risk.selectors import flagged_for
 from alongside.risk.services import client_risk_review

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.risk.artifacts import ModelRefused
 from alongside.risk.engines import BACKENDS, EngineUnavailable
-from alongside.risk.modelling import ModelRefused
 from alongside.risk.schema import BadExtract
 
 
