@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 
@@ -145,3 +147,23 @@ def asgi_live_server(transactional_db, settings):
         yield server
     finally:
         server.stop()
+
+
+# The app library's starter catalogue comes from a data migration, which a transactional test's flush empties
+# (browser and live-server tests flush every table after themselves, migration data included). The demo
+# generator, the route walk and the app library's own tests need it, so each database test starts from what
+# the migration writes: when the catalogue is missing, the migration's own ``load`` runs again.
+@pytest.fixture(autouse=True)
+def _starter_catalogue(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "live_server" not in request.fixturenames:
+        return  # a test without the database
+    transactional = "live_server" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    from alongside.applibrary.models import App
+
+    if not App.objects.exists():
+        migration = importlib.import_module("alongside.applibrary.migrations.0002_starter_catalogue")
+        migration.load(apps, None)

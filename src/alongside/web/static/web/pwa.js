@@ -54,7 +54,18 @@ async function queue(form) {
   await showStatus(form);
 }
 
-async function sendQueued() {
+// One send at a time: "online" may fire while a send is under way (or twice), and the same key sent twice at
+// once would race on the server.
+let sending = null;
+
+function sendQueued() {
+  sending = sending || flush().finally(() => {
+    sending = null;
+  });
+  return sending;
+}
+
+async function flush() {
   // The page's own CSRF token is current; the one kept with an item may predate a new sign-in.
   const csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
   for (const item of await queued()) {
