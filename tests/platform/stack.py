@@ -204,7 +204,12 @@ def worker(env: dict[str, str], log: Path, *extra: str) -> Process:
 
 
 def _lower(headers: Any) -> dict[str, str]:
-    return {name.lower(): value for name, value in headers.items()}
+    """Headers by lower-case name; a repeated header (Set-Cookie) keeps every value, joined with ", "."""
+    joined: dict[str, str] = {}
+    for name, value in headers.items():
+        key = name.lower()
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return joined
 
 
 @dataclass

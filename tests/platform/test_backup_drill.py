@@ -123,6 +123,8 @@ def test_the_documented_backup_restores_into_a_new_cluster_whole(drill, tmp_path
         "applibrary.Recommendation.comment",
         "applibrary.Recommendation.note",
         "applibrary.Recommendation.purpose",
+        "applibrary.ImportedEntry.note",
+        "risk.ClientRisk.review_note",
         "care.ClientProfile.emergency_contact_name",
         "care.ClientProfile.emergency_contact_phone",
         "care.ClientProfile.phone",
