@@ -155,11 +155,19 @@ def asgi_live_server(transactional_db, settings):
 # the migration writes: when the catalogue is missing, the migration's own ``load`` runs again.
 @pytest.fixture(autouse=True)
 def _starter_catalogue(request):
+    names = request.fixturenames  # the whole closure: a fixture that needs ``db`` counts
     marker = request.node.get_closest_marker("django_db")
-    if marker is None and "live_server" not in request.fixturenames:
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(names):
         return  # a test without the database
-    transactional = "live_server" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction"))
+    transactional = bool(
+        {"transactional_db", "live_server"} & set(names) or (marker is not None and marker.kwargs.get("transaction"))
+    )
     request.getfixturevalue("transactional_db" if transactional else "db")
+    starter_catalogue_ensure()
+
+
+def starter_catalogue_ensure() -> None:
+    """Write the app library's starter catalogue again if a flush emptied it (module fixtures call this too)."""
     from django.apps import apps
 
     from alongside.applibrary.models import App

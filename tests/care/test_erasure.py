@@ -29,6 +29,7 @@ from alongside.messaging import services as messaging
 from alongside.messaging.models import Attachment, Message, Thread
 from alongside.synth.config import SynthConfig
 from alongside.synth.generate import generate_practice
+from tests.conftest import starter_catalogue_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,7 @@ def erased(django_db_setup, django_db_blocker) -> Iterator[Erased]:
         outer._from_testcase = True  # type: ignore[attr-defined]  # as TestCase marks its own, for durable blocks
         outer.__enter__()
         try:
+            starter_catalogue_ensure()  # a transactional test earlier in the run may have flushed it
             yield _build_and_erase()
         finally:
             transaction.set_rollback(True)
