@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# The built-in reference models (fitted on the synthetic population), shipped with the code.
+REFERENCE = Path(__file__).parent / "reference"
+
 
 class ModelRefused(ValueError):
     """A model file was edited after its evaluation (hash mismatch), or its evaluation did not pass."""

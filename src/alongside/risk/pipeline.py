@@ -28,7 +28,7 @@ from alongside.risk.features import FEATURES, Tables, dropout_scores, engagement
 from alongside.risk.population import generate
 from alongside.risk.schema import check_extract
 
-REFERENCE = Path(__file__).parent / "reference"
+REFERENCE = artifacts.REFERENCE
 # Share of a practice's clients, by start date, that the temporal validation fits on; the rest is the test period.
 TRAIN_SHARE = 0.7
 

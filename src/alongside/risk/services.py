@@ -30,7 +30,7 @@ DROPOUT_FLAG = 0.2
 @functools.cache
 def active_models() -> tuple[dict[str, Any], dict[str, Any]]:
     """The evaluated models in use (the reference models until a practice keeps its own), loaded once."""
-    from alongside.risk.pipeline import REFERENCE
+    from alongside.risk.artifacts import REFERENCE  # not pipeline: that imports Ibis, seconds on first use
 
     return load(REFERENCE / "not_on_track.json"), load(REFERENCE / "dropout.json")
 

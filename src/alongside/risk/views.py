@@ -59,7 +59,7 @@ def review(request: HttpRequest, membership: Any, client_id: uuid.UUID) -> HttpR
 @staff_required
 @require_GET
 def model_cards(request: HttpRequest, membership: Any) -> HttpResponse:
-    from alongside.risk.pipeline import REFERENCE
+    from alongside.risk.artifacts import REFERENCE  # not pipeline: that imports Ibis, seconds on first use
 
     cards = []
     for name in ("not_on_track", "dropout"):
