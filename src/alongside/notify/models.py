@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalated alert")
     HOMEWORK = "homework", _("Homework due")
     MEASURE_DUE = "measure_due", _("Questionnaire to fill in")
+    SESSION = "session", _("Session reminder")
 
 
 # Safety: a critical alert must always reach the clinician, so nobody can switch these off.

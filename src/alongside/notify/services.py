@@ -79,6 +79,10 @@ def _email_text(kind: str) -> tuple[str, str]:
             _("A questionnaire is ready in Alongside"),
             _("A questionnaire is ready for you in Alongside. Sign in to fill it in."),
         ),
+        NotificationKind.SESSION: (
+            _("Session reminder"),
+            _("You have a session soon. Sign in to Alongside to see when and to join."),
+        ),
     }
     return texts[NotificationKind(kind)]
 
