@@ -34,6 +34,7 @@ class TelehealthAuditAction(models.TextChoices):
 class Role(models.TextChoices):
     CLIENT = "client", _("Client")
     CLINICIAN = "clinician", _("Clinician")
+    GUEST = "guest", _("Guest")
 
 
 class VideoRoom(models.Model):
@@ -151,3 +152,36 @@ class SessionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder of {self.appointment_id} by {self.channel}"
+
+
+# The calendar's rows live in their own module (hours, blocked time, booking rules, invitations, guests).
+from alongside.telehealth.calendar_models import (  # noqa: E402
+    AppointmentInvitation,
+    BlockedTime,
+    BookingPolicy,
+    CalendarAuditAction,
+    DayException,
+    GuestRole,
+    RoomGuest,
+    WeeklyHours,
+)
+
+__all__ = [
+    "AppointmentInvitation",
+    "AppointmentSeries",
+    "BlockedTime",
+    "BookingPolicy",
+    "CalendarAuditAction",
+    "CalendarFeed",
+    "DayException",
+    "Frequency",
+    "GuestRole",
+    "ReminderKind",
+    "Role",
+    "RoomGuest",
+    "SeriesOccurrence",
+    "SessionReminder",
+    "TelehealthAuditAction",
+    "VideoRoom",
+    "WeeklyHours",
+]
