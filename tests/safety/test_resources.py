@@ -84,6 +84,32 @@ def test_lines_confirmed_against_a_published_page_carry_the_date_they_were_check
     assert {("CO", "123"), ("CO", "106"), ("US", "988"), ("GB", "116 123"), ("ES", "024")} <= checked
 
 
+def test_the_third_pass_confirms_the_emergency_numbers_and_corrects_two_lines():
+    """New Zealand, Canada, Ireland, Mexico and the Central American and Caribbean numbers now name a page (2026-12-06).
+
+    Two lines were corrected: Costa Rica's "Aquí Estoy" is 800 2737869 (1322 is the Ministry of Health's citizen
+    line), and the Dominican line "*462" named by no page gives way to the Ministry's 809-200-1400.
+    """
+    data = json.loads(resources.LINES_PATH.read_text(encoding="utf-8"))
+    checked = {
+        (code, line["phone"])
+        for code, country in data["countries"].items()
+        for line in country["lines"]
+        if line["checked_on"] == "2026-12-06"
+    }
+    confirmed = {
+        ("NZ", "111"), ("NZ", "1737"), ("CA", "911"), ("IE", "112"), ("MX", "911"), ("CO", "192"),
+        ("GT", "110"), ("SV", "911"), ("HN", "911"), ("NI", "118"), ("CR", "911"), ("PA", "911"),
+        ("CU", "104"), ("DO", "911"), ("PR", "911"), ("PR", "1-800-981-0023"), ("PR", "988"),
+        ("VE", "911"), ("PY", "911"), ("BO", "110"), ("PE", "105"), ("CL", "131"), ("AR", "911"),
+        ("CR", "800 2737869"), ("DO", "809-200-1400"),
+    }  # fmt: skip
+    assert confirmed <= checked
+    phones = {(code, line["phone"]) for code, country in data["countries"].items() for line in country["lines"]}
+    assert ("CR", "1322") not in phones
+    assert ("DO", "*462") not in phones
+
+
 @pytest.mark.django_db
 def test_the_practice_admin_is_told_which_built_in_lines_are_not_verified(staff_client, world):
     """The crisis-lines page marks each unchecked built-in line "Not verified" and says how many there are."""
