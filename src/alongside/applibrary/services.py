@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -32,7 +31,7 @@ from alongside.applibrary.readiness import ReadinessAnswers, recommend
 from alongside.applibrary.vocab import QUESTIONS
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
-from alongside.core.actor import Actor
+from alongside.core.actor import Actor, SignedIn
 from alongside.core.services import reader, service
 from alongside.notify.models import NotificationKind
 from alongside.notify.services import preferences_set
@@ -298,7 +297,7 @@ class AnswerChange:
 
 @service
 def evaluation_revise(
-    *, actor: Any, app_slug: str, changes: list[AnswerChange], review_by: dt.date, notes: str = ""
+    *, actor: SignedIn, app_slug: str, changes: list[AnswerChange], review_by: dt.date, notes: str = ""
 ) -> Evaluation:
     """Add the next evaluation version of an app: the latest answers with ``changes``, signed by the actor.
 
@@ -317,7 +316,7 @@ def evaluation_revise(
     if review_by < today:
         raise ValidationError(_("The review date must be today or later."))
     latest = app.evaluations.order_by("-version").first()
-    checker = str(getattr(actor, "display_name", "") or actor.email)
+    checker = actor.display_name
     evaluation = Evaluation.objects.create(
         app=app,
         version=(latest.version + 1) if latest else 1,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 
 from alongside import access
 from alongside.access import Action
 from alongside.care.models import ClientProfile
+from alongside.core.actor import SignedIn
 from alongside.sessions import selectors as session_selectors
 from alongside.sessions.models import Appointment, AppointmentStatus
 from alongside.telehealth.models import Role
@@ -43,7 +43,7 @@ class RoomAccess:
         return timezone.now() < self.opens_at
 
 
-def room_access(*, actor: Any, appointment_id: uuid.UUID | str) -> RoomAccess:
+def room_access(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> RoomAccess:
     """Return the actor's access to the appointment's room, or 404.
 
     The appointment's own client, and clinicians on the client's current care team, get in;
@@ -67,7 +67,7 @@ def room_access(*, actor: Any, appointment_id: uuid.UUID | str) -> RoomAccess:
     )
 
 
-def video_sessions_today(*, actor: Any, now: dt.datetime | None = None) -> list[Appointment]:
+def video_sessions_today(*, actor: SignedIn, now: dt.datetime | None = None) -> list[Appointment]:
     """Return the actor's sessions from one hour ago to the end of tomorrow, earliest first.
 
     A clinician sees their own (through ``sessions``' selector, care team only); a client sees theirs.

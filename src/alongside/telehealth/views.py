@@ -35,7 +35,7 @@ ROOM_FEATURES = {"camera": ["self"], "microphone": ["self"], "display-capture": 
 @require_GET
 def sessions_list(request: HttpRequest) -> HttpResponse:
     """The signed-in person's video sessions of today and tomorrow, each with its Join link."""
-    rows = selectors.video_sessions_today(actor=request.user)
+    rows = selectors.video_sessions_today(actor=signed_in(request.user))
     return render(request, "telehealth/list.html", {**_layout(request), "rows": rows})
 
 
@@ -43,7 +43,7 @@ def sessions_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def room(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
     """One appointment's room: the device check, the waiting room and the call (404 for anyone else)."""
-    entry = selectors.room_access(actor=request.user, appointment_id=appointment_id)
+    entry = selectors.room_access(actor=signed_in(request.user), appointment_id=appointment_id)
     context = {
         **_layout(request),
         "entry": entry,

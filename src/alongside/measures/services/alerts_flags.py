@@ -15,6 +15,7 @@ from typing import Any
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.care.selectors import staff_recipients
+from alongside.core.actor import Actor
 from alongside.core.services import service
 from alongside.measures.models import (
     FLAG_ALERT_INSTRUMENT,
@@ -30,7 +31,7 @@ from alongside.safety.services import flag_raise_for_text
 
 
 @service
-def alert_raise_for_flag(*, flag: SafetyFlag, actor: Any) -> CriticalAlert:
+def alert_raise_for_flag(*, flag: SafetyFlag, actor: Actor) -> CriticalAlert:
     """Raise the alert of a safety flag (once per flag). Caller's transaction (the text's own).
 
     Urgent: the treating clinicians in the app and by email without content, then the practice
@@ -68,7 +69,7 @@ def alert_raise_for_flag(*, flag: SafetyFlag, actor: Any) -> CriticalAlert:
 
 @service
 def alert_raise_for_text(
-    *, client: ClientProfile, source: FlagSource, source_id: Any, text: str, actor: Any
+    *, client: ClientProfile, source: FlagSource, source_id: Any, text: str, actor: Actor
 ) -> SafetyFlag | None:
     """Check a client's free text (not a message); on crisis language store the flag and raise its alert.
 

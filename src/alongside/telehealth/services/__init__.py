@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
+from alongside.core.actor import SignedIn
 from alongside.core.services import service, unaudited
 from alongside.sessions import services as session_services
 from alongside.sessions.models import Appointment, AppointmentStatus
@@ -31,7 +31,7 @@ def _room(entry: RoomAccess) -> VideoRoom:
     return room
 
 
-def _event(action: TelehealthAuditAction, actor: Any, entry: RoomAccess, room: VideoRoom) -> None:
+def _event(action: TelehealthAuditAction, actor: SignedIn, entry: RoomAccess, room: VideoRoom) -> None:
     record(
         action,
         actor=actor,
@@ -41,14 +41,14 @@ def _event(action: TelehealthAuditAction, actor: Any, entry: RoomAccess, room: V
     )
 
 
-def _clinician(actor: Any, appointment_id: uuid.UUID | str) -> RoomAccess:
+def _clinician(actor: SignedIn, appointment_id: uuid.UUID | str) -> RoomAccess:
     entry = room_access(actor=actor, appointment_id=appointment_id)
     if entry.role != Role.CLINICIAN:
         raise PermissionDenied(_("Only the clinician can do this."))
     return entry
 
 
-def _mark_attended(actor: Any, entry: RoomAccess, room: VideoRoom) -> None:
+def _mark_attended(actor: SignedIn, entry: RoomAccess, room: VideoRoom) -> None:
     """Mark the appointment attended once both sides were connected and it has started."""
     if room.both_connected_at is None or getattr(actor, "is_client", True):
         return
@@ -58,7 +58,7 @@ def _mark_attended(actor: Any, entry: RoomAccess, room: VideoRoom) -> None:
 
 
 @service
-def room_join(*, actor: Any, appointment_id: uuid.UUID | str) -> tuple[VideoRoom, RoomAccess]:
+def room_join(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> tuple[VideoRoom, RoomAccess]:
     """Enter the appointment's room: the client into the waiting room, a clinician into the call.
 
     Refused outside the join window (the client from 15 minutes before the start), for a
@@ -88,7 +88,7 @@ def room_join(*, actor: Any, appointment_id: uuid.UUID | str) -> tuple[VideoRoom
 
 
 @service
-def room_admit(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
+def room_admit(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> VideoRoom:
     """Let the waiting client into the call (clinicians on the care team only)."""
     entry = _clinician(actor, appointment_id)
     room = _room(entry)
@@ -102,7 +102,7 @@ def room_admit(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
 
 
 @service
-def room_connected(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
+def room_connected(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> VideoRoom:
     """Note that the two browsers are connected (reported by either side); mark attendance."""
     entry = room_access(actor=actor, appointment_id=appointment_id)
     room = _room(entry)
@@ -117,7 +117,7 @@ def room_connected(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
 
 
 @service
-def room_leave(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
+def room_leave(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> VideoRoom:
     """Leave the room (a closed page or a dropped connection); the client stops waiting."""
     entry = room_access(actor=actor, appointment_id=appointment_id)
     room = _room(entry)
@@ -130,7 +130,7 @@ def room_leave(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
 
 
 @service
-def room_end(*, actor: Any, appointment_id: uuid.UUID | str) -> VideoRoom:
+def room_end(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> VideoRoom:
     """End the call for everyone (clinicians only); marks attendance when both were connected."""
     entry = _clinician(actor, appointment_id)
     room = _room(entry)
