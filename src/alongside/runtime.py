@@ -56,9 +56,40 @@ def settle() -> None:
 
     get_resolver().url_patterns  # noqa: B018  # import every view module now, not on the first request
     close_channels_auth_connections()
+    warm_up()
+    set_switch_interval()
     gc.collect()
     gc.freeze()
     _start_checkpointer()
+
+
+def warm_up() -> None:
+    """Load what the first request of its kind would otherwise load with the interpreter held.
+
+    The crisis-language classifier reads its weights and compiles its patterns on first use (about 0.2 s); the
+    first message sent to each server process used to stall every other request of that process meanwhile.
+    """
+    from alongside.safety import detect
+
+    detect("warm-up")
+
+
+def set_switch_interval() -> None:
+    """Let a thread whose database answer has arrived get the interpreter back sooner (``sys.setswitchinterval``).
+
+    Each request runs in its own thread, and every database round trip gives up the interpreter. When another
+    request is rendering a page, the waiting thread gets it back only when the renderer is made to yield: after
+    the switch interval, 5 ms by default. A check-in makes about fifteen round trips, so beside one busy page it
+    lost up to 75 ms to waiting alone (the load bench's check-in p99, issue #11). Shorter intervals cost a
+    little more switching; bench/README.md has the figures. 0 keeps Python's default.
+    """
+    import sys
+
+    from django.conf import settings
+
+    interval = getattr(settings, "ALONGSIDE_SWITCH_INTERVAL_US", 0)
+    if interval > 0:
+        sys.setswitchinterval(interval / 1_000_000)
 
 
 def close_channels_auth_connections() -> None:

@@ -135,6 +135,9 @@ ALONGSIDE_AUDIT_CHECKPOINT_EVERY = env_int("ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 1
 ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = env_int("ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", 10)
 ALONGSIDE_AUDIT_ANCHOR = env_str("ALONGSIDE_AUDIT_ANCHOR")
 
+# How long a server thread may hold the interpreter before another may run (docs/operators/configuration.md).
+ALONGSIDE_SWITCH_INTERVAL_US = env_int("ALONGSIDE_SWITCH_INTERVAL_US", 1000)
+
 # Debugging is for development only. The demo is shown to people (no tracebacks), and on SQLite Django's
 # debug cursor runs an extra query per query to quote its parameters for the log, a third of a caseload view.
 DEBUG = env_bool("DEBUG", default=PROFILE == "dev")
@@ -167,6 +170,7 @@ INSTALLED_APPS = [
     "alongside.wearables",
     "alongside.risk",
     "alongside.applibrary",
+    "alongside.records",
     "alongside.synth",
     "django_tasks_db",
 ]
