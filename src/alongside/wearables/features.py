@@ -91,7 +91,7 @@ def _by_day(rows: Iterable[Row]) -> dict[int, list[Row]]:
 
 def _night(rows_by_kind: dict[str, list[Row]]) -> dict[int, dict[str, list[Row]]]:
     nights: dict[int, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for kind, rows in rows_by_kind.items():
+    for kind, rows in sorted(rows_by_kind.items()):  # a fixed order, whichever kind a table holds first
         for row in rows:
             nights[local_day(row[0] + 6 * 3600, row[2])][kind].append(row)
     return nights

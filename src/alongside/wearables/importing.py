@@ -8,6 +8,7 @@ never read, since only files named by an import row are.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -19,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+from django.db.models import Q
 
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.idempotency import replay_check
-from alongside.wearables import baselines, storage
-from alongside.wearables.features import daily_features
+from alongside.wearables import storage
+from alongside.wearables.features import DAY, daily_features
 from alongside.wearables.models import CsvMapping, ImportJob
 from alongside.wearables.samples import BadInput
 from alongside.wearables.services import PUSH_SCOPE, wearables_import_record
@@ -113,6 +116,35 @@ def _previous(client: ClientProfile, digest: str, began: float) -> ImportResult 
     return ImportResult(previous.records, 0, dropped, 0, round(time.perf_counter() - began, 3))
 
 
+# How far around a batch's own days the samples are read, and which days' features a new sample can change.
+# A sample counts for its local day, or (sleep) for the night of 6 hours later; a sleep sample lasts at most
+# two days, so it reaches the minute-by-minute patterns of up to 3 nights after its own; and a day's sleep
+# regularity index compares the patterns of the 7 days ending on it. So the features of the days ``lo`` to
+# ``hi + AFTER_DAYS`` are recomputed, from every sample that starts between ``lo - MARGIN_DAYS`` and
+# ``hi + MARGIN_DAYS`` (a day's samples start within 14 hours of it, at any UTC offset).
+AFTER_DAYS = 10
+MARGIN_DAYS = 12
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _span(table: pa.Table) -> tuple[int, int]:
+    """Return the first and last local epoch day (or night, for sleep) of the samples in ``table``."""
+    local = pc.add(table.column("start"), pc.multiply(table.column("offset").cast(pa.int64()), 60))
+    bounds = pc.min_max(local).as_py()
+    return int(bounds["min"]) // DAY, (int(bounds["max"]) + 6 * 3600) // DAY
+
+
+def _stored_around(client: ClientProfile, low: int, high: int) -> pa.Table:
+    """The client's stored samples that start between the UTC seconds ``low`` and ``high``, in import order."""
+    overlapping = (
+        ImportJob.objects.filter(client=client, samples_stored__gt=0)
+        .filter(Q(first_start__isnull=True) | Q(first_start__lte=high, last_start__gte=low))
+        .order_by("created_at")
+        .values_list("id", flat=True)
+    )
+    return storage.read(client_id=client.pk, job_ids=list(overlapping), between=(low, high))
+
+
 def store(
     *,
     actor: Actor,
@@ -123,11 +155,30 @@ def store(
     began: float,
     key: tuple[str, dict[str, Any]] | None = None,
 ) -> ImportResult:
-    """Keep the parsed samples not already stored, seal them, record the import and recompute the features."""
+    """Keep the parsed samples not already stored, seal them, record the import and recompute the features.
+
+    Only the stored samples around the new ones are read, and only the days the new samples can change are
+    recomputed (see :data:`AFTER_DAYS`), so the cost follows the batch, not the client's whole history.
+    """
     incoming = storage.to_table(parsed.samples)
-    stored = stored_samples(client)
-    new = storage.new_only(incoming, stored)
-    features = baselines.with_baselines(daily_features(pa.concat_tables([stored, new])))
+    features: dict[dt.date, dict[str, float]] = {}
+    span: tuple[dt.date, dt.date] | None = None
+    starts: tuple[int, int] | None = None
+    stored = storage.SCHEMA.empty_table()
+    if incoming.num_rows:
+        lo, hi = _span(incoming)
+        stored = _stored_around(client, (lo - MARGIN_DAYS) * DAY, (hi + MARGIN_DAYS) * DAY)
+        new = storage.new_only(incoming, stored)
+    else:
+        new = incoming
+    if new.num_rows:
+        lo, hi = _span(new)
+        first, last = _EPOCH + dt.timedelta(days=lo), _EPOCH + dt.timedelta(days=hi + AFTER_DAYS)
+        everything = daily_features(pa.concat_tables([stored, new]))
+        features = {day: values for day, values in everything.items() if first <= day <= last}
+        span = (first, last)
+        bounds = pc.min_max(new.column("start")).as_py()
+        starts = (int(bounds["min"]), int(bounds["max"]))
     job_id = uuid.uuid4()
     written = storage.write(client_id=client.pk, job_id=job_id, table=new) if new.num_rows else None
     try:
@@ -141,6 +192,8 @@ def store(
             samples_stored=new.num_rows,
             duplicates_dropped=incoming.num_rows - new.num_rows,
             features=features,
+            span=span,
+            starts=starts,
             idempotency=key,
         )
     except BaseException:

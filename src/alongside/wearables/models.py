@@ -51,11 +51,16 @@ class ImportJob(models.Model):
     records = models.PositiveIntegerField(default=0)
     samples_stored = models.PositiveIntegerField(default=0)
     duplicates_dropped = models.PositiveIntegerField(default=0)
+    # The first and last sample start (UTC epoch seconds) in the file, so an import reads only the files
+    # that overlap its time range; empty for an import without samples and for imports made before 0005.
+    first_start = models.BigIntegerField(null=True, blank=True)
+    last_start = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["client", "file_sha256"], name="wearables_file_once")]
+        indexes = [models.Index(fields=["client", "first_start"], name="wearables_import_span")]
 
     def __str__(self) -> str:
         return f"{self.source} import {self.id} for {self.client_id}"

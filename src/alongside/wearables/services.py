@@ -40,6 +40,44 @@ def _replace_features(
     return len(rows)
 
 
+def _replace_span(client: ClientProfile, values: dict[dt.date, dict[str, float]], first: dt.date, last: dt.date) -> int:
+    """Replace the features of the days ``first`` to ``last`` and refresh the baselines those days feed.
+
+    A day's baseline is taken over the 28 days before it, so the baselines of the 28 days after ``last`` are
+    recomputed too; every other row stays as it is. ``values`` holds only days within the span.
+    """
+    from alongside.wearables import baselines
+
+    window = dt.timedelta(days=baselines.WINDOW_DAYS)
+    DailyFeature.objects.filter(client=client, day__gte=first, day__lte=last).delete()
+    around = list(DailyFeature.objects.filter(client=client, day__gte=first - window, day__lte=last + window))
+    series: dict[str, dict[dt.date, float]] = {}
+    for feature in around:
+        series.setdefault(feature.metric, {})[feature.day] = feature.value
+    for day, metrics in values.items():
+        for metric, value in metrics.items():
+            series.setdefault(metric, {})[day] = value
+    rows = []
+    for day, metrics in values.items():
+        for metric, value in metrics.items():
+            median, mad = baselines.baseline(series[metric], day) or (None, None)
+            rows.append(
+                DailyFeature(
+                    client=client, day=day, metric=metric, value=value, baseline_median=median, baseline_mad=mad
+                )
+            )
+    changed = []
+    for feature in around:
+        if feature.day > last:
+            median, mad = baselines.baseline(series[feature.metric], feature.day) or (None, None)
+            if (median, mad) != (feature.baseline_median, feature.baseline_mad):
+                feature.baseline_median, feature.baseline_mad = median, mad
+                changed.append(feature)
+    DailyFeature.objects.bulk_create(rows, batch_size=2000)
+    DailyFeature.objects.bulk_update(changed, ["baseline_median", "baseline_mad"], batch_size=500)
+    return len(rows)
+
+
 @service
 def wearables_import_record(
     *,
@@ -51,12 +89,17 @@ def wearables_import_record(
     records: int,
     samples_stored: int,
     duplicates_dropped: int,
-    features: dict[dt.date, dict[str, tuple[float, float | None, float | None]]],
+    features: dict[dt.date, dict[str, float]],
+    span: tuple[dt.date, dt.date] | None,
+    starts: tuple[int, int] | None = None,
     idempotency: tuple[str, dict[str, Any]] | None = None,
 ) -> ImportJob:
-    """Record an import whose sample file is already sealed in place, and replace the client's features.
+    """Record an import whose sample file is already sealed in place, and replace the features of its days.
 
-    ``idempotency`` is a pushed batch's (key, body), remembered in the same transaction.
+    ``features`` are the recomputed values of the local days in ``span`` (first, last), the days the new
+    samples can change; their baselines and those of the 28 days after are refreshed, and no other day is
+    touched. ``span`` is None when nothing new was stored. ``starts`` is the first and last sample start of
+    the file. ``idempotency`` is a pushed batch's (key, body), remembered in the same transaction.
     """
     _check_may_write(actor, client)
     if idempotency is not None:
@@ -69,8 +112,10 @@ def wearables_import_record(
         records=records,
         samples_stored=samples_stored,
         duplicates_dropped=duplicates_dropped,
+        first_start=starts[0] if starts else None,
+        last_start=starts[1] if starts else None,
     )
-    count = _replace_features(client, features)
+    count = _replace_span(client, features, *span) if span is not None else 0
     record(
         WearablesAuditAction.IMPORTED,
         actor=actor,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -102,8 +103,11 @@ def write(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str, table: pa.Tabl
     return path
 
 
-def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID]) -> pa.Table:
-    """Return the samples of the given imports (a missing file reads as none); raise when one does not open."""
+def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID], between: tuple[int, int] | None = None) -> pa.Table:
+    """Return the samples of the given imports (a missing file reads as none); raise when one does not open.
+
+    With ``between`` (UTC seconds, both included), only the samples that start in that range.
+    """
     tables = [SCHEMA.empty_table()]
     for job_id in job_ids:
         path = _path(client_id, job_id)
@@ -115,7 +119,11 @@ def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID]) -> pa.Table:
             plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(client_id, job_id))
         except (InvalidTag, ValueError):
             raise DecryptionFailed(f"The wearable samples of import {job_id} do not open: altered or moved.") from None
-        tables.append(pq.read_table(io.BytesIO(plain)).cast(SCHEMA))
+        table = pq.read_table(io.BytesIO(plain)).cast(SCHEMA)
+        if between is not None:
+            start = table.column("start")
+            table = table.filter(pc.and_(pc.greater_equal(start, between[0]), pc.less_equal(start, between[1])))
+        tables.append(table)
     return pa.concat_tables(tables)
 
 
