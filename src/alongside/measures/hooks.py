@@ -17,6 +17,10 @@ RESPONSE_SUBMITTED: list[Callable[[MeasureResponse, dt.datetime], object]] = []
 # Called by `alongside measures_tick` after the scheduled requests are made; each returns how many requests it
 # made (sessions asks for the questionnaires due before an appointment).
 REQUEST_MAKERS: list[Callable[[], int]] = []
+# Asked by the progress charts for the expected-response range of one instrument: called with the client's practice
+# id (or None), the instrument code, the intake (first) total and the number of administrations; returns (label,
+# [(low, median, high) per administration, first to last]) or None when there is no range for it (risk registers).
+EXPECTED_RESPONSE: list[Callable[[object, str, float, int], tuple[str, list[tuple[float, float, float]]] | None]] = []
 
 
 def register[H](hooks: list[H], hook: H) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.safestring import SafeString
 
 from alongside.care.models import Practice
-from alongside.measures import charts, library
+from alongside.measures import charts, hooks, library
 from alongside.measures.caseload import reliable_direction
 from alongside.measures.models import MeasureResponse, MeasureScore
 from alongside.measures.practice_selectors import instrument_for
@@ -35,6 +36,10 @@ class InstrumentProgress:
     grid: charts.ItemGrid | None
 
     @property
+    def expected_label(self) -> str:
+        return self.series.expected_label if self.series and self.series.expected else ""
+
+    @property
     def chart(self) -> SafeString | None:
         return charts.score_chart(self.series) if self.series and self.series.points else None
 
@@ -51,7 +56,9 @@ class InstrumentProgress:
         return charts.item_heatmap_table(self.grid) if self.grid and self.grid.dates else None
 
 
-def _series(instrument: library.Instrument, scores: list[MeasureScore]) -> charts.Series | None:
+def _series(
+    instrument: library.Instrument, scores: list[MeasureScore], practice: object = None
+) -> charts.Series | None:
     totals = [s for s in scores if s.total is not None]
     if not instrument.has_total or not totals:
         return None
@@ -79,7 +86,25 @@ def _series(instrument: library.Instrument, scores: list[MeasureScore]) -> chart
         baseline=float(baseline) if baseline is not None else None,
         points=points,
         lower_is_better=not instrument.higher_is_better,
+        reliable_change=instrument.reliable_change or None,
+        **_expected(practice, instrument.code, totals),
     )
+
+
+def _expected(practice: object, code: str, totals: list[MeasureScore]) -> dict[str, Any]:
+    """The expected-response range registered for this instrument (the risk app's model), at each score."""
+    intake = totals[0].total
+    for hook in hooks.EXPECTED_RESPONSE:
+        practice_id = getattr(practice, "pk", practice)
+        found = hook(practice_id, code, float(intake or 0), len(totals))
+        if found is not None:
+            label, rows = found
+            expected = tuple(
+                charts.Expected(s.scored_at, low, median, high)
+                for s, (low, median, high) in zip(totals, rows, strict=True)
+            )
+            return {"expected": expected, "expected_label": label}
+    return {}
 
 
 def _grid(instrument: library.Instrument, responses: list[MeasureResponse]) -> charts.ItemGrid | None:
@@ -131,7 +156,7 @@ def progress_build(
                 reliable_change_source=instrument.reliable_change_source,
                 validated=instrument.validated,
                 count=len(code_scores),
-                series=_series(instrument, code_scores),
+                series=_series(instrument, code_scores, practice),
                 grid=_grid(instrument, answers.get(code, [])),
             )
         )

@@ -66,7 +66,8 @@ def features(h: History, as_of: int) -> dict[str, float]:
     }
 
 
-def _band(model: Mapping[str, Any], measure: str, intake: float, number: int) -> dict[str, float]:
+def band_at(model: Mapping[str, Any], measure: str, intake: float, number: int) -> dict[str, float]:
+    """Return the model's quantiles (low, median, high) of the total at administration ``number``."""
     out = {}
     for row in model["quantiles"]:
         if row["measure"] == measure and row["low"] <= intake <= row["high"]:
@@ -87,7 +88,7 @@ def score(h: History, as_of: int, not_model: Mapping[str, Any], drop_model: Mapp
     intake = [total for n, total in phq if n == 1]
     if intake and phq[-1][0] >= 2:
         number, total = phq[-1]
-        band = _band(not_model, "phq9", intake[0], number)
+        band = band_at(not_model, "phq9", intake[0], number)
         if "high" in band:
             result.phq9_total, result.phq9_session = total, number
             result.phq9_expected, result.phq9_upper = band.get("median"), band["high"]

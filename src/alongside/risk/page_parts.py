@@ -103,3 +103,7 @@ def register() -> None:
     page_parts.register_brief_section(
         page_parts.BriefSection("risk", gettext_lazy("Early warnings to consider"), "risk/_brief.html", brief_section)
     )
+    from alongside.measures import hooks
+    from alongside.risk.expected import expected_range
+
+    hooks.register(hooks.EXPECTED_RESPONSE, expected_range)

@@ -13,10 +13,11 @@ restyles it for print. tests/measures/test_charts.py pins the markup of represen
 
 from .heatmap import item_heatmap, item_heatmap_table
 from .score import score_chart, score_table
-from .types import Band, ItemGrid, Point, Reliable, Series
+from .types import Band, Expected, ItemGrid, Point, Reliable, Series
 
 __all__ = [
     "Band",
+    "Expected",
     "ItemGrid",
     "Point",
     "Reliable",

@@ -12,11 +12,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from . import palette
+from . import intervals, palette
 from .scales import as_date
 from .score_layout import chart_ids, empty_layout, score_layout, sorted_points
 from .svg import language
-from .types import Series
+from .types import Point, Series
 from .words import band_for, long_date, number, reference, reliable_words, signed
 
 __all__ = ["score_chart", "score_table", "sorted_points"]
@@ -36,7 +36,7 @@ def score_chart(series: Series, *, width: int = 640, height: int = 260, lang: st
                 "measures/charts/message.svg", {**context, "classes": "measure-chart measure-chart-empty"}
             )
         layout = score_layout(series, points, width, height, ids)
-        return render_to_string("measures/charts/score.svg", {"c": layout, "palette": palette})
+        return render_to_string("measures/charts/score.svg", {"c": layout, "palette": palette, "iv": intervals})
 
 
 def score_table(series: Series, *, lang: str | None = None) -> SafeString:
@@ -53,6 +53,7 @@ class _Row:
     band: str
     change: str
     reliable: str
+    expected: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class _Table:
     has_bands: bool
     rows: list[_Row]
     empty: str
+    has_expected: bool = False
 
 
 def _band_name(series: Series, value: float) -> str:
@@ -81,7 +83,15 @@ def _notes(series: Series) -> str:
     notes.append(
         gettext("Lower scores are better.") if series.lower_is_better else gettext("Higher scores are better.")
     )
+    title = intervals.interval_title(series)
+    if title:
+        notes.append(title + ".")
     return " ".join(notes)
+
+
+def _expected_cell(series: Series, point: Point) -> str:
+    row = intervals.expected_for(series, point.at)
+    return intervals.expected_words(series, row, point.value) if row is not None else "\u2014"
 
 
 def _table(series: Series) -> _Table:
@@ -96,6 +106,8 @@ def _table(series: Series) -> _Table:
     headings = [gettext("Date"), score_heading, gettext("Severity"), change_heading, gettext("Reliable change")]
     if not has_bands:
         headings.remove(gettext("Severity"))
+    if series.expected:
+        headings.append(series.expected_label or gettext("Expected range"))
     rows = [
         _Row(
             as_date(point.at).isoformat(),
@@ -104,6 +116,7 @@ def _table(series: Series) -> _Table:
             _band_name(series, point.value) if has_bands else "",
             signed(point.value - base) if base is not None else "",
             reliable_words(point.reliable),
+            _expected_cell(series, point) if series.expected else "",
         )
         for point in points
     ]
@@ -116,4 +129,5 @@ def _table(series: Series) -> _Table:
         has_bands,
         rows,
         gettext("No scores yet."),
+        bool(series.expected),
     )

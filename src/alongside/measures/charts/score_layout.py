@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from . import palette
+from . import intervals, palette
 from .layout import Frame, Line, Message, Rect, Text
 from .placement import LINE_HEIGHT, Box, band_edges, band_label_lines, legend_rows, place_label, triangle
 from .scales import Linear, as_date, date_ticks, day_number, value_ticks
@@ -73,6 +73,7 @@ class LegendEntry:
     middle: str  # x of the swatch's middle
     text: Text
     marker: Marker | None = None
+    box: Rect | None = None  # a shaded swatch (the reliable change interval, the expected range)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class ScoreLayout:
     line: str  # the polyline's points; empty with a single score
     markers: tuple[Marker, ...]
     legend: tuple[LegendEntry, ...]
+    interval: intervals.IntervalShape | None = None
+    expected: intervals.ExpectedShape | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,10 @@ def _legend_labels(series: Series, points: tuple[Point, ...]) -> list[tuple[str,
         entries.append(("caseness", gettext("Clinical cut-off")))
     if series.baseline is not None:
         entries.append(("baseline", gettext("Baseline")))
+    if intervals.interval_bounds(series) is not None:
+        entries.append(("interval", gettext("Reliable change interval")))
+    if series.expected:
+        entries.append(("expected", series.expected_label or gettext("Expected range")))
     if any(point.reliable == "improved" for point in points):
         entries.append(("improved", gettext("Reliable improvement")))
     if any(point.reliable == "deteriorated" for point in points):
@@ -160,7 +167,8 @@ def _legend(
             if key in ("improved", "deteriorated"):
                 shape = marker(key, x + 10, row_y, 5.5, series, role="chart-legend-marker")
             text = Text(n(x + 26), n(row_y + 4), label)
-            out.append(LegendEntry(key, label, swatch, n(x + 10), text, shape))
+            box = Rect(n(x), n(row_y - 6), "20", "12") if key in ("interval", "expected") else None
+            out.append(LegendEntry(key, label, swatch, n(x + 10), text, shape, box))
     return tuple(out)
 
 
@@ -311,8 +319,9 @@ def score_layout(series: Series, points: tuple[Point, ...], width: int, height: 
     x, lo, hi, span = _time_scale(points, LEFT, end)
     plot = _Plot(LEFT, end, top, bottom, y, x)
     coordinates = [(x(day_number(point.at)), y(point.value)) for point in points]
+    description = " ".join([summary(series, points), *intervals.summary_extra(series, points[-1].at, points[-1].value)])
     return ScoreLayout(
-        frame=_frame(series, ids, width, height, summary(series, points)),
+        frame=_frame(series, ids, width, height, description),
         plot=Rect(n(LEFT), n(top), n(end - LEFT), n(bottom - top)),
         bands=_bands(series, plot, edges, lines),
         grid=_grid(series, plot),
@@ -321,8 +330,12 @@ def score_layout(series: Series, points: tuple[Point, ...], width: int, height: 
         line=" ".join(f"{n(px)},{n(py)}" for px, py in coordinates) if len(points) > 1 else "",
         markers=_markers(series, points, coordinates, plot),
         legend=_legend(entries, rows, series, LEFT, bottom + AXIS + 6),
+        interval=intervals.interval_shape(series, y, LEFT, end),
+        expected=intervals.expected_shape(series, x, y),
     )
 
 
 def chart_ids(series: Series, width: int, height: int) -> str:
-    return element_id("score", series.instrument, (series, width, height))
+    extras = (series.reliable_change, series.expected, series.expected_label)
+    payload = (series, width, height, extras) if any(extras) else (series, width, height)
+    return element_id("score", series.instrument, payload)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
@@ -32,6 +32,16 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """The expected range of a score at one administration: a lower and upper quantile and the median."""
+
+    at: date | datetime
+    low: float
+    median: float
+    high: float
+
+
+@dataclass(frozen=True)
 class Series:
     """One instrument's scores for one client, with what is needed to read them."""
 
@@ -45,8 +55,16 @@ class Series:
     baseline: float | None
     points: tuple[Point, ...]
     lower_is_better: bool = True
+    # The instrument's reliable change value: the chart shades baseline +/- this (change inside it is not reliable).
+    # (Left out of the repr, which chart ids hash: a chart without them keeps its id.)
+    reliable_change: float | None = field(default=None, repr=False)
+    # The expected-response range per administration and what it is (e.g. "reference model, 10th-80th percentile").
+    expected: tuple[Expected, ...] = field(default=(), repr=False)
+    expected_label: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
+        if self.reliable_change is not None and self.reliable_change <= 0:
+            raise ValueError(f"{self.instrument}: reliable_change must be positive")
         if self.max_value <= self.min_value:
             raise ValueError(f"{self.instrument}: max_value {self.max_value} must exceed min_value {self.min_value}")
 
