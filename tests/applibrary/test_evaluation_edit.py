@@ -16,6 +16,7 @@ from alongside.applibrary.services import (
     recommendation_create,
 )
 from alongside.audit.models import AuditEvent
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,14 @@ def test_the_edit_page_saves_a_new_version(world, staff_client):
     response = browser.post(url, data, follow=True)
     assert "Saved as evaluation version 2." in response.content.decode()
     assert Evaluation.objects.filter(app__slug="daylio").count() == 2
+
+
+def test_a_staff_member_without_a_name_signs_with_their_email(world):
+    """The version is signed with the reviser's display name, which is their email when they gave no name."""
+    nameless = factories.staff(world.practice)
+    nameless.name = ""
+    nameless.save(update_fields=["name"])
+    change = AnswerChange(question="privacy_policy", answer="yes", evidence_url=LINK)
+    evaluation = evaluation_revise(actor=nameless, app_slug="daylio", changes=[change], review_by=dt.date(2030, 1, 1))
+    assert evaluation.evaluated_by == nameless.email
+    assert evaluation.answers.get(question="privacy_policy").checked_by == nameless.email
