@@ -25,6 +25,7 @@ urlpatterns = [
     path("wearables/", include("alongside.wearables.urls")),
     path("applibrary/", include("alongside.applibrary.urls")),
     path("telehealth/", include("alongside.telehealth.urls")),
+    path("records/", include("alongside.records.urls")),
     path("practice/risk/", include("alongside.risk.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

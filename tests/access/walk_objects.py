@@ -290,3 +290,20 @@ def _wearables_upload(c: Cast, values: dict[str, str]) -> Made:
     from alongside.wearables.uploads import upload_start
 
     return upload_start(actor=c.sam.user, client=c.sam, name=f"{SENTINEL_NOTE}.zip", size=1024, source="apple")
+
+
+@factory("note_id")
+def _progress_note(c: Cast, values: dict[str, str]) -> Made:
+    """A draft progress note of a session of Sam's, written by Alice with the sentinel in it."""
+    from alongside.records.services import note_draft_save, note_start
+
+    note = note_start(actor=c.alice, appointment_id=_appointment(c, values).pk, template="soap")
+    return note_draft_save(actor=c.alice, note_id=note.pk, sections={"subjective": SENTINEL_NOTE}).note
+
+
+@factory("private_note_id")
+def _private_note(c: Cast, values: dict[str, str]) -> Made:
+    """Alice's psychotherapy note about Sam (only Alice, its author, may reach it)."""
+    from alongside.records.services import private_note_save
+
+    return private_note_save(actor=c.alice, client=c.sam, text=SENTINEL_NOTE)

@@ -16,6 +16,11 @@ WORKSPACE_TABS = {
     "sessions:client": "sessions",
     "sessions:brief": "brief",
     "applibrary:client_apps": "apps",
+    "records:client_notes": "notes",
+    "records:private_notes": "notes",
+    "records:plan": "plan",
+    "records:plan_edit": "plan",
+    "records:plan_review": "plan",
 }
 
 
