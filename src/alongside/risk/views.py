@@ -37,7 +37,27 @@ def flagged(request: HttpRequest, membership: Any) -> HttpResponse:
         {"risk": risk, "headline": headline(risk), "why": explain(risk), "form": ReviewForm(prefix=str(risk.client_id))}
         for risk in flagged_for(user=request.user)
     ]
-    return render(request, "risk/flagged.html", {"rows": rows})
+    return render(request, "risk/flagged.html", {"rows": rows, **_rate_context(request.user)})
+
+
+def _rate_context(user: Any) -> dict[str, Any]:
+    """The flag rate over the last weeks, as a chart and its table."""
+    from alongside.measures.charts.rate import rate_chart, rate_table
+    from alongside.risk.flag_rate import flag_rate
+
+    shares = flag_rate(user=user, now=timezone.now())
+    if not any(share.total for share in shares):
+        return {"rate_chart": None}
+    title = _("Share of your clients in care with a warning, by week")
+    return {
+        "rate_chart": rate_chart(shares, title=str(title), what=str(_("clients with a warning"))),
+        "rate_table": rate_table(
+            shares,
+            caption=str(title),
+            count_heading=str(_("With a warning")),
+            total_heading=str(_("Clients in care")),
+        ),
+    }
 
 
 @staff_required
