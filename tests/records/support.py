@@ -22,5 +22,5 @@ def appointment(world):
 def raw_rows(table: str) -> str:
     """Every column of every row of ``table`` as one string, as the database holds them."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - a fixed table name of the test
+        cursor.execute(f"SELECT * FROM {table}")
         return repr(cursor.fetchall())

@@ -51,7 +51,8 @@ def test_a_signed_note_is_locked_and_the_attempt_to_change_it_is_audited(world):
     saved = note_draft_save(actor=world.alice, note_id=note.pk, sections={"subjective": "rewritten"})
     assert saved.refused
     note.refresh_from_db()
-    assert note.status == NoteStatus.SIGNED and note.signed_at is not None
+    assert note.status == NoteStatus.SIGNED
+    assert note.signed_at is not None
     assert note.sections["subjective"] == SUBJECTIVE
     assert _actions(note)[-2:] == ["records.note_signed", "records.note_edit_refused"]
     with pytest.raises(ValidationError, match="already signed"):
@@ -134,6 +135,7 @@ def test_autosave_answers_json_and_keeps_the_draft(world, staff_client):
     answer = staff_client(world.alice).post(
         reverse("records:note", args=[note.pk]), {"subjective": "Autosaved text", "save": "1"}, HTTP_X_AUTOSAVE="1"
     )
-    assert answer.status_code == 200 and answer.json()["saved"] is True
+    assert answer.status_code == 200
+    assert answer.json()["saved"] is True
     note.refresh_from_db()
     assert note.sections["subjective"] == "Autosaved text"

@@ -25,6 +25,13 @@ from alongside.records.forms import GOAL_ROWS, OBJECTIVE_ROWS, PlanForm, ReviewF
 from alongside.records.plans import STATUS_LABELS, instrument_names
 
 
+def _dated(row: dict[str, Any]) -> dict[str, Any]:
+    """A goal or objective as stored (ISO dates), with its date as a date and its status in words."""
+    on = row.get("target_date")
+    status = STATUS_LABELS.get(row.get("status", "open"))
+    return {**row, "target_date": dt.date.fromisoformat(on) if on else None, "status_label": status}
+
+
 def _objectives(actor: SignedIn, page: selectors.PlanPage) -> list[dict[str, Any]]:
     """The current plan's objectives, each with the latest score of its measure and whether it is under target."""
     content = (page.current.content or {}) if page.current else {}
@@ -37,8 +44,8 @@ def _objectives(actor: SignedIn, page: selectors.PlanPage) -> list[dict[str, Any
         score = latest.get(objective.get("instrument", ""))
         target = objective.get("target_below")
         reached = None if score is None or score.total is None or target is None else score.total < target
-        rows.append({**objective, "measure": names.get(objective.get("instrument", ""), ""), "score": score,
-                     "reached": reached, "status_label": STATUS_LABELS.get(objective.get("status", "open"))})  # fmt: skip
+        measure = names.get(objective.get("instrument", ""), "")
+        rows.append({**_dated(objective), "measure": measure, "score": score, "reached": reached})
     return rows
 
 
@@ -48,7 +55,7 @@ def plan(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> 
     actor = signed_in(request.user)
     page = selectors.plan_page(actor=actor, client_id=client_id)
     content = (page.current.content or {}) if page.current else {}
-    goals = [{**g, "status_label": STATUS_LABELS.get(g.get("status", "open"))} for g in content.get("goals", [])]
+    goals = [_dated(g) for g in content.get("goals", [])]
     context = {
         "client": page.client,
         "page": page,
