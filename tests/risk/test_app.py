@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyarrow.parquet as pq
 import pytest
-import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from alongside.audit.models import AuditEvent
-from alongside.measures import services as measures
 from alongside.risk import page_parts
 from alongside.risk.models import ClientRisk
 from alongside.risk.services import client_risk_refresh
-from alongside.selfcare.models import CheckIn
-from tests.measures.support_measures import measures_library, phq9_answers  # noqa: F401
+from tests.measures.support_measures import measures_library  # noqa: F401
+
+from .conftest import START
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measures_library")]
-
-START = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
-
-
-def _submit(world, *, rest: int, key: str, captured):
-    response = measures.response_start(
-        actor=world.sam.user, client_id=world.sam.pk, instrument="phq9", idempotency_key=key
-    )
-    with captured(execute=True):
-        measures.response_submit(actor=world.sam.user, response_id=response.pk, answers=phq9_answers(rest=rest))
-
-
-@pytest.fixture
-def worse(world, django_capture_on_commit_callbacks):
-    """Sam scored PHQ-9 8 at intake and 24 two weeks later, and stopped checking in after the first week."""
-    with time_machine.travel(START, tick=False):
-        _submit(world, rest=1, key="risk-intake-0001", captured=django_capture_on_commit_callbacks)
-    for day in range(7):
-        CheckIn.objects.create(
-            client=world.sam,
-            at=START + dt.timedelta(days=day),
-            local_date=(START + dt.timedelta(days=day)).date(),
-            mood=5,
-            idempotency_key=f"risk-{day}",
-        )
-    with time_machine.travel(START + dt.timedelta(days=35), tick=False):
-        _submit(world, rest=3, key="risk-later-0001", captured=django_capture_on_commit_callbacks)
-    return ClientRisk.objects.get(client=world.sam)
 
 
 def test_a_new_score_refreshes_the_stored_warnings(world, worse):
@@ -111,24 +80,35 @@ def test_flagged_page_lists_only_the_care_team_and_review_is_audited(world, wors
 
 
 def test_extract_holds_only_consenting_clients_under_pseudonyms(world, worse, tmp_path):
-    """The extract writes clients who consented to research only, with keyed-hash ids and no names; it is audited."""
-    from django.core.management import call_command
+    """The extract writes clients who consented to research only, with keyed-hash ids and no names, refuses when
+    fewer than k of them could share their quasi-identifiers, and is audited."""
+    from django.core.management import CommandError, call_command
 
     from alongside.consent.services import scopes_set
     from alongside.risk.extract import pseudonym
     from alongside.risk.schema import check_extract
+    from alongside.sessions.models import Appointment, AppointmentStatus
+    from tests import factories
 
     key = tmp_path / "key"
     key.write_bytes(b"0123456789abcdef-test-key")
     call_command("risk", "extract", "--out", str(tmp_path / "none"), "--key-file", str(key))
     assert pq.read_table(tmp_path / "none" / "clients.parquet").num_rows == 0
     scopes_set(client=world.sam, scopes={"research": True}, actor=world.sam.user)
+    with pytest.raises(CommandError, match="at least 5"):
+        call_command("risk", "extract", "--out", str(tmp_path / "alone"), "--key-file", str(key))
+    for n in range(4):
+        other = factories.client(world.practice, clinicians=(world.alice,), name=f"Peer {n}", scopes=("research",))
+        Appointment.objects.create(
+            client=other, clinician=world.alice, starts_at=START, status=AppointmentStatus.ATTENDED
+        )
     call_command("risk", "extract", "--out", str(tmp_path / "x"), "--key-file", str(key))
     check_extract(tmp_path / "x", ("clients", "episodes", "checkins", "sessions", "scores", "homework", "messages"))
     clients = pq.read_table(tmp_path / "x" / "clients.parquet").to_pylist()
-    assert [c["client_id"] for c in clients] == [pseudonym(b"0123456789abcdef-test-key", world.sam.pk)]
+    assert len(clients) == 5
+    assert pseudonym(b"0123456789abcdef-test-key", world.sam.pk) in [c["client_id"] for c in clients]
     assert str(world.sam.pk) not in str(clients)
-    assert pq.read_table(tmp_path / "x" / "scores.parquet")["total"].to_pylist() == [8, 24]
+    assert sorted(pq.read_table(tmp_path / "x" / "scores.parquet")["total"].to_pylist()) == [8, 24]
     assert AuditEvent.objects.filter(action="risk.extracted").count() == 2
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from django.core.management import call_command
 from django.db.models import Q
@@ -17,6 +18,13 @@ from django.utils import timezone
 
 TICKS = ("measures_tick", "selfcare_tick")
 STUCK = dt.timedelta(hours=1)
+# Tasks that apps above notify run on a clock (registered from their AppConfig.ready()): name -> (task, interval).
+PERIODIC: dict[str, tuple[Any, dt.timedelta]] = {}
+
+
+def periodic_register(name: str, job: Any, every: dt.timedelta) -> None:
+    """Run the task ``job`` (no arguments) about once every ``every``, from the worker that enqueues the ticks."""
+    PERIODIC[name] = (job, every)
 
 
 @task
@@ -42,4 +50,20 @@ def ticks_enqueue_due(*, every: dt.timedelta, now: dt.datetime | None = None) ->
     due = [name for name in TICKS if name not in busy]
     for name in due:
         run_tick.enqueue(name)
+    return due
+
+
+def periodic_enqueue_due(*, now: dt.datetime | None = None) -> list[str]:
+    """Enqueue each registered periodic task with no run waiting, running or enqueued within its interval."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    due = []
+    for name, (job, every) in PERIODIC.items():
+        runs = DBTaskResult.objects.filter(task_path=job.module_path)
+        if not runs.filter(
+            Q(enqueued_at__gt=now - every) | Q(status="READY") | Q(status="RUNNING", started_at__gt=now - STUCK)
+        ).exists():
+            job.enqueue()
+            due.append(name)
     return due

@@ -3,7 +3,9 @@
 Ids are a keyed hash (HMAC-SHA256 with the operator's key, so the same key links extracts and no key-less party can
 reverse or recompute them); every event is a day counted from the client's first session; the start date is shifted
 by a per-client offset of up to 30 days either way (derived from the same key). No name, email, note or free text
-leaves: the tables hold numbers, dates shifted and short labels only.
+leaves: the tables hold numbers, dates shifted and short labels only. The clients' quasi-identifiers (start date,
+age band, gender, language) are then made k-anonymous (:mod:`alongside.risk.anonymity`): generalised, and the
+clients still in groups smaller than k left out of every table; the extract says how many.
 """
 
 from __future__ import annotations
@@ -11,19 +13,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from alongside.care.models import ClientProfile, Episode, EpisodeEndReason
 from alongside.consent.models import Scope, ScopeGrant
+from alongside.risk.anonymity import K_DEFAULT, Anonymised, anonymise
 from alongside.risk.collect import history
 from alongside.risk.schema import SCHEMA
 
 SHIFT_DAYS = 30
 # An episode still open at the extract: its end is the extract's day, so evaluation treats it as censored.
 ONGOING = "ongoing"
+
+
+@dataclass
+class ExtractReport:
+    """What an extract holds: clients written, clients suppressed for k-anonymity, and the generalisation used."""
+
+    clients: int
+    suppressed: int
+    k: int
+    levels: dict[str, str] = field(default_factory=dict)
 
 
 def pseudonym(key: bytes, client_id: object) -> str:
@@ -37,36 +52,52 @@ def shift(key: bytes, client_id: object) -> int:
     return int.from_bytes(digest[:4], "big") % (2 * SHIFT_DAYS + 1) - SHIFT_DAYS
 
 
-def consenting_clients() -> list[ClientProfile]:
-    """The clients who currently share their data for de-identified research use."""
+def consenting_clients(practice_id: Any = None) -> list[ClientProfile]:
+    """The clients (of one practice, or all) who currently share their data for de-identified research use."""
     granted = ScopeGrant.objects.filter(scope=Scope.RESEARCH, granted=True).values("client_id")
-    return list(ClientProfile.objects.filter(pk__in=granted).order_by("pk"))
+    found = ClientProfile.objects.filter(pk__in=granted)
+    if practice_id is not None:
+        found = found.filter(practice_id=practice_id)
+    return list(found.order_by("pk"))
 
 
-def write_extract(*, out: Path, key: bytes, now: dt.datetime) -> int:
-    """Write the extract of every consenting client to ``out``; return how many clients it holds."""
+def write_extract(
+    *,
+    out: Path,
+    key: bytes,
+    now: dt.datetime,
+    k: int | None = None,
+    clients: list[ClientProfile] | None = None,
+    anonymous: bool = True,
+) -> ExtractReport:
+    """Write the extract of every consenting client (or of ``clients``) to ``out``, k-anonymous on the clients'
+    quasi-identifiers; return what it holds.
+
+    ``anonymous=False`` skips the k-anonymity step: only for the practice's own model fitting, whose extract stays in
+    a temporary directory on the practice's server and is deleted after the fit (it never leaves the practice).
+    """
     rows: dict[str, dict[str, list[object]]] = {name: {f.name: [] for f in schema} for name, schema in SCHEMA.items()}
+    people: list[dict[str, Any]] = []
+    events: dict[str, list[tuple[str, dict[str, object]]]] = {}
 
     def add(table: str, **values: object) -> None:
-        for column, value in values.items():
-            rows[table][column].append(value)
+        events.setdefault(str(values["client_id"]), []).append((table, values))
 
-    count = 0
-    for client in consenting_clients():
+    for client in consenting_clients() if clients is None else clients:
         found = history(client, now)
         if found is None:
             continue
         h, today = found
-        count += 1
         pid = pseudonym(key, client.pk)
         first = now.date() - dt.timedelta(days=today)
-        add(
-            "clients",
-            client_id=pid,
-            start_date=first + dt.timedelta(days=shift(key, client.pk)),
-            age_band="not recorded",
-            language=client.locale[:2],
-            gender="not recorded",
+        people.append(
+            {
+                "client_id": pid,
+                "start_date": first + dt.timedelta(days=shift(key, client.pk)),
+                "age_band": "not recorded",
+                "language": client.locale[:2],
+                "gender": "not recorded",
+            }
         )
         episode = Episode.objects.filter(client=client).order_by("-started_on").first()
         if episode is not None and episode.ended_on is not None:
@@ -84,7 +115,14 @@ def write_extract(*, out: Path, key: bytes, now: dt.datetime) -> int:
             add("homework", client_id=pid, day=day, done=done)
         for day in h.client_messages:
             add("messages", client_id=pid, day=day, sender="client")
+    safe = anonymise(people, k=k or K_DEFAULT) if anonymous else Anonymised(rows=people, suppressed=[], k=1)
+    for person in safe.rows:
+        for column, value in person.items():
+            rows["clients"][column].append(value)
+        for table, values in events.get(person["client_id"], []):
+            for column, value in values.items():
+                rows[table][column].append(value)
     out.mkdir(parents=True, exist_ok=True)
     for name, schema in SCHEMA.items():
         pq.write_table(pa.table(rows[name], schema=schema), out / f"{name}.parquet")
-    return count
+    return ExtractReport(clients=len(safe.rows), suppressed=len(safe.suppressed), k=safe.k, levels=safe.levels)

@@ -1,9 +1,9 @@
-"""Writes of the risk app: refresh a client's stored warnings (a derived cache) and mark a warning reviewed."""
+"""Writes of the risk app: refresh a client's stored warnings (a derived cache), mark a warning reviewed, keep a
+practice's own fitted models, and write the research extract."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from alongside.access import Action, decide
 from alongside.audit.log import record
-from alongside.care.models import ClientProfile
+from alongside.care.models import ClientProfile, ClientStatus, Practice
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
-from alongside.risk.artifacts import digest, load
+from alongside.risk.active import models_in_use, reference
+from alongside.risk.artifacts import digest
 from alongside.risk.collect import history
-from alongside.risk.extract import write_extract
-from alongside.risk.models import ClientRisk, RiskAuditAction
+from alongside.risk.extract import ExtractReport, write_extract
+from alongside.risk.models import ClientRisk, ModelKind, PracticeModel, RiskAuditAction
 from alongside.risk.online import score
 
 # The dropout flag: a probability of ending care within 28 days at or above this (about three times the base rate
@@ -27,23 +28,22 @@ DROPOUT_FLAG = 0.2
 
 
 @reader
-@functools.cache
 def active_models() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The evaluated models in use (the reference models until a practice keeps its own), loaded once."""
-    from alongside.risk.artifacts import REFERENCE  # not pipeline: that imports Ibis, seconds on first use
-
-    return load(REFERENCE / "not_on_track.json"), load(REFERENCE / "dropout.json")
+    """The reference models (not on track, dropout), loaded once; a practice's own are in models_in_use."""
+    models = reference()
+    return models.not_on_track, models.dropout
 
 
 @unaudited("a derived cache recomputed from records whose own writes are audited; reviews are audited")
 def client_risk_refresh(*, client: ClientProfile, now: dt.datetime) -> ClientRisk | None:
-    """Score the client now and store the result; return it (None before their first score or session)."""
+    """Score the client now with their practice's models and store the result; return it (None before their
+    first score or session)."""
     found = history(client, now)
     if found is None:
         return None
     h, day = found
-    not_model, drop_model = active_models()
-    result = score(h, day, not_model, drop_model)
+    models = models_in_use(client.practice_id)
+    result = score(h, day, models.not_on_track, models.dropout)
     factors = [{"feature": name, "value": result.features[name]} for name in result.top_factors()]
     stored, _created = ClientRisk.objects.update_or_create(
         client=client,
@@ -58,10 +58,58 @@ def client_risk_refresh(*, client: ClientProfile, now: dt.datetime) -> ClientRis
             "phq9_expected": result.phq9_expected,
             "phq9_upper": result.phq9_upper,
             "phq9_session": result.phq9_session,
-            "model_sha256": digest(drop_model)[:32] + digest(not_model)[:32],
+            "model_sha256": models.sha256,
+            "model_source": models.source,
         },
     )
     return stored
+
+
+@unaudited("a derived cache, as client_risk_refresh")
+def risks_refresh_all(*, now: dt.datetime) -> int:
+    """Score every active client with history again (the daily refresh, and `alongside risk refresh`); return how
+    many were stored."""
+    stored = 0
+    for client in ClientProfile.objects.filter(status=ClientStatus.ACTIVE).order_by("pk").iterator():
+        stored += client_risk_refresh(client=client, now=now) is not None
+    return stored
+
+
+@service
+def practice_models_keep(
+    *, practice: Practice, result: dict[str, Any], cards: dict[str, str], now: dt.datetime
+) -> list[PracticeModel]:
+    """Store a practice's fitted models with their evaluation and cards; activate them when the evaluation passed.
+
+    A failed evaluation is stored (so its card can be read) but never activated; the models in use stay as they were.
+    """
+    report = result["report"]
+    passed = bool(report["passed"])
+    if passed:
+        PracticeModel.objects.filter(practice=practice, active=True).update(active=False)
+    kept = []
+    for kind in ModelKind.values:
+        model = result["models"][kind]
+        sha = digest(model)
+        kept.append(
+            PracticeModel.objects.create(
+                practice=practice,
+                kind=kind,
+                model=model,
+                evaluation={**report, "model_sha256": sha},
+                model_sha256=sha,
+                card=cards[kind],
+                fitted_at=now,
+                active=passed,
+            )
+        )
+    record(
+        RiskAuditAction.MODEL_FITTED,
+        actor=None,
+        obj=kept[0],
+        detail={"practice": str(practice.pk), "passed": passed, "activated": passed},
+    )
+    return kept
 
 
 @service
@@ -79,10 +127,16 @@ def client_risk_review(*, actor: Actor, client: ClientProfile, note: str, now: d
 
 
 @service
-def extract_write(*, out: Path, key: bytes, now: dt.datetime) -> int:
-    """Write the de-identified extract of the consenting clients to ``out`` and audit it; return the client count."""
+def extract_write(*, out: Path, key: bytes, now: dt.datetime, k: int | None = None) -> ExtractReport:
+    """Write the de-identified extract of the consenting clients to ``out``, k-anonymous on its quasi-identifiers,
+    and audit it; return what was written and suppressed."""
     if len(key) < 16:
         raise ValueError(_("The extract key must be at least 16 bytes."))
-    count = write_extract(out=out, key=key, now=now)
-    record(RiskAuditAction.EXTRACTED, actor=None, obj=None, detail={"clients": count})
-    return count
+    report = write_extract(out=out, key=key, now=now, k=k)
+    record(
+        RiskAuditAction.EXTRACTED,
+        actor=None,
+        obj=None,
+        detail={"clients": report.clients, "suppressed": report.suppressed, "k": report.k},
+    )
+    return report

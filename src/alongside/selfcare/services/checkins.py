@@ -23,6 +23,7 @@ from alongside.core import idempotency
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service
 from alongside.core.time import zone_or_utc
+from alongside.selfcare import hooks
 from alongside.selfcare.models import CheckIn, SelfcareAuditAction
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -189,6 +190,8 @@ def checkin_create(
                 alert_raise_for_text(
                     client=profile, source=FlagSource.CHECKIN_NOTE, source_id=checkin.pk, text=data.note, actor=actor
                 )
+            for hook in hooks.CHECKIN_CREATED:
+                hook(checkin, at)
     except IntegrityError:
         # A retry raced us with the same key: return the one that won, if it was the same check-in.
         raced = CheckIn.objects.get(client=profile, idempotency_key=idempotency_key)

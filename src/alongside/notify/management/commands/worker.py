@@ -17,7 +17,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands import db_worker
 
 from alongside.notify.mail import outbox_sweep
-from alongside.notify.schedule import ticks_enqueue_due
+from alongside.notify.schedule import periodic_enqueue_due, ticks_enqueue_due
 
 logger = logging.getLogger("alongside.notify")
 
@@ -29,6 +29,7 @@ def _sweep_once(ticks_every: float = 0) -> None:
             logger.info("worker: re-enqueued %d outbox emails", found)
         if ticks_every > 0:
             ticks_enqueue_due(every=dt.timedelta(seconds=ticks_every))
+            periodic_enqueue_due()
     except Exception:
         # The database may be restarting; the next sweep tries again.
         logger.exception("worker: the outbox sweep failed")

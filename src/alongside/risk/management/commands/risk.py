@@ -37,12 +37,24 @@ class Command(BaseCommand):
         ev.add_argument("--json", action="store_true", help="Print the report as JSON (stable keys).")
         ev.add_argument("--models", type=Path, default=None, help="Store the models with this evaluation here.")
         ev.add_argument("--cards", type=Path, default=None, help="Write the model cards (Markdown) here.")
+        ev.add_argument(
+            "--practice",
+            default=None,
+            help="Practice id: fit on its own history (from the database, or --data), keep the models and their cards "
+            "in the database, and use them for its clients if they pass the minimum goals.",
+        )
 
         ex = sub.add_parser("extract", help="Write the de-identified extract of clients who consented to research.")
         ex.add_argument("--out", type=Path, required=True)
         ex.add_argument("--key-file", type=Path, required=True, help="Secret key for the pseudonymous ids.")
+        ex.add_argument(
+            "--k", type=int, default=None, help="k-anonymity of the quasi-identifiers (default 5; at least 2)."
+        )
 
-        sub.add_parser("refresh", help="Score every active client again and store their warnings (daily, and demo).")
+        sub.add_parser(
+            "refresh",
+            help="Score every client again and store their warnings (the worker also does this daily, as a task).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -73,11 +85,14 @@ class Command(BaseCommand):
         self.stdout.write(f"{rows} clients scored on {options['backend']} to {options['out']}")
 
     def _evaluate(self, options: dict[str, Any]) -> None:
-        from alongside.risk.cards import write_cards
+        from alongside.risk.cards import summary, write_cards
         from alongside.risk.pipeline import evaluate, keep
 
+        if options["practice"]:
+            self._evaluate_practice(options)
+            return
         if options["source"] == "practice" and options["data"] is None:
-            raise CommandError("--source practice needs --data DIR (an extract from `alongside risk extract`).")
+            raise CommandError("--source practice needs --data DIR (an extract) or --practice ID.")
         result = evaluate(
             source=options["source"], data=options["data"], clients=options["clients"], seed=options["seed"]
         )
@@ -86,12 +101,24 @@ class Command(BaseCommand):
             keep(result, options["models"])
         if options["cards"]:
             write_cards(result, options["cards"])
-        if options["json"]:
-            self.stdout.write(json.dumps(report, indent=1, sort_keys=True))
-            return
-        from alongside.risk.cards import summary
+        self.stdout.write(json.dumps(report, indent=1, sort_keys=True) if options["json"] else summary(report))
 
-        self.stdout.write(summary(report))
+    def _evaluate_practice(self, options: dict[str, Any]) -> None:
+        from alongside.risk.practice_fit import fit_practice
+
+        outcome = fit_practice(practice_id=options["practice"], data=options["data"], cards_dir=options["cards"])
+        if options["json"]:
+            self.stdout.write(json.dumps(outcome.report, indent=1, sort_keys=True))
+        else:
+            from alongside.risk.cards import summary
+
+            self.stdout.write(summary(outcome.report))
+        self.stdout.write(
+            "The practice's own models are now in use."
+            if outcome.activated
+            else "The practice's models did not pass: they are kept with their cards, and the models in use are "
+            "unchanged."
+        )
 
     def _extract(self, options: dict[str, Any]) -> None:
         from django.utils import timezone
@@ -102,17 +129,17 @@ class Command(BaseCommand):
             key = options["key_file"].read_bytes().strip()
         except OSError as exc:
             raise CommandError(f"Cannot read the key file: {exc}") from exc
-        count = extract_write(out=options["out"], key=key, now=timezone.now())
-        self.stdout.write(f"{count} consenting clients written to {options['out']}")
+        report = extract_write(out=options["out"], key=key, now=timezone.now(), k=options["k"])
+        levels = ", ".join(f"{name} {level}" for name, level in report.levels.items())
+        self.stdout.write(
+            f"{report.clients} consenting clients written to {options['out']}; {report.suppressed} left out so that "
+            f"every group of quasi-identifiers holds at least {report.k} clients ({levels})"
+        )
 
     def _refresh(self, options: dict[str, Any]) -> None:
         from django.utils import timezone
 
-        from alongside.care.models import ClientProfile, ClientStatus
-        from alongside.risk.services import client_risk_refresh
+        from alongside.risk.services import risks_refresh_all
 
-        now = timezone.now()
-        stored = 0
-        for client in ClientProfile.objects.filter(status=ClientStatus.ACTIVE).iterator():
-            stored += client_risk_refresh(client=client, now=now) is not None
+        stored = risks_refresh_all(now=timezone.now())
         self.stdout.write(f"{stored} clients scored")
