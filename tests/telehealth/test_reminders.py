@@ -20,11 +20,11 @@ def test_the_day_before_and_the_hour_before_each_send_one_content_free_email(wor
     booked = appointment(world, starts_in=dt.timedelta(hours=30))
     start = booked.starts_at
     assert reminders_send(now=start - dt.timedelta(hours=25)) == 0
-    assert reminders_send(now=start - dt.timedelta(hours=23, minutes=55)) == 1
+    assert reminders_send(now=start - dt.timedelta(hours=23, minutes=55)) == 2  # by email and in the app
     assert reminders_send(now=start - dt.timedelta(hours=23, minutes=50)) == 0  # never twice
-    assert reminders_send(now=start - dt.timedelta(minutes=58)) == 1
+    assert reminders_send(now=start - dt.timedelta(minutes=58)) == 2
     assert reminders_send(now=start - dt.timedelta(minutes=50)) == 0
-    kinds = sorted(SessionReminder.objects.filter(appointment=booked).values_list("kind", flat=True))
+    kinds = sorted(SessionReminder.objects.filter(appointment=booked, channel="email").values_list("kind", flat=True))
     assert kinds == ["1h", "24h"]
     emails = list(OutboundEmail.objects.filter(kind="telehealth.reminder"))
     assert len(emails) == 2
@@ -49,4 +49,21 @@ def test_the_measures_tick_sends_reminders(world):
 
     appointment(world, starts_in=dt.timedelta(minutes=30))
     call_command("measures_tick", "--no-email", stdout=__import__("io").StringIO())
-    assert SessionReminder.objects.filter(kind="1h").count() == 1
+    assert SessionReminder.objects.filter(kind="1h", channel="email").count() == 1
+
+
+def test_in_app_reminders_are_content_free_notices_linking_to_the_room(world):
+    """Each reminder is also a notice in the client's app: the kind "Session reminder" and the room's link, once each."""
+    from alongside.notify.models import Notification, NotificationKind
+
+    booked = appointment(world, starts_in=dt.timedelta(hours=30))
+    start = booked.starts_at
+    reminders_send(now=start - dt.timedelta(hours=23, minutes=55))
+    reminders_send(now=start - dt.timedelta(minutes=58))
+    reminders_send(now=start - dt.timedelta(minutes=50))
+    notices = list(Notification.objects.filter(recipient=world.sam.user, kind=NotificationKind.SESSION))
+    assert len(notices) == 2
+    assert {n.link for n in notices} == {f"/telehealth/{booked.pk}/"}
+    assert {n.topic for n in notices} == {f"telehealth.reminder:{booked.pk}"}
+    assert all(n.in_app for n in notices)
+    assert not Notification.objects.filter(recipient=world.alice, kind=NotificationKind.SESSION).exists()

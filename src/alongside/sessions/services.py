@@ -27,7 +27,7 @@ from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor, SignedIn
 from alongside.core.services import service, unaudited
 from alongside.measures import services as measure_services
-from alongside.sessions import selectors
+from alongside.sessions import hooks, selectors
 from alongside.sessions.models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -132,6 +132,7 @@ def appointment_create(
                 client_id=client.pk,
                 detail={"requests": len(requests)},
             )
+            hooks.changed(appointment, "created")
     except IntegrityError:
         # Another request made the same appointment between our check and our insert.
         again = Appointment.objects.filter(
@@ -185,6 +186,7 @@ def appointment_reschedule(
             client_id=client.pk,
             detail={"moved_by_minutes": int((starts_at - old).total_seconds() // 60)},
         )
+        hooks.changed(appointment, "moved")
     return appointment
 
 
@@ -211,6 +213,7 @@ def appointment_cancel(*, actor: Actor, appointment_id: uuid.UUID | str) -> Appo
             client_id=client.pk,
             detail={"requests_withdrawn": withdrawn},
         )
+        hooks.changed(appointment, "cancelled")
     return appointment
 
 
@@ -239,6 +242,86 @@ def appointment_mark(*, actor: Actor, appointment_id: uuid.UUID | str, status: A
             client_id=client.pk,
             detail={"status": str(status), "previous": str(previous)},
         )
+    return appointment
+
+
+@service
+def appointment_book(
+    *, actor: SignedIn, clinician_id: uuid.UUID | str, starts_at: dt.datetime, duration_minutes: int
+) -> Appointment:
+    """Book a session for the signed-in client with a clinician of their care team (the client books).
+
+    Race-safe: the clinician's row is locked while the overlap is checked and the session saved,
+    and the one-scheduled-session-per-start constraint refuses the second of two clients who
+    chose the same slot. Callers (telehealth's self-booking) check the practice's rules first.
+    """
+    client = ClientProfile.objects.filter(user=actor).select_related("practice").first()
+    if client is None or not getattr(actor, "is_client", False):
+        raise PermissionDenied(_("Only a client can book their own session."))
+    if not client.care_team.filter(clinician_id=uuid.UUID(str(clinician_id)), ended_at__isnull=True).exists():
+        raise PermissionDenied(_("You can book only with a clinician of your care team."))
+    now = timezone.now()
+    _check_time(starts_at, duration_minutes, now)
+    taken = ValidationError(_("That time was just taken. Choose another time."))
+    try:
+        with transaction.atomic():
+            clinician = type(actor)._default_manager.select_for_update().get(pk=clinician_id)
+            if _overlapping(starts_at=starts_at, duration_minutes=duration_minutes, clinician=clinician, client=client):
+                raise taken
+            appointment = Appointment.objects.create(
+                client=client,
+                clinician=clinician,
+                starts_at=starts_at,
+                duration_minutes=duration_minutes,
+                created_at=now,
+                created_by=actor,
+            )
+            requests = measure_services.requests_before_session(client=client, session_starts_at=starts_at)
+            record(
+                SessionsAuditAction.APPOINTMENT_CREATED,
+                actor=actor,
+                obj=appointment,
+                client_id=client.pk,
+                detail={"requests": len(requests), "booked_by": "client"},
+            )
+            hooks.changed(appointment, "created")
+    except IntegrityError:
+        raise taken from None
+    return appointment
+
+
+@service
+def appointment_client_cancel(
+    *, actor: SignedIn, appointment_id: uuid.UUID | str, not_after: dt.datetime | None = None
+) -> Appointment:
+    """Cancel the signed-in client's own scheduled session (404 for anyone else's).
+
+    ``not_after`` is the last moment the client may still cancel (the practice's cancellation
+    window, worked out by the caller); later, the client is asked to contact their clinician.
+    """
+    appointment = access.owned_or_404(actor, Appointment, appointment_id, Action.OWN)
+    now = timezone.now()
+    if not_after is not None and now > not_after:
+        raise ValidationError(_("It is too late to cancel this session here. Please contact your clinician."))
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.status == AppointmentStatus.CANCELLED:
+            return appointment
+        if appointment.status != AppointmentStatus.SCHEDULED or appointment.has_started(now):
+            raise ValidationError(_("Only a session that has not started yet can be cancelled."))
+        appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, now
+        appointment.save(update_fields=["status", "cancelled_at"])
+        withdrawn = measure_services.requests_before_session_withdraw(
+            client=appointment.client, session_starts_at=appointment.starts_at, now=now
+        )
+        record(
+            SessionsAuditAction.APPOINTMENT_CANCELLED,
+            actor=actor,
+            obj=appointment,
+            client_id=appointment.client_id,
+            detail={"requests_withdrawn": withdrawn, "cancelled_by": "client"},
+        )
+        hooks.changed(appointment, "cancelled")
     return appointment
 
 

@@ -7,9 +7,16 @@ class TelehealthConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.audit.models import register_actions
-        from alongside.telehealth.models import TelehealthAuditAction
+        from alongside.telehealth.models import CalendarAuditAction, TelehealthAuditAction
 
         register_actions(TelehealthAuditAction)
+        register_actions(CalendarAuditAction)
+
+        # Every made, moved or cancelled appointment sends its calendar invitation (in the same transaction).
+        from alongside.sessions import hooks as session_hooks
+        from alongside.telehealth.services.invitations import on_appointment_changed
+
+        session_hooks.register(on_appointment_changed)
 
         from alongside.telehealth.page_parts import register
 

@@ -4,7 +4,7 @@ A reminder is content-free: a date, a time and where to join, never the clinicia
 specialty, nor anything about the client's care. A channel turns that into a delivery:
 
     class Channel(Protocol):
-        key: str                       # stored with each reminder ("email", later "sms")
+        key: str                       # stored with each reminder ("email", "in_app", later "sms")
         def wanted(self, client) -> bool: ...
         def send(self, *, client, text: ReminderText) -> str: ...   # returns the channel's reference
 
@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from alongside.core.time import zone_or_utc
 from alongside.notify.mail import email_enqueue
+from alongside.notify.models import NotificationKind
+from alongside.notify.services import notification_send
 from alongside.sessions.models import Appointment
 
 
@@ -29,6 +31,8 @@ from alongside.sessions.models import Appointment
 class ReminderText:
     subject: str
     body: str
+    link: str = ""  # the path of the session's room on this site
+    topic: str = ""  # "telehealth.reminder:<appointment id>", ids only
 
 
 class Channel(Protocol):
@@ -52,7 +56,30 @@ class EmailChannel:
         return str(email.pk)
 
 
-CHANNELS: list[Channel] = [EmailChannel()]
+class InAppChannel:
+    """A notice in the app's notification list (and a live push to open pages), with the room as its link.
+
+    Content-free like the email: the notice is of the kind "Session reminder" and links to the room.
+    """
+
+    key = "in_app"
+
+    def wanted(self, client: Any) -> bool:
+        return bool(client.user.is_active)
+
+    def send(self, *, client: Any, text: ReminderText) -> str:
+        made = notification_send(
+            recipients=[client.user],
+            kind=NotificationKind.SESSION,
+            link=text.link or "/telehealth/",
+            client=client,
+            email=False,  # the email channel sends its own, with the time in it
+            topic=text.topic,
+        )
+        return str(made[0].pk) if made else ""
+
+
+CHANNELS: list[Channel] = [EmailChannel(), InAppChannel()]
 
 
 def reminder_text(appointment: Appointment, client: Any) -> ReminderText:
@@ -72,6 +99,8 @@ def reminder_text(appointment: Appointment, client: Any) -> ReminderText:
                 "From 15 minutes before, sign in to Alongside and choose Join the video session on your home page."
             )
             % when,
+            link=f"/telehealth/{appointment.pk}/",
+            topic=f"telehealth.reminder:{appointment.pk}",
         )
 
 

@@ -1,0 +1,60 @@
+"""Calendar invitations through the outbox: every made, moved or cancelled appointment raises the
+invitation's SEQUENCE and puts a content-free email to the client and the clinician in the outbox.
+
+Called by ``sessions.hooks`` inside the transaction of the change (registered in the app's
+``ready``), so an invitation exists exactly when its change committed; the emails leave after commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from alongside.core.services import unaudited
+from alongside.notify.mail import email_enqueue
+from alongside.sessions.hooks import Change
+from alongside.sessions.models import Appointment
+from alongside.telehealth import invitations
+from alongside.telehealth.availability import clinician_zone
+from alongside.telehealth.calendar_models import AppointmentInvitation
+
+
+def _recipients(appointment: Appointment) -> list[tuple[Any, str]]:
+    """(person, zone name) of the client and the clinician, when each can receive email."""
+    client = appointment.client
+    people = [
+        (client.user, client.time_zone or client.practice.time_zone),
+        (appointment.clinician, str(clinician_zone(appointment.clinician))),
+    ]
+    return [(person, zone) for person, zone in people if person.email and person.is_active]
+
+
+@unaudited("follows an audited change of the appointment, in the same transaction")
+def invitation_send(*, appointment: Appointment, change: Change) -> AppointmentInvitation:
+    """Raise the invitation's sequence for ``change`` and queue its emails; return the invitation."""
+    with transaction.atomic():
+        invitation, created = AppointmentInvitation.objects.select_for_update().get_or_create(appointment=appointment)
+        if not created:
+            invitation.sequence += 1
+        invitation.method = "CANCEL" if change == "cancelled" else "REQUEST"
+        invitation.changed_at = timezone.now()
+        invitation.save()
+        for person, zone in _recipients(appointment):
+            subject, body = invitations.email_text(
+                appointment=appointment, person=person, zone_name=zone, change=change
+            )
+            email_enqueue(
+                to=person.email,
+                subject=subject,
+                body=body,
+                kind="telehealth.invitation",
+                note=f"appointment {appointment.pk} sequence {invitation.sequence}",
+            )
+    return invitation
+
+
+def on_appointment_changed(appointment: Appointment, change: Change) -> None:
+    """The ``sessions.hooks`` listener."""
+    invitation_send(appointment=appointment, change=change)

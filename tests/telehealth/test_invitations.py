@@ -1,0 +1,68 @@
+"""Calendar invitations: a content-free email per change through the outbox, an .ics with METHOD and SEQUENCE."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+
+from alongside.notify.models import OutboundEmail
+from alongside.sessions.services import appointment_cancel, appointment_reschedule
+from alongside.telehealth.invitations import invitation_ics
+from alongside.telehealth.models import AppointmentInvitation
+from tests.telehealth.support import appointment
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(appointment_row) -> tuple[Calendar, object]:
+    appointment_row.refresh_from_db()
+    invitation = AppointmentInvitation.objects.filter(appointment=appointment_row).first()
+    calendar = Calendar.from_ical(
+        invitation_ics(appointment=appointment_row, invitation=invitation, base_url="https://x.test/")
+    )
+    return calendar, next(iter(calendar.walk("VEVENT")))
+
+
+def test_made_moved_and_cancelled_each_raise_the_sequence_and_queue_emails_to_both(world):
+    """Booking, moving and cancelling a session: SEQUENCE 0, 1, 2; REQUEST then CANCEL; two emails each time."""
+    booked = appointment(world, starts_in=dt.timedelta(days=3))
+    calendar, event = _event(booked)
+    assert (str(calendar["method"]), int(event["sequence"])) == ("REQUEST", 0)
+    appointment_reschedule(
+        actor=world.alice, appointment_id=booked.pk, starts_at=booked.starts_at + dt.timedelta(hours=2)
+    )
+    calendar, event = _event(booked)
+    assert (str(calendar["method"]), int(event["sequence"])) == ("REQUEST", 1)
+    assert event.decoded("dtstart") == booked.starts_at.replace(microsecond=0)
+    appointment_cancel(actor=world.alice, appointment_id=booked.pk)
+    calendar, event = _event(booked)
+    assert (str(calendar["method"]), int(event["sequence"]), str(event["status"])) == ("CANCEL", 2, "CANCELLED")
+    emails = list(OutboundEmail.objects.filter(kind="telehealth.invitation"))
+    assert len(emails) == 6
+    assert {e.to for e in emails} == {world.sam.user.email, world.alice.email}
+    assert {e.subject for e in emails} == {"Session booked", "Session moved", "Session cancelled"}
+
+
+def test_invitations_name_nobody_and_say_nothing_about_care(world):
+    """Neither the .ics nor the emails carry the clinician's or the client's name or address."""
+    booked = appointment(world, starts_in=dt.timedelta(days=3))
+    calendar, event = _event(booked)
+    text = calendar.to_ical().decode()
+    assert str(event["summary"]) == "Alongside"
+    assert f"https://x.test/telehealth/{booked.pk}/" in text
+    for email in OutboundEmail.objects.filter(kind="telehealth.invitation"):
+        text += email.subject + email.body
+    for secret in (world.alice.display_name, world.alice.email, world.sam.preferred_name, world.sam.user.email):
+        assert secret not in text
+
+
+def test_the_invitation_keeps_the_practice_zone_with_its_timezone_definition(world):
+    """The .ics writes the start in the practice's zone with a VTIMEZONE, so a calendar app keeps local time."""
+    world.practice.time_zone = "America/New_York"
+    world.practice.save(update_fields=["time_zone"])
+    booked = appointment(world, starts_in=dt.timedelta(days=3))
+    calendar, event = _event(booked)
+    assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+    assert str(event.decoded("dtstart").tzinfo) == "America/New_York"
