@@ -351,6 +351,7 @@ else:
 # Background tasks (django.tasks): a database-backed queue that `alongside worker` runs; tests run
 # each task at once ("immediate"). The email outbox retries a failed email with backoff.
 ALONGSIDE_TASKS_BACKEND = env_str("ALONGSIDE_TASKS_BACKEND", "immediate" if TESTING else "database")
+ALONGSIDE_LIVE_TASKS_BACKEND = env_str("ALONGSIDE_LIVE_TASKS_BACKEND", "immediate")
 TASKS = {
     "default": {
         "BACKEND": (
@@ -358,7 +359,17 @@ TASKS = {
             if ALONGSIDE_TASKS_BACKEND == "database"
             else "django.tasks.backends.immediate.ImmediateBackend"
         )
-    }
+    },
+    # Live pushes to open pages (alongside.notify.live.push_live). Immediate by default: the task runs in the
+    # process that made the change, right after commit, so a live message is not held up by a queue.
+    # "database" queues them for `alongside db_worker --backend live` (needs REDIS_URL; adds the worker's poll).
+    "live": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if ALONGSIDE_LIVE_TASKS_BACKEND == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    },
 }
 ALONGSIDE_EMAIL_MAX_ATTEMPTS = env_int("ALONGSIDE_EMAIL_MAX_ATTEMPTS", 6)
 ALONGSIDE_EMAIL_RETRY_SECONDS = env_int("ALONGSIDE_EMAIL_RETRY_SECONDS", 30)

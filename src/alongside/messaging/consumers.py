@@ -189,7 +189,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
                 for m in view.messages
             ]
 
-    # Channel-layer events (see services.broadcast)
+    # Channel-layer events, pushed by the live-push task (alongside.notify.live.push_live)
     async def thread_message(self, event: dict[str, Any]) -> None:
         if int(event.get("seq", 0)) > self.sent_seq:
             await self._push_new()

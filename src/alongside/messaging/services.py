@@ -1,13 +1,13 @@
 """Writes for messaging: send (idempotent, rate-limited, crisis-checked), mark read, practice settings.
 
-A message is committed before anything hears of it: the live broadcast and the
-notifications run on commit, and carry ids only, never text. A page that missed the
-broadcast catches up by sequence number, so nothing committed is lost.
+A message is committed before anything hears of it: the live push (the task
+``alongside.notify.live.push_live``) and the notifications run on commit, and carry ids
+only, never text. A page that missed the push catches up by sequence number, so nothing
+committed is lost.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -31,7 +31,7 @@ from alongside.care.selectors import staff_recipients
 from alongside.core import idempotency
 from alongside.core.actor import Actor, SignedIn
 from alongside.core.formatting import fmt_number
-from alongside.core.services import reader, service, unaudited
+from alongside.core.services import service, unaudited
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
     MAX_BODY_CHARS,
@@ -44,6 +44,7 @@ from alongside.messaging.models import (
     ThreadRead,
 )
 from alongside.messaging.selectors import thread_client
+from alongside.notify.live import live_push
 
 logger = logging.getLogger("alongside.messaging")
 
@@ -51,7 +52,6 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 MESSAGE_SCOPE = "messaging.message"
 # A person writes a few messages a minute at most; a script or a stuck key writes many.
 # The defaults of settings.ALONGSIDE_MESSAGES_PER_MINUTE / _PER_HOUR (operators may change them).
-_PENDING: set[asyncio.Task[None]] = set()  # broadcasts scheduled on a running loop
 RATE_PER_MINUTE = 10
 RATE_PER_HOUR = 120
 
@@ -324,7 +324,7 @@ def _recipients(message: Message) -> list[Any]:
 
 def _after_send(message: Message) -> None:
     """Broadcast the new message's number to open pages, then notify; failures are logged, never raised."""
-    broadcast(message.thread.group_name, {"type": "thread.message", "seq": message.seq})
+    live_push([(message.thread.group_name, {"type": "thread.message", "seq": message.seq})])
     try:
         from alongside.notify.services import notification_send
 
@@ -351,30 +351,6 @@ def _after_send(message: Message) -> None:
             )
     except Exception:  # a notification failure must not undo a sent message
         logger.exception("messaging: notifying recipients of message %s failed", message.pk)
-
-
-@reader
-def broadcast(group: str, event: dict[str, Any]) -> None:
-    """Send an event to a channel-layer group; log and carry on when the layer is down."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    try:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is not None:  # called from inside an event loop's thread: schedule, don't block it
-            task = loop.create_task(layer.group_send(group, event))
-            _PENDING.add(task)
-            task.add_done_callback(_PENDING.discard)
-        else:
-            async_to_sync(layer.group_send)(group, event)
-    except Exception:  # pages catch up by sequence number when they reconnect
-        logger.exception("messaging: broadcast to %s failed", group)
 
 
 @unaudited("opens the client's message thread row (empty until a message, and every message is audited)")
@@ -404,9 +380,7 @@ def thread_mark_read(*, actor: SignedIn, client_id: uuid.UUID | str, seq: int) -
         read.read_at = timezone.now()
         read.save(update_fields=["last_read_seq", "read_at"])
     by_client = actor.pk == client.user_id
-    transaction.on_commit(
-        lambda: broadcast(thread.group_name, {"type": "thread.read", "seq": seq, "by_client": by_client})
-    )
+    live_push([(thread.group_name, {"type": "thread.read", "seq": seq, "by_client": by_client})])
     return seq
 
 

@@ -37,6 +37,7 @@ from alongside.audit.log import Entry, record_many
 from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
 from alongside.notify import discreet
+from alongside.notify.live import live_push
 from alongside.notify.mail import email_enqueue
 from alongside.notify.models import (
     ALWAYS_ON,
@@ -197,18 +198,17 @@ def _queue_emails(
 
 
 def _push(user_ids: Sequence[str], *, kind: str, link: str) -> None:
-    """Tell each person's open pages, with their unread count; failures are logged, never raised."""
+    """Tell each person's open pages, with their unread count, through the live-push task; never raises."""
     try:
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
-
-        layer = get_channel_layer()
-        if layer is None:
-            return
         counts = unread_counts(user_ids=user_ids)
-        for user_id in user_ids:
-            event = {"type": "notify.event", "kind": kind, "count": counts.get(str(user_id), 0), "link": link}
-            async_to_sync(layer.group_send)(group_name(user_id), event)
+        events = [
+            (
+                group_name(user_id),
+                {"type": "notify.event", "kind": str(kind), "count": counts.get(str(user_id), 0), "link": link},
+            )
+            for user_id in user_ids
+        ]
+        live_push(events)
     except Exception:
         logger.exception("notify: live push of %s failed for %d people", kind, len(user_ids))
 
