@@ -17,10 +17,7 @@ WORKSPACE_TABS = {
     "sessions:brief": "brief",
     "applibrary:client_apps": "apps",
     "records:client_notes": "notes",
-    "records:private_notes": "notes",
     "records:plan": "plan",
-    "records:plan_edit": "plan",
-    "records:plan_review": "plan",
 }
 
 
