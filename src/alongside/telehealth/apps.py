@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -14,9 +16,8 @@ class TelehealthConfig(AppConfig):
 
         # Every made, moved or cancelled appointment sends its calendar invitation (in the same transaction).
         from alongside.sessions import hooks as session_hooks
-        from alongside.telehealth.services.invitations import on_appointment_changed
 
-        session_hooks.register(on_appointment_changed)
+        session_hooks.register(_on_appointment_changed)
 
         from alongside.telehealth.page_parts import register
 
@@ -27,3 +28,10 @@ class TelehealthConfig(AppConfig):
         from alongside.telehealth.services import reminders_send
 
         hooks.register(hooks.REQUEST_MAKERS, reminders_send)
+
+
+def _on_appointment_changed(appointment: Any, change: Any) -> None:
+    """Send the calendar invitation of a made, moved or cancelled appointment (a ``sessions.hooks`` listener)."""
+    from alongside.telehealth.services.invitations import invitation_send
+
+    invitation_send(appointment=appointment, change=change)

@@ -53,8 +53,3 @@ def invitation_send(*, appointment: Appointment, change: Change) -> AppointmentI
                 note=f"appointment {appointment.pk} sequence {invitation.sequence}",
             )
     return invitation
-
-
-def on_appointment_changed(appointment: Appointment, change: Change) -> None:
-    """The ``sessions.hooks`` listener."""
-    invitation_send(appointment=appointment, change=change)
