@@ -19,6 +19,7 @@ from alongside.measures.library.loader import InstrumentDataError, registry
 from alongside.measures.library.metadata import ScoringSpec
 from alongside.measures.library.outcomes import jacobson_truax, paired_outcome
 from alongside.measures.library.scoring import critical_rule_holds, score_instrument
+from alongside.measures.library.translations import localized
 from alongside.measures.library.types import (
     TOTAL_QUESTION,
     AnswerError,
@@ -46,6 +47,7 @@ __all__ = [
     "get",
     "is_critical",
     "jacobson_truax",
+    "localized",
     "paired_outcome",
     "reliable_change",
     "score",
@@ -99,8 +101,10 @@ def score(
     are not answers, and answers to items that were not asked.
     """
     if isinstance(code, Instrument):
-        if code.code in registry() and registry()[code.code][0] is code:
-            return score_instrument(code, registry()[code.code][1], answers, context)
+        shipped = registry().get(code.code)
+        # A shipped instrument, or its published translation, keeps its scoring rules (critical items included).
+        if shipped and (shipped[0] is code or code == localized(shipped[0], code.language)):
+            return score_instrument(code, shipped[1], answers, context)
         return score_instrument(code, None, answers, context)
     instrument, spec = _entry(code)
     return score_instrument(instrument, spec, answers, context)

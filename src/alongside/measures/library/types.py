@@ -113,6 +113,7 @@ class Instrument:
     reliable_change_source: str = ""
     has_total: bool = True
     metadata: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    language: str = "en"  # the language of the wording; a published translation sets its own (translations.py)
 
     def item(self, link_id: str) -> Item:
         for item in self.items:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from alongside.measures import library, selectors, services
 from alongside.measures.library import Instrument, Item
@@ -58,7 +59,8 @@ class Progress:
 def instrument_of(obj: Any) -> Instrument:
     """The instrument a request or response asks for: shipped, or the practice's own (not validated)."""
     if not str(obj.instrument).startswith("custom"):
-        return library.get(obj.instrument)
+        # In the reader's language when a published form of it ships (library/translations.py).
+        return library.localized(library.get(obj.instrument), get_language())
     return instrument_for(obj.client.practice_id, obj.instrument)
 
 
