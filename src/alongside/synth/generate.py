@@ -30,6 +30,7 @@ from alongside.synth.context import SynthContext
 from alongside.synth.measures import measures_step
 from alongside.synth.messages import messages_step
 from alongside.synth.plan import plan_practice
+from alongside.synth.records import records_step
 from alongside.synth.selfcare import selfcare_step
 from alongside.synth.sessions import sessions_step
 from alongside.synth.wearables import wearables_step
@@ -53,6 +54,7 @@ DEFAULT_STEPS: list[Step] = [
     messages_step,
     applibrary_step,
     wearables_step,
+    records_step,
 ]
 
 
