@@ -18,6 +18,20 @@ def test_every_prompt_and_the_rules_have_a_dated_source():
         assert source.supports
 
 
+def test_the_psychosis_prompt_has_a_source_about_psychosis():
+    """The psychosis half of the prompt rests on reviews of technology in schizophrenia spectrum disorders too."""
+    sources = PROMPT_SOURCES[Prompt.PSYCHOSIS_MANIA]
+    assert any("schizophrenia" in s.citation.lower() for s in sources)
+    assert not any("does not cover psychosis" in s.supports for s in sources)
+
+
+def test_the_eheals_file_names_the_published_spanish_version_it_could_not_copy():
+    """The Spanish validation is cited (Paramio Pérez et al. 2015), and no Spanish wording is shipped from it."""
+    scale = eheals_scale()
+    assert "Paramio Pérez" in scale["translations"]
+    assert "items_es" not in scale
+
+
 def test_the_eheals_file_says_how_its_wording_was_checked():
     """Eight items, the paper cited with its link, the check and the translation status stated."""
     scale = eheals_scale()

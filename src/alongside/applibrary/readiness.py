@@ -102,7 +102,21 @@ PROMPT_SOURCES: dict[str, tuple[Source, ...]] = {
             "review of features and content quality. J Med Internet Res. 2015;17(8):e198.",
             "https://www.jmir.org/2015/8/e198/",
             "Of 82 public bipolar apps, few followed treatment guidelines and 22% had a privacy policy: "
-            "self-guided apps in bipolar disorder need a clinician's review. It does not cover psychosis.",
+            "self-guided apps in bipolar disorder need a clinician's review.",
+        ),
+        Source(
+            "Leveraging personal technologies in the treatment of schizophrenia spectrum disorders: scoping "
+            "review. JMIR Ment Health. 2024;11:e57150. doi:10.2196/57150.",
+            "https://mental.jmir.org/2024/1/e57150",
+            "Less digital health research exists for schizophrenia spectrum disorders than for other conditions, "
+            "and the feasibility, efficacy and clinical integration of these technologies remain largely unknown.",
+        ),
+        Source(
+            "Camacho E, Levin L, Torous J. Smartphone apps to support coordinated specialty care for prodromal "
+            "and early course schizophrenia disorders: systematic review. J Med Internet Res. 2019;21(11):e16393.",
+            "https://jmir.org/2019/11/e16393",
+            "Reviews smartphone apps for prodromal and early psychosis by the roles of coordinated specialty "
+            "care they support (the clinician-led team's care), and how much evidence each has.",
         ),
     ),
     Prompt.COGNITIVE: (
