@@ -2,6 +2,7 @@
 
     uv run --frozen python bench/wearables.py --days 365            # about 290 MB, 720,000 records
     uv run --frozen python bench/wearables.py --days 1200 --only full  # the 1 GB file, peak RSS of the import
+    uv run --frozen python bench/wearables.py --push 8 --history-days 365  # pushed batches of 5,000 points
 
 Each measurement runs in its own child process, one after another against the same file, so the times and
 the peak RSS (from the child's rusage) are comparable within one run. Nothing is asserted: see bench/README.md.
@@ -222,8 +223,48 @@ def full_import(path: Path) -> int:
     return len(features)
 
 
-def push_batches(batches: int) -> None:
-    """Time pushed batches of 5,000 step points for one client in a throwaway SQLite database, features included."""
+def _history(client: object, days: int, until: dt.datetime) -> int:
+    """Store ``days`` days before ``until`` as one import: heart rate every 5 minutes, steps every 10, a night."""
+    from alongside.wearables.importing import store
+    from alongside.wearables.samples import Kind, Samples
+    from alongside.wearables.sources import Parsed
+
+    samples = Samples()
+    watch = samples.source_code("Bench Watch")
+    first = int(until.timestamp()) - days * 86_400
+    for day in range(days):
+        midnight = first + day * 86_400
+        for n in range(288):
+            samples.add(Kind.HEART_RATE, midnight + n * 300, midnight + n * 300, 0, 60 + n % 40, watch)
+        for n in range(144):
+            samples.add(Kind.STEPS, midnight + n * 600, midnight + n * 600 + 600, 0, n % 90, watch)
+        samples.add(Kind.SLEEP_CORE, midnight - 3600, midnight + 6 * 3600, 0, 1.0, watch)
+    store(actor=None, client=client, parsed=Parsed(samples, len(samples)), digest="history", source="apple", began=0)  # type: ignore[arg-type]
+    return len(samples)
+
+
+def _batch(first: dt.datetime, batch: int) -> list[dict[str, object]]:
+    points = []
+    for n in range(5000):  # a minute of steps each: about 3.5 days a batch
+        at = first + dt.timedelta(minutes=batch * 5000 + n)
+        frame = {
+            "time_interval": {
+                "start_date_time": at.isoformat(),
+                "end_date_time": (at + dt.timedelta(minutes=1)).isoformat(),
+            }
+        }
+        body = {"step_count": {"value": 40 + n % 60, "unit": "steps"}, "effective_time_frame": frame}
+        points.append({"header": {"schema_id": {"name": "step-count"}}, "body": body})
+    return points
+
+
+def push_batches(batches: int, history_days: int, profile: bool) -> None:
+    """Time pushed batches of 5,000 step points through the API, features included, in a throwaway SQLite database.
+
+    The client first has ``history_days`` days stored (one import); the batches then follow on from it. Each
+    batch is one ``POST /api/v1/wearables/samples`` through Django's test client: JSON, validation, token
+    check, de-duplication, the sealed file, features and baselines, the audit event.
+    """
     folder = Path(tempfile.mkdtemp(prefix="wearables-push-"))
     os.environ.update(ALONGSIDE_PROFILE="test", ALONGSIDE_VAR_DIR=str(folder))
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -232,31 +273,42 @@ def push_batches(batches: int) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.test import Client
 
+    from alongside.accounts import tokens
     from alongside.accounts.models import User, UserKind
     from alongside.care.models import ClientProfile, Practice
-    from alongside.wearables.importing import import_points
 
     call_command("migrate", verbosity=0, interactive=False)
     user = User.objects.create_user("push@example.test", "x" * 20, kind=UserKind.CLIENT)
     client = ClientProfile.objects.create(user=user, practice=Practice.objects.create(name="Bench"))
-    first = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=batches * 35)
-    for batch in range(batches):
-        points = []
-        for n in range(5000):  # a minute of steps each: about 3.5 days a batch
-            at = first + dt.timedelta(minutes=batch * 5000 + n)
-            frame = {
-                "time_interval": {
-                    "start_date_time": at.isoformat(),
-                    "end_date_time": (at + dt.timedelta(minutes=1)).isoformat(),
-                }
-            }
-            body = {"step_count": {"value": 40 + n % 60, "unit": "steps"}, "effective_time_frame": frame}
-            points.append({"header": {"schema_id": {"name": "step-count"}}, "body": body})
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens.token_create(actor=user, name='bench').plain}"}
+    first = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(days=batches * 3.5 + 1)
+    began = time.perf_counter()
+    stored = _history(client, history_days, first) if history_days else 0
+    print(f"history: {history_days} days, {stored:,} samples stored in {time.perf_counter() - began:.1f} s")
+    http = Client(HTTP_HOST="localhost")
+    bodies = [json.dumps({"data_points": _batch(first, batch)}) for batch in range(batches)]
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    for batch, body in enumerate(bodies):
+        if profiler is not None and batch == 1:  # the first batch pays the imports of pyarrow and DuckDB
+            profiler.enable()
         began = time.perf_counter()
-        result = import_points(actor=None, client=client, points=points)
+        response = http.post("/api/v1/wearables/samples", body, content_type="application/json", **auth)
         took = (time.perf_counter() - began) * 1000
-        print(f"batch {batch + 1}: {took:.0f} ms, {result.samples_stored} stored, history {(batch + 1) * 5000} samples")
+        result = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+        print(f"batch {batch + 1}: {took:.0f} ms, HTTP {response.status_code}, {result.get('samples_stored')} stored")
+        if response.status_code != 200:
+            print(response.content[:500])
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -280,9 +332,11 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path)
     parser.add_argument("--push", type=int, default=0, help="instead: time this many pushed batches of 5,000")
+    parser.add_argument("--history-days", type=int, default=365, help="with --push: days already stored")
+    parser.add_argument("--profile", action="store_true", help="with --push: profile the batches after the first")
     args = parser.parse_args()
     if args.push:
-        push_batches(args.push)
+        push_batches(args.push, args.history_days, args.profile)
         return
     if args.child:
         print(METHODS[args.child](args.file))

@@ -102,3 +102,51 @@ def test_a_push_reads_only_the_imports_around_its_days(sam, monkeypatch):
     assert opened == [near]
     assert far not in opened
     assert importing.AFTER_DAYS >= 7
+
+
+def _shapes() -> list[dict]:
+    """Step and heart points in every form the quick reader takes, and some it leaves to pydantic."""
+    frame = _frame(FIRST, 10, dt.timezone(dt.timedelta(hours=-5)))
+    zulu = {"time_interval": {"start_date_time": "2025-03-01T10:00:00Z", "end_date_time": "2025-03-01T10:01:00.5Z"}}
+    lasting = {
+        "time_interval": {"start_date_time": "2025-03-01T11:00:00+01:00", "duration": {"value": 2, "unit": "min"}}
+    }
+    bodies = [
+        ("step-count", {"step_count": 12, "effective_time_frame": frame}),
+        ("step-count", {"step_count": {"value": 7.0, "unit": "steps"}, "effective_time_frame": zulu}),
+        ("step-count", {"step_count": 9, "effective_time_frame": lasting}),
+        ("step-count", {"step_count": 4, "effective_time_frame": frame, "descriptive_statistic": "average"}),
+        (
+            "heart-rate",
+            {
+                "heart_rate": {"value": 61, "unit": "beats/min"},
+                "effective_time_frame": {"date_time": "2025-03-01T10:00:00+09:00"},
+            },
+        ),
+        ("heart-rate", {"heart_rate": {"value": 62.5, "unit": "beats/min"}, "effective_time_frame": zulu}),
+    ]
+    return [{"header": {"schema_id": {"name": name}}, "body": body} for name, body in bodies]
+
+
+def test_the_quick_reader_gives_what_the_pydantic_models_give(monkeypatch):
+    """Every common shape reads to the same samples with and without the quick path."""
+    from alongside.wearables.sources.omh import parser
+
+    quick = parser.parse_points(_shapes(), "batch").samples
+    monkeypatch.setattr(parser, "_quick", lambda _name, _point: None)
+    slow = parser.parse_points(_shapes(), "batch").samples
+    assert len(quick) == 5
+    for column in ("kind", "start", "end", "offset", "value", "source"):
+        assert list(getattr(quick, column)) == list(getattr(slow, column)), column
+
+
+def test_a_batch_of_the_usual_shapes_is_read_without_pydantic(monkeypatch):
+    """Points timed with an interval (steps) or a moment (heart rate) skip per-point model validation."""
+    from alongside.wearables.sources.omh import parser
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("validated by a model")
+
+    monkeypatch.setattr(parser.StepCount, "model_validate", refuse)
+    monkeypatch.setattr(parser.HeartRate, "model_validate", refuse)
+    assert len(parser.parse_points(_days(0, 3), "batch").samples) == 3 * 13  # and a sleep episode a day

@@ -9,6 +9,7 @@ A day with no samples of a kind has no feature of that kind (missing, never zero
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ _EPOCH = dt.date(1970, 1, 1)
 Row = tuple[int, int, int, float, str]  # start, end, offset, value, source
 
 
+@functools.cache
 def source_priority(name: str) -> int:
     """Rank a source the way Apple's Health app does by default: the watch first, then the phone, then apps."""
     lowered = name.casefold()
@@ -70,10 +72,29 @@ class Coverage:
         return sum(e - s for s, e in zip(self.starts, self.ends, strict=True))
 
 
+def _disjoint(ordered: list[Row]) -> bool:
+    """Whether rows sorted by (priority, start, end) all share one priority and none overlaps another.
+
+    Then every minute is counted once already, and the total is the plain sum (a companion app's batch of
+    one source's minutes, the common case, so it skips the interval bookkeeping).
+    """
+    if not ordered:
+        return True
+    priority, reach = source_priority(ordered[0][4]), ordered[0][0]
+    for start, end, _offset, _value, source in ordered:
+        if start < reach or source_priority(source) != priority:
+            return False
+        reach = end
+    return True
+
+
 def deoverlap_total(rows: Iterable[Row]) -> float:
     """Total ``value`` over rows, each minute counted once: higher-priority sources first, the rest pro rata."""
+    ordered = sorted(rows, key=lambda r: (source_priority(r[4]), r[0], r[1]))
+    if _disjoint(ordered):
+        return sum(row[3] for row in ordered)
     covered, total = Coverage(), 0.0
-    for start, end, _offset, value, _source in sorted(rows, key=lambda r: (source_priority(r[4]), r[0], r[1])):
+    for start, end, _offset, value, _source in ordered:
         if end > start:
             total += value * (1 - covered.overlap(start, end) / (end - start))
             covered.add(start, end)
@@ -148,9 +169,16 @@ def _per_day(table: pa.Table, kind: str, aggregate: str) -> dict[int, float]:
 def _rows(table: pa.Table, *kinds: str) -> dict[str, list[Row]]:
     """The rows of the given kinds only, as tuples (one kind at a time keeps the peak memory down)."""
     part = table.filter(pc.is_in(table.column("kind"), value_set=pa.array(kinds, pa.string())))
-    columns = [part.column(name).to_pylist() for name in ("kind", "start", "end", "offset", "value", "source")]
+    if part.num_rows == 0:
+        return {}
+    numbers = [part.column(name).to_numpy().tolist() for name in ("start", "end", "offset", "value")]
+    labels = []  # names through their dictionary: one Python string per distinct name, not per row
+    for name in ("kind", "source"):
+        encoded = part.column(name).combine_chunks().dictionary_encode()
+        names = encoded.dictionary.to_pylist()
+        labels.append([names[index] for index in encoded.indices.to_numpy().tolist()])
     grouped: dict[str, list[Row]] = defaultdict(list)
-    for kind, start, end, offset, value, source in zip(*columns, strict=True):
+    for kind, start, end, offset, value, source in zip(labels[0], *numbers, labels[1], strict=True):
         grouped[kind].append((start, end, offset, value, source))
     return grouped
 

@@ -29,7 +29,7 @@ from alongside.core.idempotency import replay_check
 from alongside.wearables import storage
 from alongside.wearables.features import DAY, daily_features
 from alongside.wearables.models import CsvMapping, ImportJob
-from alongside.wearables.samples import BadInput
+from alongside.wearables.samples import BadInput, Samples
 from alongside.wearables.services import PUSH_SCOPE, wearables_import_record
 from alongside.wearables.sources import Parsed, get_source
 
@@ -92,20 +92,33 @@ def import_points(
 ) -> ImportResult:
     """Import a pushed batch of Open mHealth data points; the same batch again changes nothing.
 
-    With an idempotency key, the same key with another batch raises ``IdempotencyConflict``.
+    A batch is recognised by the samples it holds (their fingerprint), not by its JSON text, so the same
+    points with keys in another order or other spacing are the same batch. With an idempotency key, the
+    same key with a batch of other samples raises ``IdempotencyConflict``.
     """
     from alongside.wearables.sources.omh.parser import parse_points
 
     began = time.perf_counter()
+    parsed = parse_points(points, "the pushed batch", source="Companion app")
+    digest = samples_sha256(parsed.samples)
+    fingerprint = {"samples_sha256": digest}
     if idempotency_key:
-        replay_check(user_id=client.pk, scope=PUSH_SCOPE, key=idempotency_key, payload={"data_points": points})
-    digest = hashlib.sha256(json.dumps(points, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        replay_check(user_id=client.pk, scope=PUSH_SCOPE, key=idempotency_key, payload=fingerprint)
     previous = _previous(client, digest, began)
     if previous is not None:
         return previous
-    parsed = parse_points(points, "the pushed batch", source="Companion app")
-    key = (idempotency_key, {"data_points": points}) if idempotency_key else None
+    key = (idempotency_key, fingerprint) if idempotency_key else None
     return store(actor=actor, client=client, parsed=parsed, digest=digest, source="omh", began=began, key=key)
+
+
+def samples_sha256(samples: Samples) -> str:
+    """Return the SHA-256 of the samples' arrays and source names (far cheaper than the batch's JSON, sorted)."""
+    digest = hashlib.sha256(b"alongside-wearables-samples-1")
+    for column in (samples.kind, samples.start, samples.end, samples.offset, samples.value, samples.source):
+        digest.update(len(column).to_bytes(8, "little"))
+        digest.update(column.tobytes())
+    digest.update(json.dumps(sorted(samples.sources.items())).encode())
+    return digest.hexdigest()
 
 
 def _previous(client: ClientProfile, digest: str, began: float) -> ImportResult | None:

@@ -4,7 +4,7 @@ Whole-file AES-256-GCM (not Parquet modular encryption): pyarrow's modular encry
 and wraps its own keys, while the project already has one data key per person that erasure destroys. The
 file is sealed with that key and bound (as associated data) to the client and the import, so a file copied
 to another client or renamed to another import does not open. Files are decrypted into memory only and
-queried there with DuckDB; no plaintext Parquet is ever written to disk. Destroying the key (erasure,
+queried there; no plaintext Parquet is ever written to disk. Destroying the key (erasure,
 crypto-shredding) makes every file unreadable; erasure also deletes them.
 """
 
@@ -16,9 +16,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -37,6 +35,9 @@ SCHEMA = pa.schema(
         ("source", pa.string()),
     ]
 )
+
+
+ROW_GROUP = 16_384  # rows per Parquet row group: a read of a few days skips the rest of a year's file
 
 
 def root() -> Path:
@@ -78,21 +79,23 @@ def to_table(samples: Samples) -> pa.Table:
 
 
 def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
-    """Return the distinct samples of ``incoming`` not already in ``stored`` (DuckDB, in memory)."""
-    with duckdb.connect() as db:
-        db.register("incoming", incoming)
-        db.register("stored", stored)
-        result = db.sql(
-            'SELECT * FROM (SELECT DISTINCT * FROM incoming EXCEPT SELECT * FROM stored) ORDER BY start, "end", kind'
-        ).to_arrow_table()
-    assert result is not None
-    return result.cast(SCHEMA)
+    """Return the distinct samples of ``incoming`` not already in ``stored``, sorted by start, end and kind.
+
+    An Arrow hash aggregation and anti-join (measured about 8 times quicker than DuckDB's ``EXCEPT`` on a
+    pushed batch, mostly DuckDB's own start-up per call).
+    """
+    names = SCHEMA.names
+    distinct = incoming.group_by(names, use_threads=False).aggregate([])
+    if stored.num_rows:
+        distinct = distinct.join(stored, keys=names, join_type="left anti", use_threads=False)
+    order = [("start", "ascending"), ("end", "ascending"), ("kind", "ascending")]
+    return distinct.select(names).sort_by(order).cast(SCHEMA)
 
 
 def write(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str, table: pa.Table) -> Path:
     """Seal ``table`` as the import's file; written to a temporary name, then renamed into place."""
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
+    pq.write_table(table, buffer, compression="zstd", row_group_size=ROW_GROUP)
     nonce = os.urandom(NONCE_BYTES)
     sealed = nonce + AESGCM(data_key(client_id, create=True)).encrypt(nonce, buffer.getvalue(), _aad(client_id, job_id))
     path = _path(client_id, job_id)
@@ -119,11 +122,12 @@ def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID], between: tuple
             plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(client_id, job_id))
         except (InvalidTag, ValueError):
             raise DecryptionFailed(f"The wearable samples of import {job_id} do not open: altered or moved.") from None
-        table = pq.read_table(io.BytesIO(plain)).cast(SCHEMA)
-        if between is not None:
-            start = table.column("start")
-            table = table.filter(pc.and_(pc.greater_equal(start, between[0]), pc.less_equal(start, between[1])))
-        tables.append(table)
+        if between is None:
+            tables.append(pq.read_table(io.BytesIO(plain)).cast(SCHEMA))
+            continue
+        # Row groups whose start statistics lie outside the range are skipped (files are sorted by start).
+        wanted = [("start", ">=", between[0]), ("start", "<=", between[1])]
+        tables.append(pq.read_table(io.BytesIO(plain), filters=wanted).cast(SCHEMA))
     return pa.concat_tables(tables)
 
 
