@@ -1,0 +1,69 @@
+"""Writing, autosaving and signing a progress note, and a plan review, in real Chromium; the pages pass axe."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from alongside.records.models import NoteStatus, ProgressNote
+from alongside.records.plans import Goal, PlanContent
+from alongside.records.services import plan_save
+from alongside.sessions.services import appointment_create
+from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
+from tests.measures.test_alert_path_browser import _as_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_alice_writes_and_signs_a_note(live_server, browser) -> None:
+    """From Sam's Notes tab Alice starts a SOAP note, the draft saves itself as she types, she signs it; then only
+    an addendum can be added. The list, the draft and the signed note pass axe."""
+    world = factories.world()
+    starts = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    appointment_create(actor=world.alice, client_id=world.sam.pk, starts_at=starts)
+    page = _as_staff(browser, live_server, world.alice)
+    page.goto(f"{live_server.url}/records/clients/{world.sam.pk}/notes/")
+    assert_no_serious_axe_violations(page, context_label="notes list")
+    page.get_by_role("link", name="Write the note").click()
+    page.get_by_label("SOAP (subjective, objective, assessment, plan)").check()
+    page.get_by_role("button", name="Start the note").click()
+    page.get_by_label("Subjective").fill("Slept better after the sleep diary")
+    expect(page.get_by_role("status")).to_contain_text("Draft saved", timeout=15_000)
+    note = ProgressNote.objects.get(client=world.sam)
+    assert note.sections["subjective"] == "Slept better after the sleep diary"
+    assert_no_serious_axe_violations(page, context_label="note draft")
+    page.get_by_label("Plan", exact=True).fill("Keep the diary two more weeks")
+    page.get_by_role("button", name="Sign the note").click()
+    expect(page.get_by_text("Note signed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign the note")).to_have_count(0)
+    note.refresh_from_db()
+    assert note.status == NoteStatus.SIGNED
+    page.get_by_label("Text").fill("Also discussed the new shift pattern")
+    page.get_by_role("button", name="Sign and add the addendum").click()
+    expect(page.get_by_text("Also discussed the new shift pattern")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="signed note")
+
+
+def test_alice_reviews_the_plan_with_suitability(live_server, browser) -> None:
+    """The plan page and the review form pass axe; the review is recorded with suitability revisited."""
+    world = factories.world()
+    plan_save(
+        actor=world.alice,
+        client=world.sam,
+        content=PlanContent(goals=[Goal(text="Back to two social plans a week")]),
+        review_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    page = _as_staff(browser, live_server, world.alice)
+    page.goto(f"{live_server.url}/records/clients/{world.sam.pk}/plan/")
+    expect(page.get_by_text("Back to two social plans a week")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="treatment plan")
+    page.get_by_role("link", name="Review the plan").click()
+    assert_no_serious_axe_violations(page, context_label="plan review")
+    page.get_by_label("Still suits the client: no change").check()
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_text("Plan review recorded.")).to_be_visible()
+    expect(page.get_by_text("Still suits the client: no change")).to_be_visible()
