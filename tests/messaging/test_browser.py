@@ -10,8 +10,9 @@ from django.conf import settings
 from django.test import Client as DjangoClient
 from playwright.sync_api import expect
 
+from alongside.core.models import OfficeHours
 from alongside.measures.models import CriticalAlert
-from alongside.messaging.models import Message, MessagingSettings
+from alongside.messaging.models import Message
 from alongside.selfcare import services as selfcare_services
 from tests.a11y import assert_no_serious_axe_violations
 
@@ -144,7 +145,7 @@ def test_crisis_language_shows_the_client_help_at_once_and_alerts_the_clinician(
 
 
 def test_outside_office_hours_the_client_sees_the_notice_before_sending(browser, asgi_live_server, world):
-    MessagingSettings.objects.create(
+    OfficeHours.objects.create(
         practice=world.practice, office_days=[], opens_at=dt.time(9), closes_at=dt.time(17), reply_within_hours=24
     )
     sam_web = DjangoClient()

@@ -12,9 +12,10 @@ from django.http import Http404
 
 from alongside.audit.models import AuditEvent
 from alongside.consent.services import scopes_set
+from alongside.core.models import OfficeHours
 from alongside.measures.models import AlertSource, CriticalAlert, alert_topic
 from alongside.messaging import selectors, services
-from alongside.messaging.models import Attachment, Message, MessagingSettings, Thread, ThreadRead
+from alongside.messaging.models import Attachment, Message, Thread, ThreadRead
 from alongside.notify.models import Notification
 from alongside.selfcare.models import CheckIn
 
@@ -291,7 +292,7 @@ def test_only_admins_set_messaging_settings_and_bad_values_are_refused(world, wh
         services.messaging_settings_set(
             actor=getattr(world, who), practice_id=world.practice.pk, **{**values, **changes}
         )
-    assert MessagingSettings.objects.count() == 0
+    assert OfficeHours.objects.count() == 0
 
 
 def test_the_rate_limit_window_moves_on(world):

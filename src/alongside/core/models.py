@@ -84,3 +84,37 @@ class PracticeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"settings of practice {self.practice_id}"
+
+
+def weekdays() -> list[int]:
+    """Monday to Friday as ISO weekdays: the office days of a practice that set none."""
+    return [1, 2, 3, 4, 5]
+
+
+class OfficeHours(models.Model):
+    """A practice's office hours and the reply time clients are told to expect, shown before they send a message.
+
+    Moved out of ``messaging`` (its ``MessagingSettings``; core migration 0003 copies every row) so that any app
+    can say whether the practice is open without importing messaging. The one writer is the audited
+    ``messaging.services.messaging_settings_set``; readers use :mod:`alongside.core.practice_settings`.
+    """
+
+    practice = models.OneToOneField("care.Practice", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    office_days = models.JSONField(default=weekdays, help_text=_("ISO weekdays (1 = Monday ... 7 = Sunday)."))
+    opens_at = models.TimeField(default=dt.time(9, 0))
+    closes_at = models.TimeField(default=dt.time(17, 0))
+    reply_within_hours = models.PositiveSmallIntegerField(default=48)
+
+    class Meta:
+        verbose_name = _("office hours")
+        verbose_name_plural = _("office hours")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="core_office_hours_order"),
+            models.CheckConstraint(
+                condition=models.Q(reply_within_hours__gte=1) & models.Q(reply_within_hours__lte=336),
+                name="core_reply_within_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"office hours of practice {self.practice_id}"

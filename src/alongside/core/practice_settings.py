@@ -1,4 +1,4 @@
-"""Reads of a practice's settings (quiet hours, escalation, request window, crisis lines, result sharing).
+"""Reads of a practice's settings (quiet hours, escalation, request window, crisis lines, result sharing, office hours).
 
 Every app reads practice settings here; none queries :class:`~alongside.core.models.PracticeSettings` itself.
 The one write, ``measures.services.practice_settings_set`` (admins only, audited), takes the row to change
@@ -12,17 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from alongside.core.models import DEFAULT_ESCALATION_MINUTES, PracticeSettings
+from alongside.core.models import DEFAULT_ESCALATION_MINUTES, OfficeHours, PracticeSettings
 
 type PracticeId = uuid.UUID | str
 
 __all__ = [
     "DEFAULT_ESCALATION_MINUTES",
     "DefaultSchedule",
+    "OfficeHours",
     "PracticeSettings",
     "clients_see_results",
     "crisis_rows",
     "escalation_minutes",
+    "office_hours",
+    "office_hours_for_update",
     "practice_default_schedule",
     "practice_settings",
     "practice_settings_for_update",
@@ -90,3 +93,19 @@ def practice_default_schedule(practice_id: PracticeId) -> DefaultSchedule | None
     return DefaultSchedule(
         instrument=found.default_instrument, rule=found.default_rule, interval_days=found.default_interval_days
     )
+
+
+def office_hours(practice_id: PracticeId) -> OfficeHours:
+    """Return the practice's office hours, or unsaved defaults (Monday to Friday, 9:00 to 17:00, 48 hours)."""
+    found = OfficeHours.objects.filter(practice_id=practice_id).first()
+    return found or OfficeHours(practice_id=practice_id)
+
+
+def office_hours_for_update(practice_id: PracticeId) -> OfficeHours:
+    """Return the practice's office hours row locked for update, created with defaults when missing.
+
+    Only for the audited service that writes them (``messaging.services.messaging_settings_set``), inside its
+    transaction.
+    """
+    hours, _created = OfficeHours.objects.select_for_update().get_or_create(practice_id=practice_id)
+    return hours

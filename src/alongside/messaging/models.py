@@ -143,28 +143,6 @@ class ThreadRead(models.Model):
         return f"{self.user_id} read {self.thread_id} to {self.last_read_seq}"
 
 
-class MessagingSettings(models.Model):
-    """A practice's office hours and expected reply time."""
-
-    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    office_days = models.JSONField(default=list, help_text=_("ISO weekdays (1 = Monday ... 7 = Sunday)."))
-    opens_at = models.TimeField(default="09:00")
-    closes_at = models.TimeField(default="17:00")
-    reply_within_hours = models.PositiveSmallIntegerField(default=48)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(opens_at__lt=models.F("closes_at")), name="messaging_hours_order"),
-            models.CheckConstraint(
-                condition=Q(reply_within_hours__gte=1) & Q(reply_within_hours__lte=336),
-                name="messaging_reply_within_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"messaging settings of {self.practice_id}"
-
-
 class ErasedThread(models.Model):
     """What stays of an erased client's conversation: the care team's side, for the practice's record.
 

@@ -25,13 +25,13 @@ from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core.actor import Actor, SignedIn
+from alongside.core.practice_settings import office_hours
 from alongside.core.time import zone_or_utc
 from alongside.messaging.models import (
     Attachment,
     EntryKind,
     Message,
     MessagingAuditAction,
-    MessagingSettings,
     Thread,
     ThreadRead,
 )
@@ -403,11 +403,9 @@ def office_status(practice_id: Any, now: dt.datetime | None = None) -> OfficeSta
     from alongside.care.models import Practice
 
     now = now or timezone.now()
-    settings = MessagingSettings.objects.filter(practice_id=practice_id).first()
+    settings = office_hours(practice_id)
     zone_name = Practice.objects.filter(pk=practice_id).values_list("time_zone", flat=True).first() or "UTC"
     zone = zone_or_utc(zone_name)
-    if settings is None:
-        settings = MessagingSettings(office_days=[1, 2, 3, 4, 5], opens_at=dt.time(9), closes_at=dt.time(17))
     local = now.astimezone(zone)
     days = [int(d) for d in settings.office_days or []]
     opens = (

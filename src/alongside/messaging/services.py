@@ -31,6 +31,7 @@ from alongside.care.selectors import staff_recipients
 from alongside.core import idempotency
 from alongside.core.actor import Actor, SignedIn
 from alongside.core.formatting import fmt_number
+from alongside.core.practice_settings import OfficeHours, office_hours_for_update
 from alongside.core.services import service, unaudited
 from alongside.messaging.models import (
     MAX_ATTACHMENT_BYTES,
@@ -39,7 +40,6 @@ from alongside.messaging.models import (
     EntryKind,
     Message,
     MessagingAuditAction,
-    MessagingSettings,
     Thread,
     ThreadRead,
 )
@@ -393,7 +393,7 @@ def messaging_settings_set(
     opens_at: dt.time,
     closes_at: dt.time,
     reply_within_hours: int,
-) -> MessagingSettings:
+) -> OfficeHours:
     """Set a practice's office hours and expected reply time (practice admins only)."""
     from alongside.care.models import ADMIN_ROLES, Membership
 
@@ -409,14 +409,9 @@ def messaging_settings_set(
     if not 1 <= reply_within_hours <= 336:
         raise ValidationError(_("The reply time must be between 1 hour and 2 weeks (336 hours)."))
     with transaction.atomic():
-        settings, _created = MessagingSettings.objects.update_or_create(
-            practice_id=practice_id,
-            defaults={
-                "office_days": days,
-                "opens_at": opens_at,
-                "closes_at": closes_at,
-                "reply_within_hours": reply_within_hours,
-            },
-        )
-        record(MessagingAuditAction.SETTINGS_CHANGED, actor=actor, obj=settings)
-    return settings
+        hours = office_hours_for_update(practice_id)
+        hours.office_days, hours.opens_at, hours.closes_at = days, opens_at, closes_at
+        hours.reply_within_hours = reply_within_hours
+        hours.save()
+        record(MessagingAuditAction.SETTINGS_CHANGED, actor=actor, obj=hours)
+    return hours

@@ -24,9 +24,10 @@ from alongside import safety
 from alongside.care.models import Membership
 from alongside.care.views import admin_required, client_required, staff_required
 from alongside.core.actor import signed_in
+from alongside.core.practice_settings import office_hours
 from alongside.measures.crisis import resources_for_request
 from alongside.messaging import erased, selectors, services
-from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS, MessagingSettings
+from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS
 from alongside.safety.display import resource_rows
 
 logger = logging.getLogger("alongside.messaging")
@@ -197,9 +198,7 @@ def attachment(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def practice_settings(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Office hours and the expected reply time, shown to clients before they send."""
-    current = MessagingSettings.objects.filter(practice_id=membership.practice_id).first() or MessagingSettings(
-        office_days=[1, 2, 3, 4, 5], opens_at=dt.time(9), closes_at=dt.time(17), reply_within_hours=48
-    )
+    current = office_hours(membership.practice_id)
     errors: list[str] = []
     if request.method == "POST":
         try:

@@ -14,7 +14,8 @@ from typing import Any
 
 from alongside.audit.log import Entry, record_many
 from alongside.consent.models import Scope, ScopeGrant
-from alongside.messaging.models import Message, MessagingAuditAction, MessagingSettings, Thread, ThreadRead
+from alongside.core.models import OfficeHours
+from alongside.messaging.models import Message, MessagingAuditAction, Thread, ThreadRead
 from alongside.synth.context import SynthContext
 from alongside.synth.measures_plan import plan_now
 
@@ -41,7 +42,7 @@ FROM_CLINICIAN = (
 def messages_step(ctx: SynthContext) -> None:
     """Write each sharing client's thread, read positions and office hours."""
     practice = ctx.require_practice()
-    MessagingSettings.objects.update_or_create(
+    OfficeHours.objects.update_or_create(
         practice=practice,
         defaults={
             "office_days": [1, 2, 3, 4, 5],
