@@ -14,6 +14,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -265,7 +266,7 @@ def appointment_book(
     taken = ValidationError(_("That time was just taken. Choose another time."))
     try:
         with transaction.atomic():
-            clinician = type(actor)._default_manager.select_for_update().get(pk=clinician_id)
+            clinician = get_user_model()._default_manager.select_for_update().get(pk=clinician_id)
             if _overlapping(starts_at=starts_at, duration_minutes=duration_minutes, clinician=clinician, client=client):
                 raise taken
             appointment = Appointment.objects.create(

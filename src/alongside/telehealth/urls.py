@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from alongside.telehealth import series_views, views
+from alongside.telehealth import calendar_views, series_views, views
 
 app_name = "telehealth"
 urlpatterns = [
@@ -12,4 +12,14 @@ urlpatterns = [
     path("clients/<uuid:client_id>/recurring/", series_views.series_new, name="series_new"),
     path("calendar/", views.calendar_link, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("schedule/", calendar_views.calendar_page, name="calendar_page"),
+    path("schedule/block/", calendar_views.block_slot, name="block_slot"),
+    path("schedule/blocks/<uuid:block_id>/remove/", calendar_views.block_remove, name="block_remove"),
+    path("availability/", calendar_views.availability, name="availability"),
+    path("booking-rules/", calendar_views.booking_rules, name="booking_rules"),
+    path("book/", calendar_views.book, name="book"),
+    path("book/<uuid:appointment_id>/cancel/", calendar_views.book_cancel, name="book_cancel"),
+    path("<uuid:appointment_id>/invitation.ics", calendar_views.invitation_file, name="invitation"),
+    path("<uuid:appointment_id>/guests/", calendar_views.guests, name="guests"),
+    path("guests/<uuid:guest_id>/revoke/", calendar_views.guest_revoke, name="guest_revoke"),
 ]
