@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from alongside.notify import discreet
 from alongside.notify.models import Notification, NotificationKind
 
 Namer = Callable[[Any, Sequence[Notification]], dict[uuid.UUID, str]]
@@ -40,6 +41,11 @@ def title(notice: Notification, name: str | None) -> str:
 
 def titles_for(user: Any, notices: Sequence[Notification]) -> dict[uuid.UUID, str]:
     """Return each notice's title for ``user``."""
+    if discreet.wanted(user):
+        # A client in discreet mode: a notice says only that there is an update, as their emails do, because
+        # someone else may be looking at the phone (Freed et al., CHI 2018; see applibrary.readiness).
+        update = discreet.neutral_text()[0]
+        return {notice.pk: update for notice in notices}
     names: dict[uuid.UUID, str] = {}
     if not getattr(user, "is_client", False):
         for namer in NAMERS:
