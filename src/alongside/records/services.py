@@ -45,10 +45,10 @@ def _care_team(actor: SignedIn, client: ClientProfile) -> None:
         raise PermissionDenied(_("Only the client's care team can write clinical records."))
 
 
-def _text(text: str, *, what: str) -> str:
+def _text(text: str, *, empty: str) -> str:
     text = text.strip()
     if not text:
-        raise ValidationError(_("Write the %(what)s first.") % {"what": what})
+        raise ValidationError(empty)
     if len(text) > MAX_TEXT:
         raise ValidationError(_("Keep it under %(n)s characters.") % {"n": f"{MAX_TEXT:,}"})
     return text
@@ -124,7 +124,7 @@ def addendum_add(*, actor: SignedIn, note_id: uuid.UUID | str, text: str) -> Not
     if not note.is_signed:
         raise ValidationError(_("The note is still a draft: change it directly."))
     addendum = NoteAddendum(note=note, client_id=note.client_id, author=actor, signed_at=timezone.now())
-    addendum.text = _text(text, what=_("addendum"))
+    addendum.text = _text(text, empty=_("Write the addendum first."))
     addendum.save()
     record(RecordsAuditAction.ADDENDUM_ADDED, actor=actor, obj=addendum, client_id=note.client_id)
     return addendum
@@ -151,7 +151,7 @@ def private_note_save(
         if note.client_id != client.pk:
             raise PermissionDenied(_("This note belongs to another client."))
         note.updated_at = now
-    note.text = _text(text, what=_("note"))
+    note.text = _text(text, empty=_("Write the note first."))
     note.save()
     record(RecordsAuditAction.PRIVATE_NOTE_SAVED, actor=actor, obj=note, client_id=client.pk)
     return note
