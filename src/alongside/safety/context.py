@@ -86,3 +86,17 @@ def modifiers(text: str, start: int, end: int, category: Category) -> tuple[Cont
     if category is Category.HARM_TO_OTHERS and _JOKING.search(text[max(0, start - 80) : end + 80]):
         found.append(Context.HYPOTHETICAL)
     return tuple(found)
+
+
+# Ending a relationship, not a life: "end it with him", "terminar con ella". The statistical
+# level model never raises such a message to urgent on its own (patterns still can).
+_BREAK_UP = re.compile(
+    r"\b(?:end(?:s|ed|ing)?|finish(?:ed|ing)?|break(?:ing)? it off|call(?:ing)? it off) (?:it |things )?"
+    r"with (?:him|her|them|my (?:boyfriend|girlfriend|husband|wife|partner|ex|bf|gf))\b|"
+    r"\b(?:terminar|termine|termino|cortar|corte|corto|acabar) con (?:el|ella|mi (?:novi[oa]|pareja|espos[oa]|marido))\b"
+)
+
+
+def break_up(text: str) -> bool:
+    """Whether the normalised text speaks of ending a relationship."""
+    return _BREAK_UP.search(text) is not None

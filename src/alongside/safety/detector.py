@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 
 from alongside.safety import classifier, context, patterns
 from alongside.safety.normalize import MAX_CHARS
@@ -81,6 +82,23 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
             known = {str(c) for c in Category}
             categories.extend([Category(c) for _id, c, _s in evidence.nearest if c in known][:1])
             notes.append("Raised by the statistical classifier; no phrase pattern matched.")
+        patterned = any(h.level > Level.NONE for h in hits)
+        confident = patterned or probability >= classifier.URGENT_MIN_ALERT
+        if (
+            level is Level.REVIEW
+            and confident
+            and not any(h.contexts for h in hits)
+            and not context.break_up(normalized)
+        ):
+            urgency = classifier.urgency(vector)
+            if urgency is not None:
+                evidence = replace(evidence, urgency=urgency)
+                if classifier.is_urgent(urgency):
+                    level = Level.URGENT
+                    notes.append(
+                        "Urgent: the classifier's level model reads a plan, means, timing or something "
+                        "happening now (no denial, memory or other person found)."
+                    )
     from_history = False
     timing = any(h.level is Level.NONE for h in hits)
     completes = timing or (level is Level.REVIEW and any(h.category in _RISK_HISTORY for h in hits))

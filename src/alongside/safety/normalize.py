@@ -112,6 +112,9 @@ def fix_typos(text: str, typos: dict[str, str]) -> str:
 
 
 _WORD = re.compile(r"[a-z]{5,}")
+# A line break inside a sentence (a word before it, a lower-case word after it) is a wrap, not a
+# sentence end: "I want\n to die" reads as one sentence.
+_SOFT_WRAP = re.compile(r"(?<=[A-Za-z])[ \t]*\n[ \t]*(?=[a-z])")
 
 
 def normalize(text: str, *, vocabulary: Collection[str] = frozenset(), typos: dict[str, str] | None = None) -> str:
@@ -122,6 +125,7 @@ def normalize(text: str, *, vocabulary: Collection[str] = frozenset(), typos: di
             if emoji in text:
                 text = text.replace(emoji, word)
         text = _NON_ASCII.sub(lambda m: anyascii(m.group(0)), text.translate(_SHAPE))
+    text = _SOFT_WRAP.sub(" ", text)
     text = _CONTROL.sub(" ", text).lower()
     text = text.replace("`", "'").replace("\u00b4", "'")
     if _HAS_LEET.search(text):

@@ -208,7 +208,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.urges",
         C.SELF_HARM,
         L.URGENT,
-        r"\b(?:urges?|craving|itch) to (?:cut|burn|hurt|harm|sh)\b|\b(?:the )?urges (?:are|were) back\b|\b(?:cuts|scars|burns) on my {body}\b.{0,40}\b(?:new|fresh|again|last night|today)\b|\b(?:new|fresh) (?:cuts|burns|scars|marks)\b|\b(?:razor|blade|lighter)\b.{0,30}\bon my {body}\b",
+        r"\b(?:urges?|craving|itch) to (?:cut|burn|hurt|harm|sh|self ?-?harm)\b|\b(?:the )?urges (?:are|were) back\b|\b(?:cuts|scars|burns) on my {body}\b.{0,40}\b(?:new|fresh|again|last night|today)\b|\b(?:new|fresh) (?:cuts|burns|scars|marks)\b|\b(?:razor|blade|lighter)\b.{0,30}\bon my {body}\b",
     ),
     # --- harm to others ------------------------------------------------------------------
     (

@@ -369,3 +369,52 @@ MORE += (
         r"(?:wages|money|salary|pay|paycheck|paychecks|bank card|cards|benefits|passport)\b",
     ),
 )
+
+# Thirteenth round: the misses of the thirteenth fresh probe and the eleventh probe's remaining
+# misses (2026-12-06), written as the general phenomenon, not the probe's words.
+MORE += (
+    (
+        "en.plan_thirteenth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:bought|got|buying|getting|ordered|have|taped|attached) (?:a |the |some )?(?:hose|hosepipe|tube|pipe|tubing)\b"
+        r".{0,30}\b(?:exhaust|tailpipe)\b|\b(?:bought|buying|got) (?:a )?(?:new )?(?:pack|packet|box) of (?:razor )?blades\b",
+    ),
+    (
+        "en.goodbye_thirteenth",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\b(?:won'?t|wont|will not|i'?m not going to|am not going to) be (?:at|in|around for|here for|there for|coming to) "
+        r"(?:our |the |my |next )?(?:[a-z]+'?s? )?(?:next )?(?:session|appointment)s?\b.{0,30}\b(?:or any|ever again|any ?more|after that|again)\b"
+        r"|\b(?:won'?t|wont|will not) be around for (?:our |the |my )?next (?:session|appointment)\b",
+    ),
+    (
+        "en.si_thirteenth",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:dying|death|being dead|not waking up|not existing|not being here) (?:sounds?|sounded|seems?|seemed|feels?|felt|would be) "
+        r"(?:like )?(?:a |such a )?(?:relief|peaceful|a rest|easier|the answer)\b",
+    ),
+    (
+        "en.sh_thirteenth",
+        C.SELF_HARM,
+        L.REVIEW,
+        r"\b(?:a slip|slipped|slipped up|a relapse|relapsed|relapsing) (?:with |on |into )?(?:the )?(?:cutting|self ?harm\w*|sh|burning|scratching)\b",
+    ),
+    (
+        "en.burden_thirteenth",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\bnothing but (?:trouble|a burden|a problem|problems|a pain|a nuisance|a disappointment|a drain) (?:for|to)\b",
+    ),
+    (
+        "en.abuse_thirteenth",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b{abuser} (?:throws|threw|throwing|hurled|chucked) (?:a |an |the |his |her )?(?:things|stuff|plates?|bottles?|chairs?|glass|mug|cup|phone|shoe|knife|pan|remote) "
+        r"at (?:me|my (?:head|face|back))\b"
+        r"|\b{abuser} (?:tracks|tracked|tracking|checks|checked|goes through|went through|reads|read|monitors|monitored) my "
+        r"(?:location|phone|messages|texts|emails|every message)\b"
+        r"|\b{abuser} (?:broke|breaks|kicked|kicks|forced (?:his|her|their) way) (?:into|in|down) (?:my|our|the) (?:flat|house|apartment|place|room|door)\b",
+    ),
+)

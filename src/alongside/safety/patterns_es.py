@@ -393,4 +393,12 @@ FAMILIES += (
         r"|\b{agresor} (?:entro|se metio|irrumpio) (?:a|en) (?:mi|la) (?:casa|departamento|depa|cuarto|apartamento)\b"
         r"|\b(?:entro|se metio) (?:a|en) (?:mi|la) (?:casa|departamento|depa|cuarto|apartamento) (?:[a-z]+ ){0,2}a la fuerza\b",
     ),
+    (
+        "es.despedida_decimotercera",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\bno (?:creo que|se si) (?:siga|este|llegue|vaya a estar|vaya a seguir) (?:aqui |viv[oa] |con vida )?(?:para|a) "
+        r"(?:la|nuestra|mi) (?:proxima|siguiente) (?:sesion|cita|consulta)\b"
+        r"|\bya no (?:voy a ir|vuelvo|ire) a (?:la|nuestra|mi|las|nuestras) (?:proxima |siguiente )?(?:sesion|cita|consulta)(?:es|s)?\b.{0,30}\b(?:nunca|nunca mas|ni a ninguna)\b",
+    ),
 )

@@ -58,6 +58,7 @@ class ClassifierEvidence:
     probability: float
     top_ngrams: tuple[tuple[str, float], ...] = ()
     nearest: tuple[tuple[str, str, float], ...] = ()  # (example id, category, similarity)
+    urgency: float | None = None  # the level model's probability of "urgent", when it was asked
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Detection:
                 "probability": round(self.classifier.probability, 3),
                 "top_ngrams": [[g, round(w, 3)] for g, w in self.classifier.top_ngrams],
                 "nearest": [list(n) for n in self.classifier.nearest],
+                "urgency": None if self.classifier.urgency is None else round(self.classifier.urgency, 3),
             },
             "from_history": self.from_history,
             "check_failed": self.check_failed,

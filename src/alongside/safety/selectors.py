@@ -15,7 +15,7 @@ LIST_DAYS = 14  # flags have no acknowledgement yet, so the list shows the recen
 
 
 def recent_flags_for(*, user: Any, now: dt.datetime | None = None) -> list[SafetyFlag]:
-    """Flags (review and urgent) on the free text of the staff member's care-team clients, last 14 days.
+    """Flags without a critical alert on the free text of the staff member's care-team clients, last 14 days.
 
     Check-in notes, exercise entries and topics raise flags rather than measures alerts; this
     puts them in the same alert list. Urgent first, then newest. The read is audited per client.
@@ -25,6 +25,9 @@ def recent_flags_for(*, user: Any, now: dt.datetime | None = None) -> list[Safet
     since = (now or timezone.now()) - dt.timedelta(days=LIST_DAYS)
     flags = list(
         SafetyFlag.objects.filter(client__in=access.care_team_clients(user).values("pk"), created_at__gte=since)
+        # A flag with a critical alert (urgent) is listed with the alerts, to be acknowledged there:
+        # listing it here too showed the same text twice.
+        .filter(alert__isnull=True)
         .select_related("client")
         .order_by("-created_at")
     )

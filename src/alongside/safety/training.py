@@ -19,11 +19,13 @@ from alongside.safety.result import Level
 C_VALUE = 8.0
 MAX_FEATURES = 25_000
 EXAMPLE_FEATURES = 20
-MIN_DEV_PRECISION = 0.82  # of the whole detector on dev; the bar is 0.80
+MIN_DEV_PRECISION = 0.90  # of the classifier's own alerts on dev (validation); the bar is 0.80
 # Never below this: with the tenth probe in train, dev alone picked 0.55, and at that level short
 # everyday lines of the first detector's hard negatives ("I ran 5 kms today", "I could die of
 # embarrassment") were raised by the classifier; at 0.65 they stay silent (tests/safety/test_legacy_cases.py).
 MIN_THRESHOLD = 0.65
+# The level model never raises review to urgent below this probability.
+MIN_URGENT_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,15 @@ class TrainReport:
     threshold: float
     dev_recall: float
     dev_precision: float
+    urgent_threshold: float
 
 
 def _normalized(rows: list[dict[str, str]]) -> list[str]:
     return [patterns.normalize(r["text"]) for r in rows]
 
 
-def _fit(texts: list[str], labels: list[int]) -> tuple[Any, Any]:
+def _fit(texts: list[str], labels: list[int], urgent: list[int]) -> tuple[Any, Any, Any]:
+    """The vectoriser, the alert model (must alert or not) and the level model (urgent or not)."""
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
@@ -47,7 +51,42 @@ def _fit(texts: list[str], labels: list[int]) -> tuple[Any, Any]:
     matrix = vectorizer.fit_transform(texts)
     model = LogisticRegression(C=C_VALUE, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=0)
     model.fit(matrix, labels)
-    return vectorizer, model
+    level = LogisticRegression(C=C_VALUE, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=0)
+    level.fit(matrix, urgent)
+    return vectorizer, model, level
+
+
+def _urgent(rows: list[dict[str, str]]) -> list[int]:
+    return [int(r["level"] == "urgent") for r in rows]
+
+
+def _choose_urgent_threshold(
+    vectorizer: Any, models: tuple[Any, Any], threshold: float, rows: list[dict[str, str]], texts: list[str]
+) -> float:
+    """The level model's threshold with the best level agreement on dev, among the messages it can raise.
+
+    Those are the ones the detector calls review without any context trigger: a review
+    pattern, or the alert model alone. Ties go to the higher threshold: when in doubt, review.
+    """
+    from alongside.safety.detector import pattern_hits
+
+    model, level_model = models
+    candidates = []
+    for row, text in zip(rows, texts, strict=True):
+        hits = [h for h in pattern_hits(text) if h.level > Level.NONE]
+        if any(h.level is Level.URGENT or h.contexts for h in hits):
+            continue
+        if not hits and _highest(vectorizer, model, text) < max(threshold, classifier.URGENT_MIN_ALERT):
+            continue
+        probability = float(level_model.predict_proba(vectorizer.transform([text]))[0, 1])
+        candidates.append((row["level"] == "urgent", probability))
+    best = (-1, 0.95)
+    for step in range(95, 29, -1):
+        candidate = step / 100
+        agreed = sum(1 for urgent, p in candidates if urgent == (p >= candidate))
+        if agreed > best[0]:
+            best = (agreed, candidate)
+    return max(best[1], MIN_URGENT_THRESHOLD)
 
 
 def _choose_threshold(
@@ -61,7 +100,9 @@ def _choose_threshold(
         threshold = step / 100
         predicted = [a or q >= threshold for a, q in zip(patterned, probabilities, strict=True)]
         tp = sum(1 for y, p in zip(labels, predicted, strict=True) if y and p)
-        fp = sum(1 for y, p in zip(labels, predicted, strict=True) if not y and p)
+        # A denial or a memory the patterns raise as review (by design) is not the classifier's
+        # false alert, and no threshold changes it: only the classifier's own false alerts count.
+        fp = sum(1 for y, p, a in zip(labels, predicted, patterned, strict=True) if not y and p and not a)
         recall = tp / max(1, sum(labels))
         precision = tp / max(1, tp + fp)
         if precision >= MIN_DEV_PRECISION and threshold >= MIN_THRESHOLD:  # the lowest that keeps it precise
@@ -82,8 +123,14 @@ def _pattern_alert(text: str) -> bool:
 
 
 def _export(
-    vectorizer: Any, model: Any, threshold: float, rows: list[dict[str, str]], texts: list[str]
+    vectorizer: Any,
+    models: tuple[Any, Any],
+    thresholds: tuple[float, float],
+    rows: list[dict[str, str]],
+    texts: list[str],
 ) -> dict[str, Any]:
+    model, level_model = models
+    threshold, urgent_threshold = thresholds
     names = vectorizer.get_feature_names_out().tolist()
     matrix = vectorizer.transform(texts).tocsr()
     example_features = []
@@ -99,6 +146,9 @@ def _export(
         "features": names,
         "idf": [round(float(v), 5) for v in vectorizer.idf_],
         "coef": [round(float(v), 5) for v in model.coef_[0]],
+        "urgent_threshold": urgent_threshold,
+        "urgent_intercept": round(float(level_model.intercept_[0]), 6),
+        "urgent_coef": [round(float(v), 5) for v in level_model.coef_[0]],
         "examples": [[r["id"], r["category"] if r["label"] == "1" else "none"] for r in rows],
         "example_features": example_features,
     }
@@ -113,12 +163,16 @@ def train() -> TrainReport:
     rows = corpus.read()
     train_rows = [r for r in rows if r["split"] == "train"]
     dev_rows = [r for r in rows if r["split"] == "dev"]
-    vectorizer, model = _fit(_normalized(train_rows), [int(r["label"]) for r in train_rows])
-    threshold, recall, precision = _choose_threshold(vectorizer, model, dev_rows, _normalized(dev_rows))
+    dev_texts = _normalized(dev_rows)
+    vectorizer, model, level_model = _fit(
+        _normalized(train_rows), [int(r["label"]) for r in train_rows], _urgent(train_rows)
+    )
+    threshold, recall, precision = _choose_threshold(vectorizer, model, dev_rows, dev_texts)
+    urgent_threshold = _choose_urgent_threshold(vectorizer, (model, level_model), threshold, dev_rows, dev_texts)
     final_rows = train_rows + dev_rows
     final_texts = _normalized(final_rows)
-    vectorizer, model = _fit(final_texts, [int(r["label"]) for r in final_rows])
-    data = _export(vectorizer, model, threshold, final_rows, final_texts)
+    vectorizer, model, level_model = _fit(final_texts, [int(r["label"]) for r in final_rows], _urgent(final_rows))
+    data = _export(vectorizer, (model, level_model), (threshold, urgent_threshold), final_rows, final_texts)
     classifier.MODEL_PATH.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     classifier.model.cache_clear()
-    return TrainReport(len(final_rows), len(data["features"]), threshold, recall, precision)
+    return TrainReport(len(final_rows), len(data["features"]), threshold, recall, precision, urgent_threshold)

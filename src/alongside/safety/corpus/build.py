@@ -165,6 +165,37 @@ def build() -> list[dict[str, str]]:
                 }
             )
     rows.extend(_handwritten(seen))
+    rows.extend(_validation(seen))
+    return rows
+
+
+# Fresh probes written before the detector saw them, kept afterwards as the validation (dev)
+# part on which the classifier's thresholds are chosen; never the locked test part.
+VALIDATION_PROBES = ("probe13_2026-12-06.tsv",)
+
+
+def _validation(seen: set[str]) -> list[dict[str, str]]:
+    """The rows of the validation probes, in the dev part, as written."""
+    rows = []
+    for name in VALIDATION_PROBES:
+        path = HERE / "probes" / name
+        with path.open(encoding="utf-8", newline="") as f:
+            for number, row in enumerate(csv.DictReader(f, delimiter="\t"), 1):
+                if row["text"] in seen:
+                    continue
+                seen.add(row["text"])
+                rows.append(
+                    {
+                        "id": f"{name.split('_')[0]}-{number:03d}",
+                        "split": "dev",
+                        "label": row["label"],
+                        "level": row["level"],
+                        "language": row["language"],
+                        "category": row["category"],
+                        "source": f"{AUTHOR}; fresh probe {name}, labelled before the detector ran on it",
+                        "text": row["text"],
+                    }
+                )
     return rows
 
 
