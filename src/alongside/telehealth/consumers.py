@@ -44,6 +44,7 @@ CLOSE_REFUSED = 4403
 RELAYED = frozenset({"hello", "ready", "restart", "signal", "chat", "media"})
 MAX_FRAME = 64 * 1024  # an SDP with many candidates stays well under this
 MAX_CHAT = 2000
+GUEST_FRAMES = frozenset({"chat", "media"})  # an invited guest joins the room's chat and presence, not the media
 
 
 def group_name(appointment_id: str) -> str:
@@ -138,6 +139,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if kind in ("admit", "end", "connected"):
             await self._act(str(kind))
         elif kind in RELAYED:
+            if self.role == Role.GUEST and kind not in GUEST_FRAMES:
+                await self._error("Guests take part by chat; video between three people is not supported yet.")
+                return
             if self._waiting():
                 await self._error("Wait until the clinician lets you in.")
                 return
@@ -197,6 +201,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def room_relay(self, event: dict[str, Any]) -> None:
         if event["sender"] == self.channel_name or self._waiting():
             return
+        if self.role == Role.GUEST and event["frame"]["type"] not in GUEST_FRAMES:
+            return  # the one-to-one call's negotiation is not the guest's: answering it would break the call
         await self.send_json(event["frame"])
 
     async def room_admitted(self, event: dict[str, Any]) -> None:

@@ -78,6 +78,8 @@ def room_join(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> tuple[Vide
             raise ValidationError(_("Your clinician has ended this session."))
         room.client_waiting_since = room.client_waiting_since or timezone.now()
         room.save(update_fields=["client_waiting_since"])
+    elif room.ended_at is not None and entry.role == Role.GUEST:
+        raise ValidationError(_("This session has ended."))
     elif room.ended_at is not None:
         room.ended_at = None  # a clinician reopens a room they ended; the client waits to be admitted again
         room.admitted_at = None
@@ -105,6 +107,8 @@ def room_admit(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> VideoRoom
 def room_connected(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> VideoRoom:
     """Note that the two browsers are connected (reported by either side); mark attendance."""
     entry = room_access(actor=actor, appointment_id=appointment_id)
+    if entry.role == Role.GUEST:
+        raise PermissionDenied(_("Only the client and the clinician report their connection."))
     room = _room(entry)
     if room.admitted_at is None or room.ended_at is not None:
         raise ValidationError(_("The client has not been admitted."))
