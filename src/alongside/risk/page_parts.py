@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from alongside.care.models import ClientProfile
 from alongside.core import page_parts
-from alongside.risk.models import ClientRisk
+from alongside.risk.models import ClientRisk, ModelSource
 
 
 def factor_words(feature: str, value: float) -> str:
@@ -89,6 +89,7 @@ def brief_section(client: ClientProfile, since: dt.datetime, now: dt.datetime) -
         "dropout_percent": round(risk.dropout * 100),
         "factors": [factor_words(f["feature"], f["value"]) for f in risk.factors],
         "reviewed_at": risk.reviewed_at,
+        "practice_fitted": risk.model_source == ModelSource.PRACTICE,
     }
 
 

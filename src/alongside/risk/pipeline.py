@@ -9,7 +9,6 @@ from typing import Any
 
 import ibis
 import numpy as np
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from alongside.risk import artifacts
@@ -46,8 +45,13 @@ def reliable_change() -> dict[str, float]:
 
 
 def _subset(con: Any, tables: Tables, ids: list[str], name: str) -> Tables:
-    keep = ibis.memtable(pa.table({"client_id": ids}))
-    return Tables(**{table: getattr(tables, table).semi_join(keep, "client_id") for table in Tables.__annotations__})
+    # A filter, not a semi-join: a join here would make each table a join chain, and the fits join the tables again.
+    return Tables(
+        **{
+            table: getattr(tables, table).filter(getattr(tables, table).client_id.isin(ids))
+            for table in Tables.__annotations__
+        }
+    )
 
 
 def _split(data: Path | None, source: str, clients: int, seed: int, work: Path) -> tuple[Path, Path, str]:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from alongside.access import Action, client_or_404
 from alongside.care.views import staff_required
 from alongside.core.actor import signed_in
-from alongside.risk.artifacts import ModelRefused, load
 from alongside.risk.page_parts import explain, headline
 from alongside.risk.selectors import flagged_for
 from alongside.risk.services import client_risk_review
@@ -79,19 +78,29 @@ def review(request: HttpRequest, membership: Any, client_id: uuid.UUID) -> HttpR
 @staff_required
 @require_GET
 def model_cards(request: HttpRequest, membership: Any) -> HttpResponse:
-    from alongside.risk.artifacts import REFERENCE  # not pipeline: that imports Ibis, seconds on first use
+    from alongside.risk.active import models_in_use
+    from alongside.risk.models import ModelSource, PracticeModel
 
-    cards = []
-    for name in ("not_on_track", "dropout"):
-        try:
-            model = load(REFERENCE / f"{name}.json")
-        except ModelRefused:
-            continue
-        import json
-
-        evaluation = json.loads((REFERENCE / f"{name}.json").read_text())["evaluation"]
-        cards.append({"name": name, "model": model, "evaluation": evaluation})
-    return render(request, "risk/model_cards.html", {"cards": cards})
+    in_use = models_in_use(membership.practice_id)
+    own = {row.kind: row for row in PracticeModel.objects.filter(practice_id=membership.practice_id, active=True)}
+    latest = PracticeModel.objects.filter(practice_id=membership.practice_id).order_by("-fitted_at").first()
+    cards = [
+        {
+            "name": name,
+            "model": getattr(in_use, name),
+            "evaluation": in_use.evaluations[name],
+            "card": own[name].card if in_use.source == ModelSource.PRACTICE and name in own else "",
+        }
+        for name in ("not_on_track", "dropout")
+    ]
+    context = {
+        "cards": cards,
+        "practice_fitted": in_use.source == ModelSource.PRACTICE,
+        "fitted_at": in_use.fitted_at,
+        "latest_failed": latest is not None and not latest.active and not latest.evaluation.get("passed"),
+        "latest": latest,
+    }
+    return render(request, "risk/model_cards.html", context)
 
 
 urlpatterns = [
