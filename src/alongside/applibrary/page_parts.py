@@ -31,6 +31,9 @@ def _home_card(request: HttpRequest, client: ClientProfile) -> Any:
 
 def register() -> None:
     register_brief()
+    from alongside.applibrary.mood_chart import register as register_mood_source
+
+    register_mood_source()
     page_parts.register_home_card(
         page_parts.HomeCard(key="applibrary", template="applibrary/_home_card.html", build=_home_card)
     )

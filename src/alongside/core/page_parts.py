@@ -101,12 +101,35 @@ class Badge:
     count: Callable[[Any], int]
 
 
+@dataclass(frozen=True)
+class MoodEntry:
+    """A mood entry another app holds for a client (an import from a mood app), for the mood chart.
+
+    ``value`` places it on the check-in scale (0-10), or is None when the app's scale has no place on it.
+    """
+
+    day: dt.date
+    value: float | None
+    label: str  # the entry as the app exported it
+    source: str  # the app's name
+
+
+@dataclass(frozen=True)
+class MoodSource:
+    """Mood entries drawn beside the client's own check-ins: ``entries(actor, client_id, since)`` reads them
+    (through the owning app's access-checked selector)."""
+
+    key: str
+    entries: Callable[[Any, uuid.UUID, dt.date], Sequence[MoodEntry]]
+
+
 _columns: dict[str, CaseloadColumn] = {}
 _reasons: dict[str, AttentionReason] = {}
 _parts: dict[str, BriefPart] = {}
 _sections: dict[str, BriefSection] = {}
 _cards: dict[str, HomeCard] = {}
 _badges: dict[str, Badge] = {}
+_mood_sources: dict[str, MoodSource] = {}
 
 
 def register_caseload_column(column: CaseloadColumn) -> None:
@@ -137,6 +160,14 @@ def register_badge(badge: Badge) -> None:
     _badges[badge.key] = badge
 
 
+def register_mood_source(source: MoodSource) -> None:
+    _mood_sources[source.key] = source
+
+
+def mood_sources() -> list[MoodSource]:
+    return list(_mood_sources.values())
+
+
 def caseload_columns() -> list[CaseloadColumn]:
     return list(_columns.values())
 
@@ -160,11 +191,19 @@ def badges(audience: str) -> list[Badge]:
 
 def snapshot() -> tuple[dict[str, Any], ...]:
     """Copies of the registries, for tests that register and then restore."""
-    return dict(_columns), dict(_sections), dict(_cards), dict(_badges), dict(_reasons), dict(_parts)
+    return (
+        dict(_columns),
+        dict(_sections),
+        dict(_cards),
+        dict(_badges),
+        dict(_reasons),
+        dict(_mood_sources),
+        dict(_parts),  # last: tests restore everything but the brief's own parts with saved[:-1]
+    )
 
 
 def restore(saved: tuple[dict[str, Any], ...]) -> None:
-    registries: tuple[dict[str, Any], ...] = (_columns, _sections, _cards, _badges, _reasons, _parts)
+    registries: tuple[dict[str, Any], ...] = (_columns, _sections, _cards, _badges, _reasons, _mood_sources, _parts)
     for registry, content in zip(registries, saved, strict=True):
         registry.clear()
         registry.update(content)

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from alongside.care.models import Membership
 from alongside.care.views import client_required, staff_required
+from alongside.core import page_parts
 from alongside.core.actor import signed_in
 from alongside.selfcare import selectors, services
-from alongside.selfcare.checkin_chart import mood_chart
+from alongside.selfcare.checkin_chart import imported_table, mood_chart
 
 View = Callable[..., HttpResponse]
 
@@ -98,12 +99,25 @@ def _month(request: HttpRequest, today: dt.date) -> tuple[int, int]:
     return year, month
 
 
-def _history_context(request: HttpRequest, rows: list[selectors.CheckInView], today: dt.date) -> dict[str, Any]:
+def _imported(request: HttpRequest, client_id: uuid.UUID, since: dt.date) -> list[page_parts.MoodEntry]:
+    """Mood entries other apps registered for this client (imports), each read through its app's selector."""
+    found: list[page_parts.MoodEntry] = []
+    for source in page_parts.mood_sources():
+        found.extend(source.entries(signed_in(request.user), client_id, since))
+    return sorted(found, key=lambda entry: entry.day)
+
+
+def _history_context(
+    request: HttpRequest, rows: list[selectors.CheckInView], today: dt.date, client_id: uuid.UUID
+) -> dict[str, Any]:
     year, month = _month(request, today)
-    recent = [r for r in rows if r.local_date > today - dt.timedelta(days=90)]
+    since = today - dt.timedelta(days=89)
+    recent = [r for r in rows if r.local_date >= since]
+    imported = _imported(request, client_id, since)
     return {
         "calendar": selectors.checkin_calendar(rows, year=year, month=month),
-        "chart": mood_chart([(r.local_date, r.mood) for r in reversed(recent)]),
+        "chart": mood_chart([(r.local_date, r.mood) for r in reversed(recent)], imported=imported),
+        "imported_table": imported_table(imported),
         "rows": rows[:60],
         "today": today,
     }
@@ -114,7 +128,8 @@ def checkins(request: HttpRequest) -> HttpResponse:
     """Show the client's own check-ins: a month calendar, a chart with their average, and a list."""
     rows = selectors.checkins_own(user=request.user)
     today = selectors.checkin_today(user=request.user)
-    return render(request, "selfcare/checkins/history.html", _history_context(request, rows, today))
+    context = _history_context(request, rows, today, uuid.UUID(str(request.user.pk)))
+    return render(request, "selfcare/checkins/history.html", context)
 
 
 @staff_required
@@ -125,7 +140,7 @@ def client_checkins(request: HttpRequest, membership: Membership, client_id: uui
     if seen.shares_mood:
         rows = selectors.checkins_for(user=request.user, client_id=client_id)
         today = selectors.client_today(seen.client)
-        context.update(_history_context(request, rows, today))
+        context.update(_history_context(request, rows, today, seen.client.pk))
     return render(request, "selfcare/checkins/staff.html", {"membership": membership, **context})
 
 
