@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
@@ -118,3 +119,69 @@ def test_progress_page_draws_the_interval_and_the_expected_range(world, staff_cl
     assert "reference model" in body
     assert reverse("risk:model_cards") in body
     assert " style=" not in body
+
+
+def _heat_grid(days: int, *, critical: bool = True):
+    from alongside.measures.charts import ItemGrid
+
+    items = ("Little interest or pleasure in doing things", "Feeling down, depressed, or hopeless", "Item nine")
+    dates = tuple(START + timedelta(days=7 * i) for i in range(days))
+    values = tuple(tuple((row + column) % 4 for column in range(days)) for row in range(3))
+    extra = {}
+    if critical:
+        cells = frozenset((2, column) for column, value in enumerate(values[2]) if value > 0)
+        extra = {"critical": (False, False, True), "critical_cells": cells}
+    return ItemGrid("phq9", items, dates, values, 3, **extra)
+
+
+def test_heatmap_labels_every_date_up_to_a_column_a_line_wide():
+    """Six weekly administrations: every date is labelled (turned); sixty: every second or third, never overlapping."""
+    from alongside.measures.charts import item_heatmap
+
+    root = ET.fromstring(str(item_heatmap(_heat_grid(6))))
+    labels = by_class(root, "chart-axis-label")
+    assert len(labels) == 6
+    assert all(label.get("transform", "").startswith("rotate(-60") for label in labels)
+    root = ET.fromstring(str(item_heatmap(_heat_grid(60))))
+    xs = [float(label.get("x")) for label in by_class(root, "chart-axis-label")]
+    assert 20 <= len(xs) < 60
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= 13
+
+
+def test_heatmap_marks_critical_items_and_answers_in_words_and_outline():
+    """PHQ-9 item 9 is marked critical in its label (not by colour alone); its answers above 0 are outlined and
+    their tooltips and table cells say 'critical answer'."""
+    from alongside.measures.charts import item_heatmap, item_heatmap_table
+
+    grid = _heat_grid(4)
+    root = ET.fromstring(str(item_heatmap(grid)))
+    (label,) = by_class(root, "chart-item-critical")
+    assert "critical item" in label.find("{http://www.w3.org/2000/svg}title").text
+    outlined = [c for c in by_class(root, "heat-cell") if c.get("stroke-width") == "3"]
+    assert len(outlined) == len(grid.critical_cells) == 3
+    assert all("critical answer" in c.find("{http://www.w3.org/2000/svg}title").text for c in outlined)
+    assert by_class(root, "heat-critical-key")
+    table = str(item_heatmap_table(grid))
+    assert table.count("(critical answer)") == 3
+    assert "\u26a0 3. Item nine (critical item)" in table
+
+
+@pytest.mark.django_db
+def test_progress_heat_map_shows_item_wording_and_item_nine(world):
+    """The progress page's PHQ-9 heat map names each item by its wording and flags item 9's positive answer."""
+    from alongside.measures.models import MeasureResponse
+    from tests.measures.support_staff import add_score
+
+    answers = {f"phq9-{n}": 1 for n in range(1, 10)}
+    add_score(world.sam, "phq9", 9, days_ago=7, answers={**answers, "phq9-9": 0})
+    add_score(world.sam, "phq9", 10, days_ago=0, answers=answers)
+    (phq9,) = progress_build(
+        scores=MeasureScore.objects.filter(client=world.sam),
+        responses=MeasureResponse.objects.filter(client=world.sam),
+        practice=world.practice,
+    )
+    grid = phq9.grid
+    assert grid.item_labels[0] == "Little interest or pleasure in doing things"
+    assert grid.critical[8] is True
+    assert grid.critical_cells == frozenset({(8, 1)})
+    assert "1. 1" not in str(phq9.heatmap)

@@ -114,13 +114,31 @@ def _grid(instrument: library.Instrument, responses: list[MeasureResponse]) -> c
     answered = [(r.submitted_at or r.started_at, answers_of(r)) for r in responses]
     answered.sort(key=lambda pair: pair[0])
     max_value = max((max(i.values) for i in items), default=1)
+    values = tuple(tuple(answers.get(i.link_id) for _, answers in answered) for i in items)
+    critical_cells = frozenset(
+        (row, column)
+        for row, item in enumerate(items)
+        if item.critical
+        for column, value in enumerate(values[row])
+        if value is not None and _is_critical(instrument.code, item.link_id, value)
+    )
     return charts.ItemGrid(
         instrument=instrument.code,
-        item_labels=tuple(i.prefix or str(i.number) for i in items),
+        # The item's wording (the issue found rows labelled "1. 1"); a printed prefix ("6a") stays in front.
+        item_labels=tuple(f"{i.prefix} {i.text}" if i.prefix and i.prefix != str(i.number) else i.text for i in items),
         dates=tuple(at.date() for at, _ in answered),
-        values=tuple(tuple(answers.get(i.link_id) for _, answers in answered) for i in items),
+        values=values,
         max_value=max(max_value, 1),
+        critical=tuple(bool(i.critical) for i in items),
+        critical_cells=critical_cells,
     )
+
+
+def _is_critical(code: str, link_id: str, value: int) -> bool:
+    try:
+        return library.is_critical(code, link_id, value)
+    except LookupError:  # a practice's own questionnaire has no critical rule
+        return False
 
 
 def progress_build(

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from . import palette
-from .heatmap_layout import LABEL_CHARS, empty_layout, heatmap_layout, item_name
+from .heatmap_layout import LABEL_CHARS, _names, empty_layout, heatmap_layout
 from .svg import element_id, language
 from .types import ItemGrid
 from .words import long_date, number
@@ -69,9 +69,16 @@ class _Table:
 
 
 def _table(grid: ItemGrid) -> _Table:
+    def answer(row: int, column: int, value: int | None) -> str | None:
+        if value is None:
+            return None
+        if (row, column) in grid.critical_cells:
+            return gettext("%(value)s (critical answer)") % {"value": number(value)}
+        return number(value)
+
     rows = [
-        _Row(item_name(index, label), [None if value is None else number(value) for value in values])
-        for index, (label, values) in enumerate(zip(grid.item_labels, grid.values, strict=True), start=1)
+        _Row(name, [answer(row, column, value) for column, value in enumerate(values)])
+        for row, (name, values) in enumerate(zip(_names(grid), grid.values, strict=True))
     ]
     return _Table(
         grid.instrument,

@@ -78,6 +78,9 @@ class ItemGrid:
     dates: tuple[date, ...]
     values: tuple[tuple[int | None, ...], ...]
     max_value: int
+    # Which items are critical (PHQ-9 item 9), and which answers, as (item index, date index), met their rule.
+    critical: tuple[bool, ...] = field(default=(), repr=False)
+    critical_cells: frozenset[tuple[int, int]] = field(default=frozenset(), repr=False)
 
     def __post_init__(self) -> None:
         if len(self.values) != len(self.item_labels):
@@ -87,3 +90,7 @@ class ItemGrid:
                 raise ValueError(f"{self.instrument}: item {number} has {len(row)} values for {len(self.dates)} dates")
         if self.max_value < 1:
             raise ValueError(f"{self.instrument}: max_value must be at least 1")
+        if self.critical and len(self.critical) != len(self.item_labels):
+            raise ValueError(
+                f"{self.instrument}: {len(self.critical)} critical flags for {len(self.item_labels)} items"
+            )
