@@ -99,3 +99,31 @@ def test_check_ins_reach_the_insights_as_a_daily_mean(world):
     for mood, key in ((4, "a"), (6, "b")):
         CheckIn.objects.create(client=world.sam, local_date=DAY0, mood=mood, idempotency_key=key)
     assert insights.daily_mood(world.sam.pk) == {DAY0: 5.0}
+
+
+def test_the_brief_names_the_mood_pattern_only_with_mood_and_the_stream_shared(world, staff_client, monkeypatch):
+    """Alice's session brief says the sleep pattern about Sam, with the caution, while Sam shares mood and sleep;
+    without mood, or without sleep, the section is gone on the next request."""
+    from django.urls import reverse
+
+    from alongside.consent.services import scopes_set
+    from alongside.wearables.models import DailyFeature
+
+    features, moods = short_nights_lower_next_days_mood(60)
+    shift = dt.date.today() - dt.timedelta(days=62) - DAY0
+    DailyFeature.objects.bulk_create(
+        DailyFeature(client=world.sam, day=day + shift, metric=metric, value=value) for day, metric, value in features
+    )
+    recent = {day + shift: mood for day, mood in moods.items()}
+    monkeypatch.setattr(insights, "_mood_sources", [lambda client_id: recent])
+    url = reverse("sessions:brief", args=[world.sam.pk])
+    alice = staff_client(world.alice)
+    scopes_set(client=world.sam, scopes={"mood": True, "wearables_sleep": True}, actor=world.sam.user)
+    body = alice.get(url).content.decode()
+    assert "Body data and mood: patterns worth asking about" in body
+    assert "the client&#x27;s mood the next day averaged" in body
+    assert "does not show that one causes the other" in body
+    scopes_set(client=world.sam, scopes={"mood": False}, actor=world.sam.user)
+    assert "patterns worth asking about" not in alice.get(url).content.decode()
+    scopes_set(client=world.sam, scopes={"mood": True, "wearables_sleep": False}, actor=world.sam.user)
+    assert "patterns worth asking about" not in alice.get(url).content.decode()

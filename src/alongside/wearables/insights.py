@@ -122,15 +122,26 @@ def mood_insights(features: Iterable[tuple[dt.date, str, float]], moods: dict[dt
     return sorted(kept, key=lambda insight: insight.q)
 
 
-def say(insight: Insight) -> str:
-    """Put an insight in plain words with its numbers, e.g. on days under 9,000 steps ... (n = 63 days)."""
+def say(insight: Insight, *, to_clinician: bool = False) -> str:
+    """Put an insight in plain words with its numbers, e.g. on days under 9,000 steps ... (n = 63 days).
+
+    The client reads "your mood"; the care team (``to_clinician``) reads "the client's mood".
+    """
     when = _("the same day") if insight.lag == 0 else _("the next day")
     direction = _("lower") if insight.difference < 0 else _("higher")
-    return _(
-        "On days with %(measure)s under %(cut)s (your middle value), your mood %(when)s averaged "
-        "%(points)s points %(direction)s than on the other days (n = %(n)s days: %(below)s under, %(above)s not; "
-        "adjusted p = %(q)s)."
-    ) % {
+    if to_clinician:
+        sentence = _(
+            "On days with %(measure)s under %(cut)s (the client's middle value), the client's mood %(when)s "
+            "averaged %(points)s points %(direction)s than on the other days (n = %(n)s days: %(below)s under, "
+            "%(above)s not; adjusted p = %(q)s)."
+        )
+    else:
+        sentence = _(
+            "On days with %(measure)s under %(cut)s (your middle value), your mood %(when)s averaged "
+            "%(points)s points %(direction)s than on the other days (n = %(n)s days: %(below)s under, %(above)s "
+            "not; adjusted p = %(q)s)."
+        )
+    return sentence % {
         "measure": Metric(insight.metric).label.lower(),
         "cut": fmt_number(insight.cut, 1 if insight.cut < 100 else 0),
         "when": when,
@@ -146,4 +157,8 @@ def say(insight: Insight) -> str:
 CAUTION = gettext_lazy(
     "These go together in your own data; that does not show that one causes the other. "
     "Talk them over with your therapist before changing anything."
+)
+CAUTION_CLINICIAN = gettext_lazy(
+    "These go together in the client's own data; that does not show that one causes the other. "
+    "A starting point for a conversation, not a finding."
 )

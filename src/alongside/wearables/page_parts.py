@@ -1,4 +1,5 @@
-"""What the wearables app adds to the session brief and the caseload: sustained changes, never alerts.
+"""What the wearables app adds to the session brief and the caseload: sustained changes, never alerts, and
+the patterns between mood and body data that pass the insight tests (see insights).
 
 Both show only the streams (sleep, heart, activity) the client shares; the pages that show them already
 limit the clients to the clinician's care team. Each costs a fixed number of queries, whatever the caseload.
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside.care.models import ClientProfile
-from alongside.consent.models import WEARABLE_SCOPES, ScopeGrant
+from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core import page_parts
 from alongside.core.formatting import fmt_date
 from alongside.wearables.baselines import Deviation
@@ -73,6 +74,38 @@ def brief_section(client: ClientProfile, since: dt.datetime, now: dt.datetime) -
     return [describe(run) for run in runs] if runs else None
 
 
+INSIGHT_DAYS = 180  # the brief tests the last six months, so a pattern it names is a current one
+INSIGHT_LINES = 3
+
+
+def brief_insights(client: ClientProfile, since: dt.datetime, now: dt.datetime) -> dict[str, Any] | None:
+    """The brief's mood patterns: only while the client shares mood and the stream compared with it."""
+    from alongside.wearables import insights
+
+    granted = set(
+        ScopeGrant.objects.filter(
+            client_id=client.pk, granted=True, scope__in=[Scope.MOOD, *WEARABLE_SCOPES]
+        ).values_list("scope", flat=True)
+    )
+    visible = metrics_of(granted) & set(insights.TESTED)
+    if Scope.MOOD not in granted or not visible:
+        return None
+    moods = insights.daily_mood(client.pk)
+    if len(moods) < insights.MIN_PAIRED_DAYS:
+        return None
+    rows = DailyFeature.objects.filter(
+        client=client, metric__in=visible, day__gte=now.date() - dt.timedelta(days=INSIGHT_DAYS)
+    ).values_list("day", "metric", "value")
+    found = insights.mood_insights(rows, moods)
+    if not found:
+        return None
+    return {
+        "lines": [insights.say(insight, to_clinician=True) for insight in found[:INSIGHT_LINES]],
+        "caution": insights.CAUTION_CLINICIAN,
+        "days": INSIGHT_DAYS,
+    }
+
+
 def caseload_values(clients: Sequence[ClientProfile], now: dt.datetime) -> Mapping[uuid.UUID, str]:
     """The caseload cell: the measures with a recent sustained change, e.g. 'Steps lower, Sleep (minutes) lower'."""
     changes = recent_changes([client.pk for client in clients], now.date())
@@ -88,6 +121,10 @@ def register() -> None:
     title: Any = gettext_lazy("Body data: changes worth asking about")
     page_parts.register_brief_section(
         page_parts.BriefSection("wearables_changes", title, "wearables/_brief_changes.html", brief_section)
+    )
+    patterns: Any = gettext_lazy("Body data and mood: patterns worth asking about")
+    page_parts.register_brief_section(
+        page_parts.BriefSection("wearables_insights", patterns, "wearables/_brief_insights.html", brief_insights)
     )
     page_parts.register_caseload_column(
         page_parts.CaseloadColumn("wearables_changes", gettext_lazy("Body data changes"), caseload_values)

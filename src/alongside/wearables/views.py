@@ -172,10 +172,10 @@ def client_sources(request: HttpRequest, membership: object, client_id: uuid.UUI
         "charts": _charts(features, last),
         "changes": [describe(run) for run in deviations(features)[:5]],
         # Mood is its own scope: the insights need it shared as well as the streams they compare it with.
-        "insights": [insights.say(found) for found in _insights(client.pk, features)]
+        "insights": [insights.say(found, to_clinician=True) for found in _insights(client.pk, features)]
         if Scope.MOOD in grant.scopes
         else [],
-        "caution": insights.CAUTION,
+        "caution": insights.CAUTION_CLINICIAN,
     }
     return render(request, "wearables/client_sources.html", context)
 
