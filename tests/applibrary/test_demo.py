@@ -1,4 +1,4 @@
-"""The demo practice gets readiness checks for every active client, varied set-ups, apps and a Daylio history."""
+"""The demo practice gets readiness checks for every client, varied set-ups, apps and a Daylio history."""
 
 from __future__ import annotations
 
@@ -33,11 +33,13 @@ def test_the_demo_step_is_in_the_default_generator():
 
 
 def test_demo_clients_get_checks_modes_apps_and_an_imported_history():
-    """Every active client has a check; exactly one is discreet and one has the paper pack; some see apps."""
+    """Every client has a check, discharged ones too; exactly one is discreet and one has the paper pack; some see
+    apps."""
     config = SynthConfig(seed=5, n_clients=12, today=dt.date(2026, 12, 1), domain="applib.example")
     generate_practice(config, steps=[*PEOPLE_STEPS, applibrary_step])
-    active = ClientProfile.objects.filter(status="active").count()
-    assert ReadinessCheck.objects.count() == active
+    assert ClientProfile.objects.exclude(status="active").exists(), "the sample has clients whose care ended"
+    assert ReadinessCheck.objects.count() == ClientProfile.objects.count()
+    assert not ClientProfile.objects.filter(readiness_checks__isnull=True).exists()
     assert ClientModes.objects.filter(discreet=True).count() == 1
     assert ClientModes.objects.filter(paper_pack=True).count() == 1
     assert ClientModes.objects.filter(low_bandwidth=True).count() >= 2

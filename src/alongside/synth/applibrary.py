@@ -1,5 +1,6 @@
-"""Demo data for the app library: a readiness check for every active client, varied set-ups, recommended apps,
-and one client's Daylio history brought in beside their Alongside check-ins.
+"""Demo data for the app library: a readiness check for every client (active ones first, with varied set-ups
+applied; clients whose care has ended keep the check from their intake), recommended apps, and one client's Daylio
+history brought in beside their Alongside check-ins.
 
 Every write goes through the app library's services, so the rows are audited and encrypted like real ones.
 """
@@ -57,8 +58,11 @@ def _daylio_csv(ctx: SynthContext, days: int = 45) -> str:
 
 
 def applibrary_step(ctx: SynthContext) -> None:
-    """Readiness checks (some with the set-up applied), app recommendations, and one imported Daylio history."""
-    active = [(client, profile) for client, profile in ctx.written_clients() if client.plan.active]
+    """Readiness checks for every client (some with the set-up applied), app recommendations, and one imported
+    Daylio history."""
+    written = ctx.written_clients()
+    active = [(client, profile) for client, profile in written if client.plan.active]
+    ended = [(client, profile) for client, profile in written if not client.plan.active]
     for index, (client, profile) in enumerate(active):
         if client.user is None:
             continue
@@ -78,6 +82,11 @@ def applibrary_step(ctx: SynthContext) -> None:
                 recommendation_answer(
                     actor=client.user, recommendation_id=recommendation.pk, status="using", comment="Most evenings."
                 )
+    # Clients whose care has ended filled in the check at intake too (their own answers; no set-up to apply now).
+    for offset, (client, profile) in enumerate(ended):
+        if client.user is not None:
+            readiness_record(actor=client.user, client=profile, answers=_answers(ctx, len(active) + offset))
+            ctx.count("readiness_checks")
     if active and active[0][0].user is not None:
         client, profile = active[0]
         summary = entries_import(actor=client.user, client=profile, source="daylio", text=_daylio_csv(ctx))
