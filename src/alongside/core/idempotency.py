@@ -103,9 +103,15 @@ def remember(*, user_id: Any, scope: str, key: str, payload: Mapping[str, Any]) 
 
     A record left by an object that no longer exists (erased) is replaced by the new one.
     """
-    IdempotencyRecord.objects.update_or_create(
-        user_id=user_id,
-        scope=scope,
-        key=key,
-        defaults={"body_hash": body_hash(payload), "created_at": timezone.now()},
+    # One INSERT ... ON CONFLICT DO UPDATE (both databases) rather than update_or_create's savepoints, SELECT
+    # and INSERT: six statements on every audited write with a key (issue #19).
+    IdempotencyRecord.objects.bulk_create(
+        [
+            IdempotencyRecord(
+                user_id=user_id, scope=scope, key=key, body_hash=body_hash(payload), created_at=timezone.now()
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "scope", "key"],
+        update_fields=["body_hash", "created_at"],
     )
