@@ -171,3 +171,18 @@ def test_homework_form_marks_fields_by_frequency_and_names_modules_by_their_titl
     from alongside.selfcare.services.homework_schedule import module_choices
 
     assert ("the-cbt-model", "The CBT model") in module_choices()
+
+
+def test_homework_picker_files_exposure_and_planned_activity_apart_from_relaxation_tools(world, staff_client) -> None:
+    """The picker groups exposure practice and planned activities under "Practice between sessions"; the
+    "Relaxation tool" group keeps only the breathing, muscle-relaxation and grounding tools."""
+    import re
+
+    page = staff_client(world.alice).get(reverse("selfcare:staff_homework", args=[world.sam.pk])).content.decode()
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', page, re.S))
+    assert 'value="tool:exposure"' in groups["Practice between sessions"]
+    assert 'value="tool:activity"' in groups["Practice between sessions"]
+    relaxation = groups["Relaxation tool"]
+    assert 'value="tool:breathing_box"' in relaxation
+    assert "tool:exposure" not in relaxation
+    assert "tool:activity" not in relaxation

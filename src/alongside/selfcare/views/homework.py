@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
 from alongside.core.actor import signed_in
-from alongside.selfcare.models import Assignment, AssignmentKind, Frequency
+from alongside.selfcare.models import Assignment, AssignmentKind, Frequency, PracticeKind
 from alongside.selfcare.selectors import homework as selectors
 from alongside.selfcare.services import homework as services
 from alongside.selfcare.services import topics as topic_services
@@ -27,11 +27,21 @@ from alongside.selfcare.services import topics as topic_services
 # --- Forms --------------------------------------------------------------------------------
 
 
+# Practice logs that are not relaxation: they get a group of their own in the picker (issue #14: "Exposure
+# practice" was filed under "Relaxation tool").
+PRACTICE_NOT_RELAXATION = frozenset({PracticeKind.EXPOSURE, PracticeKind.ACTIVITY})
+
+
 def _grouped_targets() -> list[tuple[str, list[tuple[str, str]]]]:
-    return [
-        (str(label), [(f"{kind}:{value}", text) for value, text in services.target_choices(str(kind))])
-        for kind, label in AssignmentKind.choices
-    ]
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for kind, label in AssignmentKind.choices:
+        options = [(f"{kind}:{value}", text) for value, text in services.target_choices(str(kind))]
+        if kind == AssignmentKind.TOOL:
+            practice = [o for o in options if o[0].partition(":")[2] in PRACTICE_NOT_RELAXATION]
+            groups.append((str(_("Practice between sessions")), practice))
+            options = [o for o in options if o not in practice]
+        groups.append((str(label), options))
+    return groups
 
 
 class AssignmentForm(forms.Form):
