@@ -139,3 +139,14 @@ def test_autosave_answers_json_and_keeps_the_draft(world, staff_client):
     assert answer.json()["saved"] is True
     note.refresh_from_db()
     assert note.sections["subjective"] == "Autosaved text"
+
+
+def test_a_note_exports_as_pdf_for_the_care_team_only(world, staff_client):
+    """Alice downloads the note as a PDF (an 'exported' audit event); Bob off the team gets 404."""
+    note = _note(world)
+    answer = staff_client(world.alice).get(reverse("records:note_pdf", args=[note.pk]))
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="records.note_exported", object_id=str(note.pk)).count() == 1
+    assert staff_client(world.bob).get(reverse("records:note_pdf", args=[note.pk])).status_code == 404

@@ -38,6 +38,7 @@ class RecordsAuditAction(models.TextChoices):
     NOTE_SIGNED = "records.note_signed", _("Signed a progress note")
     NOTE_VIEWED = "records.note_viewed", _("Viewed a progress note")
     NOTES_LISTED = "records.notes_listed", _("Viewed the list of progress notes")
+    NOTE_EXPORTED = "records.note_exported", _("Exported a progress note as PDF")
     NOTE_EDIT_REFUSED = "records.note_edit_refused", _("Tried to change a signed progress note")
     ADDENDUM_ADDED = "records.addendum_added", _("Added an addendum to a signed progress note")
     PRIVATE_NOTE_SAVED = "records.private_note_saved", _("Saved a psychotherapy note")

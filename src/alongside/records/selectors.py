@@ -47,8 +47,8 @@ def notes_overview(*, actor: SignedIn, client: ClientProfile) -> list[NoteRow]:
     return [NoteRow(appointment=a, note=notes.get(a.pk)) for a in appointments[:200]]
 
 
-def note_for(*, actor: SignedIn, note_id: uuid.UUID | str) -> ProgressNote:
-    """One progress note with its addenda, for the care team; audited."""
+def note_for(*, actor: SignedIn, note_id: uuid.UUID | str, exported: bool = False) -> ProgressNote:
+    """One progress note with its addenda, for the care team; audited (as an export when ``exported``)."""
     note = owned_or_404(
         actor,
         ProgressNote,
@@ -56,7 +56,8 @@ def note_for(*, actor: SignedIn, note_id: uuid.UUID | str) -> ProgressNote:
         Action.CARE_TEAM,
         queryset=ProgressNote.objects.select_related("appointment", "author").prefetch_related("addenda__author"),
     )
-    record(RecordsAuditAction.NOTE_VIEWED, actor=actor, obj=note, client_id=note.client_id)
+    action = RecordsAuditAction.NOTE_EXPORTED if exported else RecordsAuditAction.NOTE_VIEWED
+    record(action, actor=actor, obj=note, client_id=note.client_id)
     return note
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,6 +124,27 @@ def note_addendum(request: HttpRequest, membership: Membership, note_id: uuid.UU
 
 
 @staff_required
+@require_http_methods(["GET"])
+def note_pdf(request: HttpRequest, membership: Membership, note_id: uuid.UUID) -> HttpResponse:
+    """The note and its addenda as a PDF (WeasyPrint, every fetch refused), for the record or a lawful request."""
+    from alongside.applibrary.paper import to_pdf
+
+    note = selectors.note_for(actor=signed_in(request.user), note_id=note_id, exported=True)
+    context = {
+        "note": note,
+        "client": note.client,
+        "sections": [(s, (note.sections or {}).get(s.code, "")) for s in SECTIONS[note.template]],
+        "printed": timezone.now(),
+    }
+    html = render_to_string("records/note_pdf.html", context, request=request)
+    response = HttpResponse(to_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    day = note.appointment.starts_at.date()
+    response["Content-Disposition"] = f'attachment; filename="progress-note-{day:%Y-%m-%d}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
 @require_http_methods(["GET", "POST"])
 def private_notes(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
     actor = signed_in(request.user)
@@ -159,6 +181,7 @@ urlpatterns: list[URLPattern] = [
     path("appointments/<uuid:appointment_id>/note/", appointment_note, name="appointment_note"),
     path("notes/<uuid:note_id>/", note_page, name="note"),
     path("notes/<uuid:note_id>/addendum/", note_addendum, name="note_addendum"),
+    path("notes/<uuid:note_id>/note.pdf", note_pdf, name="note_pdf"),
     path("clients/<uuid:client_id>/private-notes/", private_notes, name="private_notes"),
     path("private-notes/<uuid:private_note_id>/", private_note, name="private_note"),
     *plan_views.urlpatterns,
