@@ -100,3 +100,21 @@ _BREAK_UP = re.compile(
 def break_up(text: str) -> bool:
     """Whether the normalised text speaks of ending a relationship."""
     return _BREAK_UP.search(text) is not None
+
+
+# Other people named by a noun, and media (not pronouns: "if he leaves me I'm ending it" is about me).
+_OTHERS_OR_MEDIA = re.compile(
+    r"\b(?:friend|friends|cousin|classmate|colleague|colleague's|coworker|neighbou?r|character|movie|film|show|song|book|"
+    r"novel|series|documentary|episode|article|podcast|news|amig[oa]s?|prim[oa]|companer[oa]|vecin[oa]|personaje|"
+    r"pelicula|serie|libro|cancion|novela|documental|capitulo|noticias?|articulo)\b"
+)
+_ELSEWHERE = (*(trigger for context, trigger in _PRE if context is Context.HISTORICAL), _OTHERS_OR_MEDIA)
+
+
+def about_others_or_the_past(text: str) -> bool:
+    """Whether a history trigger or another person or medium (a friend, a film, "years ago") is anywhere in the text.
+
+    The level model does not raise a classifier-only alert to urgent when one is: with no
+    phrase to anchor the context to, the whole message is read as possibly not about now.
+    """
+    return any(trigger.search(text) for trigger in _ELSEWHERE)

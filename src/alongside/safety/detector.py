@@ -83,7 +83,9 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
             categories.extend([Category(c) for _id, c, _s in evidence.nearest if c in known][:1])
             notes.append("Raised by the statistical classifier; no phrase pattern matched.")
         patterned = any(h.level > Level.NONE for h in hits)
-        confident = patterned or probability >= classifier.URGENT_MIN_ALERT
+        confident = patterned or (
+            probability >= classifier.URGENT_MIN_ALERT and not context.about_others_or_the_past(normalized)
+        )
         if (
             level is Level.REVIEW
             and confident

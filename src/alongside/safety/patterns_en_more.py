@@ -418,3 +418,23 @@ MORE += (
         r"|\b{abuser} (?:broke|breaks|kicked|kicks|forced (?:his|her|their) way) (?:into|in|down) (?:my|our|the) (?:flat|house|apartment|place|room|door)\b",
     ),
 )
+
+# Fourteenth round: the misses of the fourteenth fresh probe (2026-12-06), as the general phenomenon.
+MORE += (
+    (
+        "en.plan_fourteenth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:seriously|really|actually) (?:thinking|considering|planning) (?:about |of )?(?:jumping|jump)\b"
+        r"|\babout jumping (?:tonight|today|tomorrow|this weekend|off|from)\b"
+        r"|\b(?:express|fast|non ?stop) (?:train|one)s? (?:that |which )?(?:doesn'?t|does not|won'?t|will not) stop\b"
+        r"|\b(?:climbed|climbing|got|stepped|stepping) (?:over|onto|past|up on) the (?:railings?|rail|barrier|fence|ledge|parapet)\b",
+    ),
+    (
+        "en.goodbye_fourteenth",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\b(?:left|leaving|wrote|written) (?:a|my) (?:note|letter) for (?:my |the )?(?:[a-z]+ )?on the (?:kitchen )?(?:table|bed|desk|counter|pillow)\b"
+        r"(?!.{0,30}\b(?:dinner|shopping|groceries|milk|bins|keys|plumber|delivery)\b)",
+    ),
+)

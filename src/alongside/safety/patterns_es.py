@@ -401,4 +401,19 @@ FAMILIES += (
         r"(?:la|nuestra|mi) (?:proxima|siguiente) (?:sesion|cita|consulta)\b"
         r"|\bya no (?:voy a ir|vuelvo|ire) a (?:la|nuestra|mi|las|nuestras) (?:proxima |siguiente )?(?:sesion|cita|consulta)(?:es|s)?\b.{0,30}\b(?:nunca|nunca mas|ni a ninguna)\b",
     ),
+    (
+        "es.plan_decimocuarta",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:ya )?(?:elegi|escogi|decidi|fije|puse|tengo) (?:el|la) (?:dia|fecha)\b"
+        r"(?! (?:de|para) (?:la|mi|el|nuestra|nuestro) (?:boda|fiesta|cita|viaje|mudanza|examen|cumpleanos|vacaciones|entrevista|operacion))"
+        r"|\b(?:azotea|puente|edificio|techo|balcon|acantilado|terraza)\b.{0,40}\b(?:orilla|cornisa|borde|baranda|barandal|barandilla)\b",
+    ),
+    (
+        "es.medios_decimocuarta",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:guarde|guardo|escondi|escondo|tengo|puse|dejo|deje) (?:una|un|la|el|mi) (?:navaja|cuchilla|cuchillo|arma|pistola|soga|cuerda)"
+        r"(?: [a-z]+){0,2} (?:debajo de|bajo) (?:la|mi) (?:almohada|colchon|cama)\b",
+    ),
 )

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from alongside.safety import classifier, forms, patterns
+from alongside.safety import classifier, context, forms, patterns
 from alongside.safety.corpus import build as corpus
 from alongside.safety.result import Level
 
@@ -76,7 +76,10 @@ def _choose_urgent_threshold(
         hits = [h for h in pattern_hits(text) if h.level > Level.NONE]
         if any(h.level is Level.URGENT or h.contexts for h in hits):
             continue
-        if not hits and _highest(vectorizer, model, text) < max(threshold, classifier.URGENT_MIN_ALERT):
+        if not hits and (
+            _highest(vectorizer, model, text) < max(threshold, classifier.URGENT_MIN_ALERT)
+            or context.about_others_or_the_past(text)
+        ):
             continue
         probability = float(level_model.predict_proba(vectorizer.transform([text]))[0, 1])
         candidates.append((row["level"] == "urgent", probability))
