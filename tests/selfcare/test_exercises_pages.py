@@ -171,3 +171,26 @@ def test_outsiders_get_404(client, staff_client, world) -> None:
     move = client.post(reverse("selfcare:exercise_move", args=[ladder.pk]), {"step_id": "s2", "direction": "up"})
     assert move.status_code == 404
     assert client.get(reverse("selfcare:staff_exercises", args=[world.sam.pk])).status_code in {403, 404}
+
+
+def test_starting_again_carries_on_the_empty_draft_and_clinicians_never_see_it(client, staff_client, world) -> None:
+    """Opening "Start thought record" three times without writing leaves one empty draft, offered once in the
+    client's list; the clinician's view leaves it out, and a draft with words in it is shown to both."""
+    c = _sam(client, world)
+    for n in range(3):
+        c.post(reverse("selfcare:exercise_start", args=["thought_record"]), {"key": f"empty-start-{n:04d}"})
+    assert ExerciseEntry.objects.filter(kind="thought_record").count() == 1
+    services.entry_create(
+        actor=world.sam.user, kind="thought_record", idempotency_key="empty-start-api-1"
+    )  # another empty one, made through the API
+    listing = c.get(reverse("selfcare:exercises")).content.decode()
+    resume_links = [e.pk for e in ExerciseEntry.objects.all() if str(e.pk) in listing]
+    assert len(resume_links) == 1
+    written = services.entry_create(
+        actor=world.sam.user, kind="thought_record", idempotency_key="written-0001", data={"situation": "Meeting"}
+    )
+    staff_page = staff_client(world.alice).get(reverse("selfcare:staff_exercises", args=[world.sam.pk])).content
+    assert b"Meeting" in staff_page
+    for entry in ExerciseEntry.objects.exclude(pk=written.pk):
+        assert str(entry.pk).encode() not in staff_page
+    assert staff_page.count(b"\xe2\x80\x94") < 10  # no empty draft rendered as rows of dashes

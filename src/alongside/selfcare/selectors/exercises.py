@@ -14,7 +14,14 @@ from alongside.access import Action
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
-from alongside.selfcare.models import CheckIn, ExerciseEntry, PracticeKind, PracticeLog, SelfcareAuditAction
+from alongside.selfcare.models import (
+    CheckIn,
+    EntryStatus,
+    ExerciseEntry,
+    PracticeKind,
+    PracticeLog,
+    SelfcareAuditAction,
+)
 from alongside.selfcare.selectors.tools import ToolUse
 from alongside.selfcare.services.exercises import data_of, own_client
 from alongside.selfcare.toolkit import KIND_TO_TOOL, TOOL_KINDS
@@ -29,6 +36,44 @@ def _is_staff(user: Any) -> bool:
 def entries_own(*, user: Any) -> list[ExerciseEntry]:
     """The signed-in client's own exercises, newest first."""
     return list(ExerciseEntry.objects.filter(client=own_client(user)).order_by("-updated_at"))
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_blank(v) for v in value)
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None
+
+
+def is_blank(entry: ExerciseEntry) -> bool:
+    """A draft the client opened and left without writing anything (every field empty)."""
+    return entry.status == EntryStatus.DRAFT and _blank(entry.data or {})
+
+
+def drafts_deduplicated(entries: list[ExerciseEntry]) -> list[ExerciseEntry]:
+    """The drafts to offer the client: every draft with something in it, and one empty draft per kind at most."""
+    seen: set[str] = set()
+    kept = []
+    for entry in entries:
+        if entry.status != EntryStatus.DRAFT:
+            continue
+        if is_blank(entry):
+            if entry.kind in seen:
+                continue
+            seen.add(entry.kind)
+        kept.append(entry)
+    return kept
+
+
+def blank_draft_of(*, user: Any, kind: str) -> ExerciseEntry | None:
+    """The client's newest empty draft of ``kind`` not tied to homework, to carry on instead of starting another."""
+    drafts = ExerciseEntry.objects.filter(
+        client=own_client(user), kind=kind, status=EntryStatus.DRAFT, assignment__isnull=True
+    ).order_by("-updated_at")[:20]
+    return next((entry for entry in drafts if is_blank(entry)), None)
 
 
 def entry_own(*, user: Any, entry_id: uuid.UUID | str) -> ExerciseEntry:
@@ -61,6 +106,8 @@ def exercises_for(*, user: Any, client_id: uuid.UUID | str) -> ClientExercises:
     if _is_staff(user) and not access.decide(user, client, Action.VIEW_CLINICAL, Scope.EXERCISES):
         return ClientExercises(client=client, shares=False)
     entries = list(ExerciseEntry.objects.filter(client=client).order_by("-created_at"))
+    if _is_staff(user):
+        entries = [e for e in entries if not is_blank(e)]  # an empty draft tells a clinician nothing (issue #14)
     logs: dict[uuid.UUID, list[PracticeLog]] = defaultdict(list)
     for log in PracticeLog.objects.filter(client=client, entry__isnull=False).order_by("at", "created_at"):
         logs[cast(uuid.UUID, log.entry_id)].append(log)

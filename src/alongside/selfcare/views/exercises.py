@@ -88,7 +88,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
         request,
         "selfcare/exercises/list.html",
         {
-            "drafts": [e for e in entries if e.status == EntryStatus.DRAFT],
+            "drafts": selectors.drafts_deduplicated(entries),
             "done": [e for e in entries if e.status == EntryStatus.COMPLETE],
             "kinds": kinds,
         },
@@ -101,6 +101,9 @@ def exercise_start(request: HttpRequest, kind: str) -> HttpResponse:
     """Start a draft of ``kind`` (the form's key makes a double submit harmless) and open its first step."""
     if kind not in ExerciseType.values:
         raise Http404("No such exercise.")
+    blank = selectors.blank_draft_of(user=request.user, kind=kind)
+    if blank is not None:  # carry on with the empty one rather than pile up identical drafts (issue #14)
+        return redirect("selfcare:exercise_step", blank.pk, steps.steps_of(kind)[0].slug)
     try:
         entry = services.entry_create(
             actor=signed_in(request.user), kind=kind, idempotency_key=request.POST.get("key", "")
