@@ -170,3 +170,18 @@ def test_a_plan_past_its_review_date_puts_the_client_under_needs_attention(world
     )
     assert reviews_due([world.sam], now) == {}
     assert reviews_due([world.sam], now + dt.timedelta(weeks=5)).keys() == {world.sam.pk}
+
+
+def test_the_caseload_lists_a_client_whose_plan_review_is_due(world, staff_client):
+    """Alice's caseload puts Sam under 'Needs attention' with 'Plan review due' once the date has come."""
+    plan = _save(world)
+    TreatmentPlan.objects.filter(pk=plan.pk).update(review_on=timezone.localdate() - dt.timedelta(days=3))
+    body = staff_client(world.alice).get(reverse("care:caseload")).content.decode()
+    assert "Plan review due" in body
+
+
+def test_the_reminder_reads_in_two_queries_whatever_the_caseload(world, django_assert_num_queries):
+    """One query for the current plans, one for their reviews, however many clients are listed."""
+    _save(world)
+    with django_assert_num_queries(2):
+        reviews_due([world.sam, world.other_client], timezone.now())
