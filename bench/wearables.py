@@ -202,16 +202,32 @@ def parse_expat(path: Path) -> int:
     return len(apple.parse(path).samples)  # type: ignore[attr-defined]
 
 
-def full_import(path: Path) -> int:
-    """Parse, de-duplicate, seal the Parquet file and compute features and baselines (no database rows)."""
+def _rss() -> str:
+    """This process's resident memory now and at its peak so far, from /proc (Linux)."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    now, peak = (int(fields[name].split()[0]) // 1024 for name in ("VmRSS", "VmHWM"))
+    return f"{now}/{peak} MB"
+
+
+def full_import(path: Path) -> str:
+    """Parse, de-duplicate, seal the Parquet file and compute features and baselines (no database rows).
+
+    Return the number of days and the resident memory (now/peak) after each phase, to find the peak.
+    """
     apple, _ = _handler()
     from alongside.wearables import storage
     from alongside.wearables.baselines import with_baselines
     from alongside.wearables.features import daily_features
 
+    phases = [f"start {_rss()}"]
     parsed = apple.parse(path)  # type: ignore[attr-defined]
-    table = storage.new_only(storage.to_table(parsed.samples), storage.SCHEMA.empty_table())
+    phases.append(f"parsed {len(parsed.samples):,} samples {_rss()}")
+    incoming = storage.to_table(parsed.samples)
     del parsed
+    phases.append(f"table {_rss()}")
+    table = storage.new_only(incoming, storage.SCHEMA.empty_table())
+    del incoming
+    phases.append(f"de-duplicated {_rss()}")
     with tempfile.TemporaryDirectory() as folder:
         from django.conf import settings
 
@@ -219,8 +235,10 @@ def full_import(path: Path) -> int:
         key = os.urandom(32)
         storage.data_key = lambda *_a, **_k: key  # the bench has no database: a random key stands in
         storage.write(client_id="bench", job_id="bench", table=table)
+    phases.append(f"sealed {_rss()}")
     features = with_baselines(daily_features(table))
-    return len(features)
+    phases.append(f"features {_rss()}")
+    return f"{len(features)} days; " + "; ".join(phases)
 
 
 def _history(client: object, days: int, until: dt.datetime) -> int:
@@ -331,6 +349,7 @@ def main() -> None:
     parser.add_argument("--only", default="xmllint,expat,lxml,scanner,full,healthkit-to-sqlite")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path)
+    parser.add_argument("--export", type=Path, help="generate the export here and keep it, or reuse it")
     parser.add_argument("--push", type=int, default=0, help="instead: time this many pushed batches of 5,000")
     parser.add_argument("--history-days", type=int, default=365, help="with --push: days already stored")
     parser.add_argument("--profile", action="store_true", help="with --push: profile the batches after the first")
@@ -343,13 +362,16 @@ def main() -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="wearables-bench-"))
     try:
-        path = folder / "export.xml"
+        path = args.export or folder / "export.xml"
         began = time.perf_counter()
-        records = generate(path, args.days)
-        size = path.stat().st_size
-        print(
-            f"{args.days} days: {records:,} records, {size / 1e6:.0f} MB, generated in {time.perf_counter() - began:.0f} s"
-        )
+        if not path.exists():  # an --export file is kept for the next run (generating 1 GB takes minutes)
+            records = generate(path, args.days)
+            size = path.stat().st_size
+            print(
+                f"{args.days} days: {records:,} records, {size / 1e6:.0f} MB, generated in {time.perf_counter() - began:.0f} s"
+            )
+        else:
+            print(f"{path}: {path.stat().st_size / 1e6:.0f} MB, generated earlier")
         results = {}
         for name in args.only.split(","):
             if name == "xmllint":

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -183,14 +185,36 @@ def _rows(table: pa.Table, *kinds: str) -> dict[str, list[Row]]:
     return grouped
 
 
+def _day_slices(table: pa.Table, kind: str) -> Iterator[tuple[int, list[Row]]]:
+    """Yield (local day, its rows of ``kind``) one day at a time, so only one day is ever held as Python tuples.
+
+    The rows of a day keep their order in the table (a stable sort by day), as :func:`_by_day` gives them.
+    """
+    part = table.filter(pc.equal(table.column("kind"), kind))
+    if part.num_rows == 0:
+        return
+    local = pc.add(part.column("start"), pc.multiply(part.column("offset").cast(pa.int64()), 60))
+    day = pc.floor(pc.divide(local.cast(pa.float64()), float(DAY))).cast(pa.int64())
+    order = pc.sort_indices(day)
+    part, days = part.take(order), day.take(order).to_numpy()
+    columns = [part.column(name).to_numpy() for name in ("start", "end", "offset", "value")]
+    sources = part.column("source").combine_chunks().dictionary_encode()
+    names, codes = sources.dictionary.to_pylist(), sources.indices.to_numpy()
+    bounds = [0, *(np.flatnonzero(np.diff(days)) + 1).tolist(), len(days)]
+    for low, high in itertools.pairwise(bounds):
+        values = [column[low:high].tolist() for column in columns]
+        labels = [names[code] for code in codes[low:high].tolist()]
+        yield int(days[low]), list(zip(*values, labels, strict=True))
+
+
 def daily_features(table: pa.Table) -> dict[dt.date, dict[str, float]]:
     """Return each local day's features from every sample of a client."""
     days: dict[int, dict[str, float]] = defaultdict(dict)
     summed = {Kind.STEPS: Metric.STEPS, Kind.EXERCISE_MIN: Metric.ACTIVE_MIN}
     for kind, metric in summed.items():
-        for day, rows in _by_day(_rows(table, kind).get(kind, [])).items():
+        for day, rows in _day_slices(table, kind):
             days[day][metric] = round(deoverlap_total(rows), 1)
-    for day, rows in _by_day(_rows(table, Kind.WORKOUT).get(Kind.WORKOUT, [])).items():
+    for day, rows in _day_slices(table, Kind.WORKOUT):
         covered = Coverage()
         for start, end, *_ in rows:
             covered.add(start, end)

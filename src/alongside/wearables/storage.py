@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -78,12 +79,33 @@ def to_table(samples: Samples) -> pa.Table:
     )
 
 
+DEDUP_SECONDS = 31 * 86_400  # de-duplicate a month of samples at a time, so memory does not grow with the file
+
+
 def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
     """Return the distinct samples of ``incoming`` not already in ``stored``, sorted by start, end and kind.
 
     An Arrow hash aggregation and anti-join (measured about 8 times quicker than DuckDB's ``EXCEPT`` on a
-    pushed batch, mostly DuckDB's own start-up per call).
+    pushed batch, mostly DuckDB's own start-up per call), a month of sample starts at a time: a whole
+    1,200-day export at once took 120 MB more at its peak (see bench/README.md).
     """
+    if incoming.num_rows == 0:
+        return SCHEMA.empty_table()
+    bounds = pc.min_max(incoming.column("start")).as_py()
+    parts = [SCHEMA.empty_table()]
+    for low in range(int(bounds["min"]), int(bounds["max"]) + 1, DEDUP_SECONDS):
+        part = _starting_in(incoming, low, low + DEDUP_SECONDS)
+        if part.num_rows:
+            parts.append(_distinct_new(part, _starting_in(stored, low, low + DEDUP_SECONDS)))
+    return pa.concat_tables(parts)
+
+
+def _starting_in(table: pa.Table, low: int, high: int) -> pa.Table:
+    start = table.column("start")
+    return table.filter(pc.and_(pc.greater_equal(start, low), pc.less(start, high)))
+
+
+def _distinct_new(incoming: pa.Table, stored: pa.Table) -> pa.Table:
     names = SCHEMA.names
     distinct = incoming.group_by(names, use_threads=False).aggregate([])
     if stored.num_rows:
