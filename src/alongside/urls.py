@@ -7,14 +7,16 @@ from alongside.accounts import urls as accounts_urls
 from alongside.api.urls import api
 from alongside.care import account_views
 from alongside.care import urls as care_urls
-from alongside.dashboards import brief_views
+from alongside.dashboards import brief_views, report_views
 from alongside.dashboards import views as dashboard_views
 from alongside.sessions import urls as sessions_urls
 
 urlpatterns = [
     path("", include("alongside.web.urls")),
     path("accounts/", include((accounts_urls.urlpatterns + account_views.urlpatterns, "accounts"))),
-    path("practice/", include((dashboard_views.urlpatterns + care_urls.urlpatterns, "care"))),
+    path(
+        "practice/", include((dashboard_views.urlpatterns + report_views.urlpatterns + care_urls.urlpatterns, "care"))
+    ),
     path("consent/", include("alongside.consent.urls")),
     path("measures/", include("alongside.measures.urls")),
     path("safety/", include("alongside.measures.views.safety_feedback")),
