@@ -308,8 +308,9 @@ def test_caseload_query_count_is_the_same_with_a_long_selfcare_history(world, st
 # head, one INSERT, its release (and PostgreSQL's advisory lock on the chain). The practice's own questionnaires are
 # read only when a score or alert names one (tests/measures/test_custom_staff_views.py).
 # The page adds the session, the signed-in user, the view's membership check and the staff header's counters,
-# which other apps own. Registered attention reasons add theirs: the risk app's reads its stored warnings (one query).
-CASELOAD_QUERIES = 11
+# which other apps own. Registered attention reasons add theirs: the risk app's reads its stored warnings (one query);
+# the records app's plan-review reminder reads the current plans (one query; their reviews only when a plan exists).
+CASELOAD_QUERIES = 12
 
 
 @pytest.mark.django_db
