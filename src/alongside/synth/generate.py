@@ -25,6 +25,7 @@ from django.db import transaction
 
 from alongside.synth import steps
 from alongside.synth.applibrary import applibrary_step
+from alongside.synth.calendar import calendar_step
 from alongside.synth.config import SynthConfig
 from alongside.synth.context import SynthContext
 from alongside.synth.measures import measures_step
@@ -55,6 +56,7 @@ DEFAULT_STEPS: list[Step] = [
     applibrary_step,
     wearables_step,
     records_step,
+    calendar_step,
 ]
 
 

@@ -1,0 +1,64 @@
+"""The calendar step: every clinician's working week, a blocked lunch hour, the practice's booking
+rules with self-booking on, and a few sessions the clients booked themselves.
+
+Runs after the sessions step, through telehealth's services (so each change is audited, and each
+self-booked session gets its calendar invitation like any other). Deterministic: the choices draw
+from their own random stream ("calendar"), so the other steps' data do not move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from alongside.core.time import zone_or_utc
+from alongside.synth.context import SynthContext
+from alongside.telehealth.availability import at, free_slots
+from alongside.telehealth.services.availability import block_add, booking_policy_set, hours_set
+from alongside.telehealth.services.booking import booking_create
+
+WEEK = [(day, dt.time(9), dt.time(18)) for day in range(5)]  # Monday to Friday, 09:00-18:00 local
+SELF_BOOKED = 3
+
+
+def calendar_step(ctx: SynthContext) -> None:
+    """Write the availability and a few self-bookings of the synthetic practice."""
+    practice = ctx.require_practice()
+    zone = zone_or_utc(practice.time_zone)
+    rng = ctx.config.rng("calendar")
+    booking_policy_set(
+        actor=ctx.require_admin(),
+        allow_self_booking=True,
+        notice_hours=24,
+        cancel_hours=24,
+        horizon_days=28,
+        duration_minutes=50,
+    )
+    today = timezone.now().astimezone(zone).date()
+    for clinician in ctx.clinicians:
+        hours_set(actor=clinician, rows=WEEK, time_zone=str(zone))
+        lunch = today + dt.timedelta(days=1 + rng.randint(0, 6))
+        try:
+            block_add(actor=clinician, starts_at=at(lunch, dt.time(13), zone), ends_at=at(lunch, dt.time(14), zone))
+            ctx.count("blocked_times")
+        except ValidationError:
+            pass  # a session is booked over lunch that day: leave it
+    booked = 0
+    for _client, profile in ctx.written_clients():
+        if booked >= SELF_BOOKED:
+            break
+        team = profile.care_team.filter(ended_at__isnull=True, is_primary=True).select_related("clinician").first()
+        if team is None or not profile.user.is_active:
+            continue
+        day = today + dt.timedelta(days=9 + rng.randint(0, 4))
+        slots = free_slots(team.clinician, start=at(day, dt.time(0), zone), end=at(day, dt.time(23), zone), minutes=50)
+        if not slots:
+            continue
+        try:
+            booking_create(actor=profile.user, clinician_id=team.clinician_id, starts_at=rng.choice(slots))
+        except ValidationError:
+            continue
+        booked += 1
+    ctx.count("self_booked_sessions", booked)
