@@ -141,7 +141,10 @@ def summary_extra(series: Series, latest_at: object, latest_value: float) -> lis
     row = expected_for(series, latest_at) if series.expected else None
     if row is not None:
         sentences.append(
-            gettext("The latest score is %(where)s, by the %(label)s.")
-            % {"where": expected_words(series, row, latest_value), "label": series.expected_label or gettext("model")}
+            gettext("The latest score is %(where)s (%(label)s).")
+            % {
+                "where": expected_words(series, row, latest_value),
+                "label": series.expected_label or gettext("Expected range"),
+            }
         )
     return sentences

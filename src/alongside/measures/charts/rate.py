@@ -83,7 +83,7 @@ def _percent(fraction: float) -> str:
 
 def _point_title(share: Share) -> str:
     low, high = wilson(share.count, share.total)
-    return gettext("%(date)s: %(count)s of %(total)s (%(share)s; 95%% interval %(low)s to %(high)s)") % {
+    return gettext("%(date)s: %(count)s of %(total)s (%(share)s; 95 per cent interval %(low)s to %(high)s)") % {
         "date": long_date(share.start),
         "count": share.count,
         "total": share.total,
@@ -162,7 +162,7 @@ def _layout(shares: list[Share], title: str, what: str, width: int, height: int,
         legend_line=Line(n(LEFT), n(legend_y - 4), n(LEFT + 20), n(legend_y - 4)),
         legend_text=Text(n(LEFT + 26), n(legend_y), what),
         legend_whisker=Line(n(whisker_x), n(legend_y - 10), n(whisker_x), n(legend_y + 2)),
-        legend_whisker_text=Text(n(whisker_x + 6), n(legend_y), gettext("95% interval (Wilson)")),
+        legend_whisker_text=Text(n(whisker_x + 6), n(legend_y), gettext("Interval, 95 per cent (Wilson)")),
     )
 
 
@@ -196,5 +196,5 @@ def rate_table(shares: list[Share], *, caption: str, count_heading: str, total_h
         else:
             cells = ("\u2014", "\u2014")
         rows.append(_Row(share.start.isoformat(), long_date(share.start), str(share.count), str(share.total), *cells))
-    headings = [gettext("Week of"), total_heading, count_heading, gettext("Share"), gettext("95% interval")]
+    headings = [gettext("Week of"), total_heading, count_heading, gettext("Share"), gettext("Interval, 95 per cent")]
     return render_to_string("measures/charts/rate_table.html", {"caption": caption, "headings": headings, "rows": rows})
