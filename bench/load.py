@@ -6,7 +6,9 @@ Without --database-url a throwaway PostgreSQL cluster is started (tests/with_pos
 redis-server is always started (REDIS_URL: the Channels layer and the cache shared by the workers).
 The bench seeds a small practice with the test factories: one clinician per five users, the rest
 clients, each client on one clinician's caseload and sharing everything, plus a few quiet clients
-so caseloads are not tiny. Clients use the JSON API with personal access tokens made by
+so caseloads are not tiny. Background tasks (emails, risk refreshes) go through the database queue to an
+`alongside worker` process started beside the server, as in production (``--tasks inline`` runs them inside
+the request instead, as the test profile does). Clients use the JSON API with personal access tokens made by
 ``token_create``; clinicians read their caseload and a client's brief as web pages (a signed-in
 session with the second factor verified, as a browser would hold) and use the API with tokens.
 
@@ -133,17 +135,24 @@ def _token(user: Any) -> str:
 class Served:
     url: str
     pid: int
+    task_worker_pid: int | None = None  # `alongside worker`, when tasks go through the database queue
 
     def cpu(self) -> float:
         """CPU seconds used so far by the server and its worker processes."""
         return process_tree_cpu(self.pid)
 
+    def task_worker_cpu(self) -> float:
+        """CPU seconds used so far by the task worker (0 without one)."""
+        return process_tree_cpu(self.task_worker_pid) if self.task_worker_pid else 0.0
+
 
 @contextlib.contextmanager
-def serve(workdir: Path, database_url: str, *, workers: int = 2) -> Iterator[Served]:
+def serve(workdir: Path, database_url: str, *, workers: int = 2, task_worker: bool = False) -> Iterator[Served]:
     """Start a private redis-server and `alongside serve --workers N` on loopback; yield its URL and pid.
 
-    Both stop on the way out (SIGTERM, then SIGKILL), also when the bench fails.
+    With ``task_worker``, background tasks go through the database queue and `alongside worker` runs them
+    beside the server, as in production; without, they run inside the request that enqueues them (the test
+    profile's immediate backend). Everything stops on the way out (SIGTERM, then SIGKILL), also on failure.
     """
     from tests.messaging.support_servers import Server, _wait_for_port, free_port, processes
 
@@ -165,11 +174,16 @@ def serve(workdir: Path, database_url: str, *, workers: int = 2) -> Iterator[Ser
             }
         )
         argv = [sys.executable, "-m", "alongside.cli", "serve", "--port", str(port), "--workers", str(workers)]
+        task_worker_pid = None
+        if task_worker:
+            env["ALONGSIDE_TASKS_BACKEND"] = "database"
+            worker, _log = group._spawn("alongside-worker", [sys.executable, "-m", "alongside.cli", "worker"], env=env)
+            task_worker_pid = worker.pid
         process, log = group._spawn("alongside-serve", argv, env=env)
         server = Server("alongside-serve", port, process, log)
         group.servers.append(server)
         _wait_for_port(port, process, log, "alongside serve")
-        yield Served(server.http_url, process.pid)
+        yield Served(server.http_url, process.pid, task_worker_pid)
 
 
 # --- What happened --------------------------------------------------------------------------
@@ -445,6 +459,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", help="an empty database (default: a throwaway PostgreSQL cluster)")
+    parser.add_argument(
+        "--tasks",
+        choices=["worker", "inline"],
+        default="worker",
+        help="background tasks through the database queue and `alongside worker` (as in production; default), "
+        "or inline in the request that enqueues them",
+    )
     args = parser.parse_args(argv)
     from tests.with_postgres import postgres_cluster
 
@@ -454,10 +475,18 @@ def main(argv: list[str] | None = None) -> int:
         _setup_django(database_url, workdir)
         cast = seed_practice(users=args.users)
         print(f"seeded {len(cast.clients)} clients and {len(cast.clinicians)} clinicians", flush=True)
-        with serve(workdir, database_url, workers=args.workers) as served, waits_sampled(database_url) as waits:
-            cpu = served.cpu()
+        with (
+            serve(workdir, database_url, workers=args.workers, task_worker=args.tasks == "worker") as served,
+            waits_sampled(database_url) as waits,
+        ):
+            cpu, worker_cpu = served.cpu(), served.task_worker_cpu()
             ledger = run_load(served.url, cast, seconds=args.seconds)
             ledger.server_cpu = served.cpu() - cpu  # the warm-up included: a few requests
+            worker_cpu = served.task_worker_cpu() - worker_cpu
+        if args.tasks == "worker":
+            print(
+                f"the task worker used {worker_cpu:.0f} s of CPU ({100 * worker_cpu / max(ledger.elapsed, 1e-9):.0f}% of a core)"
+            )
         check = check_writes(ledger)
         print(report(ledger, check, users=args.users))
         samples = max(1, waits.pop("(samples)", 0))

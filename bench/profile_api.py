@@ -36,6 +36,8 @@ def _setup(database_url: str | None, workdir: Path) -> None:
     os.environ["ALONGSIDE_VAR_DIR"] = str(workdir)
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'profile.sqlite3'}"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    os.environ.setdefault("ALONGSIDE_MESSAGES_PER_MINUTE", "1000000")  # the profile sends far faster than people
+    os.environ.setdefault("ALONGSIDE_MESSAGES_PER_HOUR", "1000000")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
     import django
 
@@ -77,8 +79,26 @@ def _requests(seeded: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
         body = {"mood": 5, "sleep_quality": 6, "activities": ["work"], "idempotency_key": f"prof-{time.time_ns()}-{n}"}
         return api.post("/api/v1/selfcare/checkins", body, content_type="application/json")
 
+    def message(n: int) -> Any:
+        body = {"body": f"Message {n} of the profile.", "idempotency_key": f"prof-msg-{time.time_ns()}-{n}"}
+        return api.post(f"/api/v1/messages/{client_id}", body, content_type="application/json")
+
+    def questionnaire(n: int) -> Any:
+        key = f"prof-qn-{time.time_ns()}-{n}"
+        started = api.post(
+            "/api/v1/measures/responses", {"instrument": "gad7", "idempotency_key": key}, content_type="application/json"
+        )
+        answers = {f"gad7-{i}": (i + n) % 4 for i in range(1, 8)}
+        rid = started.json()["id"]
+        body = {"idempotency_key": key, "answers": answers}
+        return api.post(f"/api/v1/measures/responses/{rid}/submit", body, content_type="application/json")
+
     return {
         "POST /api/v1/selfcare/checkins": checkin,
+        "POST /api/v1/messages/{client} (client)": message,
+        "GET /api/v1/messages/{client} (client)": lambda n: api.get(f"/api/v1/messages/{client_id}"),
+        "POST responses + submit (GAD-7)": questionnaire,
+        "GET /api/v1/measures/due": lambda n: api.get("/api/v1/measures/due"),
         "GET /api/v1/me": lambda n: api.get("/api/v1/me"),
         "GET /api/v1/selfcare/checkins": lambda n: api.get("/api/v1/selfcare/checkins"),
         "GET /practice/clients/ (caseload)": lambda n: web.get("/practice/clients/"),
