@@ -185,3 +185,34 @@ def test_progress_heat_map_shows_item_wording_and_item_nine(world):
     assert grid.critical[8] is True
     assert grid.critical_cells == frozenset({(8, 1)})
     assert "1. 1" not in str(phq9.heatmap)
+
+
+@pytest.mark.django_db
+def test_expected_range_names_the_practices_own_model_once_one_is_active(world):
+    """With an active, trusted model fitted for the practice, the range is drawn from it and labelled as the
+    practice's model; another practice keeps the reference model."""
+    from django.utils import timezone
+
+    from alongside.risk.active import reference
+    from alongside.risk.artifacts import digest
+    from alongside.risk.expected import expected_range
+    from alongside.risk.models import ModelKind, PracticeModel
+
+    models = {ModelKind.NOT_ON_TRACK: reference().not_on_track, ModelKind.DROPOUT: reference().dropout}
+    for kind, model in models.items():
+        sha = digest(model)
+        PracticeModel.objects.create(
+            practice=world.practice,
+            kind=kind,
+            model=model,
+            evaluation={"passed": True, "model_sha256": sha},
+            model_sha256=sha,
+            card="card",
+            fitted_at=timezone.now(),
+            active=True,
+        )
+    label, rows = expected_range(world.practice.pk, "phq9", 18, 3)
+    assert "this practice's model" in label
+    assert len(rows) == 3
+    other_label, _rows = expected_range(world.other_practice.pk, "phq9", 18, 3)
+    assert "reference model" in other_label

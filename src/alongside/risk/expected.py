@@ -22,17 +22,26 @@ def _percent(model: dict[str, Any], code: str, name: str) -> int | None:
     return None
 
 
+def _reference() -> dict[str, Any]:
+    from alongside.risk.active import reference
+
+    return reference().not_on_track
+
+
 def expected_range(
     practice_id: object, code: str, intake: float, count: int
 ) -> tuple[str, list[tuple[float, float, float]]] | None:
     """Return the model's label and (low, median, high) for administrations 1..count, or None without a range.
 
-    ``practice_id`` is where a practice's own fitted model would be chosen; the reference model is used until then,
-    and the label says which one drew the range.
+    ``practice_id`` chooses the practice's own fitted model when it has an active, trusted one
+    (:func:`alongside.risk.active.models_in_use`); otherwise the reference model draws the range. The label says which.
     """
-    from alongside.risk.services import active_models
+    from alongside.risk.active import models_in_use
+    from alongside.risk.models import ModelSource
 
-    not_model, _dropout = active_models()
+    in_use = models_in_use(practice_id) if practice_id is not None else None
+    not_model = in_use.not_on_track if in_use is not None else _reference()
+    own = in_use is not None and in_use.source == ModelSource.PRACTICE
     rows = []
     for number in range(1, count + 1):
         band = band_at(not_model, code, intake, number)
@@ -41,7 +50,7 @@ def expected_range(
         rows.append((band["low"], band["median"], band["high"]))
     low, high = _percent(not_model, code, "low"), _percent(not_model, code, "high")
     values = {"low": low, "high": high}
-    if not_model.get("source") == "synthetic":
+    if not own:
         label = _("Expected range, reference model (%(low)sth to %(high)sth percentile)") % values
     else:
         label = _("Expected range, this practice's model (%(low)sth to %(high)sth percentile)") % values

@@ -1,7 +1,7 @@
 """The share of a clinician's clients in care who carried a warning, week by week, for the early-warnings page.
 
 The stored warnings keep only each client's latest state, so past weeks are scored again here: each client's
-records are read once (as they are now) and the models in use today score them at the end of every week. A client
+records are read once (as they are now) and their practice's models in use today score them at the end of every week. A client
 counts in a week when their care had started by its end (first session or score) and they had a check-in, score,
 session or message in the 8 weeks before it; they count as flagged when either warning (not on track, dropout)
 was on at the week's end. Homework is read as it stands today, so a task completed late counts as done.
@@ -30,26 +30,30 @@ def _active(h: History, as_of: int) -> bool:
 def flag_rate(*, user: Any, now: dt.datetime, weeks: int = WEEKS) -> list[Share]:
     """Return, for each of the last ``weeks`` weeks (oldest first), how many of ``user``'s clients in care were
     flagged, out of how many."""
-    from alongside.risk.services import DROPOUT_FLAG, active_models
+    from alongside.risk.active import models_in_use
+    from alongside.risk.services import DROPOUT_FLAG
 
-    not_model, drop_model = active_models()
     today = now.date()
     # The week ending today, and the ``weeks - 1`` before it; each is labelled by its first day.
     ends = [today - dt.timedelta(days=7 * back) for back in range(weeks - 1, -1, -1)]
     counts = [0] * weeks
     totals = [0] * weeks
+    in_use: dict[Any, Any] = {}
     clients = care_team_clients(user).exclude(status=ClientStatus.INVITED).order_by("pk")
     for client in clients:
         found = history(client, now)
         if found is None:
             continue
         h, day_today = found
+        if client.practice_id not in in_use:
+            in_use[client.practice_id] = models_in_use(client.practice_id)
+        models = in_use[client.practice_id]
         for index, end in enumerate(ends):
             as_of = day_today - (today - end).days
             if not _active(h, as_of):
                 continue
             totals[index] += 1
-            result = score(h, as_of, not_model, drop_model)
+            result = score(h, as_of, models.not_on_track, models.dropout)
             counts[index] += result.not_on_track or result.dropout >= DROPOUT_FLAG
     return [
         Share(end - dt.timedelta(days=6), count, total) for end, count, total in zip(ends, counts, totals, strict=True)
