@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alongside.care import selectors as care_selectors
+from alongside.care.access_summary import access_summary
 from alongside.care.models import ClientProfile
 from alongside.consent.forms import ConsentSignForm, SharingForm, scope_field_name
 from alongside.consent.selectors import consent_outstanding, current_document, scopes_for
@@ -92,5 +93,8 @@ def sharing(request: HttpRequest, client: ClientProfile) -> HttpResponse:
 def access_log(request: HttpRequest, client: ClientProfile) -> HttpResponse:
     """Show the client every time a member of staff opened or changed their record."""
     client = care_selectors.access_log_client(user=request.user, client_id=client.pk)
-    page, rows = care_selectors.access_log_page(client=client, page=request.GET.get("page"))
-    return render(request, "consent/access_log.html", {"page": page, "rows": rows, "time_zone": client.time_zone})
+    if request.GET.get("every") == "1":
+        page, rows = care_selectors.access_log_page(client=client, page=request.GET.get("page"))
+        return render(request, "consent/access_log.html", {"page": page, "rows": rows, "time_zone": client.time_zone})
+    summary = access_summary(client=client, page=request.GET.get("page"))
+    return render(request, "consent/access_summary.html", {"summary": summary})
