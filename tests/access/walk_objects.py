@@ -307,3 +307,31 @@ def _private_note(c: Cast, values: dict[str, str]) -> Made:
     from alongside.records.services import private_note_save
 
     return private_note_save(actor=c.alice, client=c.sam, text=SENTINEL_NOTE)
+
+
+@factory("block_id")
+def _blocked_time(c: Cast, values: dict[str, str]) -> Made:
+    """An hour of Alice's calendar she blocked (only Alice may free it)."""
+    from alongside.telehealth.services.availability import block_add
+
+    starts = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=200, hours=next(_keys))
+    return block_add(actor=c.alice, starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
+
+
+@factory("guest_id")
+def _room_guest(c: Cast, values: dict[str, str]) -> Made:
+    """The practice admin, invited by Alice as interpreter into a session of Sam's (only Alice may withdraw it)."""
+    from alongside.telehealth.services.guests import guest_invite
+
+    appointment = _appointment(c, values)
+    return guest_invite(actor=c.alice, appointment_id=appointment.pk, guest_email=c.admin.email, role="interpreter")
+
+
+@factory("disclosure_id")
+def _disclosure(c: Cast, values: dict[str, str]) -> Made:
+    """A request to Sam to authorise disclosing Alice's psychotherapy note (Sam answers it; Alice records it)."""
+    from alongside.records.disclosures import disclosure_request
+    from alongside.records.services import private_note_save
+
+    note = private_note_save(actor=c.alice, client=c.sam, text=SENTINEL_NOTE)
+    return disclosure_request(actor=c.alice, note_id=note.pk, recipient="Dr Okafor", purpose=SENTINEL_NOTE)

@@ -18,6 +18,8 @@ from alongside.crypto.fields import EncryptedJSONField, EncryptedTextField
 from alongside.sessions.models import Appointment
 
 __all__ = [
+    "Disclosure",
+    "DisclosureStatus",
     "NoteAddendum",
     "NoteStatus",
     "NoteTemplate",
@@ -43,6 +45,10 @@ class RecordsAuditAction(models.TextChoices):
     ADDENDUM_ADDED = "records.addendum_added", _("Added an addendum to a signed progress note")
     PRIVATE_NOTE_SAVED = "records.private_note_saved", _("Saved a psychotherapy note")
     PRIVATE_NOTE_VIEWED = "records.private_note_viewed", _("Viewed a psychotherapy note")
+    DISCLOSURE_REQUESTED = "records.disclosure_requested", _("Asked the client to authorise a disclosure")
+    DISCLOSURE_AUTHORISED = "records.disclosure_authorised", _("Answered a request to disclose a psychotherapy note")
+    DISCLOSURE_MADE = "records.disclosure_made", _("Disclosed a psychotherapy note with the client's authorisation")
+    DISCLOSURES_VIEWED = "records.disclosures_viewed", _("Viewed the disclosure register")
     PLAN_SAVED = "records.plan_saved", _("Saved a treatment plan version")
     PLAN_VIEWED = "records.plan_viewed", _("Viewed a treatment plan")
     PLAN_REVIEWED = "records.plan_reviewed", _("Reviewed a treatment plan")
@@ -125,6 +131,47 @@ class PsychotherapyNote(models.Model):
 
     def __str__(self) -> str:
         return f"psychotherapy note {self.pk}"
+
+
+class DisclosureStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the client's signature")
+    AUTHORISED = "authorised", _("Authorised by the client")
+    REFUSED = "refused", _("Refused by the client")
+    DISCLOSED = "disclosed", _("Disclosed")
+
+
+class Disclosure(models.Model):
+    """One disclosure of a psychotherapy note: the client's specific authorisation (45 CFR 164.508(a)(2)), then
+    the disclosure itself. The rows are the disclosure register the client reads; the note's text is not in it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("care.ClientProfile", on_delete=models.CASCADE, related_name="disclosures")
+    note = models.ForeignKey(PsychotherapyNote, on_delete=models.CASCADE, related_name="disclosures")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    recipient = EncryptedTextField(key_field="client_id")
+    purpose = EncryptedTextField(key_field="client_id")
+    status = models.CharField(max_length=12, choices=DisclosureStatus.choices, default=DisclosureStatus.REQUESTED)
+    signature = EncryptedTextField(key_field="client_id", blank=True)  # the name the client typed to sign
+    answered_at = models.DateTimeField(null=True, blank=True)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["client", "-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=DisclosureStatus.values), name="records_disclosure_status"),
+            models.CheckConstraint(
+                condition=Q(status=DisclosureStatus.REQUESTED) | Q(answered_at__isnull=False),
+                name="records_disclosure_answered_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(disclosed_at__isnull=True) | Q(status=DisclosureStatus.DISCLOSED),
+                name="records_disclosure_only_when_disclosed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"disclosure {self.pk}"
 
 
 class TreatmentPlan(models.Model):

@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside.care.models import ClientProfile
 from alongside.core import page_parts
 from alongside.core.formatting import fmt_date
-from alongside.records.models import PlanReview, TreatmentPlan
+from alongside.records.models import Disclosure, DisclosureStatus, PlanReview, TreatmentPlan
 from alongside.records.selectors import plan_for_brief
 
 
@@ -40,10 +41,23 @@ def reviews_due(clients: Sequence[ClientProfile], now: dt.datetime) -> Mapping[u
     return due
 
 
+def _disclosure_card(request: HttpRequest, client: ClientProfile) -> Any:
+    """The client's disclosure register, with the requests waiting for a signature (shown once there is any)."""
+    if request.user.pk != client.pk:
+        return None
+    statuses = list(Disclosure.objects.filter(client=client).values_list("status", flat=True))
+    if not statuses:
+        return None
+    return {"pending": statuses.count(DisclosureStatus.REQUESTED)}
+
+
 def register() -> None:
     """Register the brief section and the attention reason (from RecordsConfig.ready)."""
     page_parts.register_brief_section(
         page_parts.BriefSection("records_plan", gettext_lazy("Treatment plan"), "records/_brief.html", _brief)
+    )
+    page_parts.register_home_card(
+        page_parts.HomeCard(key="records_disclosures", template="records/_home_card.html", build=_disclosure_card)
     )
     page_parts.register_attention_reason(
         page_parts.AttentionReason("records_plan_review", gettext_lazy("Plan review due"), reviews_due, rank=200)

@@ -19,6 +19,7 @@ from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import SignedIn
 from alongside.records.models import (
+    Disclosure,
     PlanReview,
     ProgressNote,
     PsychotherapyNote,
@@ -161,3 +162,11 @@ def scores_line(*, actor: SignedIn, client: ClientProfile) -> str:
         if score.total is not None
     ]
     return "; ".join(parts)
+
+
+def disclosure_for_author(*, actor: SignedIn, disclosure_id: uuid.UUID | str) -> Disclosure:
+    """A disclosure of one of the actor's psychotherapy notes (404 for anyone but its requester)."""
+    disclosure = owned_or_404(actor, Disclosure, disclosure_id, Action.CARE_TEAM)
+    if disclosure.requested_by_id != getattr(actor, "pk", None):
+        raise Http404("No such disclosure.")
+    return disclosure

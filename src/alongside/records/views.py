@@ -18,7 +18,7 @@ from alongside.care.models import Membership
 from alongside.care.views import practice_render, staff_required
 from alongside.core.actor import signed_in
 from alongside.core.formatting import fmt_datetime
-from alongside.records import plan_views, selectors, services
+from alongside.records import disclosure_views, disclosures, plan_views, selectors, services
 from alongside.records.forms import NoteForm, NoteStartForm, TextForm
 from alongside.records.models import ProgressNote
 from alongside.records.note_templates import MEASURES_SECTION, SECTIONS
@@ -170,9 +170,14 @@ def private_note(request: HttpRequest, membership: Membership, private_note_id: 
         services.private_note_save(actor=actor, client=note.client, text=form.cleaned_data["text"], note_id=note.pk)
         messages.success(request, _("Psychotherapy note saved. Only you can read it."))
         return redirect("records:private_notes", client_id=note.client_id)
-    return practice_render(
-        request, membership, "records/private_note.html", {"client": note.client, "note": note, "form": form}
-    )
+    context = {
+        "client": note.client,
+        "note": note,
+        "form": form,
+        "disclosures": disclosures.for_note(actor=actor, note=note),
+        "request_form": disclosure_views.RequestForm(),
+    }
+    return practice_render(request, membership, "records/private_note.html", context)
 
 
 app_name = "records"
@@ -185,6 +190,7 @@ urlpatterns: list[URLPattern] = [
     path("clients/<uuid:client_id>/private-notes/", private_notes, name="private_notes"),
     path("private-notes/<uuid:private_note_id>/", private_note, name="private_note"),
     *plan_views.urlpatterns,
+    *disclosure_views.urlpatterns,
 ]
 
 __all__ = ["app_name", "urlpatterns"]
