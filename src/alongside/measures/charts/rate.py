@@ -186,7 +186,9 @@ class _Row:
     interval: str
 
 
-def rate_table(shares: list[Share], *, caption: str, count_heading: str, total_heading: str) -> SafeString:
+def rate_table(
+    shares: list[Share], *, caption: str, count_heading: str, total_heading: str, period_heading: str = ""
+) -> SafeString:
     """Return the same shares as a table: period, total, count, share and its 95% interval."""
     rows = []
     for share in shares:
@@ -196,5 +198,11 @@ def rate_table(shares: list[Share], *, caption: str, count_heading: str, total_h
         else:
             cells = ("\u2014", "\u2014")
         rows.append(_Row(share.start.isoformat(), long_date(share.start), str(share.count), str(share.total), *cells))
-    headings = [gettext("Week of"), total_heading, count_heading, gettext("Share"), gettext("Interval, 95 per cent")]
+    headings = [
+        period_heading or gettext("Week of"),
+        total_heading,
+        count_heading,
+        gettext("Share"),
+        gettext("Interval, 95 per cent"),
+    ]
     return render_to_string("measures/charts/rate_table.html", {"caption": caption, "headings": headings, "rows": rows})

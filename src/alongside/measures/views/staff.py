@@ -20,6 +20,7 @@ from alongside.care.models import Membership
 from alongside.care.views import admin_required, staff_required
 from alongside.core.actor import signed_in
 from alongside.measures import selectors, services
+from alongside.measures.outcome_charts import outcome_charts
 from alongside.measures.practice_outcomes import outcome_report
 from alongside.measures.progress import progress_build
 from alongside.measures.staff_forms import AcknowledgeForm, ScheduleForm
@@ -174,7 +175,9 @@ def outcomes(request: HttpRequest, membership: Membership) -> HttpResponse:
         (_("By primary clinician"), report.by_clinician, "by-clinician"),
         (_("By quarter"), report.by_quarter, "by-quarter"),
     ]
-    return _render(request, membership, "measures/staff/outcomes.html", {"report": report, "tables": tables})
+    charts = outcome_charts(report.by_quarter)
+    context = {"report": report, "tables": tables, "charts": charts}
+    return _render(request, membership, "measures/staff/outcomes.html", context)
 
 
 urlpatterns: list[URLPattern] = [
