@@ -135,3 +135,13 @@ def test_two_clients_racing_for_one_slot_one_wins(world):
             thread.join(timeout=60)
         assert sorted(outcomes) == ["booked", "taken"], outcomes
         assert Appointment.objects.filter(starts_at=slot, status=AppointmentStatus.SCHEDULED).count() == 1
+
+
+@pytest.mark.django_db
+def test_another_clients_session_is_not_found_even_with_self_booking_off(world):
+    """Robin trying to cancel Sam's session learns nothing (404), whatever the practice's rules (found by the walk)."""
+    booked = Appointment.objects.create(
+        client=world.sam, clinician=world.alice, starts_at=timezone.now() + dt.timedelta(days=3)
+    )
+    with pytest.raises(Http404):
+        booking_cancel(actor=world.other_client.user, appointment_id=booked.pk)

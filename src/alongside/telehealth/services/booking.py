@@ -77,8 +77,8 @@ def booking_create(*, actor: SignedIn, clinician_id: uuid.UUID | str, starts_at:
 @service
 def booking_cancel(*, actor: SignedIn, appointment_id: uuid.UUID | str) -> Appointment:
     """Cancel one of the client's own sessions, up to the practice's cancellation window before it."""
+    appointment = access.owned_or_404(actor, Appointment, appointment_id, Action.OWN)  # anyone else's: 404 first
     client, policy = _client_and_policy(actor)
-    appointment = access.owned_or_404(actor, Appointment, appointment_id, Action.OWN)
     with transaction.atomic():
         cancelled = session_services.appointment_client_cancel(
             actor=actor, appointment_id=appointment.pk, not_after=appointment.starts_at - policy.cancel_window
