@@ -70,6 +70,7 @@ class FeedbackTarget(models.TextChoices):
     ALERT = "alert", _("Alert")
     FLAG = "flag", _("Flag")
     MESSAGE = "message", _("Message")
+    TEXT = "text", _("Check-in note, exercise entry or topic")
 
 
 class SafetyFeedback(models.Model):

@@ -1,3 +1,4 @@
+from alongside.selfcare import missed_views
 from alongside.selfcare.views import checkins, exercises, homework, learn, tools
 
 app_name = "selfcare"
@@ -8,4 +9,5 @@ urlpatterns = [
     *tools.urlpatterns,
     *learn.urlpatterns,
     *homework.urlpatterns,
+    *missed_views.urlpatterns,
 ]
