@@ -41,7 +41,7 @@ def test_a_practice_with_enough_history_gets_its_own_model_in_use(
     assert "now in use" in out
     active = PracticeModel.objects.filter(practice=world.practice, active=True)
     assert sorted(active.values_list("kind", flat=True)) == ["dropout", "not_on_track"]
-    assert all(row.card.startswith("# Model card") and "practice" in row.card for row in active)
+    assert all(row.card.startswith("# Model card") and "this practice's own history" in row.card for row in active)
     in_use = models_in_use(world.practice.pk)
     assert in_use.source == ModelSource.PRACTICE
     assert models_in_use(world.other_practice.pk) is reference()

@@ -30,7 +30,7 @@ def test_spark_and_duckdb_agree(population):
     models = load(REFERENCE / "not_on_track.json"), load(REFERENCE / "dropout.json")
     duck = connect("duckdb")
     expected = score_tables(duck, open_extract(duck, population), *models).to_pyarrow()
-    con = connect("spark", master="local[2]")
+    con = connect("spark", master="local[2]", conf=engines.SMALL_DATA)
     spark = score_tables(con, open_extract(con, population), *models).to_pyarrow()
     assert spark.num_rows == expected.num_rows == 300
     assert set(spark.column_names) == set(expected.column_names)
