@@ -219,6 +219,7 @@ def full_import(path: Path) -> str:
     from alongside.wearables.baselines import with_baselines
     from alongside.wearables.features import daily_features
 
+    storage.system_allocator()  # as import_file does
     phases = [f"start {_rss()}"]
     parsed = apple.parse(path)  # type: ignore[attr-defined]
     phases.append(f"parsed {len(parsed.samples):,} samples {_rss()}")

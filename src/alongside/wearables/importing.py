@@ -78,6 +78,7 @@ def _parse(path: Path, source: str, client: ClientProfile) -> Any:
 def import_file(*, actor: Actor, client: ClientProfile, path: Path, source: str = "apple") -> ImportResult:
     """Import ``path`` for ``client``; the same file twice changes nothing. Raise :class:`BadInput` on bad files."""
     began = time.perf_counter()
+    storage.system_allocator()
     digest = file_sha256(path) if path.is_file() else ""
     previous = _previous(client, digest, began)
     if previous is not None:
