@@ -7,11 +7,13 @@ from typing import Any
 from django.urls import path
 
 from alongside.messaging.consumers import ThreadConsumer
+from alongside.messaging.inbox_live import InboxConsumer
 from alongside.notify.consumers import NotificationConsumer
 from alongside.telehealth.consumers import RoomConsumer
 
 websocket_urlpatterns: list[Any] = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
     path("ws/messages/<uuid:client_id>/", ThreadConsumer.as_asgi()),
+    path("ws/inbox/", InboxConsumer.as_asgi()),
     path("ws/telehealth/<uuid:appointment_id>/", RoomConsumer.as_asgi()),
 ]

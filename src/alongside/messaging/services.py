@@ -326,9 +326,11 @@ def _after_send(message: Message) -> None:
     """Broadcast the new message's number to open pages, then notify; failures are logged, never raised."""
     live_push([(message.thread.group_name, {"type": "thread.message", "seq": message.seq})])
     try:
+        from alongside.messaging.inbox_live import inbox_changed
         from alongside.notify.services import notification_send
 
         recipients = [u for u in _recipients(message) if u.pk != message.sender_id]
+        inbox_changed(u.pk for u in recipients)  # open pages update their inbox rows and Messages badge
         link = (
             reverse("messaging:staff_thread", args=[message.client_id])
             if message.from_client
