@@ -21,6 +21,7 @@ urlpatterns = [
     path("measures/", include("alongside.measures.urls")),
     path("safety/", include("alongside.measures.views.safety_feedback")),
     path("selfcare/", include("alongside.selfcare.urls")),
+    path("my/", include((report_views.own_urlpatterns, "reports"))),
     path("messages/", include("alongside.messaging.urls")),
     path("sessions/", include((sessions_urls.urlpatterns + brief_views.urlpatterns, "sessions"))),
     path("notifications/", include("alongside.notify.urls")),

@@ -137,3 +137,28 @@ def test_outsiders_get_404_on_the_report(sam_progress, staff_client, who):
     assert web.get(reverse("care:progress_report", args=[world.sam.pk])).status_code == 404
     assert web.get(reverse("care:progress_report_pdf", args=[world.sam.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="dashboards.report_downloaded").exists()
+
+
+@pytest.mark.django_db
+def test_client_downloads_their_own_report_without_the_risk_range(sam_progress, client):
+    """Sam opens his own report and downloads the PDF: his scores and reliable change, no early-warning range;
+    the download is audited."""
+    world = sam_progress
+    client.force_login(world.sam.user, backend="alongside.accounts.backends.EmailBackend")
+    page = client.get(reverse("reports:own_report")).content.decode()
+    assert "combined-chart" in page
+    assert "chart-interval" in page
+    assert "chart-expected" not in page
+    assert reverse("reports:own_report_pdf") in page
+    response = client.get(reverse("reports:own_report_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "PHQ-9" in text
+    assert "Grey band" not in text
+    assert AuditEvent.objects.filter(action="dashboards.report_downloaded", client_id=world.sam.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_cannot_open_the_client_report_routes(sam_progress, staff_client):
+    """The client's own routes are for clients: Alice is refused."""
+    assert staff_client(sam_progress.alice).get(reverse("reports:own_report")).status_code in (403, 404)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from alongside.audit.log import record
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
+from alongside.core.practice_settings import clients_see_results
 from alongside.measures import selectors as measures_selectors
 from alongside.measures.charts.combined import combined_chart
 from alongside.measures.progress import InstrumentProgress, progress_build
@@ -57,22 +58,33 @@ def _in_period(item: InstrumentProgress, start: dt.date, end: dt.date) -> bool:
     )
 
 
+def _own(actor: Actor) -> bool:
+    return bool(getattr(actor, "is_client", False))
+
+
 def report_build(*, actor: Actor, client_id: uuid.UUID | str, days: int, now: dt.datetime) -> Report:
-    """Gather a client's progress over the last ``days`` days for a clinician on their care team (404 otherwise)."""
-    team = measures_selectors.team_client(user=actor, client_id=client_id)
+    """Gather a client's progress over the last ``days`` days for a clinician on their care team, or for the client
+    themself (404 otherwise). The client's own report leaves out the early-warning model's range, and their scores
+    when the practice does not show clients their results."""
     end = now.date()
     start = end - dt.timedelta(days=days - 1)
-    mood = selfcare_selectors.mood_client(user=actor, client_id=client_id)
-    report = Report(team.client, start, end, now, team.shares_measures, mood.shares_mood)
-    if team.shares_measures:
+    if _own(actor):
+        client = measures_selectors.measures_client(user=actor, client_id=client_id)
+        report = Report(client, start, end, now, clients_see_results(client.practice_id), True)
+    else:
+        team = measures_selectors.team_client(user=actor, client_id=client_id)
+        mood = selfcare_selectors.mood_client(user=actor, client_id=client_id)
+        report = Report(team.client, start, end, now, team.shares_measures, mood.shares_mood)
+    if report.shares_measures:
         built = progress_build(
             scores=measures_selectors.scores_for(user=actor, client_id=client_id),
             responses=measures_selectors.responses_for(user=actor, client_id=client_id),
-            practice=team.client.practice_id,
+            practice=report.client.practice_id,
+            expected=not _own(actor),
         )
         report.instruments = [item for item in built if _in_period(item, start, end)]
     moods: list[tuple[dt.date, float]] = []
-    if mood.shares_mood:
+    if report.shares_mood:
         rows = selfcare_selectors.checkins_for(user=actor, client_id=client_id, since=start)
         moods = daily_moods((row.local_date, row.mood) for row in rows if row.mood is not None)
     _client, appointments = appointments_for_client(actor=actor, client_id=client_id)

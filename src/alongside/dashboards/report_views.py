@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from alongside.care.models import Membership
-from alongside.care.views import staff_required
+from alongside.care.views import client_required, staff_required
 from alongside.core.actor import signed_in
 from alongside.dashboards.report import DEFAULT_DAYS, PERIODS, report_build, report_downloaded, to_pdf
 
@@ -40,9 +40,14 @@ def progress_report(request: HttpRequest, membership: Membership, client_id: uui
 @require_GET
 def progress_report_pdf(request: HttpRequest, membership: Membership, client_id: uuid.UUID) -> HttpResponse:
     """The same report as a PDF, in the reader's language; the download is audited."""
+    return _pdf_response(request, client_id)
+
+
+def _pdf_response(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     actor = signed_in(request.user)
     report = report_build(actor=actor, client_id=client_id, days=_days(request), now=timezone.now())
-    html = render_to_string("dashboards/report_pdf.html", {"report": report, "lang": get_language()}, request=request)
+    context = {"report": report, "lang": get_language(), "own": getattr(request.user, "is_client", False)}
+    html = render_to_string("dashboards/report_pdf.html", context, request=request)
     pdf = to_pdf(html)
     report_downloaded(actor=actor, report=report, kind="pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -50,6 +55,28 @@ def progress_report_pdf(request: HttpRequest, membership: Membership, client_id:
     response["Cache-Control"] = "no-store"
     return response
 
+
+@client_required
+@require_GET
+def own_report(request: HttpRequest) -> HttpResponse:
+    """The client's own progress report on screen, with the PDF to download."""
+    client_id = uuid.UUID(str(request.user.pk))
+    report = report_build(actor=signed_in(request.user), client_id=client_id, days=_days(request), now=timezone.now())
+    context = {"report": report, "client": report.client, "periods": PERIODS, "days": _days(request), "own": True}
+    return render(request, "dashboards/report.html", context)
+
+
+@client_required
+@require_GET
+def own_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The client's own progress report as a PDF (audited like the care team's download)."""
+    return _pdf_response(request, uuid.UUID(str(request.user.pk)))
+
+
+own_urlpatterns = [
+    path("report/", own_report, name="own_report"),
+    path("report.pdf", own_report_pdf, name="own_report_pdf"),
+]
 
 urlpatterns = [
     path("clients/<uuid:client_id>/report/", progress_report, name="progress_report"),

@@ -57,7 +57,7 @@ class InstrumentProgress:
 
 
 def _series(
-    instrument: library.Instrument, scores: list[MeasureScore], practice: object = None
+    instrument: library.Instrument, scores: list[MeasureScore], practice: object = None, expected: bool = True
 ) -> charts.Series | None:
     totals = [s for s in scores if s.total is not None]
     if not instrument.has_total or not totals:
@@ -87,7 +87,7 @@ def _series(
         points=points,
         lower_is_better=not instrument.higher_is_better,
         reliable_change=instrument.reliable_change or None,
-        **_expected(practice, instrument.code, totals),
+        **(_expected(practice, instrument.code, totals) if expected else {}),
     )
 
 
@@ -146,10 +146,12 @@ def progress_build(
     scores: Iterable[MeasureScore],
     responses: Iterable[MeasureResponse],
     practice: Practice | uuid.UUID | str | None = None,
+    expected: bool = True,
 ) -> list[InstrumentProgress]:
     """Group a client's scores (oldest first) and submitted responses by instrument, in code order.
 
-    With the client's ``practice``, its own (not validated) questionnaires are shown too.
+    With the client's ``practice``, its own (not validated) questionnaires are shown too. ``expected``: False leaves
+    out the early-warning model's expected range (the client's own report: the warnings are for the care team).
     """
     by_code: dict[str, list[MeasureScore]] = {}
     for score in sorted(scores, key=lambda s: s.scored_at):
@@ -174,7 +176,7 @@ def progress_build(
                 reliable_change_source=instrument.reliable_change_source,
                 validated=instrument.validated,
                 count=len(code_scores),
-                series=_series(instrument, code_scores, practice),
+                series=_series(instrument, code_scores, practice, expected),
                 grid=_grid(instrument, answers.get(code, [])),
             )
         )
