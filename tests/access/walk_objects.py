@@ -20,12 +20,14 @@ from django.utils.http import urlsafe_base64_encode
 
 from alongside.accounts.models import User
 from alongside.care.models import ClientProfile, Practice, Role
+from alongside.consent.services import scopes_set
 from alongside.measures import services as measures
 from alongside.measures.models import MeasureRequest, MeasureResponse
 from alongside.messaging.services import Upload, message_send
 from alongside.notify.services import notification_send
 from alongside.selfcare.models import HomeworkTask
 from alongside.selfcare.selectors.tools import modules
+from alongside.selfcare.services.checkins import checkin_create
 from alongside.selfcare.services.exercises import entry_create
 from alongside.selfcare.services.homework import AssignmentInput, assignment_set
 from alongside.selfcare.services.topics import topic_raise
@@ -158,6 +160,13 @@ def _entry(c: Cast, values: dict[str, str]) -> Made:
     steps = [{"id": "s1", "text": "Bus stop", "suds": 30}, {"id": "s2", "text": "Short ride", "suds": 60}]
     data = {"goal": SENTINEL_NOTE, "steps": steps}
     return entry_create(actor=c.sam.user, kind=EXERCISE, idempotency_key=_key(), data=data)
+
+
+@factory("checkin_id")
+def _checkin(c: Cast, values: dict[str, str]) -> Made:
+    """A check-in of Sam's with a note, journal text shared (the "missed something" page reads the note)."""
+    scopes_set(client=c.sam, scopes={"journal": True}, actor=c.sam.user)
+    return checkin_create(actor=c.sam.user, client=c.sam, idempotency_key=_key(), mood=5, note=SENTINEL_NOTE)
 
 
 @factory("step")

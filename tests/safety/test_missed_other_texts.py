@@ -53,7 +53,7 @@ def test_missed_something_on_each_kind_of_quiet_text(staff_client, world, kind):
     item_id, page = WRITERS[kind](world)
     assert not CriticalAlert.objects.exists()
     web = staff_client(world.alice)
-    link = reverse("selfcare:text_missed", args=[world.sam.pk, kind, item_id])
+    link = reverse(f"selfcare:{kind}_missed", args=[world.sam.pk, item_id])
     assert link in web.get(page).content.decode()
     assert QUIET in web.get(link).content.decode()
     response = web.post(link, {"note": "the spare room is where she said she would do it"})
@@ -69,15 +69,15 @@ def test_missed_something_on_each_kind_of_quiet_text(staff_client, world, kind):
 def test_clinicians_outside_the_care_team_cannot_reach_it(staff_client, world, kind, who):
     """Bob (same practice, not on Sam's team) and Carol (another practice) get a 404; nothing is stored."""
     item_id, _page = WRITERS[kind](world)
-    link = reverse("selfcare:text_missed", args=[world.sam.pk, kind, item_id])
+    link = reverse(f"selfcare:{kind}_missed", args=[world.sam.pk, item_id])
     web = staff_client(getattr(world, who))
     assert web.get(link).status_code == 404
     assert web.post(link, {"note": "x"}).status_code == 404
     assert not SafetyFeedback.objects.exists()
 
 
-def test_an_unknown_kind_of_text_is_not_found(staff_client, world):
-    """Only check-ins, entries and topics have the page."""
+def test_another_clients_text_is_not_found_under_this_client(staff_client, world):
+    """A check-in id read under a client it does not belong to is a 404, even for a care-team clinician."""
     item_id, _page = _checkin(world)
-    link = reverse("selfcare:text_missed", args=[world.sam.pk, "message", item_id])
+    link = reverse("selfcare:checkin_missed", args=[world.other_client.pk, item_id])
     assert staff_client(world.alice).get(link).status_code == 404

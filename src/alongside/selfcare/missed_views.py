@@ -28,8 +28,6 @@ from alongside.selfcare.selectors.checkins import checkins_for
 from alongside.selfcare.selectors.exercises import staff_exercises
 from alongside.selfcare.selectors.homework import topics_for
 
-KINDS = ("checkin", "entry", "topic")
-
 
 def _text(request: HttpRequest, client_id: uuid.UUID, kind: str, item_id: uuid.UUID) -> tuple[str, str]:
     """The text and the page to go back to, read as that page reads it (404 when not visible)."""
@@ -49,14 +47,10 @@ def _text(request: HttpRequest, client_id: uuid.UUID, kind: str, item_id: uuid.U
     raise Http404("No such text.")
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def text_missed(
+def _missed(
     request: HttpRequest, membership: Membership, client_id: uuid.UUID, kind: str, item_id: uuid.UUID
 ) -> HttpResponse:
     """Show a client's check-in note, exercise entry or topic and record "missed something" on it."""
-    if kind not in KINDS:
-        raise Http404("No such kind of text.")
     text, back = _text(request, client_id, kind, item_id)
     if request.method == "POST":
         try:
@@ -81,6 +75,35 @@ def text_missed(
     )
 
 
+@staff_required
+@require_http_methods(["GET", "POST"])
+def checkin_missed(
+    request: HttpRequest, membership: Membership, client_id: uuid.UUID, checkin_id: uuid.UUID
+) -> HttpResponse:
+    """ "Missed something" on a check-in note (care team, while the client shares journal text)."""
+    return _missed(request, membership, client_id, "checkin", checkin_id)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def entry_missed(
+    request: HttpRequest, membership: Membership, client_id: uuid.UUID, entry_id: uuid.UUID
+) -> HttpResponse:
+    """ "Missed something" on an exercise entry (care team, while the client shares exercises)."""
+    return _missed(request, membership, client_id, "entry", entry_id)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def topic_missed(
+    request: HttpRequest, membership: Membership, client_id: uuid.UUID, topic_id: uuid.UUID
+) -> HttpResponse:
+    """ "Missed something" on a topic for next session (care team)."""
+    return _missed(request, membership, client_id, "topic", topic_id)
+
+
 urlpatterns: list[URLPattern] = [
-    path("staff/clients/<uuid:client_id>/missed/<str:kind>/<uuid:item_id>/", text_missed, name="text_missed"),
+    path("clients/<uuid:client_id>/checkins/<uuid:checkin_id>/missed/", checkin_missed, name="checkin_missed"),
+    path("clients/<uuid:client_id>/exercises/<uuid:entry_id>/missed/", entry_missed, name="entry_missed"),
+    path("clients/<uuid:client_id>/topics/<uuid:topic_id>/missed/", topic_missed, name="topic_missed"),
 ]
