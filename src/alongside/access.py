@@ -21,12 +21,16 @@ a record the actor may not reach.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, Model, Q, QuerySet
 from django.http import Http404
 
@@ -76,6 +80,40 @@ class Grant:
 NO_GRANT = Grant(is_self=False, membership=None, on_care_team=False, scopes=frozenset())
 
 
+# --- Decisions remembered for one request -----------------------------------------------------
+#
+# A page asks the same question many times: the session brief asked for one clinician's grant on one client
+# 13 times, two queries each, a third of its queries (issue #19). Inside `decisions_remembered` (one HTTP
+# request: alongside.web.middleware.AccessDecisionsMiddleware) a staff grant is worked out once per person
+# and client. Any statement that writes a table a grant is read from, or rolls back, forgets them all, so a
+# request that changes sharing, the care team or a membership sees the change at its next question.
+
+_remembered: ContextVar[dict[tuple[Any, Any], Grant] | None] = ContextVar("alongside_access_grants", default=None)
+_GRANT_TABLES = ("consent_scopegrant", "care_careteammember", "care_membership", "care_clientprofile", "accounts_user")
+
+
+def _forget_on_grant_writes(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    remembered = _remembered.get()
+    if remembered:
+        head = sql.lstrip()[:8].upper()
+        if head.startswith("ROLLBACK") or (
+            not head.startswith("SELECT") and any(table in sql for table in _GRANT_TABLES)
+        ):
+            remembered.clear()
+    return execute(sql, params, many, context)
+
+
+@contextlib.contextmanager
+def decisions_remembered() -> Iterator[None]:
+    """Remember each staff member's grant on each client within the block (one request); see above."""
+    token = _remembered.set({})
+    try:
+        with connection.execute_wrapper(_forget_on_grant_writes):
+            yield
+    finally:
+        _remembered.reset(token)
+
+
 def grant_for(user: Any, client: ClientProfile) -> Grant:
     """Work out what ``user`` may do with ``client``'s record."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -84,6 +122,17 @@ def grant_for(user: Any, client: ClientProfile) -> Grant:
         return Grant(is_self=True, membership=None, on_care_team=False, scopes=frozenset(Scope.values))
     if user.is_client:
         return NO_GRANT
+    remembered = _remembered.get()
+    if remembered is None:
+        return _staff_grant(user, client)
+    key = (user.pk, client.pk)
+    grant = remembered.get(key)
+    if grant is None:
+        grant = remembered[key] = _staff_grant(user, client)
+    return grant
+
+
+def _staff_grant(user: Any, client: ClientProfile) -> Grant:
     # One query answers both "a member of the practice?" and "on the care team?".
     on_team_now = CareTeamMember.objects.filter(client=client, clinician=user, ended_at__isnull=True)
     membership = (

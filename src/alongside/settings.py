@@ -181,6 +181,7 @@ MIDDLEWARE = [
     "alongside.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alongside.web.middleware.RequestIdMiddleware",
+    "alongside.web.middleware.AccessDecisionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

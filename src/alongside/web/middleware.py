@@ -30,6 +30,19 @@ class RequestIdMiddleware:
         return response
 
 
+class AccessDecisionsMiddleware:
+    """Let the access layer remember its answers for the length of one request (``access.decisions_remembered``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from alongside.access import decisions_remembered
+
+        with decisions_remembered():
+            return self.get_response(request)
+
+
 class NoStoreMiddleware:
     """Tell browsers and proxies not to keep any page we render: any may show client data."""
 
