@@ -117,7 +117,7 @@ class _BrokenLayer:
 
 
 def test_a_failed_push_is_logged_and_counted_and_the_message_stays(
-    world, monkeypatch, caplog, django_capture_on_commit_callbacks
+    world, monkeypatch, caplog, enqueued, django_capture_on_commit_callbacks
 ):
     """Channel layer down: the message and Alice's in-app notice are stored; the failures are logged and counted."""
     monkeypatch.setattr("channels.layers.get_channel_layer", lambda *a, **k: _BrokenLayer())
@@ -128,7 +128,9 @@ def test_a_failed_push_is_logged_and_counted_and_the_message_stays(
     assert Message.objects.filter(pk=sent.message.pk).exists()
     assert Notification.objects.filter(recipient=world.alice, kind="message").count() == 1
     after = live.live_push_counts()
-    assert after["failed"] - before["failed"] == 2, "the thread push and Alice's bell"
+    pairs = sum(len(payload) for payload in _pushes(enqueued))
+    assert pairs >= 2, "at least the thread push and Alice's bell"
+    assert after["failed"] - before["failed"] == pairs
     assert "live push thread.message to a thread group failed" in caplog.text
     assert "Thursday" not in caplog.text
     assert str(world.alice.pk) not in caplog.text
@@ -154,10 +156,10 @@ def test_the_live_backend_can_be_a_database_queue_run_by_a_worker(world, layer):
     thread_page = layer(thread.group_name)
     sent = _send(world)
     queued = DBTaskResult.objects.filter(backend_name="live", task_path="alongside.notify.live.push_live")
-    assert queued.count() == 2, "the thread push and Alice's bell"
+    assert queued.count() >= 2, "at least the thread push and Alice's bell"
     assert thread_page() == []
     call_command("db_worker", "--batch", "--no-startup-delay", "--backend", "live", verbosity=0)
-    assert sorted(queued.values_list("status", flat=True)) == ["SUCCESSFUL", "SUCCESSFUL"]
+    assert set(queued.values_list("status", flat=True)) == {"SUCCESSFUL"}
     assert thread_page() == [{"type": "thread.message", "seq": sent.message.seq}]
 
 
@@ -169,3 +171,13 @@ def test_a_database_live_queue_without_redis_is_flagged_by_the_system_checks():
         redis = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}
         with override_settings(CHANNEL_LAYERS=redis):
             assert live.check_live_backend() == []
+
+
+def test_a_live_push_adds_no_routine_task_lines_to_the_log(world, caplog, django_capture_on_commit_callbacks):
+    """django.tasks logs each task's start and end at INFO; for live pushes (several per message) those are dropped."""
+    caplog.set_level(logging.INFO, logger="django.tasks")
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(world)
+    lines = [r.getMessage() for r in caplog.records if r.name == "django.tasks"]
+    assert not [line for line in lines if "push_live" in line]
+    assert [line for line in lines if "deliver_email" in line], "other tasks are still logged"

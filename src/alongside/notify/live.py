@@ -127,6 +127,14 @@ def _enqueue(payload: list[list[Any]]) -> None:
         _count("not_enqueued", len(payload))
 
 
+class QuietLivePushes(logging.Filter):
+    """Drop django.tasks' routine INFO lines for live pushes (two per push, several per message); keep the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return record.levelno >= logging.WARNING or push_live.module_path not in args
+
+
 def check_live_backend(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     """Warn when live pushes are queued for a worker that cannot reach the pages (no Redis channel layer)."""
     from django.conf import settings
