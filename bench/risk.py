@@ -3,6 +3,7 @@
     uv run --frozen python bench/risk.py                       # 100,000 clients, DuckDB, Spark local[2] on 10,000
     uv run --frozen python bench/risk.py --clients 20000 --spark-clients 0
     uv run --frozen python bench/risk.py --data /tmp/pop       # reuse a generated population
+    uv run --frozen python bench/risk.py --online-db 200        # only the app's refresh task, database included
 
 Prints timings and peak memory (this process's maximum resident set; the Spark JVM is a separate process and is
 not counted). Nothing is asserted: figures go in bench/README.md.
@@ -33,12 +34,18 @@ def main() -> None:
     parser.add_argument("--spark-clients", type=int, default=10_000, help="0 skips Spark")
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--online-db", type=int, default=0, metavar="RUNS", help="time only the refresh task, RUNS times, and stop"
+    )
     args = parser.parse_args()
+    if args.online_db:
+        online_db(args.online_db)
+        return
 
     import pyarrow.parquet as pq
 
+    from alongside.risk.artifacts import load
     from alongside.risk.engines import connect, open_extract
-    from alongside.risk.modelling import load
     from alongside.risk.online import History, score
     from alongside.risk.pipeline import REFERENCE, compare, score_tables
     from alongside.risk.population import generate
@@ -112,6 +119,79 @@ def main() -> None:
         f"p99 {times[int(len(times) * 0.99)]:.3f} ms, max {times[-1]:.3f} ms"
     )
     tmp.cleanup()
+
+
+def online_db(runs: int) -> None:
+    """Time the task a new score or check-in enqueues (five reads, scoring, one upsert), for one client with a
+    year of history, on a throwaway SQLite database (or DATABASE_URL)."""
+    import datetime as dt
+    import random
+    import uuid
+
+    workdir = Path(tempfile.mkdtemp())
+    os.environ.setdefault("ALONGSIDE_PROFILE", "test")
+    os.environ["ALONGSIDE_VAR_DIR"] = str(workdir)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from alongside.accounts.models import User, UserKind
+    from alongside.care.models import ClientProfile, ClientStatus, Practice
+    from alongside.measures.models import MeasureResponse, MeasureScore, ResponseStatus
+    from alongside.risk.tasks import refresh_client
+    from alongside.selfcare.models import CheckIn
+    from alongside.sessions.models import Appointment, AppointmentStatus
+
+    rng = random.Random(7)
+    now = timezone.now()
+    practice = Practice.objects.create(name="Bench Practice")
+    clinician = User.objects.create_user("clinician@bench.test", None, kind=UserKind.STAFF)
+    user = User.objects.create_user("client@bench.test", None, kind=UserKind.CLIENT)
+    client = ClientProfile.objects.create(  # type: ignore[misc]
+        user=user, practice=practice, preferred_name="C", status=ClientStatus.ACTIVE
+    )
+    days = [now - dt.timedelta(days=d) for d in range(365, 0, -1)]
+    CheckIn.objects.bulk_create(
+        [
+            CheckIn(id=uuid.uuid4(), client=client, at=at, local_date=at.date(), mood=5, idempotency_key=f"b-{i}")
+            for i, at in enumerate(days)
+            if rng.random() < 0.8
+        ]
+    )
+    visits = days[::14]
+    Appointment.objects.bulk_create(
+        [
+            Appointment(client=client, clinician=clinician, starts_at=at, status=AppointmentStatus.ATTENDED)
+            for at in visits
+        ]
+    )
+    for i, at in enumerate(visits):
+        response = MeasureResponse.objects.create(
+            client=client,
+            instrument="phq9",
+            idempotency_key=f"bench-{i:04d}",
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=at,
+        )
+        MeasureScore.objects.create(response=response, client=client, instrument="phq9", scored_at=at, total=14 - i / 3)
+    times, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        refresh_client.call(str(client.pk))
+        times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    times.sort()
+    cpu.sort()
+    print(
+        f"refresh task, one client with a year of history ({CheckIn.objects.count()} check-ins, {len(visits)} sessions "
+        f"and PHQ-9 scores), {runs} runs on {os.environ['DATABASE_URL'].split(':')[0]}: wall median "
+        f"{times[len(times) // 2]:.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms, max {times[-1]:.1f} ms; "
+        f"CPU median {cpu[len(cpu) // 2]:.1f} ms, p95 {cpu[int(len(cpu) * 0.95)]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":
