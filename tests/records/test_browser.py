@@ -67,3 +67,27 @@ def test_alice_reviews_the_plan_with_suitability(live_server, browser) -> None:
     page.get_by_role("button", name="Record the review").click()
     expect(page.get_by_text("Plan review recorded.")).to_be_visible()
     expect(page.get_by_text("Still suits the client: no change")).to_be_visible()
+
+
+def test_sam_signs_an_authorisation_to_disclose(live_server, phone_page) -> None:
+    """Sam follows the home card to his disclosure register, signs with his name; the page passes axe."""
+    from alongside.records.disclosures import disclosure_request
+    from alongside.records.models import Disclosure, DisclosureStatus
+    from alongside.records.services import private_note_save
+
+    world = factories.world()
+    note = private_note_save(actor=world.alice, client=world.sam, text="Own reflections")
+    disclosure_request(actor=world.alice, note_id=note.pk, recipient="Dr Okafor", purpose="Second opinion")
+    page = phone_page
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill(world.sam.user.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    page.get_by_role("link", name="Read and answer").click()
+    expect(page.get_by_role("heading", name="To Dr Okafor")).to_be_visible()
+    assert_no_serious_axe_violations(page, context_label="disclosure register")
+    page.get_by_label("Type your name to sign").fill("Sam")
+    page.get_by_role("button", name="Sign and authorise").click()
+    expect(page.get_by_text("Your answer is recorded.")).to_be_visible()
+    assert Disclosure.objects.get(client=world.sam).status == DisclosureStatus.AUTHORISED
