@@ -132,6 +132,7 @@ def online_db(runs: int) -> None:
     os.environ.setdefault("ALONGSIDE_PROFILE", "test")
     os.environ["ALONGSIDE_VAR_DIR"] = str(workdir)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ["ALONGSIDE_TASKS_BACKEND"] = "database"  # as in production: the write only enqueues
     import django
 
     django.setup()
@@ -191,6 +192,25 @@ def online_db(runs: int) -> None:
         f"and PHQ-9 scores), {runs} runs on {os.environ['DATABASE_URL'].split(':')[0]}: wall median "
         f"{times[len(times) // 2]:.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms, max {times[-1]:.1f} ms; "
         f"CPU median {cpu[len(cpu) // 2]:.1f} ms, p95 {cpu[int(len(cpu) * 0.95)]:.1f} ms"
+    )
+    # What the writing request pays: enqueueing the refresh after its commit (one task row in the database).
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from alongside.risk.tasks import refresh_after_commit
+
+    enqueue = []
+    for _ in range(runs):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            refresh_after_commit(client.pk)
+        enqueue.append(((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000))
+    wall = sorted(w for w, _c in enqueue)
+    used = sorted(c for _w, c in enqueue)
+    print(
+        f"enqueue after commit (database task backend, {DBTaskResult.objects.count()} task rows), {runs} runs: wall median {wall[len(wall) // 2]:.2f} ms, "
+        f"p95 {wall[int(len(wall) * 0.95)]:.2f} ms; CPU median {used[len(used) // 2]:.2f} ms"
     )
 
 
