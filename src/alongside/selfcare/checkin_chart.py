@@ -4,7 +4,7 @@ from other mood apps drawn beside the check-ins with their own marker (registere
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
@@ -96,66 +96,9 @@ def mood_chart(
         '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
         ((LEFT, width - RIGHT, n(y(v)), n(y(v)), LEFT - 6, n(y(v)), v) for v in (0, 5, 10)),
     )
-    own = SafeString("")
-    if days:
-        average = sum(v for _d, v in days) / len(days)
-        line = " ".join(f"{n(x(d))},{n(y(v))}" for d, v in days)
-        dots = format_html_join(
-            "",
-            '<circle class="mood-point" cx="{}" cy="{}" r="3" fill="#2d5d8a"><title>{}: {}</title></circle>',
-            ((n(x(d)), n(y(v)), fmt_date(d), fmt_number(v, 1)) for d, v in days),
-        )
-        own = format_html(
-            '<line x1="{left}" x2="{right}" y1="{ay}" y2="{ay}" stroke="#8a5a00" stroke-dasharray="6 4"/>'
-            '<text x="{right}" y="{ly}" text-anchor="end" fill="#8a5a00">{label}</text>'
-            '<polyline points="{line}" fill="none" stroke="#2d5d8a" stroke-width="2"/>{dots}',
-            left=LEFT,
-            right=width - RIGHT,
-            ay=n(y(average)),
-            ly=n(y(average) - 4),
-            label=_("your average %(average)s") % {"average": fmt_number(average, 1)},
-            line=line,
-            dots=dots,
-        )
-    diamonds = format_html_join(
-        "",
-        '<polygon class="mood-imported" points="{}" fill="#ffffff" stroke="{}" stroke-width="1.5"><title>{}</title>'
-        "</polygon>",
-        (
-            (
-                _diamond(x(entry.day), y(entry.value or 0)),
-                IMPORTED,
-                _("%(date)s: imported from %(app)s, \u201c%(mood)s\u201d (placed at %(value)s)")
-                % {
-                    "date": fmt_date(entry.day),
-                    "app": entry.source,
-                    "mood": entry.label,
-                    "value": fmt_number(entry.value or 0, 1),
-                },
-            )
-            for entry in drawn
-        ),
-    )
-    key = SafeString("")
-    if drawn:
-        key_y = height - 8
-        own_label = _("Check-ins in Alongside")
-        imported_x = LEFT + 16 + len(own_label) * 6.2 + 24
-        key = format_html(
-            '<g class="mood-legend"><circle cx="{cx}" cy="{cy}" r="3" fill="#2d5d8a"/>'
-            '<text x="{tx}" y="{ty}">{own}</text>'
-            '<polygon points="{diamond}" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
-            '<text x="{ix}" y="{ty}">{imported}</text></g>',
-            cx=LEFT + 4,
-            cy=key_y - 4,
-            tx=LEFT + 12,
-            ty=key_y,
-            own=own_label,
-            diamond=_diamond(imported_x, key_y - 4),
-            colour=IMPORTED,
-            ix=n(imported_x + 8),
-            imported=_("Imported from other apps (%(apps)s)") % {"apps": ", ".join(sorted({e.source for e in drawn}))},
-        )
+    own = _own_line(days, x, y, width) if days else SafeString("")
+    diamonds = _diamonds(drawn, x, y)
+    key = _key(drawn, height) if drawn else SafeString("")
     axis_y = height - 6 - legend
     return format_html(
         '<svg xmlns="{ns}" class="mood-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="mood-title mood-desc"'
@@ -180,6 +123,77 @@ def mood_chart(
         first=fmt_date(first, "day_month"),
         last=fmt_date(last, "day_month"),
         key=key,
+    )
+
+
+Scale = Callable[..., float]
+
+
+def _own_line(days: list[tuple[dt.date, float]], x: Scale, y: Scale, width: int) -> SafeString:
+    """The client's daily mood as a line with dots, and the dashed line of their average."""
+    average = sum(v for _d, v in days) / len(days)
+    line = " ".join(f"{n(x(d))},{n(y(v))}" for d, v in days)
+    dots = format_html_join(
+        "",
+        '<circle class="mood-point" cx="{}" cy="{}" r="3" fill="#2d5d8a"><title>{}: {}</title></circle>',
+        ((n(x(d)), n(y(v)), fmt_date(d), fmt_number(v, 1)) for d, v in days),
+    )
+    return format_html(
+        '<line x1="{left}" x2="{right}" y1="{ay}" y2="{ay}" stroke="#8a5a00" stroke-dasharray="6 4"/>'
+        '<text x="{right}" y="{ly}" text-anchor="end" fill="#8a5a00">{label}</text>'
+        '<polyline points="{line}" fill="none" stroke="#2d5d8a" stroke-width="2"/>{dots}',
+        left=LEFT,
+        right=width - RIGHT,
+        ay=n(y(average)),
+        ly=n(y(average) - 4),
+        label=_("your average %(average)s") % {"average": fmt_number(average, 1)},
+        line=line,
+        dots=dots,
+    )
+
+
+def _diamonds(drawn: list[MoodEntry], x: Scale, y: Scale) -> SafeString:
+    """Imported entries as hollow diamonds, each with its tooltip."""
+    return format_html_join(
+        "",
+        '<polygon class="mood-imported" points="{}" fill="#ffffff" stroke="{}" stroke-width="1.5"><title>{}</title>'
+        "</polygon>",
+        (
+            (
+                _diamond(x(entry.day), y(entry.value or 0)),
+                IMPORTED,
+                _("%(date)s: imported from %(app)s, \u201c%(mood)s\u201d (placed at %(value)s)")
+                % {
+                    "date": fmt_date(entry.day),
+                    "app": entry.source,
+                    "mood": entry.label,
+                    "value": fmt_number(entry.value or 0, 1),
+                },
+            )
+            for entry in drawn
+        ),
+    )
+
+
+def _key(drawn: list[MoodEntry], height: int) -> SafeString:
+    """The legend: the client's own check-ins and the imported entries, told apart by shape."""
+    key_y = height - 8
+    own_label = _("Check-ins in Alongside")
+    imported_x = LEFT + 16 + len(own_label) * 6.2 + 24
+    return format_html(
+        '<g class="mood-legend"><circle cx="{cx}" cy="{cy}" r="3" fill="#2d5d8a"/>'
+        '<text x="{tx}" y="{ty}">{own}</text>'
+        '<polygon points="{diamond}" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
+        '<text x="{ix}" y="{ty}">{imported}</text></g>',
+        cx=LEFT + 4,
+        cy=key_y - 4,
+        tx=LEFT + 12,
+        ty=key_y,
+        own=own_label,
+        diamond=_diamond(imported_x, key_y - 4),
+        colour=IMPORTED,
+        ix=n(imported_x + 8),
+        imported=_("Imported from other apps (%(apps)s)") % {"apps": ", ".join(sorted({e.source for e in drawn}))},
     )
 
 
