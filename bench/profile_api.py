@@ -80,13 +80,18 @@ def _requests(seeded: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
         return api.post("/api/v1/selfcare/checkins", body, content_type="application/json")
 
     def message(n: int) -> Any:
-        body = {"body": f"Message {n} of the profile.", "idempotency_key": f"prof-msg-{time.time_ns()}-{n}"}
+        body = {
+            "body": f"Thanks for today, see you on Tuesday ({n}).",
+            "idempotency_key": f"prof-msg-{time.time_ns()}-{n}",
+        }
         return api.post(f"/api/v1/messages/{client_id}", body, content_type="application/json")
 
     def questionnaire(n: int) -> Any:
         key = f"prof-qn-{time.time_ns()}-{n}"
         started = api.post(
-            "/api/v1/measures/responses", {"instrument": "gad7", "idempotency_key": key}, content_type="application/json"
+            "/api/v1/measures/responses",
+            {"instrument": "gad7", "idempotency_key": key},
+            content_type="application/json",
         )
         answers = {f"gad7-{i}": (i + n) % 4 for i in range(1, 8)}
         rid = started.json()["id"]
