@@ -9,6 +9,7 @@ not use yet (sleep-duration, rr-interval) are skipped too. Times must carry thei
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -126,6 +127,11 @@ def _moment(text: object) -> dt.datetime | None:
     """An RFC 3339 date-time with its offset (``2025-03-01T10:00:00+01:00``, ``...Z``), else None."""
     if type(text) is not str or len(text) < 20 or text[4] != "-" or text[10] not in "Tt ":
         return None
+    return _read_moment(text)
+
+
+@functools.lru_cache(maxsize=8192)  # a batch's intervals mostly end where the next begins: each text read once
+def _read_moment(text: str) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
