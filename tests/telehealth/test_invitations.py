@@ -66,3 +66,23 @@ def test_the_invitation_keeps_the_practice_zone_with_its_timezone_definition(wor
     calendar, event = _event(booked)
     assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["America/New_York"]
     assert str(event.decoded("dtstart").tzinfo) == "America/New_York"
+
+
+def test_a_change_that_rolls_back_leaves_no_invitation_and_no_email(world):
+    """The invitation is written in the appointment's own transaction: a rolled-back booking sends nothing."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from alongside.sessions.services import appointment_create
+
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=4)
+
+    def book_then_fail() -> None:
+        with transaction.atomic():
+            appointment_create(actor=world.alice, client_id=world.sam.pk, starts_at=starts)
+            raise RuntimeError("the caller failed after booking")
+
+    with pytest.raises(RuntimeError):
+        book_then_fail()
+    assert not AppointmentInvitation.objects.exists()
+    assert not OutboundEmail.objects.filter(kind="telehealth.invitation").exists()
