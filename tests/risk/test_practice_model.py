@@ -55,9 +55,11 @@ def test_a_practice_with_enough_history_gets_its_own_model_in_use(
     page = client.get(reverse("risk:model_cards")).content.decode()
     assert "Fitted on this practice's own history" in page
     assert "The full model card" in page
+    assert "Models in use: this practice's own" in client.get(reverse("risk:flagged")).content.decode()
     staff_client(world.carol)
     page = client.get(reverse("risk:model_cards")).content.decode()
     assert "The reference model, fitted and evaluated on a synthetic population" in page
+    assert "Models in use: the reference models" in client.get(reverse("risk:flagged")).content.decode()
 
 
 def _fake_result(passed: bool) -> dict:

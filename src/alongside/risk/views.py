@@ -36,7 +36,11 @@ def flagged(request: HttpRequest, membership: Any) -> HttpResponse:
         {"risk": risk, "headline": headline(risk), "why": explain(risk), "form": ReviewForm(prefix=str(risk.client_id))}
         for risk in flagged_for(user=request.user)
     ]
-    return render(request, "risk/flagged.html", {"rows": rows, **_rate_context(request.user)})
+    from alongside.risk.active import models_in_use
+
+    in_use = models_in_use(membership.practice_id)
+    context = {"rows": rows, "in_use": in_use, **_rate_context(request.user)}
+    return render(request, "risk/flagged.html", context)
 
 
 def _rate_context(user: Any) -> dict[str, Any]:
