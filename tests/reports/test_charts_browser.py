@@ -18,9 +18,10 @@ DAYLIO = "full_date,date,weekday,time,mood,activities,note_title,note\n{day},x,y
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_chart_pages_pass_axe_on_a_phone(live_server, phone_page, world, staff_client) -> None:
+def test_chart_pages_pass_axe_on_a_phone(live_server, phone_page, world, staff_client, client) -> None:
     """Progress (interval and expected range), the progress report, early warnings (flag rate) and Sam's check-ins
-    (with an imported entry): each draws its chart, with no serious axe finding and no console error."""
+    (with an imported entry), then Sam's own report and check-ins: each draws its chart, with no serious axe
+    finding and no console error."""
     add_history(world.sam, "phq9", [19, 17, 16, 15])
     add_history(world.sam, "gad7", [14, 9])
     yesterday = timezone.localdate() - dt.timedelta(days=1)
@@ -37,6 +38,17 @@ def test_chart_pages_pass_axe_on_a_phone(live_server, phone_page, world, staff_c
         "checkins": (reverse("selfcare:client_checkins", args=[world.sam.pk]), "svg .mood-imported"),
     }
     for label, (url, selector) in pages.items():
+        page.goto(live_server.url + url)
+        assert page.locator(selector).count() >= 1, label
+        assert_no_serious_axe_violations(page, context_label=label)
+    client.force_login(world.sam.user, backend="alongside.accounts.backends.EmailBackend")
+    page.context.clear_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    for label, (url, selector) in {
+        "own report": (reverse("reports:own_report"), "svg.combined-chart"),
+        "own check-ins": (reverse("selfcare:checkins"), "svg .mood-imported"),
+    }.items():
         page.goto(live_server.url + url)
         assert page.locator(selector).count() >= 1, label
         assert_no_serious_axe_violations(page, context_label=label)
