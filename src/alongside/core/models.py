@@ -109,7 +109,9 @@ class OfficeHours(models.Model):
         verbose_name = _("office hours")
         verbose_name_plural = _("office hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="core_office_hours_order"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="core_office_hours_order"
+            ),
             models.CheckConstraint(
                 condition=models.Q(reply_within_hours__gte=1) & models.Q(reply_within_hours__lte=336),
                 name="core_reply_within_range",
