@@ -21,6 +21,8 @@ class AccountsAuditAction(models.TextChoices):
     RECOVERY_CODES_REPLACED = "auth.recovery_codes_replaced", _("Recovery codes replaced")
     MFA_PASSED = "auth.mfa_passed", _("Second factor checked at sign-in")
     TIME_ZONE_CHANGED = "auth.time_zone_changed", _("Time zone changed")
+    PASSKEY_ADDED = "auth.passkey_added", _("Passkey added")
+    PASSKEY_REMOVED = "auth.passkey_removed", _("Passkey removed")
 
 
 class UserKind(models.TextChoices):
@@ -191,3 +193,25 @@ class PersonalAccessToken(models.Model):
     @property
     def is_read_only(self) -> bool:
         return self.scope == TokenScope.READ
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential used as a second factor: its public key, never a secret."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=100)
+    # The authenticator's credential id, base64url without padding (as the browser sends it).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    # The authenticator's signature counter; a count that does not rise warns of a cloned key.
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"passkey {self.pk} of {self.user_id}"

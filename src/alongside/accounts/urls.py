@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.accounts import views
+from alongside.accounts import passkey_views, views
 
 app_name = "accounts"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),
     path("signup/", views.signup, name="signup"),
     path("settings/", views.account_settings, name="settings"),
+    path("passkeys/add/options/", passkey_views.add_options, name="passkey_add_options"),
+    path("passkeys/add/", passkey_views.add, name="passkey_add"),
+    path("passkeys/check/options/", passkey_views.check_options, name="passkey_check_options"),
+    path("passkeys/check/", passkey_views.check, name="passkey_check"),
+    path("passkeys/remove/", passkey_views.remove, name="passkey_remove"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -191,7 +191,12 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/mfa_verify.html",
-        {"form": form, "recovery": recovery, "next": _next_url(request, fallback="")},
+        {
+            "form": form,
+            "recovery": recovery,
+            "next": _next_url(request, fallback=""),
+            "has_passkeys": user.passkeys.exists(),
+        },
     )
 
 
