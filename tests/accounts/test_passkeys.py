@@ -65,3 +65,12 @@ def test_someone_elses_passkey_cannot_be_removed(staff_client, world) -> None:
     key = Passkey.objects.create(user=world.alice, name="Key", credential_id="BBBB", public_key=b"k")
     staff_client(world.bob).post(reverse("accounts:passkey_remove"), {"passkey_id": str(key.pk)})
     assert Passkey.objects.filter(pk=key.pk).exists()
+
+
+def test_removing_the_authenticator_removes_the_passkeys(staff_client, world) -> None:
+    """Passkeys share the authenticator's tries, so they go with it."""
+    from alongside.accounts import services
+
+    Passkey.objects.create(user=world.alice, name="Key", credential_id="CCCC", public_key=b"k")
+    services.totp_remove(user=world.alice, actor=world.alice)
+    assert not Passkey.objects.filter(user=world.alice).exists()

@@ -334,4 +334,6 @@ def totp_remove(*, user: User, actor: Actor) -> None:
     with transaction.atomic():
         TotpDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
+        # Passkeys answer the second factor only beside an authenticator app (they share its tries).
+        user.passkeys.all().delete()
         record(AuditAction.MFA_REMOVED, actor=actor, obj=user)
