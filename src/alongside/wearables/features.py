@@ -196,10 +196,11 @@ def _day_slices(table: pa.Table, kind: str) -> Iterator[tuple[int, list[Row]]]:
     local = pc.add(part.column("start"), pc.multiply(part.column("offset").cast(pa.int64()), 60))
     day = pc.floor(pc.divide(local.cast(pa.float64()), float(DAY))).cast(pa.int64())
     order = pc.sort_indices(day)
-    part, days = part.take(order), day.take(order).to_numpy()
-    columns = [part.column(name).to_numpy() for name in ("start", "end", "offset", "value")]
+    days = day.take(order).to_numpy()
+    columns = [part.column(name).take(order).to_numpy() for name in ("start", "end", "offset", "value")]
     sources = part.column("source").combine_chunks().dictionary_encode()
-    names, codes = sources.dictionary.to_pylist(), sources.indices.to_numpy()
+    names, codes = sources.dictionary.to_pylist(), sources.indices.take(order).to_numpy()
+    del part, local, day, order, sources  # only the numpy columns stay while the days are walked
     bounds = [0, *(np.flatnonzero(np.diff(days)) + 1).tolist(), len(days)]
     for low, high in itertools.pairwise(bounds):
         values = [column[low:high].tolist() for column in columns]
