@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from alongside.accounts.models import AccountsAuditAction, Passkey, TotpDevice
 from alongside.audit.models import AuditEvent
 from tests import factories
+from tests.a11y import assert_no_serious_axe_violations
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,12 +55,14 @@ def test_staff_add_a_passkey_sign_in_with_it_and_remove_it(live_server, page) ->
     page.get_by_label("Name for this passkey").fill("Work laptop")
     page.get_by_role("button", name="Add a passkey").click()
     expect(page.locator("#passkeys")).to_contain_text("Work laptop", timeout=10000)
+    assert_no_serious_axe_violations(page, context_label="account settings with a passkey")
     key = Passkey.objects.get(user=user)
     assert key.public_key
     assert key.credential_id
 
     page.context.clear_cookies()
     _sign_in(page, live_server.url, user.email)
+    assert_no_serious_axe_violations(page, context_label="second factor with a passkey offered")
     page.get_by_role("button", name="Use a passkey instead").click()
     page.wait_for_url(lambda u: "/accounts/" not in u, timeout=10000)
     key.refresh_from_db()
