@@ -66,6 +66,7 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
     if not normalized:
         return Detection(level=Level.NONE)
     hits = pattern_hits(normalized)
+    timing = any(h.level is Level.NONE for h in hits)
     level = max((h.level for h in hits), default=Level.NONE)
     categories = [h.category for h in hits if h.level > Level.NONE]
     notes: list[str] = []
@@ -73,7 +74,10 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
     evidence = None
     if scored is not None:
         probability, vector = scored
-        raised = classifier.is_alert(probability)
+        short = classifier.is_short(normalized)
+        raised = classifier.is_alert(probability) and (
+            level > Level.NONE or not short or classifier.is_short_alert(probability)
+        )
         evidence = ClassifierEvidence(probability=probability)
         if (raised or level > Level.NONE) and (explain or (raised and level is Level.NONE)):
             evidence = classifier.explain(probability, vector)
@@ -84,7 +88,10 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
             notes.append("Raised by the statistical classifier; no phrase pattern matched.")
         patterned = any(h.level > Level.NONE for h in hits)
         confident = patterned or (
-            probability >= classifier.URGENT_MIN_ALERT and not context.about_others_or_the_past(normalized)
+            probability >= classifier.URGENT_MIN_ALERT
+            and not context.about_others_or_the_past(normalized)
+            # a short text alone: urgent only with a pattern's timing cue
+            and (timing or not short)
         )
         if (
             level is Level.REVIEW
@@ -102,7 +109,6 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
                         "happening now (no denial, memory or other person found)."
                     )
     from_history = False
-    timing = any(h.level is Level.NONE for h in hits)
     completes = timing or (level is Level.REVIEW and any(h.category in _RISK_HISTORY for h in hits))
     if completes and history and _history_risk(history):
         from_history = level < Level.URGENT

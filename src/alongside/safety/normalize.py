@@ -43,6 +43,8 @@ _LEET_WORD = re.compile(r"[a-z0-9@$!|+']*(?:[a-z][0-9@$!|+]|[0-9@$!|+][a-z])[a-z
 _HAS_LEET = re.compile(r"[a-z][0-9@$!|+]|[0-9@$!|+][a-z]")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*]{1,2}){2,}[a-z](?![a-z])")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
+# Three or more words joined by hyphens ("kill-my-self"): read as words. Two ("self-harm") stay.
+_HYPHENATED = re.compile(r"\b[a-z]+(?:-[a-z]+){2,}\b")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -133,6 +135,8 @@ def normalize(text: str, *, vocabulary: Collection[str] = frozenset(), typos: di
     if _HAS_LEET.search(text):
         text = _unleet_words(text)
     text = _SPACED.sub(_join_spaced, text)
+    if "-" in text:
+        text = _HYPHENATED.sub(lambda m: m.group(0).replace("-", " "), text)
     if _STRETCH.search(text):
         text = re.sub(r"[a-z]*([a-z])\1{2,}[a-z]*", lambda m: _fix_stretched_word(m.group(0), vocabulary), text)
     if typos:

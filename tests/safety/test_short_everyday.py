@@ -1,0 +1,62 @@
+"""Everyday short messages are not crisis alerts, and short crisis messages still are (issue #13).
+
+Before this round the classifier alone raised "Message 3 of the profile." to urgent (p 0.90 on
+"of" and "mes"), and about 1 in 100 lines like "Message 4f73fd from client-19." to review.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from alongside import safety
+from alongside.safety.result import Level
+
+EVERYDAY = [
+    "Message 3 of the profile.",
+    "Message 12 of the day.",
+    "Message 6 of 8.",
+    "Out of tea again.",
+    "Noted, thanks.",
+    "Sounds good to me.",
+    "Goodbye for now, see you Monday.",
+    "Last message of the day, goodnight.",
+    "Saying goodbye to my neighbour who moved.",
+    "Mensaje 3 del perfil.",
+    "Último mensaje del día, buenas noches.",
+    "Adiós por ahora, hasta el lunes.",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_an_everyday_short_line_raises_nothing(text: str) -> None:
+    """Scheduling, thanks, numbers and ordinary goodbyes are not alerts, let alone urgent ones."""
+    assert safety.detect(text).level is Level.NONE
+
+
+def test_lines_with_ids_raise_nothing() -> None:
+    """A message naming a hexadecimal id and a client number is never an alert (was about 1 in 100)."""
+    rng = random.Random(13)  # repeatable ids
+    texts = [f"Message {rng.getrandbits(24):06x} from client-{rng.randint(1, 99)}." for _ in range(300)]
+    assert [t for t in texts if safety.detect(t).alert] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to kill myself tonight.",
+        "Me voy a matar esta noche.",
+        "He hit me again tonight.",
+        "kill-my-self",
+    ],
+)
+def test_short_crisis_lines_still_alert(text: str) -> None:
+    """A short message with a crisis phrase is still raised: the short-text bar only applies to the classifier alone."""
+    assert safety.detect(text).alert
+
+
+def test_a_short_classifier_only_alert_is_never_urgent() -> None:
+    """With no phrase pattern, a text of six words or fewer is at most review, whatever the level model says."""
+    found = safety.detect("Out of milk again.")
+    assert found.level is not Level.URGENT
