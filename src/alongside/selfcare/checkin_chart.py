@@ -162,7 +162,7 @@ def _diamonds(drawn: list[MoodEntry], x: Scale, y: Scale) -> SafeString:
             (
                 _diamond(x(entry.day), y(entry.value or 0)),
                 IMPORTED,
-                _("%(date)s: imported from %(app)s, \u201c%(mood)s\u201d (placed at %(value)s)")
+                _("%(date)s: imported from %(app)s, “%(mood)s” (placed at %(value)s)")
                 % {
                     "date": fmt_date(entry.day),
                     "app": entry.source,

@@ -190,7 +190,7 @@ def _names(grid: ItemGrid) -> list[str]:
     if grid.critical:
         # A critical item is marked in words as well as by its outline (never by colour alone).
         names = [
-            gettext("\u26a0 %(item)s (critical item)") % {"item": name} if critical else name
+            gettext("⚠ %(item)s (critical item)") % {"item": name} if critical else name
             for name, critical in zip(names, grid.critical, strict=True)
         ]
     return names
@@ -202,7 +202,7 @@ def _critical_key(grid: ItemGrid, left: float, legend_y: float) -> Swatch | None
     return Swatch(
         Rect(n(left), n(legend_y + 20), "22", "16"),
         palette.DETERIORATED,
-        Text(n(left + 28), n(legend_y + 32), gettext("outlined: a critical answer (\u26a0 marks a critical item)")),
+        Text(n(left + 28), n(legend_y + 32), gettext("outlined: a critical answer (⚠ marks a critical item)")),
         palette.INK,
     )
 

@@ -60,7 +60,7 @@ def interval_title(series: Series) -> str:
     if bounds is None or series.reliable_change is None:
         return ""
     return gettext(
-        "Reliable change interval: %(low)s to %(high)s (baseline %(baseline)s \u00b1 %(change)s); a score inside it "
+        "Reliable change interval: %(low)s to %(high)s (baseline %(baseline)s ± %(change)s); a score inside it "
         "has not changed reliably"
     ) % {
         "low": number(bounds[0]),
