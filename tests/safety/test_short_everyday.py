@@ -56,7 +56,8 @@ def test_short_crisis_lines_still_alert(text: str) -> None:
     assert safety.detect(text).alert
 
 
-def test_a_short_classifier_only_alert_is_never_urgent() -> None:
-    """With no phrase pattern, a text of six words or fewer is at most review, whatever the level model says."""
-    found = safety.detect("Out of milk again.")
-    assert found.level is not Level.URGENT
+def test_a_short_classifier_only_alert_is_review_not_urgent() -> None:
+    """Six words or fewer with no phrase pattern: the classifier may raise review, never urgent alone."""
+    found = safety.detect("tonight i take them all")
+    assert found.hits == ()
+    assert found.level is Level.REVIEW
