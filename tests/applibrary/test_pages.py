@@ -154,3 +154,27 @@ def test_the_library_costs_the_same_queries_however_many_evaluations(world, staf
         body = browser.get(url).content.decode()
     assert "(v2)" in body
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_shipped_catalogue_notes_are_marked_for_translation_word_for_word():
+    """The catalogue file's "about" is the string marked for the translators, so the Spanish catalogue carries it."""
+    from alongside.applibrary import catalogue
+
+    assert catalogue.read().about == catalogue.SHIPPED_NOTES
+
+
+def test_the_app_page_translates_the_shipped_notes_and_keeps_a_practices_own(world, staff_client):
+    """In Spanish the starter evaluation's notes read in Spanish; notes a practice wrote are shown as written."""
+    from django.conf import settings
+
+    from alongside.applibrary.models import Evaluation
+
+    browser = staff_client(world.alice)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = reverse("applibrary:app", args=["daylio"])
+    body = browser.get(page).content.decode()
+    assert "Catálogo inicial de apps externas de Alongside" in body
+    assert "Apps change owners" not in body
+
+    Evaluation.objects.filter(app__slug="daylio").update(notes="Revisado en consulta: la exportación funciona.")
+    assert "Revisado en consulta: la exportación funciona." in browser.get(page).content.decode()

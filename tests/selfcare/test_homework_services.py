@@ -274,3 +274,19 @@ def test_caseload_summary_query_count_is_constant(world, django_assert_max_num_q
     assert many[world.sam.pk] == (None, 50)
     assert many[clients[1].pk] == (None, 0)
     assert caseload_selfcare_summary([world.other_client.pk])[world.other_client.pk] == (None, None)
+
+
+def test_reading_module_titles_follow_the_reader_language() -> None:
+    """The homework picker names each reading module in the reader's language: the Spanish file's own title."""
+    from django.utils import translation
+
+    from alongside.selfcare.services.homework_schedule import module_choices
+
+    with translation.override("es"):
+        spanish = dict(module_choices())
+    with translation.override("en"):
+        english = dict(module_choices())
+    assert spanish["the-cbt-model"] == "El modelo de la TCC"
+    assert spanish["the-panic-cycle"] == "El círculo del pánico"
+    assert english["the-cbt-model"] == "The CBT model"
+    assert set(spanish) == set(english)

@@ -7,11 +7,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alongside.applibrary import vocab
 
 CATALOGUE = Path(__file__).parent / "data" / "catalogue.json"
+# The shipped file's "about", which becomes the notes of each evaluation it loads. Marked here (word for word, a
+# test compares them) so the catalogues carry it: the app page translates notes that still read exactly so, and
+# shows a practice's own notes as written.
+SHIPPED_NOTES = gettext_noop(
+    "Alongside's starter catalogue of outside apps. Written on 2026-12-06 from public facts the authors were "
+    "confident of; every field we could not verify is 'unknown'. No answer carries an evidence link yet, so every "
+    "answer shows as unverified: the practice must re-check each fact against the app's own pages and store (and "
+    "record the link, the date and who checked) before relying on it. Apps change owners, prices and privacy "
+    "policies, and close."
+)
 
 AnswerCode = Literal["yes", "no", "unknown"]
 

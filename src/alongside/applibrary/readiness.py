@@ -81,8 +81,9 @@ class Source:
 
     citation: str
     url: str
-    supports: str
+    supports: str | Promise  # our own summary, translated; the citation stays in its own language
     checked: str = "2026-12-06"
+    language: str = "en"  # the citation's language (marked on the page for screen readers)
 
 
 # Each prompt's source, found and read (abstract or recommendations page) on the date given. They support asking
@@ -92,8 +93,10 @@ PROMPT_SOURCES: dict[str, tuple[Source, ...]] = {
         Source(
             "NICE. Depression in adults: treatment and management (NG222), 2022. Recommendations.",
             "https://www.nice.org.uk/guidance/ng222/chapter/Recommendations",
-            "Self-help and digital CBT are offered as options for less severe depression; the guideline asks for "
-            "an assessment of risk and a plan when there is risk of suicide.",
+            _(
+                "Self-help and digital CBT are offered as options for less severe depression; the guideline asks for "
+                "an assessment of risk and a plan when there is risk of suicide."
+            ),
         ),
     ),
     Prompt.PSYCHOSIS_MANIA: (
@@ -101,22 +104,28 @@ PROMPT_SOURCES: dict[str, tuple[Source, ...]] = {
             "Nicholas J, Larsen ME, Proudfoot J, Christensen H. Mobile apps for bipolar disorder: a systematic "
             "review of features and content quality. J Med Internet Res. 2015;17(8):e198.",
             "https://www.jmir.org/2015/8/e198/",
-            "Of 82 public bipolar apps, few followed treatment guidelines and 22% had a privacy policy: "
-            "self-guided apps in bipolar disorder need a clinician's review.",
+            _(
+                "Of 82 public bipolar apps, few followed treatment guidelines and 22% had a privacy policy: "
+                "self-guided apps in bipolar disorder need a clinician's review."
+            ),
         ),
         Source(
             "Leveraging personal technologies in the treatment of schizophrenia spectrum disorders: scoping "
             "review. JMIR Ment Health. 2024;11:e57150. doi:10.2196/57150.",
             "https://mental.jmir.org/2024/1/e57150",
-            "Less digital health research exists for schizophrenia spectrum disorders than for other conditions, "
-            "and the feasibility, efficacy and clinical integration of these technologies remain largely unknown.",
+            _(
+                "Less digital health research exists for schizophrenia spectrum disorders than for other conditions, "
+                "and the feasibility, efficacy and clinical integration of these technologies remain largely unknown."
+            ),
         ),
         Source(
             "Camacho E, Levin L, Torous J. Smartphone apps to support coordinated specialty care for prodromal "
             "and early course schizophrenia disorders: systematic review. J Med Internet Res. 2019;21(11):e16393.",
             "https://jmir.org/2019/11/e16393",
-            "Reviews smartphone apps for prodromal and early psychosis by the roles of coordinated specialty "
-            "care they support (the clinician-led team's care), and how much evidence each has.",
+            _(
+                "Reviews smartphone apps for prodromal and early psychosis by the roles of coordinated specialty "
+                "care they support (the clinician-led team's care), and how much evidence each has."
+            ),
         ),
     ),
     Prompt.COGNITIVE: (
@@ -125,13 +134,13 @@ PROMPT_SOURCES: dict[str, tuple[Source, ...]] = {
             "disease and related dementias: a scoping review on usability barriers and design suggestions. "
             "Int J Med Inform. 2021:104494.",
             "https://doi.org/10.1016/j.ijmedinf.2021.104494",
-            "Usability barriers of mobile health apps for people with cognitive impairment, and simpler designs.",
+            _("Usability barriers of mobile health apps for people with cognitive impairment, and simpler designs."),
         ),
         Source(
             "Seifert A, Reinwand DA, Schlomann A. Designing and using digital mental health interventions for "
             "older adults: being aware of digital inequality. Front Psychiatry. 2019;10:568.",
             "https://www.frontiersin.org/articles/10.3389/fpsyt.2019.00568/full",
-            "Older adults not at ease with new technology meet barriers; offer support and other routes.",
+            _("Older adults not at ease with new technology meet barriers; offer support and other routes."),
         ),
     ),
     Prompt.CONTROLLING_PARTNER: (
@@ -139,8 +148,10 @@ PROMPT_SOURCES: dict[str, tuple[Source, ...]] = {
             "Freed D, Palmer J, Minchala D, Levy K, Ristenpart T, Dell N. 'A Stalker's Paradise': how intimate "
             "partner abusers exploit technology. CHI 2018. doi:10.1145/3173574.3174241.",
             "https://doi.org/10.1145/3173574.3174241",
-            "Abusers often use the victim's own phone and accounts through ordinary screens, or install spyware: "
-            "what an app shows or notifies can be seen.",
+            _(
+                "Abusers often use the victim's own phone and accounts through ordinary screens, or install spyware: "
+                "what an app shows or notifies can be seen."
+            ),
         ),
     ),
 }
@@ -153,13 +164,15 @@ RULE_SOURCES: tuple[Source, ...] = (
     Source(
         "American Psychiatric Association. The App Evaluation Model (App Advisor).",
         "https://www.psychiatry.org/psychiatrists/practice/mental-health-apps/the-app-evaluation-model",
-        "Start from access and background: platforms, cost, offline use; then privacy, evidence, ease of use "
-        "and interoperability. No level is a pass mark.",
+        _(
+            "Start from access and background: platforms, cost, offline use; then privacy, evidence, ease of use "
+            "and interoperability. No level is a pass mark."
+        ),
     ),
     Source(
         "Norman CD, Skinner HA. eHEALS: The eHealth Literacy Scale. J Med Internet Res. 2006;8(4):e27.",
         "https://www.jmir.org/2006/4/e27/",
-        "Eight items rated 1-5, summed to 8-40; the paper sets no cut-off, so Alongside shows the total only.",
+        _("Eight items rated 1-5, summed to 8-40; the paper sets no cut-off, so Alongside shows the total only."),
     ),
 )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from alongside.care.models import Practice
 from alongside.measures import charts, hooks, library
@@ -108,6 +109,7 @@ def _expected(practice: object, code: str, totals: list[MeasureScore]) -> dict[s
 
 
 def _grid(instrument: library.Instrument, responses: list[MeasureResponse]) -> charts.ItemGrid | None:
+    instrument = library.localized(instrument, get_language())  # a published form's wording; same items and codes
     items = [i for i in instrument.items if i.options]
     if not items or not responses:
         return None

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from alongside.care.models import Membership
 from alongside.care.views import admin_required, staff_required
 from alongside.core.actor import signed_in
 from alongside.measures import selectors, services
+from alongside.measures.library import localized
 from alongside.measures.outcome_charts import outcome_charts
 from alongside.measures.practice_outcomes import outcome_report
 from alongside.measures.progress import progress_build
@@ -95,7 +97,7 @@ def _alert_instrument(alert: Any) -> Any:
 def _alert_items(alert: Any, instrument: Any) -> list[tuple[int, str]]:
     if instrument is None:
         return [(n, "") for n in alert.items]
-    by_number = {i.number: i.text for i in instrument.items}
+    by_number = {i.number: i.text for i in localized(instrument, get_language()).items}  # a published form's wording
     return [(n, by_number.get(n, "")) for n in alert.items]
 
 

@@ -23,8 +23,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from alongside import access
 from alongside.access import Action
@@ -71,10 +71,14 @@ def _module_title(path: Any) -> str:
 
 @reader
 def module_choices() -> list[tuple[str, str]]:
-    """Return the reading modules (slug, title): the English content files if present, else the default list."""
+    """Return the reading modules (slug, title): the English content files if present, else the default list.
+
+    Each title is read from the module in the active language when it exists there (``content/es``), else English.
+    """
     files = sorted(CONTENT_DIR.glob("en/*.md"))
     if files:
-        return [(f.stem, _module_title(f)) for f in files]
+        local = CONTENT_DIR / (get_language() or "en").split("-")[0]
+        return [(f.stem, _module_title(local / f.name if (local / f.name).exists() else f)) for f in files]
     return [(slug, str(title)) for slug, title in DEFAULT_MODULES.items()]
 
 
