@@ -58,6 +58,41 @@ def test_short_crisis_lines_still_alert(text: str) -> None:
 
 def test_a_short_classifier_only_alert_is_review_not_urgent() -> None:
     """Six words or fewer with no phrase pattern: the classifier may raise review, never urgent alone."""
-    found = safety.detect("tonight i take them all")
+    found = safety.detect("done with everything tonight")  # ("tonight i take them all" now meets a pattern)
     assert found.hits == ()
     assert found.level is Level.REVIEW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cutting right now, can't stop.",
+        "tonight i take them all",
+        "pills are lined up on the table",
+        "Picked the bridge for Friday.",
+        "Ya elegí el puente para el viernes.",
+        "Este fin de semana acabo con todo.",
+        "Me estoy cortando ahora mismo",
+    ],
+)
+def test_short_plans_and_self_harm_happening_now_are_urgent(text: str) -> None:
+    """Short lines naming self-harm now, pills set out, a chosen place or a time are urgent by a phrase pattern
+    (probe 15's misses, and the two the short-text bar silenced, as the general phenomenon)."""
+    found = safety.detect(text)
+    assert found.hits
+    assert found.level is Level.URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm cutting the onions now",
+        "We picked the restaurant for Friday",
+        "Elegí el restaurante para el viernes",
+        "Este fin de semana acabo con todo el papeleo",
+        "I wrote my note for school already?",
+    ],
+)
+def test_their_everyday_neighbours_raise_nothing(text: str) -> None:
+    """The same shapes about onions, restaurants, paperwork and school notes do not alert."""
+    assert not safety.detect(text).alert

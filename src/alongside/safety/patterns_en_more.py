@@ -438,3 +438,38 @@ MORE += (
         r"(?!.{0,30}\b(?:dinner|shopping|groceries|milk|bins|keys|plumber|delivery)\b)",
     ),
 )
+
+# Fifteenth round (the lead): misses of the fifteenth fresh probe that no pattern named, as the general
+# phenomenon: self-harm happening now, pills set out, "take them all" with a time, a chosen place to jump,
+# a goodbye note written.
+MORE += (
+    (
+        "en.sh_now",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\b(?:cutting|hurting|burning|scratching) myself (?:right now|now|as i (?:type|write))\b"
+        r"|\bcutting (?:right now|again right now|as i (?:type|write))\b",
+    ),
+    (
+        "en.plan_fifteenth",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b{pills} (?:are|is) (?:all )?(?:lined up|counted out|laid out)\b"
+        # One verb per alternative: "take" is too frequent to gate a scan, so it must not sit beside a rarer
+        # optional word that would become the alternative's only anchor (patterns._anchors).
+        r"|\btake them all (?:tonight|now|today)\b"
+        r"|\bswallow(?:ing)? (?:them|it) all (?:tonight|now|today)\b"
+        r"|\btonight i(?:'?ll)? take them all\b"
+        r"|\btonight i'?m going to take them all\b"
+        r"|\btonight i will take them all\b"
+        r"|\b(?:picked|chose|chosen) (?:the|a|my) (?:bridge|cliff|ledge|rooftop)\b",
+    ),
+    (
+        "en.note_fifteenth",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\b(?:wrote|written|finished) my (?:goodbye|final|last|suicide) (?:note|letter)s?\b"
+        r"|\bmy (?:goodbye |suicide |final )?note is (?:written|ready|done)\b"
+        r"|\b(?:i )?wrote my note already\b|\bi(?:'ve| have) (?:already )?written my note\b",
+    ),
+)

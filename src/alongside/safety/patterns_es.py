@@ -417,3 +417,22 @@ FAMILIES += (
         r"(?: [a-z]+){0,2} (?:debajo de|bajo) (?:la|mi) (?:almohada|colchon|cama)\b",
     ),
 )
+
+# Decimoquinta ronda (el responsable): fallos de la decimoquinta sonda que ningún patrón nombraba.
+FAMILIES += (
+    (
+        "es.plan_decimoquinta",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:ya )?(?:elegi|escogi) (?:el|un|mi) (?:puente|acantilado|precipicio|barranco|edificio)\b"
+        r"|\b(?:este|el) (?:fin de semana|viernes|sabado|domingo|lunes|martes|miercoles|jueves)\b.{0,15}\bacabo con todo\b(?! (?:el|la|los|las|lo|mi|mis|este|esta|eso))"
+        r"|\besta noche (?:me )?(?:las |los )?tomo (?:todas|todos)\b",
+    ),
+    (
+        "es.autolesion_ahora",
+        C.SELF_HARM,
+        L.URGENT,
+        r"\bme estoy (?:cortando|quemando|lastimando|haciendo dano) (?:ahora|ahora mismo|en este momento)\b"
+        r"|\bcortandome (?:ahora|ahora mismo|en este momento)\b",
+    ),
+)
