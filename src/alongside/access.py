@@ -85,11 +85,19 @@ NO_GRANT = Grant(is_self=False, membership=None, on_care_team=False, scopes=froz
 # A page asks the same question many times: the session brief asked for one clinician's grant on one client
 # 13 times, two queries each, a third of its queries (issue #19). Inside `decisions_remembered` (one HTTP
 # request: alongside.web.middleware.AccessDecisionsMiddleware) a staff grant is worked out once per person
-# and client. Any statement that writes a table a grant is read from, or rolls back, forgets them all, so a
-# request that changes sharing, the care team or a membership sees the change at its next question.
+# and client, and a client's profile is loaded once (it was loaded 7 times, a fifth of the brief's CPU). Any
+# statement that writes a table these are read from, or rolls back, forgets them all, so a request that
+# changes sharing, the care team, a membership or the profile sees the change at its next question.
 
-_remembered: ContextVar[dict[tuple[Any, Any], Grant] | None] = ContextVar("alongside_access_grants", default=None)
-_GRANT_TABLES = ("consent_scopegrant", "care_careteammember", "care_membership", "care_clientprofile", "accounts_user")
+_remembered: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("alongside_access_grants", default=None)
+_GRANT_TABLES = (
+    "consent_scopegrant",
+    "care_careteammember",
+    "care_membership",
+    "care_clientprofile",
+    "care_practice",
+    "accounts_user",
+)
 
 
 def _forget_on_grant_writes(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -125,8 +133,8 @@ def grant_for(user: Any, client: ClientProfile) -> Grant:
     remembered = _remembered.get()
     if remembered is None:
         return _staff_grant(user, client)
-    key = (user.pk, client.pk)
-    grant = remembered.get(key)
+    key = ("grant", user.pk, client.pk)
+    grant: Grant | None = remembered.get(key)
     if grant is None:
         grant = remembered[key] = _staff_grant(user, client)
     return grant
@@ -162,13 +170,25 @@ def client_and_grant_or_404(
 ) -> tuple[ClientProfile, Grant]:
     """Like :func:`client_or_404`, and also return the grant, for callers that ask several questions of it."""
     try:
-        client = ClientProfile.objects.select_related("user", "practice").get(pk=uuid.UUID(str(client_id)))
+        client = _client(uuid.UUID(str(client_id)))
     except (ClientProfile.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such client.") from None
     grant = grant_for(user, client)
     if not grant.allows(action, scope):
         raise Http404("No such client.")
     return client, grant
+
+
+def _client(pk: uuid.UUID) -> ClientProfile:
+    """The client's profile with its user and practice, loaded once per request (see above)."""
+    remembered = _remembered.get()
+    if remembered is None:
+        return ClientProfile.objects.select_related("user", "practice").get(pk=pk)
+    key = ("client", pk)
+    client: ClientProfile | None = remembered.get(key)
+    if client is None:
+        client = remembered[key] = ClientProfile.objects.select_related("user", "practice").get(pk=pk)
+    return client
 
 
 def owned_or_404[M: Model](

@@ -63,3 +63,28 @@ def test_the_session_brief_asks_for_the_grant_once(world, staff_client) -> None:
         assert c.get(url).status_code == 200
     membership_reads = [q for q in queries if 'FROM "care_membership"' in q["sql"] and "on_team" in q["sql"]]
     assert len(membership_reads) == 1
+
+
+def test_the_client_profile_is_loaded_once_and_reloaded_after_a_change(world) -> None:
+    """Asking for Sam seven times loads the profile once; after a write to it, the next question loads it anew."""
+    from alongside.access import client_or_404
+    from alongside.care.models import ClientProfile
+
+    with decisions_remembered():
+        with CaptureQueriesContext(connection) as queries:
+            first = [client_or_404(world.alice, world.sam.pk, Action.VIEW_ADMIN) for _ in range(7)]
+        profile_reads = [q for q in queries if 'FROM "care_clientprofile"' in q["sql"]]
+        assert len(profile_reads) == 1
+        assert all(c is first[0] for c in first)
+        ClientProfile.objects.filter(pk=world.sam.pk).update(time_zone="Europe/Madrid")
+        assert client_or_404(world.alice, world.sam.pk, Action.VIEW_ADMIN).time_zone == "Europe/Madrid"
+
+
+def test_the_brief_loads_the_client_profile_once(world, staff_client) -> None:
+    """Seven brief sections each ask for Sam: one profile read in all."""
+    c = staff_client(world.alice)
+    url = reverse("sessions:brief", args=[world.sam.pk])
+    assert c.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(url).status_code == 200
+    assert len([q for q in queries if q["sql"].startswith('SELECT "care_clientprofile"."user_id"')]) == 1
