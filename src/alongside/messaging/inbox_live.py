@@ -12,14 +12,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
-from alongside.core.session_keys import SESSION_MFA_OK
 from alongside.messaging.selectors import unread_total
+from alongside.notify.consumers import PersonalConsumer
 from alongside.notify.live import live_push
 from alongside.runtime import database_sync_to_async
-
-CLOSE_UNAUTHENTICATED = 4401
 
 
 def inbox_group(user_id: uuid.UUID | str) -> str:
@@ -32,34 +28,11 @@ def inbox_changed(user_ids: Iterable[uuid.UUID | str]) -> None:
     live_push([(inbox_group(user_id), {"type": "inbox.changed"}) for user_id in user_ids])
 
 
-class InboxConsumer(AsyncJsonWebsocketConsumer):
+class InboxConsumer(PersonalConsumer):
     """Join the person's inbox group; forward ``{type: "inbox", unread}``. Anonymous sockets close."""
 
-    group: str | None = None
-
-    async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not self._second_factor_ok(user):
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        self.user = user
-        self.group = inbox_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-
-    def _second_factor_ok(self, user: Any) -> bool:
-        """Staff hear nothing until their session has passed the second factor, as for pages."""
-        if getattr(user, "is_client", False):
-            return True
-        session = self.scope.get("session")
-        return bool(session is not None and session.get(SESSION_MFA_OK))
-
-    async def disconnect(self, code: int) -> None:
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        """The socket only listens; anything sent to it is ignored."""
+    def group_for(self, user: Any) -> str:
+        return inbox_group(user.pk)
 
     async def inbox_changed(self, event: dict[str, Any]) -> None:
         unread = await database_sync_to_async(unread_total)(self.user)

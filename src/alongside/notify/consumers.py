@@ -12,17 +12,26 @@ from alongside.notify.services import group_name
 CLOSE_UNAUTHENTICATED = 4401
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels is untyped
-    """Join the person's own group; forward ``{type: "notification", kind, unread}``. Anonymous sockets close."""
+class PersonalConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels is untyped
+    """A signed-in person's own listening socket: it joins :meth:`group_for` the person and sends nothing back.
+
+    Anonymous sockets close, and so do staff whose session has not passed the second factor. Subclasses
+    name the group and handle its events (the notification badge here, the live inbox in messaging).
+    """
 
     group: str | None = None
+    user: Any = None
+
+    def group_for(self, user: Any) -> str:
+        raise NotImplementedError
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not self._second_factor_ok(user):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group = group_name(user.pk)
+        self.user = user
+        self.group = self.group_for(user)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
@@ -39,6 +48,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  #
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The socket only listens; anything sent to it is ignored."""
+
+
+class NotificationConsumer(PersonalConsumer):
+    """Join the person's own group; forward ``{type: "notification", kind, unread}``. Anonymous sockets close."""
+
+    def group_for(self, user: Any) -> str:
+        return group_name(user.pk)
 
     async def notify_event(self, event: dict[str, Any]) -> None:
         kind, unread = str(event.get("kind", "")), int(event.get("count", 0))
