@@ -96,9 +96,9 @@ def mood_chart(
         '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
         ((LEFT, width - RIGHT, n(y(v)), n(y(v)), LEFT - 6, n(y(v)), v) for v in (0, 5, 10)),
     )
-    own = _own_line(days, x, y, width) if days else SafeString("")
+    own = _own_line(days, x, y, width) if days else format_html("{}", "")
     diamonds = _diamonds(drawn, x, y)
-    key = _key(drawn, height) if drawn else SafeString("")
+    key = _key(drawn, height) if drawn else format_html("{}", "")
     axis_y = height - 6 - legend
     return format_html(
         '<svg xmlns="{ns}" class="mood-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="mood-title mood-desc"'
@@ -200,5 +200,5 @@ def _key(drawn: list[MoodEntry], height: int) -> SafeString:
 def imported_table(imported: Sequence[MoodEntry]) -> SafeString:
     """Return the imported entries as a table (the chart's alternative for them); empty without any."""
     if not imported:
-        return SafeString("")
+        return format_html("{}", "")
     return render_to_string("selfcare/checkins/_imported_table.html", {"entries": imported})
