@@ -175,3 +175,14 @@ def starter_catalogue_ensure() -> None:
     if not App.objects.exists():
         migration = importlib.import_module("alongside.applibrary.migrations.0002_starter_catalogue")
         migration.load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """Each test starts in the default language: a request made as a Spanish reader activates Spanish for the
+    thread (UserLanguageMiddleware, as Django's LocaleMiddleware does), and a later test calling a service
+    directly then got Spanish error messages (seen in the full run: 'Elija una aplicación disponible')."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

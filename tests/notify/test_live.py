@@ -6,6 +6,7 @@ worker instead. A push that fails is logged and counted and never undoes the wri
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -26,6 +27,20 @@ pytestmark = pytest.mark.django_db
 
 IMMEDIATE = "django.tasks.backends.immediate.ImmediateBackend"
 LIVE_IN_DATABASE = {"default": {"BACKEND": IMMEDIATE}, "live": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _browser_loop_set_aside():
+    """Set aside the event loop a browser test leaves attached to this thread while each test runs.
+
+    Playwright's synchronous API leaves its loop as the main thread's running loop once a browser test has
+    run (see tests/async_support.py), and ``async_to_sync`` refuses to run in such a thread. These tests push
+    from the test thread exactly as a request thread does in the server, which has no loop: so none here.
+    """
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    yield
+    asyncio.events._set_running_loop(loop)
 
 
 @pytest.fixture
