@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.test import Client as DjangoClient
 from playwright.sync_api import expect
 
@@ -35,10 +36,20 @@ def media_browser(playwright):
 
 
 def _cookie(user, staff_client=None) -> str:
-    web = staff_client(user) if staff_client else DjangoClient()
-    if not staff_client:
-        web.force_login(user, backend="alongside.accounts.backends.EmailBackend")
-    return web.cookies[settings.SESSION_COOKIE_NAME].value
+    """Sign in and return the session cookie, trying again when SQLite's shared-cache test database reports a
+    table locked by the live server's thread (a full run once failed here on accounts_user while Sam's page read it).
+    """
+    for attempt in range(5):
+        try:
+            web = staff_client(user) if staff_client else DjangoClient()
+            if not staff_client:
+                web.force_login(user, backend="alongside.accounts.backends.EmailBackend")
+            return web.cookies[settings.SESSION_COOKIE_NAME].value
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _open(browser, server, cookie: str, path: str):
