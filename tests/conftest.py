@@ -186,3 +186,14 @@ def _default_language_after_each_test():
 
     yield
     translation.deactivate()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove the SQLite test database's write-ahead log and shared-memory files (Django removes only the database
+    file; settings.py names the file after this process)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    for leftover in Path(tempfile.gettempdir()).glob(f"alongside-test-{os.getpid()}.sqlite3*"):
+        leftover.unlink(missing_ok=True)

@@ -263,6 +263,15 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    if TESTING:
+        # The test database is a file, not Django's shared in-memory one. With an in-memory database, Django
+        # hands the live server one connection that every request thread shares, and concurrent requests on one
+        # sqlite3 connection read each other's rows (CI: "badly formed hexadecimal UUID string" in a browser
+        # test); the ASGI test server's threads met shared-cache table locks, which busy_timeout does not wait
+        # on. A file in WAL mode gives each thread its own connection, and locks wait. One file per process.
+        import tempfile
+
+        _db["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"alongside-test-{os.getpid()}.sqlite3")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

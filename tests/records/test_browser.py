@@ -30,13 +30,25 @@ def test_alice_writes_and_signs_a_note(live_server, browser) -> None:
     assert_no_serious_axe_violations(page, context_label="notes list")
     page.get_by_role("link", name="Write the note").click()
     page.get_by_label("SOAP (subjective, objective, assessment, plan)").check()
+    # Alice types before the autosave script has arrived (a slow connection; in CI, a loaded machine): the script is
+    # held back until she has typed, and what she typed is still saved.
+    held = []
+    page.route("**/records/note.js", lambda route: held.append(route))
     page.get_by_role("button", name="Start the note").click()
     page.get_by_label("Subjective").fill("Slept better after the sleep diary")
+    while not held:
+        page.wait_for_timeout(50)
+    held[0].continue_()
     # The draft saves 3 s after the last keystroke; a loaded CI machine has taken over 15 s to answer.
     expect(page.get_by_role("status")).to_contain_text("Draft saved", timeout=45_000)
     note = ProgressNote.objects.get(client=world.sam)
     assert note.sections["subjective"] == "Slept better after the sleep diary"
     assert_no_serious_axe_violations(page, context_label="note draft")
+    # Once the script runs, each change saves again after the pause.
+    with page.expect_response(lambda answer: "x-autosave" in answer.request.headers, timeout=45_000):
+        page.get_by_label("Objective").fill("Calm, on time")
+    note.refresh_from_db()
+    assert note.sections["objective"] == "Calm, on time"
     page.get_by_label("Plan", exact=True).fill("Keep the diary two more weeks")
     page.get_by_role("button", name="Sign the note").click()
     expect(page.get_by_text("Note signed.")).to_be_visible()

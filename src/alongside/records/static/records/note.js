@@ -25,9 +25,19 @@ async function save() {
   }
 }
 
+// True when a field differs from what the page was served with: on a slow connection a clinician can start typing
+// before this script has run, and that typing must be saved too.
+function changedBeforeLoad() {
+  return [...form.elements].some((field) => {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    return "defaultValue" in field && field.type !== "hidden" && field.value !== field.defaultValue;
+  });
+}
+
 if (form && status) {
   form.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(save, DELAY_MS);
   });
+  if (changedBeforeLoad()) timer = setTimeout(save, DELAY_MS);
 }
