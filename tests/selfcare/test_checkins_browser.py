@@ -14,8 +14,28 @@ from tests.a11y import assert_no_serious_axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _bulleted_items(page, selector: str) -> tuple[int, int]:
+    """Return how many items the list has, and how many of them the browser draws with a bullet."""
+    return tuple(
+        page.evaluate(
+            """(selector) => {
+                const items = [...document.querySelectorAll(selector + " > li")];
+                const bulleted = items.filter((li) => {
+                    const style = getComputedStyle(li);
+                    return style.display === "list-item" && style.listStyleType !== "none";
+                });
+                return [items.length, bulleted.length];
+            }""",
+            selector,
+        )
+    )
+
+
 def test_check_in_with_three_taps_from_home(live_server, phone_page) -> None:
-    """Sam taps Check in, a mood and Save (three taps, under ten seconds), and sees today on the calendar."""
+    """Sam taps Check in, a mood and Save (three taps, under ten seconds), and sees today on the calendar.
+
+    The check-in list below the calendar and the form's list of activities are drawn without list bullets.
+    """
     world = factories.world()
     page = phone_page
     errors: list[str] = []
@@ -43,6 +63,11 @@ def test_check_in_with_three_taps_from_home(live_server, phone_page) -> None:
     assert elapsed < 10, elapsed
     assert not errors, errors
     assert_no_serious_axe_violations(page, context_label="check-in calendar")
+    assert _bulleted_items(page, ".checkin-list") == (1, 0)
     page.goto(live_server.url + "/selfcare/checkin/")
     assert_no_serious_axe_violations(page, context_label="check-in form")
+    page.get_by_text("Add more (optional)").tap()
+    items, bulleted = _bulleted_items(page, ".checkin-activities")
+    assert items > 0
+    assert bulleted == 0
     print(f"check-in: 3 taps, {elapsed:.2f}s")
