@@ -52,3 +52,15 @@ def test_the_clinician_sees_the_sources_and_spanish_readers_get_the_notice(world
     client.force_login(world.sam.user)
     body = client.get(reverse("applibrary:own_readiness")).content.decode()
     assert 'class="notice"' in body
+
+
+def test_each_eheals_item_is_compared_with_the_sources_read():
+    """Every one of the eight items has its comparison with the dated sources, and the differences are named."""
+    scale = eheals_scale()
+    assert len(scale["item_comparison"]) == len(scale["items"]) == 8
+    for number, line in enumerate(scale["item_comparison"], start=1):
+        assert line.startswith(f"{number}: ")
+    assert all("Read 2026-12-06" in source for source in scale["compared_with"])
+    assert "answer my health questions" in scale["item_comparison"][3]
+    assert "high-quality from low-quality" in scale["item_comparison"][6]
+    assert any("JMDH.S242985" in source.url for source in RULE_SOURCES)

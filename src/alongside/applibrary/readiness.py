@@ -174,6 +174,19 @@ RULE_SOURCES: tuple[Source, ...] = (
         "https://www.jmir.org/2006/4/e27/",
         _("Eight items rated 1-5, summed to 8-40; the paper sets no cut-off, so Alongside shows the total only."),
     ),
+    # The paper's own item table could not be read (checked 2026-12-06: only its abstract in the copies found), so
+    # each item was compared with this study and the other sources listed in eheals.json ("item_comparison").
+    Source(
+        "Dale JG, Lüthi A, Fundingsland Skaraas B, Rundereim T, Dale B. Testing measurement properties of the "
+        "Norwegian version of Electronic Health Literacy Scale (eHEALS) in a group of day surgery patients. "
+        "J Multidiscip Healthc. 2020;13:241-247.",
+        "https://doi.org/10.2147/JMDH.S242985",
+        _(
+            "Gives the eight English items in the order used here. Its items 4 and 7 are worded more briefly "
+            "('answer my health questions', 'tell high-quality from low-quality health resources'); Alongside keeps "
+            "the longer wording found in public transcriptions until the paper's own item table is compared."
+        ),
+    ),
 )
 
 
@@ -195,7 +208,10 @@ class ReadinessAnswers(BaseModel):
 
     @property
     def eheals_total(self) -> int | None:
-        """The eHEALS total, the sum of the eight items (8-40): Norman & Skinner 2006, J Med Internet Res 8(4):e27."""
+        """The eHEALS total, the sum of the eight items (8-40): Norman & Skinner 2006, J Med Internet Res 8(4):e27.
+
+        The 1-5 rating and the 8-40 sum agree with every source compared in eheals.json (checked 2026-12-06).
+        """
         if len(self.eheals) != len(eheals_items()) or any(not 1 <= r <= 5 for r in self.eheals):
             return None
         return sum(self.eheals)
