@@ -23,6 +23,7 @@ class AccountsAuditAction(models.TextChoices):
     TIME_ZONE_CHANGED = "auth.time_zone_changed", _("Time zone changed")
     PASSKEY_ADDED = "auth.passkey_added", _("Passkey added")
     PASSKEY_REMOVED = "auth.passkey_removed", _("Passkey removed")
+    PASSKEY_SIGN_IN = "auth.passkey_sign_in", _("Signed in with a passkey alone")
 
 
 class UserKind(models.TextChoices):
@@ -196,7 +197,9 @@ class PersonalAccessToken(models.Model):
 
 
 class Passkey(models.Model):
-    """A WebAuthn credential used as a second factor: its public key, never a secret."""
+    """A WebAuthn credential: a second factor, or both factors at once when signing in with it alone.
+
+    Only its public key is kept, never a secret."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")

@@ -13,18 +13,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from alongside.accounts import passkeys, services
+from alongside.accounts import passkeys, services, throttle
 from alongside.accounts.middleware import SESSION_MFA_OK
 from alongside.accounts.models import User
 from alongside.accounts.views import PENDING_NEXT, _clear_pending, _has_device, _pending_user
 
 CHALLENGE_ADD = "alongside_passkey_add"
 CHALLENGE_CHECK = "alongside_passkey_check"
+CHALLENGE_SIGN_IN = "alongside_passkey_sign_in"
 
 
 def _rp(request: HttpRequest) -> tuple[str, str]:
@@ -138,6 +140,49 @@ def check(request: HttpRequest) -> HttpResponse:
         result.left,
     ) % {"left": result.left}
     return JsonResponse({"error": message}, status=400)
+
+
+@require_POST
+@never_cache
+def sign_in_options(request: HttpRequest) -> HttpResponse:
+    """Start a sign-in with a passkey alone (from the sign-in page; nobody is named yet)."""
+    rp_id, _origin = _rp(request)
+    options, challenge = passkeys.passkey_sign_in_options(rp_id=rp_id)
+    request.session[CHALLENGE_SIGN_IN] = challenge
+    return HttpResponse(options, content_type="application/json")
+
+
+@require_POST
+@never_cache
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Finish a sign-in with a passkey alone: both factors at once, so the session needs no code."""
+    challenge = request.session.pop(CHALLENGE_SIGN_IN, None)
+    data = _body(request)
+    if not challenge or not isinstance(data.get("credential"), dict):
+        return JsonResponse(
+            {"error": _("The passkey step was cancelled or did not work. Please try again.")}, status=400
+        )
+    rp_id, origin = _rp(request)
+    result = passkeys.passkey_sign_in(
+        credential=data["credential"],
+        challenge=challenge,
+        rp_id=rp_id,
+        origin=origin,
+        ip=throttle.client_address(request),
+    )
+    if result.user is None:
+        return JsonResponse({"error": result.error}, status=400)
+    if request.user.is_authenticated:
+        services.session_end(request=request, reason="new sign-in")
+        logout(request)
+    _clear_pending(request)
+    services.session_start(request=request, user=result.user, mfa_verified=True, method="passkey")
+    next_url = str(data.get("next") or "")
+    if not next_url or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    return JsonResponse({"next": next_url})
 
 
 @login_required

@@ -1,20 +1,26 @@
-"""Passkeys (WebAuthn) as a second factor, beside the authenticator app.
+"""Passkeys (WebAuthn): a second factor beside the authenticator app, or a sign-in on their own.
 
-A passkey is added from account settings by someone who already has an authenticator app, and then
-answers the second-factor step of a sign-in instead of a code. A failed passkey check uses up one of
+A passkey is added from account settings by someone who already has an authenticator app. It then
+answers the second-factor step of a sign-in instead of a code: a failed passkey check uses up one of
 the same tries as a wrong code (the authenticator device's counter), so the pause after too many
-failures covers both. Ceremonies follow the W3C Web Authentication Level 2 recommendation through
-``webauthn`` (py_webauthn); the challenge lives in the person's session only.
+failures covers both. A passkey the device keeps (a discoverable credential) also signs in alone,
+without the email address or password: the authenticator must verify the person (fingerprint, face,
+PIN), so the passkey stands for both factors, something held and something the person is or knows.
+That path is throttled and audited as the password is (``alongside.accounts.throttle``). Ceremonies
+follow the W3C Web Authentication Level 2 recommendation through ``webauthn`` (py_webauthn); the
+challenge lives in the person's session only.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -32,8 +38,9 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from alongside.accounts import throttle
 from alongside.accounts.models import AccountsAuditAction, Passkey, TotpDevice, User
-from alongside.accounts.services import MFA_MAX_FAILURES, CodeCheck, _mfa_pause
+from alongside.accounts.services import MFA_MAX_FAILURES, CodeCheck, _mfa_pause, _note_failure, _paused_message
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.core.actor import Actor
@@ -68,8 +75,10 @@ def passkey_registration_options(*, user: User, rp_id: str) -> tuple[str, str]:
         user_id=user.pk.bytes,
         user_display_name=user.name or user.email,
         exclude_credentials=_descriptors(user),
+        # Preferred, not required: a device that keeps the passkey can sign in with it alone; an older
+        # security key that cannot still answers the second-factor step.
         authenticator_selection=AuthenticatorSelectionCriteria(
-            resident_key=ResidentKeyRequirement.DISCOURAGED,
+            resident_key=ResidentKeyRequirement.PREFERRED,
             user_verification=UserVerificationRequirement.PREFERRED,
         ),
     )
@@ -116,7 +125,15 @@ def passkey_authentication_options(*, user: User, rp_id: str) -> tuple[str, str]
     return options_to_json(options), bytes_to_base64url(options.challenge)
 
 
-def _verify(passkey: Passkey | None, credential: dict[str, Any], challenge: str, rp_id: str, origin: str) -> int:
+def _verify(
+    passkey: Passkey | None,
+    credential: dict[str, Any],
+    challenge: str,
+    rp_id: str,
+    origin: str,
+    *,
+    require_user_verification: bool = False,
+) -> int:
     if passkey is None:
         raise PasskeyError("unknown passkey")
     try:
@@ -127,6 +144,7 @@ def _verify(passkey: Passkey | None, credential: dict[str, Any], challenge: str,
             expected_origin=origin,
             credential_public_key=bytes(passkey.public_key),
             credential_current_sign_count=passkey.sign_count,
+            require_user_verification=require_user_verification,
         )
     except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
         raise PasskeyError(str(error)) from error
@@ -160,6 +178,70 @@ def passkey_check(*, user: User, credential: dict[str, Any], challenge: str, rp_
         TotpDevice.objects.filter(pk=device.pk).update(failures=0, lockouts=0, locked_until=None)
         record(AccountsAuditAction.MFA_PASSED, actor=user, obj=user, detail={"method": "passkey"})
     return CodeCheck(ok=True)
+
+
+@reader
+def passkey_sign_in_options(*, rp_id: str) -> tuple[str, str]:
+    """Return request options for a sign-in with a passkey alone (JSON) and their challenge (base64url).
+
+    No credentials are listed (the browser offers the passkeys it keeps for this site, so nobody's
+    passkeys are revealed to a visitor), and the authenticator must verify the person.
+    """
+    options = generate_authentication_options(
+        rp_id=rp_id, allow_credentials=[], user_verification=UserVerificationRequirement.REQUIRED
+    )
+    return options_to_json(options), bytes_to_base64url(options.challenge)
+
+
+@dataclass(frozen=True)
+class PasskeySignIn:
+    """What became of a passkey offered alone at sign-in: the person it signs in, or the message to show."""
+
+    user: User | None = None
+    error: str = ""
+
+
+def _user_handle_matches(credential: dict[str, Any], user: User) -> bool:
+    """The credential's user handle, when the browser sends one, must be the passkey owner's (set at creation)."""
+    handle = (credential.get("response") or {}).get("userHandle")
+    if not handle:
+        return True
+    try:
+        return base64url_to_bytes(str(handle)) == user.pk.bytes
+    except ValueError:
+        return False
+
+
+@service
+def passkey_sign_in(*, credential: dict[str, Any], challenge: str, rp_id: str, origin: str, ip: str) -> PasskeySignIn:
+    """Check a passkey offered alone at sign-in; accepted, it stands for the password and the second factor.
+
+    The authenticator must have verified the person (the UV flag), which is what lets one passkey count
+    as both factors. Refusals are counted and paused exactly as wrong passwords are, under the owner's
+    account (from this address and overall) and this address; a passkey nobody here owns counts
+    against the address only. Audited either way. Does not start a session (``session_start`` does).
+    """
+    passkey = Passkey.objects.select_related("user").filter(credential_id=str(credential.get("id", ""))[:1400]).first()
+    user = passkey.user if passkey is not None and passkey.user.is_active else None
+    email = user.email if user is not None else ""
+    paused_until = throttle.throttle_paused_until(email=email, ip=ip)
+    if paused_until is not None:
+        return PasskeySignIn(error=_paused_message(paused_until))
+    with transaction.atomic():
+        try:
+            if user is None or not _user_handle_matches(credential, user):
+                raise PasskeyError("unknown passkey")
+            sign_count = _verify(passkey, credential, challenge, rp_id, origin, require_user_verification=True)
+        except PasskeyError:
+            paused = _note_failure(email=email, ip=ip, user=user, step="passkey")
+            return PasskeySignIn(
+                error=paused or _("That passkey was not accepted. Try again, or sign in with your email and password.")
+            )
+        assert passkey is not None
+        Passkey.objects.filter(pk=passkey.pk).update(sign_count=sign_count, last_used_at=timezone.now())
+        throttle.throttle_success(email=email, ip=ip)
+        record(AccountsAuditAction.PASSKEY_SIGN_IN, actor=user, obj=user, detail={"passkey": str(passkey.pk)})
+    return PasskeySignIn(user=user)
 
 
 @service

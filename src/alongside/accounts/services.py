@@ -57,10 +57,13 @@ def _notify_paused(*, user: User, step: str, minutes: int) -> None:
     account_email(to=user.email, template="sign_in_paused", context=context, kind="paused", locale=user.locale)
 
 
-def _note_failure(*, email: str, ip: str, user: User | None) -> str:
-    """Count one wrong password; audit it and any pause it starts. Return the pause message, or ""."""
+def _note_failure(*, email: str, ip: str, user: User | None, step: str = "password") -> str:
+    """Count one failed sign-in (a wrong password, or a refused passkey); audit it and any pause it starts.
+
+    Return the pause message, or "".
+    """
     pauses = throttle.throttle_failure(email=email, ip=ip, user=user)
-    record(AuditAction.LOGIN_FAILED, actor=None, obj=user, detail={"step": "password"})
+    record(AuditAction.LOGIN_FAILED, actor=None, obj=user, detail={"step": step})
     for pause in pauses:
         minutes = int((pause.until - timezone.now()).total_seconds() // 60)
         record(AuditAction.LOCKED_OUT, actor=None, obj=user, detail={"minutes": minutes, "scope": pause.scope})
@@ -95,8 +98,8 @@ def login_attempt(*, request: HttpRequest | None, email: str, password: str) -> 
 
 
 @service
-def session_start(*, request: HttpRequest, user: User, mfa_verified: bool) -> None:
-    """Sign the user in (a new session key) and audit it."""
+def session_start(*, request: HttpRequest, user: User, mfa_verified: bool, method: str = "") -> None:
+    """Sign the user in (a new session key) and audit it (with ``method`` when it was not the password)."""
     login(request, user, backend="alongside.accounts.backends.EmailBackend")
     now = timezone.now().timestamp()
     request.session[SESSION_AUTH_AT] = now
@@ -104,7 +107,10 @@ def session_start(*, request: HttpRequest, user: User, mfa_verified: bool) -> No
     request.session[SESSION_MFA_OK] = mfa_verified
     request.session.save()
     UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
-    record(AuditAction.LOGIN, actor=user, obj=user, detail={"mfa": mfa_verified})
+    detail: dict[str, Any] = {"mfa": mfa_verified}
+    if method:
+        detail["method"] = method
+    record(AuditAction.LOGIN, actor=user, obj=user, detail=detail)
 
 
 @unaudited("session bookkeeping; the sign-in is audited by session_start and mfa_check")

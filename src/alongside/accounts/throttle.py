@@ -52,10 +52,13 @@ def _limit(scope: str) -> int:
 
 
 def _subjects(email: str, ip: str) -> list[tuple[str, str]]:
-    subjects = [
-        (ThrottleScope.ACCOUNT_IP.value, throttle_key(ThrottleScope.ACCOUNT_IP, email, ip)),
-        (ThrottleScope.ACCOUNT.value, throttle_key(ThrottleScope.ACCOUNT, email)),
-    ]
+    # No email: a passkey nobody here owns was offered; only the address it came from is counted.
+    subjects: list[tuple[str, str]] = []
+    if email:
+        subjects = [
+            (ThrottleScope.ACCOUNT_IP.value, throttle_key(ThrottleScope.ACCOUNT_IP, email, ip)),
+            (ThrottleScope.ACCOUNT.value, throttle_key(ThrottleScope.ACCOUNT, email)),
+        ]
     if ip:
         subjects.append((ThrottleScope.IP.value, throttle_key(ThrottleScope.IP, ip)))
     return subjects

@@ -16,6 +16,8 @@ urlpatterns = [
     path("passkeys/check/options/", passkey_views.check_options, name="passkey_check_options"),
     path("passkeys/check/", passkey_views.check, name="passkey_check"),
     path("passkeys/remove/", passkey_views.remove, name="passkey_remove"),
+    path("passkeys/sign-in/options/", passkey_views.sign_in_options, name="passkey_sign_in_options"),
+    path("passkeys/sign-in/", passkey_views.sign_in, name="passkey_sign_in"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

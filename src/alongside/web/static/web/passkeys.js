@@ -1,4 +1,4 @@
-// Passkeys: add one in account settings, or answer the second-factor step with one.
+// Passkeys: add one in account settings, answer the second-factor step with one, or sign in with one alone.
 // The server makes the options and checks the answer; this only hands them to the browser's WebAuthn.
 function csrf(form) {
   return form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -54,13 +54,30 @@ async function check(form) {
   else if (result.data.next) window.location.assign(result.data.next);
 }
 
-for (const [selector, run] of [["[data-passkey-add]", add], ["[data-passkey-check]", check]]) {
+async function signIn(form) {
+  const options = await post(form, form.dataset.options);
+  if (!options.ok) return showError(form, form.dataset.failed || "");
+  const credential = await navigator.credentials.get({
+    publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options.data),
+  });
+  const result = await post(form, form.dataset.finish, { credential: credential.toJSON(), next: form.dataset.next });
+  if (result.ok && result.data.next) window.location.assign(result.data.next);
+  else showError(form, result.data.error || form.dataset.failed || "");
+}
+
+const ceremonies = [
+  ["[data-passkey-add]", add],
+  ["[data-passkey-check]", check],
+  ["[data-passkey-signin]", signIn],
+];
+for (const [selector, run] of ceremonies) {
   const form = document.querySelector(selector);
   if (!form) continue;
   if (!("PublicKeyCredential" in window) || !PublicKeyCredential.parseCreationOptionsFromJSON) {
-    form.hidden = true; // this browser cannot use passkeys: the code stays the way in
+    form.hidden = true; // this browser cannot use passkeys: the code (or the password) stays the way in
     continue;
   }
+  form.hidden = false; // the sign-in page's form waits hidden for this script: without it, it could do nothing
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(form).catch(() => showError(form, form.dataset.failed || ""));
