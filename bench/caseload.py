@@ -285,7 +285,8 @@ def _add_weeks(profiles: list[Any], *, first_week: int, last_week: int, now: dt.
 
 
 def _add_requests_and_alerts(profiles: list[Any], now: dt.datetime) -> None:
-    from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureScore
+    from alongside.measures.models import MeasureRequest, MeasureScore
+    from alongside.safety.models import CriticalAlert
 
     requests = []
     for index, profile in enumerate(profiles):

@@ -24,9 +24,9 @@ from alongside.accounts.tokens import token_create
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.care.models import CareTeamMember, ClientProfile, Membership, Role
 from alongside.crypto.models import DataKey
-from alongside.measures.models import CriticalAlert
 from alongside.messaging import services as messaging
 from alongside.messaging.models import Attachment, Message, Thread
+from alongside.safety.models import CriticalAlert
 from alongside.synth.config import SynthConfig
 from alongside.synth.generate import generate_practice
 from tests.conftest import starter_catalogue_ensure

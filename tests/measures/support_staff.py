@@ -9,16 +9,10 @@ from typing import Any
 from django.utils import timezone
 
 from alongside.care.models import ClientProfile
-from alongside.measures.models import (
-    CriticalAlert,
-    MeasureRequest,
-    MeasureResponse,
-    MeasureScore,
-    ResponseStatus,
-    alert_topic,
-)
+from alongside.measures.models import MeasureRequest, MeasureResponse, MeasureScore, ResponseStatus
 from alongside.measures.services import score_summary_record
 from alongside.notify.models import Notification, NotificationKind
+from alongside.safety.models import CriticalAlert, alert_topic
 
 _keys = itertools.count(1)
 

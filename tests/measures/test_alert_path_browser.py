@@ -16,8 +16,8 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alongside.measures import services
-from alongside.measures.models import AlertStatus, CriticalAlert
+from alongside.safety.models import AlertStatus, CriticalAlert
+from alongside.safety.services import alerts as alert_services
 from tests import factories
 from tests.measures.support_client import due_request
 from tests.measures.support_measures import RAISING_MAILERS
@@ -84,7 +84,7 @@ def test_critical_answer_reaches_clinician_and_escalates_with_mail_down(live_ser
     expect(alice.locator("table.caseload tbody tr").first).to_contain_text("Open critical alert")
 
     # Nobody acknowledges it within the practice's limit: it escalates to the admin only.
-    escalated = services.alerts_escalate(now=timezone.now() + dt.timedelta(hours=25))
+    escalated = alert_services.alerts_escalate(now=timezone.now() + dt.timedelta(hours=25))
     assert [a.pk for a in escalated] == [alert.pk]
     admin = _as_staff(browser, live_server, world.admin)
     admin.goto(f"{live_server.url}/measures/alerts/")

@@ -12,15 +12,10 @@ from django.test import override_settings
 
 from alongside.core.models import PracticeSettings
 from alongside.measures import services
-from alongside.measures.models import (
-    AlertStatus,
-    CriticalAlert,
-    MeasureResponse,
-    MeasureScore,
-    ResponseStatus,
-    alert_topic,
-)
+from alongside.measures.models import MeasureResponse, MeasureScore, ResponseStatus
 from alongside.notify.models import Notification, NotificationKind
+from alongside.safety.models import AlertStatus, CriticalAlert, alert_topic
+from alongside.safety.services import alerts as alert_services
 from tests.measures.support_measures import RAISING_MAILERS, measures_library, phq9_answers  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measures_library")]
@@ -120,7 +115,7 @@ def test_escalation_works_when_email_raises(world, django_capture_on_commit_call
     """Escalation still marks the alert and notifies admins in-app when email fails."""
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
     with django_capture_on_commit_callbacks(execute=True):
-        services.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
+        alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ESCALATED
     assert Notification.objects.filter(topic=alert_topic(alert.pk), kind=NotificationKind.ESCALATION).exists()
@@ -130,7 +125,7 @@ def test_acknowledgement_requires_a_note(world):
     """An empty note is refused and the alert stays open."""
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
     with pytest.raises(ValidationError):
-        services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="   ")
+        alert_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="   ")
     alert.refresh_from_db()
     assert alert.status == AlertStatus.OPEN
     assert alert.acknowledged_at is None
@@ -141,19 +136,21 @@ def test_only_the_treating_clinician_may_acknowledge(world):
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
     for outsider in (world.bob, world.carol, world.other_client.user):
         with pytest.raises(Http404):
-            services.alert_acknowledge(actor=outsider, alert_id=alert.pk, note="seen")
+            alert_services.alert_acknowledge(actor=outsider, alert_id=alert.pk, note="seen")
     with pytest.raises(PermissionDenied):
-        services.alert_acknowledge(actor=world.admin, alert_id=alert.pk, note="seen")
+        alert_services.alert_acknowledge(actor=world.admin, alert_id=alert.pk, note="seen")
     with pytest.raises(PermissionDenied):
-        services.alert_acknowledge(actor=world.sam.user, alert_id=alert.pk, note="seen")
-    done = services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Called Sam; safety plan reviewed.")
+        alert_services.alert_acknowledge(actor=world.sam.user, alert_id=alert.pk, note="seen")
+    done = alert_services.alert_acknowledge(
+        actor=world.alice, alert_id=alert.pk, note="Called Sam; safety plan reviewed."
+    )
     assert done.status == AlertStatus.ACKNOWLEDGED
     assert done.acknowledged_by_id == world.alice.pk
     stored = CriticalAlert.objects.filter(pk=alert.pk).values_list("note_sealed", flat=True).get()
     assert "safety plan" not in stored, "the note is encrypted at rest"
     assert CriticalAlert.objects.get(pk=alert.pk).note == "Called Sam; safety plan reviewed."
     with pytest.raises(ValidationError):
-        services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="again")
+        alert_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="again")
 
 
 def test_escalation_after_the_practice_limit_goes_to_admins_only(world, django_capture_on_commit_callbacks, mailoutbox):
@@ -161,9 +158,9 @@ def test_escalation_after_the_practice_limit_goes_to_admins_only(world, django_c
     PracticeSettings.objects.create(practice=world.practice, escalation_minutes=60)
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
     mailoutbox.clear()
-    assert services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=59)) == []
+    assert alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=59)) == []
     with django_capture_on_commit_callbacks(execute=True):
-        escalated = services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=61))
+        escalated = alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=61))
     assert [a.pk for a in escalated] == [alert.pk]
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ESCALATED
@@ -177,29 +174,29 @@ def test_escalation_after_the_practice_limit_goes_to_admins_only(world, django_c
     assert [m.to for m in mailoutbox] == [[world.admin.email]]
     assert "PHQ" not in mailoutbox[0].body
     # Running again changes nothing; the treating clinician may still acknowledge.
-    assert services.alerts_escalate(now=alert.created_at + dt.timedelta(days=3)) == []
-    services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Reached Sam by phone.")
+    assert alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(days=3)) == []
+    alert_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Reached Sam by phone.")
 
 
 def test_default_escalation_limit_is_a_day(world):
     """Without practice settings, an alert escalates after 24 hours."""
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
-    assert services.alerts_escalate(now=alert.created_at + dt.timedelta(hours=23, minutes=59)) == []
-    assert len(services.alerts_escalate(now=alert.created_at + dt.timedelta(hours=24))) == 1
+    assert alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(hours=23, minutes=59)) == []
+    assert len(alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(hours=24))) == 1
 
 
 def test_acknowledged_alerts_do_not_escalate(world):
     """An acknowledged alert is never escalated."""
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
-    services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Spoke with Sam.")
-    assert services.alerts_escalate(now=alert.created_at + dt.timedelta(days=5)) == []
+    alert_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Spoke with Sam.")
+    assert alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(days=5)) == []
 
 
 def test_acknowledging_marks_the_clinicians_notice_read(world):
     """Acknowledging an alert marks the acknowledger's own notice of it read, and nobody else's."""
     alert = CriticalAlert.objects.get(response=_submit(world, item9=1).response)
-    services.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
-    services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Spoke with Sam.")
+    alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
+    alert_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Spoke with Sam.")
     notices = Notification.objects.filter(topic=alert_topic(alert.pk))
     assert {(n.recipient_id, n.read_at is not None) for n in notices} == {
         (world.alice.pk, True),

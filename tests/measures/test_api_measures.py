@@ -8,7 +8,8 @@ import pytest
 
 from alongside.consent.services import scopes_set
 from alongside.measures import services
-from alongside.measures.models import CriticalAlert, MeasureResponse, MeasureScore
+from alongside.measures.models import MeasureResponse, MeasureScore
+from alongside.safety.models import CriticalAlert
 from tests.measures.support_measures import measures_library, phq9_answers  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("measures_library")]

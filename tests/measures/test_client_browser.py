@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from alongside.measures.models import CriticalAlert, MeasureResponse, ResponseStatus
+from alongside.measures.models import MeasureResponse, ResponseStatus
+from alongside.safety.models import CriticalAlert
 from tests import factories
 from tests.a11y import assert_no_serious_axe_violations
 from tests.measures.support_client import due_request

@@ -9,8 +9,9 @@ from django.db import DatabaseError
 from django.urls import reverse
 
 from alongside.measures import services
-from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResponse, ResponseStatus, alert_topic
+from alongside.measures.models import MeasureRequest, MeasureResponse, ResponseStatus
 from alongside.notify.models import Notification
+from alongside.safety.models import CriticalAlert, alert_topic
 from tests import factories
 from tests.measures.support_client import due_request
 

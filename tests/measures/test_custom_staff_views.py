@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alongside.measures import services
-from alongside.measures.models import CriticalAlert
+from alongside.safety.models import CriticalAlert
 from tests.measures.support_staff import add_history, add_score
 from tests.measures.test_practice_pages import questionnaire
 

@@ -12,14 +12,10 @@ from django.urls import reverse
 
 from alongside.core.models import PracticeSettings
 from alongside.measures import services
-from alongside.measures.models import (
-    AlertStatus,
-    CriticalAlert,
-    CustomInstrument,
-    MeasureResponse,
-    MeasureScore,
-)
+from alongside.measures.models import CustomInstrument, MeasureResponse, MeasureScore
 from alongside.measures.practice_selectors import instrument_for, practice_default_schedule
+from alongside.safety.models import AlertStatus, CriticalAlert
+from alongside.safety.services import alerts as alert_services
 from tests.measures.support_client import due_request
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +111,8 @@ def test_escalation_minutes_set_on_the_page_take_effect_in_alerts_escalate(world
         actor=world.sam.user, response_id=response.pk, answers={f"phq9-{n}": 1 for n in range(1, 11)}
     )
     alert = CriticalAlert.objects.get(response=response)
-    assert services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=29)) == []
-    assert [a.pk for a in services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=31))] == [alert.pk]
+    assert alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=29)) == []
+    assert [a.pk for a in alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(minutes=31))] == [alert.pk]
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ESCALATED
 
@@ -193,7 +189,7 @@ def test_crisis_editor_saves_rows_and_shows_them_to_clients_of_that_country(worl
         {"country": "GB", "name": "London line", "phone": "020 7946 0000"},
     ]
     assert admin.post(reverse("measures:practice_crisis"), _crisis_post(rows)).status_code == 302
-    from alongside.measures import crisis
+    from alongside.safety import crisis_lines as crisis
 
     names = [r.name for r in crisis.resources_for("US", "en", practice_id=world.practice.pk)]
     assert names[0] == "Riverside on-call"

@@ -6,19 +6,16 @@ import importlib
 
 import pytest
 
+# The alert writes (alert_acknowledge, alerts_escalate, notifications_mark_read) and crisis_resources_for moved to
+# safety with the critical alerts (issue #12): alongside.safety.services.alerts and alongside.safety.crisis_lines.
 OLD_NAMES = [
     "AnswerResult",
     "IDEMPOTENCY_KEY",
     "RISK_LEVELS_CRITICAL",
     "SubmitResult",
-    "alert_acknowledge",
-    "alerts_escalate",
     "answers_of",
-    "crisis",
-    "crisis_resources_for",
     "library",
     "logger",
-    "notifications_mark_read",
     "practice_settings",
     "practice_settings_set",
     "request_mark_delivered",

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from alongside.core.models import PracticeSettings
-from alongside.measures import crisis
+from alongside.safety import crisis_lines as crisis
 from tests.measures.support_measures import measures_library  # noqa: F401
 
 

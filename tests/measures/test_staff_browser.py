@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 
-from alongside.measures.models import AlertStatus, CriticalAlert
+from alongside.safety.models import AlertStatus, CriticalAlert
 from tests.a11y import assert_no_serious_axe_violations
 from tests.measures.support_staff import add_alert
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from alongside.consent.services import scopes_set
-from alongside.measures.models import AlertStatus, CriticalAlert, MeasureSchedule
+from alongside.measures.models import MeasureSchedule
+from alongside.safety.models import AlertStatus, CriticalAlert
 from tests.measures.support_staff import add_alert, add_history, add_score
 
 pytestmark = pytest.mark.django_db

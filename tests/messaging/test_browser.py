@@ -11,8 +11,8 @@ from django.test import Client as DjangoClient
 from playwright.sync_api import expect
 
 from alongside.core.models import OfficeHours
-from alongside.measures.models import CriticalAlert
 from alongside.messaging.models import Message
+from alongside.safety.models import CriticalAlert
 from alongside.selfcare import services as selfcare_services
 from tests.a11y import assert_no_serious_axe_violations
 

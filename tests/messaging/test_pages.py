@@ -9,9 +9,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from alongside.measures.models import CriticalAlert
 from alongside.messaging import services
 from alongside.messaging.models import Attachment, Message
+from alongside.safety.models import CriticalAlert
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.http import Http404
 from alongside.audit.models import AuditEvent
 from alongside.consent.services import scopes_set
 from alongside.core.models import OfficeHours
-from alongside.measures.models import AlertSource, CriticalAlert, alert_topic
 from alongside.messaging import selectors, services
 from alongside.messaging.models import Attachment, Message, Thread, ThreadRead
 from alongside.notify.models import Notification
+from alongside.safety.models import AlertSource, CriticalAlert, alert_topic
 from alongside.selfcare.models import CheckIn
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from alongside.measures import services as measures
-from alongside.measures.models import AlertStatus, CriticalAlert, DeliveryChannel, alert_topic
+from alongside.measures.models import DeliveryChannel
 from alongside.notify.models import EmailStatus, Notification, NotificationKind, OutboundEmail
 from alongside.notify.selectors import unread_about_count, unread_count
 from alongside.notify.services import preferences_set
+from alongside.safety.models import AlertStatus, CriticalAlert, alert_topic
+from alongside.safety.services import alerts as alert_services
 from alongside.selfcare.models import HomeworkTask
 from alongside.selfcare.services.homework import AssignmentInput, assignment_set
 from tests.measures.support_measures import RAISING_MAILERS, measures_library, phq9_answers  # noqa: F401
@@ -85,7 +87,7 @@ def test_escalation_adds_an_in_app_notice_for_admins(world, mailoutbox, django_c
     alert = CriticalAlert.objects.get(response=_submit_critical(world).response)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        measures.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
+        alert_services.alerts_escalate(now=alert.created_at + dt.timedelta(days=2))
     assert Notification.objects.filter(kind="escalation", recipient=world.admin).count() == 1
     assert [m.to for m in mailoutbox] == [[world.admin.email]]
 

@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from alongside.measures.models import CriticalAlert
 from alongside.notify.models import Notification, OutboundEmail
+from alongside.safety.models import CriticalAlert
 from tests.measures.support_staff import add_alert
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -58,8 +58,13 @@ def test_a_busy_or_missing_database_does_not_end_the_thread(tmp_path: Path) -> N
 
 
 @pytest.mark.django_db
-def test_settle_freezes_start_up_objects_and_skips_the_thread_for_an_in_memory_database() -> None:
-    """Objects alive at settle() are frozen; the test database is in memory (or PostgreSQL): no checkpoint thread."""
+def test_settle_freezes_start_up_objects_and_skips_the_thread_for_an_in_memory_database(monkeypatch) -> None:
+    """Objects alive at settle() are frozen; an in-memory database (or PostgreSQL) gets no checkpoint thread.
+
+    The test database itself is a file (settings.py says why), so the name is set aside for this test."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections["default"].settings_dict, "NAME", "file:memorydb_default?mode=memory&cache=shared")
     before = threading.active_count()
     try:
         runtime.settle()

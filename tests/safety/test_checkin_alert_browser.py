@@ -11,8 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from alongside.measures.models import AlertSource, AlertStatus, CriticalAlert
-from alongside.safety.models import FlagLevel, FlagSource
+from alongside.safety.models import AlertSource, AlertStatus, CriticalAlert, FlagLevel, FlagSource
 from tests import factories
 from tests.a11y import assert_no_serious_axe_violations
 from tests.measures.test_alert_path_browser import _as_staff

@@ -67,8 +67,8 @@ def test_feedback_export_is_read_by_evaluate(world, tmp_path):
 
 
 def _message_alert(world):
-    from alongside.measures.models import CriticalAlert
     from alongside.messaging import services as messaging
+    from alongside.safety.models import CriticalAlert
 
     messaging.message_send(
         actor=world.sam.user,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from alongside.measures.models import CriticalAlert
 from alongside.messaging import services as messaging
-from alongside.safety.models import FeedbackTarget, FeedbackVerdict, SafetyFeedback
+from alongside.safety.models import CriticalAlert, FeedbackTarget, FeedbackVerdict, SafetyFeedback
 from alongside.selfcare import services as selfcare
 
 pytestmark = pytest.mark.django_db

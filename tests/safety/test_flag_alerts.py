@@ -14,11 +14,18 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from alongside.measures.models import REVIEW_PREFIX, AlertSource, AlertStatus, CriticalAlert
-from alongside.measures.services import alert_acknowledge, alerts_escalate
 from alongside.messaging import services as messaging
 from alongside.notify import services as notify
-from alongside.safety.models import FlagLevel, FlagSource, SafetyFlag
+from alongside.safety.models import (
+    REVIEW_PREFIX,
+    AlertSource,
+    AlertStatus,
+    CriticalAlert,
+    FlagLevel,
+    FlagSource,
+    SafetyFlag,
+)
+from alongside.safety.services.alerts import alert_acknowledge, alerts_escalate
 from alongside.selfcare import services as selfcare
 from alongside.selfcare.services import exercises
 from alongside.selfcare.services.topics import topic_raise

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from alongside.measures.models import REVIEW_PREFIX, AlertSource, CriticalAlert, alert_topic
-from alongside.measures.services import alerts_escalate
 from alongside.messaging import services
 from alongside.notify.models import Notification
+from alongside.safety.models import REVIEW_PREFIX, AlertSource, CriticalAlert, alert_topic
+from alongside.safety.services.alerts import alerts_escalate
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from alongside.consent.services import scopes_set
-from alongside.measures.models import CriticalAlert
-from alongside.safety.models import FeedbackTarget, FeedbackVerdict, SafetyFeedback
+from alongside.safety.models import CriticalAlert, FeedbackTarget, FeedbackVerdict, SafetyFeedback
 from alongside.selfcare import services as selfcare
 from alongside.selfcare.models import CheckIn, ExerciseEntry, SessionTopic
 from alongside.selfcare.services import exercises

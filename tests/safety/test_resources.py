@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from alongside.measures import crisis
+from alongside.safety import crisis_lines as crisis
 from alongside.safety import resources
 
 REQUIRED = {
@@ -65,11 +65,10 @@ def test_the_profile_country_wins_over_the_time_zone():
     assert resources.resolve_country("", "es", "America/Bogota") == "CO"
 
 
-def test_the_old_import_path_still_works():
-    """alongside.measures.crisis keeps its names, now served by alongside.safety.resources."""
-    assert crisis.CrisisResource is resources.CrisisResource
+def test_the_practice_layer_serves_the_built_in_lines():
+    """alongside.safety.crisis_lines (moved from measures) adds practice lines in front of the built-in ones."""
     assert {r.phone for r in crisis.resources_for("CO", "es")} == {"123", "106", "192"}
-    assert crisis.DEFAULTS["US"][0].phone == "911"
+    assert resources.DEFAULTS["US"][0].phone == "911"
 
 
 def test_lines_confirmed_against_a_published_page_carry_the_date_they_were_checked():

@@ -16,8 +16,9 @@ from alongside.audit.models import AuditEvent
 from alongside.consent.services import scopes_set
 from alongside.dashboards.brief import Section, State, _section, brief_for
 from alongside.measures import services as measure_services
-from alongside.measures.models import CriticalAlert
 from alongside.messaging.services import message_send
+from alongside.safety.models import CriticalAlert
+from alongside.safety.services import alerts as alert_services
 from alongside.selfcare import services as selfcare
 from alongside.selfcare.services.topics import topic_raise
 from alongside.sessions import services as sessions
@@ -98,7 +99,7 @@ def seeded(world):
         topic_raise(actor=world.sam.user, text="How to tell my manager")
     with _at(dt.datetime(2026, 5, 28, 15, 0, tzinfo=UTC)):
         alert = CriticalAlert.objects.get(client=world.sam, response__isnull=False)  # the PHQ-9 item-9 alert
-        measure_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Called Sam; safe plan agreed.")
+        alert_services.alert_acknowledge(actor=world.alice, alert_id=alert.pk, note="Called Sam; safe plan agreed.")
     _message(world, world.sam.user, dt.datetime(2026, 5, 30, 8, 0, tzinfo=UTC), "Can we move Monday?")
     _message(world, world.sam.user, dt.datetime(2026, 5, 30, 8, 5, tzinfo=UTC), "Sorry, ignore the time")
     with _at(NOW):

@@ -11,18 +11,16 @@ import pytest
 
 from alongside.measures import library
 from alongside.measures.models import (
-    AlertStatus,
-    CriticalAlert,
     MeasureRequest,
     MeasureResponse,
     MeasureSchedule,
     MeasureScore,
     RequestStatus,
     ResponseStatus,
-    alert_topic,
 )
 from alongside.measures.services import answers_of
 from alongside.notify.models import Notification, NotificationKind
+from alongside.safety.models import AlertStatus, CriticalAlert, alert_topic
 from alongside.synth.config import SynthConfig
 from alongside.synth.generate import generate_practice
 from alongside.synth.latent import Trajectory

@@ -21,8 +21,10 @@ from pydantic import StrictInt
 from alongside.core.actor import signed_in
 from alongside.core.idempotency import IdempotencyConflict
 from alongside.measures import selectors, services
-from alongside.measures.crisis import CrisisResource
-from alongside.measures.models import CriticalAlert, MeasureRequest, MeasureResponse, MeasureScore
+from alongside.measures.models import MeasureRequest, MeasureResponse, MeasureScore
+from alongside.safety.models import CriticalAlert
+from alongside.safety.resources import CrisisResource
+from alongside.safety.services import alerts as alert_services
 
 router = Router()  # mounted at /api/v1 by alongside.api.routes
 
@@ -254,5 +256,5 @@ def alerts_open(request: HttpRequest) -> list[AlertOut]:
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, tags=["measures"])
 def alert_acknowledge(request: HttpRequest, alert_id: uuid.UUID, payload: AcknowledgeIn) -> AlertOut:
     """Acknowledge an alert with a note (required). Only a clinician on the client's care team may."""
-    alert = _call(services.alert_acknowledge, actor=request.user, alert_id=alert_id, note=payload.note)
+    alert = _call(alert_services.alert_acknowledge, actor=request.user, alert_id=alert_id, note=payload.note)
     return _alert_out(alert)

@@ -29,15 +29,8 @@ from alongside.core.formatting import fmt_number
 from alongside.measures import library
 from alongside.measures.caseload_reasons import Reasons, reasons
 from alongside.measures.library import Instrument
-from alongside.measures.models import (
-    MESSAGE_ALERT_INSTRUMENT,
-    AlertStatus,
-    CriticalAlert,
-    CustomInstrument,
-    MeasureRequest,
-    MeasureScoreSummary,
-    RequestStatus,
-)
+from alongside.measures.models import CustomInstrument, MeasureRequest, MeasureScoreSummary, RequestStatus
+from alongside.safety.models import MESSAGE_ALERT_INSTRUMENT, AlertStatus, CriticalAlert
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Schedules, requests, responses, scores and critical-item alerts for questionnaires.
+"""Schedules, requests, responses and scores for questionnaires (critical alerts are in ``alongside.safety``).
 
 Instrument codes (``phq9``, ``gad7``...) name instruments of :mod:`alongside.measures.library`;
 the library, not the database, owns their items and scoring rules.
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.care.models import ClientProfile, Practice
 from alongside.core.models import DEFAULT_ESCALATION_MINUTES
-from alongside.crypto.fields import EncryptedJSONField, EncryptedTextField
+from alongside.crypto.fields import EncryptedJSONField
 
 __all__ = ["DEFAULT_ESCALATION_MINUTES"]  # re-exported: the practice settings moved to core
 
@@ -29,9 +29,6 @@ class MeasureAuditAction(models.TextChoices):
     SCHEDULE_ENDED = "measures.schedule_ended", _("Questionnaire schedule ended")
     RESPONSE_STARTED = "measures.response_started", _("Questionnaire started")
     RESPONSE_SUBMITTED = "measures.response_submitted", _("Questionnaire submitted")
-    ALERT_RAISED = "measures.alert_raised", _("Critical answer alert raised")
-    ALERT_ACKNOWLEDGED = "measures.alert_acknowledged", _("Critical answer alert acknowledged")
-    ALERT_ESCALATED = "measures.alert_escalated", _("Critical answer alert escalated")
     SCORES_VIEWED = "measures.scores_viewed", _("Viewed questionnaire scores")
     ALERTS_LISTED = "measures.alerts_listed", _("Listed in critical alerts")
     SETTINGS_CHANGED = "measures.settings_changed", _("Practice measure settings changed")
@@ -256,103 +253,6 @@ class MeasureScoreSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} summary for {self.client_id}"
-
-
-class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ESCALATED = "escalated", _("Escalated")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-
-
-class AlertSource(models.TextChoices):
-    QUESTIONNAIRE = "questionnaire", _("A critical answer on a questionnaire")
-    MESSAGE = "message", _("Crisis language in a message")
-    FLAG = "flag", _("Crisis language in other free text")
-
-
-MESSAGE_ALERT_INSTRUMENT = "message"  # the ``instrument`` of alerts raised by a message
-FLAG_ALERT_INSTRUMENT = "flag"  # the ``instrument`` of alerts raised by a safety flag (note, entry, topic)
-REVIEW_PREFIX = "review:"  # the ``risk_level`` prefix of review-level alerts (no email, no escalation)
-
-
-class CriticalAlert(models.Model):
-    """A critical answer or crisis language that the treating clinician must acknowledge, with a note."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="critical_alerts")
-    source = models.CharField(max_length=16, choices=AlertSource.choices, default=AlertSource.QUESTIONNAIRE)
-    response = models.OneToOneField(
-        MeasureResponse, on_delete=models.CASCADE, related_name="alert", null=True, blank=True
-    )
-    message = models.OneToOneField(
-        "messaging.Message", on_delete=models.CASCADE, related_name="alert", null=True, blank=True
-    )
-    flag = models.OneToOneField(
-        "safety.SafetyFlag", on_delete=models.CASCADE, related_name="alert", null=True, blank=True
-    )
-    instrument = models.CharField(max_length=32)
-    items = models.JSONField(default=list, help_text=_("1-based numbers of the critical items."))
-    risk_level = models.CharField(max_length=32, blank=True)
-    status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    note = EncryptedTextField(key_field="client_id", blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(status=AlertStatus.ACKNOWLEDGED)
-                    & Q(acknowledged_at__isnull=False)
-                    & Q(acknowledged_by__isnull=False)
-                )
-                | (~Q(status=AlertStatus.ACKNOWLEDGED) & Q(acknowledged_at__isnull=True)),
-                name="measures_alert_acknowledged_has_who_and_when",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=AlertStatus.ESCALATED) | Q(escalated_at__isnull=False),
-                name="measures_alert_escalated_has_time",
-            ),
-            models.CheckConstraint(
-                condition=(
-                    Q(source=AlertSource.QUESTIONNAIRE)
-                    & Q(response__isnull=False)
-                    & Q(message__isnull=True)
-                    & Q(flag__isnull=True)
-                )
-                | (
-                    Q(source=AlertSource.MESSAGE)
-                    & Q(message__isnull=False)
-                    & Q(response__isnull=True)
-                    & Q(flag__isnull=True)
-                )
-                | (
-                    Q(source=AlertSource.FLAG)
-                    & Q(flag__isnull=False)
-                    & Q(response__isnull=True)
-                    & Q(message__isnull=True)
-                ),
-                name="measures_alert_has_one_source_of_three",
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["client", "status"])]
-
-    def __str__(self) -> str:
-        return f"{self.instrument} alert {self.pk} ({self.status})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status != AlertStatus.ACKNOWLEDGED
-
-
-def alert_topic(alert_id: uuid.UUID | str) -> str:
-    """The notify topic of an alert's notices (its in-app notices live in notify.Notification)."""
-    return f"measures.alert:{alert_id}"
 
 
 class CustomInstrument(models.Model):

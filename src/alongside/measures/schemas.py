@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from alongside.measures import crisis
+from alongside.safety.resources import ALIASES
 
 MAX_CRISIS_ROWS = 10
 _PHONE = re.compile(r"^[0-9+][0-9 ()+\-]{0,31}$")
@@ -30,7 +30,7 @@ class CrisisRow(BaseModel):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
-        value = crisis.ALIASES.get(value.upper(), value.upper())
+        value = ALIASES.get(value.upper(), value.upper())
         if value and not re.fullmatch(r"[A-Z]{2}", value):
             raise ValueError("use a two-letter country code such as US or GB, or leave it empty for every country")
         return value

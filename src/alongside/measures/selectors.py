@@ -22,8 +22,6 @@ from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile, Membership
 from alongside.consent.models import Scope
 from alongside.measures.models import (
-    AlertStatus,
-    CriticalAlert,
     MeasureAuditAction,
     MeasureRequest,
     MeasureResponse,
@@ -31,9 +29,9 @@ from alongside.measures.models import (
     MeasureScore,
     RequestStatus,
     ResponseStatus,
-    alert_topic,
 )
 from alongside.notify.selectors import unread_ids_about
+from alongside.safety.models import AlertStatus, CriticalAlert, alert_topic
 
 
 def _is_staff(user: Any) -> bool:

@@ -206,7 +206,7 @@ def message_send(
             )
             idempotency.remember(user_id=actor.pk, scope=MESSAGE_SCOPE, key=key, payload=payload)
             if categories:
-                from alongside.measures.services.alerts import alert_raise_for_message
+                from alongside.safety.services.alerts import alert_raise_for_message
 
                 level = "urgent" if urgent else "review"
                 alert_raise_for_message(message=message, categories=categories, actor=actor, level=level)

@@ -25,10 +25,11 @@ from alongside.care.models import Membership
 from alongside.care.views import admin_required, client_required, staff_required
 from alongside.core.actor import signed_in
 from alongside.core.practice_settings import office_hours
-from alongside.measures.crisis import resources_for_request
 from alongside.messaging import erased, selectors, services
 from alongside.messaging.models import MAX_ATTACHMENT_BYTES, MAX_BODY_CHARS
+from alongside.safety.crisis_lines import resources_for_request
 from alongside.safety.display import resource_rows
+from alongside.safety.resources import fallback
 
 logger = logging.getLogger("alongside.messaging")
 SESSION_CRISIS = "messaging_crisis_shown"
@@ -40,9 +41,7 @@ def _crisis_rows(request: HttpRequest) -> list[Any]:
         return resource_rows(resources_for_request(request))
     except Exception:
         logger.exception("messaging: crisis resources unavailable; showing the fallback")
-        from alongside.measures import crisis
-
-        return resource_rows(crisis.FALLBACK)
+        return resource_rows(fallback())
 
 
 def _read_upload(request: HttpRequest) -> services.Upload | None:

@@ -22,8 +22,6 @@ from alongside.accounts.models import User
 from alongside.audit.log import Entry, record_many
 from alongside.measures import library
 from alongside.measures.models import (
-    AlertStatus,
-    CriticalAlert,
     MeasureAuditAction,
     MeasureRequest,
     MeasureResponse,
@@ -31,10 +29,10 @@ from alongside.measures.models import (
     MeasureScore,
     ResponseStatus,
     ScheduleRule,
-    alert_topic,
 )
 from alongside.measures.services.summaries import score_summaries_rebuild
 from alongside.notify.models import Notification, NotificationKind
+from alongside.safety.models import AlertStatus, CriticalAlert, SafetyAuditAction, alert_topic
 from alongside.synth.context import SynthContext
 from alongside.synth.measures_plan import AdministrationPlan, ClientMeasuresPlan, plan_measures
 
@@ -74,7 +72,7 @@ def score_fields(code: str, answers: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _event(action: MeasureAuditAction, obj: Any, client_id: Any, **detail: Any) -> Entry:
+def _event(action: MeasureAuditAction | SafetyAuditAction, obj: Any, client_id: Any, **detail: Any) -> Entry:
     # Our events live in the shared chain; AuditAction lists the foundation's own.
     return Entry(action=action, obj=obj, client_id=client_id, detail={"synthetic": True, **detail})
 
@@ -225,15 +223,15 @@ class _Writer:
             self.notices.append(
                 _notice(alert, clinician, NotificationKind.ALERT, plan.created_at, plan.acknowledged_at)
             )
-        self.audit(user, _event(MeasureAuditAction.ALERT_RAISED, alert, profile.pk, instrument=adm.instrument))
+        self.audit(user, _event(SafetyAuditAction.ALERT_RAISED, alert, profile.pk, instrument=adm.instrument))
         if plan.escalated_at is not None:
             admin = self.ctx.require_admin()
             self.notices.append(
                 _notice(alert, admin, NotificationKind.ESCALATION, plan.escalated_at, plan.acknowledged_at)
             )
-            self.audit(None, _event(MeasureAuditAction.ALERT_ESCALATED, alert, profile.pk))
+            self.audit(None, _event(SafetyAuditAction.ALERT_ESCALATED, alert, profile.pk))
         if plan.acknowledged_at is not None:
-            self.audit(team[0], _event(MeasureAuditAction.ALERT_ACKNOWLEDGED, alert, profile.pk))
+            self.audit(team[0], _event(SafetyAuditAction.ALERT_ACKNOWLEDGED, alert, profile.pk))
 
     def save(self) -> None:
         MeasureSchedule.objects.bulk_create(self.schedules, batch_size=BATCH)

@@ -1,4 +1,6 @@
-"""Writes for measures: schedules, requests and their telemetry, responses, scores and alerts.
+"""Writes for measures: schedules, requests and their telemetry, responses and scores.
+
+Critical alerts are written by :mod:`alongside.safety.services.alerts`.
 
 Every function is keyword-only, atomic and audited. Email goes out after commit and a
 failure to send is logged by ids only: the alert and the client's crisis resources never
@@ -7,14 +9,13 @@ an implementation detail.
 """
 
 from alongside.core.practice_settings import practice_settings
-from alongside.measures import crisis, library
+from alongside.measures import library
 from alongside.measures.services._common import (
     IDEMPOTENCY_KEY,
     RISK_LEVELS_CRITICAL,
     answers_of,
     logger,
 )
-from alongside.measures.services.alerts import alert_acknowledge, alerts_escalate, notifications_mark_read
 from alongside.measures.services.custom import custom_instrument_import
 from alongside.measures.services.requests import (
     request_mark_delivered,
@@ -30,7 +31,6 @@ from alongside.measures.services.requests import (
 from alongside.measures.services.responses import (
     AnswerResult,
     SubmitResult,
-    crisis_resources_for,
     response_save_answer,
     response_start,
     response_submit,
@@ -44,15 +44,10 @@ __all__ = [
     "RISK_LEVELS_CRITICAL",
     "AnswerResult",
     "SubmitResult",
-    "alert_acknowledge",
-    "alerts_escalate",
     "answers_of",
-    "crisis",
-    "crisis_resources_for",
     "custom_instrument_import",
     "library",
     "logger",
-    "notifications_mark_read",
     "practice_crisis_resources_set",
     "practice_settings",
     "practice_settings_set",

@@ -20,10 +20,9 @@ from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import idempotency
 from alongside.core.actor import Actor
-from alongside.core.services import reader, service, unaudited
-from alongside.measures import crisis, hooks, library
+from alongside.core.services import service, unaudited
+from alongside.measures import hooks, library
 from alongside.measures.models import (
-    CriticalAlert,
     MeasureAuditAction,
     MeasureRequest,
     MeasureResponse,
@@ -41,8 +40,11 @@ from alongside.measures.services._common import (
     _set_answers,
     answers_of,
 )
-from alongside.measures.services.alerts import _alert_raise
 from alongside.measures.services.summaries import score_summary_record
+from alongside.safety.crisis_lines import resources_for_client
+from alongside.safety.models import CriticalAlert
+from alongside.safety.resources import CrisisResource
+from alongside.safety.services.alerts import alert_raise_for_response
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class AnswerResult:
 
     response: MeasureResponse
     critical: bool
-    resources: list[crisis.CrisisResource] = field(default_factory=list)
+    resources: list[CrisisResource] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class SubmitResult:
     response: MeasureResponse
     score: MeasureScore
     alert: CriticalAlert | None
-    resources: list[crisis.CrisisResource] = field(default_factory=list)
+    resources: list[CrisisResource] = field(default_factory=list)
     replayed: bool = False
 
     @property
@@ -84,20 +86,6 @@ def _answering_client(actor: Actor, client_id: uuid.UUID | str, *, reads: bool =
     if reads and not grant.allows(Action.VIEW_CLINICAL, Scope.MEASURES):
         raise Http404("No such response.")
     return client
-
-
-@reader
-def crisis_resources_for(client: ClientProfile) -> list[crisis.CrisisResource]:
-    """Crisis lines for the client's practice country and locale; never raises."""
-    time_zone = getattr(client, "time_zone", None)
-    try:
-        # The client's own country; else their time zone guesses it; else the practice's.
-        country = client.country or (None if crisis.country_for_time_zone(time_zone) else client.practice.country)
-    except Exception:
-        country = None
-    return crisis.resources_for(
-        country, getattr(client, "locale", None), practice_id=client.practice_id, time_zone=time_zone
-    )
 
 
 @service
@@ -233,8 +221,8 @@ def response_save_answer(
         critical = clean is not None and _is_critical(instrument, link_id, clean)
         if critical:
             item = next(i for i in instrument.items if i.link_id == link_id)
-            _alert_raise(response=response, items=[item.number], risk_level="", actor=actor)
-    resources = crisis_resources_for(response.client) if critical else []
+            alert_raise_for_response(response=response, items=[item.number], risk_level="", actor=actor)
+    resources = resources_for_client(response.client) if critical else []
     return AnswerResult(response=response, critical=critical, resources=resources)
 
 
@@ -284,7 +272,7 @@ def response_submit(
                 idempotency.remember(user_id=owner, scope=SUBMIT_SCOPE, key=idempotency_key, payload=payload)
     score = MeasureScore.objects.get(response=response)
     alert = CriticalAlert.objects.filter(response=response).first()
-    resources = crisis_resources_for(response.client) if alert is not None else []
+    resources = resources_for_client(response.client) if alert is not None else []
     return SubmitResult(response=response, score=score, alert=alert, resources=resources, replayed=replay)
 
 
@@ -353,4 +341,4 @@ def _submit(
     _homework_done(response, now)
     risk = str(extra.get("risk_level") or extra.get("risk") or "")
     if critical_items or risk in RISK_LEVELS_CRITICAL:
-        _alert_raise(response=response, items=critical_items, risk_level=risk, actor=actor)
+        alert_raise_for_response(response=response, items=critical_items, risk_level=risk, actor=actor)

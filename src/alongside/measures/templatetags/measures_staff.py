@@ -8,8 +8,8 @@ from django import template
 from django.utils.translation import gettext as _
 
 from alongside.core.formatting import fmt_number
-from alongside.measures.models import alert_topic
 from alongside.notify.selectors import unread_about_count
+from alongside.safety.models import alert_topic
 
 register = template.Library()
 
@@ -49,7 +49,7 @@ def signed(value: float | None) -> str:
 def instrument_name(code: str) -> str:
     """Return an instrument's short name (PHQ-9) from its code (phq9)."""
     from alongside.measures import library
-    from alongside.measures.models import FLAG_ALERT_INSTRUMENT, MESSAGE_ALERT_INSTRUMENT
+    from alongside.safety.models import FLAG_ALERT_INSTRUMENT, MESSAGE_ALERT_INSTRUMENT
 
     if code == MESSAGE_ALERT_INSTRUMENT:
         return str(_("Crisis language in a message"))

@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alongside.care.views import client_required
 from alongside.core.actor import signed_in
-from alongside.measures import crisis, library, selectors, services
+from alongside.measures import library, selectors, services
 from alongside.measures.explain import explain
 from alongside.measures.library import Item
-from alongside.measures.models import CriticalAlert, MeasureResponse, MeasureScore, ResponseStatus
+from alongside.measures.models import MeasureResponse, MeasureScore, ResponseStatus
 from alongside.measures.practice_selectors import clients_see_results
 from alongside.measures.views.answering import (
     Progress,
@@ -41,7 +41,10 @@ from alongside.measures.views.answering import (
     resume_url,
     title_of,
 )
+from alongside.safety import crisis_lines
 from alongside.safety.display import resource_rows
+from alongside.safety.models import CriticalAlert
+from alongside.safety.resources import CrisisResource
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ VIEW_SESSION_KEY = "measures_view"  # "one" (one question per screen, the defaul
 def _crisis_page(
     request: HttpRequest,
     *,
-    resources: list[crisis.CrisisResource],
+    resources: list[CrisisResource],
     after_answer: bool = False,
     team_told: bool = True,
     continue_url: str = "",
@@ -85,17 +88,17 @@ def _critical_fallback(request: HttpRequest, response: MeasureResponse, values: 
     return False
 
 
-def _fallback_resources(response: MeasureResponse) -> list[crisis.CrisisResource]:
+def _fallback_resources(response: MeasureResponse) -> list[CrisisResource]:
     try:
-        return services.crisis_resources_for(response.client)
+        return crisis_lines.resources_for_client(response.client)
     except Exception:
-        return crisis.resources_for(None, get_language())
+        return crisis_lines.resources_for(None, get_language())
 
 
 @require_GET
 def crisis_help(request: HttpRequest) -> HttpResponse:
     """Show where to get help now. Open to everyone; a signed-in client sees their own country's lines."""
-    return _crisis_page(request, resources=crisis.resources_for_request(request))
+    return _crisis_page(request, resources=crisis_lines.resources_for_request(request))
 
 
 # --- The client's home page ---------------------------------------------------------------
@@ -295,7 +298,7 @@ def all_questions(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     posted: dict[str, int | None] = {}
     critical = False
-    resources: list[crisis.CrisisResource] = []
+    resources: list[CrisisResource] = []
     for item in progress.instrument.items:
         if item.link_id not in request.POST:
             continue
@@ -417,10 +420,10 @@ def result(request: HttpRequest, response_id: uuid.UUID) -> HttpResponse:
     response = own_response(request, response_id)
     if response.status != ResponseStatus.SUBMITTED:
         return redirect(resume_url(response, progress_of(response)))
-    resources: list[crisis.CrisisResource] = []
+    resources: list[CrisisResource] = []
     try:
         if CriticalAlert.objects.filter(response_id=response.pk).exists():
-            resources = services.crisis_resources_for(response.client)
+            resources = crisis_lines.resources_for_client(response.client)
     except Exception:
         logger.exception("measures: alert check failed for response %s", response.pk)
         critical = _critical_fallback(request, response, services.answers_of(response))

@@ -26,6 +26,7 @@ from alongside.measures.outcome_charts import outcome_charts
 from alongside.measures.practice_outcomes import outcome_report
 from alongside.measures.progress import progress_build
 from alongside.measures.staff_forms import AcknowledgeForm, ScheduleForm
+from alongside.safety.services import alerts as alert_services
 
 
 def _render(request: HttpRequest, membership: Membership, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -50,7 +51,7 @@ def alerts(request: HttpRequest, membership: Membership) -> HttpResponse:
 def alert_detail(request: HttpRequest, membership: Membership, alert_id: uuid.UUID) -> HttpResponse:
     """Show one alert and acknowledge it with a note (care team only)."""
     alert = selectors.alert_for(user=request.user, alert_id=alert_id)
-    services.notifications_mark_read(
+    alert_services.notifications_mark_read(
         actor=signed_in(request.user), notification_ids=selectors.alert_notices_of(user=request.user, alert_id=alert.pk)
     )
     can_acknowledge = selectors.may_acknowledge(user=request.user, alert=alert)
@@ -60,7 +61,7 @@ def alert_detail(request: HttpRequest, membership: Membership, alert_id: uuid.UU
             raise PermissionDenied(_("Only a clinician on the client's care team can acknowledge this alert."))
         if form.is_valid():
             try:
-                services.alert_acknowledge(
+                alert_services.alert_acknowledge(
                     actor=signed_in(request.user), alert_id=alert.pk, note=form.cleaned_data["note"]
                 )
             except ValidationError as error:

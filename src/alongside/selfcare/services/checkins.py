@@ -184,8 +184,8 @@ def checkin_create(
                 actor=actor,
             )
             if data.note.strip():
-                from alongside.measures.services.alerts_flags import alert_raise_for_text
                 from alongside.safety.models import FlagSource
+                from alongside.safety.services.alerts import alert_raise_for_text
 
                 alert_raise_for_text(
                     client=profile, source=FlagSource.CHECKIN_NOTE, source_id=checkin.pk, text=data.note, actor=actor

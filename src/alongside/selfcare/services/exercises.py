@@ -143,9 +143,9 @@ def entry_create(
 
 def _safety_check(entry: ExerciseEntry, client: ClientProfile, actor: Actor) -> None:
     """Check a finished entry's free text for crisis language (alongside.safety); caller's transaction."""
-    from alongside.measures.services.alerts_flags import alert_raise_for_text
     from alongside.safety.models import FlagSource
     from alongside.safety.services import text_of
+    from alongside.safety.services.alerts import alert_raise_for_text
 
     text = text_of(data_of(entry))
     if text.strip():

@@ -80,8 +80,8 @@ def topic_raise(*, actor: Actor, text: str = "", source_type: str = "", source_i
         )
         if text:
             from alongside.care.models import ClientProfile
-            from alongside.measures.services.alerts_flags import alert_raise_for_text
             from alongside.safety.models import FlagSource
+            from alongside.safety.services.alerts import alert_raise_for_text
 
             client = ClientProfile.objects.get(pk=client_id)
             alert_raise_for_text(

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from alongside.measures import hooks, services
+from alongside.safety.services import alerts as alert_services
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         made = services.requests_materialise()
         before_sessions = sum(make() for make in hooks.REQUEST_MAKERS)  # sessions: requests due before appointments
         reminded = 0 if options["no_email"] else services.requests_deliver()
-        escalated = services.alerts_escalate()
+        escalated = alert_services.alerts_escalate()
         self.stdout.write(
             f"{len(made) + before_sessions} request(s) made, {expired} expired, {reminded} reminder(s) sent, "
             f"{len(escalated)} alert(s) escalated"

@@ -34,7 +34,7 @@ def flag_raise_for_text(
     """Check a client's free text; on crisis language store a flag (with the text, encrypted) and audit it.
 
     Runs in the caller's transaction (the text's own). Telling the clinicians is the alert's
-    job: callers go through ``measures.services.alerts_flags.alert_raise_for_text``, which
+    job: callers go through ``safety.services.alerts.alert_raise_for_text``, which
     turns the flag into a critical alert (urgent) or an alert-list entry (review). Returns
     None when nothing was found; a later save of the same text returns the first flag.
     """

@@ -1,42 +1,26 @@
-"""Crisis resources shown to a client after a critical answer, per country and language.
+"""Crisis lines for a client or a viewer: the practice's own lines in front of the built-in ones.
 
-The built-in lines and their lookup live in :mod:`alongside.safety.resources`; this module
-adds the practice's own lines (from its measures settings) in front and keeps the old
-import paths (``CrisisResource``, ``DEFAULTS``, ``FALLBACK``, ``resources_for``) working.
+The built-in lines and their lookup are in :mod:`alongside.safety.resources`, which reads no database and never
+fails. This module adds the practice's own lines (from its settings in core) and works out the country of a client
+or of the person viewing a page. Measures (after a critical answer), messaging (on the message page) and the crisis
+page all come here; moved from ``alongside.measures.crisis`` (issue #12). Nothing here raises: a crisis page must
+show the built-in lines whatever else fails.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from alongside.care.models import Practice
+from alongside.care.models import ClientProfile, Practice
 from alongside.care.selectors import own_client_profile
 from alongside.safety import resources as safety_resources
 from alongside.safety.resources import CrisisResource
 
 logger = logging.getLogger(__name__)
-
-
-# The data and the lookup moved to alongside.safety.resources (issue #13); these names keep
-# the old import paths working.
-ALIASES = safety_resources.ALIASES
-LANGUAGE_COUNTRY = safety_resources.LANGUAGE_COUNTRY
-country_for_time_zone = safety_resources.country_for_time_zone
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("DEFAULTS", "FALLBACK"):
-        return getattr(safety_resources, name)
-    raise AttributeError(name)
-
-
-def _country(country: str | None, locale: str | None) -> str | None:
-    return safety_resources.resolve_country(country, locale)
 
 
 def _practice_resources(practice_id: uuid.UUID | str, country: str | None = None) -> list[CrisisResource]:
@@ -92,7 +76,7 @@ def _default_country() -> str:
 def resources_for_request(request: HttpRequest) -> list[CrisisResource]:
     """Crisis lines for the viewer: a client's practice country and locale, else the default country. Never raises."""
     language = (get_language() or "en").split("-")[0]
-    country: str | None = LANGUAGE_COUNTRY.get(language) or _default_country()
+    country: str | None = safety_resources.LANGUAGE_COUNTRY.get(language) or _default_country()
     locale: str | None = get_language()
     practice_id: uuid.UUID | None = None
     time_zone: str | None = None
@@ -102,7 +86,22 @@ def resources_for_request(request: HttpRequest) -> list[CrisisResource]:
             client = own_client_profile(user=user)
             locale, practice_id, time_zone = client.locale, client.practice_id, client.time_zone
             # The client's own country; else their time zone guesses it; else the practice's.
-            country = client.country or (None if country_for_time_zone(time_zone) else client.practice.country)
+            country = client.country or (
+                None if safety_resources.country_for_time_zone(time_zone) else client.practice.country
+            )
     except Exception:
         logger.exception("crisis page: client details unreadable; showing the default resources")
     return resources_for(country, locale, practice_id=practice_id, time_zone=time_zone)
+
+
+def resources_for_client(client: ClientProfile) -> list[CrisisResource]:
+    """Crisis lines for a client: their country (else their time zone's, else their practice's) and locale."""
+    time_zone = getattr(client, "time_zone", None)
+    try:
+        # The client's own country; else their time zone guesses it; else the practice's.
+        country = client.country or (
+            None if safety_resources.country_for_time_zone(time_zone) else client.practice.country
+        )
+    except Exception:
+        country = None
+    return resources_for(country, getattr(client, "locale", None), practice_id=client.practice_id, time_zone=time_zone)

@@ -1,8 +1,14 @@
-"""Writes for critical alerts: raise, acknowledge, escalate.
+"""Writes for critical alerts: raise (from a questionnaire answer, a message or other free text), acknowledge,
+escalate.
 
-An alert's notices are notify.Notification rows about the topic ``measures.alert:<id>``, written
-in the alert's own transaction (so a stored alert always has its in-app notices), with the
-content-free email in notify's outbox, sent after commit and retried there.
+Check-in notes, exercise entries and topics for next session are checked by :mod:`alongside.safety.detector`; a
+flag it raises becomes a ``CriticalAlert`` here, so an urgent flag takes the same path as an urgent message (email
+without content, acknowledgement with a note, escalation to the practice admins) and a review flag lands in the
+alert list only (no email, no live push, no escalation).
+
+An alert's notices are notify.Notification rows about the topic ``measures.alert:<id>`` (the prefix is older than
+the move to safety), written in the alert's own transaction (so a stored alert always has its in-app notices), with
+the content-free email in notify's outbox, sent after commit and retried there.
 """
 
 from __future__ import annotations
@@ -24,26 +30,31 @@ from django.utils.translation import gettext_lazy
 from alongside import access
 from alongside.access import Action
 from alongside.audit.log import record
+from alongside.care.models import ClientProfile
 from alongside.care.selectors import practice_admins, staff_recipients
 from alongside.core.actor import Actor
+from alongside.core.models import DEFAULT_ESCALATION_MINUTES
 from alongside.core.practice_settings import escalation_minutes
 from alongside.core.services import service, unaudited
-from alongside.measures.models import (
-    DEFAULT_ESCALATION_MINUTES,
+from alongside.notify.models import NotificationKind
+from alongside.notify.services import notification_send
+from alongside.notify.services import notifications_mark_read as _notices_mark_read
+from alongside.safety.models import (
+    FLAG_ALERT_INSTRUMENT,
     MESSAGE_ALERT_INSTRUMENT,
     REVIEW_PREFIX,
     AlertSource,
     AlertStatus,
     CriticalAlert,
-    MeasureAuditAction,
-    MeasureResponse,
+    FlagLevel,
+    FlagSource,
+    SafetyAuditAction,
+    SafetyFlag,
     alert_topic,
 )
-from alongside.notify.models import NotificationKind
-from alongside.notify.services import notification_send
-from alongside.notify.services import notifications_mark_read as _notices_mark_read
+from alongside.safety.services import flag_raise_for_text
 
-logger = logging.getLogger("alongside.measures.services")
+logger = logging.getLogger("alongside.safety.alerts")
 
 # Generic on purpose: no name, no questionnaire, no answer.
 ALERT_EMAIL = (
@@ -62,8 +73,13 @@ ESCALATION_EMAIL = (
 )
 
 
-def _alert_raise(*, response: MeasureResponse, items: list[int], risk_level: str, actor: Actor) -> CriticalAlert:
-    """Create (or add items to) the response's alert and notify the treating clinicians. Caller's transaction."""
+@service
+def alert_raise_for_response(*, response: Any, items: list[int], risk_level: str, actor: Actor) -> CriticalAlert:
+    """Create (or add items to) a questionnaire response's alert and notify the treating clinicians.
+
+    ``response`` is a ``measures.MeasureResponse`` (measures sits above safety and passes it in). Runs in the
+    caller's transaction, the response's own.
+    """
     alert = CriticalAlert.objects.select_for_update().filter(response=response).first()
     if alert is not None:
         merged = sorted({*alert.items, *items})
@@ -109,7 +125,7 @@ def alert_raise_for_message(
         recipients = staff_recipients(client=message.client)
         _notices_send(alert=alert, client=message.client, recipients=recipients, kind=NotificationKind.ALERT)
         record(
-            MeasureAuditAction.ALERT_RAISED,
+            SafetyAuditAction.ALERT_RAISED,
             actor=actor,
             obj=alert,
             client_id=alert.client_id,
@@ -127,7 +143,7 @@ def _alert_notify(*, alert: CriticalAlert, client: Any, actor: Actor) -> None:
         alert=alert, client=client, recipients=recipients, kind=NotificationKind.ALERT, email_text=ALERT_EMAIL
     )
     record(
-        MeasureAuditAction.ALERT_RAISED,
+        SafetyAuditAction.ALERT_RAISED,
         actor=actor,
         obj=alert,
         client_id=alert.client_id,
@@ -188,7 +204,7 @@ def alert_acknowledge(*, actor: Actor, alert_id: uuid.UUID | str, note: str) -> 
         alert.note = note
         alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "note_sealed"])
         _notices_mark_read(actor=actor, topic=alert_topic(alert.pk))
-        record(MeasureAuditAction.ALERT_ACKNOWLEDGED, actor=actor, obj=alert, client_id=alert.client_id)
+        record(SafetyAuditAction.ALERT_ACKNOWLEDGED, actor=actor, obj=alert, client_id=alert.client_id)
     return alert
 
 
@@ -225,7 +241,7 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
                 email_text=ESCALATION_EMAIL,
             )
             record(
-                MeasureAuditAction.ALERT_ESCALATED,
+                SafetyAuditAction.ALERT_ESCALATED,
                 actor=None,
                 obj=alert,
                 client_id=alert.client_id,
@@ -239,3 +255,55 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> list[CriticalAlert]:
 def notifications_mark_read(*, actor: Actor, notification_ids: Iterable[uuid.UUID | str]) -> int:
     """Mark the actor's own in-app notices as read (those of an alert, listed by ``alert_notices_of``)."""
     return _notices_mark_read(actor=actor, notification_ids=notification_ids)
+
+
+@service
+def alert_raise_for_flag(*, flag: SafetyFlag, actor: Actor) -> CriticalAlert:
+    """Raise the alert of a safety flag (once per flag). Caller's transaction (the text's own).
+
+    Urgent: the treating clinicians in the app and by email without content, then the practice
+    admins when nobody acknowledges in time. Review: the same clinicians' alert list, marked
+    "review", with no email, no live push and no escalation.
+    """
+    existing = CriticalAlert.objects.filter(flag=flag).first()
+    if existing is not None:
+        return existing
+    review = flag.level != FlagLevel.URGENT
+    prefix = REVIEW_PREFIX if review else ""
+    alert = CriticalAlert.objects.create(
+        client_id=flag.client_id,
+        source=AlertSource.FLAG,
+        flag=flag,
+        instrument=FLAG_ALERT_INSTRUMENT,
+        items=[],
+        risk_level=(prefix + ",".join(sorted(set(flag.categories))))[:32],
+    )
+    client = flag.client
+    if review:
+        recipients = staff_recipients(client=client)
+        _notices_send(alert=alert, client=client, recipients=recipients, kind=NotificationKind.ALERT)
+        record(
+            SafetyAuditAction.ALERT_RAISED,
+            actor=actor,
+            obj=alert,
+            client_id=alert.client_id,
+            detail={"recipients": [str(u.pk) for u in recipients], "level": "review", "source": flag.source},
+        )
+    else:
+        _alert_notify(alert=alert, client=client, actor=actor)
+    return alert
+
+
+@service
+def alert_raise_for_text(
+    *, client: ClientProfile, source: FlagSource, source_id: Any, text: str, actor: Actor
+) -> SafetyFlag | None:
+    """Check a client's free text (not a message); on crisis language store the flag and raise its alert.
+
+    Runs in the caller's transaction, so the text, its flag and its alert are stored together
+    or not at all. Saving the same text again raises nothing new. Returns the flag, or None.
+    """
+    flag = flag_raise_for_text(client=client, source=source, source_id=source_id, text=text, actor=actor)
+    if flag is not None:
+        alert_raise_for_flag(flag=flag, actor=actor)
+    return flag
