@@ -384,6 +384,15 @@ TASKS = {
 ALONGSIDE_EMAIL_MAX_ATTEMPTS = env_int("ALONGSIDE_EMAIL_MAX_ATTEMPTS", 6)
 ALONGSIDE_EMAIL_RETRY_SECONDS = env_int("ALONGSIDE_EMAIL_RETRY_SECONDS", 30)
 ALONGSIDE_EMAIL_LEASE_SECONDS = env_int("ALONGSIDE_EMAIL_LEASE_SECONDS", 120)
+# Web Push (content-free notices on a person's devices, opt-in per device): off until both VAPID keys are set.
+ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY = env_str("ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY", "")
+ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY = env_secret("ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY", "")
+ALONGSIDE_WEBPUSH_SUBJECT = env_str("ALONGSIDE_WEBPUSH_SUBJECT", "mailto:no-reply@alongside.invalid")
+ALONGSIDE_WEBPUSH_HOSTS = env_list(
+    "ALONGSIDE_WEBPUSH_HOSTS",
+    # The browsers' push services; an entry starting with a dot allows that domain's subdomains.
+    ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", ".notify.windows.com"],
+)
 
 # Sessions and cookies.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -38,6 +38,8 @@ class NotifyAuditAction(models.TextChoices):
     SENT = "notify.sent", _("Notifications sent")
     PREFERENCES_CHANGED = "notify.preferences_changed", _("Notification choices changed")
     EMAIL_FAILED = "notify.email_failed", _("Email given up after its retries")
+    PUSH_SUBSCRIBED = "notify.push_subscribed", _("Device notifications turned on")
+    PUSH_UNSUBSCRIBED = "notify.push_unsubscribed", _("Device notifications turned off")
 
 
 def validate_link(value: str) -> None:
@@ -168,3 +170,30 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} email {self.pk} ({self.status})"
+
+
+class PushSubscription(models.Model):
+    """One device's Web Push subscription (opt-in, made in the browser): where and how to send it a notice.
+
+    The endpoint and the two keys are sealed under the person's data key; ``endpoint_digest`` (SHA-256 of
+    the endpoint) finds a device again without reading them. What is sent is content-free ("You have an
+    update"), encrypted for the device (RFC 8291) and signed with the site's VAPID key (RFC 8292).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint_digest = models.CharField(max_length=64, unique=True)
+    endpoint = EncryptedTextField(key_field="user_id")
+    p256dh = EncryptedTextField(key_field="user_id")
+    auth = EncryptedTextField(key_field="user_id")
+    # A name the person can recognise ("Firefox on Linux"), from the browser; no identifier.
+    device = models.CharField(max_length=80, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of {self.user_id}"

@@ -34,9 +34,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import Entry, record_many
-from alongside.core.actor import Actor
+from alongside.core.actor import Actor, SignedIn
 from alongside.core.services import reader, service, unaudited
-from alongside.notify import discreet
+from alongside.notify import discreet, webpush
 from alongside.notify.live import live_push
 from alongside.notify.mail import email_enqueue
 from alongside.notify.models import (
@@ -45,6 +45,7 @@ from alongside.notify.models import (
     NotificationKind,
     NotificationPreference,
     NotifyAuditAction,
+    PushSubscription,
     validate_link,
 )
 
@@ -169,6 +170,7 @@ def notification_send(
         pushed = sorted({str(n.recipient_id) for n in made if n.in_app}) if live else []
         if pushed:
             transaction.on_commit(lambda: _push(pushed, kind=kind, link=link))
+            transaction.on_commit(lambda: webpush.push_enqueue(pushed))  # devices that opted in
     return made
 
 
@@ -284,3 +286,51 @@ def preferences_set(*, actor: Actor, choices: Mapping[str, tuple[bool, bool]]) -
             [Entry(action=NotifyAuditAction.PREFERENCES_CHANGED, detail={"choices": changed})],
             actor=actor,
         )
+
+
+class PushSubscriptionError(ValueError):
+    """A device's subscription could not be accepted (not a known push service, or malformed keys)."""
+
+
+@service
+def push_subscription_save(
+    *, actor: SignedIn, endpoint: str, p256dh: str, auth: str, device: str = ""
+) -> PushSubscription:
+    """Turn on content-free notices for one of the actor's devices (or update it). Audited, without the endpoint.
+
+    A device that was subscribed for someone else (a shared browser) becomes the actor's: the old row goes.
+    Raises PushSubscriptionError for an endpoint off the known push services or keys of the wrong size.
+    """
+    if not webpush.endpoint_allowed(endpoint) or len(endpoint) > 2000:
+        raise PushSubscriptionError(_("This browser's push service is not one Alongside can send to."))
+    try:
+        if len(webpush.key_bytes(p256dh)) != 65 or len(webpush.key_bytes(auth)) != 16:
+            raise ValueError("key size")
+    except ValueError:
+        raise PushSubscriptionError(_("This browser sent a subscription Alongside cannot use.")) from None
+    digest = webpush.endpoint_digest(endpoint)
+    with transaction.atomic():
+        PushSubscription.objects.filter(endpoint_digest=digest).exclude(user_id=actor.pk).delete()
+        found = PushSubscription.objects.filter(endpoint_digest=digest).first()
+        subscription = found or PushSubscription(user=actor, endpoint_digest=digest)
+        subscription.endpoint = endpoint
+        subscription.p256dh = p256dh.strip()
+        subscription.auth = auth.strip()
+        subscription.device = device.strip()[:80]
+        subscription.failures = 0
+        subscription.save()
+        record_many(
+            [Entry(action=NotifyAuditAction.PUSH_SUBSCRIBED, detail={"device": subscription.device})], actor=actor
+        )
+    return subscription
+
+
+@service
+def push_subscription_remove(*, actor: SignedIn, endpoint: str) -> bool:
+    """Turn off notices for one of the actor's devices; return whether it was subscribed."""
+    digest = webpush.endpoint_digest(endpoint)
+    with transaction.atomic():
+        deleted, _by_model = PushSubscription.objects.filter(endpoint_digest=digest, user_id=actor.pk).delete()
+        if deleted:
+            record_many([Entry(action=NotifyAuditAction.PUSH_UNSUBSCRIBED, detail={})], actor=actor)
+    return bool(deleted)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alongside.core.actor import signed_in
-from alongside.notify import naming, selectors, services
+from alongside.notify import naming, selectors, services, webpush
 from alongside.notify.forms import PreferencesForm
+from alongside.notify.models import PushSubscription
 
 
 @login_required
@@ -54,4 +59,69 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.preferences_set(actor=signed_in(request.user), choices=form.cleaned_choices())
         messages.success(request, _("Your notification choices are saved."))
         return redirect("notify:preferences")
-    return render(request, "notify/preferences.html", {"form": form})
+    return render(
+        request,
+        "notify/preferences.html",
+        {
+            "form": form,
+            "push_key": settings.ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY if webpush.enabled() else "",
+            "push_devices": PushSubscription.objects.filter(user=signed_in(request.user)).only("device", "created_at"),
+        },
+    )
+
+
+class _Keys(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+
+
+class _Subscription(BaseModel):
+    """What the browser's ``PushSubscription.toJSON()`` gives, and a device name; nothing else is kept."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    endpoint: str = Field(max_length=2000)
+    keys: _Keys | None = None
+    device: str = Field(default="", max_length=200)
+
+
+def _subscription(request: HttpRequest) -> _Subscription | None:
+    try:
+        return _Subscription.model_validate(json.loads(request.body or b"{}"))
+    except (ValueError, ValidationError):
+        return None
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> HttpResponse:
+    """Turn on content-free notices for this device (JSON from the page's script)."""
+    data = _subscription(request)
+    if not webpush.enabled():
+        return JsonResponse({"error": _("Notifications on devices are not set up on this server.")}, status=404)
+    if data is None or data.keys is None:
+        return JsonResponse({"error": _("This browser sent a subscription Alongside cannot use.")}, status=400)
+    try:
+        services.push_subscription_save(
+            actor=signed_in(request.user),
+            endpoint=data.endpoint,
+            p256dh=data.keys.p256dh,
+            auth=data.keys.auth,
+            device=data.device,
+        )
+    except services.PushSubscriptionError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"ok": True}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """Turn off notices for this device."""
+    data = _subscription(request)
+    if data is None:
+        return JsonResponse({"error": _("This browser sent a subscription Alongside cannot use.")}, status=400)
+    removed = services.push_subscription_remove(actor=signed_in(request.user), endpoint=data.endpoint)
+    return JsonResponse({"ok": removed})

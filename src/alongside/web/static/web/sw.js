@@ -58,3 +58,28 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(pageNetworkFirst(request, OFFLINE_PAGES.includes(url.pathname)));
   }
 });
+
+// Web Push (alongside.notify.webpush): a content-free notice ("You have an update") on a device whose person turned
+// notifications on for it. The link is always a path on this site, opened in a window of the app.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  const url = typeof data.url === "string" && data.url.startsWith("/") && !data.url.startsWith("//") ? data.url : "/";
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Alongside", {
+      body: data.body || "",
+      data: { url },
+      icon: "/static/web/icon-192.png",
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/";
+  event.waitUntil(self.clients.openWindow(url));
+});
