@@ -79,8 +79,9 @@ async function start() {
   const off = form.querySelector("[data-push-off]");
   on.hidden = Boolean(current);
   off.hidden = !current;
-  on.addEventListener("click", () => turnOn().catch(() => say(form.dataset.failed)));
-  off.addEventListener("click", () => turnOff().catch(() => say(form.dataset.failed)));
+  // The buttons sit in wrappers: the site's button style would override a hidden attribute on the button itself.
+  on.querySelector("button").addEventListener("click", () => turnOn().catch(() => say(form.dataset.failed)));
+  off.querySelector("button").addEventListener("click", () => turnOff().catch(() => say(form.dataset.failed)));
 }
 
 start();
