@@ -25,6 +25,15 @@ def test_a_daylio_export_is_read_into_mood_entries():
     assert {e.app for e in entries} == {"Daylio"}
 
 
+def test_a_newer_daylio_export_with_scales_is_read():
+    """Newer Daylio exports add a ``scales`` column between activities and the note title: accepted, not read."""
+    header = "full_date,date,weekday,time,mood,activities,scales,note_title,note\n"
+    entries = daylio.parse(header + "2026-12-05,December 5,Saturday,21:10,good,walk | friends,,,Saw Ana\n")
+    assert [(e.day, e.mood, e.activities, e.note) for e in entries] == [
+        (dt.date(2026, 12, 5), "good", ("walk", "friends"), "Saw Ana")
+    ]
+
+
 def test_reading_the_same_export_twice_gives_the_same_keys():
     """Row keys are stable, so storing by key makes a re-import add nothing; different rows differ."""
     first, second = daylio.parse(HEADER + ROWS), daylio.parse(HEADER + ROWS)
@@ -64,3 +73,11 @@ def test_dates_that_fit_neither_order_are_refused():
     """13/13 is no date in either order."""
     with pytest.raises(ImportProblem, match="neither"):
         date_order(["13/13/2026"])
+
+
+def test_twelve_hour_times_and_padded_moods_as_older_exports_write_them():
+    """Older exports write times as "9:15 pm" and may pad a mood with a space: the mood is read without it."""
+    entries = daylio.parse(HEADER + '2025-03-02,2 March,Sunday,9:15 pm,awful ,"walk | tired ","",""\n')
+    assert [(e.day, e.time, e.mood, e.activities) for e in entries] == [
+        (dt.date(2025, 3, 2), "9:15 pm", "awful", ("walk", "tired"))
+    ]

@@ -28,10 +28,10 @@ class AmbiguousDates(ImportProblem):
     """Every date fits both day-first and month-first: the person importing must choose."""
 
 
-def check_columns(header: list[str], expected: tuple[str, ...], app: str) -> None:
-    """Refuse a header with unknown or missing columns, naming the expected ones."""
+def check_columns(header: list[str], expected: tuple[str, ...], app: str, optional: tuple[str, ...] = ()) -> None:
+    """Refuse a header with unknown or missing columns, naming the expected ones (``optional`` ones may be absent)."""
     names = [h.strip().lstrip("\ufeff") for h in header]
-    unknown = [n for n in names if n not in expected]
+    unknown = [n for n in names if n not in expected and n not in optional]
     missing = [n for n in expected if n not in names]
     if unknown or missing:
         raise ImportProblem(
