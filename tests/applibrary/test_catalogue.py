@@ -36,11 +36,14 @@ def test_answers_without_evidence_are_unverified():
     assert answer.verified
 
 
-def test_withdrawn_apps_carry_their_status_and_no_guessed_date():
-    """MindShift and Woebot are withdrawn; their closure dates are left unknown rather than guessed."""
-    withdrawn = App.objects.filter(status=AppStatus.WITHDRAWN)
-    assert set(withdrawn.values_list("slug", flat=True)) == {"mindshift", "woebot"}
-    assert all(app.withdrawn_on is None and app.status_note for app in withdrawn)
+def test_withdrawn_apps_carry_their_status_and_only_sourced_dates():
+    """MindShift and Woebot are withdrawn, each with a note naming its source; Woebot's closure date is published
+    (30 June 2025), MindShift's last day is not, so it stays empty rather than guessed."""
+    withdrawn = {app.slug: app for app in App.objects.filter(status=AppStatus.WITHDRAWN)}
+    assert set(withdrawn) == {"mindshift", "woebot"}
+    assert all("checked 2026-12-06" in app.status_note for app in withdrawn.values())
+    assert withdrawn["woebot"].withdrawn_on == dt.date(2025, 6, 30)
+    assert withdrawn["mindshift"].withdrawn_on is None
 
 
 def test_a_closure_date_needs_the_withdrawn_status():
