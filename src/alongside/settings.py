@@ -387,6 +387,12 @@ ALONGSIDE_EMAIL_LEASE_SECONDS = env_int("ALONGSIDE_EMAIL_LEASE_SECONDS", 120)
 # Web Push (content-free notices on a person's devices, opt-in per device): off until both VAPID keys are set.
 ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY = env_str("ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY", "")
 ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY = env_secret("ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY", "")
+if DEMO and not (ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY or ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY):
+    # The demo makes its own pair once, kept in var/ like its other secrets, so that Web Push works there.
+    from alongside.notify import vapid as _vapid
+
+    ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY = _local_secret("webpush-vapid.key", _vapid.private_key_new)
+    ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY = _vapid.public_key_of(ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY)
 ALONGSIDE_WEBPUSH_SUBJECT = env_str("ALONGSIDE_WEBPUSH_SUBJECT", "mailto:no-reply@alongside.invalid")
 ALONGSIDE_WEBPUSH_HOSTS = env_list(
     "ALONGSIDE_WEBPUSH_HOSTS",

@@ -9,7 +9,8 @@ The payload is encrypted for the device (RFC 8291, ``aes128gcm``) by ``pywebpush
 read even that. A 404 or 410 answer means the device unsubscribed: its subscription is deleted. Any other
 failure is counted on the row and logged by ids; nothing is retried, since the notice waits in the list anyway.
 
-Off until both VAPID keys are set (``ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY``, ``..._PRIVATE_KEY``). Endpoints must be
+Off until both VAPID keys are set (``ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY``, ``..._PRIVATE_KEY``); the demo profile makes
+its own pair once in ``var/`` (:mod:`alongside.notify.vapid`). Endpoints must be
 ``https`` on a known push service (``ALONGSIDE_WEBPUSH_HOSTS``), so a made-up subscription cannot make the server
 send requests to an address of the attacker's choosing.
 """
@@ -33,7 +34,7 @@ from django.utils.translation import gettext as _
 from py_vapid import Vapid02  # type: ignore[import-untyped]
 from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
 
-from alongside.notify import discreet
+from alongside.notify import discreet, vapid
 from alongside.notify.models import PushSubscription
 
 logger = logging.getLogger("alongside.notify")
@@ -158,14 +159,5 @@ def push_deliver(user_ids: list[str]) -> dict[str, int]:
 
 def vapid_keys_new() -> tuple[str, str]:
     """A new VAPID key pair: (public key for the browser, private key for the server), both base64url, unpadded."""
-    from cryptography.hazmat.primitives import serialization
-
-    vapid = Vapid02()
-    vapid.generate_keys()
-    private = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
-    public = vapid.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-
-    def encode(raw: bytes) -> str:
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    return encode(public), encode(private)
+    private = vapid.private_key_new()
+    return vapid.public_key_of(private), private
