@@ -86,3 +86,87 @@ def test_a_change_that_rolls_back_leaves_no_invitation_and_no_email(world):
         book_then_fail()
     assert not AppointmentInvitation.objects.exists()
     assert not OutboundEmail.objects.filter(kind="telehealth.invitation").exists()
+
+
+def _attached(message) -> tuple[str, Calendar]:
+    """The one calendar attachment of a sent email: its MIME type and the parsed file."""
+    (attachment,) = message.attachments
+    name, content, mimetype = attachment
+    assert name.endswith(".ics")
+    return mimetype, Calendar.from_ical(content)
+
+
+def test_the_invitation_email_carries_a_content_free_ics_attachment(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Booking emails each person an iTIP REQUEST (SEQUENCE 0, the appointment's UID) that names nobody."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = appointment(world, starts_in=dt.timedelta(days=3))
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([world.sam.user.email, world.alice.email])
+    for message in mailoutbox:
+        mimetype, calendar = _attached(message)
+        assert mimetype == "text/calendar; method=REQUEST; charset=UTF-8"
+        (event,) = calendar.walk("VEVENT")
+        assert (str(calendar["method"]), str(event["uid"]), int(event["sequence"])) == (
+            "REQUEST",
+            f"{booked.pk}@alongside",
+            0,
+        )
+        assert [str(a) for a in [event["attendee"]]] == [f"mailto:{message.to[0]}"]
+        other = world.alice.email if message.to[0] == world.sam.user.email else world.sam.user.email
+        text = calendar.to_ical().decode()
+        assert str(event["summary"]) == "Alongside"
+        for secret in (world.alice.display_name, world.sam.preferred_name, other):
+            assert secret not in text
+        assert "calendar" in message.body
+
+
+def test_a_cancellation_after_an_invitation_is_attached_with_a_higher_sequence(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Cancelling sends METHOD:CANCEL with the same UID and a SEQUENCE above the invitation's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = appointment(world, starts_in=dt.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(actor=world.alice, appointment_id=booked.pk)
+    to_sam = [m for m in mailoutbox if m.to == [world.sam.user.email]]
+    assert len(to_sam) == 2
+    invited, cancelled = to_sam
+    _type, first = _attached(invited)
+    mimetype, last = _attached(cancelled)
+    assert mimetype == "text/calendar; method=CANCEL; charset=UTF-8"
+    (before,), (after,) = first.walk("VEVENT"), last.walk("VEVENT")
+    assert str(last["method"]) == "CANCEL"
+    assert str(after["status"]) == "CANCELLED"
+    assert str(after["uid"]) == str(before["uid"])
+    assert int(after["sequence"]) > int(before["sequence"])
+
+
+def test_a_retried_invitation_sends_the_file_it_was_queued_with(world, mailoutbox, django_capture_on_commit_callbacks):
+    """Mail server down at booking, session moved meanwhile: the retry still sends the stored SEQUENCE 0 file."""
+    from django.test import override_settings
+
+    from alongside.notify.mail import outbox_sweep
+    from alongside.notify.models import EmailStatus
+    from tests.measures.support_measures import RAISING_MAILERS
+
+    with override_settings(MAILERS=RAISING_MAILERS), django_capture_on_commit_callbacks(execute=True):
+        booked = appointment(world, starts_in=dt.timedelta(days=3))
+    failed = list(OutboundEmail.objects.filter(kind="telehealth.invitation", status=EmailStatus.PENDING))
+    assert len(failed) == 2
+    assert mailoutbox == []
+    stored = {email.to: email.attachment for email in failed}
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(
+            actor=world.alice, appointment_id=booked.pk, starts_at=booked.starts_at + dt.timedelta(hours=2)
+        )
+    moved = len(mailoutbox)
+    assert outbox_sweep(now=max(e.next_attempt_at for e in failed) + dt.timedelta(hours=1)) == 2
+    retried = mailoutbox[moved:]
+    assert sorted(m.to[0] for m in retried) == sorted(stored)
+    for message in retried:
+        _type, calendar = _attached(message)
+        assert calendar.to_ical().decode() == Calendar.from_ical(stored[message.to[0]]).to_ical().decode()
+        assert int(next(iter(calendar.walk("VEVENT")))["sequence"]) == 0
+    for email in OutboundEmail.objects.filter(pk__in=[e.pk for e in failed]):
+        assert (email.status, email.attachment_sealed) == (EmailStatus.SENT, "")

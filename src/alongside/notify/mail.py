@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 
@@ -41,11 +42,30 @@ logger = logging.getLogger("alongside.notify")
 _REF_FIELD = "emailed_at"
 
 
-def email_enqueue(*, to: str, subject: str, body: str, kind: str, ref: str = "", note: str = "") -> OutboundEmail:
+@dataclass(frozen=True)
+class Attachment:
+    """One text file sent with an email: its name, its text and its full MIME type (parameters included)."""
+
+    name: str
+    content: str
+    mimetype: str
+
+
+def email_enqueue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    ref: str = "",
+    note: str = "",
+    attachment: Attachment | None = None,
+) -> OutboundEmail:
     """Put one email in the outbox (in the caller's transaction) and send it after commit.
 
     ``kind`` names the email in telemetry ("notify.message", "care.invitation"); ``ref`` names a row
     ("app_label.Model:pk") whose ``emailed_at`` is set once it is sent; ``note`` holds ids for the logs.
+    ``attachment`` is stored with the email, so every attempt sends the same file.
     Never raises because the mail server is down: delivery happens later, in a task.
     """
     if ref:
@@ -53,6 +73,9 @@ def email_enqueue(*, to: str, subject: str, body: str, kind: str, ref: str = "",
     with transaction.atomic():
         email = OutboundEmail(kind=kind[:32], ref=ref, note=note[:120])
         email.to, email.subject, email.body = to, subject, body
+        if attachment is not None:
+            email.attachment = attachment.content
+            email.attachment_name, email.attachment_type = attachment.name[:80], attachment.mimetype[:120]
         email.save(force_insert=True)
     email_id = str(email.pk)
     transaction.on_commit(lambda: _enqueue(email_id))
@@ -107,6 +130,8 @@ def deliver_email(email_id: str) -> str:
     email = OutboundEmail.objects.get(pk=email_id)
     try:
         message = EmailMessage(email.subject, email.body, None, [email.to], headers={"Message-ID": _message_id(email)})
+        if email.attachment_name:
+            message.attach(email.attachment_name, email.attachment, email.attachment_type)
         message.send()
     except Exception as exc:
         return _record_failure(email, exc)
@@ -116,7 +141,7 @@ def deliver_email(email_id: str) -> str:
 
 def _erase_content() -> dict[str, Any]:
     """Column updates that forget the address and text once an email is done with."""
-    return {"to_sealed": "", "subject_sealed": "", "body_sealed": "", "lease_until": None}
+    return {"to_sealed": "", "subject_sealed": "", "body_sealed": "", "attachment_sealed": "", "lease_until": None}
 
 
 def _record_sent(email: OutboundEmail) -> None:

@@ -133,8 +133,8 @@ class EmailStatus(models.TextChoices):
 class OutboundEmail(models.Model):
     """One email in the outbox, with its delivery record (the telemetry: attempts, outcome, last error).
 
-    The address and text are sealed under a key of the row's own and erased once the email is sent or
-    given up, so the outbox never keeps a copy of what it sent. ``ref`` names a row whose ``emailed_at``
+    The address, text and attachment are sealed under a key of the row's own and erased once the email is
+    sent or given up, so the outbox never keeps a copy of what it sent. ``ref`` names a row whose ``emailed_at``
     is set on success ("notify.Notification:<pk>"), ids only.
     """
 
@@ -143,6 +143,10 @@ class OutboundEmail(models.Model):
     to = EncryptedTextField(key_field="id", blank=True)
     subject = EncryptedTextField(key_field="id", blank=True)
     body = EncryptedTextField(key_field="id", blank=True)
+    # One optional attachment (a calendar invitation), sealed like the text so a retry sends the same file.
+    attachment = EncryptedTextField(key_field="id", blank=True)
+    attachment_name = models.CharField(max_length=80, blank=True, default="")
+    attachment_type = models.CharField(max_length=120, blank=True, default="")
     ref = models.CharField(max_length=120, blank=True, default="")
     # Ids only, for the logs: which alert or request this email is about.
     note = models.CharField(max_length=120, blank=True, default="")

@@ -29,12 +29,23 @@ def uid(appointment: Appointment) -> str:
 
 
 def invitation_ics(
-    *, appointment: Appointment, invitation: AppointmentInvitation | None, base_url: str, now: dt.datetime | None = None
+    *,
+    appointment: Appointment,
+    invitation: AppointmentInvitation | None,
+    base_url: str,
+    now: dt.datetime | None = None,
+    attendee: str = "",
 ) -> bytes:
-    """The invitation as it stands: REQUEST with the current time, or CANCEL once cancelled."""
+    """The invitation as it stands: REQUEST with the current time, or CANCEL once cancelled.
+
+    With no ``base_url`` (an email sent outside a request, where the site's address is unknown) the event
+    carries no link. ``attendee`` is the address of the person it is sent to, without a name: iTIP wants
+    an ATTENDEE on a REQUEST (RFC 5546 section 3.2.2), and the recipient's own address tells nobody else
+    anything.
+    """
     cancelled = appointment.status == AppointmentStatus.CANCELLED
     zone = zone_or_utc(appointment.client.practice.time_zone)
-    join = f"{base_url.rstrip('/')}/telehealth/{appointment.pk}/"
+    join = f"{base_url.rstrip('/')}/telehealth/{appointment.pk}/" if base_url else ""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -46,12 +57,18 @@ def invitation_ics(
     event.add("dtstart", appointment.starts_at.astimezone(zone))
     event.add("dtend", appointment.ends_at.astimezone(zone))
     event.add("summary", "Alongside")
-    event.add("url", join)
-    event.add("description", join)
+    if join:
+        event.add("url", join)
+        event.add("description", join)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress("mailto:" + _address(settings.DEFAULT_FROM_EMAIL))
     organizer.params["cn"] = "Alongside"
     event.add("organizer", organizer)
+    if attendee:
+        guest = vCalAddress("mailto:" + attendee)
+        guest.params["role"] = "REQ-PARTICIPANT"
+        guest.params["rsvp"] = "FALSE"
+        event.add("attendee", guest)
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
@@ -63,7 +80,7 @@ def _address(sender: str) -> str:
 
 
 def email_text(*, appointment: Appointment, person: Any, zone_name: str, change: str) -> tuple[str, str]:
-    """Subject and body in the person's language and zone: when, what changed, where to find the invitation."""
+    """Subject and body in the person's language and zone: when, what changed, where to join."""
     zone = zone_or_utc(zone_name)
     with translation.override(getattr(person, "locale", "") or "en"):
         when = {
@@ -71,7 +88,7 @@ def email_text(*, appointment: Appointment, person: Any, zone_name: str, change:
             "time": fmt_time(appointment.starts_at, zone=zone),
             "zone": zone_label(zone),
         }
-        where = _("Sign in to Alongside and open Video sessions to add it to your calendar or to join.")
+        where = _("The attached file updates your calendar. Sign in to Alongside and open Video sessions to join.")
         if change == "cancelled":
             subject = _("Session cancelled")
             body = _("The session on %(date)s at %(time)s (%(zone)s) is cancelled.") % when

@@ -1,5 +1,6 @@
 """Calendar invitations through the outbox: every made, moved or cancelled appointment raises the
-invitation's SEQUENCE and puts a content-free email to the client and the clinician in the outbox.
+invitation's SEQUENCE and puts a content-free email to the client and the clinician in the outbox, with the
+invitation's ``.ics`` (METHOD REQUEST or CANCEL, the new SEQUENCE) attached and stored with the email.
 
 Called by ``sessions.hooks`` inside the transaction of the change (registered in the app's
 ``ready``), so an invitation exists exactly when its change committed; the emails leave after commit.
@@ -11,9 +12,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from icalendar import Calendar
 
 from alongside.core.services import unaudited
-from alongside.notify.mail import email_enqueue
+from alongside.notify.mail import Attachment, email_enqueue
 from alongside.sessions.hooks import Change
 from alongside.sessions.models import Appointment
 from alongside.telehealth import invitations
@@ -29,6 +31,16 @@ def _recipients(appointment: Appointment) -> list[tuple[Any, str]]:
         (appointment.clinician, str(clinician_zone(appointment.clinician))),
     ]
     return [(person, zone) for person, zone in people if person.email and person.is_active]
+
+
+def _ics_attachment(*, appointment: Appointment, invitation: AppointmentInvitation, address: str) -> Attachment:
+    """The invitation as it stands, as an iTIP attachment (RFC 6047: the MIME type names the METHOD)."""
+    ics = invitations.invitation_ics(appointment=appointment, invitation=invitation, base_url="", attendee=address)
+    return Attachment(
+        name="alongside-session.ics",
+        content=ics.decode("utf-8"),
+        mimetype=f"text/calendar; method={Calendar.from_ical(ics)['method']}; charset=UTF-8",
+    )
 
 
 @unaudited("follows an audited change of the appointment, in the same transaction")
@@ -51,5 +63,6 @@ def invitation_send(*, appointment: Appointment, change: Change) -> AppointmentI
                 body=body,
                 kind="telehealth.invitation",
                 note=f"appointment {appointment.pk} sequence {invitation.sequence}",
+                attachment=_ics_attachment(appointment=appointment, invitation=invitation, address=person.email),
             )
     return invitation
