@@ -11,6 +11,12 @@ The extract's quasi-identifiers are the columns of its ``clients`` table other t
 date (shifted per client, then generalised to month, quarter, year), the age band, gender and language. Each is
 generalised one level at a time, the attribute with the most distinct values first, until at most
 ``max_suppressed`` of the clients sit in classes smaller than k; those clients are then left out of every table.
+
+The release's k (and, when a sensitive column is named, its l of distinct l-diversity) is computed by pyCANON
+(Sáinz-Pardo Díaz J, López García Á. A Python library to check the level of anonymity of a dataset. Sci Data
+2022;9:785, doi:10.1038/s41597-022-01894-2; `pycanon.anonymity.k_anonymity` and `l_diversity`, checked
+2026-12-06), a maintained library: a generalisation is accepted, and the rows are written, only when pyCANON finds
+k at least the k asked for. Our own class counts only choose which rows to suppress.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import pandas as pd
+from pycanon import anonymity as pycanon
 
 # The default k (issue #17 asks for at least 5) and the share of clients that may be suppressed before the
 # attributes are generalised further.
@@ -66,6 +75,9 @@ class Anonymised:
     suppressed: list[str]
     k: int
     levels: dict[str, str] = field(default_factory=dict)
+    # pyCANON's measures of the rows kept: k of k-anonymity, and l of l-diversity of the sensitive column (if any).
+    measured_k: int | None = None
+    measured_l: int | None = None
 
     @property
     def smallest_class(self) -> int:
@@ -82,35 +94,65 @@ def _generalise(rows: Sequence[dict[str, Any]], levels: dict[str, int]) -> list[
     return [{**row, **{q: LADDERS[q][levels[q]][1](row[q]) for q in QUASI_IDENTIFIERS}} for row in rows]
 
 
+def measure(rows: Sequence[dict[str, Any]], *, sensitive: str | None = None) -> tuple[int, int | None]:
+    """Return pyCANON's k of the rows on the quasi-identifiers, and its l of ``sensitive`` (None if not named).
+
+    An empty release has no classes: its k and l are 0.
+    """
+    if not rows:
+        return 0, (0 if sensitive else None)
+    # Strings, so that dates and labels group alike and no value is a missing one (pandas drops those groups).
+    columns = [*QUASI_IDENTIFIERS, *([sensitive] if sensitive else [])]
+    frame = pd.DataFrame({c: [str(row[c]) for row in rows] for c in columns})
+    k = int(pycanon.k_anonymity(frame, list(QUASI_IDENTIFIERS)))
+    if not sensitive:
+        return k, None
+    return k, int(pycanon.l_diversity(frame, list(QUASI_IDENTIFIERS), [sensitive]))
+
+
+def _refusal(found: int, kept: int, total: int, k: int, coarsen: Sequence[str]) -> NotAnonymous:
+    return NotAnonymous(
+        f"Only {kept} of {total} clients would sit in groups of at least {k} (the smallest group holds {found}) "
+        f"even with every quasi-identifier at its coarsest ({', '.join(coarsen)}). Extract more "
+        "clients at once, lower k, or leave out these attributes."
+    )
+
+
 def anonymise(
-    rows: Sequence[dict[str, Any]], *, k: int = K_DEFAULT, max_suppressed: float = MAX_SUPPRESSED
+    rows: Sequence[dict[str, Any]],
+    *,
+    k: int = K_DEFAULT,
+    max_suppressed: float = MAX_SUPPRESSED,
+    sensitive: str | None = None,
 ) -> Anonymised:
-    """Generalise, then suppress, until every class of the kept rows holds at least ``k`` rows (``client_id`` keys).
+    """Generalise, then suppress, until pyCANON finds every class of the kept rows holds at least ``k`` rows
+    (``client_id`` keys); measure the l-diversity of ``sensitive`` too when it is named.
 
     Raise NotAnonymous when even the coarsest levels would suppress more than ``max_suppressed`` of the rows.
     """
     if k < 2:
         raise ValueError("k must be at least 2.")
     levels = dict.fromkeys(QUASI_IDENTIFIERS, 0)
+    if not rows:  # nobody consented: an empty release discloses no-one
+        return Anonymised(rows=[], suppressed=[], k=k, levels={q: LADDERS[q][0][0] for q in QUASI_IDENTIFIERS})
     while True:
         general = _generalise(rows, levels)
         sizes = equivalence_classes(general)
-        small = [row for row in general if sizes[tuple(row[q] for q in QUASI_IDENTIFIERS)] < k]
-        if len(small) <= max_suppressed * len(general):
-            gone = {row["client_id"] for row in small}
+        gone = {row["client_id"] for row in general if sizes[tuple(row[q] for q in QUASI_IDENTIFIERS)] < k}
+        kept = [row for row in general if row["client_id"] not in gone]
+        found, diverse = measure(kept, sensitive=sensitive)
+        if kept and found >= k and len(gone) <= max_suppressed * len(general):
             return Anonymised(
-                rows=[row for row in general if row["client_id"] not in gone],
+                rows=kept,
                 suppressed=sorted(gone),
                 k=k,
                 levels={q: LADDERS[q][levels[q]][0] for q in QUASI_IDENTIFIERS},
+                measured_k=found,
+                measured_l=diverse,
             )
         open_ = [q for q in QUASI_IDENTIFIERS if levels[q] + 1 < len(LADDERS[q])]
         if not open_:
-            raise NotAnonymous(
-                f"Only {len(general) - len(small)} of {len(general)} clients would sit in groups of at least {k} "
-                f"even with every quasi-identifier at its coarsest ({', '.join(QUASI_IDENTIFIERS)}). Extract more "
-                "clients at once, lower k, or leave out these attributes."
-            )
+            raise _refusal(found, len(kept) if found >= k else 0, len(general), k, QUASI_IDENTIFIERS)
         # Coarsen the attribute that splits the rows most (most distinct values at its current level).
         widest = max(open_, key=lambda q: len({row[q] for row in general}))
         levels[widest] += 1

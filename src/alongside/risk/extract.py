@@ -39,6 +39,10 @@ class ExtractReport:
     suppressed: int
     k: int
     levels: dict[str, str] = field(default_factory=dict)
+    # pyCANON's k of the clients written, and the l-diversity of how their episode ended (dropout, completed,
+    # ongoing) within each group; None when the extract was not anonymised.
+    measured_k: int | None = None
+    measured_l: int | None = None
 
 
 def pseudonym(key: bytes, client_id: object) -> str:
@@ -104,7 +108,10 @@ def write_extract(
             ending = "dropout" if episode.end_reason == EpisodeEndReason.DROPPED_OUT else "completed"
             add("episodes", client_id=pid, end_day=(episode.ended_on - first).days, ending=ending)
         else:
-            add("episodes", client_id=pid, end_day=today, ending=ONGOING)
+            ending = ONGOING
+            add("episodes", client_id=pid, end_day=today, ending=ending)
+        # The sensitive column whose l-diversity is reported; not a column of the clients table.
+        people[-1]["ending"] = ending
         for day in h.checkins:
             add("checkins", client_id=pid, day=day, mood=None)
         for day, status in h.sessions:
@@ -115,14 +122,24 @@ def write_extract(
             add("homework", client_id=pid, day=day, done=done)
         for day in h.client_messages:
             add("messages", client_id=pid, day=day, sender="client")
-    safe = anonymise(people, k=k or K_DEFAULT) if anonymous else Anonymised(rows=people, suppressed=[], k=1)
+    if anonymous:
+        safe = anonymise(people, k=k or K_DEFAULT, sensitive="ending")
+    else:
+        safe = Anonymised(rows=people, suppressed=[], k=1)
     for person in safe.rows:
-        for column, value in person.items():
-            rows["clients"][column].append(value)
+        for column in rows["clients"]:
+            rows["clients"][column].append(person[column])
         for table, values in events.get(person["client_id"], []):
             for column, value in values.items():
                 rows[table][column].append(value)
     out.mkdir(parents=True, exist_ok=True)
     for name, schema in SCHEMA.items():
         pq.write_table(pa.table(rows[name], schema=schema), out / f"{name}.parquet")
-    return ExtractReport(clients=len(safe.rows), suppressed=len(safe.suppressed), k=safe.k, levels=safe.levels)
+    return ExtractReport(
+        clients=len(safe.rows),
+        suppressed=len(safe.suppressed),
+        k=safe.k,
+        levels=safe.levels,
+        measured_k=safe.measured_k,
+        measured_l=safe.measured_l,
+    )

@@ -135,6 +135,10 @@ class Command(BaseCommand):
             f"{report.clients} consenting clients written to {options['out']}; {report.suppressed} left out so that "
             f"every group of quasi-identifiers holds at least {report.k} clients ({levels})"
         )
+        if report.measured_k is not None:
+            self.stdout.write(
+                f"pyCANON: k-anonymity {report.measured_k}; l-diversity of the episode ending {report.measured_l}"
+            )
 
     def _refresh(self, options: dict[str, Any]) -> None:
         from django.utils import timezone
