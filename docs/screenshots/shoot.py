@@ -19,17 +19,13 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for tests.conftest
+from tests.conftest import CHROMIUM_ARGS
+
 HERE = Path(__file__).parent
 PASSWORD = "alongside-demo"  # the demo's published password
 WIDTHS = {"phone": (390, 844), "desk": (1366, 900)}
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+FLAGS = CHROMIUM_ARGS  # the test suite's flags for Debian's headless Chromium
 CLIENT = "Fran"  # the same made-up client in both demos (seed 2026), when the caseload lists her
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
