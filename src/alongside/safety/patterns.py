@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from alongside.safety import forms, patterns_en, patterns_es
+from alongside.safety import forms, patterns_anchors, patterns_en, patterns_es
 from alongside.safety import normalize as normalize_module
+from alongside.safety.patterns_anchors import Anchor
 from alongside.safety.result import Category, Level
 
 
@@ -18,7 +19,8 @@ class Family:
     category: Category
     level: Level
     regex: re.Pattern[str]
-    anchors: frozenset[str]  # every match contains at least one of these words
+    anchors: frozenset[Anchor] | None  # every match contains one of these; None: scan every text
+    reach: int | None  # characters from an anchor's word that a match can reach; None: any
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,13 @@ def families() -> tuple[Family, ...]:
     for language, module in SOURCES.items():
         for family_id, category, level, source in module.FAMILIES:
             regex = re.compile(forms.expand(source, language, module.PIECES))
-            compiled.append(Family(family_id, language, category, level, regex, _anchors(regex.pattern)))
+            anchors = _anchors(regex.pattern)
+            compiled.append(Family(family_id, language, category, level, regex, anchors, _reach(regex)))
     return tuple(compiled)
 
 
-# Words too common to gate a family on: a match made only of these would be no signal.
+# Words too common to gate a family on: an anchor set of these is chosen only when the
+# regex requires nothing rarer (see :mod:`alongside.safety.patterns_anchors`).
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -54,8 +58,7 @@ _COMMON = _words(
     "been can could would much week weeks kids sister brother work hav going want really still esta "
     "este mejor semana siento trabajo estoy tengo al te home next says thought mood move hice ninos"
 )
-_SHORT_ANCHORS = frozenset({"sh", "od", "ex", "bf", "gf"})  # two-letter words that can carry a match
-# Pieces that name people, places, body parts and times: never an anchor on their own.
+# Pieces that name people, places, body parts and times: avoided as anchors, like frequent words.
 _SLOT_PIECES = ("when", "target", "abuser", "place", "body", "cuando", "lugar", "agresor", "cuerpo", "otro")
 _LITERAL = re.compile(r"(?<!\\)[a-z]{2,}")
 
@@ -69,10 +72,8 @@ def _slot_words() -> frozenset[str]:
     return frozenset(words)
 
 
-# Words frequent in everyday text (and, as prefixes, in many longer words) that made families
-# scan ordinary messages: dropped from a top-level alternative's anchors when the alternative
-# keeps another anchor. The list is what survives a check that the matches found on the whole
-# corpus, every probe and the bench texts are unchanged (end, keep, like, night, time, when... did not; the strings of tests/safety are checked too).
+# Words frequent in everyday text (and, as prefixes, in many longer words): avoided as anchors
+# when the match requires a rarer word.
 _FREQUENT = _words(
     "again back being bit came come cuando day days del dia doing down each estar esto ever feel feeling get gets "
     "goes good got hacer here last les long made make might mis more morning mucho near need new off one past "
@@ -104,23 +105,18 @@ def _alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def _words_of(pattern: str) -> frozenset[str]:
-    without_escapes = re.sub(r"\\[a-zA-Z]", " ", pattern)
-    words = frozenset(_LITERAL.findall(without_escapes)) - _COMMON - _slot_words()
-    return frozenset(w for w in words if len(w) > 2 or w in _SHORT_ANCHORS)
+def _anchors(pattern: str) -> frozenset[Anchor] | None:
+    """Anchors of which every match of ``pattern`` contains one; ``None``: scan every text."""
+    return patterns_anchors.required(pattern, common=_COMMON, frequent=_FREQUENT | _slot_words())
 
 
-def _anchors(pattern: str) -> frozenset[str]:
-    """The literal words of a compiled pattern, minus common words and slot words.
+_MARGIN = 60  # characters past a match that its lookahead may read
 
-    Per top-level alternative, frequent words (``_FREQUENT``) are left out when the alternative
-    has other anchors, so that an everyday word does not send the text through the family.
-    """
-    anchors: set[str] = set()
-    for alternative in _alternatives(pattern):
-        words = _words_of(alternative)
-        anchors |= (words - _FREQUENT) or words
-    return frozenset(anchors)
+
+def _reach(regex: re.Pattern[str]) -> int | None:
+    """How far from an anchor a match (and its lookahead) can reach; ``None``: unbounded."""
+    widest = patterns_anchors.widest(regex.pattern)
+    return None if widest is None else widest + _MARGIN
 
 
 _TOKEN = re.compile(r"[a-z]+")
@@ -158,29 +154,47 @@ def normalize(text: str) -> str:
     return normalize_module.normalize(text, vocabulary=vocabulary(), typos=typos())
 
 
-WINDOW = 160  # characters either side of an anchor word that a match can reach
+@dataclass(frozen=True)
+class _Index:
+    starts: dict[str, tuple[int, ...]]  # families by a word's first letters
+    inside: dict[str, tuple[int, ...]]  # families by letters anywhere in a word
+    inside_lengths: tuple[int, ...]
+    always: tuple[int, ...]  # families with no anchor, scanned on every text
 
 
 @cache
-def _anchor_index() -> dict[str, tuple[int, ...]]:
-    index: dict[str, list[int]] = {}
+def _anchor_index() -> _Index:
+    starts: dict[str, list[int]] = {}
+    inside: dict[str, list[int]] = {}
+    always = []
     for number, family in enumerate(families()):
-        for anchor in family.anchors:
-            index.setdefault(anchor, []).append(number)
-    return {anchor: tuple(numbers) for anchor, numbers in index.items()}
+        if family.anchors is None:
+            always.append(number)
+            continue
+        for word, at_start in family.anchors:
+            (starts if at_start else inside).setdefault(word, []).append(number)
+    return _Index(
+        {word: tuple(numbers) for word, numbers in starts.items()},
+        {word: tuple(numbers) for word, numbers in inside.items()},
+        tuple(sorted({len(word) for word in inside})),
+        tuple(always),
+    )
 
 
 _WORD_FAMILIES: dict[str, tuple[int, ...]] = {}
 
 
 def _families_of(word: str) -> tuple[int, ...]:
-    """The families with an anchor that ``word`` starts with (remembered per word)."""
+    """The families with an anchor that ``word`` starts with or contains (remembered per word)."""
     found = _WORD_FAMILIES.get(word)
     if found is None:
         index = _anchor_index()
         numbers: set[int] = set()
-        for length in range(2, len(word) + 1):
-            numbers.update(index.get(word[:length], ()))
+        for length in range(1, len(word) + 1):
+            numbers.update(index.starts.get(word[:length], ()))
+        for length in index.inside_lengths:
+            for start in range(len(word) - length + 1):
+                numbers.update(index.inside.get(word[start : start + length], ()))
         found = tuple(sorted(numbers))
         if len(_WORD_FAMILIES) < 100_000:
             _WORD_FAMILIES[word] = found
@@ -188,20 +202,27 @@ def _families_of(word: str) -> tuple[int, ...]:
 
 
 def _spans(normalized: str) -> dict[int, list[tuple[int, int]]]:
-    """Per family, the merged stretches of text around its anchor words."""
-    starts_by_word: dict[str, list[int]] = {}
+    """Per family to run, the merged stretches of text around its anchor words."""
+    words: dict[str, list[tuple[int, int]]] = {}
     for token in _TOKEN.finditer(normalized):
-        starts_by_word.setdefault(token.group(0), []).append(token.start())
-    positions: dict[int, list[int]] = {}
-    for word, starts in starts_by_word.items():
-        for number in _families_of(word):
-            positions.setdefault(number, []).extend(starts)
+        words.setdefault(token.group(0), []).append(token.span())
     size = len(normalized)
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for number, starts in positions.items():
+    whole = [(0, size)]
+    spans: dict[int, list[tuple[int, int]]] = dict.fromkeys(_anchor_index().always, whole)
+    positions: dict[int, list[tuple[int, int]]] = {}
+    for word, places in words.items():
+        for number in _families_of(word):
+            if number not in spans:
+                positions.setdefault(number, []).extend(places)
+    all_families = families()
+    for number, places in positions.items():
+        reach = all_families[number].reach
+        if reach is None:
+            spans[number] = whole
+            continue
         merged: list[tuple[int, int]] = []
-        for position in sorted(set(starts)):
-            low, high = max(0, position - WINDOW), min(size, position + WINDOW)
+        for start, end in sorted(set(places)):
+            low, high = max(0, start - reach), min(size, end + reach)
             if merged and low <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], high)
             else:
@@ -220,9 +241,10 @@ def _word_end(text: str, position: int) -> int:
 def find(normalized: str) -> list[Found]:
     """Every family match in ``normalized``, in text order.
 
-    A match is made of the pattern's literal words, so each family is run only on the
-    stretches of text around its anchor words (see :func:`_anchors`); a text with none of
-    them is not scanned at all. This keeps a 5,000-character message within the time budget.
+    Every match of a family contains one of its anchor words (see :mod:`.patterns_anchors`),
+    so each family is run only on the stretches of text its matches can reach from those
+    words; a text with none of them is not scanned for it at all. This keeps a
+    5,000-character message within the time budget.
     """
     found: dict[tuple[str, int, int], Found] = {}
     all_families = families()
