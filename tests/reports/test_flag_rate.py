@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alongside.measures.charts.rate import Share, rate_chart, rate_table, wilson
 from alongside.risk.flag_rate import flag_rate
+from alongside.risk.services import client_risk_refresh
 from tests.measures.support_staff import add_score
 
 
@@ -42,6 +43,7 @@ def test_flag_rate_counts_clients_in_care_and_flags_a_worsening_client(world):
     """Sam's PHQ-9 rises from 15 to 24 over five weeks: he counts from his intake week on and is flagged at the end (no check-ins either)."""
     for days_ago, total in ((35, 15), (21, 18), (7, 22), (0, 24)):
         add_score(world.sam, "phq9", total, days_ago=days_ago)
+    client_risk_refresh(client=world.sam, now=timezone.now())  # as the after-commit task does
     shares = flag_rate(user=world.alice, now=timezone.now())
     assert len(shares) == 12
     assert [s.total for s in shares] == [0] * 6 + [1] * 6
@@ -57,6 +59,7 @@ def test_early_warnings_page_shows_the_flag_rate_chart_and_table(world, staff_cl
     assert "No client of yours has been in care" in body
     for days_ago, total in ((35, 15), (21, 18), (7, 22), (0, 24)):
         add_score(world.sam, "phq9", total, days_ago=days_ago)
+    client_risk_refresh(client=world.sam, now=timezone.now())
     body = web.get(reverse("risk:flagged")).content.decode()
     assert 'class="measure-chart rate-chart"' in body
     assert "rate-table" in body

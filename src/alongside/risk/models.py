@@ -76,6 +76,11 @@ class ClientRisk(models.Model):
     phq9_session = models.PositiveSmallIntegerField(null=True, blank=True)
     model_sha256 = models.CharField(max_length=64)
     model_source = models.CharField(max_length=16, choices=ModelSource.choices, default=ModelSource.REFERENCE)
+    weekly = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("[[week end (ISO date), flagged]] for each of the last 12 weeks the client was in care."),
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -19,6 +19,7 @@ from alongside.risk.active import models_in_use, reference
 from alongside.risk.artifacts import digest
 from alongside.risk.collect import history
 from alongside.risk.extract import ExtractReport, write_extract
+from alongside.risk.flag_rate import weekly_flags
 from alongside.risk.models import ClientRisk, ModelKind, PracticeModel, RiskAuditAction
 from alongside.risk.online import score
 
@@ -36,8 +37,8 @@ def active_models() -> tuple[dict[str, Any], dict[str, Any]]:
 
 @unaudited("a derived cache recomputed from records whose own writes are audited; reviews are audited")
 def client_risk_refresh(*, client: ClientProfile, now: dt.datetime) -> ClientRisk | None:
-    """Score the client now with their practice's models and store the result; return it (None before their
-    first score or session)."""
+    """Score the client now with their practice's models and store the result, with their flags at the end of
+    each of the last 12 weeks (read by the flag-rate chart); return it (None before their first score or session)."""
     found = history(client, now)
     if found is None:
         return None
@@ -60,6 +61,7 @@ def client_risk_refresh(*, client: ClientProfile, now: dt.datetime) -> ClientRis
             "phq9_session": result.phq9_session,
             "model_sha256": models.sha256,
             "model_source": models.source,
+            "weekly": weekly_flags(h, day, now.date(), models),
         },
     )
     return stored
