@@ -344,3 +344,11 @@ def _disclosure(c: Cast, values: dict[str, str]) -> Made:
 
     note = private_note_save(actor=c.alice, client=c.sam, text=SENTINEL_NOTE)
     return disclosure_request(actor=c.alice, note_id=note.pk, recipient="Dr Okafor", purpose=SENTINEL_NOTE)
+
+
+@factory("note_template_id")
+def _note_template(c: Cast, values: dict[str, str]) -> Made:
+    """A progress-note template of Sam's practice, made by its admin (only the practice's admins may reach it)."""
+    from alongside.records.services import note_template_save
+
+    return note_template_save(actor=c.admin, name=SENTINEL_NOTE[:80], sections=[{"heading": "Goals", "prompt": ""}])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alongside.records.models import NoteTemplate, Suitability
-from alongside.records.note_templates import MAX_SECTION, SECTIONS
+from alongside.records.models import NoteTemplate, PracticeNoteTemplate, Suitability
+from alongside.records.note_templates import MAX_HEADING, MAX_NAME, MAX_PROMPT, MAX_SECTION, MAX_SECTIONS, Section
 from alongside.records.plans import STATUS_LABELS, TEXT, Goal, Objective, PlanContent, instrument_names
 from alongside.records.services import MAX_TEXT
 
@@ -17,15 +18,55 @@ STATUS_CHOICES = list(STATUS_LABELS.items())
 
 
 class NoteStartForm(forms.Form):
-    template = forms.ChoiceField(label=_("Template"), choices=NoteTemplate.choices, widget=forms.RadioSelect)
+    """SOAP, DAP, BIRP and the practice's own live templates (by id)."""
+
+    template = forms.ChoiceField(label=_("Template"), choices=[], widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, practice_templates: Iterable[PracticeNoteTemplate] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        builtin = [(value, label) for value, label in NoteTemplate.choices if value != NoteTemplate.PRACTICE]
+        own = [(str(t.pk), t.name) for t in practice_templates]
+        self.fields["template"].choices = [*builtin, *own]  # type: ignore[attr-defined]
+
+
+class NoteTemplateForm(forms.Form):
+    """A practice template: a name and up to 12 rows of heading and prompt (empty rows are left out)."""
+
+    name = forms.CharField(label=_("Name"), max_length=MAX_NAME)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = range(1, MAX_SECTIONS + 1)
+        for i in self.rows:
+            self.fields[f"heading_{i}"] = forms.CharField(
+                label=_("Heading %(n)s") % {"n": i}, required=False, max_length=MAX_HEADING
+            )
+            self.fields[f"prompt_{i}"] = forms.CharField(
+                label=_("Prompt %(n)s") % {"n": i}, required=False, max_length=MAX_PROMPT
+            )
+
+    def row_fields(self) -> list[tuple[Any, Any]]:
+        """The bound heading and prompt of each row."""
+        return [(self[f"heading_{i}"], self[f"prompt_{i}"]) for i in self.rows]
+
+    def sections(self) -> list[dict[str, str]]:
+        data = self.cleaned_data
+        return [{"heading": data[f"heading_{i}"], "prompt": data[f"prompt_{i}"]} for i in self.rows]
+
+    @staticmethod
+    def initial_for(template: PracticeNoteTemplate) -> dict[str, str]:
+        initial = {"name": template.name}
+        for i, row in enumerate(template.sections, start=1):
+            initial[f"heading_{i}"], initial[f"prompt_{i}"] = row["heading"], row.get("prompt", "")
+        return initial
 
 
 class NoteForm(forms.Form):
     """One text box per section of the note's template."""
 
-    def __init__(self, *args: Any, template: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sections: tuple[Section, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for section in SECTIONS[template]:
+        for section in sections:
             self.fields[section.code] = forms.CharField(
                 label=section.label,
                 help_text=section.prompt,

@@ -24,6 +24,7 @@ __all__ = [
     "NoteStatus",
     "NoteTemplate",
     "PlanReview",
+    "PracticeNoteTemplate",
     "ProgressNote",
     "PsychotherapyNote",
     "RecordsAuditAction",
@@ -52,12 +53,15 @@ class RecordsAuditAction(models.TextChoices):
     PLAN_SAVED = "records.plan_saved", _("Saved a treatment plan version")
     PLAN_VIEWED = "records.plan_viewed", _("Viewed a treatment plan")
     PLAN_REVIEWED = "records.plan_reviewed", _("Reviewed a treatment plan")
+    TEMPLATE_SAVED = "records.template_saved", _("Saved a practice note template")
+    TEMPLATE_RETIRED = "records.template_retired", _("Retired a practice note template")
 
 
 class NoteTemplate(models.TextChoices):
     SOAP = "soap", _("SOAP (subjective, objective, assessment, plan)")
     DAP = "dap", _("DAP (data, assessment, plan)")
     BIRP = "birp", _("BIRP (behaviour, intervention, response, plan)")
+    PRACTICE = "practice", _("A template of the practice")
 
 
 class NoteStatus(models.TextChoices):
@@ -74,6 +78,12 @@ class ProgressNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     template = models.CharField(max_length=8, choices=NoteTemplate.choices)
     sections = EncryptedJSONField(key_field="client_id")  # {section code: text}
+    # A practice template's sections as they were when the note was started ([{code, heading, prompt}]), so
+    # the note keeps them when the template changes or retires; empty for SOAP, DAP and BIRP.
+    headings = models.JSONField(default=list, blank=True)
+    practice_template = models.ForeignKey(
+        "records.PracticeNoteTemplate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=8, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -96,6 +106,38 @@ class ProgressNote(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == NoteStatus.SIGNED
+
+    @property
+    def template_label(self) -> str:
+        """The template's name: SOAP, DAP or BIRP, or the practice template's current name."""
+        if self.template == NoteTemplate.PRACTICE and self.practice_template is not None:
+            return self.practice_template.name
+        return str(self.get_template_display())
+
+
+class PracticeNoteTemplate(models.Model):
+    """A progress-note template a practice admin defined: a name and up to 12 headings, each with a prompt.
+
+    Holds no client data. Editing it changes the notes started afterwards only: a note copies the headings.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey("care.Practice", on_delete=models.CASCADE, related_name="note_templates")
+    name = models.CharField(max_length=80)
+    sections = models.JSONField(default=list)  # [{"heading": ..., "prompt": ...}], in order
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["practice", "name"]
+
+    def __str__(self) -> str:
+        return f"note template {self.pk}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class NoteAddendum(models.Model):

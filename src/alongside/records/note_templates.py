@@ -39,10 +39,30 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
     ),
 }
 
-# Where "Insert latest scores" puts the client's measures in each template.
+# Where "Insert latest scores" puts the client's measures in each template (a practice's: its first section).
 MEASURES_SECTION = {"soap": "objective", "dap": "data", "birp": "behaviour"}
 
+# A practice's own templates (defined by its admins, stored in ``PracticeNoteTemplate``).
+MAX_SECTIONS = 12
+MAX_NAME = 80
+MAX_HEADING = 80
+MAX_PROMPT = 200
 
-def clean_sections(template: str, given: dict[str, str]) -> dict[str, str]:
-    """The template's sections, in order, each stripped and cut to its limit; unknown keys are dropped."""
-    return {s.code: str(given.get(s.code, "") or "").strip()[:MAX_SECTION] for s in SECTIONS[template]}
+
+def note_sections(note: Any) -> tuple[Section, ...]:
+    """The sections a note was started with: its built-in template's, or the practice template's headings it copied."""
+    if note.template in SECTIONS:
+        return SECTIONS[note.template]
+    return tuple(Section(str(h["code"]), str(h["heading"]), str(h.get("prompt", ""))) for h in note.headings or [])
+
+
+def measures_section(note: Any) -> str:
+    """The code of the section that "Insert latest scores" writes to."""
+    if note.template in MEASURES_SECTION:
+        return MEASURES_SECTION[note.template]
+    return note_sections(note)[0].code
+
+
+def clean_sections(sections: tuple[Section, ...], given: dict[str, str]) -> dict[str, str]:
+    """The sections' texts, in order, each stripped and cut to its limit; unknown keys are dropped."""
+    return {s.code: str(given.get(s.code, "") or "").strip()[:MAX_SECTION] for s in sections}

@@ -21,6 +21,7 @@ from alongside.core.actor import SignedIn
 from alongside.records.models import (
     Disclosure,
     PlanReview,
+    PracticeNoteTemplate,
     ProgressNote,
     PsychotherapyNote,
     RecordsAuditAction,
@@ -170,3 +171,21 @@ def disclosure_for_author(*, actor: SignedIn, disclosure_id: uuid.UUID | str) ->
     if disclosure.requested_by_id != getattr(actor, "pk", None):
         raise Http404("No such disclosure.")
     return disclosure
+
+
+def live_note_templates(client: ClientProfile) -> list[PracticeNoteTemplate]:
+    """The note templates of the client's practice still offered for new notes (no client data)."""
+    return list(PracticeNoteTemplate.objects.filter(practice_id=client.practice_id, retired_at__isnull=True))
+
+
+def practice_note_templates(practice: Any) -> list[PracticeNoteTemplate]:
+    """All the practice's note templates, live first, for its admins' page."""
+    return sorted(PracticeNoteTemplate.objects.filter(practice=practice), key=lambda t: (t.is_retired, t.name))
+
+
+def practice_note_template(practice: Any, template_id: uuid.UUID | str) -> PracticeNoteTemplate:
+    """One of the practice's note templates; another practice's is a 404."""
+    found = PracticeNoteTemplate.objects.filter(practice=practice, pk=template_id).first()
+    if found is None:
+        raise Http404("No such note template.")
+    return found

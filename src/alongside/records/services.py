@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access import Action, decide, owned_or_404
 from alongside.applibrary.models import ReadinessCheck
 from alongside.audit.log import record
-from alongside.care.models import ClientProfile
+from alongside.care.models import ClientProfile, Membership
+from alongside.care.selectors import membership_for
 from alongside.core.actor import SignedIn
 from alongside.core.services import service
 from alongside.records.models import (
@@ -27,13 +29,22 @@ from alongside.records.models import (
     NoteStatus,
     NoteTemplate,
     PlanReview,
+    PracticeNoteTemplate,
     ProgressNote,
     PsychotherapyNote,
     RecordsAuditAction,
     Suitability,
     TreatmentPlan,
 )
-from alongside.records.note_templates import clean_sections
+from alongside.records.note_templates import (
+    MAX_HEADING,
+    MAX_NAME,
+    MAX_PROMPT,
+    MAX_SECTIONS,
+    SECTIONS,
+    clean_sections,
+    note_sections,
+)
 from alongside.records.plans import PlanContent
 from alongside.sessions.models import Appointment
 
@@ -56,10 +67,15 @@ def _text(text: str, *, empty: str) -> str:
 
 @service
 def note_start(*, actor: SignedIn, appointment_id: uuid.UUID | str, template: str) -> ProgressNote:
-    """Start the progress note of an appointment from a template (one note per appointment)."""
+    """Start the progress note of an appointment from a template (one note per appointment).
+
+    ``template`` is "soap", "dap", "birp" or the id of one of the client's practice's own templates (which the
+    note copies, so it keeps those sections whatever later happens to the template).
+    """
     appointment = owned_or_404(actor, Appointment, appointment_id, Action.CARE_TEAM)
-    if template not in NoteTemplate.values:
-        raise ValidationError(_("Choose a note template."))
+    own = None
+    if template not in SECTIONS:
+        own = _practice_template(practice_id=appointment.client.practice_id, template_id=template, live=True)
     existing = ProgressNote.objects.filter(appointment=appointment).first()
     if existing is not None:
         return existing  # a second click on "Start" opens the note already begun
@@ -68,7 +84,13 @@ def note_start(*, actor: SignedIn, appointment_id: uuid.UUID | str, template: st
         client=appointment.client, appointment=appointment, author=actor, template=template, created_at=now,
         updated_at=now,
     )  # fmt: skip
-    note.sections = clean_sections(template, {})
+    if own is not None:
+        note.template, note.practice_template = NoteTemplate.PRACTICE, own
+        note.headings = [
+            {"code": f"s{i}", "heading": row["heading"], "prompt": row.get("prompt", "")}
+            for i, row in enumerate(own.sections, start=1)
+        ]
+    note.sections = clean_sections(note_sections(note), {})
     note.save()
     record(RecordsAuditAction.NOTE_STARTED, actor=actor, obj=note, client_id=note.client_id)
     return note
@@ -90,7 +112,7 @@ def note_draft_save(*, actor: SignedIn, note_id: uuid.UUID | str, sections: dict
     if note.is_signed:
         record(RecordsAuditAction.NOTE_EDIT_REFUSED, actor=actor, obj=note, client_id=note.client_id)
         return DraftSaved(note=note, refused=True)
-    note.sections = clean_sections(note.template, sections)
+    note.sections = clean_sections(note_sections(note), sections)
     note.updated_at = timezone.now()
     note.save(update_fields=["sections_sealed", "updated_at"])
     record(RecordsAuditAction.NOTE_DRAFT_SAVED, actor=actor, obj=note, client_id=note.client_id)
@@ -106,7 +128,7 @@ def note_sign(*, actor: SignedIn, note_id: uuid.UUID | str, sections: dict[str, 
         raise ValidationError(_("This note is already signed. Add an addendum instead."))
     if note.author_id != actor.pk:
         raise PermissionDenied(_("Only the note's author can sign it."))
-    cleaned = clean_sections(note.template, sections)
+    cleaned = clean_sections(note_sections(note), sections)
     if not any(cleaned.values()):
         raise ValidationError(_("An empty note cannot be signed."))
     now = timezone.now()
@@ -222,3 +244,82 @@ def plan_review(
     detail: dict[str, Any] = {"version": plan.version, "suitability": suitability}
     record(RecordsAuditAction.PLAN_REVIEWED, actor=actor, obj=review, client_id=client.pk, detail=detail)
     return review
+
+
+def _practice_template(*, practice_id: Any, template_id: Any, live: bool = False) -> PracticeNoteTemplate:
+    """A template of this practice; any other id (another practice's, a retired one when ``live``) is a 404."""
+    try:
+        key = uuid.UUID(str(template_id))
+    except ValueError:
+        raise ValidationError(_("Choose a note template.")) from None
+    rows = PracticeNoteTemplate.objects.filter(practice_id=practice_id, pk=key)
+    found = rows.filter(retired_at__isnull=True).first() if live else rows.first()
+    if found is None:
+        raise Http404("No such note template.")
+    return found
+
+
+def _admin_of_practice(actor: SignedIn) -> Membership:
+    membership = membership_for(user=actor)
+    if membership is None or not membership.is_admin:
+        raise PermissionDenied(_("Only practice admins can change note templates."))
+    return membership
+
+
+def _template_rows(name: str, sections: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:
+    """The name and sections, validated: a name, 1 to 12 distinct headings, each with an optional short prompt."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Give the template a name."))
+    if len(name) > MAX_NAME:
+        raise ValidationError(_("Keep the name under %(n)s characters.") % {"n": MAX_NAME})
+    rows = []
+    for row in sections:
+        heading, prompt = " ".join(str(row.get("heading", "")).split()), str(row.get("prompt", "")).strip()
+        if not heading and not prompt:
+            continue
+        if not heading:
+            raise ValidationError(_("Every prompt needs a heading."))
+        if len(heading) > MAX_HEADING or len(prompt) > MAX_PROMPT:
+            raise ValidationError(
+                _("Keep headings under %(h)s characters and prompts under %(p)s.") % {"h": MAX_HEADING, "p": MAX_PROMPT}
+            )
+        rows.append({"heading": heading, "prompt": prompt})
+    if not rows:
+        raise ValidationError(_("Add at least one section heading."))
+    if len(rows) > MAX_SECTIONS:
+        raise ValidationError(_("A template has at most %(n)s sections.") % {"n": MAX_SECTIONS})
+    if len({r["heading"].casefold() for r in rows}) != len(rows):
+        raise ValidationError(_("Give each section a different heading."))
+    return name, rows
+
+
+@service
+def note_template_save(
+    *, actor: SignedIn, name: str, sections: list[dict[str, str]], template_id: uuid.UUID | str | None = None
+) -> PracticeNoteTemplate:
+    """Create or change one of the practice's note templates (its admins only); notes already started keep theirs."""
+    membership = _admin_of_practice(actor)
+    name, rows = _template_rows(name, sections)
+    now = timezone.now()
+    if template_id is None:
+        template = PracticeNoteTemplate(practice=membership.practice, created_at=now)
+    else:
+        template = _practice_template(practice_id=membership.practice_id, template_id=template_id, live=True)
+    template.name, template.sections, template.updated_at = name, rows, now
+    template.save()
+    detail = {"sections": len(rows), "created": template_id is None}
+    record(RecordsAuditAction.TEMPLATE_SAVED, actor=actor, obj=template, detail=detail)
+    return template
+
+
+@service
+def note_template_retire(*, actor: SignedIn, template_id: uuid.UUID | str) -> PracticeNoteTemplate:
+    """Stop offering a practice template for new notes; the notes written with it keep their sections."""
+    membership = _admin_of_practice(actor)
+    template = _practice_template(practice_id=membership.practice_id, template_id=template_id)
+    if template.retired_at is None:
+        template.retired_at = timezone.now()
+        template.save(update_fields=["retired_at"])
+        record(RecordsAuditAction.TEMPLATE_RETIRED, actor=actor, obj=template)
+    return template

@@ -18,10 +18,10 @@ from alongside.care.models import Membership
 from alongside.care.views import practice_render, staff_required
 from alongside.core.actor import signed_in
 from alongside.core.formatting import fmt_datetime
-from alongside.records import disclosure_views, disclosures, plan_views, selectors, services
+from alongside.records import disclosure_views, disclosures, plan_views, selectors, services, template_views
 from alongside.records.forms import NoteForm, NoteStartForm, TextForm
 from alongside.records.models import ProgressNote
-from alongside.records.note_templates import MEASURES_SECTION, SECTIONS
+from alongside.records.note_templates import measures_section, note_sections
 
 
 @staff_required
@@ -42,7 +42,7 @@ def appointment_note(request: HttpRequest, membership: Membership, appointment_i
     existing = getattr(appointment, "progress_note", None)
     if existing is not None:
         return redirect("records:note", note_id=existing.pk)
-    form = NoteStartForm(request.POST or None)
+    form = NoteStartForm(request.POST or None, practice_templates=selectors.live_note_templates(appointment.client))
     if request.method == "POST" and form.is_valid():
         note = services.note_start(actor=actor, appointment_id=appointment.pk, template=form.cleaned_data["template"])
         return redirect("records:note", note_id=note.pk)
@@ -55,7 +55,7 @@ def appointment_note(request: HttpRequest, membership: Membership, appointment_i
 def note_page(request: HttpRequest, membership: Membership, note_id: uuid.UUID) -> HttpResponse:
     actor = signed_in(request.user)
     note = selectors.note_for(actor=actor, note_id=note_id)
-    form = NoteForm(request.POST or None, template=note.template, initial=note.sections or {})
+    form = NoteForm(request.POST or None, sections=note_sections(note), initial=note.sections or {})
     if request.method == "POST":
         if not form.is_valid():
             if request.headers.get("X-Autosave"):
@@ -88,7 +88,7 @@ def note_page(request: HttpRequest, membership: Membership, note_id: uuid.UUID) 
         "note": note,
         "client": note.client,
         "form": form,
-        "sections": [(s, (note.sections or {}).get(s.code, "")) for s in SECTIONS[note.template]],
+        "sections": [(s, (note.sections or {}).get(s.code, "")) for s in note_sections(note)],
         "addendum_form": TextForm(),
         "may_sign": note.author_id == actor.pk,
     }
@@ -101,7 +101,7 @@ def _pull_scores(request: HttpRequest, note: ProgressNote, sections: dict[str, s
     if not line:
         messages.info(request, _("No questionnaire scores to insert (none yet, or measures are not shared)."))
         return
-    code = MEASURES_SECTION[note.template]
+    code = measures_section(note)
     sections[code] = f"{sections.get(code, '')}\n{line}".strip()
 
 
@@ -133,7 +133,7 @@ def note_pdf(request: HttpRequest, membership: Membership, note_id: uuid.UUID) -
     context = {
         "note": note,
         "client": note.client,
-        "sections": [(s, (note.sections or {}).get(s.code, "")) for s in SECTIONS[note.template]],
+        "sections": [(s, (note.sections or {}).get(s.code, "")) for s in note_sections(note)],
         "printed": timezone.now(),
     }
     html = render_to_string("records/note_pdf.html", context, request=request)
@@ -191,6 +191,7 @@ urlpatterns: list[URLPattern] = [
     path("private-notes/<uuid:private_note_id>/", private_note, name="private_note"),
     *plan_views.urlpatterns,
     *disclosure_views.urlpatterns,
+    *template_views.urlpatterns,
 ]
 
 __all__ = ["app_name", "urlpatterns"]
