@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.applibrary.services import entries_import
+from alongside.risk.services import client_risk_refresh
 from tests.a11y import assert_no_serious_axe_violations
 from tests.measures.support_staff import add_history
 
@@ -26,6 +27,7 @@ def test_chart_pages_pass_axe_on_a_phone(live_server, phone_page, world, staff_c
     add_history(world.sam, "gad7", [14, 9])
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     entries_import(actor=world.sam.user, client=world.sam, source="daylio", text=DAYLIO.format(day=yesterday))
+    client_risk_refresh(client=world.sam, now=timezone.now())  # the flag rate reads the flags a refresh stores
     page = phone_page
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
