@@ -108,3 +108,11 @@ def test_optional_anchor_words_do_not_hide_a_match(text: str, family_id: str, le
     assert family_id in _anchor_scan(normalized)
     assert _lost(normalized) == set()
     assert safety.detect(text).level >= level
+
+
+def test_a_long_word_does_not_push_a_match_out_of_the_window() -> None:
+    """A word longer than the scan assumes (200 letters) between the start of a match and its
+    anchor does not hide the match: such a text is scanned whole for that family."""
+    text = "he " + "abcdefghij" * 20 + " hit me"
+    assert _full_scan(text)
+    assert _lost(text) == set()

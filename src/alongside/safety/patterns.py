@@ -21,6 +21,7 @@ class Family:
     regex: re.Pattern[str]
     anchors: frozenset[Anchor] | None  # every match contains one of these; None: scan every text
     reach: int | None  # characters from an anchor's word that a match can reach; None: any
+    reach_assumes_short_runs: bool  # reach holds only without a run longer than SHORT_RUN
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def families() -> tuple[Family, ...]:
         for family_id, category, level, source in module.FAMILIES:
             regex = re.compile(forms.expand(source, language, module.PIECES))
             anchors = _anchors(regex.pattern)
-            compiled.append(Family(family_id, language, category, level, regex, anchors, _reach(regex)))
+            compiled.append(Family(family_id, language, category, level, regex, anchors, *_reach(regex)))
     return tuple(compiled)
 
 
@@ -113,10 +114,15 @@ def _anchors(pattern: str) -> frozenset[Anchor] | None:
 _MARGIN = 60  # characters past a match that its lookahead may read
 
 
-def _reach(regex: re.Pattern[str]) -> int | None:
-    """How far from an anchor a match (and its lookahead) can reach; ``None``: unbounded."""
-    widest = patterns_anchors.widest(regex.pattern)
-    return None if widest is None else widest + _MARGIN
+def _reach(regex: re.Pattern[str]) -> tuple[int | None, bool]:
+    """How far from an anchor a match (and its lookahead) can reach, ``None`` if unbounded, and
+    whether that holds only on texts without a long run (see ``patterns_anchors.widest``)."""
+    widest, assumed = patterns_anchors.widest(regex.pattern)
+    return (None if widest is None else widest + _MARGIN), assumed
+
+
+# A run of word characters or spaces longer than an unbounded repeat is assumed to match.
+_LONG_RUN = re.compile(rf"\w{{{patterns_anchors.SHORT_RUN + 1}}}| {{{patterns_anchors.SHORT_RUN + 1}}}")
 
 
 _TOKEN = re.compile(r"[a-z]+")
@@ -215,8 +221,14 @@ def _spans(normalized: str) -> dict[int, list[tuple[int, int]]]:
             if number not in spans:
                 positions.setdefault(number, []).extend(places)
     all_families = families()
+    long_run: bool | None = None
     for number, places in positions.items():
-        reach = all_families[number].reach
+        family = all_families[number]
+        reach = family.reach
+        if reach is not None and family.reach_assumes_short_runs:
+            if long_run is None:
+                long_run = _LONG_RUN.search(normalized) is not None
+            reach = None if long_run else reach
         if reach is None:
             spans[number] = whole
             continue

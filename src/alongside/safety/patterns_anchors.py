@@ -31,10 +31,70 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _STARTS = (sre.AT_BOUNDARY, sre.AT_UNI_BOUNDARY, sre.AT_BEGINNING, sre.AT_BEGINNING_STRING)
 
 
-def widest(pattern: str) -> int | None:
-    """The longest match of ``pattern`` in characters, or ``None`` when it has no bound."""
-    width = sre_parse.parse(pattern).getwidth()[1]
-    return None if width >= sre.MAXREPEAT else int(width)
+SHORT_RUN = 40  # characters: an unbounded word or space repeat is taken to match at most this many
+
+
+def widest(pattern: str) -> tuple[int | None, bool]:
+    """The longest match of ``pattern`` in characters, and whether that assumes short runs.
+
+    An unbounded repeat of one word character (``[a-z]+``, ``\\w*``) or of a space counts as
+    ``SHORT_RUN`` characters, so the bound holds on texts without a longer run of word
+    characters or spaces (the caller checks). Any other unbounded repeat gives ``None``.
+    """
+    width, assumed = _width(list(sre_parse.parse(pattern)))
+    return width, assumed
+
+
+_RANGES = (("a", "z"), ("A", "Z"), ("0", "9"))
+_WORD_CLASS = {"CATEGORY_WORD", "CATEGORY_DIGIT", "CATEGORY_UNI_WORD", "CATEGORY_UNI_DIGIT"}
+
+
+def _short_run_class(items: list[Any]) -> bool:
+    """Whether ``items`` is one character of a word class, or a space."""
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    if op is sre.LITERAL:
+        return chr(av) == " " or chr(av).isalnum()
+    if op is sre.IN:
+        return all(
+            (kind is sre.RANGE and any(low <= chr(value[0]) <= chr(value[1]) <= high for low, high in _RANGES))
+            or (kind is sre.LITERAL and chr(value).isalnum())
+            or (kind is sre.CATEGORY and str(value) in _WORD_CLASS)
+            for kind, value in av
+        )
+    return False
+
+
+def _width(items: list[Any]) -> tuple[int | None, bool]:
+    total, assumed = 0, False
+    for op, av in items:
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue
+        if op in (sre.SUBPATTERN, sre.ATOMIC_GROUP):
+            width, more = _width(list(av[-1] if op is sre.SUBPATTERN else av))
+        elif op is sre.BRANCH:
+            widths = [_width(list(branch)) for branch in av[1]]
+            if any(w is None for w, _more in widths):
+                return None, True
+            width, more = max(w or 0 for w, _more in widths), any(m for _w, m in widths)
+        elif op in _REPEATS:
+            low, high, sub = av
+            if high >= sre.MAXREPEAT:
+                if not _short_run_class(list(sub)):
+                    return None, True
+                width, more = max(low, SHORT_RUN), True
+            else:
+                one, more = _width(list(sub))
+                width = None if one is None else one * high
+        elif op in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN, sre.CATEGORY):
+            width, more = 1, False
+        else:  # a group reference: no bound
+            return None, True
+        if width is None:
+            return None, True
+        total, assumed = total + width, assumed or more
+    return total, assumed
 
 
 def required(pattern: str, *, common: Iterable[str] = (), frequent: Iterable[str] = ()) -> Required:
