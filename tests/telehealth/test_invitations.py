@@ -170,3 +170,17 @@ def test_a_retried_invitation_sends_the_file_it_was_queued_with(world, mailoutbo
         assert int(next(iter(calendar.walk("VEVENT")))["sequence"]) == 0
     for email in OutboundEmail.objects.filter(pk__in=[e.pk for e in failed]):
         assert (email.status, email.attachment_sealed) == (EmailStatus.SENT, "")
+
+
+def test_a_guest_email_has_no_calendar_file_and_does_not_promise_one(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A guest gets no later moves or cancellations, so their email carries no .ics and says to sign in instead."""
+    from alongside.telehealth.services.guests import guest_invite
+
+    booked = appointment(world, starts_in=dt.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        guest_invite(actor=world.alice, appointment_id=booked.pk, guest_email=world.bob.email, role="interpreter")
+    (message,) = [m for m in mailoutbox if m.to == [world.bob.email]]
+    assert message.attachments == []
+    assert "attached" not in message.body

@@ -79,8 +79,14 @@ def _address(sender: str) -> str:
     return sender.rsplit("<", 1)[-1].rstrip(">").strip()
 
 
-def email_text(*, appointment: Appointment, person: Any, zone_name: str, change: str) -> tuple[str, str]:
-    """Subject and body in the person's language and zone: when, what changed, where to join."""
+def email_text(
+    *, appointment: Appointment, person: Any, zone_name: str, change: str, attached: bool = True
+) -> tuple[str, str]:
+    """Subject and body in the person's language and zone: when, what changed, where to join.
+
+    ``attached`` says the email carries the .ics; a guest's does not (they get no later moves or
+    cancellations, so an event in their calendar would go stale) and is sent to the page instead.
+    """
     zone = zone_or_utc(zone_name)
     with translation.override(getattr(person, "locale", "") or "en"):
         when = {
@@ -88,7 +94,10 @@ def email_text(*, appointment: Appointment, person: Any, zone_name: str, change:
             "time": fmt_time(appointment.starts_at, zone=zone),
             "zone": zone_label(zone),
         }
-        where = _("The attached file updates your calendar. Sign in to Alongside and open Video sessions to join.")
+        if attached:
+            where = _("The attached file updates your calendar. Sign in to Alongside and open Video sessions to join.")
+        else:
+            where = _("Sign in to Alongside and open Video sessions to add it to your calendar or to join.")
         if change == "cancelled":
             subject = _("Session cancelled")
             body = _("The session on %(date)s at %(time)s (%(zone)s) is cancelled.") % when

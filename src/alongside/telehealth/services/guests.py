@@ -80,7 +80,11 @@ def guest_invite(
             detail={"appointment": str(appointment.pk), "role": str(role), "guest": str(guest.pk)},
         )
         subject, body = invitations.email_text(
-            appointment=appointment, person=guest, zone_name=str(clinician_zone(guest)), change="created"
+            appointment=appointment,
+            person=guest,
+            zone_name=str(clinician_zone(guest)),
+            change="created",
+            attached=False,
         )
         email_enqueue(to=guest.email, subject=subject, body=body, kind="telehealth.guest", note=f"guest {row.pk}")
     return row
