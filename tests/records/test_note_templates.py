@@ -147,3 +147,15 @@ def test_the_pages_refuse_clinicians_and_other_practices(world, staff_client):
     assert away.get(f"/records/practice/note-templates/{template.pk}/").status_code == 404
     assert away.post(f"/records/practice/note-templates/{template.pk}/retire/").status_code == 404
     assert "GIRP" not in away.get("/records/practice/note-templates/").content.decode()
+
+
+def test_a_note_from_a_practice_template_shows_its_headings_on_the_page_and_in_the_pdf(world, staff_client):
+    """The note page lists the copied headings and prompts under the template's name; the PDF is made."""
+    template = note_template_save(actor=world.admin, name="GIRP", sections=GIRP)
+    note = note_start(actor=world.alice, appointment_id=appointment(world).pk, template=str(template.pk))
+    browser = staff_client(world.alice)
+    page = browser.get(f"/records/notes/{note.pk}/").content.decode()
+    for text in ("GIRP", "Goals", "The goals this session worked on.", "Intervention", "Response"):
+        assert text in page
+    pdf = browser.get(f"/records/notes/{note.pk}/note.pdf")
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
