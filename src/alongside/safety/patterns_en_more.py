@@ -455,8 +455,8 @@ MORE += (
         C.PLAN_OR_PREPARATION,
         L.URGENT,
         r"\b{pills} (?:are|is) (?:all )?(?:lined up|counted out|laid out)\b"
-        # One verb per alternative: "take" is too frequent to gate a scan, so it must not sit beside a rarer
-        # optional word that would become the alternative's only anchor (patterns._anchors).
+        # One verb per alternative: written when an optional word could become an alternative's only
+        # anchor; since issue #13 anchors are words every match requires (patterns_anchors).
         r"|\btake them all (?:tonight|now|today)\b"
         r"|\bswallow(?:ing)? (?:them|it) all (?:tonight|now|today)\b"
         r"|\btonight i(?:'?ll)? take them all\b"
