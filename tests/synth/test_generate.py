@@ -6,10 +6,12 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.db.models import Q
 
 from alongside.accounts.models import TotpDevice, User, UserKind
 from alongside.care.models import CareTeamMember, ClientProfile, Episode, Membership, Practice, Role
 from alongside.consent.models import ConsentSignature, Scope, ScopeGrant
+from alongside.risk.models import ClientRisk
 from alongside.synth.config import DEMO_PASSWORD, SynthConfig
 from alongside.synth.generate import DEFAULT_STEPS, AlreadySeeded, already_seeded, generate_practice
 from alongside.synth.latent import Trajectory
@@ -108,6 +110,14 @@ def test_generate_writes_the_demo_practice():
     assert TotpDevice.objects.filter(user__in=staff, confirmed_at__isnull=False).count() == 4
     assert all(user.check_password(DEMO_PASSWORD) for user in staff)
     assert clients.first().user.check_password(DEMO_PASSWORD)
+
+    # The early warnings are there from the start, with their explanations and weeks of flags (the demo's data is
+    # written in bulk, so no after-commit refresh ran; the risk step scores everyone once).
+    risks = ClientRisk.objects.filter(client__practice=practice)
+    assert risks.count() >= clients.count() // 2
+    assert all(risk.factors for risk in risks)
+    assert risks.filter(Q(dropout_flag=True) | Q(not_on_track=True)).exists()
+    assert any(risk.weekly for risk in risks)
 
 
 @pytest.mark.django_db

@@ -32,6 +32,7 @@ from alongside.synth.measures import measures_step
 from alongside.synth.messages import messages_step
 from alongside.synth.plan import plan_practice
 from alongside.synth.records import records_step
+from alongside.synth.risk import risk_step
 from alongside.synth.selfcare import selfcare_step
 from alongside.synth.sessions import sessions_step
 from alongside.synth.wearables import wearables_step
@@ -57,6 +58,7 @@ DEFAULT_STEPS: list[Step] = [
     wearables_step,
     records_step,
     calendar_step,
+    risk_step,
 ]
 
 
