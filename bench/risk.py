@@ -32,6 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--spark-clients", type=int, default=10_000, help="0 skips Spark")
+    parser.add_argument(
+        "--spark-conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting (repeatable)"
+    )
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -74,12 +77,15 @@ def main() -> None:
     )
 
     if args.spark_clients:
-        sub = Path(tmp.name) / "spark"
-        generate(clients=args.spark_clients, seed=args.seed, out=sub)
+        # The full population itself when the sizes match (the same run on both engines); else a smaller one.
+        sub = data if args.spark_clients == args.clients else Path(tmp.name) / "spark"
+        if sub != data:
+            generate(clients=args.spark_clients, seed=args.seed, out=sub)
         con_d = connect("duckdb")
         small = score_tables(con_d, open_extract(con_d, sub), not_model, drop_model).to_pyarrow()
         started = time.perf_counter()
-        spark = connect("spark", master="local[2]")
+        conf = dict(item.split("=", 1) for item in args.spark_conf)
+        spark = connect("spark", master="local[2]", conf=conf)
         ready = time.perf_counter() - started
         result = score_tables(spark, open_extract(spark, sub), not_model, drop_model).to_pyarrow()
         seconds = time.perf_counter() - started
