@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_noop
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -27,6 +29,42 @@ SHIPPED_NOTES = gettext_noop(
 AnswerCode = Literal["yes", "no", "unknown"]
 
 
+class SourcedAnswer(BaseModel):
+    """An answer with its evidence: the https page that supports it, the day it was read, and who read it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer: AnswerCode
+    evidence: str = Field(min_length=1, max_length=200)
+    checked_on: dt.date
+    checked_by: str = Field(min_length=1, max_length=200)
+
+    @field_validator("evidence")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname or " " in value:
+            raise ValueError(f"evidence must be an https:// link to the page read, not {value!r}")
+        return value
+
+    @field_validator("checked_by")
+    @classmethod
+    def _checker(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("checked_by must name who read the evidence")
+        return value.strip()
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One question's answer as stored: a bare answer has no link, so it stays unverified."""
+
+    answer: str
+    evidence_url: str
+    checked_on: dt.date
+    checked_by: str
+
+
 class AppEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -43,7 +81,7 @@ class AppEntry(BaseModel):
     status: Literal["available", "withdrawn"] = "available"
     withdrawn_on: dt.date | None = None
     status_note: str = ""
-    answers: dict[str, AnswerCode] = {}
+    answers: dict[str, AnswerCode | SourcedAnswer] = {}
 
     @field_validator("targets")
     @classmethod
@@ -62,9 +100,17 @@ class AppEntry(BaseModel):
 
     @field_validator("answers")
     @classmethod
-    def _answers(cls, value: dict[str, AnswerCode]) -> dict[str, AnswerCode]:
+    def _answers(cls, value: dict[str, AnswerCode | SourcedAnswer]) -> dict[str, AnswerCode | SourcedAnswer]:
         _known(list(value), vocab.QUESTION_BY_CODE, "question")
         return value
+
+    def answer_row(self, code: str, evaluated_on: dt.date, evaluated_by: str) -> AnswerRow:
+        """The stored form of question ``code``: "unknown" when absent; a bare answer is dated and signed by the
+        file but carries no link, so only an answer with evidence shows as verified."""
+        given = self.answers.get(code, "unknown")
+        if isinstance(given, SourcedAnswer):
+            return AnswerRow(given.answer, given.evidence, given.checked_on, given.checked_by)
+        return AnswerRow(given, "", evaluated_on, evaluated_by)
 
 
 class CatalogueFile(BaseModel):

@@ -37,7 +37,17 @@ from alongside.notify.models import NotificationKind
 from alongside.notify.services import preferences_set
 
 
-def _load_app(entry: catalogue.AppEntry, data: catalogue.CatalogueFile) -> bool:
+@dataclass
+class CatalogueLoaded:
+    """What loading a catalogue file did: evaluations added, stored answers given the file's evidence, and stored
+    answers left alone because the file now answers them differently (revise those on the evaluation page)."""
+
+    added: int = 0
+    evidence_updated: int = 0
+    answers_differ: int = 0
+
+
+def _load_app(entry: catalogue.AppEntry, data: catalogue.CatalogueFile, done: CatalogueLoaded) -> None:
     app, _created = App.objects.update_or_create(
         slug=entry.slug,
         defaults={
@@ -55,8 +65,10 @@ def _load_app(entry: catalogue.AppEntry, data: catalogue.CatalogueFile) -> bool:
             "status_note": entry.status_note,
         },
     )
-    if app.evaluations.filter(evaluated_on=data.evaluated_on, evaluated_by=data.evaluated_by).exists():
-        return False  # this file's evaluation is already in: loading twice changes nothing
+    existing = app.evaluations.filter(evaluated_on=data.evaluated_on, evaluated_by=data.evaluated_by).first()
+    if existing is not None:  # this file's evaluation is already in: only its evidence may be new
+        _refresh_evidence(existing, entry, data, done)
+        return
     latest = app.evaluations.order_by("-version").first()
     evaluation = Evaluation.objects.create(
         app=app,
@@ -66,26 +78,60 @@ def _load_app(entry: catalogue.AppEntry, data: catalogue.CatalogueFile) -> bool:
         evaluated_by=data.evaluated_by,
         notes=data.about,
     )
+    rows = [(q.code, entry.answer_row(q.code, data.evaluated_on, data.evaluated_by)) for q in QUESTIONS]
     EvaluationAnswer.objects.bulk_create(
         EvaluationAnswer(
             evaluation=evaluation,
-            question=q.code,
-            answer=entry.answers.get(q.code, Answer.UNKNOWN),
-            # Written from memory without a link: dated and signed, but unverified until the practice adds evidence.
-            checked_on=data.evaluated_on,
-            checked_by=data.evaluated_by,
+            question=code,
+            answer=row.answer,
+            # A bare answer is dated and signed by the file but has no link, so it stays unverified.
+            evidence_url=row.evidence_url,
+            checked_on=row.checked_on,
+            checked_by=row.checked_by,
         )
-        for q in QUESTIONS
+        for code, row in rows
     )
-    return True
+    done.added += 1
+
+
+def _refresh_evidence(
+    evaluation: Evaluation, entry: catalogue.AppEntry, data: catalogue.CatalogueFile, done: CatalogueLoaded
+) -> None:
+    """Give an already-loaded evaluation of this file the file's evidence, in place (a database whose migration
+    ran before the evidence was written). Only where the stored answer is the file's answer: a different answer
+    is history a client may have seen, so it is counted and left for a new version."""
+    changed = []
+    for stored in evaluation.answers.all():
+        row = entry.answer_row(stored.question, data.evaluated_on, data.evaluated_by)
+        if not row.evidence_url:
+            continue
+        if stored.answer != row.answer:
+            done.answers_differ += 1
+            continue
+        evidence = (row.evidence_url, row.checked_on, row.checked_by)
+        if (stored.evidence_url, stored.checked_on, stored.checked_by) != evidence:
+            stored.evidence_url, stored.checked_on, stored.checked_by = evidence
+            changed.append(stored)
+    EvaluationAnswer.objects.bulk_update(changed, ["evidence_url", "checked_on", "checked_by"])
+    done.evidence_updated += len(changed)
+    if changed and evaluation.notes != data.about:
+        evaluation.notes = data.about
+        evaluation.save(update_fields=["notes"])
 
 
 @service
-def catalogue_load(*, actor: Actor = None, data: catalogue.CatalogueFile) -> int:
-    """Add or update the catalogue's apps and add its evaluation to each app that lacks it; return how many."""
-    added = sum(_load_app(entry, data) for entry in data.apps)
-    record(AppLibraryAuditAction.CATALOGUE_LOADED, actor=actor, detail={"apps": len(data.apps), "added": added})
-    return added
+def catalogue_load(*, actor: Actor = None, data: catalogue.CatalogueFile) -> CatalogueLoaded:
+    """Add or update the catalogue's apps, add its evaluation to each app that lacks it, and give the evaluations
+    it already added the file's evidence; loading the same file twice changes nothing the second time."""
+    done = CatalogueLoaded()
+    for entry in data.apps:
+        _load_app(entry, data, done)
+    record(
+        AppLibraryAuditAction.CATALOGUE_LOADED,
+        actor=actor,
+        detail={"apps": len(data.apps), "added": done.added, "evidence_updated": done.evidence_updated},
+    )
+    return done
 
 
 @service

@@ -24,12 +24,13 @@ def load(apps, schema_editor):
             app=app, version=1, evaluated_on=data.evaluated_on, review_by=data.review_by,
             evaluated_by=data.evaluated_by, notes=data.about,
         )
+        rows = [(q.code, entry.answer_row(q.code, data.evaluated_on, data.evaluated_by)) for q in QUESTIONS]
         EvaluationAnswer.objects.bulk_create(
             EvaluationAnswer(
-                evaluation=evaluation, question=q.code, answer=entry.answers.get(q.code, "unknown"),
-                checked_on=data.evaluated_on, checked_by=data.evaluated_by,
+                evaluation=evaluation, question=code, answer=row.answer, evidence_url=row.evidence_url,
+                checked_on=row.checked_on, checked_by=row.checked_by,
             )
-            for q in QUESTIONS
+            for code, row in rows
         )
 
 

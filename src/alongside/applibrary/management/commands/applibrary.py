@@ -25,5 +25,13 @@ class Command(BaseCommand):
             data = catalogue.read(options["file"])
         except (OSError, pydantic.ValidationError) as error:
             raise CommandError(f"Cannot load {options['file']}: {error}") from error
-        added = catalogue_load(actor=None, data=data)
-        self.stdout.write(f"{len(data.apps)} apps in the file; {added} new evaluations added.")
+        done = catalogue_load(actor=None, data=data)
+        self.stdout.write(
+            f"{len(data.apps)} apps in the file; {done.added} new evaluations added; "
+            f"{done.evidence_updated} loaded answers given the file's evidence."
+        )
+        if done.answers_differ:
+            self.stdout.write(
+                f"{done.answers_differ} loaded answers differ from the file and were left as they are; "
+                "revise them on the app's evaluation page."
+            )
