@@ -28,11 +28,10 @@ def test_the_starter_catalogue_is_in_a_new_database():
 
 
 def test_answers_without_evidence_are_unverified():
-    """No starter answer carries a link, so none is verified; adding the link, date and checker verifies it."""
-    answer = EvaluationAnswer.objects.filter(evaluation__app__slug="daylio", question="data_export").get()
-    assert answer.answer == "yes"
-    assert not any(a.verified for a in EvaluationAnswer.objects.all())
-    answer.evidence_url = "https://example.org/export-help"
+    """A starter answer without a link is unverified even though dated and signed; adding the link verifies it."""
+    answer = EvaluationAnswer.objects.filter(evaluation__app__slug="headspace", question="reminders").get()
+    assert (answer.answer, answer.evidence_url, answer.verified) == ("yes", "", False)
+    answer.evidence_url = "https://example.org/reminders-help"
     assert answer.verified
 
 

@@ -90,3 +90,35 @@ def test_an_answer_the_file_now_contradicts_is_left_as_stored_and_counted(tmp_pa
     done = catalogue_load(actor=None, data=catalogue.read(_file(tmp_path, {"data_export": SOURCED})))
     stored = _latest("data_export")
     assert (done.answers_differ, stored.answer, stored.verified) == (1, "no", False)
+
+
+def _shipped_sourced() -> dict[tuple[str, str], catalogue.SourcedAnswer]:
+    return {
+        (app.slug, code): given
+        for app in catalogue.read().apps
+        for code, given in app.answers.items()
+        if isinstance(given, catalogue.SourcedAnswer)
+    }
+
+
+def test_a_new_database_holds_the_starter_catalogues_evidence_as_verified_answers():
+    """The data migration stores each sourced starter answer with its https link, read on 2026-12-06."""
+    sourced = _shipped_sourced()
+    assert len(sourced) >= 60
+    verified = {
+        (a.evaluation.app.slug, a.question): a
+        for a in EvaluationAnswer.objects.select_related("evaluation__app")
+        if a.verified
+    }
+    assert set(verified) == set(sourced)
+    for key, given in sourced.items():
+        assert (verified[key].answer, verified[key].evidence_url) == (given.answer, given.evidence)
+        assert verified[key].checked_on == dt.date(2026, 12, 6)
+
+
+def test_a_database_loaded_before_the_evidence_gets_it_from_the_load_command():
+    """As if the migration had run with the old file: the command adds every link, and a second run adds none."""
+    EvaluationAnswer.objects.update(evidence_url="")
+    call_command("applibrary", "load")
+    assert EvaluationAnswer.objects.exclude(evidence_url="").count() == len(_shipped_sourced())
+    assert catalogue_load(actor=None, data=catalogue.read()).evidence_updated == 0

@@ -19,11 +19,12 @@ CATALOGUE = Path(__file__).parent / "data" / "catalogue.json"
 # test compares them) so the catalogues carry it: the app page translates notes that still read exactly so, and
 # shows a practice's own notes as written.
 SHIPPED_NOTES = gettext_noop(
-    "Alongside's starter catalogue of outside apps. Written on 2026-12-06 from public facts the authors were "
-    "confident of; every field we could not verify is 'unknown'. No answer carries an evidence link yet, so every "
-    "answer shows as unverified: the practice must re-check each fact against the app's own pages and store (and "
-    "record the link, the date and who checked) before relying on it. Apps change owners, prices and privacy "
-    "policies, and close."
+    "Alongside's starter catalogue of outside apps. Written on 2026-12-06 from public facts; every field we could"
+    " not verify is 'unknown'. An answer with a link was checked on 2026-12-06 against the page linked (the "
+    "developer's own page or policy, a published trial, or an independent review); an answer without one shows as"
+    " unverified. The practice should still re-check each fact against the app's own pages and store (and record "
+    "the link, the date and who checked) before relying on it. Apps change owners, prices and privacy policies, "
+    "and close."
 )
 
 AnswerCode = Literal["yes", "no", "unknown"]
