@@ -29,7 +29,7 @@ def test_the_starter_catalogue_is_in_a_new_database():
 
 def test_answers_without_evidence_are_unverified():
     """A starter answer without a link is unverified even though dated and signed; adding the link verifies it."""
-    answer = EvaluationAnswer.objects.filter(evaluation__app__slug="headspace", question="reminders").get()
+    answer = EvaluationAnswer.objects.filter(evaluation__app__slug="calm", question="reminders").get()
     assert (answer.answer, answer.evidence_url, answer.verified) == ("yes", "", False)
     answer.evidence_url = "https://example.org/reminders-help"
     assert answer.verified
