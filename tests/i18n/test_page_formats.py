@@ -27,7 +27,12 @@ MONTHS_ES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubr
 COMMON_RULES = {
     "a numeric date (12/05/2026: which order?)": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
     "a US-order date (Dec. 5, 2026)": re.compile(rf"\b(?:{MONTHS_EN})\.? \d{{1,2}}, \d{{4}}\b"),
-    "a 12-hour clock (a.m./p.m.)": re.compile(r"\b\d{1,2}(?::\d\d)? ?(?:[ap]\.\s?m\.|[AP]M)\b|\b(?:noon|midnight)\b"),
+    # Not followed by a letter (a trailing \b never matched after "p.m.", so "4 p.m." went unseen).
+    # Hours 1-12 only: the authenticator key shown at enrolment is base32 in groups of four ("IWTF 24AM ..."), and
+    # "24AM" read as a time made the sweep fail by chance (CI, PostgreSQL pass).
+    "a 12-hour clock (a.m./p.m.)": re.compile(
+        r"\b(?:1[0-2]|0?[1-9])(?::\d\d)? ?(?:[ap]\.\s?m\.|[AP]M)(?!\w)|\b(?:noon|midnight)\b"
+    ),
 }
 SPANISH_RULES = {
     # "6.7" in Spanish: the decimal sign is a comma ("5.000", a point before three digits, groups thousands).
@@ -247,6 +252,9 @@ def test_rules_catch_mixed_formats() -> None:
     """The format rules flag US-order and numeric dates, a.m./p.m., Spanish decimal points and dates without 'de'."""
     assert format_problems("Raised Dec. 5, 2026 at 4 p.m.", "en")
     assert format_problems("on 12/05/2026", "en")
+    assert format_problems("at 10:30 AM", "en")
+    assert format_problems("Session at 4 p.m. today", "en")
+    assert not format_problems("Key to type instead: IWTF 24AM 7ATM MZRK", "en")
     assert format_problems("tu media: 6.7", "es")
     assert not format_problems("Hasta 5.000 caracteres.", "es")
     assert format_problems("Jueves 10 diciembre 2026", "es")
