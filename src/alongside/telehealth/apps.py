@@ -9,10 +9,11 @@ class TelehealthConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.audit.models import register_actions
-        from alongside.telehealth.models import CalendarAuditAction, TelehealthAuditAction
+        from alongside.telehealth.models import CalendarAuditAction, GuestLinkAuditAction, TelehealthAuditAction
 
         register_actions(TelehealthAuditAction)
         register_actions(CalendarAuditAction)
+        register_actions(GuestLinkAuditAction)
 
         # Every made, moved or cancelled appointment sends its calendar invitation (in the same transaction).
         from alongside.sessions import hooks as session_hooks

@@ -165,6 +165,7 @@ from alongside.telehealth.calendar_models import (  # noqa: E402
     RoomGuest,
     WeeklyHours,
 )
+from alongside.telehealth.link_models import GuestLink, GuestLinkAuditAction  # noqa: E402
 
 __all__ = [
     "AppointmentInvitation",
@@ -175,6 +176,8 @@ __all__ = [
     "CalendarFeed",
     "DayException",
     "Frequency",
+    "GuestLink",
+    "GuestLinkAuditAction",
     "GuestRole",
     "ReminderKind",
     "Role",
