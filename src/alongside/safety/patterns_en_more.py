@@ -473,3 +473,8 @@ MORE += (
         r"|\b(?:i )?wrote my note already\b|\bi(?:'ve| have) (?:already )?written my note\b",
     ),
 )
+
+# Sixteenth round onwards: in their own module (this one is near the size limit).
+from alongside.safety.patterns_en_round16 import ROUND16  # noqa: E402
+
+MORE += ROUND16

@@ -436,3 +436,27 @@ FAMILIES += (
         r"|\bcortandome (?:ahora|ahora mismo|en este momento)\b",
     ),
 )
+
+# Decimosexta ronda (2026-12-07): la hora antes del verbo, la ventana como lugar, el arma "conmigo".
+FAMILIES += (
+    (
+        "es.matarme_hora_antes",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b(?:esta noche|hoy|manana|este finde|este fin de semana|ya fue,?|ya esta,?) (?:yo )?me (?:mato|suicido)\b"
+        r"(?! (?:de|a) (?:risa|hambre|sueno|trabajar|estudiar|correr|entrenar))",
+    ),
+    (
+        "es.tirarme_ventana",
+        C.SUICIDE_IDEATION,
+        L.URGENT,
+        r"\b(?:tirarme|lanzarme|aventarme|arrojarme|me tiro|me lanzo|me aviento|me voy a tirar|me voy a lanzar)"
+        r" (?:por|de|desde) (?:la|una|mi) (?:ventana|terraza|azotea)\b",
+    ),
+    (
+        "es.arma_conmigo",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:arma|pistola|revolver|escopeta|cuchillo|navaja)\b.{0,60}\b(?:usarla|usarlo|dispararme|clavarmel[oa]) (?:conmigo|contra mi)\b",
+    ),
+)
