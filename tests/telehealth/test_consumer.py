@@ -86,7 +86,12 @@ def test_client_waits_clinician_admits_and_offers_are_relayed_and_chat_is_not_st
     assert welcome["admitted"] is False
     assert sam_welcome["role"] == "client"
     assert sam_welcome["admitted"] is False
-    assert presence == {"type": "presence", "role": "client", "state": "waiting"}
+    assert {k: presence[k] for k in ("type", "role", "state")} == {
+        "type": "presence",
+        "role": "client",
+        "state": "waiting",
+    }
+    assert presence["pid"].startswith("client-")  # mesh frames are addressed to participant ids
     assert "Wait" in refusal["message"]
     assert ready == {"type": "ready", "from": "client", "fresh": True}
     assert offer["data"]["description"]["type"] == "offer"

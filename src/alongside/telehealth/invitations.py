@@ -28,6 +28,12 @@ def uid(appointment: Appointment) -> str:
     return f"{appointment.pk}@alongside"
 
 
+def public_join_url(appointment: Appointment) -> str:
+    """The room's address under ``ALONGSIDE_PUBLIC_URL``, or "" when the setting is unset."""
+    base = str(getattr(settings, "ALONGSIDE_PUBLIC_URL", "") or "").rstrip("/")
+    return f"{base}/telehealth/{appointment.pk}/" if base else ""
+
+
 def invitation_ics(
     *,
     appointment: Appointment,
@@ -107,4 +113,7 @@ def email_text(
         else:
             subject = _("Session booked")
             body = _("You have a session on %(date)s at %(time)s (%(zone)s).") % when
+        join = public_join_url(appointment)
+        if join and change != "cancelled":
+            where += "\n\n" + _("Join the session: %(url)s") % {"url": join}
         return subject, f"{body}\n\n{where}"

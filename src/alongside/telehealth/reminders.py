@@ -25,6 +25,7 @@ from alongside.notify.mail import email_enqueue
 from alongside.notify.models import NotificationKind
 from alongside.notify.services import notification_send
 from alongside.sessions.models import Appointment
+from alongside.telehealth.invitations import public_join_url
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def reminder_text(appointment: Appointment, client: Any) -> ReminderText:
     """The reminder in the client's language and time zone: when, and how to join. Nothing else."""
     zone = zone_or_utc(client.time_zone)
     local = appointment.starts_at.astimezone(zone)
+    join = public_join_url(appointment)
     with translation.override(getattr(client, "locale", "") or "en"):
         when = {
             "date": formats.date_format(local, "DATE_FORMAT"),
@@ -98,7 +100,8 @@ def reminder_text(appointment: Appointment, client: Any) -> ReminderText:
                 "You have a session on %(date)s at %(time)s (%(zone)s time). "
                 "From 15 minutes before, sign in to Alongside and choose Join the video session on your home page."
             )
-            % when,
+            % when
+            + ("\n\n" + _("Join the session: %(url)s") % {"url": join} if join else ""),
             link=f"/telehealth/{appointment.pk}/",
             topic=f"telehealth.reminder:{appointment.pk}",
         )

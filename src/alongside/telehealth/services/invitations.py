@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
@@ -35,7 +36,9 @@ def _recipients(appointment: Appointment) -> list[tuple[Any, str]]:
 
 def _ics_attachment(*, appointment: Appointment, invitation: AppointmentInvitation, address: str) -> Attachment:
     """The invitation as it stands, as an iTIP attachment (RFC 6047: the MIME type names the METHOD)."""
-    ics = invitations.invitation_ics(appointment=appointment, invitation=invitation, base_url="", attendee=address)
+    ics = invitations.invitation_ics(
+        appointment=appointment, invitation=invitation, base_url=settings.ALONGSIDE_PUBLIC_URL, attendee=address
+    )
     return Attachment(
         name="alongside-session.ics",
         content=ics.decode("utf-8"),

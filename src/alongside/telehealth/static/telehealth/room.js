@@ -1,9 +1,13 @@
 // One appointment's video room: device check, waiting room, and a peer-to-peer call.
-// Signalling goes over /ws/telehealth/<appointment>/; the clinician always makes the offers.
+// Signalling goes over /ws/telehealth/<appointment>/; between client and clinician the clinician
+// always makes the offers. Each pair with a guest (interpreter, co-therapist) is a mesh pair (mesh.js).
+
+import { createMesh } from "./mesh.js";
 
 const root = document.getElementById("room");
 const role = root.dataset.role;
 const isClinician = role === "clinician";
+const isGuest = role === "guest";
 const $ = (id) => document.getElementById(id);
 const strings = {};
 for (const item of $("room-strings").querySelectorAll("li")) strings[item.dataset.key] = item.textContent.trim();
@@ -36,6 +40,28 @@ let lastLost = 0;
 let lastPackets = 0;
 let reported = false;
 let retryTimer = null;
+
+const mesh = createMesh({
+  ownPid: "",
+  role,
+  send: (frame) => send(frame),
+  getStream: () => localStream,
+  getIce: () => iceConfig,
+  videos: document.querySelector("#call .videos"),
+  labelFor: (frame) => label(frame),
+  onConnected: () => say(strings.in_call),
+});
+if (isGuest) remoteVideo.hidden = true; // a guest's videos are all mesh tiles
+
+// Who sent a frame, in words: a guest by the name the clinician gave and their role.
+function label(frame) {
+  if (frame.from === "guest") {
+    const kind = strings["guest_" + frame.guest_role] || strings.guest;
+    return frame.name ? kind + " · " + frame.name : kind;
+  }
+  if (isGuest) return strings["label_" + frame.from] || "";
+  return strings.them;
+}
 
 function say(text) {
   statusLine.textContent = text;
@@ -175,12 +201,15 @@ async function handle(frame) {
     case "welcome":
       iceConfig = frame.ice;
       admitted = frame.admitted;
+      mesh.setPid(frame.pid);
       if (pc) pc.setConfiguration(iceConfig); // fresh TURN credentials after a reconnect
       if (isClinician) {
         setState("call");
         showWaiting(frame.waiting && !admitted);
         say(admitted ? strings.in_call : strings.open);
         send({ type: "hello" });
+        send({ type: "announce" });
+        startStats();
       } else if (admitted) {
         enterCall();
       } else {
@@ -189,6 +218,12 @@ async function handle(frame) {
       }
       break;
     case "presence":
+      if (frame.role === "guest") {
+        if (frame.state === "left") mesh.onLeft(frame.pid);
+        if (isClinician) showGuestWaiting(frame);
+      } else if (frame.state === "left") {
+        mesh.onLeft(frame.pid);
+      }
       if (isClinician && frame.role === "client") {
         if (frame.state === "left") {
           showWaiting(false);
@@ -202,6 +237,10 @@ async function handle(frame) {
       }
       break;
     case "admitted":
+      if (frame.pid) {
+        guestAdmitted(frame.pid);
+        break;
+      }
       admitted = true;
       if (isClinician) {
         showWaiting(false);
@@ -229,7 +268,13 @@ async function handle(frame) {
       await onSignal(frame.data || {});
       break;
     case "chat":
-      addChat(strings.them, frame.text);
+      addChat(label(frame), frame.text);
+      break;
+    case "announce":
+      mesh.onAnnounce(frame);
+      break;
+    case "mesh":
+      await mesh.onMesh(frame);
       break;
     case "ended":
       finish();
@@ -251,11 +296,39 @@ function showWaiting(waiting) {
   if (waiting) say(strings.client_waiting);
 }
 
+// The clinician's list of guests waiting to be let in (outside guests with a join link).
+function showGuestWaiting(frame) {
+  const list = $("guests-waiting");
+  if (!list || !frame.guest) return;
+  const old = list.querySelector(`[data-pid="${frame.pid}"]`);
+  if (old) old.remove();
+  if (frame.state === "waiting") {
+    const li = document.createElement("li");
+    li.dataset.pid = frame.pid;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = strings.let_in + " " + label(frame);
+    button.addEventListener("click", () => send({ type: "admit", guest: frame.guest }));
+    li.append(button);
+    list.append(li);
+    say(strings.guest_waiting + " " + label(frame));
+  }
+  list.closest("section").hidden = list.children.length === 0;
+}
+
+function guestAdmitted(pid) {
+  const item = $("guests-waiting") && $("guests-waiting").querySelector(`[data-pid="${pid}"]`);
+  if (item) item.remove();
+  if ($("guests-waiting")) $("guests-waiting").closest("section").hidden = $("guests-waiting").children.length === 0;
+}
+
 function enterCall() {
   if (pc) call.dataset.iceRestarts = String(Number(call.dataset.iceRestarts) + 1);
   setState("call");
   say(strings.connecting);
-  send({ type: "ready", fresh: !pc });
+  if (!isGuest) send({ type: "ready", fresh: !pc });
+  send({ type: "announce" });
+  startStats();
 }
 
 // --- The peer connection ----------------------------------------------------------------
@@ -283,8 +356,12 @@ function ensurePeer() {
       restartIce();
     }
   });
-  if (!statsTimer) statsTimer = setInterval(readStats, 1000);
+  startStats();
   return pc;
+}
+
+function startStats() {
+  if (!statsTimer) statsTimer = setInterval(readStats, 1000);
 }
 
 function restartIce() {
@@ -329,6 +406,7 @@ async function onSignal(data) {
 
 // getStats: video frames and bytes received, round trip and loss give a plain-words quality.
 async function readStats() {
+  await mesh.readStats();
   if (!pc) return;
   const report = await pc.getStats();
   let frames = 0;
@@ -403,6 +481,7 @@ $("audio-only").addEventListener("click", async (event) => {
       localStream.removeTrack(track);
     }
     if (sender) await sender.replaceTrack(null);
+    await mesh.replaceVideo(null);
   } else {
     try {
       const fresh = await navigator.mediaDevices.getUserMedia({ video: true });
@@ -410,6 +489,7 @@ $("audio-only").addEventListener("click", async (event) => {
       localStream.addTrack(track);
       const empty = pc && pc.getTransceivers().find((t) => t.receiver.track.kind === "video");
       if (empty) await empty.sender.replaceTrack(track);
+      await mesh.replaceVideo(track);
     } catch (error) {
       showError(explain(error));
       return;
@@ -435,10 +515,12 @@ if (shareButton) {
       return; // the clinician closed the picker
     }
     if (transceiver) await transceiver.sender.replaceTrack(screenTrack);
+    await mesh.replaceVideo(screenTrack);
     toggle(shareButton, true);
     screenTrack.addEventListener("ended", async () => {
       const camera = localStream ? localStream.getVideoTracks()[0] || null : null;
       if (transceiver) await transceiver.sender.replaceTrack(camera);
+      await mesh.replaceVideo(camera);
       screenTrack = null;
       toggle(shareButton, false);
     });
@@ -474,6 +556,7 @@ function finish() {
   ended = true;
   if (pc) pc.close();
   pc = null;
+  mesh.closeAll();
   if (socket) socket.close();
   if (statsTimer) clearInterval(statsTimer);
   if (meterTimer) clearInterval(meterTimer);
