@@ -26,12 +26,13 @@ from django.db.models import Q
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.idempotency import replay_check
-from alongside.wearables import storage
+from alongside.wearables import chunked, storage
 from alongside.wearables.features import DAY, daily_features
 from alongside.wearables.models import CsvMapping, ImportJob
 from alongside.wearables.samples import BadInput, Samples
 from alongside.wearables.services import PUSH_SCOPE, wearables_import_record
 from alongside.wearables.sources import Parsed, get_source
+from alongside.wearables.spill import WINDOW, Spill
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def stored_samples(client: ClientProfile) -> pa.Table:
     return storage.read(client_id=client.pk, job_ids=jobs)
 
 
-def _parse(path: Path, source: str, client: ClientProfile) -> Any:
+def _parse(path: Path, source: str, client: ClientProfile, spill: Spill) -> Parsed:
     try:
         if source == "csv":  # the one source that needs the client's saved column mapping
             from alongside.wearables.sources.csv import parser
@@ -70,22 +71,108 @@ def _parse(path: Path, source: str, client: ClientProfile) -> Any:
             saved = CsvMapping.objects.filter(client=client).first()
             mapping = parser.ColumnMapping.model_validate(saved.mapping) if saved else None
             return parser.parse(path, mapping)
+        if source == "apple":  # the one source that hands its samples over while it reads (exports reach 2 GB)
+            from alongside.wearables.sources.apple_health import parser as apple
+
+            return apple.parse(path, spill)
         return get_source(source).parse(path)
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise BadInput(path.name, f"the archive is damaged ({error}).") from None
 
 
 def import_file(*, actor: Actor, client: ClientProfile, path: Path, source: str = "apple") -> ImportResult:
-    """Import ``path`` for ``client``; the same file twice changes nothing. Raise :class:`BadInput` on bad files."""
+    """Import ``path`` for ``client``; the same file twice changes nothing. Raise :class:`BadInput` on bad files.
+
+    The samples are set aside per window of time as they are parsed, then de-duplicated, sealed and turned
+    into features a window at a time (:mod:`~alongside.wearables.chunked`), so memory does not grow with
+    the file.
+    """
     began = time.perf_counter()
     storage.system_allocator()
     digest = file_sha256(path) if path.is_file() else ""
     previous = _previous(client, digest, began)
     if previous is not None:
         return previous
-    return store(
-        actor=actor, client=client, parsed=_parse(path, source, client), digest=digest, source=source, began=began
+    job_id = uuid.uuid4()
+    spill = Spill(storage.root() / f".spill-{job_id}")  # its key lives only in this process
+    try:
+        parsed = _parse(path, source, client, spill)
+        spill.take(parsed.samples)
+        return store_spilled(
+            actor=actor,
+            client=client,
+            spill=spill,
+            parsed=parsed,
+            digest=digest,
+            source=source,
+            job_id=job_id,
+            began=began,
+        )
+    finally:
+        spill.close()
+
+
+def stored_reader(client: ClientProfile, low: int, high: int) -> chunked.StoredReader:
+    """Read the client's stored samples a range at a time, from the imports whose starts reach ``low``-``high``.
+
+    Each import's file is decrypted once and kept (compressed) while the import runs.
+    """
+    jobs = list(
+        ImportJob.objects.filter(client=client, samples_stored__gt=0)
+        .filter(Q(first_start__isnull=True) | Q(first_start__lte=high, last_start__gte=low))
+        .order_by("created_at")
+        .values_list("id", flat=True)
     )
+    opened = [storage.opened(client_id=client.pk, job_id=job) for job in jobs]
+
+    def read(start: int, end: int) -> list[pa.Table]:
+        return [storage.SCHEMA.empty_table() if p is None else storage.from_plain(p, (start, end)) for p in opened]
+
+    return read
+
+
+def store_spilled(
+    *,
+    actor: Actor,
+    client: ClientProfile,
+    spill: Spill,
+    parsed: Parsed,
+    digest: str,
+    source: str,
+    job_id: uuid.UUID,
+    began: float,
+) -> ImportResult:
+    """Keep the spilled samples not already stored, seal them, record the import and recompute the features."""
+    windows = spill.windows()
+    reach = (chunked.GROUP + 2) * WINDOW + (MARGIN_DAYS + AFTER_DAYS) * DAY  # more than any window reads
+    low, high = (windows[0] * WINDOW - reach, (windows[-1] + 1) * WINDOW + reach) if windows else (0, 0)
+    writer = storage.SealedWriter(client_id=client.pk, job_id=job_id)
+    try:
+        outcome = chunked.run(spill=spill, like=parsed.samples, stored=stored_reader(client, low, high), writer=writer)
+        written = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    try:
+        wearables_import_record(
+            actor=actor,
+            client=client,
+            job_id=job_id,
+            source=source,
+            file_sha256=digest,
+            records=parsed.records,
+            samples_stored=outcome.stored,
+            duplicates_dropped=outcome.incoming - outcome.stored,
+            features=outcome.features,
+            span=outcome.span,
+            starts=outcome.starts,
+        )
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    dropped = outcome.incoming - outcome.stored
+    return ImportResult(parsed.records, outcome.stored, dropped, outcome.days, round(time.perf_counter() - began, 3))
 
 
 def import_points(
@@ -136,8 +223,8 @@ def _previous(client: ClientProfile, digest: str, began: float) -> ImportResult 
 # regularity index compares the patterns of the 7 days ending on it. So the features of the days ``lo`` to
 # ``hi + AFTER_DAYS`` are recomputed, from every sample that starts between ``lo - MARGIN_DAYS`` and
 # ``hi + MARGIN_DAYS`` (a day's samples start within 14 hours of it, at any UTC offset).
-AFTER_DAYS = 10
-MARGIN_DAYS = 12
+AFTER_DAYS = chunked.AFTER_DAYS
+MARGIN_DAYS = chunked.MARGIN_DAYS
 _EPOCH = dt.date(1970, 1, 1)
 
 

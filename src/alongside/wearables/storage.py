@@ -15,11 +15,13 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
@@ -83,7 +85,7 @@ DEDUP_SECONDS = 31 * 86_400  # de-duplicate a month of samples at a time, so mem
 
 
 def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
-    """Return the distinct samples of ``incoming`` not already in ``stored``, sorted by start, end and kind.
+    """Return the distinct samples of ``incoming`` not already in ``stored``, sorted by start, end, kind and the rest.
 
     An Arrow hash aggregation and anti-join (measured about 8 times quicker than DuckDB's ``EXCEPT`` on a
     pushed batch, mostly DuckDB's own start-up per call), a month of sample starts at a time: a whole
@@ -129,7 +131,10 @@ def _distinct_new(incoming: pa.Table, stored: pa.Table) -> pa.Table:
     distinct = incoming.group_by(names, use_threads=False).aggregate([])
     if stored.num_rows:
         distinct = distinct.join(stored, keys=names, join_type="left anti", use_threads=False)
-    order = [("start", "ascending"), ("end", "ascending"), ("kind", "ascending")]
+    # Every column in the order: samples alike in start, end and kind (two readings of the same minutes from
+    # one source) then come out in one order whatever else the hash table held, so a total that counts the
+    # first of them does not depend on how the samples were split into chunks.
+    order = [(name, "ascending") for name in ("start", "end", "kind", "source", "value", "offset")]
     return distinct.select(names).sort_by(order).cast(SCHEMA)
 
 
@@ -148,6 +153,77 @@ def write(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str, table: pa.Tabl
     return path
 
 
+class _Encrypting:
+    """A write-only file that encrypts what it is given on its way to ``out`` (what Parquet's writer needs)."""
+
+    def __init__(self, out: BinaryIO, encryptor: Any) -> None:
+        self.out, self.encryptor, self.position, self.closed = out, encryptor, 0, False
+
+    def write(self, data: bytes) -> int:
+        self.out.write(self.encryptor.update(bytes(data)))
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class SealedWriter:
+    """Write an import's file a part at a time, encrypted as it goes, in the same form as :func:`write`.
+
+    The file is ``nonce || AES-256-GCM ciphertext || tag``, exactly what ``AESGCM.encrypt`` gives, so
+    :func:`read` opens both; neither the whole table nor the whole plaintext Parquet is ever held. Call
+    :meth:`close` to rename it into place (None if no row was written) or :meth:`abort` to drop it.
+    """
+
+    def __init__(self, *, client_id: uuid.UUID | str, job_id: uuid.UUID | str) -> None:
+        self.client_id, self.job_id = client_id, job_id
+        self.path = _path(client_id, job_id)
+        self.temporary = self.path.with_suffix(".partial")
+        self.out: BinaryIO | None = None
+        self.writer: pq.ParquetWriter | None = None
+        self.rows = 0
+
+    def _open(self) -> pq.ParquetWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        nonce = os.urandom(NONCE_BYTES)
+        key = data_key(self.client_id, create=True)
+        self.encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+        self.encryptor.authenticate_additional_data(_aad(self.client_id, self.job_id))
+        self.out = self.temporary.open("wb")
+        self.out.write(nonce)
+        return pq.ParquetWriter(_Encrypting(self.out, self.encryptor), SCHEMA, compression="zstd")
+
+    def write(self, table: pa.Table) -> None:
+        """Append ``table``'s rows (in the order given: the caller keeps the file sorted by start)."""
+        if not table.num_rows:
+            return
+        if self.writer is None:
+            self.writer = self._open()
+        self.writer.write_table(table.cast(SCHEMA), row_group_size=ROW_GROUP)
+        self.rows += table.num_rows
+
+    def close(self) -> Path | None:
+        if self.writer is None or self.out is None:
+            return None
+        self.writer.close()
+        self.out.write(self.encryptor.finalize() + self.encryptor.tag)
+        self.out.close()
+        os.replace(self.temporary, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        if self.out is not None:
+            self.out.close()
+        self.temporary.unlink(missing_ok=True)
+
+
 def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID], between: tuple[int, int] | None = None) -> pa.Table:
     """Return the samples of the given imports (a missing file reads as none); raise when one does not open.
 
@@ -155,22 +231,32 @@ def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID], between: tuple
     """
     tables = [SCHEMA.empty_table()]
     for job_id in job_ids:
-        path = _path(client_id, job_id)
-        if not path.exists():
-            continue
-        raw = path.read_bytes()
-        key = data_key(client_id, create=False)
-        try:
-            plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(client_id, job_id))
-        except (InvalidTag, ValueError):
-            raise DecryptionFailed(f"The wearable samples of import {job_id} do not open: altered or moved.") from None
-        if between is None:
-            tables.append(pq.read_table(io.BytesIO(plain)).cast(SCHEMA))
-            continue
-        # Row groups whose start statistics lie outside the range are skipped (files are sorted by start).
-        wanted = [("start", ">=", between[0]), ("start", "<=", between[1])]
-        tables.append(pq.read_table(io.BytesIO(plain), filters=wanted).cast(SCHEMA))
+        plain = opened(client_id=client_id, job_id=job_id)
+        if plain is not None:
+            tables.append(from_plain(plain, between))
     return pa.concat_tables(tables)
+
+
+def opened(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str) -> bytes | None:
+    """Return an import's Parquet file decrypted (in memory), None if it has no file; raise if it does not open."""
+    path = _path(client_id, job_id)
+    if not path.exists():
+        return None
+    raw = path.read_bytes()
+    key = data_key(client_id, create=False)
+    try:
+        return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(client_id, job_id))
+    except (InvalidTag, ValueError):
+        raise DecryptionFailed(f"The wearable samples of import {job_id} do not open: altered or moved.") from None
+
+
+def from_plain(plain: bytes, between: tuple[int, int] | None = None) -> pa.Table:
+    """The samples of a decrypted file; with ``between`` (UTC seconds, both included) those starting in it."""
+    if between is None:
+        return pq.read_table(io.BytesIO(plain)).cast(SCHEMA)
+    # Row groups whose start statistics lie outside the range are skipped (files are sorted by start).
+    wanted = [("start", ">=", between[0]), ("start", "<=", between[1])]
+    return pq.read_table(io.BytesIO(plain), filters=wanted).cast(SCHEMA)
 
 
 def delete(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID] | None = None) -> None:

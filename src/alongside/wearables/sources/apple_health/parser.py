@@ -20,6 +20,7 @@ from xml.parsers import expat
 from alongside.wearables.inputs import CHUNK, CountedReader, open_export
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.spill import FLUSH, Spill
 
 QUANTITIES = {
     "HKQuantityTypeIdentifierStepCount": Kind.STEPS,
@@ -198,8 +199,12 @@ def _expat_failure(error: expat.ExpatError, label: str, final: bool) -> BadInput
     return BadInput(label, f"the XML is not well-formed ({reason}, column {error.offset}).", line=error.lineno)
 
 
-def parse_stream(stream: IO[bytes] | CountedReader, label: str) -> Parsed:
-    """Parse an export already opened; raise :class:`BadInput` naming ``label`` and the line."""
+def parse_stream(stream: IO[bytes] | CountedReader, label: str, spill: Spill | None = None) -> Parsed:
+    """Parse an export already opened; raise :class:`BadInput` naming ``label`` and the line.
+
+    With ``spill``, the samples are handed to it every :data:`~alongside.wearables.spill.FLUSH` or so as
+    they are read, so memory does not grow with the file; the returned samples are only the last few.
+    """
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.buffer_text = True
@@ -215,6 +220,8 @@ def parse_stream(stream: IO[bytes] | CountedReader, label: str) -> Parsed:
     try:
         while chunk:
             parser.Parse(chunk, False)
+            if spill is not None and len(handler.samples.kind) >= FLUSH:
+                spill.take(handler.samples)
             chunk = stream.read(CHUNK)
         final = True
         parser.Parse(b"", True)
@@ -225,7 +232,7 @@ def parse_stream(stream: IO[bytes] | CountedReader, label: str) -> Parsed:
     return Parsed(samples=handler.samples, records=handler.records)
 
 
-def parse(path: Path) -> Parsed:
-    """Parse ``export.xml`` or ``export.zip`` at ``path``."""
+def parse(path: Path, spill: Spill | None = None) -> Parsed:
+    """Parse ``export.xml`` or ``export.zip`` at ``path`` (with ``spill``, see :func:`parse_stream`)."""
     with open_export(path, is_wanted=sniff) as (label, stream):
-        return parse_stream(stream, label)
+        return parse_stream(stream, label, spill)

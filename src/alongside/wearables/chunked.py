@@ -1,0 +1,139 @@
+"""A file's samples de-duplicated, sealed and turned into daily features a window of time at a time.
+
+The samples come back from the :class:`~alongside.wearables.spill.Spill` one window (about a month) at a
+time, in order of time. Each window is de-duplicated against itself and against the client's stored samples
+of the same window, and appended to the import's sealed Parquet file; then the daily features are computed
+for a group of :data:`GROUP` windows from the samples that start in it and :data:`MARGIN_DAYS` days on
+each side (a night's sleep crosses midnight, a sample's local day is up to 14 hours from its UTC day, and
+the regularity index looks back 7 days), and the windows no later group needs are let go. So memory
+follows the window, not the file, and the result is the same sample file and the same features as
+de-duplicating and computing everything at once (``tests/wearables/test_chunked.py`` checks both).
+
+This module touches no database: the caller gives it the stored samples (``stored``) and records the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from alongside.wearables import spill as spilling
+from alongside.wearables import storage
+from alongside.wearables.features import DAY, daily_features
+from alongside.wearables.samples import Samples
+
+# The same rule as the pushed batches' (importing.py): the features of the local days from the first new
+# sample's to AFTER_DAYS after the last one's are recomputed, each from the samples that start within
+# MARGIN_DAYS of it.
+AFTER_DAYS = 10
+MARGIN_DAYS = 12
+GROUP = 3  # windows whose features are computed together: each sample is read (3 + 24/32) / 3 times, not 1.75
+_EPOCH = dt.date(1970, 1, 1)
+
+# The stored samples starting between two UTC seconds (both included), one table per earlier import, in the
+# order of the imports; the same imports, in the same order, at every call.
+StoredReader = Callable[[int, int], list[pa.Table]]
+
+
+@dataclass
+class Outcome:
+    """What one import stored: the counts, the features of the days it changed, and the range of its starts."""
+
+    incoming: int = 0
+    stored: int = 0
+    features: dict[dt.date, dict[str, float]] = field(default_factory=dict)
+    span: tuple[dt.date, dt.date] | None = None
+    starts: tuple[int, int] | None = None
+    days: int = 0
+
+
+class _Run:
+    def __init__(self, spill: spilling.Spill, like: Samples, stored: StoredReader, writer: storage.SealedWriter):
+        self.spill, self.like, self.stored, self.writer = spill, like, stored, writer
+        self.kept = set(spill.windows())
+        self.new: dict[int, pa.Table] = {}
+        self.old: dict[int, list[pa.Table]] = {}
+        self.outcome = Outcome(incoming=spill.count)
+        self.local: list[int] = []  # the first and last local day (night, for sleep) of the new samples
+        self.days: set[int] = set()
+
+    def load(self, window: int) -> None:
+        """De-duplicate one window's samples and append the new ones to the sealed file (windows come in order)."""
+        width = spilling.WINDOW
+        self.old[window] = self.stored(window * width, (window + 1) * width - 1)
+        if window not in self.kept:
+            self.new[window] = storage.SCHEMA.empty_table()
+            return
+        incoming = storage.to_table(self.spill.samples(window, self.like))
+        fresh = storage.new_only(incoming, pa.concat_tables([storage.SCHEMA.empty_table(), *self.old[window]]))
+        self.new[window] = fresh
+        if not fresh.num_rows:
+            return
+        self.writer.write(fresh)
+        self.outcome.stored += fresh.num_rows
+        start = fresh.column("start")
+        local = pc.add(start, pc.multiply(fresh.column("offset").cast(pa.int64()), 60))
+        bounds, reach = pc.min_max(local).as_py(), pc.min_max(start).as_py()
+        self.local = [
+            min([bounds["min"] // DAY, *self.local[:1]]),
+            max([(bounds["max"] + 6 * 3600) // DAY, *self.local[1:]]),
+        ]
+        first, last = self.outcome.starts or (reach["min"], reach["max"])
+        self.outcome.starts = (min(first, reach["min"]), max(last, reach["max"]))
+        self.days.update(np.unique(local.to_numpy() // DAY).tolist())
+
+    def group(self, low_day: int, high_day: int) -> None:
+        """Compute the features of the local days ``low_day`` to ``high_day - 1``."""
+        low, high = (low_day - MARGIN_DAYS) * DAY, (high_day + MARGIN_DAYS) * DAY
+        needed = range(low // spilling.WINDOW, high // spilling.WINDOW + 1)
+        for window in needed:
+            if window not in self.new:
+                self.load(window)
+        jobs = len(self.old[needed[0]])
+        parts = [storage.SCHEMA.empty_table()]
+        parts += [self.old[window][job] for job in range(jobs) for window in needed]
+        parts += [self.new[window] for window in needed]
+        table = pa.concat_tables(parts)
+        start = table.column("start")
+        table = table.filter(pc.and_(pc.greater_equal(start, low), pc.less_equal(start, high)))
+        if table.num_rows:
+            for day, values in daily_features(table).items():
+                number = (day - _EPOCH).days
+                if low_day <= number < high_day:
+                    self.outcome.features[day] = values
+        for window in [w for w in self.new if w < (high_day - MARGIN_DAYS) * DAY // spilling.WINDOW]:
+            del self.new[window], self.old[window]  # no later group starts this early
+
+
+def run(*, spill: spilling.Spill, like: Samples, stored: StoredReader, writer: storage.SealedWriter) -> Outcome:
+    """De-duplicate, seal and compute the features of every sample in ``spill``, a window at a time.
+
+    ``like`` gives the source names of the samples' codes; ``writer`` receives the new samples in order of
+    time and is left open (the caller closes or aborts it).
+    """
+    windows = spill.windows()
+    if not windows:
+        return Outcome()
+    work = _Run(spill, like, stored, writer)
+    days_per_window = spilling.WINDOW // DAY
+    span = GROUP * days_per_window
+    # Local days reach 14 hours either side of the UTC starts; nights 6 hours more; then AFTER_DAYS more.
+    first_day = windows[0] * days_per_window - 1
+    last_day = (windows[-1] + 1) * days_per_window + 1 + AFTER_DAYS
+    for low_day in range(first_day // span * span, last_day + 1, span):
+        work.group(low_day, low_day + span)
+    outcome = work.outcome
+    if outcome.stored:
+        lo, hi = work.local[0], work.local[1]
+        first, last = _EPOCH + dt.timedelta(days=lo), _EPOCH + dt.timedelta(days=hi + AFTER_DAYS)
+        outcome.features = {day: values for day, values in outcome.features.items() if first <= day <= last}
+        outcome.span = (first, last)
+        outcome.days = len(work.days)
+    else:
+        outcome.features = {}
+    return outcome
