@@ -13,6 +13,9 @@ class TelehealthConfig(AppConfig):
 
         register_actions(TelehealthAuditAction)
         register_actions(CalendarAuditAction)
+        from alongside.telehealth.group_models import GroupAuditAction
+
+        register_actions(GroupAuditAction)
         register_actions(GuestLinkAuditAction)
 
         # Every made, moved or cancelled appointment sends its calendar invitation (in the same transaction).
@@ -29,6 +32,7 @@ class TelehealthConfig(AppConfig):
         from alongside.telehealth.services import reminders_send
 
         hooks.register(hooks.REQUEST_MAKERS, reminders_send)
+        hooks.register(hooks.REQUEST_MAKERS, _close_group_rooms)
 
 
 def _on_appointment_changed(appointment: Any, change: Any) -> None:
@@ -36,3 +40,13 @@ def _on_appointment_changed(appointment: Any, change: Any) -> None:
     from alongside.telehealth.services.invitations import invitation_send
 
     invitation_send(appointment=appointment, change=change)
+
+
+def _close_group_rooms() -> int:
+    """Destroy the Janus rooms of finished group sessions (on the worker's tick); they are not requests, so 0."""
+    from alongside.telehealth import janus
+    from alongside.telehealth.services.groups import group_rooms_close_due
+
+    if janus.enabled():
+        group_rooms_close_due()
+    return 0

@@ -165,8 +165,8 @@ from alongside.telehealth.calendar_models import (  # noqa: E402
     RoomGuest,
     WeeklyHours,
 )
-from alongside.telehealth.link_models import GuestLink, GuestLinkAuditAction  # noqa: E402
 from alongside.telehealth.group_models import GroupGuest, GroupMember, GroupSession  # noqa: E402,F401
+from alongside.telehealth.link_models import GuestLink, GuestLinkAuditAction  # noqa: E402
 
 __all__ = [
     "AppointmentInvitation",

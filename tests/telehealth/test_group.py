@@ -1,0 +1,203 @@
+"""Group video sessions: scheduling from one's own caseload, who gets in, and the Janus room's life.
+
+The Janus tests run Debian's Janus on 127.0.0.1 (tests/telehealth/group_janus.py) with signed-token auth,
+as an operator would; they are skipped only where /usr/bin/janus is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client as DjangoClient
+from django.utils import timezone
+
+from alongside.audit.models import AuditEvent
+from alongside.telehealth import janus
+from alongside.telehealth.group_models import GroupAuditAction, GroupSession
+from alongside.telehealth.services import groups as group_services
+from tests import factories
+from tests.telehealth.group_janus import janus_server, use_janus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def janus_process(tmp_path_factory):
+    """One Janus for the module's tests (each test makes its own rooms)."""
+    with janus_server(tmp_path_factory.mktemp("janus")) as server:
+        yield server
+
+
+@pytest.fixture
+def kim(world):
+    """A second client of Alice's."""
+    return factories.client(world.practice, clinicians=(world.alice,), name="Kim")
+
+
+def _group(world, kim, *, starts_in=dt.timedelta(minutes=10), **kwargs) -> GroupSession:
+    return group_services.group_create(
+        actor=world.alice,
+        title="Tuesday skills group",
+        starts_at=timezone.now() + starts_in,
+        duration_minutes=90,
+        client_ids=[world.sam.pk, kim.pk],
+        **kwargs,
+    )
+
+
+def _web(user, staff_client=None):
+    if user is None:
+        return DjangoClient()
+    if staff_client is not None and not user.is_client:
+        return staff_client(user)
+    web = DjangoClient()
+    web.force_login(user, backend="alongside.accounts.backends.EmailBackend")
+    return web
+
+
+def test_a_clinician_schedules_a_group_of_their_own_clients_and_it_is_audited(world, kim):
+    """Alice invites Sam and Kim (both on her caseload) and a co-therapist; the audit event names no one."""
+    group = _group(world, kim, guest_emails=(world.bob.email,))
+    assert sorted(m.client_id for m in group.members.all()) == sorted([world.sam.pk, kim.pk])
+    assert [g.guest_id for g in group.guests.all()] == [world.bob.pk]
+    event = AuditEvent.objects.get(action=GroupAuditAction.CREATED)
+    assert event.detail["clients"] == 2
+    assert event.detail["guests"] == 1
+    assert "Tuesday" not in str(event.detail)
+
+
+def test_a_group_needs_two_to_ten_clients_all_from_the_clinicians_caseload(world, kim):
+    """One client, eleven clients, or a client of another clinician (Robin is Bob's) are refused."""
+    soon = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="between 2 and 10"):
+        group_services.group_create(actor=world.alice, title="G", starts_at=soon, client_ids=[world.sam.pk])
+    many = [factories.client(world.practice, clinicians=(world.alice,)).pk for _ in range(9)]
+    with pytest.raises(ValidationError, match="between 2 and 10"):
+        group_services.group_create(
+            actor=world.alice, title="G", starts_at=soon, client_ids=[world.sam.pk, kim.pk, *many]
+        )
+    with pytest.raises(ValidationError, match="care team"):
+        group_services.group_create(
+            actor=world.alice, title="G", starts_at=soon, client_ids=[world.sam.pk, world.other_client.pk]
+        )
+    with pytest.raises(PermissionDenied):
+        group_services.group_create(actor=world.sam.user, title="G", starts_at=soon, client_ids=[kim.pk, kim.pk])
+    assert not GroupSession.objects.exists()
+
+
+def test_invited_clients_see_a_join_button_from_fifteen_minutes_before(world, kim, staff_client, settings):
+    """Sam sees the group in his list; Join appears from 15 minutes before the start (Alice's from an hour)."""
+    settings.TELEHEALTH_JANUS_URL = "http://127.0.0.1:9/janus"  # switched on; nothing is called here
+    later = _group(world, kim, starts_in=dt.timedelta(minutes=30))
+    soon = _group(world, kim, starts_in=dt.timedelta(minutes=10))
+    sam = _web(world.sam.user)
+    assert f"/telehealth/groups/{later.pk}/" in sam.get("/telehealth/groups/").content.decode()
+    assert "Join the group session" not in sam.get(f"/telehealth/groups/{later.pk}/").content.decode()
+    assert "Join the group session" in sam.get(f"/telehealth/groups/{soon.pk}/").content.decode()
+    alice = _web(world.alice, staff_client)
+    assert "Join the group session" in alice.get(f"/telehealth/groups/{later.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["robin", "bob", "carol", "admin", "anonymous"])
+def test_the_uninvited_are_refused_the_group_page_and_the_join(world, kim, staff_client, settings, who):
+    """Another client, a clinician outside the group, another practice, an admin and a stranger get no token."""
+    settings.TELEHEALTH_JANUS_URL = "http://127.0.0.1:9/janus"
+    group = _group(world, kim)
+    user = {
+        "robin": world.other_client.user,
+        "bob": world.bob,
+        "carol": world.carol,
+        "admin": world.admin,
+        "anonymous": None,
+    }[who]
+    web = _web(user, staff_client)
+    page = web.get(f"/telehealth/groups/{group.pk}/")
+    join = web.post(f"/telehealth/groups/{group.pk}/join/")
+    expected = 302 if user is None else 404
+    assert (page.status_code, join.status_code) == (expected, expected)
+    assert b"group-config" not in join.content
+    assert not AuditEvent.objects.filter(action=GroupAuditAction.JOINED).exists()
+
+
+def test_joining_opens_a_private_janus_room_and_hands_out_a_token_and_pin(
+    world, kim, staff_client, settings, janus_process
+):
+    """The first join creates the VideoRoom; each invited person gets a signed token, the room and its pin."""
+    use_janus(settings, janus_process)
+    group = _group(world, kim)
+    response = _web(world.sam.user).post(f"/telehealth/groups/{group.pk}/join/")
+    assert response.status_code == 200
+    config = response.context["config"]
+    group.refresh_from_db()
+    assert config["room"] == group.janus_room
+    assert config["pin"] == janus.room_pin(group.janus_room)
+    assert config["url"] == janus_process.ws_url
+    assert config["display"] == "Sam"
+    assert janus_process.ws_url in response["Content-Security-Policy"]
+    client = janus.JanusClient()
+    assert client.videoroom({"request": "exists", "room": group.janus_room})["exists"] is True
+    listed = client.videoroom({"request": "list"})["list"]
+    assert all(room["room"] != group.janus_room for room in listed)  # private: not listed
+    second = _web(world.alice, staff_client).post(f"/telehealth/groups/{group.pk}/join/")
+    assert second.context["config"]["room"] == group.janus_room  # one room per group
+    assert AuditEvent.objects.filter(action=GroupAuditAction.ROOM_OPENED).count() == 1
+    assert AuditEvent.objects.filter(action=GroupAuditAction.JOINED).count() == 2
+
+
+def test_janus_refuses_a_forged_or_expired_token(settings, janus_process):
+    """Janus itself checks the token: one signed with another secret, or past its expiry, is refused."""
+    use_janus(settings, janus_process)
+    assert janus.JanusClient().videoroom({"request": "list"})["videoroom"] == "success"
+    with pytest.raises(janus.JanusError, match="403"):
+        janus.JanusClient(token_secret="not-the-secret").videoroom({"request": "list"})
+    expired = janus.token(expires_at=time.time() - 5)
+    forged = janus.JanusClient()
+    forged._post = _with_token(forged._post, expired)  # type: ignore[method-assign]
+    with pytest.raises(janus.JanusError, match="403"):
+        forged.videoroom({"request": "list"})
+
+
+def _with_token(post, token):
+    def send(path, body):
+        import json
+        import urllib.request
+
+        request = urllib.request.Request(
+            janus.JanusClient().url + path,
+            data=json.dumps({**body, "transaction": "t", "token": token}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            data = json.loads(answer.read())
+        if data.get("janus") == "error":
+            raise janus.JanusError(str(data.get("error")))
+        return data
+
+    return send
+
+
+def test_the_room_is_destroyed_after_the_session_and_when_the_clinician_ends_it(
+    world, kim, staff_client, settings, janus_process
+):
+    """The worker's tick destroys rooms of finished groups; Alice's End destroys hers at once; both audited."""
+    use_janus(settings, janus_process)
+    finished, running = _group(world, kim), _group(world, kim)
+    for group in (finished, running):
+        _web(world.sam.user).post(f"/telehealth/groups/{group.pk}/join/")
+        group.refresh_from_db()
+    rooms = {g.pk: g.janus_room for g in (finished, running)}
+    GroupSession.objects.filter(pk=finished.pk).update(starts_at=timezone.now() - dt.timedelta(hours=3))
+    assert group_services.group_rooms_close_due() == 1
+    client = janus.JanusClient()
+    assert client.videoroom({"request": "exists", "room": rooms[finished.pk]})["exists"] is False
+    assert client.videoroom({"request": "exists", "room": rooms[running.pk]})["exists"] is True
+    assert _web(world.sam.user).post(f"/telehealth/groups/{running.pk}/end/").status_code == 403
+    assert _web(world.alice, staff_client).post(f"/telehealth/groups/{running.pk}/end/").status_code == 302
+    assert client.videoroom({"request": "exists", "room": rooms[running.pk]})["exists"] is False
+    assert AuditEvent.objects.filter(action=GroupAuditAction.ROOM_CLOSED).count() == 2
+    running.refresh_from_db()
+    assert running.janus_room is None
+    assert running.room_closed_at is not None
