@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from alongside.telehealth import calendar_views, series_views, views
+from alongside.telehealth import calendar_views, guest_views, series_views, views
 
 app_name = "telehealth"
 urlpatterns = [
@@ -22,5 +22,8 @@ urlpatterns = [
     path("<uuid:appointment_id>/invitation.ics", calendar_views.invitation_file, name="invitation"),
     path("<uuid:appointment_id>/guests/", calendar_views.guests, name="guests"),
     path("guests/<uuid:guest_id>/revoke/", calendar_views.guest_revoke, name="guest_revoke"),
+    path("<uuid:appointment_id>/guest-links/", guest_views.guest_links_page, name="guest_links"),
+    path("guest-links/<uuid:link_id>/revoke/", guest_views.guest_link_revoke, name="guest_link_revoke"),
+    path("<uuid:appointment_id>/guest/<str:token>/", guest_views.guest_join, name="guest_join"),
     path("groups/", include("alongside.telehealth.group_views")),
 ]
