@@ -429,8 +429,7 @@ ALONGSIDE_INVITATION_DAYS = env_int("ALONGSIDE_INVITATION_DAYS", 7)
 ALONGSIDE_MESSAGES_PER_MINUTE = env_int("ALONGSIDE_MESSAGES_PER_MINUTE", 10)
 ALONGSIDE_MESSAGES_PER_HOUR = env_int("ALONGSIDE_MESSAGES_PER_HOUR", 120)
 
-# Video sessions (alongside.telehealth): ICE servers handed to browsers on each join. TURN passwords are
-# minted per join from the shared secret (coturn's use-auth-secret), valid for TELEHEALTH_TURN_TTL seconds.
+# Video sessions (alongside.telehealth): ICE servers per join (TURN passwords by coturn's use-auth-secret); Janus.
 TELEHEALTH_STUN_URLS = env_list("TELEHEALTH_STUN_URLS")
 TELEHEALTH_TURN_URLS = env_list("TELEHEALTH_TURN_URLS")
 TELEHEALTH_TURN_SECRET = env_secret("TELEHEALTH_TURN_SECRET")
