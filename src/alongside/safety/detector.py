@@ -75,8 +75,11 @@ def _detect(text: str, history: Iterable[object], explain: bool) -> Detection:
     if scored is not None:
         probability, vector = scored
         short = classifier.is_short(normalized)
-        raised = classifier.is_alert(probability) and (
-            level > Level.NONE or not short or classifier.is_short_alert(probability)
+        idiom = level is Level.NONE and context.figurative(normalized)
+        raised = (
+            classifier.is_alert(probability)
+            and not idiom
+            and (level > Level.NONE or not short or classifier.is_short_alert(probability))
         )
         evidence = ClassifierEvidence(probability=probability)
         if (raised or level > Level.NONE) and (explain or (raised and level is Level.NONE)):

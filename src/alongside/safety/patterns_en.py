@@ -175,7 +175,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.give_away",
         C.GOODBYE_OR_FINALITY,
         L.URGENT,
-        r"\b{give} (?:away )?(?:all )?(?:of )?my (?:things|stuff|belongings|possessions|clothes|books|games|plants|jewelry|guitar|cat|dog|pets?)(?: away)?\b|\b{give} away (?:all )?(?:of )?my\b(?! old\b| baby\b| outgrown\b| spare\b| extra\b| kids)|\b(?:take|look) after my (?:cat|dog|kids|children|pets?|plants) (?:for me|when i'?m gone|after i'?m gone)\b|\bwhen i'?m gone\b",
+        r"\b{give} (?:away )?(?:all )?(?:of )?my (?:things|stuff|belongings|possessions|clothes|books|games|plants|jewelry|guitar|cat|dog|pets?)(?: away)?\b|\b{give} away (?:all )?(?:of )?my\b(?! old\b| baby\b| outgrown\b| spare\b| extra\b| kids| late\b| [a-z]+'s\b)|\b(?:take|look) after my (?:cat|dog|kids|children|pets?|plants) (?:for me|when i'?m gone|after i'?m gone)\b|\bwhen i'?m gone\b",
     ),
     # --- burden and hopelessness --------------------------------------------------------
     (
@@ -196,7 +196,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.self_harm",
         C.SELF_HARM,
         L.URGENT,
-        r"\bself ?harm(?:ed|ing)?\b|\bsh'?(?:d|ed|ing)\b|\b(?:relapsed|relapse) (?:on |with |into )?(?:sh|cutting|self ?harm|burning)\b|\bsh (?:again|last night|yesterday|today|tonight)\b",
+        r"\bself ?harm(?:ed|ing)?\b|\bsh(?:'?d|'ed|'?ing)\b|\b(?:relapsed|relapse) (?:on |with |into )?(?:sh|cutting|self ?harm|burning)\b|\bsh (?:again|last night|yesterday|today|tonight)\b",
     ),
     (
         "en.cut",

@@ -50,3 +50,103 @@ ROUND16: tuple[tuple[str, C, L, str], ...] = (
         r"\btell (?:them|everyone|everybody|the group|the others|my [a-z]+|the [a-z]+) (?:that )?i said (?:bye|goodbye)\b",
     ),
 )
+
+# Seventeenth round: the misses of the seventeenth fresh probe (teenage texting and older adults).
+ROUND16 += (
+    (
+        # Ideation voiced as understanding why others die by suicide.
+        "en.understand_why",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:get|understand|see) why (?:people|someone|anyone|they) (?:kill themselves|commit suicide"
+        r"|end (?:it|their li(?:fe|ves))|take their (?:own )?li(?:fe|ves))\b",
+    ),
+    (
+        # A handful or a counted number of pills already swallowed.
+        "en.took_many_pills",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:took|taken|swallowed|downed) (?:like |about |around |maybe |almost |over |nearly |at least )?"
+        r"(?:[5-9]|[1-9][0-9]+|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a handful|a bunch|a whole (?:bottle|pack|box|strip)|all)"
+        r" (?:of )?(?:(?:my|the|his|her) )?(?:(?:mom|mum|dad|nan|gran|grandma|mother|father|moms|mums|dads|nans)'?s? )?{pills}\b",
+    ),
+    (
+        # A parent or partner wishing the client dead or unborn, to the client's face.
+        "en.abuse_wish_dead",
+        C.DANGER_ABUSE,
+        L.REVIEW,
+        r"\b(?:says|said|tells me|told me|keeps saying|screams|screamed|yells|yelled)(?: at me)?(?: every day| all the time)?"
+        r"(?: and says| that)? (?:she|he|they) wish(?:es|ed)? i (?:was|were|had) never (?:been )?born\b"
+        r"|\b(?:tells|told) me (?:to (?:go )?kill myself|i should (?:just )?(?:die|kill myself))\b",
+    ),
+    (
+        # Closing one's online life and handing belongings over.
+        "en.goodbye_belongings",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\b(?:deleted|deleting|deactivated|deactivating|wiped) (?:all )?(?:of )?my (?:socials|social media|accounts|instagram|insta|tiktok|snapchat|facebook)\b"
+        r".{0,60}\b(?:gave|giving|given|give away|goodbye|bye|note|letter|won'?t need)\b"
+        r"|\b(?:gave|giving|given) (?:my |the )?[a-z]+ (?:all )?my (?:hoodies|clothes|things|stuff|jewelry|jewellery|games|books|guitar|console|xbox|playstation|records|plants|phone)\b",
+    ),
+    (
+        # Appointments said to be no longer needed, without a reason that makes it everyday.
+        "en.goodbye_appointments",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\b(?:shan'?t|shall not|won'?t|wont|will not|will no longer) (?:be )?need(?:ing)? (?:the|my|our|any(?: more)?|further) (?:appointments?|sessions?|therapy|visits?)\b"
+        r"(?!.{0,50}\b(?:reschedul\w*|instead|next (?:week|month)|the week after|because|as (?:i|we)|since|better|moving|discharged|new therapist))",
+    ),
+    (
+        # Absence announced with absolution: "if I don't show up... it wasn't your fault".
+        "en.goodbye_not_your_fault",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\bif (?:i|im|i'm) (?:don'?t|dont|do not|not|never|am not) (?:show up|make it|come back|here|around|wake up|answer)\b"
+        r".{0,60}\b(?:not|wasn'?t|isn'?t|was not|is not) (?:your|anyone'?s|anybody'?s) fault\b",
+    ),
+    (
+        # A firearm taken out or held.
+        "en.gun_held",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:gun|shotgun|rifle|pistol|revolver|handgun)\b.{0,80}\b(?:took it out|taken it out|got it out|sat with it|sitting with it|held it|holding it|loaded it|loading it)\b"
+        r"(?!.{0,40}\b(?:range|hunting|season|club)\b)",
+    ),
+    (
+        # Life-sustaining medicine stopped on purpose.
+        "en.stopped_meds",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:stopped|stopping|quit|quitting|skipping|skipped) (?:taking )?(?:my |all my )?(?:heart |blood pressure |bp |diabetes )?"
+        r"(?:{pills}|insulin|dialysis|heart (?:meds|medication|pills|tablets))\b"
+        r".{0,40}\b(?:on purpose|deliberately|for the best|naturally|so (?:it|that it|i|that i) (?:happens|will|would|can|die|won'?t wake))\b",
+    ),
+    (
+        # Affairs settled and peace with what comes.
+        "en.affairs_peace",
+        C.PLAN_OR_PREPARATION,
+        L.REVIEW,
+        r"\b(?:put|putting|have put|i'?ve put) (?:all )?my (?:affairs|papers) in order\b"
+        r"|\bat peace with (?:what (?:comes|happens) next|my decision|what i'?m (?:going to|about to) do)\b",
+    ),
+    (
+        # A weapon taken to a person, or brought to school.
+        "en.harm_weapon_to",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:take|took|taking) (?:an|the|a|my) (?:axe|ax|knife|hammer|bat|machete|crowbar) to (?:him|her|them|his|that)\b"
+        r"|\b(?:bringing|bring|taking|take) (?:a|my|the|dad'?s|my dad'?s) (?:knife|gun|blade|weapon|pistol) (?:to|into) school\b",
+    ),
+)
+
+# A cord or rope already tied: found when "shed" stopped being read as self-harm slang
+# ("the cord is tied up in the shed already" had matched only through "shed").
+ROUND16 += (
+    (
+        "en.ligature_ready",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:rope|cord|noose|ligature)s? (?:is |are |'s )?(?:already |all )?(?:tied(?: up)?|knotted|ready|set up|hung|hanging)\b"
+        r"(?!.{0,30}\b(?:boat|tent|dock|hammock|swing|tree ?house|washing|clothes|laundry|fence|trailer|roof rack|kayak|horse|dog)\b)",
+    ),
+)

@@ -44,7 +44,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.morir",
         C.SUICIDE_IDEATION,
         L.URGENT,
-        r"\b{quiero} (?:morir(?:me)?|estar muert[oa]|dejar de vivir|dejar de existir|desaparecer para siempre)\b|\bme quiero morir\b(?! de (?:risa|verguenza|hambre|sueno|frio|calor|amor))|\bme voy a morir (?:esta noche|hoy)\b",
+        r"\b{quiero} (?:morir(?:me)?|estar muert[oa]|dejar de vivir|dejar de existir|desaparecer para siempre)\b(?! de (?:(?:la )?(?:risa|verguenza|pena)|hambre|sueno|frio|calor|amor|aburrimiento|nervios))|\bme quiero morir\b(?! de (?:(?:la )?(?:risa|verguenza|pena)|hambre|sueno|frio|calor|amor|aburrimiento|nervios))|\bme voy a morir (?:esta noche|hoy)\b",
     ),
     (
         "es.pasiva",
@@ -134,7 +134,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.cortarme",
         C.SELF_HARM,
         L.URGENT,
-        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|dedo)| las unas| cocinando| un poco| picando| afeitando| rasurando| con (?:un|el) papel| con (?:una|la) hoja| con papel| con un cuchillo de cocina| con un vidrio sin querer| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b(?! en (?:el|la|los|las|un|una|mi|mis) (?:rodillas?|tobillos?|espalda|hombros?|pies?|codos?|cuello|cadera|dedo del pie|gimnasio|partido|entrenamiento)| (?:jugando|entrenando|corriendo|cocinando|haciendo deporte|sin querer))|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
+        r"\bme (?:volvi a |he vuelto a |vuelvo a |estoy |sigo )?(?:{cortar}|corte|corto|cortando)\b(?! el (?:pelo|cabello|flequillo|fleco|dedo)| las (?:unas|puntas)| cocinando| un poco| picando| afeitando| rasurando| con (?:un|el) papel| con (?:una|la) hoja| con papel| con un cuchillo de cocina| con un vidrio sin querer| la (?:luz|llamada))|\bcortarme\b(?! el (?:pelo|cabello))|\bme (?:haria|hago|hare|he hecho|estoy haciendo|hice) dano\b(?! en (?:el|la|los|las|un|una|mi|mis) (?:rodillas?|tobillos?|espalda|hombros?|pies?|codos?|cuello|cadera|dedo del pie|gimnasio|partido|entrenamiento)| (?:jugando|entrenando|corriendo|cocinando|haciendo deporte|sin querer))|\b(?:lastimarme|hacerme dano|me hice dano a proposito|me lastime a proposito|me estoy lastimando|me lastimo)\b|\bautolesion\w*\b|\bme (?:queme|quemo|estoy quemando|volvi a quemar) (?:el|los|la|las|con) (?:{cuerpo}|cigarro|encendedor)\b|\bquemarme\b|\b(?:cortes|cicatrices|quemaduras|heridas) (?:nuevas?|nuevos|frescas?|frescos|en (?:los|las|mis) {cuerpo})\b|\bme (?:golpeo|golpee|pego|pegue) (?:a mi mism[oa]|la cabeza contra)\b|\b(?:ganas|necesidad) de (?:cortarme|lastimarme|quemarme|hacerme dano)\b",
     ),
     # --- dano a otros --------------------------------------------------------------------
     (
@@ -460,3 +460,8 @@ FAMILIES += (
         r"\b(?:arma|pistola|revolver|escopeta|cuchillo|navaja)\b.{0,60}\b(?:usarla|usarlo|dispararme|clavarmel[oa]) (?:conmigo|contra mi)\b",
     ),
 )
+
+# Decimoséptima ronda en adelante: en su propio módulo (este se acerca al límite de tamaño).
+from alongside.safety.patterns_es_round16 import ROUND17  # noqa: E402
+
+FAMILIES += ROUND17

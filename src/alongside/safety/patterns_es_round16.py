@@ -1,0 +1,73 @@
+"""Familias españolas de la decimoséptima sonda (issue #13, 2026-12-07).
+
+Mismas convenciones que :mod:`alongside.safety.patterns_es`, cuyas ``PIECES`` usan; cada
+familia nombra un fenómeno general visto en los fallos de una sonda, nunca una frase.
+:mod:`alongside.safety.patterns_es` añade ``ROUND17`` a sus ``FAMILIES``.
+"""
+
+from __future__ import annotations
+
+from alongside.safety.result import Category as C
+from alongside.safety.result import Level as L
+
+ROUND17: tuple[tuple[str, C, L, str], ...] = (
+    (
+        "es.autolesion_decimoseptima",
+        C.SELF_HARM,
+        L.REVIEW,
+        r"\bme (?:quemo|queme|quemaba|estoy quemando|volvi a quemar)(?: \w+)? con (?:el|los|la|las|un|una|unos)"
+        r" (?:cigarr\w*|encendedor|mechero|fosforos|cerillos|cerillas|plancha|vela)\b"
+        r"|\bme (?:di|doy|daba|he dado|estoy dando|volvi a dar) (?:de )?(?:golpes|punetazos|cabezazos)\b"
+        r"|\b(?:sin comer|no como|dejo de comer|deje de comer|no comer|me salto las comidas) a proposito\b"
+        r"|\bsin comer (?:para castigarme|porque no (?:lo )?merezco)\b",
+    ),
+    (
+        "es.dano_disparo",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\b(?:le|les|te) (?:meto|voy a meter|metere|meteria|pego|voy a pegar|pegare|doy|voy a dar|dare)"
+        r" (?:un|unos|dos) (?:balazos?|tiros?|plomazos?|navajazos?|cuchillazos?|machetazos?)\b"
+        r"|\b(?:pegarle|meterle|darle) (?:un|unos) (?:balazos?|tiros?|plomazos?|navajazos?|cuchillazos?|machetazos?)\b",
+    ),
+    (
+        "es.pensamientos_danar",
+        C.HARM_TO_OTHERS,
+        L.REVIEW,
+        r"\b(?:pensamientos|ideas|imagenes) (?:de|sobre) (?:empujar|lastimar|hacerle dano|ahogar|golpear|pegarle|matar|apunalar|tirar)"
+        r" (?:a )?(?:mi|mis|al|a la|a los)\b",
+    ),
+    (
+        "es.despedida_culpa",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\bsi (?:no|ya no|manana no|el \w+ no) (?:llego|estoy|aparezco|despierto|vuelvo|contesto)\b"
+        r".{0,60}\b(?:no (?:fue|es|sera) culpa|los quiero|perdon|adios)\b",
+    ),
+    (
+        "es.todo_arreglado",
+        C.PLAN_OR_PREPARATION,
+        L.REVIEW,
+        r"\b(?:he dejado|deje|dejo|tengo|ya esta) (?:todo|mis cosas|mis papeles|las cosas) (?:arreglad[oa]s?|en orden|atado)\b"
+        r"(?! (?:para|por|con) (?:la|el|mi|las|los) (?:mudanza|viaje|fiesta|boda|examen|reunion|vacaciones|cena|cita|lunes|banco))",
+    ),
+    (
+        "es.en_paz_decision",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:tranquil[oa]|en paz) con (?:lo que voy a hacer|mi decision|lo que he decidido|lo que decidi)\b",
+    ),
+    (
+        "es.arma_sacada",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:escopeta|pistola|revolver|rifle|arma)\b.{0,80}\b(?:la saque|lo saque|la cargue|lo cargue|la tengo cargada"
+        r"|me sente con ella|la tuve en (?:la mano|las manos))\b(?!.{0,40}\b(?:caza|club|campo de tiro)\b)",
+    ),
+    (
+        "es.deje_medicacion",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:deje|he dejado|dejo|estoy dejando) de (?:tomar|ponerme|usar) (?:las |mis |la |mi )?(?:{pastillas}|insulina|medicacion|tratamiento|dialisis)"
+        r"(?: del corazon| de la presion| de la diabetes)?\b.{0,40}\b(?:a proposito|adrede|para (?:morir|irme|que (?:pase|se acabe))|es lo mejor)\b",
+    ),
+)
