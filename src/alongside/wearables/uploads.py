@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,42 @@ def upload_retry(*, upload: Upload) -> Upload:
         raise UploadRefused(_("This upload cannot be retried."), 409)
     locked.status, locked.parsed = UploadStatus.QUEUED, 0
     locked.save(update_fields=["status", "parsed", "updated_at"])
+    upload_id = str(locked.pk)
+    transaction.on_commit(lambda: import_upload.enqueue(upload_id))
+    return locked
+
+
+@unaudited("stores the bytes of an upload audited at its start; the import audits itself")
+def upload_hold(*, upload: Upload, chunks: Iterable[bytes]) -> Upload:
+    """Store a whole file sent in one form post and hold it, unqueued, until :func:`upload_queue` (CSV preview)."""
+    locked = Upload.objects.select_for_update().get(pk=upload.pk)
+    path = part_path(locked)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with path.open("wb") as out:
+        for chunk in chunks:
+            written += len(chunk)
+            if written > locked.size:
+                raise UploadRefused(_("The chunk is too large."), 413)
+            out.write(chunk)
+    locked.received = written
+    locked.save(update_fields=["received", "updated_at"])
+    return locked
+
+
+def upload_held(upload: Upload) -> bool:
+    """Whether the upload is a whole file waiting for its CSV column mapping."""
+    return upload.status == UploadStatus.RECEIVING and upload.received == upload.size and part_path(upload).exists()
+
+
+@unaudited("queues an upload audited at its start; the import audits itself")
+def upload_queue(*, upload: Upload) -> Upload:
+    """Queue the import of a held upload once its column mapping is saved."""
+    locked = Upload.objects.select_for_update().get(pk=upload.pk)
+    if not upload_held(locked):
+        raise UploadRefused(_("This upload cannot be imported now."), 409)
+    locked.status = UploadStatus.QUEUED
+    locked.save(update_fields=["status", "updated_at"])
     upload_id = str(locked.pk)
     transaction.on_commit(lambda: import_upload.enqueue(upload_id))
     return locked

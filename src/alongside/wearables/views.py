@@ -17,7 +17,7 @@ from alongside.access import Action, client_and_grant_or_404, client_or_404, own
 from alongside.care.views import client_required, staff_required
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
-from alongside.wearables import charts, insights, mapping, uploads
+from alongside.wearables import charts, csv_import, insights, mapping, uploads
 from alongside.wearables.metrics import Metric
 from alongside.wearables.models import DailyFeature, ImportJob, SourceName, Upload
 from alongside.wearables.page_parts import describe
@@ -189,5 +189,7 @@ urlpatterns = [
     path("clients/<uuid:client_id>/sources/", client_sources, name="sources"),
     path("uploads/<uuid:upload_id>/", upload_detail, name="upload"),
     path("csv-mapping/", mapping.my_csv_mapping, name="csv_mapping"),
+    path("csv-import/", csv_import.csv_import_start, name="csv_import"),
+    path("csv-import/<uuid:upload_id>/", csv_import.csv_import_pick, name="csv_import_pick"),
     path("clients/<uuid:client_id>/csv-mapping/", mapping.client_csv_mapping, name="client_csv_mapping"),
 ]

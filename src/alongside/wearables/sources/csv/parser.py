@@ -1,9 +1,16 @@
 """Read a CSV file of any vendor with the column mapping saved for the client.
 
 The mapping says which column holds each row's time (and, optionally, its end), how times are written,
-the zone of times written without an offset, and which column holds which kind of sample. One row can give
-several samples (a steps column and a heart-rate column). Empty cells are skipped; anything else that does
-not read is refused with the file and line named.
+the zone of times written without an offset (or a column naming each row's zone), and where the measurements
+are. Two layouts are read:
+
+- wide: a column per kind (``columns``); one row can give several samples (a steps column and a heart-rate
+  column);
+- long: one measurement a row, with a ``value`` column, a ``type`` column whose words the mapping ties to
+  kinds (``types``; rows of a type not listed are left out) and, optionally, a ``unit`` column, converted to
+  the kind's own unit through :data:`UNITS` (a unit not listed there is refused with its line).
+
+Empty cells are skipped; anything else that does not read is refused with the file and line named.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from alongside.wearables import zones
 from alongside.wearables.inputs import check_size
@@ -21,6 +28,20 @@ from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
 
 MAX_ROWS = 5_000_000
+_BEATS = {"bpm": 1.0, "beats/min": 1.0, "count/min": 1.0, "/min": 1.0, "": 1.0}
+_MS = {"ms": 1.0, "s": 1000.0, "": 1.0}
+_MINUTES = {"min": 1.0, "minutes": 1.0, "s": 1 / 60, "h": 60.0, "": 1.0}
+# Units a long-layout CSV may name, per kind, as the factor into the kind's unit (matched without case).
+UNITS: dict[Kind, dict[str, float]] = {
+    Kind.STEPS: {"count": 1.0, "steps": 1.0, "": 1.0},
+    Kind.HEART_RATE: _BEATS,
+    Kind.RESTING_HR: _BEATS,
+    Kind.HRV_SDNN: _MS,
+    Kind.HRV_RMSSD: _MS,
+    Kind.EXERCISE_MIN: _MINUTES,
+    Kind.WORKOUT: _MINUTES,
+    Kind.SLEEP_SCORE: {"": 1.0, "%": 1.0, "score": 1.0},
+}
 
 
 class ColumnMapping(BaseModel):
@@ -32,8 +53,29 @@ class ColumnMapping(BaseModel):
     minutes: float = Field(default=0, ge=0, le=1440)
     time_format: str | None = Field(default=None, max_length=40)
     zone: str = Field(default="UTC", max_length=64)
-    columns: dict[Kind, str] = Field(min_length=1)
+    zone_column: str | None = Field(default=None, max_length=100)
+    columns: dict[Kind, str] = Field(default_factory=dict)
+    value: str | None = Field(default=None, max_length=100)
+    type: str | None = Field(default=None, max_length=100)
+    unit: str | None = Field(default=None, max_length=100)
+    types: dict[str, Kind] = Field(default_factory=dict, max_length=200)
     source: str = Field(default="CSV", min_length=1, max_length=60)
+
+    @model_validator(mode="after")
+    def _layout(self) -> ColumnMapping:
+        long = self.value is not None or self.type is not None or bool(self.types)
+        if long and (self.columns or not (self.value and self.type and self.types)):
+            raise ValueError(
+                "choose one layout: a column per measurement, or a value column with a type column and its types"
+            )
+        if not long and not self.columns:
+            raise ValueError("map at least one column that holds measurements")
+        return self
+
+    def wanted(self) -> list[str]:
+        """The columns the file's header must have."""
+        names = [self.time, self.end, self.zone_column, self.value, self.type, self.unit, *self.columns.values()]
+        return [name for name in names if name]
 
     @field_validator("columns")
     @classmethod
@@ -53,6 +95,26 @@ class ColumnMapping(BaseModel):
 def sniff(head: bytes) -> bool:
     first = head.split(b"\n", 1)[0]
     return b"," in first and not head.lstrip().startswith((b"{", b"[", b"<"))
+
+
+def _row_zone(text: str, fallback: dt.tzinfo) -> dt.tzinfo:
+    """The zone a row names: an IANA name, UTC, or an offset such as +01:00; empty means the mapping's zone."""
+    text = text.strip()
+    if not text:
+        return fallback
+    if text.upper() in ("UTC", "Z", "GMT"):
+        return zones.UTC
+    if text[0] in "+-":
+        sign = -1 if text[0] == "-" else 1
+        digits = text[1:].replace(":", "")
+        if not digits.isdigit() or len(digits) not in (2, 4):
+            raise ValueError(text)
+        delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        return dt.timezone(sign * delta)
+    zone = zones.zone_named(text)
+    if zone is zones.UTC:
+        raise ValueError(text)
+    return zone
 
 
 def _stamp(text: str, mapping: ColumnMapping, zone: dt.tzinfo) -> tuple[int, int]:
@@ -77,8 +139,7 @@ def parse(path: Path, mapping: ColumnMapping | None = None) -> Parsed:
         if any(ord(ch) < 32 and ch != "\t" for ch in text_line):
             raise BadInput(path.name, "the file holds control characters.", line=number)
     reader = csv.DictReader(io.StringIO(text))
-    wanted = [mapping.time, *([mapping.end] if mapping.end else []), *mapping.columns.values()]
-    missing = [name for name in wanted if name not in (reader.fieldnames or [])]
+    missing = [name for name in mapping.wanted() if name not in (reader.fieldnames or [])]
     if missing:
         raise BadInput(path.name, f"the header lacks the mapped column(s) {', '.join(missing)}.", line=1)
     samples, zone, records = Samples(), zones.zone_named(mapping.zone), 0
@@ -88,24 +149,56 @@ def parse(path: Path, mapping: ColumnMapping | None = None) -> Parsed:
         if records > MAX_ROWS:
             raise BadInput(path.name, f"the file has over {MAX_ROWS:,} rows.", line=line)
         try:
-            start, offset = _stamp(row[mapping.time] or "", mapping, zone)
-            end = _stamp(row[mapping.end] or "", mapping, zone)[0] if mapping.end else start + int(mapping.minutes * 60)
+            row_zone = _row_zone(row[mapping.zone_column] or "", zone) if mapping.zone_column else zone
+        except ValueError:
+            where = mapping.zone_column
+            raise BadInput(path.name, f"{where} does not name a time zone or an offset.", line=line) from None
+        try:
+            start, offset = _stamp(row[mapping.time] or "", mapping, row_zone)
+            end = (
+                _stamp(row[mapping.end] or "", mapping, row_zone)[0]
+                if mapping.end
+                else start + int(mapping.minutes * 60)
+            )
         except ValueError:
             raise BadInput(path.name, "a time does not read with the saved mapping.", line=line) from None
-        for kind, column in mapping.columns.items():
-            cell = (row.get(column) or "").strip()
-            if not cell:
-                continue
-            try:
-                value = float(cell)
-            except ValueError:
-                raise BadInput(path.name, f"{column} holds {cell[:40]!r}, not a number.", line=line) from None
+        for kind, column, value in _measurements(row, mapping, path.name, line):
             problem = samples.add(kind, start, end, offset, value if kind not in _INTERVALS else 1.0, code)
             if problem:
                 raise BadInput(path.name, f"{column} has {problem}.", line=line)
     if not records:
         raise BadInput(path.name, "the file has a header but no rows.")
     return Parsed(samples=samples, records=records)
+
+
+def _number(cell: str, column: str, name: str, line: int) -> float:
+    try:
+        return float(cell)
+    except ValueError:
+        raise BadInput(name, f"{column} holds {cell[:40]!r}, not a number.", line=line) from None
+
+
+def _measurements(row: dict[str, str], mapping: ColumnMapping, name: str, line: int) -> list[tuple[Kind, str, float]]:
+    """The (kind, column, value in the kind's unit) a row gives, in either layout."""
+    if mapping.value and mapping.type:
+        kind = mapping.types.get((row.get(mapping.type) or "").strip())
+        cell = (row.get(mapping.value) or "").strip()
+        if kind is None or not cell:
+            return []
+        value = _number(cell, mapping.value, name, line)
+        if kind in _INTERVALS:
+            return [(kind, mapping.value, 1.0)]
+        unit = (row.get(mapping.unit) or "").strip() if mapping.unit else ""
+        factor = UNITS.get(kind, {"": 1.0}).get(unit.lower())
+        if factor is None:
+            raise BadInput(name, f"{mapping.unit} holds the unit {unit[:20]!r}, not one read for {kind}.", line=line)
+        return [(kind, mapping.value, value * factor)]
+    found = []
+    for kind, column in mapping.columns.items():
+        cell = (row.get(column) or "").strip()
+        if cell:
+            found.append((kind, column, _number(cell, column, name, line)))
+    return found
 
 
 _INTERVALS = frozenset(kind for kind in Kind if kind.value.startswith("sleep_") and kind != Kind.SLEEP_SCORE)
