@@ -196,7 +196,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "en.self_harm",
         C.SELF_HARM,
         L.URGENT,
-        r"\bself ?harm(?:ed|ing)?\b|\bsh(?:'?d|'ed|'?ing)\b|\b(?:relapsed|relapse) (?:on |with |into )?(?:sh|cutting|self ?harm|burning)\b|\bsh (?:again|last night|yesterday|today|tonight)\b",
+        r"\bself[ -]?harm(?:ed|ing)?\b|\bsh(?:'?d|'ed|'?ing)\b|\b(?:relapsed|relapse) (?:on |with |into )?(?:sh|cutting|self ?harm|burning)\b|\bsh (?:again|last night|yesterday|today|tonight)\b",
     ),
     (
         "en.cut",

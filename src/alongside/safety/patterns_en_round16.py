@@ -150,3 +150,53 @@ ROUND16 += (
         r"(?!.{0,30}\b(?:boat|tent|dock|hammock|swing|tree ?house|washing|clothes|laundry|fence|trailer|roof rack|kayak|horse|dog)\b)",
     ),
 )
+
+# Misses left on probes 10-14 (written before this round, already used for patterns, so not
+# unseen): short lines under the classifier's short-message threshold that no family named.
+ROUND16 += (
+    (
+        "en.funeral_picture",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:picturing|imagining|picture|imagine|keep thinking about|think(?:ing)? about|fantasi[sz]ing about) my (?:own )?funeral\b",
+    ),
+    (
+        "en.walking_to_place",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:walking|going|heading|driving|on my way) (?:to|towards|down to) the (?:tracks|train tracks|railway|railway line|cliffs?|bridge|overpass)"
+        r" (?:now|right now|tonight)\b",
+    ),
+    (
+        "en.threatened_me",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bthreaten(?:ed|s|ing) to (?:stab|kill|shoot|hurt|strangle|choke|burn|beat|drown) me\b",
+    ),
+    (
+        "en.gun_access",
+        C.MEANS,
+        L.URGENT,
+        # The safe's code only: "i know where the key is" after "his shotgun" would be lowered to review by
+        # the other-person context, while the classifier's level model makes the line urgent on its own.
+        r"\b(?:gun|shotgun|rifle|pistol|revolver|handgun)s?\b.{0,60}\bi know the (?:code|combination|combo)\b",
+    ),
+    (
+        "en.emptied_meds",
+        C.MEANS,
+        L.URGENT,
+        r"\bemptied (?:the|my|our|mum'?s|mom'?s) (?:medicine (?:cabinet|cupboard|drawer)|pill (?:box|bottles?)|meds|medication)\b",
+    ),
+    (
+        "en.only_way_out",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\b(?:it'?s|its|it is|that'?s|death is|dying is) the only way out\b(?! of (?:the|this|that) (?:car park|building|parking|room|maze|station|house|debt|contract))",
+    ),
+    (
+        "en.said_goodbyes",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\b(?:said|saying|say) (?:all )?my goodbyes\b(?! (?:at|after|before) (?:the|our) (?:party|airport|station|wedding|funeral))",
+    ),
+)

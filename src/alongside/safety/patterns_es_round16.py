@@ -71,3 +71,38 @@ ROUND17: tuple[tuple[str, C, L, str], ...] = (
         r"(?: del corazon| de la presion| de la diabetes)?\b.{0,40}\b(?:a proposito|adrede|para (?:morir|irme|que (?:pase|se acabe))|es lo mejor)\b",
     ),
 )
+
+# Fallos que quedaban en las sondas 10-14 (ya usadas para escribir patrones: no son texto nuevo).
+ROUND17 += (
+    (
+        "es.empujon_agresion",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bme (?:empujo|empujaron|tiro|avento|aventó|arrojo) (?:por|de|contra|escaleras abajo)(?: (?:las|la|el))? (?:escaleras?|pared|suelo|piso|mueble|puerta)\b"
+        r"|\bme (?:apreto|agarro|ahorco|estrangulo) (?:la garganta|el cuello)\b",
+    ),
+    (
+        "es.manguera_coche",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:compre|tengo|consegui|guarde) una manguera\b.{0,30}\b(?:coche|carro|auto|escape|tubo de escape)\b",
+    ),
+    (
+        "es.despedida_gracias",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\bgracias por todo\b,? (?:y )?adios\b(?! (?:y )?(?:hasta|nos vemos|que (?:tengas|tenga|les vaya)))",
+    ),
+    (
+        "es.carga_sin_mi",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\b(?:estarian|estaria|vivirian|viviria|serian|seria) (?:\w+ )?(?:mejor|tranquil[oa]s?|felices|feliz|bien) sin mi\b",
+    ),
+    (
+        "es.no_despertar",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:estaria bien|seria mejor|seria lindo|ojala|quisiera|quiero) no (?:despertar(?:me)?|volver a despertar(?:me)?)\b",
+    ),
+)
