@@ -7,7 +7,16 @@ Files are recognised by their names, which Fitbit fixes (unlike Apple's), with o
 
 Dates and zones, as the archive writes them:
 
-- the per-minute files (``heart_rate``, ``steps``) write ``MM/DD/YY HH:MM:SS`` in UTC, without saying so;
+- the per-minute files (``heart_rate``, ``steps``) write ``MM/DD/YY HH:MM:SS`` without a zone. They are read
+  as UTC (:data:`MINUTE_ZONE`). No authoritative source says so; checked 2026-12-07, this is what exists:
+  Fitbit and Google publish no description of the legacy ``Global Export Data`` JSON files; the README files
+  Google Takeout ships with a Fitbit archive ("Time Series Data Export", in ``Physical Activity_GoogleData/``)
+  describe only the newer CSV files (per-minute ``timestamp`` is "Date and time at which the entry was
+  logged", without a zone; those files write times ending in ``Z``; some daily files say "Date at which the
+  entry was logged in UTC"); and the UTC reading of the JSON per-minute files rests on community reports
+  (importers and forum posts), not on a vendor document. ``parse(path, minute_zone="profile")`` reads them
+  as wall-clock times of the ``Profile.csv`` zone instead; the two readings differ by that zone's offset, and
+  a minute near local midnight lands on different days (both are tested);
 - sleep logs, exercise and the daily files write the wall-clock time of the zone the account was set to,
   also without an offset (the 2023 write-up "Timezone correcting Fitbit sleep data", andykong.org, shows
   sleep start times are device-local; checked 2026-12-06);
@@ -54,8 +63,8 @@ LEVELS = {
 class _Reader:
     """Turns one archive file into samples; ``label`` names it in every message."""
 
-    def __init__(self, samples: Samples, zone: dt.tzinfo, label: str) -> None:
-        self.samples, self.zone, self.label = samples, zone, label
+    def __init__(self, samples: Samples, zone: dt.tzinfo, label: str, *, minutes_utc: bool = True) -> None:
+        self.samples, self.zone, self.label, self.minutes_utc = samples, zone, label, minutes_utc
         self.code = samples.source_code(SOURCE)
         self.records = 0
 
@@ -83,10 +92,10 @@ class _Reader:
         except (TypeError, ValueError):
             raise self.fail(f"has a value {str(value)[:40]!r} that is not a number.", entry=entry) from None
 
-    # Per-minute files, in UTC.
+    # Per-minute files, in UTC unless read as the profile's wall clock (see MINUTE_ZONE).
     def minutes(self, rows: list[Any], kind: Kind) -> None:
         for entry, row in enumerate(rows, start=1):
-            start, offset = self.stamp(_field(row, "dateTime"), US_STAMP, entry=entry, utc=True)
+            start, offset = self.stamp(_field(row, "dateTime"), US_STAMP, entry=entry, utc=self.minutes_utc)
             value = _field(row, "value")
             number = self.number(value.get("bpm") if isinstance(value, dict) else value, entry=entry)
             if kind == Kind.STEPS and number == 0:
@@ -255,13 +264,19 @@ def _profile_zone(archive: zipfile.ZipFile) -> dt.tzinfo:
     return zones.UTC
 
 
+MINUTE_ZONE = "utc"  # how per-minute JSON times are read: "utc", or "profile" (wall clock of Profile.csv's zone)
+MINUTE_ZONES = ("utc", "profile")
+
+
 def sniff(head: bytes) -> bool:
     text = head.lstrip()[:4096]
     return text.startswith(b"[") and (b'"dateTime"' in text or b'"logId"' in text or b'"dateOfSleep"' in text)
 
 
-def parse(path: Path) -> Parsed:
-    """Parse a Fitbit archive (zip) or one of its JSON or CSV files."""
+def parse(path: Path, *, minute_zone: str = MINUTE_ZONE) -> Parsed:
+    """Parse a Fitbit archive (zip) or one of its JSON or CSV files (``minute_zone``: see the module notes)."""
+    if minute_zone not in MINUTE_ZONES:
+        raise BadInput(path.name, f"unknown reading of per-minute times {minute_zone!r}.")
     check_size(path)
     samples = Samples()
     with path.open("rb") as raw:
@@ -270,7 +285,7 @@ def parse(path: Path) -> Parsed:
         kind = _kind_of(path.name)
         if kind is None:
             raise BadInput(path.name, "this is not a Fitbit archive file this importer reads (wrong kind of file).")
-        reader = _Reader(samples, zones.UTC, path.name)
+        reader = _Reader(samples, zones.UTC, path.name, minutes_utc=minute_zone == "utc")
         _read(reader, kind, path.read_bytes())
         return Parsed(samples=samples, records=reader.records)
     try:
@@ -288,7 +303,7 @@ def parse(path: Path) -> Parsed:
             if info.file_size > MEMBER_LIMIT:
                 raise BadInput(f"{path.name}:{info.filename}", "the file is larger than any Fitbit day or month.")
             found = True
-            reader = _Reader(samples, zone, f"{path.name}:{info.filename}")
+            reader = _Reader(samples, zone, f"{path.name}:{info.filename}", minutes_utc=minute_zone == "utc")
             with archive.open(info) as member:
                 data = member.read(MEMBER_LIMIT + 1)
             _read(reader, kind, data)
