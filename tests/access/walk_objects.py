@@ -352,3 +352,13 @@ def _note_template(c: Cast, values: dict[str, str]) -> Made:
     from alongside.records.services import note_template_save
 
     return note_template_save(actor=c.admin, name=SENTINEL_NOTE[:80], sections=[{"heading": "Goals", "prompt": ""}])
+
+
+@factory("group_id")
+def _group_session(c: Cast, values: dict[str, str]) -> Made:
+    """A group video session Alice runs for Sam and another client of hers (only its members and Alice get in)."""
+    from alongside.telehealth.services.groups import group_create
+
+    other = factories.client(c.practice, clinicians=(c.alice,), name="Kim")
+    starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3, minutes=next(_keys))
+    return group_create(actor=c.alice, title="Walk group", starts_at=starts, client_ids=[c.sam.pk, other.pk])

@@ -201,3 +201,35 @@ def test_the_room_is_destroyed_after_the_session_and_when_the_clinician_ends_it(
     running.refresh_from_db()
     assert running.janus_room is None
     assert running.room_closed_at is not None
+
+
+def test_the_scheduling_form_offers_only_the_clinicians_own_clients(world, kim, staff_client):
+    """Alice's form lists Sam and Kim, not Robin (Bob's client); posting it schedules the group."""
+    alice = _web(world.alice, staff_client)
+    page = alice.get("/telehealth/groups/new/").content.decode()
+    assert str(world.sam.pk) in page
+    assert str(kim.pk) in page
+    assert str(world.other_client.pk) not in page
+    day = (timezone.localtime() + dt.timedelta(days=2)).date()
+    form = {"title": "Skills group", "date": day.isoformat(), "time": "10:00", "duration_minutes": 90}
+    response = alice.post("/telehealth/groups/new/", {**form, "clients": [str(world.sam.pk), str(kim.pk)]})
+    group = GroupSession.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/telehealth/groups/{group.pk}/"
+    refused = alice.post("/telehealth/groups/new/", {**form, "clients": [str(world.other_client.pk)]})
+    assert refused.status_code == 200
+    assert GroupSession.objects.count() == 1
+
+
+def test_a_staff_guest_gets_in_and_a_cancelled_group_cannot_be_joined(world, kim, staff_client, settings):
+    """Bob, invited as co-therapist, opens the group; once Alice cancels it, nobody can join it."""
+    settings.TELEHEALTH_JANUS_URL = "http://127.0.0.1:9/janus"
+    group = _group(world, kim, guest_emails=(world.bob.email,))
+    bob = _web(world.bob, staff_client)
+    assert "Join the group session" in bob.get(f"/telehealth/groups/{group.pk}/").content.decode()
+    assert bob.post(f"/telehealth/groups/{group.pk}/cancel/").status_code == 403
+    assert _web(world.alice, staff_client).post(f"/telehealth/groups/{group.pk}/cancel/").status_code == 302
+    sam = _web(world.sam.user)
+    assert "was cancelled" in sam.get(f"/telehealth/groups/{group.pk}/").content.decode()
+    assert sam.post(f"/telehealth/groups/{group.pk}/join/").status_code == 409
+    assert AuditEvent.objects.filter(action=GroupAuditAction.CANCELLED).count() == 1
