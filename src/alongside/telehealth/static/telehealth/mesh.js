@@ -135,6 +135,7 @@ export function createMesh({ ownPid, role, send, getStream, getIce, videos, labe
             if (stat.kind === "video") frames += stat.framesDecoded || 0;
           }
         });
+        figure.dataset.state = pc.connectionState;
         figure.dataset.framesDecoded = String(frames);
         figure.dataset.bytesReceived = String(bytes);
       }

@@ -55,11 +55,12 @@ if (isGuest) remoteVideo.hidden = true; // a guest's videos are all mesh tiles
 
 // Who sent a frame, in words: a guest by the name the clinician gave and their role.
 function label(frame) {
-  if (frame.from === "guest") {
+  const who = frame.from || frame.role; // relayed frames say "from", presence says "role"
+  if (who === "guest") {
     const kind = strings["guest_" + frame.guest_role] || strings.guest;
     return frame.name ? kind + " · " + frame.name : kind;
   }
-  if (isGuest) return strings["label_" + frame.from] || "";
+  if (isGuest) return strings["label_" + who] || "";
   return strings.them;
 }
 
