@@ -212,34 +212,48 @@ def _rss() -> str:
 def full_import(path: Path) -> str:
     """Parse, de-duplicate, seal the Parquet file and compute features and baselines (no database rows).
 
-    Return the number of days and the resident memory (now/peak) after each phase, to find the peak.
+    The import's own path (``importing.import_file`` without the database): the parser hands its samples
+    to a spill per window as it reads, then ``chunked.run`` de-duplicates, seals and computes the features
+    a window at a time. Return the number of days and the resident memory (now/peak) after each phase.
     """
     apple, _ = _handler()
-    from alongside.wearables import storage
+    from alongside.wearables import chunked, spill, storage
     from alongside.wearables.baselines import with_baselines
-    from alongside.wearables.features import daily_features
 
     storage.system_allocator()  # as import_file does
     phases = [f"start {_rss()}"]
-    parsed = apple.parse(path)  # type: ignore[attr-defined]
-    phases.append(f"parsed {len(parsed.samples):,} samples {_rss()}")
-    incoming = storage.to_table(parsed.samples)
-    del parsed
-    phases.append(f"table {_rss()}")
-    table = storage.new_only(incoming, storage.SCHEMA.empty_table())
-    del incoming
-    phases.append(f"de-duplicated {_rss()}")
     with tempfile.TemporaryDirectory() as folder:
         from django.conf import settings
 
         settings.WEARABLES_DIR = Path(folder)
         key = os.urandom(32)
         storage.data_key = lambda *_a, **_k: key  # the bench has no database: a random key stands in
-        storage.write(client_id="bench", job_id="bench", table=table)
-    phases.append(f"sealed {_rss()}")
-    features = with_baselines(daily_features(table))
-    phases.append(f"features {_rss()}")
+        spilled = spill.Spill(Path(folder) / "spill")
+        parsed = apple.parse(path, spilled)  # type: ignore[attr-defined]
+        spilled.take(parsed.samples)
+        phases.append(f"parsed {spilled.count:,} samples {_rss()}")
+        writer = storage.SealedWriter(client_id="bench", job_id="bench")
+        outcome = chunked.run(spill=spilled, like=parsed.samples, stored=lambda _low, _high: [], writer=writer)
+        writer.close()
+        spilled.close()
+        phases.append(f"stored {outcome.stored:,}, sealed and features {_rss()}")
+    features = with_baselines(outcome.features)
+    phases.append(f"baselines {_rss()}")
     return f"{len(features)} days; " + "; ".join(phases)
+
+
+def _profiled(name: str, path: Path) -> object:
+    """Run a method under cProfile; the 30 costliest calls (cumulative) go to ``<file>.<method>.profile.txt``."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(METHODS[name], path)
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(30)
+    Path(f"{path}.{name}.profile.txt").write_text(text.getvalue())
+    return result
 
 
 def _history(client: object, days: int, until: dt.datetime) -> int:
@@ -343,7 +357,15 @@ def _measure(argv: list[str]) -> dict[str, object]:
     seconds = time.perf_counter() - began
     out = process.stdout.read().decode().strip() if process.stdout else ""
     err = process.stderr.read().decode().strip()[-300:] if process.stderr else ""
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024), "out": out or err}
+    cpu = usage.ru_utime + usage.ru_stime  # the child's own CPU time, which other processes' load does not inflate
+    load = os.getloadavg()[0]
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "load": round(load, 2),
+        "out": out or err,
+    }
 
 
 def main() -> None:
@@ -355,13 +377,13 @@ def main() -> None:
     parser.add_argument("--export", type=Path, help="generate the export here and keep it, or reuse it")
     parser.add_argument("--push", type=int, default=0, help="instead: time this many pushed batches of 5,000")
     parser.add_argument("--history-days", type=int, default=365, help="with --push: days already stored")
-    parser.add_argument("--profile", action="store_true", help="with --push: profile the batches after the first")
+    parser.add_argument("--profile", action="store_true", help="profile the batches after the first, or each method")
     args = parser.parse_args()
     if args.push:
         push_batches(args.push, args.history_days, args.profile)
         return
     if args.child:
-        print(METHODS[args.child](args.file))
+        print(_profiled(args.child, args.file) if args.profile else METHODS[args.child](args.file))
         return
     folder = Path(tempfile.mkdtemp(prefix="wearables-bench-"))
     try:
@@ -385,13 +407,22 @@ def main() -> None:
                     continue
                 argv = ["healthkit-to-sqlite", str(path), str(folder / "h.db"), "--xml"]
             else:
-                argv = [sys.executable, __file__, "--child", name, "--file", str(path)]
+                argv = [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    name,
+                    "--file",
+                    str(path),
+                    *(["--profile"] if args.profile else []),
+                ]
             results[name] = _measure(argv)
             print(f"{name:>20}: {json.dumps(results[name])}", flush=True)
         floor = results.get("xmllint", {}).get("seconds")
         if floor:
             for name, result in results.items():
-                print(f"{name:>20}: {float(result['seconds']) / float(floor):.2f}x xmllint")
+                cpu = float(result["cpu_seconds"]) / float(results["xmllint"]["cpu_seconds"] or 1)
+                print(f"{name:>20}: {float(result['seconds']) / float(floor):.2f}x xmllint ({cpu:.2f}x its CPU time)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
