@@ -81,12 +81,11 @@ class AlertLine:
 def questionnaires(actor: Actor, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> list[InstrumentLine]:
     from alongside.measures import library
     from alongside.measures.caseload import reliable_direction
-    from alongside.measures.selectors import scores_for
+    from alongside.measures.selectors import score_points_for
 
     by_code: dict[str, list[Any]] = {}
-    for score in scores_for(user=actor, client_id=client.pk):
-        if score.total is not None:
-            by_code.setdefault(score.instrument, []).append(score)
+    for score in score_points_for(user=actor, client_id=client.pk):  # totals only, no responses
+        by_code.setdefault(score.instrument, []).append(score)
     lines = []
     for code, scores in by_code.items():
         try:

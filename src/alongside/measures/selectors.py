@@ -72,6 +72,27 @@ def scores_for(*, user: Any, client_id: uuid.UUID | str, instrument: str | None 
     return list(scores)
 
 
+@dataclass(frozen=True)
+class ScorePoint:
+    """One total score: what a summary of a client's scores needs, without the response or its answers."""
+
+    instrument: str
+    scored_at: dt.datetime
+    total: float
+    severity: str
+
+
+def score_points_for(*, user: Any, client_id: uuid.UUID | str) -> list[ScorePoint]:
+    """Return a client's scored totals, oldest first, under the same rule and audit as :func:`scores_for`."""
+    client = measures_client(user=user, client_id=client_id)
+    rows = (
+        MeasureScore.objects.filter(client=client, total__isnull=False)
+        .order_by("scored_at")
+        .values_list("instrument", "scored_at", "total", "severity")
+    )
+    return [ScorePoint(code, at, float(total or 0), band) for code, at, total, band in rows]
+
+
 def responses_for(*, user: Any, client_id: uuid.UUID | str) -> list[MeasureResponse]:
     """Return a client's submitted responses (answers decrypt on access), newest first."""
     client = measures_client(user=user, client_id=client_id)
@@ -106,10 +127,17 @@ def alerts_for_client(*, user: Any, client_id: uuid.UUID | str, since: dt.dateti
     """
     if not _is_staff(user):
         return []
+    pk = uuid.UUID(str(client_id))
+    try:
+        access.client_or_404(user, pk, Action.VIEW_CLINICAL)  # the care team, whatever the client shares
+        on_team = True
+    except Http404:
+        on_team = False
+    # On the care team the alert scope is the client's own alerts (one decision, remembered for the request);
+    # anyone else goes through the whole scope (escalated alerts for practice admins).
+    alerts = CriticalAlert.objects.filter(client_id=pk) if on_team else _alert_scope(user).filter(client_id=pk)
     return list(
-        _alert_scope(user)
-        .filter(client_id=uuid.UUID(str(client_id)))
-        .filter(Q(created_at__gte=since) | ~Q(status=AlertStatus.ACKNOWLEDGED))
+        alerts.filter(Q(created_at__gte=since) | ~Q(status=AlertStatus.ACKNOWLEDGED))
         .select_related("acknowledged_by")
         .order_by("-created_at")
     )

@@ -131,7 +131,12 @@ def message_create(
             entry_kind=payload.entry_kind,
             entry_id=payload.entry_id,
         )
-        message = selectors.message_view(actor=signed_in(request.user), client_id=client_id, seq=result.message.seq)
+        actor = signed_in(request.user)
+        message = (
+            selectors.sent_message_view(actor=actor, message=result.message)
+            if result.created
+            else selectors.message_view(actor=actor, client_id=client_id, seq=result.message.seq)
+        )
     except (ValidationError, PermissionDenied) as error:
         raise _refusal(error) from None
     return Status(201 if result.created else 200, _message_out(message))

@@ -20,20 +20,20 @@ class Messages:
 
 
 def messages(actor: Actor, client: ClientProfile, since: dt.datetime, now: dt.datetime) -> Messages:
-    from alongside.messaging.selectors import thread_view
+    from alongside.messaging.selectors import thread_activity
 
-    # Counts only, no bodies: the read is covered by the brief's own audit event.
-    view = thread_view(actor=_person(actor), client_id=client.pk, audit=False)
+    # Flags and times only, no bodies: the read is covered by the brief's own audit event.
+    activity = thread_activity(actor=_person(actor), client_id=client.pk)
     unanswered = []
-    for message in reversed(view.messages):
-        if not message.from_client:
+    for from_client, created_at in reversed(activity.latest):
+        if not from_client:
             break
-        unanswered.append(message)
+        unanswered.append(created_at)
     return Messages(
-        awaiting_reply=bool(view.thread and view.thread.last_from_client),
+        awaiting_reply=activity.last_from_client,
         unanswered=len(unanswered),
-        waiting_since=unanswered[-1].created_at if unanswered else None,
-        from_client_in_period=sum(1 for m in view.messages if m.from_client and m.created_at >= since),
+        waiting_since=unanswered[-1] if unanswered else None,
+        from_client_in_period=sum(1 for from_client, at in activity.latest if from_client and at >= since),
     )
 
 

@@ -253,6 +253,28 @@ def thread_view(
     return view
 
 
+@dataclass(frozen=True)
+class ThreadActivity:
+    """Who wrote when in a thread's latest messages: no bodies, senders or attachments (for the session brief)."""
+
+    last_from_client: bool
+    latest: list[tuple[bool, dt.datetime]]  # (from the client, when), oldest first
+
+
+def thread_activity(*, actor: SignedIn, client_id: uuid.UUID | str, limit: int = 200) -> ThreadActivity:
+    """Return the flags and times of a thread's latest ``limit`` messages, for the client or their team (not audited).
+
+    The same access rules as :func:`thread_view`, without decrypting a body: callers that only count
+    messages audit the read themselves (the brief's own event covers it).
+    """
+    client = thread_client(actor=actor, client_id=client_id)
+    last_from_client = Thread.objects.filter(client=client).values_list("last_from_client", flat=True).first()
+    if last_from_client is None:  # no thread yet
+        return ThreadActivity(last_from_client=False, latest=[])
+    rows = Message.objects.filter(client=client).order_by("-seq").values_list("from_client", "created_at")[:limit]
+    return ThreadActivity(last_from_client=bool(last_from_client), latest=list(reversed(rows)))
+
+
 def message_view(*, actor: SignedIn, client_id: uuid.UUID | str, seq: int) -> MessageView:
     """Return the message at position ``seq`` of a client's thread as ``actor`` sees it (not audited).
 
@@ -267,6 +289,16 @@ def message_view(*, actor: SignedIn, client_id: uuid.UUID | str, seq: int) -> Me
         .get()
     )
     return _views([row], viewer=actor, client=client, viewer_is_client=actor.pk == client.user_id)[0]
+
+
+def sent_message_view(*, actor: SignedIn, message: Message) -> MessageView:
+    """Return the message ``actor`` has just sent in this request, as they see it, from the saved object.
+
+    The send checked that the thread is open to the sender; its client, sender and attachment are the
+    objects it saved, so nothing is read again (a replayed send goes through :func:`message_view`).
+    """
+    client = message.client
+    return _views([message], viewer=actor, client=client, viewer_is_client=actor.pk == client.user_id)[0]
 
 
 def attachment_open(*, actor: SignedIn, attachment_id: uuid.UUID | str) -> tuple[Attachment, bytes]:

@@ -24,10 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside import access, safety
+from alongside import safety
+from alongside.accounts.models import User
 from alongside.audit.log import record
-from alongside.care.models import ClientProfile
-from alongside.care.selectors import staff_recipients
+from alongside.care.models import CareTeamMember, ClientProfile, Membership
 from alongside.core import idempotency
 from alongside.core.actor import Actor, SignedIn
 from alongside.core.formatting import fmt_number
@@ -300,7 +300,9 @@ def _store(
         )
         attachment.filename = file_info[1]
         cast(Any, attachment).data = upload.data
-        attachment.save(force_insert=True)
+        attachment.save(force_insert=True)  # also cached on the message as its attachment
+    else:  # known to have none: answering the send reads no attachment (see selectors.sent_message_view)
+        Message._meta.get_field("attachment").set_cached_value(message, None)
     Thread.objects.filter(pk=thread.pk).update(last_seq=seq, last_message_at=now, last_from_client=from_client)
     if not ThreadRead.objects.filter(thread=thread, user=actor).update(last_read_seq=seq, read_at=now):
         ThreadRead.objects.create(thread=thread, user=actor, last_read_seq=seq, read_at=now)
@@ -315,44 +317,75 @@ def _store(
 
 
 def _recipients(message: Message) -> list[Any]:
-    """Who hears of a message: the care team for a client's message, the client for the team's."""
-    client = ClientProfile.objects.select_related("user").get(pk=message.client_id)
+    """Who hears of a message: the care team for a client's message, the client for the team's.
+
+    The client is the one the send checked access on (its user and practice loaded with it). The team is read
+    in one query with exactly the rule :func:`alongside.access.decide` applies to ``WRITE_CLINICAL`` for staff
+    (an active user with an active membership of the client's practice, on the current care team), instead of
+    one access decision per person; ``test_send_cost.py`` checks the two agree.
+    """
+    client = message.client
     if message.from_client:
-        return [u for u in staff_recipients(client=client) if access.decide(u, client, access.Action.WRITE_CLINICAL)]
+        return list(
+            User.objects.filter(
+                is_active=True,
+                pk__in=CareTeamMember.objects.filter(client=client, ended_at__isnull=True).values("clinician_id"),
+            ).filter(pk__in=Membership.objects.filter(practice_id=client.practice_id, is_active=True).values("user_id"))
+        )
     return [client.user] if client.user.is_active else []
 
 
 def _after_send(message: Message) -> None:
-    """Broadcast the new message's number to open pages, then notify; failures are logged, never raised."""
-    live_push([(message.thread.group_name, {"type": "thread.message", "seq": message.seq})])
-    try:
-        from alongside.messaging.inbox_live import inbox_changed
-        from alongside.notify.services import notification_send
+    """Broadcast the new message's number to open pages, then notify; failures are logged, never raised.
 
+    One live push carries the thread's event and every recipient's inbox change, and people who already have
+    a notice for this unread stretch are found in one read, outside any transaction.
+    """
+    from alongside.messaging.inbox_live import inbox_group
+
+    pushes: list[tuple[str, dict[str, Any]]] = [
+        (message.thread.group_name, {"type": "thread.message", "seq": message.seq})
+    ]
+    try:
         recipients = [u for u in _recipients(message) if u.pk != message.sender_id]
-        inbox_changed(u.pk for u in recipients)  # open pages update their inbox rows and Messages badge
-        link = (
-            reverse("messaging:staff_thread", args=[message.client_id])
-            if message.from_client
-            else reverse("messaging:client_thread")
-        )
-        # One notice (and one email) per unread stretch: until a person reads the thread,
-        # further messages raise their unread count but do not notify again.
-        positions = dict(
-            ThreadRead.objects.filter(thread_id=message.thread_id, user__in=recipients).values_list(
-                "user_id", "last_read_seq"
-            )
-        )
-        for person in recipients:
-            notification_send(
-                recipients=[person],
-                kind="message",
-                link=link,
-                client=message.client,
-                dedupe_key=f"message:{message.thread_id.hex}:read-{positions.get(person.pk, 0)}",
-            )
     except Exception:  # a notification failure must not undo a sent message
-        logger.exception("messaging: notifying recipients of message %s failed", message.pk)
+        logger.exception("messaging: finding the recipients of message %s failed", message.pk)
+        recipients = None
+    # Open pages update their inbox rows and Messages badge.
+    live_push(pushes + [(inbox_group(u.pk), {"type": "inbox.changed"}) for u in recipients or ()])
+    if recipients:
+        try:
+            _notify(message, recipients)
+        except Exception:
+            logger.exception("messaging: notifying recipients of message %s failed", message.pk)
+
+
+def _notify(message: Message, recipients: list[Any]) -> None:
+    """One notice (and one email) per unread stretch: until a person reads the thread, further messages raise
+    their unread count but do not notify again."""
+    from alongside.notify.selectors import notified_already
+    from alongside.notify.services import notification_send
+
+    link = (
+        reverse("messaging:staff_thread", args=[message.client_id])
+        if message.from_client
+        else reverse("messaging:client_thread")
+    )
+    positions = dict(
+        ThreadRead.objects.filter(thread_id=message.thread_id, user__in=recipients).values_list(
+            "user_id", "last_read_seq"
+        )
+    )
+    keys = {person.pk: f"message:{message.thread_id.hex}:read-{positions.get(person.pk, 0)}" for person in recipients}
+    # Most messages land in a stretch already notified: skip those people without opening a transaction
+    # (notification_send checks again under its unique constraint, so a race still makes one notice).
+    done = notified_already(pairs=keys.items())
+    waiting: dict[str, list[Any]] = {}
+    for person in recipients:
+        if (person.pk, keys[person.pk]) not in done:
+            waiting.setdefault(keys[person.pk], []).append(person)
+    for dedupe_key, people in waiting.items():
+        notification_send(recipients=people, kind="message", link=link, client=message.client, dedupe_key=dedupe_key)
 
 
 @unaudited("opens the client's message thread row (empty until a message, and every message is audited)")

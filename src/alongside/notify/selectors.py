@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,17 @@ LIST_LIMIT = 100
 def notifications_for(*, user: Any, limit: int = LIST_LIMIT) -> QuerySet[Notification]:
     """The person's own in-app notices, newest first."""
     return Notification.objects.filter(recipient_id=user.pk, in_app=True).order_by("-created_at")[:limit]
+
+
+def notified_already(*, pairs: Iterable[tuple[Any, str]]) -> set[tuple[Any, str]]:
+    """Which of these (recipient id, dedupe key) pairs already have a notice (one query; ids and keys only)."""
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+    rows = Notification.objects.filter(
+        recipient_id__in={user_id for user_id, _ in wanted}, dedupe_key__in={key for _, key in wanted}
+    ).values_list("recipient_id", "dedupe_key")
+    return {row for row in rows if row in wanted}
 
 
 def unread_count(*, user: Any) -> int:

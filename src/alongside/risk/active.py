@@ -26,7 +26,7 @@ class InUse:
     evaluations: dict[str, dict[str, Any]]
     fitted_at: dt.datetime | None = None
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
         """The stored fingerprint of the pair (first half dropout, second half not on track)."""
         return digest(self.dropout)[:32] + digest(self.not_on_track)[:32]

@@ -17,7 +17,7 @@ from alongside.core.actor import Actor
 from alongside.core.services import reader, service, unaudited
 from alongside.risk.active import models_in_use, reference
 from alongside.risk.artifacts import digest
-from alongside.risk.collect import history
+from alongside.risk.collect import SCORING_HORIZON, history
 from alongside.risk.extract import ExtractReport, write_extract
 from alongside.risk.flag_rate import weekly_flags
 from alongside.risk.models import ClientRisk, ModelKind, PracticeModel, RiskAuditAction
@@ -39,7 +39,7 @@ def active_models() -> tuple[dict[str, Any], dict[str, Any]]:
 def client_risk_refresh(*, client: ClientProfile, now: dt.datetime) -> ClientRisk | None:
     """Score the client now with their practice's models and store the result, with their flags at the end of
     each of the last 12 weeks (read by the flag-rate chart); return it (None before their first score or session)."""
-    found = history(client, now)
+    found = history(client, now, horizon=SCORING_HORIZON)  # only what the scores below look at
     if found is None:
         return None
     h, day = found
