@@ -44,6 +44,10 @@ URGENT = [
     "emptied mum's medicine cupboard, its all in my bag",
     "me empujo contra la pared",
     "consegui una manguera para el escape del carro",
+    # probe 18's phenomena: who will find me, a one-way ticket to a height, a threat if she leaves
+    "i dont want my son to find me",
+    "bought a one-way ticket, the bridge is near the station",
+    "si la dejo me mata, eso dijo",
 ]
 
 REVIEW_AT_LEAST = [
@@ -63,6 +67,11 @@ REVIEW_AT_LEAST = [
     "vivirian mas felices sin mi",
     "gracias por todo y adios",
     "I self-harmed on sunday",
+    "honestly i envy the dead",
+    "got painkillers from three different pharmacies today",
+    "she was kinder than i deserved",
+    "my wife deserves a better husband than me",
+    "le dejo mis cosas a mi prima",
 ]
 
 NOT_RAISED = [
@@ -115,3 +124,8 @@ def test_an_age_or_school_year_marks_history(text: str) -> None:
 def test_an_idiom_never_lowers_a_pattern() -> None:
     """An idiom beside a real statement leaves the pattern's alert as it was (a guard, not a regression)."""
     assert safety.detect("lol i'd die for this song. anyway i'm going to kill myself tonight").level is Level.URGENT
+
+
+def test_a_washing_line_cord_is_not_urgent() -> None:
+    """Buying a cord to hang the washing is not the means of suicide (it was urgent on "compré una cuerda")."""
+    assert safety.detect("compre una cuerda para tender la ropa").level < Level.URGENT

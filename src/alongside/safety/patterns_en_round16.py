@@ -200,3 +200,51 @@ ROUND16 += (
         r"\b(?:said|saying|say) (?:all )?my goodbyes\b(?! (?:at|after|before) (?:the|our) (?:party|airport|station|wedding|funeral))",
     ),
 )
+
+# Eighteenth round: the misses of the eighteenth fresh probe (working adults and parents).
+ROUND16 += (
+    (
+        "en.envy_the_dead",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:jealous of|envy|envious of) (?:people who (?:die|died|are dead|get to die)|the dead|dead people|those who (?:die|died))\b",
+    ),
+    (
+        # Who will find the body, and when: "so my wife finds me after the kids are at school".
+        "en.who_finds_me",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:so (?:that )?|before |after |who(?:'ll| will)? |don'?t want )(?:my |the |a )?(?:[a-z]+ )?(?:finds|find|will find|would find|to find) me\b"
+        r"(?! (?:annoying|funny|boring|attractive|interesting|cute|weird|useful|helpful|difficult|hard|easy|a|an|so|too|really|at (?:the|work|home|school))\b)",
+    ),
+    (
+        "en.one_way_ticket",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bone[ -]way ticket\b.{0,40}\b(?:cliffs?|bridge|edge|beachy head|golden gate)\b",
+    ),
+    (
+        # Medicine gathered from several sources.
+        "en.many_pharmacies",
+        C.MEANS,
+        L.REVIEW,
+        r"\b(?:prescriptions?|scripts?|pills|meds|tablets|painkillers)\b.{0,40}\b(?:different|several|multiple|two|three|four) (?:pharmacies|chemists|doctors|gps)\b",
+    ),
+    (
+        "en.less_than_deserved",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\b(?:better|more|kinder) than i (?:ever )?deserved?\b"
+        r"|\bdeserves? (?:a )?better (?:dad|father|mum|mom|mother|parent|husband|wife|partner|son|daughter|friend|person) than me\b"
+        r"|\b(?:i'?m|im|i am) (?:just )?a (?:drain|burden|waste of space)\b",
+    ),
+    (
+        # Intrusive thoughts of harming others (often ego-dystonic): review, never silence.
+        "en.harm_thoughts",
+        C.HARM_TO_OTHERS,
+        L.REVIEW,
+        r"\b(?:thought|thoughts|urge|urges|image|images|picture) (?:about|of) (?:driving (?:into|through) (?:the |a )?(?:crowd|people|pedestrians)"
+        r"|pushing (?:someone|somebody|people|a stranger|him|her|my [a-z]+) (?:in front|off|down|onto)|stabbing (?:someone|somebody|people|him|her|my)"
+        r"|hurting (?:someone|somebody|people|my (?:baby|kids?|son|daughter|partner|wife|husband)))\b",
+    ),
+)

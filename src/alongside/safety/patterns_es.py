@@ -94,7 +94,7 @@ FAMILIES: tuple[tuple[str, C, L, str], ...] = (
         "es.cuerda",
         C.MEANS,
         L.URGENT,
-        r"\b(?:cuerda|soga|cinturon|cable) (?:en|debajo de|escondida en) (?:el|mi|la) {lugar}\b|\b(?:compre|consegui|tengo|guardo|escondi|amarre|hice) (?:una |la |un |el |mi )?(?:cuerda|soga|nudo|pistola|arma|revolver|navaja|cuchillas?|hojas? de afeitar|veneno|raticida)\b|\b(?:la )?(?:pistola|arma) de mi (?:papa|padre|esposo|marido|abuelo)\b|\bahorcarme\b|\bcortarme las venas\b",
+        r"\b(?:cuerda|soga|cinturon|cable) (?:en|debajo de|escondida en) (?:el|mi|la) {lugar}\b|\b(?:compre|consegui|tengo|guardo|escondi|amarre|hice) (?:una |la |un |el |mi )?(?:cuerda|soga|nudo|pistola|arma|revolver|navaja|cuchillas?|hojas? de afeitar|veneno|raticida)\b(?! (?:para|de) (?:tender|colgar la ropa|la ropa|el tendedero|saltar|escalar|escalada|la mudanza|el perro|la tienda|el barco|el toldo))|\b(?:la )?(?:pistola|arma) de mi (?:papa|padre|esposo|marido|abuelo)\b|\bahorcarme\b|\bcortarme las venas\b",
     ),
     ("es.emoji", C.MEANS, L.URGENT, r"\b(?:esta noche|hoy|adios|ya) (?:pills|knife|rope|gun|razor)\b"),
     # --- despedida -----------------------------------------------------------------------

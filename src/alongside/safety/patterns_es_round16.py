@@ -106,3 +106,26 @@ ROUND17 += (
         r"\b(?:estaria bien|seria mejor|seria lindo|ojala|quisiera|quiero) no (?:despertar(?:me)?|volver a despertar(?:me)?)\b",
     ),
 )
+
+# Decimoctava ronda: fallos de la decimoctava sonda.
+ROUND17 += (
+    (
+        "es.ultimo_tren",
+        C.PLAN_OR_PREPARATION,
+        L.REVIEW,
+        r"\b(?:mire|busque|revise|averigue|ya se) (?:a )?que hora pasa el (?:ultimo )?(?:tren|metro)\b"
+        r"(?! (?:para|de) (?:volver|regresar|ir|llegar|vuelta))",
+    ),
+    (
+        "es.reparto_cosas",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\b(?:les|le) dejo (?:todas )?mis cosas\b|\b(?:reparto|regalo|repartir|regalar) (?:todas )?mis cosas (?:a|entre) (?:mis|mi)\b",
+    ),
+    (
+        "es.amenaza_si_denuncio",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\bsi (?:lo|la|le) (?:denuncio|dejo|abandono|cuento|digo a alguien)\b.{0,25}\bme (?:mata|matara|va a matar|mataria)\b",
+    ),
+)
