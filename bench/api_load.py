@@ -18,6 +18,9 @@ no write queue), and the CPU used by the servers and by the load generator (a sa
 **Open loop.** ``--clients`` users each wait a random think time (exponential, mean ``--think`` s), then do one
 thing: check in, read ``/me``, list their check-ins, or read today's homework. Per-endpoint p50/p95/p99.
 
+Background tasks (the risk refresh each check-in asks for) go through the database queue to an ``alongside worker``
+beside the server, as in production; ``--tasks inline`` runs them inside the request instead.
+
 Then every acknowledged check-in is looked up in the database: lost, duplicated or unexpected rows are
 counted (as in bench/load.py). Timings are printed, never asserted. ``--pin`` pins the generator to the last
 core (and nothing else): on a two-core machine that also takes a core from the servers, so it is off by
@@ -173,11 +176,14 @@ def closed_round(
     async def main() -> None:
         await _with_callers(urls, cast, tally, ledger, loop)
 
-    cpu0, server0, started = time.process_time(), sum(s.cpu() for s in servers), time.perf_counter()
+    def server_cpu() -> float:
+        return sum(s.cpu() + s.task_worker_cpu() for s in servers)
+
+    cpu0, server0, started = time.process_time(), server_cpu(), time.perf_counter()
     _run_with_base(main, base)
     tally.elapsed = time.perf_counter() - started
     tally.generator_cpu = time.process_time() - cpu0
-    tally.server_cpu = sum(s.cpu() for s in servers) - server0
+    tally.server_cpu = server_cpu() - server0  # with the task worker's
     return tally
 
 
@@ -299,6 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument("--database-url", help="an empty database (default: a throwaway PostgreSQL cluster)")
     parser.add_argument("--pin", action="store_true", help="pin the load generator to the last core")
+    parser.add_argument(
+        "--tasks",
+        choices=["worker", "inline"],
+        default="worker",
+        help="background tasks (a check-in's risk refresh) through the database queue and `alongside worker`, as in "
+        "production (default; the worker's CPU is counted with the server's), or inside the request",
+    )
     args = parser.parse_args(argv)
     from tests.messaging import support_servers
     from tests.with_postgres import postgres_cluster
@@ -316,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         cast = load.Cast(cast.clients[: args.clients], cast.clinicians)
         print(f"{len(cast.clients)} clients, {database_url.split(':')[0]}, {args.workers} workers; load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)  # fmt: skip
-        app = stack.enter_context(load.serve(workdir, database_url, workers=args.workers))
+        app = stack.enter_context(
+            load.serve(workdir, database_url, workers=args.workers, task_worker=args.tasks == "worker")
+        )
         bare = stack.enter_context(bare_server(workdir, workers=args.workers))
         if args.pin and hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})

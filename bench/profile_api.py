@@ -2,6 +2,7 @@
 
     uv run python bench/profile_api.py [--runs 200] [--checkins 400] [--limit 25] [--sort cumulative]
     uv run python -m tests.with_postgres -- sh -c 'uv run python bench/profile_api.py --database-url "$DATABASE_URL"'
+    uv run python bench/profile_api.py --compare /tmp/before --only selfcare --runs 400   # two trees side by side
 
 Builds a throwaway database (SQLite in a temporary directory unless ``--database-url`` names an empty one),
 a practice with one clinician and eight clients on the caseload sharing everything, ``--checkins`` check-ins
@@ -9,6 +10,14 @@ for the profiled client, then sends each request ``--runs`` times through Django
 middleware, a personal access token for the API, a signed-in session for the pages). For each it prints the
 queries per request and this process's CPU per request (median), then the cProfile of those requests.
 Nothing is asserted.
+
+Background tasks are enqueued in the database as in production (``--tasks queue``, the default): a check-in pays
+for enqueuing its risk refresh, not for running it; ``--tasks inline`` runs them in the request (the test profile).
+
+``--compare TREE`` measures another checkout of the project (for example ``git worktree add /tmp/before <commit>``)
+against this one, side by side: each tree seeds its own database in a child process, and the parent has them send
+``--batch`` requests in turn (the order swapped every round) until each has sent ``--runs``, so both see the same
+machine load. It prints each tree's queries and CPU per request (median and 90th percentile, measured in the child).
 """
 
 from __future__ import annotations
@@ -31,8 +40,9 @@ if str(ROOT) not in sys.path:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 
-def _setup(database_url: str | None, workdir: Path) -> None:
+def _setup(database_url: str | None, workdir: Path, tasks: str = "queue") -> None:
     os.environ.setdefault("ALONGSIDE_PROFILE", "test")
+    os.environ["ALONGSIDE_TASKS_BACKEND"] = "database" if tasks == "queue" else "immediate"
     os.environ["ALONGSIDE_VAR_DIR"] = str(workdir)
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'profile.sqlite3'}"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
@@ -106,9 +116,112 @@ def _requests(seeded: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
         "GET /api/v1/measures/due": lambda n: api.get("/api/v1/measures/due"),
         "GET /api/v1/me": lambda n: api.get("/api/v1/me"),
         "GET /api/v1/selfcare/checkins": lambda n: api.get("/api/v1/selfcare/checkins"),
+        "GET /api/v1/selfcare/homework/today": lambda n: api.get("/api/v1/selfcare/homework/today"),
         "GET /practice/clients/ (caseload)": lambda n: web.get("/practice/clients/"),
         "GET /sessions/clients/{id}/brief/": lambda n: web.get(f"/sessions/clients/{client_id}/brief/"),
     }
+
+
+def _worker(args: argparse.Namespace) -> None:
+    """Serve ``--compare``: seed, then answer each stdin line ``name<TAB>count`` with one JSON line of timings."""
+    import json
+
+    if args.tree:  # another checkout: its code and its test factories, ahead of this one's
+        tree = Path(args.tree).resolve()
+        sys.path[:0] = [str(tree / "src"), str(tree)]
+    with tempfile.TemporaryDirectory(prefix="alongside-profile-api-") as tmp:
+        _setup(args.database_url, Path(tmp), args.tasks)
+        from django.db import connection
+
+        from alongside.runtime import settle
+
+        seeded = _seed(args.checkins)
+        settle()
+        requests = _requests(seeded)
+        warmed: set[str] = set()
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            name, _tab, count = line.rstrip("\n").partition("\t")
+            send = requests[name]
+            if name not in warmed:
+                for n in range(5):
+                    response = send(n)
+                    assert response.status_code // 100 == 2, (name, response.status_code, response.content[:300])
+                warmed.add(name)
+            queries: list[str] = []
+            with connection.execute_wrapper(
+                lambda execute, sql, *rest, q=queries: q.append(sql) or execute(sql, *rest)
+            ):
+                send(-1)
+            cpu = []
+            for n in range(int(count)):
+                c0 = time.process_time()
+                send(n)
+                cpu.append((time.process_time() - c0) * 1000)
+            print(json.dumps({"queries": len(queries), "cpu": cpu}), flush=True)
+
+
+def _compare(args: argparse.Namespace) -> None:
+    """Run this tree and ``args.compare`` side by side, alternating batches of requests (see the docstring)."""
+    import json
+    import subprocess
+
+    def start(tree: str | None) -> subprocess.Popen[str]:
+        argv = [sys.executable, __file__, "--worker", "--checkins", str(args.checkins), "--tasks", args.tasks]
+        argv += ["--tree", tree] if tree else []
+        argv += ["--database-url", args.database_url] if args.database_url else []
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+        child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        assert child.stdout is not None
+        while not (line := child.stdout.readline()).startswith('{"ready"'):
+            if not line:
+                raise SystemExit(f"the {tree or 'current'} tree's worker stopped before it was ready")
+        return child
+
+    sides = {"before": start(str(Path(args.compare).resolve())), "after": start(None)}
+    names = [n for n in _REQUEST_NAMES if not args.only or args.only in n]
+    results: dict[tuple[str, str], dict[str, Any]] = {}
+    load = os.getloadavg()
+    for name in names:
+        for round_no in range(max(1, args.runs // args.batch)):
+            order = ("before", "after") if round_no % 2 == 0 else ("after", "before")
+            for side in order:
+                child = sides[side]
+                assert child.stdin is not None
+                assert child.stdout is not None
+                child.stdin.write(f"{name}\t{args.batch}\n")
+                child.stdin.flush()
+                answer = json.loads(child.stdout.readline())
+                got = results.setdefault((name, side), {"queries": answer["queries"], "cpu": []})
+                got["cpu"] += answer["cpu"]
+    for child in sides.values():
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait()
+    print(f"\nSide by side, {args.runs} requests each in batches of {args.batch}, alternated; tasks {args.tasks}; "
+          f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")  # fmt: skip
+    print(f"{'request':40} {'queries':>15} {'CPU ms median':>20} {'CPU ms p90':>20}")
+    for name in names:
+        before, after = results[(name, "before")], results[(name, "after")]
+        b50, a50 = statistics.median(before["cpu"]), statistics.median(after["cpu"])
+        b90, a90 = (statistics.quantiles(s["cpu"], n=10)[-1] for s in (before, after))
+        print(
+            f"{name:40} {before['queries']:>6} -> {after['queries']:<6} {b50:8.2f} -> {a50:<8.2f} {b90:8.2f} -> {a90:<8.2f}"
+        )
+
+
+_REQUEST_NAMES = (
+    "POST /api/v1/selfcare/checkins",
+    "POST /api/v1/messages/{client} (client)",
+    "GET /api/v1/messages/{client} (client)",
+    "POST responses + submit (GAD-7)",
+    "GET /api/v1/measures/due",
+    "GET /api/v1/me",
+    "GET /api/v1/selfcare/checkins",
+    "GET /api/v1/selfcare/homework/today",
+    "GET /practice/clients/ (caseload)",
+    "GET /sessions/clients/{id}/brief/",
+)
 
 
 def main() -> None:
@@ -121,9 +234,18 @@ def main() -> None:
     parser.add_argument("--only", default="", help="profile only endpoints containing this text")
     parser.add_argument("--show-queries", action="store_true", help="print each request's queries")
     parser.add_argument("--no-profile", action="store_true", help="print the summary only")
+    parser.add_argument("--tasks", choices=("queue", "inline"), default="queue", help="background tasks (see above)")
+    parser.add_argument("--compare", metavar="TREE", help="measure another checkout side by side with this one")
+    parser.add_argument("--batch", type=int, default=20, help="--compare: requests per turn")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        return _worker(args)
+    if args.compare:
+        return _compare(args)
     with tempfile.TemporaryDirectory(prefix="alongside-profile-api-") as tmp:
-        _setup(args.database_url, Path(tmp))
+        _setup(args.database_url, Path(tmp), args.tasks)
         from django.db import connection
 
         from alongside.runtime import settle

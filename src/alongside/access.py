@@ -34,6 +34,7 @@ from django.db import connection
 from django.db.models import Exists, Model, Q, QuerySet
 from django.http import Http404
 
+from alongside.accounts.models import User
 from alongside.care.models import CareTeamMember, ClientProfile, Membership
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.core.actor import Actor
@@ -170,7 +171,7 @@ def client_and_grant_or_404(
 ) -> tuple[ClientProfile, Grant]:
     """Like :func:`client_or_404`, and also return the grant, for callers that ask several questions of it."""
     try:
-        client = _client(uuid.UUID(str(client_id)))
+        client = _client(uuid.UUID(str(client_id)), asker=user)
     except (ClientProfile.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404("No such client.") from None
     grant = grant_for(user, client)
@@ -179,16 +180,26 @@ def client_and_grant_or_404(
     return client, grant
 
 
-def _client(pk: uuid.UUID) -> ClientProfile:
+def _client(pk: uuid.UUID, *, asker: Any = None) -> ClientProfile:
     """The client's profile with its user and practice, loaded once per request (see above)."""
     remembered = _remembered.get()
     if remembered is None:
-        return ClientProfile.objects.select_related("user", "practice").get(pk=pk)
+        return _load_client(pk, asker)
     key = ("client", pk)
     client: ClientProfile | None = remembered.get(key)
     if client is None:
-        client = remembered[key] = ClientProfile.objects.select_related("user", "practice").get(pk=pk)
+        client = remembered[key] = _load_client(pk, asker)
     return client
+
+
+def _load_client(pk: uuid.UUID, asker: Any) -> ClientProfile:
+    if type(asker) is User and asker.pk == pk:
+        # A client asking about their own record: their user row is loaded already (a token call's look-up),
+        # so join the practice only; the join and the second model cost more than the row (issue #19).
+        client = ClientProfile.objects.select_related("practice").get(pk=pk)
+        client.user = asker
+        return client
+    return ClientProfile.objects.select_related("user", "practice").get(pk=pk)
 
 
 def owned_or_404[M: Model](

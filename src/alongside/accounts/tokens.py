@@ -112,11 +112,11 @@ def token_lookup(plain: str) -> PersonalAccessToken | None:
         return None
     prefix, _sep, _rest = plain[len(TOKEN_PREFIX) :].partition("_")
     now = timezone.now()
-    token = (
-        PersonalAccessToken.objects.select_related("user")
-        .filter(prefix=prefix, revoked_at__isnull=True, expires_at__gt=now)
-        .first()
+    # The prefix is unique: no ORDER BY (``first()`` sorted by the model's ordering on every API call).
+    found = PersonalAccessToken.objects.select_related("user").filter(
+        prefix=prefix, revoked_at__isnull=True, expires_at__gt=now
     )
+    token = next(iter(found.order_by()[:1]), None)
     if token is None or not hmac.compare_digest(token.digest, _digest(plain)) or not token.user.is_active:
         return None
     if not token.user.is_client:

@@ -335,9 +335,7 @@ def _append(calls: list[_Call]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
-    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-    seq = last["seq"] if last else 0
-    prev = last["hash"] if last else GENESIS
+    seq, prev = _head()
     now = timezone.now()
     key_id = _current_key_id()
     template = _mac(key_id)
@@ -352,6 +350,20 @@ def _append(calls: list[_Call]) -> None:
         seq, prev = events[-1].seq, events[-1].hash
         note_audited(len(events))
     checkpoints.after_append(seq=seq, head=prev, at=now)
+
+
+def _head() -> tuple[int, str]:
+    """Return the chain's last sequence number and hash (0 and the genesis hash when it is empty).
+
+    Plain SQL rather than the ORM: compiling the same query on every audited write cost about ten times as much
+    as running it (issue #19).
+    """
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    seq_column, hash_column = (connection.ops.quote_name(str(_field(name).column)) for name in ("seq", "hash"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {seq_column}, {hash_column} FROM {table} ORDER BY {seq_column} DESC LIMIT 1")  # noqa: S608  # nosec B608
+        last = cursor.fetchone()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
 def _link(entries: list[Entry], *, batch: _Batch, template: hmac.HMAC, seq: int, prev: str) -> list[_Event]:

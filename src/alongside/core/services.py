@@ -91,11 +91,23 @@ def _top_level() -> bool:
     return not blocks or bool(getattr(blocks[-1], "_from_testcase", False))
 
 
+# An INSERT that skips a row already there (PostgreSQL and SQLite's ON CONFLICT DO NOTHING, SQLite's INSERT OR IGNORE).
+_SKIPS_CONFLICTS = re.compile(
+    r"on\s+conflict(?:\s*\([^)]*\))?\s+do\s+nothing|^\s*insert\s+or\s+ignore\s", re.IGNORECASE
+)
+
+
 class _WriteCounter:
     """An execute wrapper that counts the statements that changed rows."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.changed = 0
+        self.skipping: list[Any] = []  # cursors of inserts that may have skipped their row: counted when read
+
+    @property
+    def count(self) -> int:
+        """Statements that changed rows; an insert that skipped its only row (a replayed key) changed nothing."""
+        return self.changed + sum(1 for cursor in self.skipping if getattr(cursor, "rowcount", -1) != 0)
 
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)
@@ -104,9 +116,12 @@ class _WriteCounter:
             return result
         # An UPDATE or DELETE that matched nothing changed nothing (rowcount is -1 when the driver cannot tell). An
         # INSERT always counts: SQLite reports 0 rows for INSERT ... RETURNING until the returned rows are read.
+        # An INSERT that skips conflicts is judged by its row count once the service has run and read its rows.
         verb = found.group(1).split()[0].lower()
-        if verb in ("insert", "replace") or getattr(context.get("cursor"), "rowcount", -1) != 0:
-            self.count += 1
+        if verb in ("insert", "replace") and not many and _SKIPS_CONFLICTS.search(str(sql)) and context.get("cursor"):
+            self.skipping.append(context["cursor"])
+        elif verb in ("insert", "replace") or getattr(context.get("cursor"), "rowcount", -1) != 0:
+            self.changed += 1
         return result
 
 

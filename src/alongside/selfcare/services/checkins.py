@@ -9,7 +9,8 @@ from typing import Annotated, Any, cast
 
 import pydantic
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -151,50 +152,58 @@ def checkin_create(
     except pydantic.ValidationError as error:
         raise ValidationError(_messages(error)) from None
     payload = data.model_dump(mode="json")
-    existing = CheckIn.objects.filter(client=profile, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        # A check-in from before fingerprints (no record) replays as before.
+    at = at or timezone.now()
+    checkin = CheckIn(
+        client=profile,
+        at=at,
+        local_date=local_date_for(profile, at),
+        mood=data.mood,
+        sleep_quality=data.sleep_quality,
+        sleep_hours=data.sleep_hours,
+        idempotency_key=idempotency_key,
+    )
+    cast(Any, checkin).emotions = [e.model_dump() for e in data.emotions]
+    cast(Any, checkin).activities = list(data.activities)
+    cast(Any, checkin).note = data.note.strip()
+    if not _insert_unless_key_used(checkin):
+        # The key was used before (a retry, or a retry that raced this one and committed first): the same body
+        # replays the check-in saved then, another body is refused. A check-in from before fingerprints (no
+        # record) replays as before.
+        existing = CheckIn.objects.filter(client=profile, idempotency_key=idempotency_key).first()
+        if existing is None:  # skipped for another reason than the key: never pretend it was saved
+            raise IntegrityError("The check-in was not saved.")
         idempotency.replay_check(user_id=profile.user_id, scope=CHECKIN_SCOPE, key=idempotency_key, payload=payload)
         return existing
-    at = at or timezone.now()
-    try:
-        with transaction.atomic():
-            checkin = CheckIn(
-                client=profile,
-                at=at,
-                local_date=local_date_for(profile, at),
-                mood=data.mood,
-                sleep_quality=data.sleep_quality,
-                sleep_hours=data.sleep_hours,
-                idempotency_key=idempotency_key,
-            )
-            cast(Any, checkin).emotions = [e.model_dump() for e in data.emotions]
-            cast(Any, checkin).activities = list(data.activities)
-            cast(Any, checkin).note = data.note.strip()
-            checkin.save()
-            idempotency.remember(user_id=profile.user_id, scope=CHECKIN_SCOPE, key=idempotency_key, payload=payload)
-            record_many(
-                [
-                    Entry(
-                        action=SelfcareAuditAction.CHECKIN_CREATED,
-                        obj=checkin,
-                        client_id=profile.pk,
-                    )
-                ],
-                actor=actor,
-            )
-            if data.note.strip():
-                from alongside.safety.models import FlagSource
-                from alongside.safety.services.alerts import alert_raise_for_text
+    idempotency.remember(user_id=profile.user_id, scope=CHECKIN_SCOPE, key=idempotency_key, payload=payload)
+    record_many([Entry(action=SelfcareAuditAction.CHECKIN_CREATED, obj=checkin, client_id=profile.pk)], actor=actor)
+    if data.note.strip():
+        from alongside.safety.models import FlagSource
+        from alongside.safety.services.alerts import alert_raise_for_text
 
-                alert_raise_for_text(
-                    client=profile, source=FlagSource.CHECKIN_NOTE, source_id=checkin.pk, text=data.note, actor=actor
-                )
-            for hook in hooks.CHECKIN_CREATED:
-                hook(checkin, at)
-    except IntegrityError:
-        # A retry raced us with the same key: return the one that won, if it was the same check-in.
-        raced = CheckIn.objects.get(client=profile, idempotency_key=idempotency_key)
-        idempotency.replay_check(user_id=profile.user_id, scope=CHECKIN_SCOPE, key=idempotency_key, payload=payload)
-        return raced
+        alert_raise_for_text(
+            client=profile, source=FlagSource.CHECKIN_NOTE, source_id=checkin.pk, text=data.note, actor=actor
+        )
+    for hook in hooks.CHECKIN_CREATED:
+        hook(checkin, at)
     return checkin
+
+
+def _insert_unless_key_used(checkin: CheckIn) -> bool:
+    """Insert ``checkin`` unless its client used its idempotency key before; return whether it was inserted.
+
+    One statement, ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` (``INSERT OR IGNORE`` on SQLite), in place
+    of a look-up by key, a savepoint, the insert and its release (issue #19). The unique constraint on (client,
+    key) decides: on PostgreSQL a concurrent insert of the same key makes this one wait for its commit and then
+    skip. Django's own ``Model.save()`` goes through the same ``_insert``; ``bulk_create(ignore_conflicts=True)``
+    cannot say whether the row went in. The service's write check counts the statement only when it inserted.
+    """
+    meta = CheckIn._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated]
+    rows = CheckIn._base_manager._insert(  # type: ignore[attr-defined]
+        [checkin], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    if not rows:
+        return False
+    checkin._state.adding = False
+    checkin._state.db = CheckIn._base_manager.db
+    return True
