@@ -204,7 +204,8 @@ def test_the_room_is_destroyed_after_the_session_and_when_the_clinician_ends_it(
 
 
 def test_the_scheduling_form_offers_only_the_clinicians_own_clients(world, kim, staff_client):
-    """Alice's form lists Sam and Kim, not Robin (Bob's client); posting it schedules the group."""
+    """Alice's form lists Sam and Kim, not Robin (Bob's client); posting it schedules the group. Clients get none."""
+    assert _web(world.sam.user).get("/telehealth/groups/new/").status_code == 403
     alice = _web(world.alice, staff_client)
     page = alice.get("/telehealth/groups/new/").content.decode()
     assert str(world.sam.pk) in page

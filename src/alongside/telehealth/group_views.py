@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -60,6 +60,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_new(request: HttpRequest) -> HttpResponse:
     """Schedule a group session for clients of the clinician's own caseload."""
     actor = signed_in(request.user)
+    if getattr(actor, "is_client", True):
+        raise PermissionDenied
     clients = sorted(access.care_team_clients(actor), key=lambda c: (c.preferred_name or "").lower())
     choices = [(str(c.pk), c.preferred_name or "") for c in clients]
     form = GroupForm(request.POST or None, choices=choices)

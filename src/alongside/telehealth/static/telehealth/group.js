@@ -135,10 +135,10 @@ function tileFor(feed, name) {
 
 function dropFeed(feed) {
   const handleId = feeds.get(feed);
-  if (handleId !== undefined) {
+  feeds.delete(feed);
+  if (handleId !== undefined && handleId !== null) {
     handles.get(handleId)?.pc?.close();
     handles.delete(handleId);
-    feeds.delete(feed);
     send({ janus: "detach", handle_id: handleId }).catch(() => {});
   }
   tiles.querySelector(`[data-feed="${feed}"]`)?.remove();
@@ -147,7 +147,12 @@ function dropFeed(feed) {
 
 async function subscribe(publisherInfo) {
   if (feeds.has(publisherInfo.id) || leaving) return;
+  feeds.set(publisherInfo.id, null); // claimed before the first await: the same feed may be announced twice
   const handleId = await attach(null);
+  if (!feeds.has(publisherInfo.id)) {
+    send({ janus: "detach", handle_id: handleId }).catch(() => {}); // it left while we attached
+    return;
+  }
   feeds.set(publisherInfo.id, handleId);
   const tile = tileFor(publisherInfo.id, publisherInfo.display || "");
   const pc = peer(handleId);
