@@ -362,3 +362,13 @@ def _group_session(c: Cast, values: dict[str, str]) -> Made:
     other = factories.client(c.practice, clinicians=(c.alice,), name="Kim")
     starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3, minutes=next(_keys))
     return group_create(actor=c.alice, title="Walk group", starts_at=starts, client_ids=[c.sam.pk, other.pk])
+
+
+@factory("link_id")
+def _guest_link(c: Cast, values: dict[str, str]) -> Made:
+    """A join link Alice made for an outside interpreter in a session of Sam's (only Alice may revoke it)."""
+    from alongside.telehealth.services.guest_links import guest_link_create
+
+    appointment = _appointment(c, values)
+    link, _url = guest_link_create(actor=c.alice, appointment_id=appointment.pk, name="Walk interpreter")
+    return link
