@@ -178,3 +178,15 @@ def test_sam_picks_columns_with_the_keyboard_and_the_pages_pass_axe(
     expect(page).to_have_url(live_server.url + reverse("wearables:mine"))
     assert_no_serious_axe_violations(page, context_label="My body data after a CSV import")
     assert CsvMapping.objects.get(client=world.sam).mapping["types"] == {"steps": "steps"}
+
+
+def test_a_file_already_imported_or_not_a_csv_goes_back_to_my_body_data(
+    sam, client, django_capture_on_commit_callbacks
+):
+    """Once the held file is imported, its page sends Sam back to My body data instead of asking again."""
+    pick = send(client, LONG).url
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(pick, {**PICKED, "word_0": "steps", "word_1": "", "word_2": ""})
+    again = client.get(pick)
+    assert again.status_code == 302
+    assert again.url == reverse("wearables:mine")

@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -241,8 +241,9 @@ def csv_import_pick(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     """Step 2: the file's header and first rows, a select per field; saving the mapping starts the import."""
     client = client_or_404(request.user, str(request.user.pk), Action.OWN)
     upload = owned_or_404(signed_in(request.user), Upload, upload_id, Action.OWN)
-    if upload.source != SourceName.CSV or not uploads.upload_held(upload):
-        raise Http404
+    if upload.source != SourceName.CSV or not uploads.upload_held(upload):  # imported already, or not a CSV
+        messages.info(request, _("%(name)s is not waiting for its columns.") % {"name": upload.name})
+        return redirect("wearables:mine")
     path = uploads.part_path(upload)
     with path.open("rb") as stream:
         header, rows = _head(stream.read(HEAD_BYTES))
