@@ -209,3 +209,29 @@ def test_with_a_public_address_invitations_and_reminders_carry_the_join_link(wor
     assert "/telehealth/" not in email.body
     assert "URL" not in Calendar.from_ical(email.attachment).walk("VEVENT")[0]
     assert "/telehealth/" not in reminder_text(plain, plain.client).body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revoking_a_link_drops_the_guest_already_in_the_call(world, staff_client):
+    """Alice revokes Ana's link from the guests page while Ana is connected: Ana's socket is told the call ended."""
+    from asgiref.sync import sync_to_async
+
+    booked = appointment(world, starts_in=dt.timedelta(minutes=-1))
+    link, url = guest_link_create(actor=world.alice, appointment_id=booked.pk, name="Ana")
+    opened = guest_link_open(appointment_id=booked.pk, token=_token(url))
+    web = staff_client(world.alice)
+
+    async def run():
+        ana = room_socket(None, booked.pk)
+        ana.scope["cookies"] = {guest_links.COOKIE: opened.cookie}
+        assert (await ana.connect())[0]
+        await frames_until(ana, "welcome")
+        response = await sync_to_async(web.post)(f"/telehealth/guest-links/{link.pk}/revoke/")
+        ended = await frames_until(ana, "ended")
+        await ana.disconnect()
+        return response.status_code, ended[-1]
+
+    status, ended = run_async(run)
+    assert status == 302
+    assert ended == {"type": "ended"}
+    assert guest_link_open(appointment_id=booked.pk, token=_token(url), cookie=opened.cookie).refused == Refusal.REVOKED
