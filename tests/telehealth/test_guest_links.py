@@ -235,3 +235,23 @@ def test_revoking_a_link_drops_the_guest_already_in_the_call(world, staff_client
     assert status == 302
     assert ended == {"type": "ended"}
     assert guest_link_open(appointment_id=booked.pk, token=_token(url), cookie=opened.cookie).refused == Refusal.REVOKED
+
+
+@pytest.mark.django_db
+def test_the_clinician_makes_a_link_on_the_guests_page_and_sees_it_once(world, staff_client):
+    """Alice's POST shows the new link once (only its hash is kept); Bob, outside the care team, gets 404."""
+    booked = appointment(world, starts_in=dt.timedelta(days=1))
+    page = f"/telehealth/{booked.pk}/guest-links/"
+    made = staff_client(world.alice).post(page, {"name": "Ana", "role": "interpreter", "email": ""})
+    assert made.status_code == 200
+    link = GuestLink.objects.get()
+    html = made.content.decode()
+    assert f"/telehealth/{booked.pk}/guest/" in html
+    assert "Ana" in html
+    again = staff_client(world.alice).get(page).content.decode()
+    assert f"/telehealth/{booked.pk}/guest/" not in again  # shown once: the token is not kept
+    assert link.emailed is False
+    assert staff_client(world.bob).get(page).status_code == 404
+    assert staff_client(world.bob).post(f"/telehealth/guest-links/{link.pk}/revoke/").status_code == 404
+    link.refresh_from_db()
+    assert link.revoked_at is None
