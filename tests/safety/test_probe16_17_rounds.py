@@ -48,6 +48,11 @@ URGENT = [
     "i dont want my son to find me",
     "bought a one-way ticket, the bridge is near the station",
     "si la dejo me mata, eso dijo",
+    # probe 19's phenomena: a letter for later, arranging not to be looked for, blister packs hidden
+    "left my son a letter for when he's grown",
+    "booked a hotel so no one will come looking",
+    "ive been hiding blister packs under my mattress",
+    "me fui a un hotel para que nadie me encuentre",
 ]
 
 REVIEW_AT_LEAST = [
@@ -72,6 +77,9 @@ REVIEW_AT_LEAST = [
     "she was kinder than i deserved",
     "my wife deserves a better husband than me",
     "le dejo mis cosas a mi prima",
+    "I keep picturing steering into oncoming traffic",
+    "seria mejor no haber nacido",
+    "cuiden a mi perra, la comida esta en el garage",
 ]
 
 NOT_RAISED = [

@@ -248,3 +248,52 @@ ROUND16 += (
         r"|hurting (?:someone|somebody|people|my (?:baby|kids?|son|daughter|partner|wife|husband)))\b",
     ),
 )
+
+# Nineteenth round: the misses of the nineteenth fresh probe (new mothers, veterans, English as a
+# second language), written after the locked test run; see docs/clinical/crisis-language.md.
+ROUND16 += (
+    (
+        "en.drive_off_road",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:think(?:ing)? about|picture|picturing|imagine|imagining|tempted to|want to|urge to|urges to) (?:just )?"
+        r"(?:driving|swerving|steering|crashing|veering) (?:off the road|off a cliff|into (?:a |the |oncoming )?(?:tree|wall|lorry|truck|traffic|barrier|river|bridge))\b",
+    ),
+    (
+        "en.letter_for_later",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:wrote|written|writing|write|left|leaving) (?:the |my )?(?:baby|kids|children|son|daughter|boy|girl|little one) (?:a )?letters? for when (?:she|he|they)(?:'?s|'?re|'?ll| is| are)?\b"
+        r"|\bletters? (?:to|for) (?:the |my )?(?:baby|kids|children|son|daughter|boy|girl|little one) for when (?:she|he|they)(?:'?s|'?re| is| are) (?:older|grown|bigger|an adult)\b",
+    ),
+    (
+        "en.nobody_expects",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bso (?:that )?(?:nobody|no one|noone)(?: will)? (?:expects? me|looks? for me|comes? looking|checks? on me|finds? me)\b",
+    ),
+    (
+        "en.blister_packs",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:collecting|collected|saving|saved|hoarding|stashing|keeping|hiding|hidden) (?:up )?(?:the |my |all the |all my )?blister ?packs?\b",
+    ),
+    (
+        "en.pet_instructions",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\b(?:please |can you |could you )(?:look after|take care of|feed) my (?:cat|dog|pets?|fish|rabbit|bird)\b.{0,60}\b(?:food|feed|bowl|vet|lead|litter|meds)\b",
+    ),
+    (
+        "en.just_a_cost",
+        C.BURDEN_HOPELESSNESS,
+        L.REVIEW,
+        r"\b(?:i'?m|im|i am) (?:just |only |nothing but )?(?:a cost|an expense|a waste of (?:money|space|time|air|oxygen)|dead weight)\b",
+    ),
+    (
+        "en.whats_coming",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        r"\bwhat'?s coming(?: to (?:him|her|them))?\b.{0,60}\b(?:address|where (?:he|she|they) lives?|where (?:he|she|they) works?)\b",
+    ),
+)

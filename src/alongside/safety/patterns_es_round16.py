@@ -129,3 +129,45 @@ ROUND17 += (
         r"\bsi (?:lo|la|le) (?:denuncio|dejo|abandono|cuento|digo a alguien)\b.{0,25}\bme (?:mata|matara|va a matar|mataria)\b",
     ),
 )
+
+# Decimonovena ronda: fallos de la decimonovena sonda (escrita después de la prueba bloqueada).
+ROUND17 += (
+    (
+        "es.mejor_no_existir",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\b(?:seria|sera|es) mejor no (?:existir|estar aqui|vivir|haber nacido)\b",
+    ),
+    (
+        "es.nadie_me_busque",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\bpara que nadie me (?:busque|espere|encuentre|extrane|eche de menos)\b",
+    ),
+    (
+        "es.blisteres",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:juntando|guardando|escondiendo|junte|guarde|escondi|junto|guardo) (?:los |las |mis |todos los |todas las )?(?:blisteres|blisters|blister|tiras de pastillas)\b",
+    ),
+    (
+        "es.cuiden_mascota",
+        C.GOODBYE_OR_FINALITY,
+        L.REVIEW,
+        r"\bcuiden?(?:me)? (?:a )?mi (?:gato|gata|perro|perra|mascota|pajaro|conejo)\b.{0,60}\b(?:comida|alimento|veterinario|plato|arena|correa)\b",
+    ),
+    (
+        "es.autolesion_objeto",
+        C.SELF_HARM,
+        L.REVIEW,
+        r"\b(?:use|uso|agarre|agarro) (?:la|una|el|mi|un) (?:navaja|cuchilla|gillette|hoja|tijera|compas|vidrio)\b.{0,40}"
+        r"\b(?:en (?:la|el|mi|mis|los|las) (?:panza|brazos?|piernas?|muslos?|muneca|estomago|piel)|para que nadie (?:vea|se de cuenta|lo note))\b",
+    ),
+    (
+        "es.tome_muchas",
+        C.MEANS,
+        L.URGENT,
+        r"\bme (?:tome|trague|bebi) (?:un monton|muchas|muchos|un punado|todas|todos|toda la caja|todo el (?:blister|frasco)|[1-9][0-9]+|diez|quince|veinte|treinta)"
+        r" (?:de )?(?:las |mis |los )?(?:{pastillas}|ibuprofeno|paracetamol|aspirinas?|clonazepam|rivotril|tylenol|pastis)\b",
+    ),
+)
