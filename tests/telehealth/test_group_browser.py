@@ -85,10 +85,15 @@ def test_three_people_in_a_group_call_each_receive_video_from_the_other_two(
         ("Kim", _cookie(kim.user)),
     ]
     opened = []
+    form_ctx, form_page, _errors = _open(media_browser, asgi_live_server, people[0][1], "/telehealth/groups/new/")
+    assert_no_serious_axe_violations(form_page, context_label="clinician scheduling a group")
+    form_ctx.close()
     try:
         for name, cookie in people:
             context, page, errors = _open(media_browser, asgi_live_server, cookie, f"/telehealth/groups/{group.pk}/")
             opened.append((name, context, page, errors))
+            if len(opened) == 2:  # a client's page of the group, before joining
+                assert_no_serious_axe_violations(page, context_label="client on a group's page")
             last_join = time.monotonic()  # the last person's click on Join counts
             page.get_by_role("button", name="Join the group session").click()
             expect(page.locator("#group")).to_have_attribute("data-state", "in-call", timeout=15000)
