@@ -189,3 +189,27 @@ def test_the_export_parser_hands_its_samples_over_as_it_reads(sealed, monkeypatc
     spilled.take(rest)
     new, outcome = windowed(whole, storage.SCHEMA.empty_table(), tmp_path / "w")
     assert outcome.stored == new.num_rows == 5000
+
+
+@pytest.mark.django_db
+def test_an_import_leaves_no_spill_behind_whether_it_succeeds_or_fails(settings, tmp_path):
+    """The per-window parts are deleted after a good import and after a file refused half-way through."""
+    from alongside.wearables.importing import import_file
+    from alongside.wearables.samples import BadInput
+    from tests import factories
+
+    settings.WEARABLES_DIR = tmp_path / "store"
+    sam = factories.world().sam
+    start = dt.datetime(2024, 1, 1, 9, tzinfo=dt.UTC)
+    good = [
+        exports.record("StepCount", start + dt.timedelta(hours=n), start + dt.timedelta(hours=n, minutes=9), 5)
+        for n in range(2000)
+    ]
+    path = exports.write_xml(tmp_path / "good.xml", *good)
+    assert import_file(actor=None, client=sam, path=path).samples_stored == 2000
+    assert not list((tmp_path / "store").glob(".spill-*"))
+    bad = exports.record("HeartRate", start, start, 900)
+    path = exports.write_xml(tmp_path / "bad.xml", *good[:1000], bad, *good[1000:])
+    with pytest.raises(BadInput):
+        import_file(actor=None, client=sam, path=path)
+    assert not list((tmp_path / "store").glob(".spill-*"))

@@ -32,7 +32,7 @@ from alongside.wearables.samples import Samples
 # MARGIN_DAYS of it.
 AFTER_DAYS = 10
 MARGIN_DAYS = 12
-GROUP = 3  # windows whose features are computed together: each sample is read (3 + 24/32) / 3 times, not 1.75
+GROUP = 3  # windows whose features are computed together: 96 days read with 24 of margin, so about 1.25 reads a sample
 _EPOCH = dt.date(1970, 1, 1)
 
 # The stored samples starting between two UTC seconds (both included), one table per earlier import, in the
