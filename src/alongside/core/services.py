@@ -102,12 +102,13 @@ class _WriteCounter:
 
     def __init__(self) -> None:
         self.changed = 0
-        self.skipping: list[Any] = []  # cursors of inserts that may have skipped their row: counted when read
+        # Inserts that may have skipped their rows, counted when the service ends: (cursor, row count at execute).
+        self.skipping: list[tuple[Any, int]] = []
 
     @property
     def count(self) -> int:
         """Statements that changed rows; an insert that skipped its only row (a replayed key) changed nothing."""
-        return self.changed + sum(1 for cursor in self.skipping if getattr(cursor, "rowcount", -1) != 0)
+        return self.changed + sum(1 for cursor, at_execute in self.skipping if _rows(cursor, at_execute) != 0)
 
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)
@@ -119,10 +120,17 @@ class _WriteCounter:
         # An INSERT that skips conflicts is judged by its row count once the service has run and read its rows.
         verb = found.group(1).split()[0].lower()
         if verb in ("insert", "replace") and not many and _SKIPS_CONFLICTS.search(str(sql)) and context.get("cursor"):
-            self.skipping.append(context["cursor"])
+            self.skipping.append((context["cursor"], getattr(context["cursor"], "rowcount", -1)))
         elif verb in ("insert", "replace") or getattr(context.get("cursor"), "rowcount", -1) != 0:
             self.changed += 1
         return result
+
+
+def _rows(cursor: Any, at_execute: int) -> int:
+    """The rows a statement wrote: psycopg knows at once and forgets when the cursor closes (-1); SQLite's count of
+    an ``INSERT ... RETURNING`` is 0 until its rows are read, and stays after closing. -1 when neither tells."""
+    now = getattr(cursor, "rowcount", -1)
+    return now if now != -1 else at_execute
 
 
 def _refuse_unaudited(fn: Callable[..., Any], writes: int) -> None:
