@@ -73,6 +73,8 @@ def test_clinician_client_and_an_outside_interpreter_each_see_the_two_others(
     ana_ctx, ana, ana_errors = _open_guest(media_browser, asgi_live_server, url.removeprefix(asgi_live_server.url))
     contexts = [sam_ctx, alice_ctx, ana_ctx]
     try:
+        ana.get_by_role("button", name="Continue to the video session").click()  # binds the link to this browser
+        expect(ana.get_by_role("button", name="Enter the waiting room")).to_be_visible()
         expect(ana.locator("h1")).to_have_text("Video session")
         assert world.sam.preferred_name not in ana.content()  # by default the guest sees no name of the client
 

@@ -116,23 +116,28 @@ def test_only_the_sessions_clinician_makes_links(world):
 
 
 @pytest.mark.django_db
-def test_the_guest_page_sets_the_cookie_and_a_second_browser_gets_a_clear_page(world):
-    """The first browser gets the room (no client name by default); a second one gets 403 and why."""
+def test_the_guest_page_binds_on_a_click_and_a_second_browser_gets_a_clear_page(world):
+    """A GET (a mail scanner) binds nothing; the click binds this browser; another one gets 403 and why."""
     booked = appointment(world, starts_in=dt.timedelta(minutes=5))
-    _l, url = guest_link_create(actor=world.alice, appointment_id=booked.pk, name="Ana")
-    path = url
-    first = DjangoClient()
+    _l, path = guest_link_create(actor=world.alice, appointment_id=booked.pk, name="Ana")
+    scanner, first = DjangoClient(), DjangoClient()
+    assert "Continue to the video session" in scanner.get(path).content.decode()
+    assert GuestLink.objects.get().binding_hash == ""
+    assert first.get(path).status_code == 200
+    bound = first.post(path)
+    assert bound.status_code == 302
+    assert bound.cookies[guest_links.COOKIE]["httponly"]
+    assert bound.cookies[guest_links.COOKIE]["samesite"] == "Lax"
     page = first.get(path)
-    assert page.status_code == 200
-    assert guest_links.COOKIE in page.cookies
-    assert page.cookies[guest_links.COOKIE]["httponly"]
     html = page.content.decode()
     assert 'data-role="guest"' in html
     assert world.sam.preferred_name not in html
     assert first.get(path).status_code == 200  # the same browser comes back
-    refused = DjangoClient().get(path)
-    assert refused.status_code == 403
-    assert "already used in another browser" in refused.content.decode()
+    for other in (scanner, DjangoClient()):
+        refused = other.get(path)
+        assert refused.status_code == 403
+        assert "already used in another browser" in refused.content.decode()
+    assert DjangoClient().post(path).status_code == 403
     assert DjangoClient().get(f"/telehealth/{booked.pk}/guest/nothing/").status_code == 404
 
 

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.care.models import Membership
 from alongside.care.views import staff_required
@@ -111,9 +111,15 @@ def guest_link_revoke(request: HttpRequest, membership: Membership, link_id: uui
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def guest_join(request: HttpRequest, appointment_id: uuid.UUID, token: str) -> HttpResponse:
-    """The page behind a guest's join link: the room for the browser it is bound to, or why not."""
+    """The page behind a guest's join link: the room for the browser it is bound to, or why not.
+
+    An unused link first shows a button: only that click (a POST) binds the link to the browser,
+    so a mail scanner or a link preview fetching the address does not use it up.
+    """
+    if request.method == "GET" and guest_links.link_unused(appointment_id=appointment_id, token=token):
+        return render(request, "telehealth/guest_start.html", {})
     opened = guest_links.guest_link_open(
         appointment_id=appointment_id, token=token, cookie=request.COOKIES.get(guest_links.COOKIE, "")
     )
@@ -124,6 +130,20 @@ def guest_join(request: HttpRequest, appointment_id: uuid.UUID, token: str) -> H
     link = opened.link
     appointment = link.appointment
     opens, closes = guest_links.window(link)
+    if request.method == "POST":
+        moved = redirect(request.path)  # the room is shown to the GET that carries the cookie
+        if opened.cookie:
+            # Lax, not Strict: the guest comes back through the emailed link, a top-level visit from another site.
+            max_age = int((closes - appointment.starts_at).total_seconds()) + 3600
+            moved.set_cookie(
+                guest_links.COOKIE,
+                opened.cookie,
+                max_age=max_age,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        return moved
     entry = RoomAccess(
         appointment=appointment, client=appointment.client, role=Role.GUEST, opens_at=opens, closes_at=closes
     )
@@ -138,13 +158,4 @@ def guest_join(request: HttpRequest, appointment_id: uuid.UUID, token: str) -> H
     }
     response = render(request, "telehealth/room.html", context)
     response.permissions_policy = ROOM_FEATURES  # type: ignore[attr-defined]
-    if opened.cookie:
-        response.set_cookie(
-            guest_links.COOKIE,
-            opened.cookie,
-            max_age=int((closes - appointment.starts_at).total_seconds()) + 3600,
-            secure=request.is_secure(),
-            httponly=True,
-            samesite="Strict",
-        )
     return response

@@ -227,6 +227,19 @@ def guest_link_open(*, appointment_id: uuid.UUID | str, token: str, cookie: str 
 
 
 @reader
+def link_unused(*, appointment_id: uuid.UUID | str, token: str) -> bool:
+    """Whether the link is valid now and not yet bound to a browser (its page then asks for a click first)."""
+    link = GuestLink.objects.select_related("appointment").filter(token_hash=_hash(token)).first()
+    if link is None or link.binding_hash or str(link.appointment_id) != str(appointment_id):
+        return False
+    try:
+        _check(link, timezone.now())
+    except LinkRefused:
+        return False
+    return True
+
+
+@reader
 def link_for_cookie(*, appointment_id: uuid.UUID | str, cookie: str) -> GuestLink:
     """The live, bound link this browser's cookie holds for this appointment; :class:`LinkRefused` otherwise."""
     link_id, _dot, secret = cookie.partition(".")
