@@ -115,6 +115,10 @@ def test_three_people_in_a_group_call_each_receive_video_from_the_other_two(
             with open(os.environ["GROUP_BENCH_OUT"], "a") as out:
                 out.write(f"{elapsed:.3f}\n")
         assert_no_serious_axe_violations(opened[1][2], context_label="client in a group call")
+        for control in ("Mute", "Camera off"):  # each is a toggle: same label, aria-pressed flips
+            button = opened[1][2].get_by_role("button", name=control)
+            button.click()
+            expect(button).to_have_attribute("aria-pressed", "true")
         # Kim leaves: the others' pages drop Kim's tile.
         opened[2][2].get_by_role("button", name="Leave").click()
         expect(opened[0][2].locator('#tiles [data-name="Kim"]')).to_have_count(0, timeout=15000)

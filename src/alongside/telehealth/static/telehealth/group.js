@@ -236,15 +236,15 @@ function hangUp() {
   document.getElementById("group-left").hidden = false;
 }
 
-function toggle(button, kind, onKey, offKey) {
+// A toggle keeps its label ("Mute", "Camera off"); aria-pressed says whether it is on (WAI-ARIA button pattern).
+function toggle(button, kind) {
   const off = button.getAttribute("aria-pressed") !== "true";
   localStream?.getTracks().filter((t) => t.kind === kind).forEach((t) => { t.enabled = !off; });
   button.setAttribute("aria-pressed", String(off));
-  button.textContent = strings[off ? offKey : onKey];
 }
 
-document.getElementById("mute").addEventListener("click", (e) => toggle(e.currentTarget, "audio", "unmuted", "muted"));
-document.getElementById("camera").addEventListener("click", (e) => toggle(e.currentTarget, "video", "camera_on", "camera_off"));
+document.getElementById("mute").addEventListener("click", (e) => toggle(e.currentTarget, "audio"));
+document.getElementById("camera").addEventListener("click", (e) => toggle(e.currentTarget, "video"));
 document.getElementById("leave").addEventListener("click", hangUp);
 window.addEventListener("pagehide", () => { if (!leaving) hangUp(); });
 
