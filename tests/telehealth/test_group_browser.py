@@ -71,7 +71,7 @@ def _decoding(page) -> dict[str, int]:
 def test_three_people_in_a_group_call_each_receive_video_from_the_other_two(
     media_browser, asgi_live_server, janus_on, world, staff_client
 ):
-    """Alice, Sam and Kim join; every page decodes video from both others; leaving drops the tile elsewhere."""
+    """Alice, Sam and Kim join; every page decodes video from both others; a leaver's tile goes; ending sends all away."""
     kim = factories.client(world.practice, clinicians=(world.alice,), name="Kim")
     group = group_services.group_create(
         actor=world.alice,
@@ -123,7 +123,11 @@ def test_three_people_in_a_group_call_each_receive_video_from_the_other_two(
         opened[2][2].get_by_role("button", name="Leave").click()
         expect(opened[0][2].locator('#tiles [data-name="Kim"]')).to_have_count(0, timeout=15000)
         expect(opened[1][2].locator('#tiles [data-name="Kim"]')).to_have_count(0, timeout=15000)
+        # Alice ends the call: Janus destroys the room and Sam's page says so.
+        assert GroupSession.objects.get(pk=group.pk).janus_room is not None
+        group_services.group_room_close(actor=world.alice, group_id=group.pk)
+        expect(opened[1][2].locator("#group")).to_have_attribute("data-state", "left", timeout=15000)
+        expect(opened[1][2].locator("#group-status")).to_have_text("The clinician ended the group session.")
     finally:
         for _name, context, _page, _errors in opened:
             context.close()
-    assert GroupSession.objects.get(pk=group.pk).janus_room is not None
