@@ -94,7 +94,10 @@ def test_invited_clients_see_a_join_button_from_fifteen_minutes_before(world, ki
     later = _group(world, kim, starts_in=dt.timedelta(minutes=30))
     soon = _group(world, kim, starts_in=dt.timedelta(minutes=10))
     sam = _web(world.sam.user)
-    assert f"/telehealth/groups/{later.pk}/" in sam.get("/telehealth/groups/").content.decode()
+    listed = sam.get("/telehealth/groups/").content.decode()
+    assert f"/telehealth/groups/{later.pk}/" in listed
+    assert f"/telehealth/groups/{soon.pk}/join/" in listed  # Join right in the list once open
+    assert f"/telehealth/groups/{later.pk}/join/" not in listed
     assert "Join the group session" not in sam.get(f"/telehealth/groups/{later.pk}/").content.decode()
     assert "Join the group session" in sam.get(f"/telehealth/groups/{soon.pk}/").content.decode()
     alice = _web(world.alice, staff_client)

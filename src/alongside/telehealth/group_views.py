@@ -49,9 +49,11 @@ class GroupForm(AppointmentForm):
 @login_required
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    """The person's group sessions still to come, each with its page."""
-    rows = groups.groups_for(actor=signed_in(request.user))
-    context = {**_layout(request), "rows": rows, "enabled": janus.enabled()}
+    """The person's group sessions still to come, each with its page, and Join on those open now."""
+    actor = signed_in(request.user)
+    rows = groups.groups_for(actor=actor)
+    joinable = groups.groups_open_now(actor=actor, rows=rows) if janus.enabled() else set()
+    context = {**_layout(request), "rows": rows, "enabled": janus.enabled(), "joinable": joinable}
     return render(request, "telehealth/group_list.html", context)
 
 

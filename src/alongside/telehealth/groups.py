@@ -96,3 +96,10 @@ def group_closing_due(*, now: dt.datetime | None = None) -> list[GroupSession]:
     moment = now or timezone.now()
     open_rooms = GroupSession.objects.filter(janus_room__isnull=False)
     return [g for g in open_rooms if g.cancelled_at is not None or g.ends_at + LATE <= moment]
+
+
+def groups_open_now(*, actor: SignedIn, rows: list[GroupSession], now: dt.datetime | None = None) -> set[uuid.UUID]:
+    """The ids among ``rows`` whose room the actor may join now (clients from 15 minutes before)."""
+    moment = now or timezone.now()
+    early = CLIENT_EARLY if getattr(actor, "is_client", False) else CLINICIAN_EARLY
+    return {g.pk for g in rows if g.cancelled_at is None and g.starts_at - early <= moment < g.ends_at + LATE}
