@@ -364,7 +364,7 @@ def _group_session(c: Cast, values: dict[str, str]) -> Made:
     return group_create(actor=c.alice, title="Walk group", starts_at=starts, client_ids=[c.sam.pk, other.pk])
 
 
-@factory("link_id")
+@factory("guest_link_id")
 def _guest_link(c: Cast, values: dict[str, str]) -> Made:
     """A join link Alice made for an outside interpreter in a session of Sam's (only Alice may revoke it)."""
     from alongside.telehealth.services.guest_links import guest_link_create

@@ -98,9 +98,9 @@ def guest_links_page(request: HttpRequest, membership: Membership, appointment_i
 
 @staff_required
 @require_POST
-def guest_link_revoke(request: HttpRequest, membership: Membership, link_id: uuid.UUID) -> HttpResponse:
+def guest_link_revoke(request: HttpRequest, membership: Membership, guest_link_id: uuid.UUID) -> HttpResponse:
     """Revoke a join link; a guest in the call with it leaves at once."""
-    link = guest_links.guest_link_revoke(actor=signed_in(request.user), link_id=link_id)
+    link = guest_links.guest_link_revoke(actor=signed_in(request.user), link_id=guest_link_id)
     layer = get_channel_layer()
     if layer is not None:
         group = group_name(str(link.appointment_id))

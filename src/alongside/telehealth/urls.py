@@ -23,7 +23,7 @@ urlpatterns = [
     path("<uuid:appointment_id>/guests/", calendar_views.guests, name="guests"),
     path("guests/<uuid:guest_id>/revoke/", calendar_views.guest_revoke, name="guest_revoke"),
     path("<uuid:appointment_id>/guest-links/", guest_views.guest_links_page, name="guest_links"),
-    path("guest-links/<uuid:link_id>/revoke/", guest_views.guest_link_revoke, name="guest_link_revoke"),
+    path("guest-links/<uuid:guest_link_id>/revoke/", guest_views.guest_link_revoke, name="guest_link_revoke"),
     path("<uuid:appointment_id>/guest/<str:token>/", guest_views.guest_join, name="guest_join"),
     path("groups/", include("alongside.telehealth.group_views")),
 ]
