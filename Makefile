@@ -20,8 +20,11 @@ help:
 	@echo "make messages          compile the translation catalogues after editing a .po file"
 
 install:
-	$(UV) sync --frozen --python $(PYTHON_VERSION)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON_VERSION)
+	$(RUN) python -m compileall -q -j 0 src tests > /dev/null
 	npm ci --no-audit --no-fund
+# Bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on our build machines), every
+# process would otherwise compile each module it imports, about 3 s of CPU per server or command started.
 # Compiled catalogues (.mo) are committed; after editing a .po file run `make messages`.
 
 messages:
