@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -101,12 +102,13 @@ def tokens_of(*, user: User) -> list[PersonalAccessToken]:
     return list(PersonalAccessToken.objects.filter(user=user))
 
 
-def token_lookup(plain: str) -> PersonalAccessToken | None:
+def token_lookup(plain: str, *, annotate: Mapping[str, Any] | None = None) -> PersonalAccessToken | None:
     """Return the live token this is (owner active, not revoked, not expired, not idle too long), or None.
 
     A staff token also needs its owner to still have a second factor, and stops working after
     ``ALONGSIDE_STAFF_TOKEN_IDLE_DAYS`` without use: the staff idle rule, in days rather than
-    minutes, because a token serves scripts that run daily or weekly.
+    minutes, because a token serves scripts that run daily or weekly. ``annotate``: expressions a caller from a
+    higher layer needs about the owner, asked in the same statement (the API's consent check).
     """
     if not plain.startswith(TOKEN_PREFIX):
         return None
@@ -116,6 +118,8 @@ def token_lookup(plain: str) -> PersonalAccessToken | None:
     found = PersonalAccessToken.objects.select_related("user").filter(
         prefix=prefix, revoked_at__isnull=True, expires_at__gt=now
     )
+    if annotate:
+        found = found.annotate(**annotate)
     token = next(iter(found.order_by()[:1]), None)
     if token is None or not hmac.compare_digest(token.digest, _digest(plain)) or not token.user.is_active:
         return None

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from alongside.accounts.tokens import token_lookup
+from alongside.consent.selectors import consent_due
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -16,14 +17,18 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class TokenAuth(HttpBearer):
     """Accept ``Authorization: Bearer alo_…``; the request then acts as the token's owner.
 
-    A read-only token is refused (403, with a JSON ``detail``) on any call that could change data.
+    A read-only token is refused (403, with a JSON ``detail``) on any call that could change data, and a client's
+    token on every call while a newer consent document waits for their signature.
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = token_lookup(token)
+        found = token_lookup(token, annotate={"consent_due": consent_due("user_id")})
         if found is None:
             return None
         if found.is_read_only and request.method not in SAFE_METHODS:
             raise HttpError(403, "This token is read-only; make a read-and-write token to change data.")
+        if found.user.is_client and getattr(found, "consent_due", False):
+            # As ConsentRequiredMiddleware does for a signed-in client: nothing until the current version is signed.
+            raise HttpError(403, "Please sign the current consent document first.")
         request.user = found.user
         return found.user

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Exists, OuterRef
+
 from alongside.care.models import Practice
 from alongside.consent.models import ConsentDocument, ConsentSignature, Scope, ScopeGrant
 
@@ -26,6 +28,28 @@ def consent_outstanding(*, client_id: uuid.UUID) -> ConsentDocument | None:
     if ConsentSignature.objects.filter(client_id=client_id, document=document).exists():
         return None
     return document
+
+
+def consent_due(client_ref: str) -> Exists:
+    """An expression: the client at ``OuterRef(client_ref)`` has yet to sign their practice's latest document.
+
+    For the token-authenticated API, which asks it inside the token look-up's own statement on every call
+    (the session middleware cannot: a token is read after the middleware has run).
+    """
+    newer = ConsentDocument.objects.filter(practice_id=OuterRef("practice_id"), version__gt=OuterRef("version"))
+    signed = ConsentSignature.objects.filter(document=OuterRef("pk"), client_id=OuterRef(OuterRef(client_ref)))
+    latest_unsigned = ConsentDocument.objects.filter(practice__clients=OuterRef(client_ref)).filter(
+        ~Exists(newer), ~Exists(signed)
+    )
+    return Exists(latest_unsigned)
+
+
+def consent_is_outstanding(*, client_id: uuid.UUID) -> bool:
+    """``consent_outstanding(...) is not None`` in one statement, through ``consent_due``."""
+    from alongside.care.models import ClientProfile
+
+    due = ClientProfile.objects.filter(pk=client_id).annotate(due=consent_due("pk")).values_list("due", flat=True)
+    return bool(due.first())
 
 
 def scopes_for(*, client_id: uuid.UUID) -> dict[str, bool]:
