@@ -92,3 +92,25 @@ class GroupGuest(models.Model):
 
     def __str__(self) -> str:
         return f"guest of {self.group_id}"
+
+
+class GroupReminder(models.Model):
+    """One reminder sent for one group session to one person on one channel (sent at most once)."""
+
+    group = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)  # "24h" or "1h", as telehealth.models.ReminderKind
+    channel = models.CharField(max_length=16)  # the key of a channel in telehealth.reminders.CHANNELS
+    sent_at = models.DateTimeField()
+    ref = models.CharField(max_length=64, blank=True)  # the channel's own record (an outbox email's id)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "recipient", "kind", "channel"], name="telehealth_group_reminder_once"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["24h", "1h"]), name="telehealth_group_reminder_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder of group {self.group_id} by {self.channel}"

@@ -9,6 +9,7 @@ specialty, nor anything about the client's care. A channel turns that into a del
         def send(self, *, client, text: ReminderText) -> str: ...   # returns the channel's reference
 
 An SMS channel is a new module with such a class, added to ``CHANNELS``; nothing else changes.
+Group sessions remind each invited client and, through ``StaffRecipient``, the clinician.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,21 @@ class ReminderText:
     body: str
     link: str = ""  # the path of the session's room on this site
     topic: str = ""  # "telehealth.reminder:<appointment id>", ids only
+
+
+@dataclass(frozen=True)
+class StaffRecipient:
+    """A clinician reminded of a group session they run: shaped like a client for the channels."""
+
+    user: Any
+
+    @property
+    def time_zone(self) -> str:
+        return str(self.user.time_zone or "")
+
+    @property
+    def locale(self) -> str:
+        return str(self.user.locale or "en")
 
 
 class Channel(Protocol):
@@ -73,7 +90,7 @@ class InAppChannel:
             recipients=[client.user],
             kind=NotificationKind.SESSION,
             link=text.link or "/telehealth/",
-            client=client,
+            client=None if isinstance(client, StaffRecipient) else client,
             email=False,  # the email channel sends its own, with the time in it
             topic=text.topic,
         )
@@ -104,6 +121,31 @@ def reminder_text(appointment: Appointment, client: Any) -> ReminderText:
             + ("\n\n" + _("Join the session: %(url)s") % {"url": join} if join else ""),
             link=f"/telehealth/{appointment.pk}/",
             topic=f"telehealth.reminder:{appointment.pk}",
+        )
+
+
+def group_reminder_text(group: Any, person: Any) -> ReminderText:
+    """A group session's reminder for a client or its clinician: when, and where to join. No title, no names."""
+    zone = zone_or_utc(person.time_zone)
+    local = group.starts_at.astimezone(zone)
+    base = str(getattr(settings, "ALONGSIDE_PUBLIC_URL", "") or "").rstrip("/")
+    path = f"/telehealth/groups/{group.pk}/"
+    with translation.override(getattr(person, "locale", "") or "en"):
+        when = {
+            "date": formats.date_format(local, "DATE_FORMAT"),
+            "time": formats.time_format(local, "TIME_FORMAT"),
+            "zone": str(zone),
+        }
+        return ReminderText(
+            subject=_("Group session reminder"),
+            body=_(
+                "You have a group session on %(date)s at %(time)s (%(zone)s time). "
+                "Sign in to Alongside and join it from the group's page."
+            )
+            % when
+            + ("\n\n" + _("Join the session: %(url)s") % {"url": base + path} if base else ""),
+            link=path,
+            topic=f"telehealth.group_reminder:{group.pk}",
         )
 
 

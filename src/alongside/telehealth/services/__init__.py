@@ -177,4 +177,6 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 appointment=appointment, kind=kind, channel=channel.key, sent_at=moment, ref=ref
             )
             sent += 1
-    return sent
+    from alongside.telehealth.services.groups import group_reminders_send
+
+    return sent + group_reminders_send(now=moment)

@@ -23,14 +23,15 @@ from alongside.accounts.models import User
 from alongside.audit.log import record
 from alongside.care.models import Membership
 from alongside.core.actor import SignedIn
-from alongside.core.services import service
-from alongside.telehealth import groups, ice, janus
+from alongside.core.services import service, unaudited
+from alongside.telehealth import groups, ice, janus, reminders
 from alongside.telehealth.group_models import (
     MAX_CLIENTS,
     MIN_CLIENTS,
     GroupAuditAction,
     GroupGuest,
     GroupMember,
+    GroupReminder,
     GroupSession,
 )
 from alongside.telehealth.models import Role
@@ -192,3 +193,35 @@ def group_rooms_close_due(*, now: dt.datetime | None = None) -> int:
             continue
         closed += 1
     return closed
+
+
+@unaudited("a tick: reminders follow from audited group sessions; each is kept as delivery telemetry")
+def group_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Send the due 24-hour and 1-hour reminders of group sessions to each invited client and the clinician.
+
+    As for one-to-one sessions: once per person, kind and channel; a 24-hour reminder not sent before
+    the 1-hour mark is skipped; cancelled groups send nothing. Returns how many were sent.
+    """
+    moment = now or timezone.now()
+    sent = 0
+    upcoming = (
+        GroupSession.objects.filter(
+            cancelled_at__isnull=True, starts_at__gt=moment, starts_at__lte=moment + reminders.WINDOWS[0][1]
+        )
+        .select_related("clinician")
+        .prefetch_related("members__client__user")
+    )
+    for group in upcoming:
+        kind = "1h" if group.starts_at - moment <= dt.timedelta(hours=1) else "24h"
+        done = set(GroupReminder.objects.filter(group=group, kind=kind).values_list("recipient_id", "channel"))
+        people: list[Any] = [m.client for m in group.members.all()] + [reminders.StaffRecipient(group.clinician)]
+        for person in people:
+            for channel in reminders.CHANNELS:
+                if (person.user.pk, channel.key) in done or not channel.wanted(person):
+                    continue
+                ref = channel.send(client=person, text=reminders.group_reminder_text(group, person))
+                GroupReminder.objects.create(
+                    group=group, recipient=person.user, kind=kind, channel=channel.key, sent_at=moment, ref=ref
+                )
+                sent += 1
+    return sent
