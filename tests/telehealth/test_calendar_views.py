@@ -170,7 +170,7 @@ def test_booking_is_closed_when_the_practice_does_not_allow_it(london):
 
 
 def test_the_week_costs_a_fixed_number_of_queries(london, staff_client, django_assert_max_num_queries):
-    """Ten sessions or forty: the week view makes the same number of queries."""
+    """Ten sessions or forty, with or without group sessions: the week view makes the same number of queries."""
     web = staff_client(london.alice)
     monday = dt.date.today() + dt.timedelta(days=14 - dt.date.today().weekday())
     path = f"/telehealth/schedule/?date={monday.isoformat()}"
@@ -190,6 +190,18 @@ def test_the_week_costs_a_fixed_number_of_queries(london, staff_client, django_a
     for n in range(4):
         booked = appointment(london, starts_in=dt.timedelta(days=1))
         Appointment.objects.filter(pk=booked.pk).update(starts_at=start + dt.timedelta(days=n, hours=4))
+    from alongside.telehealth.services.groups import group_create
+    from tests import factories
+
+    kim = factories.client(london.practice, clinicians=(london.alice,), name="Kim")
+    for n in range(2):  # group sessions come in the same one query however many there are
+        group_create(
+            actor=london.alice,
+            title="Group",
+            starts_at=start + dt.timedelta(days=n, hours=6),
+            client_ids=[london.sam.pk, kim.pk],
+        )
     with CaptureQueriesContext(connection) as many:
         web.get(path)
     assert len(many) == len(few)
+    assert len(few) <= 19  # 18 before group sessions joined the week (one query reads them, with their sizes)

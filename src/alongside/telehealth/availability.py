@@ -21,6 +21,7 @@ from alongside.telehealth.calendar_models import BlockedTime, BookingPolicy, Day
 
 Span = tuple[dt.datetime, dt.datetime]
 UTC = dt.UTC
+GROUP_MAX_MINUTES = 240  # the longest group session (telehealth_group_duration)
 
 
 def clinician_zone(clinician: Any) -> ZoneInfo:
@@ -80,8 +81,31 @@ def subtract(spans: Iterable[Span], taken: Iterable[Span]) -> list[Span]:
     return free
 
 
-def taken_spans(clinician: Any, start: dt.datetime, end: dt.datetime) -> list[Span]:
-    """Every scheduled session (of any client) and blocked stretch of the clinician overlapping [start, end)."""
+def group_spans(clinician: Any, start: dt.datetime, end: dt.datetime) -> list[Any]:
+    """The clinician's group sessions (not cancelled) overlapping [start, end), with their member count, by start."""
+    from django.db.models import Count
+
+    from alongside.telehealth.group_models import GroupSession
+
+    return list(
+        GroupSession.objects.filter(
+            clinician=clinician,
+            cancelled_at__isnull=True,
+            starts_at__lt=end,
+            starts_at__gt=start - dt.timedelta(minutes=GROUP_MAX_MINUTES),
+        )
+        .annotate(member_count=Count("members"))
+        .order_by("starts_at")
+    )
+
+
+def taken_spans(
+    clinician: Any, start: dt.datetime, end: dt.datetime, groups: Iterable[Any] | None = None
+) -> list[Span]:
+    """Every scheduled session (of any client), group session and blocked stretch of the clinician in [start, end).
+
+    ``groups``: the clinician's group sessions when the caller already read them (the week view does).
+    """
     sessions = Appointment.objects.filter(
         clinician=clinician,
         status=AppointmentStatus.SCHEDULED,
@@ -89,17 +113,26 @@ def taken_spans(clinician: Any, start: dt.datetime, end: dt.datetime) -> list[Sp
         starts_at__gt=start - dt.timedelta(minutes=MAX_MINUTES),
     ).only("starts_at", "duration_minutes")
     blocks = BlockedTime.objects.filter(clinician=clinician, starts_at__lt=end, ends_at__gt=start)
-    return [(a.starts_at, a.ends_at) for a in sessions if a.ends_at > start] + [
-        (b.starts_at, b.ends_at) for b in blocks
-    ]
+    held = group_spans(clinician, start, end) if groups is None else groups
+    return (
+        [(a.starts_at, a.ends_at) for a in sessions if a.ends_at > start]
+        + [(b.starts_at, b.ends_at) for b in blocks]
+        + [(g.starts_at, g.ends_at) for g in held if g.ends_at > start]
+    )
 
 
 def free_slots(
-    clinician: Any, *, start: dt.datetime, end: dt.datetime, minutes: int, not_before: dt.datetime | None = None
+    clinician: Any,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    minutes: int,
+    not_before: dt.datetime | None = None,
+    groups: Iterable[Any] | None = None,
 ) -> list[dt.datetime]:
     """Starts of free slots of ``minutes`` in [start, end): back to back from the start of each free stretch."""
     length = dt.timedelta(minutes=minutes)
-    free = subtract(working_spans(clinician, start, end), taken_spans(clinician, start, end))
+    free = subtract(working_spans(clinician, start, end), taken_spans(clinician, start, end, groups))
     slots: list[dt.datetime] = []
     for low, high in free:
         moment = low

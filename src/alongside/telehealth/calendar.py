@@ -1,7 +1,8 @@
 """Private iCalendar feeds (RFC 5545, built with ``icalendar``): each person's sessions at a token URL.
 
 A clinician's feed names clients by initials only; a client's feed reads "Session with <clinician>"
-and carries the join link. Times are written in the practice's time zone with its VTIMEZONE, so
+and carries the join link. Group sessions read "Group session" in the feeds of their clinician and
+of each invited client, with the group's link and nothing else. Times are written in the practice's time zone with its VTIMEZONE, so
 calendar apps keep a 10:00 session at 10:00 on both sides of a daylight-saving change.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -19,6 +21,7 @@ from alongside.audit.log import record
 from alongside.core.time import zone_or_utc
 from alongside.sessions import selectors as session_selectors
 from alongside.sessions.models import Appointment, AppointmentStatus
+from alongside.telehealth.group_models import GroupSession
 from alongside.telehealth.models import CalendarFeed, TelehealthAuditAction
 from alongside.telehealth.services.feeds import token_hash
 
@@ -58,6 +61,31 @@ def _appointments(feed: CalendarFeed, now: dt.datetime) -> list[Appointment]:
     return session_selectors.appointments_for_clinician(clinician=user, start=now - PAST, end=now + AHEAD)
 
 
+def _groups(feed: CalendarFeed, now: dt.datetime) -> list[GroupSession]:
+    """The person's group sessions not cancelled: those they run, or those they are invited to as a client."""
+    user = feed.user
+    near = GroupSession.objects.filter(
+        cancelled_at__isnull=True, starts_at__gte=now - PAST, starts_at__lt=now + AHEAD
+    ).select_related("practice")
+    mine = Q(members__client__user=user) if getattr(user, "is_client", False) else Q(clinician=user)
+    return list(near.filter(mine).order_by("starts_at"))
+
+
+def _group_event(group: GroupSession, base_url: str, moment: dt.datetime) -> Event:
+    """A group session in a feed: "Group session", its time and the link; never its title or who else comes."""
+    zone = zone_or_utc(group.practice.time_zone)
+    join = f"{base_url.rstrip('/')}/telehealth/groups/{group.pk}/"
+    event = Event()
+    event.add("uid", f"group-{group.pk}@alongside")
+    event.add("dtstamp", moment)
+    event.add("dtstart", group.starts_at.astimezone(zone))
+    event.add("dtend", group.ends_at.astimezone(zone))
+    event.add("summary", _("Group session"))
+    event.add("url", join)
+    event.add("description", _("Join: %(link)s") % {"link": join})
+    return event
+
+
 def feed_ics(*, feed: CalendarFeed, base_url: str, now: dt.datetime | None = None) -> bytes:
     """Return the feed's calendar; a clinician's read is audited (it names clients by initials)."""
     moment = now or timezone.now()
@@ -85,6 +113,8 @@ def feed_ics(*, feed: CalendarFeed, base_url: str, now: dt.datetime | None = Non
             event.add("url", join)
             event.add("description", _("Join: %(link)s") % {"link": join})
             calendar.add_component(event)
+        for group in _groups(feed, moment):
+            calendar.add_component(_group_event(group, base_url, moment))
     calendar.add_missing_timezones()
     if not is_client:
         record(TelehealthAuditAction.FEED_READ, actor=user, obj=feed, detail={"sessions": len(rows)})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -18,7 +19,7 @@ from alongside.care.models import ClientProfile, Membership
 from alongside.core.actor import SignedIn
 from alongside.sessions import selectors as session_selectors
 from alongside.sessions.models import Appointment, AppointmentStatus
-from alongside.telehealth.availability import Day, days_of, free_slots, policy_for
+from alongside.telehealth.availability import Day, days_of, free_slots, group_spans, policy_for
 from alongside.telehealth.calendar_models import BlockedTime, BookingPolicy, CalendarAuditAction
 
 DEFAULT_HOURS = range(8, 18)
@@ -28,11 +29,12 @@ DEFAULT_HOURS = range(8, 18)
 class Entry:
     """One thing in the calendar: a session, blocked time, or a free slot."""
 
-    kind: str  # "session" | "blocked" | "free"
+    kind: str  # "session" | "group" | "blocked" | "free"
     starts_at: dt.datetime
     ends_at: dt.datetime
     appointment: Appointment | None = None
     block: BlockedTime | None = None
+    group: Any = None  # a GroupSession with its member_count
 
 
 @dataclass
@@ -60,14 +62,18 @@ def clinician_calendar(
     start, end = days[0].starts_at, days[-1].ends_at
     sessions = session_selectors.appointments_for_clinician(clinician=actor, start=start, end=end)
     blocks = list(BlockedTime.objects.filter(clinician=actor, starts_at__lt=end, ends_at__gt=start))
+    groups = group_spans(actor, start, end)  # one query: the entries and the busy time
     policy = policy_for(membership.practice)
     now = timezone.now()
     slot = dt.timedelta(minutes=policy.duration_minutes)
     entries = [Entry("session", a.starts_at, a.ends_at, appointment=a) for a in sessions]
+    entries += [Entry("group", g.starts_at, g.ends_at, group=g) for g in groups if g.starts_at >= start]
     entries += [Entry("blocked", b.starts_at, b.ends_at, block=b) for b in blocks]
     entries += [
         Entry("free", s, s + slot)
-        for s in free_slots(actor, start=start, end=end, minutes=policy.duration_minutes, not_before=now)
+        for s in free_slots(
+            actor, start=start, end=end, minutes=policy.duration_minutes, not_before=now, groups=groups
+        )
     ]
     per_day: list[list[Entry]] = [[] for _ in days]
     for entry in sorted(entries, key=lambda e: (e.starts_at, e.kind)):
