@@ -1,6 +1,9 @@
-"""The demo practice has a calendar: working weeks, blocked lunches, self-booking on, and a few self-booked sessions."""
+"""The demo practice has a calendar: working weeks, blocked lunches, self-booking on, a few self-booked sessions, and
+one group session today."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -21,3 +24,12 @@ def test_the_demo_practice_has_availability_and_self_bookings():
     booked = Appointment.objects.filter(client__practice=practice, created_by__kind="client")
     assert booked.count() == result.counts["self_booked_sessions"] >= 1
     assert set(booked.values_list("status", flat=True)) == {AppointmentStatus.SCHEDULED}
+    # One group session of the first clinician with three of their clients, starting within 15 minutes.
+    from django.utils import timezone
+
+    from alongside.telehealth.group_models import GroupSession
+
+    group = GroupSession.objects.get(practice=practice)
+    assert group.clinician == result.context.clinicians[0]
+    assert group.members.count() == 3
+    assert timezone.now() < group.starts_at <= timezone.now() + dt.timedelta(minutes=15)

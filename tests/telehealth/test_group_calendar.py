@@ -98,3 +98,16 @@ def test_a_client_not_invited_and_a_cancelled_group_stay_out_of_feeds(grouped):
     group_services.group_cancel(actor=grouped.alice, group_id=grouped.group.pk)
     _feed, token = feed_create(actor=grouped.sam.user)
     assert not _events(DjangoClient().get(f"/telehealth/calendar/{token}.ics").content)
+
+
+def test_without_janus_the_clinician_is_told_what_group_calls_need(grouped, staff_client, settings):
+    """With no Janus configured, the clinician's group page says so and points to the operators' section."""
+    settings.TELEHEALTH_JANUS_URL = ""
+    html = staff_client(grouped.alice).get(f"/telehealth/groups/{grouped.group.pk}/").content.decode()
+    assert "none is configured on this site" in html
+    assert "docs/operators/telehealth.md" in html
+    web = DjangoClient()
+    web.force_login(grouped.sam.user, backend="alongside.accounts.backends.EmailBackend")
+    page = web.get(f"/telehealth/groups/{grouped.group.pk}/").content.decode()
+    assert "not switched on here" in page
+    assert "docs/operators" not in page

@@ -1,5 +1,6 @@
 """The calendar step: every clinician's working week, a blocked lunch hour, the practice's booking
-rules with self-booking on, and a few sessions the clients booked themselves.
+rules with self-booking on, a few sessions the clients booked themselves, and one group session
+of the first clinician with three of their clients, starting within a quarter of an hour.
 
 Runs after the sessions step, through telehealth's services (so each change is audited, and each
 self-booked session gets its calendar invitation like any other). Deterministic: the choices draw
@@ -12,15 +13,18 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.core.time import zone_or_utc
 from alongside.synth.context import SynthContext
 from alongside.telehealth.availability import at, free_slots
 from alongside.telehealth.services.availability import block_add, booking_policy_set, hours_set
 from alongside.telehealth.services.booking import booking_create
+from alongside.telehealth.services.groups import group_create
 
 WEEK = [(day, dt.time(9), dt.time(18)) for day in range(5)]  # Monday to Friday, 09:00-18:00 local
 SELF_BOOKED = 3
+GROUP_MEMBERS = 3
 
 
 def calendar_step(ctx: SynthContext) -> None:
@@ -63,3 +67,27 @@ def calendar_step(ctx: SynthContext) -> None:
         booked += 1
     ctx.count("self_booked_sessions", booked)
     ctx.count("appointments", booked)  # they are appointments too: the total stays the number of rows
+    _group_today(ctx)
+
+
+def _group_today(ctx: SynthContext) -> None:
+    """A group session of the first clinician with three of their clients, starting within 15 minutes.
+
+    So the demo's group page has a session to open today (its call needs Janus: see the README).
+    """
+    if not ctx.clinicians:
+        return
+    clinician = ctx.clinicians[0]
+    members = []
+    for _client, profile in ctx.written_clients():
+        on_team = profile.care_team.filter(ended_at__isnull=True, clinician=clinician).exists()
+        if on_team and profile.user.is_active:
+            members.append(profile.pk)
+        if len(members) == GROUP_MEMBERS:
+            break
+    if len(members) < GROUP_MEMBERS:
+        return
+    now = timezone.now()
+    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0) + dt.timedelta(minutes=15)
+    group_create(actor=clinician, title=_("Skills group"), starts_at=start, duration_minutes=90, client_ids=members)
+    ctx.count("group_sessions")
