@@ -118,3 +118,32 @@ def use_janus(settings, server: Janus) -> None:
     settings.TELEHEALTH_JANUS_PUBLIC_URL = server.ws_url
     settings.TELEHEALTH_JANUS_TOKEN_SECRET = server.token_secret
     settings.TELEHEALTH_JANUS_ADMIN_KEY = server.admin_key
+
+
+def main(argv: list[str]) -> None:
+    """Run a throwaway Janus for trying a group call by hand (README): the tests' config, until Ctrl-C.
+
+    Writes the settings Alongside needs to ``<folder>/env`` (shell syntax) and prints them.
+    """
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop Janus on kill as on Ctrl-C
+    folder = Path(argv[1] if len(argv) > 1 else "/tmp/alongside-janus")
+    with janus_server(folder) as server:
+        lines = [
+            f"TELEHEALTH_JANUS_URL={server.http_url}",
+            f"TELEHEALTH_JANUS_PUBLIC_URL={server.ws_url}",
+            f"TELEHEALTH_JANUS_TOKEN_SECRET={server.token_secret}",
+            f"TELEHEALTH_JANUS_ADMIN_KEY={server.admin_key}",
+        ]
+        (folder / "env").write_text("\n".join(lines) + "\n")
+        print("\n".join(lines), f"\nWritten to {folder / 'env'}; Janus runs until Ctrl-C.", sep="\n", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv)
