@@ -111,3 +111,22 @@ def test_without_janus_the_clinician_is_told_what_group_calls_need(grouped, staf
     page = web.get(f"/telehealth/groups/{grouped.group.pk}/").content.decode()
     assert "not switched on here" in page
     assert "docs/operators" not in page
+
+
+def test_the_client_home_offers_the_group_only_while_its_room_is_open(grouped):
+    """Ten minutes before a group's start Sam's home page links to it; the group two weeks away is not offered."""
+    from django.utils import timezone
+
+    web = DjangoClient()
+    web.force_login(grouped.sam.user, backend="alongside.accounts.backends.EmailBackend")
+    assert f'href="/telehealth/groups/{grouped.group.pk}/"' not in web.get("/").content.decode()
+    soon = group_services.group_create(
+        actor=grouped.alice,
+        title="Thursday group",
+        starts_at=timezone.now() + dt.timedelta(minutes=10),
+        client_ids=[grouped.sam.pk, grouped.kim.pk],
+    )
+    page = web.get("/").content.decode()
+    assert f'href="/telehealth/groups/{soon.pk}/"' in page
+    assert "Open the group session" in page
+    assert "Thursday" not in page

@@ -1,4 +1,5 @@
-"""What video sessions add to the shell: a "Video sessions" link for both sides, a Join card on the client's home."""
+"""What video sessions add to the shell: a "Video sessions" link for both sides, a Join card on the client's home
+(for their one-to-one sessions and group sessions whose room is open)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from alongside.care.models import ClientProfile
 from alongside.core import page_parts
 from alongside.sessions.models import Appointment, AppointmentStatus
+from alongside.telehealth import groups
 from alongside.telehealth.selectors import CLIENT_EARLY, LATE
 
 
@@ -27,7 +29,13 @@ def _joinable(user: Any, now: dt.datetime) -> Any:
 
 
 def _home_card(request: HttpRequest, client: ClientProfile) -> Any:
-    return _joinable(request.user, timezone.now()) or None
+    """The client's sessions and group sessions they may join now (None hides the card)."""
+    now = timezone.now()
+    sessions = _joinable(request.user, now)
+    rows = groups.groups_for(actor=request.user, now=now)  # type: ignore[arg-type]
+    open_ids = groups.groups_open_now(actor=request.user, rows=rows, now=now)  # type: ignore[arg-type]
+    group_rows = [g for g in rows if g.pk in open_ids]
+    return {"sessions": sessions, "groups": group_rows} if sessions or group_rows else None
 
 
 def register() -> None:
