@@ -71,9 +71,7 @@ def clinician_calendar(
     entries += [Entry("blocked", b.starts_at, b.ends_at, block=b) for b in blocks]
     entries += [
         Entry("free", s, s + slot)
-        for s in free_slots(
-            actor, start=start, end=end, minutes=policy.duration_minutes, not_before=now, groups=groups
-        )
+        for s in free_slots(actor, start=start, end=end, minutes=policy.duration_minutes, not_before=now, groups=groups)
     ]
     per_day: list[list[Entry]] = [[] for _ in days]
     for entry in sorted(entries, key=lambda e: (e.starts_at, e.kind)):
