@@ -360,7 +360,8 @@ def _group_session(c: Cast, values: dict[str, str]) -> Made:
     from alongside.telehealth.services.groups import group_create
 
     other = factories.client(c.practice, clinicians=(c.alice,), name="Kim")
-    starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3, minutes=next(_keys))
+    # A year ahead, three hours apart: a clinician's groups and sessions may not overlap (appointments are near).
+    starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=365, hours=3 * next(_keys))
     return group_create(actor=c.alice, title="Walk group", starts_at=starts, client_ids=[c.sam.pk, other.pk])
 
 

@@ -42,7 +42,7 @@ def _group(world, kim, *, starts_in=dt.timedelta(minutes=10), **kwargs) -> Group
         actor=world.alice,
         title="Tuesday skills group",
         starts_at=timezone.now() + starts_in,
-        duration_minutes=90,
+        duration_minutes=kwargs.pop("duration_minutes", 90),
         client_ids=[world.sam.pk, kim.pk],
         **kwargs,
     )
@@ -92,7 +92,7 @@ def test_invited_clients_see_a_join_button_from_fifteen_minutes_before(world, ki
     """Sam sees the group in his list; Join appears from 15 minutes before the start (Alice's from an hour)."""
     settings.TELEHEALTH_JANUS_URL = "http://127.0.0.1:9/janus"  # switched on; nothing is called here
     later = _group(world, kim, starts_in=dt.timedelta(minutes=30))
-    soon = _group(world, kim, starts_in=dt.timedelta(minutes=10))
+    soon = _group(world, kim, starts_in=dt.timedelta(minutes=10), duration_minutes=15)  # ends before `later`
     sam = _web(world.sam.user)
     listed = sam.get("/telehealth/groups/").content.decode()
     assert f"/telehealth/groups/{later.pk}/" in listed
@@ -187,7 +187,9 @@ def test_the_room_is_destroyed_after_the_session_and_when_the_clinician_ends_it(
 ):
     """The worker's tick destroys rooms of finished groups; Alice's End destroys hers at once; both audited."""
     use_janus(settings, janus_process)
-    finished, running = _group(world, kim), _group(world, kim)
+    # Two groups of Alice's that do not overlap (a clinician's groups never do), both open to join now.
+    finished = _group(world, kim, starts_in=dt.timedelta(minutes=12), duration_minutes=15)
+    running = _group(world, kim, starts_in=dt.timedelta(minutes=-20), duration_minutes=30)
     for group in (finished, running):
         _web(world.sam.user).post(f"/telehealth/groups/{group.pk}/join/")
         group.refresh_from_db()

@@ -8,6 +8,8 @@ it commit together; anything sent leaves after commit through the outbox.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Literal
 
@@ -29,3 +31,24 @@ def changed(appointment: Appointment, change: Change) -> None:
     """Tell every listener; call inside the transaction of the change."""
     for listener in APPOINTMENT_CHANGED:
         listener(appointment, change)
+
+
+# Other apps' bookings that make a clinician or a client busy (telehealth's group sessions): each answers the
+# message to refuse a new session with, or None. Asked by every one-to-one booking after its own overlap check.
+BusyCheck = Callable[[dt.datetime, dt.datetime, uuid.UUID, uuid.UUID], str | None]
+BUSY_CHECKS: list[BusyCheck] = []
+
+
+def register_busy_check(check: BusyCheck) -> None:
+    """Add a busy check once."""
+    if check not in BUSY_CHECKS:
+        BUSY_CHECKS.append(check)
+
+
+def busy_elsewhere(starts_at: dt.datetime, ends_at: dt.datetime, clinician_id: uuid.UUID, client_id: uuid.UUID) -> str:
+    """The first registered check's refusal for this time, or "" when nobody is busy."""
+    for check in BUSY_CHECKS:
+        refusal = check(starts_at, ends_at, clinician_id, client_id)
+        if refusal:
+            return refusal
+    return ""

@@ -86,6 +86,10 @@ def _overlapping(
 def _refuse_overlap(**kwargs: Any) -> None:
     other = _overlapping(**kwargs)
     if other is None:
+        ends_at = kwargs["starts_at"] + dt.timedelta(minutes=kwargs["duration_minutes"])
+        refusal = hooks.busy_elsewhere(kwargs["starts_at"], ends_at, kwargs["clinician"].pk, kwargs["client"].pk)
+        if refusal:
+            raise ValidationError(refusal)
         return
     if other.clinician_id == kwargs["clinician"].pk:
         raise ValidationError(_("You already have a session at that time. Choose another time."))

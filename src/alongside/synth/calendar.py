@@ -71,7 +71,7 @@ def calendar_step(ctx: SynthContext) -> None:
 
 
 def _group_today(ctx: SynthContext) -> None:
-    """A group session of the first clinician with three of their clients, starting within 15 minutes.
+    """A group session of the first clinician with three of their clients, at the first free quarter hour.
 
     So the demo's group page has a session to open today (its call needs Janus: see the README).
     """
@@ -89,5 +89,16 @@ def _group_today(ctx: SynthContext) -> None:
         return
     now = timezone.now()
     start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0) + dt.timedelta(minutes=15)
-    group_create(actor=clinician, title=_("Skills group"), starts_at=start, duration_minutes=90, client_ids=members)
-    ctx.count("group_sessions")
+    for quarter in range(4 * 12):  # the first quarter hour free of the clinician's one-to-one sessions
+        try:
+            group_create(
+                actor=clinician,
+                title=_("Skills group"),
+                starts_at=start + dt.timedelta(minutes=15 * quarter),
+                duration_minutes=90,
+                client_ids=members,
+            )
+        except ValidationError:
+            continue
+        ctx.count("group_sessions")
+        return

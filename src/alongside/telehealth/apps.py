@@ -22,6 +22,10 @@ class TelehealthConfig(AppConfig):
         from alongside.sessions import hooks as session_hooks
 
         session_hooks.register(_on_appointment_changed)
+        # A one-to-one session may not be booked over a group session of the clinician or the client.
+        from alongside.telehealth.groups import group_busy
+
+        session_hooks.register_busy_check(group_busy)
 
         from alongside.telehealth.page_parts import register
 

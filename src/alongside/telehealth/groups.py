@@ -11,9 +11,10 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.care.models import Membership
 from alongside.core.actor import SignedIn
@@ -103,3 +104,24 @@ def groups_open_now(*, actor: SignedIn, rows: list[GroupSession], now: dt.dateti
     moment = now or timezone.now()
     early = CLIENT_EARLY if getattr(actor, "is_client", False) else CLINICIAN_EARLY
     return {g.pk for g in rows if g.cancelled_at is None and g.starts_at - early <= moment < g.ends_at + LATE}
+
+
+LONGEST = dt.timedelta(minutes=240)  # a group lasts at most this long (the model's check constraint)
+
+
+def group_busy(starts_at: dt.datetime, ends_at: dt.datetime, clinician_id: uuid.UUID, client_id: uuid.UUID) -> str:
+    """Why a one-to-one session at this time would clash with a group session, or "" (a ``sessions`` busy check).
+
+    The clinician is busy during the groups they run, and a client during the groups they are invited to.
+    """
+    candidates = (
+        GroupSession.objects.filter(cancelled_at__isnull=True, starts_at__lt=ends_at, starts_at__gt=starts_at - LONGEST)
+        .filter(Q(clinician_id=clinician_id) | Q(members__client_id=client_id))
+        .distinct()
+    )
+    for group in candidates:
+        if group.starts_at + dt.timedelta(minutes=group.duration_minutes) > starts_at:
+            if group.clinician_id == clinician_id:
+                return _("You have a group session at that time. Choose another time.")
+            return _("The client has a group session at that time. Choose another time.")
+    return ""

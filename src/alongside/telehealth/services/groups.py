@@ -24,6 +24,7 @@ from alongside.audit.log import record
 from alongside.care.models import Membership
 from alongside.core.actor import SignedIn
 from alongside.core.services import service, unaudited
+from alongside.sessions.models import Appointment, AppointmentStatus
 from alongside.telehealth import groups, ice, janus, reminders
 from alongside.telehealth.group_models import (
     MAX_CLIENTS,
@@ -78,6 +79,7 @@ def group_create(
         raise ValidationError(_("Give the group a short title (80 characters at most)."))
     if starts_at + dt.timedelta(minutes=duration_minutes) <= timezone.now():
         raise ValidationError(_("Choose a time that has not passed."))
+    _refuse_clinician_overlap(actor, starts_at, duration_minutes)
     guests = []
     for email in {e.strip().lower() for e in guest_emails if e.strip()}:
         guest = User.objects.filter(email__iexact=email, is_active=True).first()
@@ -100,6 +102,22 @@ def group_create(
     GroupGuest.objects.bulk_create([GroupGuest(group=group, guest=g) for g in guests])
     _event(GroupAuditAction.CREATED, actor, group, clients=len(clients), guests=len(guests))
     return group
+
+
+def _refuse_clinician_overlap(actor: SignedIn, starts_at: dt.datetime, duration_minutes: int) -> None:
+    """Refuse a group over another group or a scheduled one-to-one session of the same clinician."""
+    ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
+    earliest = starts_at - dt.timedelta(minutes=240)  # no session or group lasts longer
+    groups_then = GroupSession.objects.filter(
+        clinician=actor, cancelled_at__isnull=True, starts_at__lt=ends_at, starts_at__gt=earliest
+    )
+    sessions_then = Appointment.objects.filter(
+        clinician=actor, status=AppointmentStatus.SCHEDULED, starts_at__lt=ends_at, starts_at__gt=earliest
+    )
+    busy = [g.starts_at + dt.timedelta(minutes=g.duration_minutes) for g in groups_then]
+    busy += [a.ends_at for a in sessions_then]
+    if any(end > starts_at for end in busy):
+        raise ValidationError(_("You already have a session at that time. Choose another time."))
 
 
 def _close_room(actor: SignedIn | None, group: GroupSession) -> None:
