@@ -3,7 +3,8 @@
 // perfect negotiation pattern (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example):
 // the polite side (the larger participant id) rolls back its own offer, the impolite one ignores the other's.
 
-const peers = new Map(); // participant id -> {pc, polite, makingOffer, ignoreOffer, figure}
+const peers = new Map(); // participant id -> {pc, polite, makingOffer, ignoreOffer, figure, born, frame}
+const STALLED_MS = 4000; // a pair still "new" this long after it was made is rebuilt
 
 export function createMesh({ ownPid, role, send, getStream, getIce, videos, labelFor, onConnected }) {
   let me = ownPid;
@@ -36,6 +37,8 @@ export function createMesh({ ownPid, role, send, getStream, getIce, videos, labe
     if (entry) return entry;
     const pc = new RTCPeerConnection(getIce());
     entry = { pc, polite: me > pid, makingOffer: false, ignoreOffer: false, figure: tile(pid, labelFor(frame)) };
+    entry.born = Date.now();
+    entry.frame = frame;
     peers.set(pid, entry);
     const stream = getStream();
     if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
@@ -103,6 +106,13 @@ export function createMesh({ ownPid, role, send, getStream, getIce, videos, labe
     setPid(pid) {
       me = pid;
     },
+    // Say we are in the call. Everyone who hears it drops their connection to us and starts afresh, so we do
+    // the same first: a second announce (a socket that reconnected, a second "admitted") otherwise left the
+    // other side offering from a new connection to our old one, which never answered (issue #16).
+    announce() {
+      for (const pid of [...peers.keys()]) drop(pid);
+      send({ type: "announce" });
+    },
     // Someone entered the call: connect to them if the pair includes a guest, and answer so they connect to us.
     onAnnounce(frame) {
       if (!wanted(frame)) return;
@@ -125,6 +135,14 @@ export function createMesh({ ownPid, role, send, getStream, getIce, videos, labe
       }
     },
     async readStats() {
+      // A pair whose negotiation never got going (an offer lost in a race of announces) is rebuilt on both
+      // sides: we drop ours and announce to them alone, so they drop theirs and answer afresh.
+      for (const [pid, entry] of [...peers.entries()]) {
+        if (entry.pc.connectionState === "new" && Date.now() - entry.born > STALLED_MS) {
+          drop(pid);
+          send({ type: "announce", to: pid });
+        }
+      }
       for (const { pc, figure } of peers.values()) {
         const report = await pc.getStats();
         let frames = 0;

@@ -209,7 +209,7 @@ async function handle(frame) {
         showWaiting(frame.waiting && !admitted);
         say(admitted ? strings.in_call : strings.open);
         send({ type: "hello" });
-        send({ type: "announce" });
+        mesh.announce();
         startStats();
       } else if (admitted) {
         enterCall();
@@ -328,7 +328,7 @@ function enterCall() {
   setState("call");
   say(strings.connecting);
   if (!isGuest) send({ type: "ready", fresh: !pc });
-  send({ type: "announce" });
+  mesh.announce();
   startStats();
 }
 
