@@ -204,4 +204,6 @@ def test_the_week_costs_a_fixed_number_of_queries(london, staff_client, django_a
     with CaptureQueriesContext(connection) as many:
         web.get(path)
     assert len(many) == len(few)
-    assert len(few) <= 19  # 18 before group sessions joined the week (one query reads them, with their sizes)
+    # 18 before group sessions joined the week (one query reads them, with their sizes); PostgreSQL makes one
+    # more statement than SQLite here (20 in the PostgreSQL pass of the suite).
+    assert len(few) <= (20 if connection.vendor == "postgresql" else 19)
