@@ -16,6 +16,9 @@ class TelehealthConfig(AppConfig):
         from alongside.telehealth.group_models import GroupAuditAction
 
         register_actions(GroupAuditAction)
+        from alongside.telehealth.group_call_models import GroupCallAuditAction
+
+        register_actions(GroupCallAuditAction)
         register_actions(GuestLinkAuditAction)
 
         # Every made, moved or cancelled appointment sends its calendar invitation (in the same transaction).

@@ -165,6 +165,7 @@ from alongside.telehealth.calendar_models import (  # noqa: E402
     RoomGuest,
     WeeklyHours,
 )
+from alongside.telehealth.group_call_models import GroupCallAuditAction, GroupPresence  # noqa: E402,F401
 from alongside.telehealth.group_models import GroupGuest, GroupMember, GroupReminder, GroupSession  # noqa: E402,F401
 from alongside.telehealth.link_models import GuestLink, GuestLinkAuditAction  # noqa: E402
 
