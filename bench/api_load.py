@@ -37,7 +37,9 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +51,42 @@ if str(ROOT) not in sys.path:
 
 from bench import load  # noqa: E402
 from bench.load_report import percentile  # noqa: E402
+
+# What each busy PostgreSQL session waits for, and for a lock wait, what the session holding it is running.
+_WAITS = """SELECT a.state, coalesce(a.wait_event_type || ' ' || a.wait_event, 'running'),
+        left(regexp_replace(a.query, '\\s+', ' ', 'g'), 60),
+        (SELECT left(regexp_replace(b.query, '\\s+', ' ', 'g'), 60) || ' [' || b.state || ']'
+           FROM pg_stat_activity b WHERE b.pid = (pg_blocking_pids(a.pid))[1] LIMIT 1)
+    FROM pg_stat_activity a
+    WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND a.state <> 'idle'"""
+
+
+@contextlib.contextmanager
+def waits_sampled(database_url: str) -> Iterator[Counter[str]]:
+    """On PostgreSQL, count what the busy sessions wait for (and on whom), 20 times a second, while the block runs."""
+    seen: Counter[str] = Counter()
+    stop = threading.Event()
+
+    def sample() -> None:
+        import psycopg
+
+        with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as db:
+            while not stop.wait(0.05):
+                seen["(samples)"] += 1
+                for state, event, query, blocker in db.execute(_WAITS).fetchall():
+                    what = f"{state}: {event}" + (f" | {query} <- blocked by {blocker}" if blocker else "")
+                    seen[what] += 1
+
+    thread = threading.Thread(target=sample, daemon=True)
+    if database_url.startswith("postgres"):
+        thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        if thread.is_alive():
+            thread.join(timeout=5)
+
 
 CHECKIN = "POST /api/v1/selfcare/checkins"
 ME = "GET /api/v1/me"
@@ -344,8 +382,12 @@ def main(argv: list[str] | None = None) -> int:
             for endpoint in ROUND_ORDER:
                 for name in (BARE, endpoint):
                     servers = [bare] if name == BARE else [app]
-                    rounds.append((name, closed_round(name, urls, cast, args.seconds, ledger, servers)))
+                    with waits_sampled(database_url if name != BARE else "") as waits:
+                        rounds.append((name, closed_round(name, urls, cast, args.seconds, ledger, servers)))
                     print(f"  {name}: {len(rounds[-1][1].times.get(name, []))} requests", flush=True)
+                    samples = max(1, waits.pop("(samples)", 0))
+                    for what, n in waits.most_common(8):  # PostgreSQL sessions per moment, by what they do
+                        print(f"    {n / samples:5.2f}  {what}", flush=True)
         print(closed_report(rounds, len(cast.clients)))
         for name, tally in rounds:
             for what, n in sorted(tally.errors.items()):

@@ -332,10 +332,7 @@ def _flush_before_audit_reads(execute: Any, sql: str, params: Any, many: bool, c
 
 def _append(calls: list[_Call]) -> None:
     """Link the calls' events to the chain's head under the chain lock and insert them (inside a transaction)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
-    seq, prev = _head()
+    seq, prev = _head(lock=connection.vendor == "postgresql")
     now = timezone.now()
     key_id = _current_key_id()
     template = _mac(key_id)
@@ -352,16 +349,26 @@ def _append(calls: list[_Call]) -> None:
     checkpoints.after_append(seq=seq, head=prev, at=now)
 
 
-def _head() -> tuple[int, str]:
+def _head(*, lock: bool = False) -> tuple[int, str]:
     """Return the chain's last sequence number and hash (0 and the genesis hash when it is empty).
 
     Plain SQL rather than the ORM: compiling the same query on every audited write cost about ten times as much
-    as running it (issue #19).
+    as running it (issue #19). With ``lock`` (PostgreSQL), the chain's advisory lock is taken in the same round
+    trip, as a first statement of one simple query: the head is read by the second statement, whose snapshot is
+    taken once the lock is held, so it is the committed head. Under load, every round trip made while holding the
+    lock also waits for the interpreter (the process's other request threads hold it), and the lock was held over
+    three of them; every audited write in the database queued behind that (issue #19, bench/README.md).
     """
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     seq_column, hash_column = (connection.ops.quote_name(str(_field(name).column)) for name in ("seq", "hash"))
+    sql = f"SELECT {seq_column}, {hash_column} FROM {table} ORDER BY {seq_column} DESC LIMIT 1"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {seq_column}, {hash_column} FROM {table} ORDER BY {seq_column} DESC LIMIT 1")  # noqa: S608  # nosec B608
+        if lock:
+            # No parameters: psycopg sends both statements as one simple query; the constant is an int literal.
+            cursor.execute(f"SELECT pg_advisory_xact_lock({int(_ADVISORY_LOCK_ID)}); {sql}")
+            cursor.nextset()
+        else:
+            cursor.execute(sql)
         last = cursor.fetchone()
     return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
