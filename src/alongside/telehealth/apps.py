@@ -29,6 +29,10 @@ class TelehealthConfig(AppConfig):
         from alongside.telehealth.groups import group_busy
 
         session_hooks.register_busy_check(group_busy)
+        # ... nor over a group the clinician is a staff guest of.
+        from alongside.telehealth.group_members import guest_busy
+
+        session_hooks.register_busy_check(guest_busy)
 
         from alongside.telehealth.page_parts import register
 

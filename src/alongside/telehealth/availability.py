@@ -82,19 +82,22 @@ def subtract(spans: Iterable[Span], taken: Iterable[Span]) -> list[Span]:
 
 
 def group_spans(clinician: Any, start: dt.datetime, end: dt.datetime) -> list[Any]:
-    """The clinician's group sessions (not cancelled) overlapping [start, end), with their member count, by start."""
-    from django.db.models import Count
+    """The group sessions (not cancelled) overlapping [start, end) that the clinician runs or is a staff guest of.
+
+    Each carries its member count; by start. One query (the count groups the guests' join back to one row a group).
+    """
+    from django.db.models import Count, Q
 
     from alongside.telehealth.group_models import GroupSession
 
     return list(
         GroupSession.objects.filter(
-            clinician=clinician,
+            Q(clinician=clinician) | Q(guests__guest=clinician),
             cancelled_at__isnull=True,
             starts_at__lt=end,
             starts_at__gt=start - dt.timedelta(minutes=GROUP_MAX_MINUTES),
         )
-        .annotate(member_count=Count("members"))
+        .annotate(member_count=Count("members", distinct=True))
         .order_by("starts_at")
     )
 

@@ -1,9 +1,10 @@
 """Private iCalendar feeds (RFC 5545, built with ``icalendar``): each person's sessions at a token URL.
 
 A clinician's feed names clients by initials only; a client's feed reads "Session with <clinician>"
-and carries the join link. Group sessions read "Group session" in the feeds of their clinician and
-of each invited client, with the group's link and nothing else. Times are written in the practice's time zone with its VTIMEZONE, so
-calendar apps keep a 10:00 session at 10:00 on both sides of a daylight-saving change.
+and carries the join link. Group sessions read "Group session" in the feeds of their clinician, of
+each invited client and of each staff guest, with the group's link and nothing else. Times are
+written in the practice's time zone with its VTIMEZONE, so calendar apps keep a 10:00 session at
+10:00 on both sides of a daylight-saving change.
 """
 
 from __future__ import annotations
@@ -62,13 +63,16 @@ def _appointments(feed: CalendarFeed, now: dt.datetime) -> list[Appointment]:
 
 
 def _groups(feed: CalendarFeed, now: dt.datetime) -> list[GroupSession]:
-    """The person's group sessions not cancelled: those they run, or those they are invited to as a client."""
+    """The person's group sessions not cancelled: those they run or are a staff guest of, or a client is invited to."""
     user = feed.user
     near = GroupSession.objects.filter(
         cancelled_at__isnull=True, starts_at__gte=now - PAST, starts_at__lt=now + AHEAD
     ).select_related("practice")
-    mine = Q(members__client__user=user) if getattr(user, "is_client", False) else Q(clinician=user)
-    return list(near.filter(mine).order_by("starts_at"))
+    if getattr(user, "is_client", False):
+        mine = Q(members__client__user=user)
+    else:
+        mine = Q(clinician=user) | Q(guests__guest=user)
+    return list(near.filter(mine).distinct().order_by("starts_at"))
 
 
 def _group_event(group: GroupSession, base_url: str, moment: dt.datetime) -> Event:

@@ -19,6 +19,7 @@ from alongside.care.models import ClientProfile, Practice
 
 MIN_CLIENTS = 2
 MAX_CLIENTS = 10  # the issue: groups of up to ten; the VideoRoom allows this many publishers
+MAX_PARTICIPANTS = 10  # clients, staff guests and the clinician together (the issue: groups of up to ten)
 
 
 class GroupAuditAction(models.TextChoices):
@@ -29,6 +30,11 @@ class GroupAuditAction(models.TextChoices):
     JOINED = "telehealth.group_joined", _("Joined a group video session")
     ROOM_OPENED = "telehealth.group_room_opened", _("Opened the video room of a group session")
     ROOM_CLOSED = "telehealth.group_room_closed", _("Closed the video room of a group session")
+    CHANGED = "telehealth.group_changed", _("Changed the title or time of a group session")
+    MEMBER_ADDED = "telehealth.group_member_added", _("Added a client to a group session")
+    MEMBER_REMOVED = "telehealth.group_member_removed", _("Removed a client from a group session")
+    GUEST_ADDED = "telehealth.group_guest_added", _("Added a staff guest to a group session")
+    GUEST_REMOVED = "telehealth.group_guest_removed", _("Removed a staff guest from a group session")
 
 
 class GroupSession(models.Model):

@@ -9,7 +9,7 @@ specialty, nor anything about the client's care. A channel turns that into a del
         def send(self, *, client, text: ReminderText) -> str: ...   # returns the channel's reference
 
 An SMS channel is a new module with such a class, added to ``CHANNELS``; nothing else changes.
-Group sessions remind each invited client and, through ``StaffRecipient``, the clinician.
+Group sessions remind each invited client and, through ``StaffRecipient``, the clinician and each staff guest.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class ReminderText:
 
 @dataclass(frozen=True)
 class StaffRecipient:
-    """A clinician reminded of a group session they run: shaped like a client for the channels."""
+    """A clinician reminded of a group they run or are a staff guest of: shaped like a client for the channels."""
 
     user: Any
 

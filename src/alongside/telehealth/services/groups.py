@@ -215,7 +215,7 @@ def group_rooms_close_due(*, now: dt.datetime | None = None) -> int:
 
 @unaudited("a tick: reminders follow from audited group sessions; each is kept as delivery telemetry")
 def group_reminders_send(*, now: dt.datetime | None = None) -> int:
-    """Send the due 24-hour and 1-hour reminders of group sessions to each invited client and the clinician.
+    """Send the due 24-hour and 1-hour reminders of group sessions to each invited client, the clinician and guests.
 
     As for one-to-one sessions: once per person, kind and channel; a 24-hour reminder not sent before
     the 1-hour mark is skipped; cancelled groups send nothing. Returns how many were sent.
@@ -227,12 +227,13 @@ def group_reminders_send(*, now: dt.datetime | None = None) -> int:
             cancelled_at__isnull=True, starts_at__gt=moment, starts_at__lte=moment + reminders.WINDOWS[0][1]
         )
         .select_related("clinician")
-        .prefetch_related("members__client__user")
+        .prefetch_related("members__client__user", "guests__guest")
     )
     for group in upcoming:
         kind = "1h" if group.starts_at - moment <= dt.timedelta(hours=1) else "24h"
         done = set(GroupReminder.objects.filter(group=group, kind=kind).values_list("recipient_id", "channel"))
         people: list[Any] = [m.client for m in group.members.all()] + [reminders.StaffRecipient(group.clinician)]
+        people += [reminders.StaffRecipient(g.guest) for g in group.guests.all()]
         for person in people:
             for channel in reminders.CHANNELS:
                 if (person.user.pk, channel.key) in done or not channel.wanted(person):
