@@ -63,25 +63,39 @@ def stored_samples(client: ClientProfile) -> pa.Table:
     return storage.read(client_id=client.pk, job_ids=jobs)
 
 
-def _parse(path: Path, source: str, client: ClientProfile, spill: Spill) -> Parsed:
+def _parse(path: Path, source: str, client: ClientProfile, spill: Spill, minute_zone: str | None) -> Parsed:
+    """Parse ``path``, handing the samples to ``spill`` as they are read (every source but FIT: see below)."""
     try:
         if source == "csv":  # the one source that needs the client's saved column mapping
             from alongside.wearables.sources.csv import parser
 
             saved = CsvMapping.objects.filter(client=client).first()
             mapping = parser.ColumnMapping.model_validate(saved.mapping) if saved else None
-            return parser.parse(path, mapping)
-        if source == "apple":  # the one source that hands its samples over while it reads (exports reach 2 GB)
+            return parser.parse(path, mapping, spill)
+        if source == "apple":
             from alongside.wearables.sources.apple_health import parser as apple
 
             return apple.parse(path, spill)
-        return get_source(source).parse(path)
+        if source == "fitbit":
+            from alongside.wearables.sources.fitbit import parser as fitbit
+
+            return fitbit.parse(path, spill, minute_zone=minute_zone or fitbit.MINUTE_ZONE)
+        if source == "omh":
+            from alongside.wearables.sources.omh import parser as omh
+
+            return omh.parse(path, spill)
+        return get_source(source).parse(path)  # FIT: one activity or day, read whole (its offset comes last)
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise BadInput(path.name, f"the archive is damaged ({error}).") from None
 
 
-def import_file(*, actor: Actor, client: ClientProfile, path: Path, source: str = "apple") -> ImportResult:
+def import_file(
+    *, actor: Actor, client: ClientProfile, path: Path, source: str = "apple", minute_zone: str | None = None
+) -> ImportResult:
     """Import ``path`` for ``client``; the same file twice changes nothing. Raise :class:`BadInput` on bad files.
+
+    ``minute_zone`` is the Fitbit reading of per-minute times (``"utc"`` or ``"profile"``; ``None`` is the
+    default rule, see the Fitbit source).
 
     The samples are set aside per window of time as they are parsed, then de-duplicated, sealed and turned
     into features a window at a time (:mod:`~alongside.wearables.chunked`), so memory does not grow with
@@ -96,7 +110,7 @@ def import_file(*, actor: Actor, client: ClientProfile, path: Path, source: str 
     job_id = uuid.uuid4()
     spill = Spill(storage.root() / f".spill-{job_id}")  # its key lives only in this process
     try:
-        parsed = _parse(path, source, client, spill)
+        parsed = _parse(path, source, client, spill, minute_zone)
         spill.take(parsed.samples)
         return store_spilled(
             actor=actor,

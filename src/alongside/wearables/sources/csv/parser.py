@@ -15,9 +15,10 @@ Empty cells are skipped; anything else that does not read is refused with the fi
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -26,6 +27,7 @@ from alongside.wearables import zones
 from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.spill import FLUSH, Spill
 
 MAX_ROWS = 5_000_000
 _BEATS = {"bpm": 1.0, "beats/min": 1.0, "count/min": 1.0, "/min": 1.0, "": 1.0}
@@ -126,33 +128,70 @@ def _stamp(text: str, mapping: ColumnMapping, zone: dt.tzinfo) -> tuple[int, int
     return zones.from_local(moment, zone)
 
 
-def parse(path: Path, mapping: ColumnMapping | None = None) -> Parsed:
-    """Parse ``path`` with ``mapping``; without one, refuse (the client saves a mapping first)."""
+def _check_text(path: Path) -> None:
+    """Refuse a file that is not UTF-8 or holds control characters, reading it a block at a time.
+
+    Lines are counted as ``str.splitlines`` counts them (the rule the whole-file reading used), so the line
+    named is the same; a ``\r`` at the end of a block waits for the next one, in case a ``\n`` follows.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    line, held = 1, ""
+    with path.open("rb") as stream:
+        while True:
+            block = stream.read(_BLOCK)
+            try:
+                text = held + decoder.decode(block, final=not block)
+            except UnicodeDecodeError:
+                raise BadInput(path.name, "the file is not UTF-8 text (wrong kind of file).") from None
+            held = ""
+            if block and text.endswith("\r"):
+                text, held = text[:-1], "\r"
+            bad = _CONTROL.search(text)
+            if bad is not None:
+                line += len(_BREAK.findall(text, 0, bad.start()))
+                raise BadInput(path.name, "the file holds control characters.", line=line)
+            line += len(_BREAK.findall(text))
+            if not block:
+                return
+
+
+_BLOCK = 1 << 20
+# What str.splitlines breaks a line at, and the control characters it leaves inside a line (all but tab).
+_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f]")
+
+
+def parse(path: Path, mapping: ColumnMapping | None = None, spill: Spill | None = None) -> Parsed:
+    """Parse ``path`` with ``mapping``; without one, refuse (the client saves a mapping first).
+
+    The file is read twice, a block at a time: once to refuse text that is not UTF-8 or holds control
+    characters (before any row is read, as when the file was read whole), then row by row. With ``spill``,
+    the samples are handed to it every :data:`~alongside.wearables.spill.FLUSH` samples, so memory does not
+    grow with the file; a refusal later in the file still refuses it whole (the caller drops the spill).
+    """
     check_size(path)
     if mapping is None:
         raise BadInput(path.name, "there is no saved column mapping for this client; save one first.")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput(path.name, "the file is not UTF-8 text (wrong kind of file).") from None
-    for number, text_line in enumerate(text.splitlines(), start=1):
-        if any(ord(ch) < 32 and ch != "\t" for ch in text_line):
-            raise BadInput(path.name, "the file holds control characters.", line=number)
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [name for name in mapping.wanted() if name not in (reader.fieldnames or [])]
+    _check_text(path)
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return _rows(csv.DictReader(stream), mapping, path.name, spill)
+
+
+def _rows(reader: csv.DictReader[str], mapping: ColumnMapping, name: str, spill: Spill | None) -> Parsed:
+    missing = [column for column in mapping.wanted() if column not in (reader.fieldnames or [])]
     if missing:
-        raise BadInput(path.name, f"the header lacks the mapped column(s) {', '.join(missing)}.", line=1)
+        raise BadInput(name, f"the header lacks the mapped column(s) {', '.join(missing)}.", line=1)
     samples, zone, records = Samples(), zones.zone_named(mapping.zone), 0
     code = samples.source_code(mapping.source)
     for row in reader:
         line, records = reader.line_num, records + 1
         if records > MAX_ROWS:
-            raise BadInput(path.name, f"the file has over {MAX_ROWS:,} rows.", line=line)
+            raise BadInput(name, f"the file has over {MAX_ROWS:,} rows.", line=line)
         try:
             row_zone = _row_zone(row[mapping.zone_column] or "", zone) if mapping.zone_column else zone
         except ValueError:
             where = mapping.zone_column
-            raise BadInput(path.name, f"{where} does not name a time zone or an offset.", line=line) from None
+            raise BadInput(name, f"{where} does not name a time zone or an offset.", line=line) from None
         try:
             start, offset = _stamp(row[mapping.time] or "", mapping, row_zone)
             end = (
@@ -161,13 +200,15 @@ def parse(path: Path, mapping: ColumnMapping | None = None) -> Parsed:
                 else start + int(mapping.minutes * 60)
             )
         except ValueError:
-            raise BadInput(path.name, "a time does not read with the saved mapping.", line=line) from None
-        for kind, column, value in _measurements(row, mapping, path.name, line):
+            raise BadInput(name, "a time does not read with the saved mapping.", line=line) from None
+        for kind, column, value in _measurements(row, mapping, name, line):
             problem = samples.add(kind, start, end, offset, value if kind not in _INTERVALS else 1.0, code)
             if problem:
-                raise BadInput(path.name, f"{column} has {problem}.", line=line)
+                raise BadInput(name, f"{column} has {problem}.", line=line)
+        if spill is not None and len(samples) >= FLUSH:
+            spill.take(samples)
     if not records:
-        raise BadInput(path.name, "the file has a header but no rows.")
+        raise BadInput(name, "the file has a header but no rows.")
     return Parsed(samples=samples, records=records)
 
 

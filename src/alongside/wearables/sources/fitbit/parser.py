@@ -43,6 +43,7 @@ from alongside.wearables import zones
 from alongside.wearables.inputs import check_size, check_zip
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.spill import Spill
 
 US_STAMP = "%m/%d/%y %H:%M:%S"
 MEMBER_LIMIT = 256 * 1024**2  # one day or month of one kind; far below this in any real archive
@@ -273,8 +274,12 @@ def sniff(head: bytes) -> bool:
     return text.startswith(b"[") and (b'"dateTime"' in text or b'"logId"' in text or b'"dateOfSleep"' in text)
 
 
-def parse(path: Path, *, minute_zone: str = MINUTE_ZONE) -> Parsed:
-    """Parse a Fitbit archive (zip) or one of its JSON or CSV files (``minute_zone``: see the module notes)."""
+def parse(path: Path, spill: Spill | None = None, *, minute_zone: str = MINUTE_ZONE) -> Parsed:
+    """Parse a Fitbit archive (zip) or one of its JSON or CSV files (``minute_zone``: see the module notes).
+
+    With ``spill``, the samples of each file of the archive are handed to it once that file is read, so
+    memory follows the largest file (a day or a month of one kind), not the archive.
+    """
     if minute_zone not in MINUTE_ZONES:
         raise BadInput(path.name, f"unknown reading of per-minute times {minute_zone!r}.")
     check_size(path)
@@ -307,7 +312,10 @@ def parse(path: Path, *, minute_zone: str = MINUTE_ZONE) -> Parsed:
             with archive.open(info) as member:
                 data = member.read(MEMBER_LIMIT + 1)
             _read(reader, kind, data)
+            del data
             records += reader.records
+            if spill is not None:
+                spill.take(samples)
     if not found:
         raise BadInput(path.name, "the archive holds no Fitbit file this importer reads.")
     return Parsed(samples=samples, records=records)

@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import ijson  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.spill import FLUSH, Spill
 
 _SECONDS = {"sec": 1, "s": 1, "min": 60, "h": 3600, "hr": 3600, "d": 86_400}
 
@@ -176,15 +179,21 @@ def _quick(name: str, point: dict[str, Any]) -> tuple[Kind, dt.datetime, dt.date
     return None
 
 
-def parse_points(points: list[Any], label: str, *, source: str = "Open mHealth") -> Parsed:
+def parse_points(
+    points: Iterable[Any], label: str, *, source: str = "Open mHealth", spill: Spill | None = None
+) -> Parsed:
     """Validate and convert data points; refuse the whole batch, naming the point, at the first bad one.
 
     The usual step-count and heart-rate shapes are read with explicit checks (a pushed batch of 5,000 must
     take well under 200 ms); every other point, and any point in doubt, is validated by its pydantic model.
+    With ``spill``, the samples are handed to it every :data:`~alongside.wearables.spill.FLUSH` samples.
     """
     samples = Samples()
     code = samples.source_code(source)
+    number = 0
     for number, point in enumerate(points, start=1):
+        if spill is not None and len(samples) >= FLUSH:
+            spill.take(samples)
         name = _schema_name(point)
         model = SCHEMAS.get(name)
         if model is None:
@@ -210,7 +219,7 @@ def parse_points(points: list[Any], label: str, *, source: str = "Open mHealth")
         problem = samples.add(kind, int(start.timestamp()), int(end.timestamp()), offset, value, code)
         if problem:
             raise BadInput(label, f"data point {number} ({name}) has {problem}.")
-    return Parsed(samples=samples, records=len(points))
+    return Parsed(samples=samples, records=number)
 
 
 def sniff(head: bytes) -> bool:
@@ -218,13 +227,50 @@ def sniff(head: bytes) -> bool:
     return text[:1] in (b"[", b"{") and (b"effective_time_frame" in head or b"schema_id" in head)
 
 
-def parse(path: Path) -> Parsed:
-    """Parse a JSON file holding one data point or a list of them."""
+def parse(path: Path, spill: Spill | None = None) -> Parsed:
+    """Parse a JSON file holding one data point or a list of them.
+
+    A list is read one point at a time (``ijson``), so with ``spill`` memory does not grow with the file. A
+    file that turns out not to be JSON part-way is refused whole with the message and line the whole-file
+    reading gave: that line is found by reading the file again with ``json`` (only on that refusal).
+    """
     check_size(path)
+    label, source = path.name, f"Open mHealth ({path.name})"
+    with path.open("rb") as stream:
+        head = stream.read(_HEAD).lstrip()
+        if not head.startswith(b"["):
+            return _parse_whole(path, spill)
+        stream.seek(0)
+        try:
+            return parse_points(ijson.items(stream, "item", use_float=True), label, source=source, spill=spill)
+        except BadInput:
+            if _is_json(path):  # else the whole-file reading's message comes first, as it did
+                raise
+        except (ijson.JSONError, UnicodeDecodeError):
+            pass
+    _parse_whole(path, None)  # raises the message and line of the whole-file reading
+    raise BadInput(label, "this is not a JSON file of Open mHealth data points.")  # NaN or Infinity
+
+
+_HEAD = 64
+
+
+def _is_json(path: Path) -> bool:
+    """Whether the whole file is JSON (read as events, without building the points)."""
+    with path.open("rb") as stream:
+        try:
+            for _ in ijson.basic_parse(stream, use_float=True):
+                pass
+        except (ijson.JSONError, UnicodeDecodeError):
+            return False
+    return True
+
+
+def _parse_whole(path: Path, spill: Spill | None) -> Parsed:
     try:
         data = json.loads(path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", None)
         raise BadInput(path.name, "this is not a JSON file of Open mHealth data points.", line=line) from None
     points = data if isinstance(data, list) else [data]
-    return parse_points(points, path.name, source=f"Open mHealth ({path.name})")
+    return parse_points(points, path.name, source=f"Open mHealth ({path.name})", spill=spill)
