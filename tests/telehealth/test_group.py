@@ -17,6 +17,7 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.telehealth import janus
 from alongside.telehealth.group_models import GroupAuditAction, GroupSession
+from alongside.telehealth.services import group_calls
 from alongside.telehealth.services import groups as group_services
 from tests import factories
 from tests.telehealth.group_janus import janus_server, use_janus
@@ -128,24 +129,25 @@ def test_the_uninvited_are_refused_the_group_page_and_the_join(world, kim, staff
 def test_joining_opens_a_private_janus_room_and_hands_out_a_token_and_pin(
     world, kim, staff_client, settings, janus_process
 ):
-    """The first join creates the VideoRoom; each invited person gets a signed token, the room and its pin."""
+    """The clinician's first join creates the VideoRoom; each admitted person gets a signed token, the room, its pin."""
     use_janus(settings, janus_process)
     group = _group(world, kim)
     response = _web(world.sam.user).post(f"/telehealth/groups/{group.pk}/join/")
-    assert response.status_code == 200
-    config = response.context["config"]
+    assert response.status_code == 200  # the call page: device check and waiting room, no keys yet
+    assert janus_process.ws_url in response["Content-Security-Policy"]
+    first = group_services.group_join(actor=world.alice, group_id=group.pk).config
+    group_calls.group_call_enter(actor=world.sam.user, group_id=group.pk)
+    group_calls.group_call_admit(actor=world.alice, group_id=group.pk, user_ids=[str(world.sam.pk)])
+    config = group_services.group_join(actor=world.sam.user, group_id=group.pk).config
     group.refresh_from_db()
-    assert config["room"] == group.janus_room
+    assert config["room"] == first["room"] == group.janus_room  # one room per group
     assert config["pin"] == janus.room_pin(group.janus_room)
     assert config["url"] == janus_process.ws_url
     assert config["display"] == "Sam"
-    assert janus_process.ws_url in response["Content-Security-Policy"]
     client = janus.JanusClient()
     assert client.videoroom({"request": "exists", "room": group.janus_room})["exists"] is True
     listed = client.videoroom({"request": "list"})["list"]
     assert all(room["room"] != group.janus_room for room in listed)  # private: not listed
-    second = _web(world.alice, staff_client).post(f"/telehealth/groups/{group.pk}/join/")
-    assert second.context["config"]["room"] == group.janus_room  # one room per group
     assert AuditEvent.objects.filter(action=GroupAuditAction.ROOM_OPENED).count() == 1
     assert AuditEvent.objects.filter(action=GroupAuditAction.JOINED).count() == 2
 
@@ -191,7 +193,7 @@ def test_the_room_is_destroyed_after_the_session_and_when_the_clinician_ends_it(
     finished = _group(world, kim, starts_in=dt.timedelta(minutes=12), duration_minutes=15)
     running = _group(world, kim, starts_in=dt.timedelta(minutes=-20), duration_minutes=30)
     for group in (finished, running):
-        _web(world.sam.user).post(f"/telehealth/groups/{group.pk}/join/")
+        group_services.group_join(actor=world.alice, group_id=group.pk)
         group.refresh_from_db()
     rooms = {g.pk: g.janus_room for g in (finished, running)}
     GroupSession.objects.filter(pk=finished.pk).update(starts_at=timezone.now() - dt.timedelta(hours=3))

@@ -57,6 +57,19 @@ MAX_CHAT = 2000
 GUEST_FRAMES = frozenset({"chat", "media", "announce", "mesh"})
 
 
+def check_session(user: Any, session_key: str | None) -> None:
+    """A socket lives only as long as its session (sign-out, expiry, staff timeout); also the group call's."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    data = store(session_key=session_key).load() if session_key else {}
+    if str(data.get("_auth_user_id", "")) != str(user.pk):
+        raise PermissionDenied("The session has ended.")
+    if not getattr(user, "is_client", False):
+        if not data.get(SESSION_MFA_OK):
+            raise PermissionDenied("Staff need their second factor first.")
+        if staff_session_expired(data, now=time.time(), last_activity=None):
+            raise PermissionDenied("The session timed out.")
+
+
 def group_name(appointment_id: str) -> str:
     return "telehealth." + appointment_id.replace("-", "")
 
@@ -144,16 +157,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         }
 
     def _check_session(self) -> None:
-        """The socket lives only as long as the session (sign-out, expiry, staff timeout)."""
-        store = import_module(settings.SESSION_ENGINE).SessionStore
-        data = store(session_key=self.session_key).load() if self.session_key else {}
-        if str(data.get("_auth_user_id", "")) != str(self.user.pk):
-            raise PermissionDenied("The session has ended.")
-        if not getattr(self.user, "is_client", False):
-            if not data.get(SESSION_MFA_OK):
-                raise PermissionDenied("Staff need their second factor first.")
-            if staff_session_expired(data, now=time.time(), last_activity=None):
-                raise PermissionDenied("The session timed out.")
+        check_session(self.user, self.session_key)
 
     async def disconnect(self, code: int) -> None:
         if not self.group:

@@ -94,7 +94,7 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     entry = groups.group_access(actor=signed_in(request.user), group_id=group_id)
     context = {**_layout(request), "entry": entry, "enabled": janus.enabled(), "members": []}
     if entry.runs_it:
-        context["members"] = sorted((m.client.preferred_name or "") for m in entry.group.members.all())
+        context["members"] = groups.attendance_of(entry.group)
     return render(request, "telehealth/group.html", context)
 
 
@@ -102,20 +102,18 @@ def group_detail(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def group_join(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
-    """Join the group's call: the page of the call, with the Janus token and pin for this person only."""
+    """The group's call page: the device check, then the waiting room; Janus keys come over the socket on admission."""
     actor = signed_in(request.user)
-    try:
-        ticket = group_services.group_join(actor=actor, group_id=group_id)
-    except (ValidationError, janus.JanusError) as error:
-        entry = groups.group_access(actor=actor, group_id=group_id)
-        message = error.messages[0] if isinstance(error, ValidationError) else _("The video service is not reachable.")
-        context = {**_layout(request), "entry": entry, "enabled": janus.enabled(), "members": [], "error": message}
+    entry = groups.group_access(actor=actor, group_id=group_id)
+    refusal = groups.join_refusal(entry)
+    if refusal:
+        context = {**_layout(request), "entry": entry, "enabled": janus.enabled(), "members": [], "error": refusal}
         return render(request, "telehealth/group.html", context, status=409)
-    context = {**_layout(request), "entry": ticket.access, "config": ticket.config}
+    context = {**_layout(request), "entry": entry, "ws_path": f"/ws/telehealth/group/{entry.group.pk}/"}
     response = render(request, "telehealth/group_call.html", context)
     response.permissions_policy = ROOM_FEATURES  # type: ignore[attr-defined]
     # The browser talks to Janus over its WebSocket: allow that one origin besides our own.
-    public = urlsplit(str(ticket.config["url"]))
+    public = urlsplit(str(settings.TELEHEALTH_JANUS_PUBLIC_URL))
     policy = dict(settings.SECURE_CSP)
     policy["connect-src"] = [CSP.SELF, f"{public.scheme}://{public.netloc}"] if public.netloc else [CSP.SELF]
     response._csp_config = policy  # type: ignore[attr-defined]  # read by Django's CSP middleware

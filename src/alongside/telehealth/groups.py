@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from alongside.care.models import Membership
@@ -44,6 +45,31 @@ class GroupAccess:
     @property
     def runs_it(self) -> bool:
         return self.role == Role.CLINICIAN
+
+
+def join_refusal(entry: GroupAccess) -> str:
+    """Why the person cannot enter the group's call now (in words), or "" when they can."""
+    from alongside.telehealth import janus
+
+    if not janus.enabled():
+        return _("Group video sessions are not switched on here.")
+    if entry.is_open():
+        return ""
+    if entry.too_early and entry.group.cancelled_at is None:
+        local = timezone.localtime(entry.opens_at)
+        return _("The session opens at %(time)s. Come back then.") % {"time": time_format(local, "TIME_FORMAT")}
+    return _("This session is not open for video.")
+
+
+def attendance_of(group: GroupSession) -> list[tuple[str, bool]]:
+    """Each invited client's preferred name and whether they were in the call with the clinician."""
+    from alongside.telehealth.group_call_models import GroupPresence
+
+    attended = set(
+        GroupPresence.objects.filter(group=group, attended_at__isnull=False).values_list("user_id", flat=True)
+    )
+    members = group.members.select_related("client")
+    return sorted(((m.client.preferred_name or "", m.client.pk in attended) for m in members), key=lambda r: r[0])
 
 
 def _parse(group_id: uuid.UUID | str) -> uuid.UUID:

@@ -6,7 +6,8 @@ HMAC-SHA1 of the part before the colon under the shared secret. Janus recomputes
 the token after its expiry, so tokens are stateless and short-lived, like coturn's TURN
 passwords. The token only lets a browser talk to the VideoRoom plugin; the room itself is
 private and asks for a pin that only invited people are given (derived here from the room
-number and Django's key, so it is never stored). Creating and destroying rooms needs the
+number and Django's key, so it is never stored), and its ``allowed`` list holds one room token
+per admitted person (``room_token``), so a token given for one group opens no other room. Creating and destroying rooms needs the
 VideoRoom ``admin_key`` and the room ``secret``, which never leave the server.
 """
 
@@ -56,6 +57,24 @@ def room_pin(room: int) -> str:
 def room_secret(room: int) -> str:
     """The room's own secret, needed to destroy or edit it (stays on the server)."""
     return salted_hmac("alongside.telehealth.janus.secret", str(room), algorithm="sha256").hexdigest()
+
+
+def room_token(room: int, user_id: object) -> str:
+    """One person's key to one room: on the room's ``allowed`` list while they are admitted.
+
+    The room is created with an (empty) allowed list, so Janus itself refuses a join without a token on
+    it: a token handed out for one group opens no other room, even with that room's pin. Derived from the
+    room and the person, so it is never stored and can be taken off the list again on removal.
+    """
+    return salted_hmac("alongside.telehealth.janus.room-token", f"{room}:{user_id}", algorithm="sha256").hexdigest()[
+        :40
+    ]
+
+
+def feed_id(room: int, user_id: object) -> int:
+    """The person's publisher id in the room (below 2**53): fixed, so the server can kick that feed."""
+    digest = salted_hmac("alongside.telehealth.janus.feed", f"{room}:{user_id}", algorithm="sha256").digest()
+    return int.from_bytes(digest[:8], "big") % (2**53 - 2) + 1
 
 
 def new_room_number() -> int:
@@ -116,8 +135,29 @@ class JanusClient:
                 "publishers": MAX_PUBLISHERS,
                 "permanent": False,
                 "record": False,
+                "allowed": [],  # only tokens added per admitted person may join (room_token)
             }
         )
+
+    def room_allow(self, *, room: int, tokens: list[str], allow: bool = True) -> None:
+        """Add tokens to the room's allowed list, or take them off it."""
+        self.videoroom(
+            {
+                "request": "allowed",
+                "room": room,
+                "secret": room_secret(room),
+                "action": "add" if allow else "remove",
+                "allowed": tokens,
+            }
+        )
+
+    def room_kick(self, *, room: int, feed: int) -> None:
+        """Send one participant out of the room; someone not (or no longer) in it is fine."""
+        try:
+            self.videoroom({"request": "kick", "room": room, "secret": room_secret(room), "id": feed})
+        except JanusError as error:
+            if "428" not in str(error):  # 428: no such participant
+                raise
 
     def room_destroy(self, *, room: int) -> None:
         """Destroy the room (everyone still in it is sent away); a room Janus no longer has is fine."""

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from alongside import access
@@ -26,8 +25,10 @@ from alongside.core.actor import SignedIn
 from alongside.core.services import service, unaudited
 from alongside.sessions.models import Appointment, AppointmentStatus
 from alongside.telehealth import groups, ice, janus, reminders
+from alongside.telehealth.group_call_models import GroupCallRole, GroupPresence
 from alongside.telehealth.group_models import (
     MAX_CLIENTS,
+    MAX_PARTICIPANTS,
     MIN_CLIENTS,
     GroupAuditAction,
     GroupGuest,
@@ -80,8 +81,10 @@ def group_create(
     if starts_at + dt.timedelta(minutes=duration_minutes) <= timezone.now():
         raise ValidationError(_("Choose a time that has not passed."))
     _refuse_clinician_overlap(actor, starts_at, duration_minutes)
+    guest_set = {e.strip().lower() for e in guest_emails if e.strip()}
+    refuse_over_capacity(clients=len(clients), guests=len(guest_set))
     guests = []
-    for email in {e.strip().lower() for e in guest_emails if e.strip()}:
+    for email in guest_set:
         guest = User.objects.filter(email__iexact=email, is_active=True).first()
         member = (
             guest is not None
@@ -102,6 +105,21 @@ def group_create(
     GroupGuest.objects.bulk_create([GroupGuest(group=group, guest=g) for g in guests])
     _event(GroupAuditAction.CREATED, actor, group, clients=len(clients), guests=len(guests))
     return group
+
+
+def refuse_over_capacity(*, clients: int, guests: int) -> None:
+    """Refuse a group of more than ten people: its clients, its staff guests and the clinician who runs it.
+
+    Call it when a group is made and whenever a client or guest is added to one.
+    """
+    if clients + guests + 1 > MAX_PARTICIPANTS:
+        raise ValidationError(
+            _(
+                "A group session holds at most %(max)d people, the clinician and any co-therapists or interpreters "
+                "included. This one would have %(count)d: invite fewer clients or guests."
+            )
+            % {"max": MAX_PARTICIPANTS, "count": clients + guests + 1}
+        )
 
 
 def _refuse_clinician_overlap(actor: SignedIn, starts_at: dt.datetime, duration_minutes: int) -> None:
@@ -129,6 +147,10 @@ def _close_room(actor: SignedIn | None, group: GroupSession) -> None:
     group.room_closed_at = timezone.now()
     group.save(update_fields=["janus_room", "room_closed_at"])
     _event(GroupAuditAction.ROOM_CLOSED, actor, group, room=room)
+    # Everyone but the clinician waits again if the call is reopened.
+    GroupPresence.objects.filter(group=group).exclude(role=GroupCallRole.CLINICIAN).update(
+        admitted_at=None, in_call=False
+    )
 
 
 @service
@@ -148,23 +170,21 @@ def group_cancel(*, actor: SignedIn, group_id: uuid.UUID | str) -> GroupSession:
 
 @service
 def group_join(*, actor: SignedIn, group_id: uuid.UUID | str, user_id: str = "") -> GroupTicket:
-    """Admit an invited person to the group's VideoRoom, opening the room on the first join.
+    """Hand an admitted person (or the clinician) the keys to the group's VideoRoom, opening it on first use.
 
+    Their room token goes on the room's allowed list, and an earlier connection of theirs is sent out.
     Returns the browser's configuration: the public Janus URL, a token valid until the room
     closes (at most six hours), the room number and pin, the person's display name and the ICE
     servers. Refused outside the join window and when group sessions are off.
     """
-    if not janus.enabled():
-        raise ValidationError(_("Group video sessions are not switched on here."))
     entry = groups.group_access(actor=actor, group_id=group_id)
-    if not entry.is_open():
-        if entry.too_early and entry.group.cancelled_at is None:
-            local = timezone.localtime(entry.opens_at)
-            raise ValidationError(
-                _("The session opens at %(time)s. Come back then.") % {"time": time_format(local, "TIME_FORMAT")}
-            )
-        raise ValidationError(_("This session is not open for video."))
+    refusal = groups.join_refusal(entry)
+    if refusal:
+        raise ValidationError(refusal)
     group = GroupSession.objects.select_for_update().get(pk=entry.group.pk)
+    admitted = GroupPresence.objects.filter(group=group, user=actor, admitted_at__isnull=False).exists()
+    if not entry.runs_it and not admitted:
+        raise PermissionDenied(_("Wait until the clinician lets you in."))
     if group.janus_room is None:
         room = janus.new_room_number()
         janus.JanusClient().room_create(room=room, description=f"group {group.pk}")
@@ -172,12 +192,18 @@ def group_join(*, actor: SignedIn, group_id: uuid.UUID | str, user_id: str = "")
         group.save(update_fields=["janus_room", "room_opened_at", "room_closed_at"])
         _event(GroupAuditAction.ROOM_OPENED, actor, group, room=room)
     _event(GroupAuditAction.JOINED, actor, group, role=str(entry.role))
+    client = janus.JanusClient()
+    feed, room_token = janus.feed_id(group.janus_room, actor.pk), janus.room_token(group.janus_room, actor.pk)
+    client.room_kick(room=group.janus_room, feed=feed)  # this person's earlier connection (a drop, another tab)
+    client.room_allow(room=group.janus_room, tokens=[room_token])
     expires = min(entry.closes_at, timezone.now() + MAX_TOKEN_LIFE)
     config = {
         "url": settings.TELEHEALTH_JANUS_PUBLIC_URL,
         "token": janus.token(expires_at=expires.timestamp()),
         "room": group.janus_room,
         "pin": janus.room_pin(group.janus_room),
+        "room_token": room_token,
+        "feed": feed,
         "display": entry.display_name,
         "role": str(entry.role),
         "rtc": ice.ice_config(user_id=user_id or str(actor.pk)),

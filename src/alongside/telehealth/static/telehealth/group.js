@@ -1,4 +1,5 @@
-// Group video sessions: a small client of the Janus JSON protocol (VideoRoom plugin) over its WebSocket.
+// A group call: the device check, the waiting room, then a small client of the Janus JSON protocol
+// (VideoRoom plugin) over its WebSocket, with the chat, quality and device check shared with one-to-one rooms.
 //
 // Why not the janus-gateway npm package's janus.js: its entry (npm/dist/janus.es.js) depends on the
 // webrtc-adapter package, which a browser can only resolve through a bundler or an inline import map, and
@@ -6,109 +7,242 @@
 // Janus is a dozen message types (create, attach, join, publish, subscribe, start, trickle, keepalive,
 // leave), written out here in one reviewable module with no third-party code.
 //
-// The server gave this page, for this person only: the public Janus URL, a signed token that expires when
-// the session's room closes, the room number and its pin, the display name and the ICE servers.
+// Our own socket (/ws/telehealth/group/<id>/, group_consumers.py) carries the waiting room and the chat.
+// Only once the clinician lets a person in does it send their Janus keys: the public Janus URL, a signed
+// token, the room, its pin, a room token on that room's allowed list, a publisher id and the ICE servers.
+// After a network drop the page rejoins with fresh keys (the server sends the stale feed out first).
 
-const config = JSON.parse(document.getElementById("group-config").textContent);
-const root = document.getElementById("group");
-const statusLine = document.getElementById("group-status");
-const errors = document.getElementById("group-errors");
-const tiles = document.getElementById("tiles");
-const strings = Object.fromEntries(
-  [...document.querySelectorAll("#group-strings li")].map((li) => [li.dataset.key, li.textContent]),
-);
+import { createChat } from "./chat.js";
+import { createDeviceCheck } from "./devices.js";
+import { createQuality } from "./quality.js";
 
-const pending = new Map(); // transaction -> {resolve, reject, wantEvent}
-const handles = new Map(); // handle id -> {onEvent, pc, queued}
-const feeds = new Map(); // publisher id -> handle id
-let ws = null;
-let sessionId = null;
-let keepalive = null;
+const $ = (id) => document.getElementById(id);
+const root = $("group");
+const isClinician = root.dataset.role === "clinician";
+const statusLine = $("group-status");
+const errors = $("group-errors");
+const tiles = $("tiles");
+const call = $("call");
+const strings = Object.fromEntries([...$("group-strings").querySelectorAll("li")].map((li) => [li.dataset.key, li.textContent]));
+
 let localStream = null;
-let privateId = null;
-let publisher = null;
-let leaving = false;
+let socket = null;
+let retryDelay = 500;
+let retryTimer = null;
+let finished = false;
+let admitted = false;
+let current = null; // the Janus connection now (a JanusCall), replaced whole on a rejoin
+let screenTrack = null;
 
-function say(key) {
-  statusLine.textContent = strings[key] || key;
+function say(text) {
+  statusLine.textContent = text;
 }
 
-function fail(key) {
-  errors.hidden = false;
-  const li = document.createElement("li");
-  li.textContent = strings[key] || key;
-  errors.replaceChildren(li);
-  root.dataset.state = "failed";
-}
-
-function transactionId() {
-  return Math.random().toString(36).slice(2) + Date.now().toString(36);
-}
-
-function send(body, wantEvent = false) {
-  const transaction = transactionId();
-  const message = { ...body, transaction, token: config.token };
-  if (sessionId !== null && body.janus !== "create") message.session_id = sessionId;
-  return new Promise((resolve, reject) => {
-    pending.set(transaction, { resolve, reject, wantEvent });
-    ws.send(JSON.stringify(message));
-  });
-}
-
-function onMessage(event) {
-  const msg = JSON.parse(event.data);
-  const waiting = msg.transaction ? pending.get(msg.transaction) : undefined;
-  if (waiting) {
-    if (msg.janus === "ack" && waiting.wantEvent) return; // the plugin's answer follows as an event
-    pending.delete(msg.transaction);
-    if (msg.janus === "error") waiting.reject(new Error(msg.error?.reason || "janus error"));
-    else if (msg.plugindata?.data?.error) waiting.reject(new Error(msg.plugindata.data.error));
-    else waiting.resolve(msg);
-    return;
+function showError(text) {
+  errors.replaceChildren();
+  if (text) {
+    const li = document.createElement("li");
+    li.textContent = text;
+    errors.append(li);
   }
-  const handle = handles.get(msg.sender);
-  if (!handle) return;
-  if (msg.janus === "trickle") {
-    const candidate = msg.candidate;
-    if (!candidate || candidate.completed) return;
-    if (handle.pc && handle.pc.remoteDescription) handle.pc.addIceCandidate(candidate).catch(() => {});
-    else handle.queued.push(candidate);
-  } else if (msg.janus === "event" && handle.onEvent) {
-    handle.onEvent(msg);
-  } else if (msg.janus === "hangup" && handle.onHangup) {
-    handle.onHangup();
+  errors.hidden = !text;
+}
+
+function setState(state) {
+  root.dataset.state = state;
+  $("device-check").hidden = state !== "check";
+  $("waiting").hidden = state !== "waiting";
+  call.hidden = state !== "in-call" && state !== "connecting";
+}
+
+const devices = createDeviceCheck({
+  onStream: (stream) => {
+    localStream = stream;
+    $("local").srcObject = stream;
+  },
+  say,
+});
+const chat = createChat({ send: (frame) => send(frame), you: strings.you });
+const qualityMeter = createQuality();
+
+// --- Janus -------------------------------------------------------------------------------
+
+class JanusCall {
+  constructor(config) {
+    this.config = config;
+    this.pending = new Map(); // transaction -> {resolve, reject, wantEvent}
+    this.handles = new Map(); // handle id -> {onEvent, pc, queued}
+    this.feeds = new Map(); // publisher id -> handle id
+    this.sessionId = null;
+    this.publisher = null;
+    this.privateId = null;
+    this.stopped = false;
+    this.ws = new WebSocket(config.url, "janus-protocol");
+    this.ws.addEventListener("message", (event) => this.onMessage(JSON.parse(event.data)));
+    this.ws.addEventListener("close", () => { if (!this.stopped) lostJanus(this); });
+    this.ws.addEventListener("open", () => this.start().catch(() => { if (!this.stopped) showError(strings.janus_refused); }));
   }
-}
 
-async function attach(onEvent) {
-  const answer = await send({ janus: "attach", plugin: "janus.plugin.videoroom" });
-  const id = answer.data.id;
-  handles.set(id, { onEvent, pc: null, queued: [] });
-  return id;
-}
+  send(body, wantEvent = false) {
+    const transaction = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    const message = { ...body, transaction, token: this.config.token };
+    if (this.sessionId !== null && body.janus !== "create") message.session_id = this.sessionId;
+    return new Promise((resolve, reject) => {
+      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error("closed"));
+      this.pending.set(transaction, { resolve, reject, wantEvent });
+      this.ws.send(JSON.stringify(message));
+    });
+  }
 
-function message(handleId, body, jsep) {
-  const msg = { janus: "message", handle_id: handleId, body };
-  if (jsep) msg.jsep = { type: jsep.type, sdp: jsep.sdp };
-  return send(msg, true);
-}
+  onMessage(msg) {
+    const waiting = msg.transaction ? this.pending.get(msg.transaction) : undefined;
+    if (waiting) {
+      if (msg.janus === "ack" && waiting.wantEvent) return; // the plugin's answer follows as an event
+      this.pending.delete(msg.transaction);
+      if (msg.janus === "error") waiting.reject(new Error(msg.error?.reason || "janus error"));
+      else if (msg.plugindata?.data?.error) waiting.reject(new Error(msg.plugindata.data.error));
+      else waiting.resolve(msg);
+      return;
+    }
+    const handle = this.handles.get(msg.sender);
+    if (!handle) return;
+    if (msg.janus === "trickle") {
+      const candidate = msg.candidate;
+      if (!candidate || candidate.completed) return;
+      if (handle.pc && handle.pc.remoteDescription) handle.pc.addIceCandidate(candidate).catch(() => {});
+      else handle.queued.push(candidate);
+    } else if (msg.janus === "event" && handle.onEvent) {
+      handle.onEvent(msg);
+    }
+  }
 
-function peer(handleId) {
-  const pc = new RTCPeerConnection(config.rtc);
-  pc.onicecandidate = (event) => {
-    const candidate = event.candidate
-      ? { candidate: event.candidate.candidate, sdpMid: event.candidate.sdpMid, sdpMLineIndex: event.candidate.sdpMLineIndex }
-      : { completed: true };
-    if (ws && ws.readyState === WebSocket.OPEN) send({ janus: "trickle", handle_id: handleId, candidate }).catch(() => {});
-  };
-  handles.get(handleId).pc = pc;
-  return pc;
-}
+  async attach(onEvent) {
+    const answer = await this.send({ janus: "attach", plugin: "janus.plugin.videoroom" });
+    this.handles.set(answer.data.id, { onEvent, pc: null, queued: [] });
+    return answer.data.id;
+  }
 
-async function remoteDescription(handleId, jsep) {
-  const handle = handles.get(handleId);
-  await handle.pc.setRemoteDescription(jsep);
-  for (const candidate of handle.queued.splice(0)) await handle.pc.addIceCandidate(candidate).catch(() => {});
+  message(handleId, body, jsep) {
+    const msg = { janus: "message", handle_id: handleId, body };
+    if (jsep) msg.jsep = { type: jsep.type, sdp: jsep.sdp };
+    return this.send(msg, true);
+  }
+
+  peer(handleId) {
+    const pc = new RTCPeerConnection(this.config.rtc);
+    pc.onicecandidate = (event) => {
+      const c = event.candidate;
+      const candidate = c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : { completed: true };
+      this.send({ janus: "trickle", handle_id: handleId, candidate }).catch(() => {});
+    };
+    this.handles.get(handleId).pc = pc;
+    return pc;
+  }
+
+  async remoteDescription(handleId, jsep) {
+    const handle = this.handles.get(handleId);
+    await handle.pc.setRemoteDescription(jsep);
+    for (const candidate of handle.queued.splice(0)) await handle.pc.addIceCandidate(candidate).catch(() => {});
+  }
+
+  async start() {
+    this.sessionId = (await this.send({ janus: "create" })).data.id;
+    this.keepalive = setInterval(() => this.send({ janus: "keepalive" }).catch(() => {}), 25000);
+    this.publisher = await this.attach((msg) => this.onPublisherEvent(msg));
+    const joined = await this.message(this.publisher, {
+      request: "join",
+      ptype: "publisher",
+      room: this.config.room,
+      pin: this.config.pin,
+      token: this.config.room_token,
+      id: this.config.feed,
+      display: this.config.display,
+    });
+    const data = joined.plugindata.data;
+    this.privateId = data.private_id;
+    const pc = this.peer(this.publisher);
+    pc.addEventListener("connectionstatechange", () => publisherState(this, pc.connectionState));
+    for (const track of localStream ? localStream.getTracks() : []) pc.addTrack(screenTrack && track.kind === "video" ? screenTrack : track, localStream);
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const answer = await this.message(this.publisher, { request: "publish" }, offer);
+    await this.remoteDescription(this.publisher, answer.jsep);
+    for (const info of data.publishers || []) this.subscribe(info).catch(() => {});
+  }
+
+  onPublisherEvent(msg) {
+    const data = msg.plugindata?.data || {};
+    if (data.videoroom === "destroyed") {
+      finish("ended");
+      return;
+    }
+    for (const info of data.publishers || []) this.subscribe(info).catch(() => {});
+    for (const key of ["leaving", "unpublished", "kicked"]) {
+      if (data[key] !== undefined && data[key] !== "ok") this.dropFeed(data[key]);
+    }
+  }
+
+  async subscribe(info) {
+    if (this.feeds.has(info.id) || this.stopped) return;
+    this.feeds.set(info.id, null); // claimed before the first await: the same feed may be announced twice
+    const handleId = await this.attach(null);
+    if (!this.feeds.has(info.id) || this.stopped) {
+      this.send({ janus: "detach", handle_id: handleId }).catch(() => {}); // it left while we attached
+      return;
+    }
+    this.feeds.set(info.id, handleId);
+    const tile = tileFor(info.id, info.display || "");
+    const pc = this.peer(handleId);
+    const stream = new MediaStream();
+    pc.ontrack = (event) => {
+      stream.addTrack(event.track);
+      tile.querySelector("video").srcObject = stream;
+    };
+    const joined = await this.message(handleId, {
+      request: "join",
+      ptype: "subscriber",
+      room: this.config.room,
+      pin: this.config.pin,
+      token: this.config.room_token,
+      private_id: this.privateId,
+      streams: [{ feed: info.id }],
+    });
+    await this.remoteDescription(handleId, joined.jsep);
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await this.message(handleId, { request: "start", room: this.config.room }, answer);
+  }
+
+  dropFeed(feed) {
+    const handleId = this.feeds.get(feed);
+    this.feeds.delete(feed);
+    if (handleId !== undefined && handleId !== null) {
+      this.handles.get(handleId)?.pc?.close();
+      this.handles.delete(handleId);
+      this.send({ janus: "detach", handle_id: handleId }).catch(() => {});
+    }
+    tiles.querySelector(`[data-feed="${feed}"]`)?.remove();
+    root.dataset.remoteCount = String(tiles.querySelectorAll("[data-feed]").length);
+  }
+
+  publisherPc() {
+    return this.handles.get(this.publisher)?.pc || null;
+  }
+
+  stop() {
+    this.stopped = true;
+    clearInterval(this.keepalive);
+    for (const handle of this.handles.values()) handle.pc?.close();
+    if (this.ws.readyState === WebSocket.OPEN) {
+      if (this.publisher !== null) this.message(this.publisher, { request: "leave" }).catch(() => {});
+      this.send({ janus: "destroy" }).catch(() => {});
+      setTimeout(() => this.ws.close(), 200);
+    } else {
+      this.ws.close();
+    }
+    for (const tile of tiles.querySelectorAll("[data-feed]")) tile.remove();
+    root.dataset.remoteCount = "0";
+  }
 }
 
 function tileFor(feed, name) {
@@ -133,86 +267,50 @@ function tileFor(feed, name) {
   return tile;
 }
 
-function dropFeed(feed) {
-  const handleId = feeds.get(feed);
-  feeds.delete(feed);
-  if (handleId !== undefined && handleId !== null) {
-    handles.get(handleId)?.pc?.close();
-    handles.delete(handleId);
-    send({ janus: "detach", handle_id: handleId }).catch(() => {});
+let downTimer = null;
+function publisherState(janusCall, state) {
+  if (janusCall !== current) return;
+  clearTimeout(downTimer);
+  if (state === "connected") {
+    setState("in-call");
+    say(strings.in_call);
+    send({ type: "connected", up: true });
+  } else if (state === "failed") {
+    rejoin();
+  } else if (state === "disconnected") {
+    downTimer = setTimeout(rejoin, 4000); // often recovers by itself; if not, start again
   }
-  tiles.querySelector(`[data-feed="${feed}"]`)?.remove();
-  root.dataset.remoteCount = String(tiles.querySelectorAll("[data-feed]").length);
 }
 
-async function subscribe(publisherInfo) {
-  if (feeds.has(publisherInfo.id) || leaving) return;
-  feeds.set(publisherInfo.id, null); // claimed before the first await: the same feed may be announced twice
-  const handleId = await attach(null);
-  if (!feeds.has(publisherInfo.id)) {
-    send({ janus: "detach", handle_id: handleId }).catch(() => {}); // it left while we attached
-    return;
-  }
-  feeds.set(publisherInfo.id, handleId);
-  const tile = tileFor(publisherInfo.id, publisherInfo.display || "");
-  const pc = peer(handleId);
-  const stream = new MediaStream();
-  pc.ontrack = (event) => {
-    stream.addTrack(event.track);
-    tile.querySelector("video").srcObject = stream;
-  };
-  const joined = await message(handleId, {
-    request: "join",
-    ptype: "subscriber",
-    room: config.room,
-    pin: config.pin,
-    private_id: privateId,
-    streams: [{ feed: publisherInfo.id }],
-  });
-  await remoteDescription(handleId, joined.jsep);
-  const answer = await pc.createAnswer();
-  await pc.setLocalDescription(answer);
-  await message(handleId, { request: "start", room: config.room }, answer);
+function lostJanus(janusCall) {
+  if (janusCall === current) rejoin();
 }
 
-function onPublisherEvent(msg) {
-  const data = msg.plugindata?.data || {};
-  if (data.videoroom === "destroyed") {
-    say("ended");
-    hangUp();
-    return;
-  }
-  for (const info of data.publishers || []) subscribe(info).catch(() => {});
-  if (data.leaving !== undefined && data.leaving !== "ok") dropFeed(data.leaving);
-  if (data.unpublished !== undefined && data.unpublished !== "ok") dropFeed(data.unpublished);
+// Start the media afresh: stop this Janus connection and ask our server for new keys.
+function rejoin() {
+  if (finished) return;
+  stopJanus();
+  say(strings.reconnecting);
+  root.dataset.rejoins = String(Number(root.dataset.rejoins) + 1);
+  if (socket && socket.readyState === WebSocket.OPEN) setTimeout(() => send({ type: "ticket" }), 500);
 }
 
-async function publish() {
-  publisher = await attach(onPublisherEvent);
-  const joined = await message(publisher, {
-    request: "join",
-    ptype: "publisher",
-    room: config.room,
-    pin: config.pin,
-    display: config.display,
-  });
-  const data = joined.plugindata.data;
-  privateId = data.private_id;
-  const pc = peer(publisher);
-  localStream.getTracks().forEach((track) => pc.addTrack(track, localStream));
-  const offer = await pc.createOffer();
-  await pc.setLocalDescription(offer);
-  const answer = await message(publisher, { request: "publish" }, offer);
-  await remoteDescription(publisher, answer.jsep);
-  for (const info of data.publishers || []) subscribe(info).catch(() => {});
+function stopJanus() {
+  if (current) current.stop();
+  current = null;
 }
 
-async function stats() {
-  for (const [feed, handleId] of feeds) {
-    const pc = handles.get(handleId)?.pc;
+async function readStats() {
+  if (!current) return;
+  const reports = [];
+  const publisherPc = current.publisherPc();
+  if (publisherPc) reports.push(await publisherPc.getStats());
+  for (const [feed, handleId] of current.feeds) {
+    const pc = current.handles.get(handleId)?.pc;
     const tile = tiles.querySelector(`[data-feed="${feed}"]`);
     if (!pc || !tile) continue;
     const report = await pc.getStats();
+    reports.push(report);
     report.forEach((entry) => {
       if (entry.type === "inbound-rtp" && entry.kind === "video") {
         tile.dataset.framesDecoded = String(entry.framesDecoded || 0);
@@ -220,20 +318,147 @@ async function stats() {
       }
     });
   }
+  const { level } = qualityMeter.read(reports);
+  if (publisherPc && publisherPc.connectionState === "connected" && call.dataset.quality !== level) {
+    call.dataset.quality = level;
+    $("quality").textContent = strings["quality_" + level];
+  }
+}
+setInterval(() => readStats().catch(() => {}), 1000);
+
+// --- Our signalling socket: waiting room, keys, chat ----------------------------------------
+
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
 
-function hangUp() {
-  leaving = true;
-  clearInterval(keepalive);
-  for (const handle of handles.values()) handle.pc?.close();
-  localStream?.getTracks().forEach((track) => track.stop());
-  if (ws && ws.readyState === WebSocket.OPEN) {
-    if (publisher !== null) message(publisher, { request: "leave" }).catch(() => {});
-    send({ janus: "destroy" }).catch(() => {});
-    setTimeout(() => ws.close(), 200);
+function connectSocket() {
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
+  let opened = false;
+  socket.addEventListener("open", () => {
+    opened = true;
+    retryDelay = 500;
+  });
+  socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
+  socket.addEventListener("close", (event) => {
+    socket = null;
+    if (finished || root.dataset.replaced) return;
+    if (event.code === 4403) {
+      showError(strings.refused);
+      stopJanus();
+      return setState("check");
+    }
+    if (opened || current) stopJanus();
+    say(strings.reconnecting);
+    retryTimer = setTimeout(connectSocket, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 5000);
+  });
+}
+
+// The browser knows when the network goes: drop both connections at once, and rejoin when it returns.
+window.addEventListener("offline", () => {
+  if (finished || !socket) return;
+  say(strings.reconnecting);
+  if (current) root.dataset.rejoins = String(Number(root.dataset.rejoins) + 1);
+  stopJanus();
+  socket.close();
+});
+window.addEventListener("online", () => {
+  if (finished || socket || root.dataset.replaced) return;
+  clearTimeout(retryTimer);
+  retryDelay = 500;
+  connectSocket();
+});
+
+function handle(frame) {
+  switch (frame.type) {
+    case "welcome":
+      admitted = frame.admitted;
+      if (admitted) {
+        setState("connecting");
+        say(strings.connecting);
+      } else {
+        setState("waiting");
+        say(strings.waiting);
+      }
+      break;
+    case "admitted":
+      admitted = true;
+      setState("connecting");
+      say(strings.connecting);
+      break;
+    case "ticket":
+      stopJanus();
+      current = new JanusCall(frame.config);
+      break;
+    case "presence":
+      if (isClinician) showPerson(frame);
+      break;
+    case "chat":
+      chat.add(frame.name, frame.text);
+      break;
+    case "removed":
+      finish("removed");
+      break;
+    case "ended":
+      finish("ended");
+      break;
+    case "replaced":
+      root.dataset.replaced = "1";
+      stopJanus();
+      showError(strings.replaced);
+      break;
+    case "error":
+      showError(frame.message);
+      break;
   }
-  root.dataset.state = "left";
-  document.getElementById("group-left").hidden = false;
+}
+
+// --- The clinician's waiting room and people in the call -------------------------------------
+
+const names = new Map(); // user id -> name
+
+function showPerson(frame) {
+  if (frame.name) names.set(frame.user, frame.name);
+  const name = names.get(frame.user) || "";
+  for (const list of [$("lobby-list"), $("people-list")]) list.querySelector(`[data-user="${frame.user}"]`)?.remove();
+  if (frame.state === "waiting") {
+    personItem($("lobby-list"), frame.user, strings.let_in + " " + name, () => send({ type: "admit", user: frame.user }));
+    say(strings.someone_waiting + " " + name);
+  } else if (frame.state === "joined" || frame.state === "admitted") {
+    personItem($("people-list"), frame.user, strings.remove + " " + name, () => send({ type: "remove", user: frame.user }), "secondary");
+  }
+  const waiting = $("lobby-list").children.length;
+  $("lobby-empty").hidden = waiting > 0;
+  $("admit-all").hidden = waiting < 2;
+}
+
+function personItem(list, user, text, onClick, kind) {
+  const li = document.createElement("li");
+  li.dataset.user = user;
+  const button = document.createElement("button");
+  button.type = "button";
+  if (kind) button.className = kind;
+  button.textContent = text;
+  button.addEventListener("click", onClick);
+  li.append(button);
+  list.append(li);
+}
+
+if (isClinician) {
+  $("admit-all").addEventListener("click", () => send({ type: "admit_all" }));
+  $("end").addEventListener("click", () => {
+    send({ type: "end" });
+    finish("left");
+  });
+}
+
+// --- Controls -------------------------------------------------------------------------------
+
+function videoSender() {
+  const pc = current && current.publisherPc();
+  return pc ? pc.getSenders().find((s) => s.track === null || s.track.kind === "video") || null : null;
 }
 
 // A toggle keeps its label ("Mute", "Camera off"); aria-pressed says whether it is on (WAI-ARIA button pattern).
@@ -243,34 +468,77 @@ function toggle(button, kind) {
   button.setAttribute("aria-pressed", String(off));
 }
 
-document.getElementById("mute").addEventListener("click", (e) => toggle(e.currentTarget, "audio"));
-document.getElementById("camera").addEventListener("click", (e) => toggle(e.currentTarget, "video"));
-document.getElementById("leave").addEventListener("click", hangUp);
-window.addEventListener("pagehide", () => { if (!leaving) hangUp(); });
+$("mute").addEventListener("click", (e) => toggle(e.currentTarget, "audio"));
+$("camera").addEventListener("click", (e) => toggle(e.currentTarget, "video"));
 
-async function start() {
-  try {
-    localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-  } catch (error) {
-    fail(error.name === "NotAllowedError" ? "blocked" : "missing");
-    return;
-  }
-  document.getElementById("local").srcObject = localStream;
-  ws = new WebSocket(config.url, "janus-protocol");
-  ws.addEventListener("message", onMessage);
-  ws.addEventListener("close", () => { if (!leaving) fail("lost"); });
-  ws.addEventListener("open", async () => {
-    try {
-      sessionId = (await send({ janus: "create" })).data.id;
-      keepalive = setInterval(() => send({ janus: "keepalive" }).catch(() => {}), 25000);
-      await publish();
-      root.dataset.state = "in-call";
-      say("in_call");
-      setInterval(() => stats().catch(() => {}), 500);
-    } catch (error) {
-      fail("refused");
+$("audio-only").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  const audioOnly = button.getAttribute("aria-pressed") !== "true";
+  const sender = videoSender();
+  if (audioOnly) {
+    for (const track of localStream ? localStream.getVideoTracks() : []) {
+      track.stop();
+      localStream.removeTrack(track);
     }
+    if (sender && !screenTrack) await sender.replaceTrack(null);
+  } else {
+    try {
+      const track = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
+      localStream.addTrack(track);
+      if (sender && !screenTrack) await sender.replaceTrack(track);
+    } catch (error) {
+      showError(devices.explain(error));
+      return;
+    }
+  }
+  $("local").srcObject = localStream;
+  button.setAttribute("aria-pressed", String(audioOnly));
+});
+
+const shareButton = $("share");
+if (shareButton) {
+  shareButton.addEventListener("click", async () => {
+    if (screenTrack) {
+      screenTrack.stop();
+      screenTrack.dispatchEvent(new Event("ended"));
+      return;
+    }
+    try {
+      screenTrack = (await navigator.mediaDevices.getDisplayMedia({ video: true })).getVideoTracks()[0];
+    } catch (_) {
+      return; // the clinician closed the picker
+    }
+    // The screen replaces the camera in the clinician's one published feed, so everyone sees it at once.
+    await videoSender()?.replaceTrack(screenTrack);
+    shareButton.setAttribute("aria-pressed", "true");
+    screenTrack.addEventListener("ended", async () => {
+      screenTrack = null;
+      const camera = localStream ? localStream.getVideoTracks()[0] || null : null;
+      await videoSender()?.replaceTrack(camera);
+      shareButton.setAttribute("aria-pressed", "false");
+    }, { once: true });
   });
 }
 
-start();
+function finish(reason) {
+  if (finished) return;
+  finished = true;
+  stopJanus();
+  if (socket) socket.close();
+  devices.stop();
+  for (const track of localStream ? localStream.getTracks() : []) track.stop();
+  if (reason === "ended" || reason === "removed") say(strings[reason]);
+  setState("left");
+  root.dataset.state = "left";
+  $("group-left").hidden = false;
+}
+
+$("leave").addEventListener("click", () => finish("left"));
+window.addEventListener("pagehide", () => { if (!finished) finish("left"); });
+
+$("join").addEventListener("click", async () => {
+  showError("");
+  if (!devices.hasStream()) await devices.open();
+  say(strings.connecting);
+  connectSocket();
+});

@@ -2,7 +2,10 @@
 // Signalling goes over /ws/telehealth/<appointment>/; between client and clinician the clinician
 // always makes the offers. Each pair with a guest (interpreter, co-therapist) is a mesh pair (mesh.js).
 
+import { createChat } from "./chat.js";
+import { createDeviceCheck } from "./devices.js";
 import { createMesh } from "./mesh.js";
+import { createQuality } from "./quality.js";
 
 const root = document.getElementById("room");
 const role = root.dataset.role;
@@ -14,9 +17,6 @@ for (const item of $("room-strings").querySelectorAll("li")) strings[item.datase
 
 const statusLine = $("room-status");
 const errors = $("room-errors");
-const preview = $("preview");
-const meter = $("mic-level");
-const deviceHelp = $("device-help");
 const call = $("call");
 const remoteVideo = $("remote");
 const localVideo = $("local");
@@ -30,14 +30,9 @@ let admitted = false;
 let ended = false;
 let makingOffer = false;
 let retryDelay = 500;
-let audioContext = null;
-let meterTimer = null;
 let statsTimer = null;
 let screenTrack = null;
 let pendingCandidates = [];
-let lastBytes = 0;
-let lastLost = 0;
-let lastPackets = 0;
 let reported = false;
 let retryTimer = null;
 
@@ -86,72 +81,19 @@ function setState(state) {
   $("ended").hidden = state !== "ended";
 }
 
-// --- Device check ---------------------------------------------------------------------
+// --- Device check, chat and quality (shared with group calls) ---------------------------
 
-function explain(error) {
-  const name = error && error.name;
-  if (name === "NotAllowedError" || name === "SecurityError") return strings.blocked;
-  if (name === "NotFoundError" || name === "OverconstrainedError") return strings.missing;
-  if (name === "NotReadableError" || name === "AbortError") return strings.busy;
-  return strings.unsupported;
-}
-
-async function openDevices() {
-  deviceHelp.hidden = true;
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.RTCPeerConnection) {
-    deviceHelp.textContent = strings.unsupported;
-    deviceHelp.hidden = false;
-    return false;
-  }
-  try {
-    if (!localStream) localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-  } catch (error) {
-    try {
-      // A missing camera should not stop a call: try the microphone alone.
-      localStream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    } catch (_) {
-      localStream = null;
-    }
-    deviceHelp.textContent = explain(error);
-    deviceHelp.hidden = false;
-    if (!localStream) return false;
-  }
-  preview.srcObject = localStream;
-  localVideo.srcObject = localStream;
-  startMeter();
-  if (deviceHelp.hidden) say(strings.devices_ok);
-  return true;
-}
-
-function startMeter() {
-  const track = localStream && localStream.getAudioTracks()[0];
-  if (!track || meterTimer) return;
-  audioContext = audioContext || new AudioContext();
-  const source = audioContext.createMediaStreamSource(new MediaStream([track]));
-  const analyser = audioContext.createAnalyser();
-  analyser.fftSize = 512;
-  source.connect(analyser);
-  const samples = new Float32Array(analyser.fftSize);
-  meterTimer = setInterval(() => {
-    analyser.getFloatTimeDomainData(samples);
-    let sum = 0;
-    for (const s of samples) sum += s * s;
-    const level = Math.min(1, Math.sqrt(sum / samples.length) * 4);
-    meter.value = level;
-    meter.textContent = level.toFixed(2);
-  }, 100);
-}
-
-function playTestSound() {
-  audioContext = audioContext || new AudioContext();
-  const tone = audioContext.createOscillator();
-  const gain = audioContext.createGain();
-  tone.frequency.value = 440;
-  gain.gain.value = 0.1;
-  tone.connect(gain).connect(audioContext.destination);
-  tone.start();
-  tone.stop(audioContext.currentTime + 0.8);
-}
+const devices = createDeviceCheck({
+  onStream: (stream) => {
+    localStream = stream;
+    localVideo.srcObject = stream;
+  },
+  say,
+});
+const explain = devices.explain;
+const openDevices = devices.open;
+const chat = createChat({ send: (frame) => send(frame), you: strings.you });
+const qualityMeter = createQuality();
 
 // --- Signalling -----------------------------------------------------------------------
 
@@ -269,7 +211,7 @@ async function handle(frame) {
       await onSignal(frame.data || {});
       break;
     case "chat":
-      addChat(label(frame), frame.text);
+      chat.add(label(frame), frame.text);
       break;
     case "announce":
       mesh.onAnnounce(frame);
@@ -409,34 +351,10 @@ async function onSignal(data) {
 async function readStats() {
   await mesh.readStats();
   if (!pc) return;
-  const report = await pc.getStats();
-  let frames = 0;
-  let bytes = 0;
-  let lost = 0;
-  let packets = 0;
-  let rtt = null;
-  report.forEach((stat) => {
-    if (stat.type === "inbound-rtp") {
-      bytes += stat.bytesReceived || 0;
-      lost += stat.packetsLost || 0;
-      packets += stat.packetsReceived || 0;
-      if (stat.kind === "video") frames += stat.framesDecoded || 0;
-    } else if (stat.type === "candidate-pair" && stat.nominated && stat.state === "succeeded") {
-      rtt = stat.currentRoundTripTime;
-      const local = report.get(stat.localCandidateId);
-      if (local) call.dataset.route = local.candidateType; // "relay" when the call goes through TURN
-    }
-  });
+  const { frames, bytes, route, level } = qualityMeter.read([await pc.getStats()]);
+  if (route) call.dataset.route = route; // "relay" when the call goes through TURN
   call.dataset.framesDecoded = String(frames);
   call.dataset.bytesReceived = String(bytes);
-  const newPackets = packets - lastPackets;
-  const lossRate = newPackets > 0 ? Math.max(0, lost - lastLost) / (newPackets + Math.max(0, lost - lastLost)) : 0;
-  let level = "good";
-  if (bytes === lastBytes || (rtt !== null && rtt > 0.6) || lossRate > 0.1) level = "poor";
-  else if ((rtt !== null && rtt > 0.25) || lossRate > 0.03) level = "fair";
-  lastBytes = bytes;
-  lastLost = lost;
-  lastPackets = packets;
   if (pc.connectionState === "connected" && call.dataset.quality !== level) {
     call.dataset.quality = level;
     quality.textContent = strings["quality_" + level];
@@ -535,24 +453,6 @@ $("leave").addEventListener("click", () => {
   finish();
 });
 
-function addChat(who, text) {
-  const li = document.createElement("li");
-  const name = document.createElement("strong");
-  name.textContent = who + ": ";
-  li.append(name, document.createTextNode(text));
-  $("chat-log").append(li);
-}
-
-$("chat-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const input = $("chat-text");
-  const text = input.value.trim();
-  if (!text) return;
-  send({ type: "chat", text });
-  addChat(strings.you, text);
-  input.value = "";
-});
-
 function finish() {
   ended = true;
   if (pc) pc.close();
@@ -560,14 +460,12 @@ function finish() {
   mesh.closeAll();
   if (socket) socket.close();
   if (statsTimer) clearInterval(statsTimer);
-  if (meterTimer) clearInterval(meterTimer);
+  devices.stop();
   for (const track of localStream ? localStream.getTracks() : []) track.stop();
   say(strings.ended);
   setState("ended");
 }
 
-$("test-devices").addEventListener("click", openDevices);
-$("test-speaker").addEventListener("click", playTestSound);
 $("join").addEventListener("click", async () => {
   showError("");
   if (!localStream) await openDevices();
