@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from alongside.telehealth import calendar_views, guest_views, series_views, views
+from alongside.telehealth import calendar_views, group_member_views, guest_views, series_views, views
 
 app_name = "telehealth"
 urlpatterns = [
@@ -25,5 +25,6 @@ urlpatterns = [
     path("<uuid:appointment_id>/guest-links/", guest_views.guest_links_page, name="guest_links"),
     path("guest-links/<uuid:guest_link_id>/revoke/", guest_views.guest_link_revoke, name="guest_link_revoke"),
     path("<uuid:appointment_id>/guest/<str:token>/", guest_views.guest_join, name="guest_join"),
+    path("groups/<uuid:group_id>/change/", group_member_views.group_edit, name="group_edit"),
     path("groups/", include("alongside.telehealth.group_views")),
 ]
