@@ -1,10 +1,11 @@
 """One group call of three through a real Janus: Alice (the clinician), Sam and Kim, in three Chromium contexts.
 
-Chromium runs with fake media devices, so each camera is a generated test pattern. Janus is Debian's, started
-by the test on 127.0.0.1 with signed-token auth (tests/telehealth/group_janus.py); the test is skipped only
-where /usr/bin/janus is absent. Each page must decode video from both others (``getStats`` ``framesDecoded``
-> 0 on each remote tile) within a bounded wait. The time from the last Join click to that moment is printed (and
-appended to $GROUP_BENCH_OUT for bench/group_call.py), never asserted.
+Sam and Kim pass the device check and wait until Alice lets them in. Chromium runs with fake media devices,
+so each camera is a generated test pattern. Janus is Debian's, started by the test on 127.0.0.1 with
+signed-token auth (tests/telehealth/group_janus.py); the test is skipped only where /usr/bin/janus is absent.
+Each page must decode video from both others (``getStats`` ``framesDecoded`` > 0 on each remote tile) within
+a bounded wait, and again after Sam's network drops. The time from "Let everyone in" to that moment is
+printed (and appended to $GROUP_BENCH_OUT for bench/group_call.py), never asserted.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from alongside.telehealth.group_call_models import GroupPresence
 from alongside.telehealth.group_models import GroupSession
 from alongside.telehealth.services import groups as group_services
 from tests import factories
@@ -25,6 +27,7 @@ from tests.a11y import assert_no_serious_axe_violations
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.telehealth.group_janus import janus_server, use_janus
 from tests.telehealth.test_browser import _cookie
+from tests.telehealth.test_group_call import SENTINEL, _every_stored_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,10 +71,34 @@ def _decoding(page) -> dict[str, int]:
     }
 
 
+def _everyone_decodes(opened, names: set[str], since: float) -> float:
+    """Wait until every page decodes video from all the others; return the seconds since ``since``."""
+    deadline = since + WAIT
+    seen: dict[str, dict[str, int]] = {}
+    while time.monotonic() < deadline:
+        seen = {name: _decoding(page) for name, _c, page, _e in opened}
+        if all(len(v) == len(opened) - 1 and min(v.values(), default=0) > 0 for v in seen.values()):
+            break
+        opened[0][2].wait_for_timeout(100)
+    problems = {name: errors for name, _c, _p, errors in opened if errors}
+    for name, decoded in seen.items():
+        assert set(decoded) == names - {name}, (name, seen, problems)
+        assert min(decoded.values()) > 0, (name, seen, problems)
+    return time.monotonic() - since
+
+
+def _enter(page, button: str) -> None:
+    """From the group's page: Join, pass the device check, and open the call or enter the waiting room."""
+    page.get_by_role("button", name="Join the group session").click()
+    expect(page.locator("#group")).to_have_attribute("data-state", "check")
+    page.get_by_role("button", name=button).click()
+
+
 def test_three_people_in_a_group_call_each_receive_video_from_the_other_two(
     media_browser, asgi_live_server, janus_on, world, staff_client
 ):
-    """Alice, Sam and Kim join; every page decodes video from both others; a leaver's tile goes; ending sends all away."""
+    """Sam and Kim wait until Alice lets everyone in; every page decodes both others; the chat reaches the others and
+    is stored nowhere; Sam's network drops and he is back; a leaver's tile goes; ending sends all away; attendance."""
     kim = factories.client(world.practice, clinicians=(world.alice,), name="Kim")
     group = group_services.group_create(
         actor=world.alice,
@@ -92,42 +119,59 @@ def test_three_people_in_a_group_call_each_receive_video_from_the_other_two(
         for name, cookie in people:
             context, page, errors = _open(media_browser, asgi_live_server, cookie, f"/telehealth/groups/{group.pk}/")
             opened.append((name, context, page, errors))
-            if len(opened) == 2:  # a client's page of the group, before joining
-                assert_no_serious_axe_violations(page, context_label="client on a group's page")
-            last_join = time.monotonic()  # the last person's click on Join counts
-            page.get_by_role("button", name="Join the group session").click()
-            expect(page.locator("#group")).to_have_attribute("data-state", "in-call", timeout=15000)
-        deadline = last_join + WAIT
-        seen: dict[str, dict[str, int]] = {}
-        while time.monotonic() < deadline:
-            seen = {name: _decoding(page) for name, _c, page, _e in opened}
-            if all(len(v) == 2 and min(v.values()) > 0 for v in seen.values()):
-                break
-            opened[0][2].wait_for_timeout(100)
-        elapsed = time.monotonic() - last_join
-        problems = {name: errors for name, _c, _p, errors in opened if errors}
-        for name, decoded in seen.items():
-            others = {n for n, _ in people} - {name}
-            assert set(decoded) == others, (name, seen, problems)
-            assert min(decoded.values()) > 0, (name, seen, problems)
-        print(f"\ngroup of 3: last Join click -> every page decoding both others: {elapsed:.2f} s")
+        alice, sam, kim_page = (page for _n, _c, page, _e in opened)
+        assert_no_serious_axe_violations(sam, context_label="client on a group's page")
+        _enter(alice, "Open the session")
+        expect(alice.locator("#group")).to_have_attribute("data-state", "in-call", timeout=15000)
+        for page in (sam, kim_page):
+            _enter(page, "Enter the waiting room")
+            expect(page.locator("#group")).to_have_attribute("data-state", "waiting", timeout=15000)
+        assert not sam.locator("#tiles [data-feed]").count()  # nothing of the call before admission
+        assert_no_serious_axe_violations(sam, context_label="client in a group's waiting room")
+        expect(alice.get_by_role("button", name="Let in: Kim")).to_be_visible(timeout=10000)
+        assert_no_serious_axe_violations(alice, context_label="clinician with two people waiting")
+        last_join = time.monotonic()
+        alice.get_by_role("button", name="Let everyone in").click()
+        names = {n for n, _ in people}
+        elapsed = _everyone_decodes(opened, names, last_join)
+        print(f"\ngroup of 3: Let everyone in -> every page decoding both others: {elapsed:.2f} s")
         if os.environ.get("GROUP_BENCH_OUT"):
             with open(os.environ["GROUP_BENCH_OUT"], "a") as out:
                 out.write(f"{elapsed:.3f}\n")
-        assert_no_serious_axe_violations(opened[1][2], context_label="client in a group call")
+        expect(sam.locator("#quality")).to_contain_text("Connection:", timeout=10000)
+        assert_no_serious_axe_violations(sam, context_label="client in a group call")
         for control in ("Mute", "Camera off"):  # each is a toggle: same label, aria-pressed flips
-            button = opened[1][2].get_by_role("button", name=control)
+            button = sam.get_by_role("button", name=control)
             button.click()
             expect(button).to_have_attribute("aria-pressed", "true")
+            button.click()
+        sam.get_by_label("Chat message").fill(SENTINEL)
+        sam.get_by_label("Chat message").press("Enter")
+        for page in (alice, kim_page):
+            expect(page.locator("#chat-log")).to_contain_text(SENTINEL)
+        _drop_and_recover(opened, names)
         # Kim leaves: the others' pages drop Kim's tile.
-        opened[2][2].get_by_role("button", name="Leave").click()
-        expect(opened[0][2].locator('#tiles [data-name="Kim"]')).to_have_count(0, timeout=15000)
-        expect(opened[1][2].locator('#tiles [data-name="Kim"]')).to_have_count(0, timeout=15000)
-        # Alice ends the call: Janus destroys the room and Sam's page says so.
-        assert GroupSession.objects.get(pk=group.pk).janus_room is not None
-        group_services.group_room_close(actor=world.alice, group_id=group.pk)
-        expect(opened[1][2].locator("#group")).to_have_attribute("data-state", "left", timeout=15000)
-        expect(opened[1][2].locator("#group-status")).to_have_text("The clinician ended the group session.")
+        kim_page.get_by_role("button", name="Leave").click()
+        for page in (alice, sam):
+            expect(page.locator('#tiles [data-name="Kim"]')).to_have_count(0, timeout=15000)
+        alice.get_by_role("button", name="End the call for everyone").click()
+        expect(sam.locator("#group")).to_have_attribute("data-state", "left", timeout=15000)
+        expect(sam.locator("#group-status")).to_have_text("The clinician ended the group session.")
     finally:
         for _name, context, _page, _errors in opened:
             context.close()
+    assert GroupSession.objects.get(pk=group.pk).janus_room is None
+    attended = GroupPresence.objects.filter(group=group, attended_at__isnull=False).values_list("user_id", flat=True)
+    assert set(attended) == {world.sam.pk, kim.pk}
+    assert SENTINEL not in _every_stored_text()
+
+
+def _drop_and_recover(opened, names: set[str]) -> None:
+    """Sam's network drops: his page says so, rejoins with fresh keys when it returns, and all decode again."""
+    _alice, (_n, sam_ctx, sam, _e) = opened[0], opened[1]
+    sam_ctx.set_offline(True)
+    expect(sam.locator("#group-status")).to_have_text("The connection dropped. Reconnecting…", timeout=10000)
+    sam_ctx.set_offline(False)
+    expect(sam.locator("#group-status")).to_have_text("You are in the group session.", timeout=20000)
+    assert int(sam.get_attribute("#group", "data-rejoins") or 0) >= 1
+    _everyone_decodes(opened, names, time.monotonic())
