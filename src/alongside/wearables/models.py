@@ -118,6 +118,8 @@ class Upload(models.Model):
     client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="wearable_uploads")
     name = models.CharField(max_length=200)
     source = models.CharField(max_length=16, choices=SourceName.choices)
+    # Fitbit only: how per-minute times are read, "utc" or "profile" (sources/fitbit); empty is the default rule.
+    minute_zone = models.CharField(max_length=8, blank=True, default="")
     size = models.BigIntegerField()
     received = models.BigIntegerField(default=0)
     parsed = models.BigIntegerField(default=0)

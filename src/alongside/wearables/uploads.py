@@ -57,18 +57,33 @@ class UploadRefused(Exception):
         self.status = status
 
 
+MINUTE_ZONES = ("", "utc", "profile")  # Fitbit's per-minute times: the default rule, UTC, or the profile's zone
+
+
 @service
-def upload_start(*, actor: Actor, client: ClientProfile, name: str, size: int, source: str) -> Upload:
-    """Start an upload of ``size`` bytes; refuse an empty file, one over the limit, or an unknown source."""
+def upload_start(
+    *, actor: Actor, client: ClientProfile, name: str, size: int, source: str, minute_zone: str = ""
+) -> Upload:
+    """Start an upload of ``size`` bytes; refuse an empty file, one over the limit, or an unknown source.
+
+    ``minute_zone`` (Fitbit only, ignored for other sources) is how the archive's per-minute times are read:
+    ``"utc"``, ``"profile"`` (the zone in the archive's ``Profile.csv``), or empty for the default rule.
+    """
     if source not in SourceName.values:
         raise UploadRefused(_("%(name)s: unknown source.") % {"name": name})
+    if minute_zone not in MINUTE_ZONES:
+        raise UploadRefused(_("%(name)s: unknown reading of Fitbit's per-minute times.") % {"name": name})
+    minute_zone = minute_zone if source == SourceName.FITBIT else ""
     if size <= 0:
         raise UploadRefused(_("%(name)s: the file is empty (0 bytes).") % {"name": name})
     if size > max_bytes():
         limit = {"name": name, "size": size, "limit": max_bytes()}
         raise UploadRefused(_("%(name)s: the file is %(size)d bytes, over the limit of %(limit)d bytes.") % limit, 413)
-    upload = Upload.objects.create(client=client, name=Path(name).name[:200] or "upload", size=size, source=source)
-    record(WearablesAuditAction.UPLOAD_STARTED, actor=actor, obj=upload, client_id=client.pk, detail={"size": size})
+    upload = Upload.objects.create(
+        client=client, name=Path(name).name[:200] or "upload", size=size, source=source, minute_zone=minute_zone
+    )
+    detail: dict[str, Any] = {"size": size, **({"minute_zone": minute_zone} if minute_zone else {})}
+    record(WearablesAuditAction.UPLOAD_STARTED, actor=actor, obj=upload, client_id=client.pk, detail=detail)
     return upload
 
 
@@ -169,7 +184,13 @@ def import_upload(upload_id: str) -> str:
     path = part_path(upload)
     token = progress.set(_report(upload.pk))
     try:
-        result = import_file(actor=upload.client.user, client=upload.client, path=path, source=upload.source)
+        result = import_file(
+            actor=upload.client.user,
+            client=upload.client,
+            path=path,
+            source=upload.source,
+            minute_zone=upload.minute_zone or None,
+        )
     except BadInput as error:
         message = str(error).replace(path.name, upload.name)
         Upload.objects.filter(pk=upload.pk).update(

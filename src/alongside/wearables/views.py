@@ -126,6 +126,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
             name=request.POST.get("name", ""),
             size=size,
             source=request.POST.get("source", ""),
+            minute_zone=request.POST.get("minute_zone", ""),
         )
     except ValueError:
         return JsonResponse({"error": _("The upload needs the file's size in bytes.")}, status=400)

@@ -70,6 +70,8 @@ if (form) {
     body.append("name", file.name);
     body.append("size", String(file.size));
     body.append("source", form.querySelector("select[name=source]").value);
+    const zone = form.querySelector("input[name=minute_zone]:checked");
+    if (zone) body.append("minute_zone", zone.value);
     bar.hidden = false;
     try {
       const response = await fetch(form.action, {
