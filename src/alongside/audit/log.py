@@ -279,9 +279,48 @@ def record_many(entries: list[Entry], *, actor: AnyActor = None) -> list[Written
         pending.append(call._replace(marker=marker))
         note_audited(len(entries))
         return written
+    collecting: tuple[int, list[_Call]] | None = getattr(connection, _COLLECTED, None)
+    if collecting is not None and len(connection.atomic_blocks) == collecting[0]:
+        collecting[1].append(call)
+        note_audited(len(entries))
+        return written
     with transaction.atomic():
         _append([call])
     return written
+
+
+_COLLECTED = "alongside_audit_collected"  # the connection's list of calls while a page collects its reads' events
+
+
+@contextlib.contextmanager
+def collected() -> Iterator[None]:
+    """Write the events recorded outside any transaction inside the block in one locked step when it ends.
+
+    For a page that audits several reads (the session brief wrote four events in four transactions, each with its
+    chain-head read): one transaction and one INSERT per actor and request. The events are written however the
+    block ends, since the reads they record happened; the returned :class:`Written` get their ``seq`` and
+    ``hash`` then. Events recorded inside a transaction opened within the block (a service) are written as usual;
+    a block entered inside a transaction writes its events in that transaction.
+    """
+    if getattr(connection, _COLLECTED, None) is not None:
+        yield
+        return
+    calls: list[_Call] = []
+    setattr(connection, _COLLECTED, (len(connection.atomic_blocks), calls))
+    try:
+        yield
+    finally:
+        setattr(connection, _COLLECTED, None)
+        merged: list[_Call] = []
+        for call in calls:
+            last = merged[-1] if merged else None
+            if last is not None and (last.actor_id, last.request_id) == (call.actor_id, call.request_id):
+                merged[-1] = last._replace(entries=last.entries + call.entries, written=last.written + call.written)
+            else:
+                merged.append(call._replace(entries=list(call.entries), written=list(call.written)))
+        if merged:
+            with transaction.atomic():
+                _append(merged)
 
 
 def _marker() -> Any:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from alongside import access
 from alongside.access import Action
-from alongside.audit.log import Entry, record_many
+from alongside.audit.log import Entry, collected, record_many
 from alongside.care.models import ClientProfile
 from alongside.consent.models import Scope
 from alongside.core import page_parts as registry
@@ -130,11 +130,17 @@ def brief_for(*, actor: Actor, client_id: uuid.UUID | str, now: dt.datetime | No
     """Gather a client's session brief for a clinician on their care team (404 for anyone else). Audited."""
     if actor is None or not getattr(actor, "is_authenticated", False) or getattr(actor, "is_client", True):
         raise Http404("No such client.")
+    # The sections' read events and the brief's own are written together at the end, in one transaction
+    # (they were four, each taking the chain's lock and reading its head), never holding a lock over the reads.
+    with collected():
+        return _gather(actor, client_id, now or timezone.now())
+
+
+def _gather(actor: Actor, client_id: uuid.UUID | str, now: dt.datetime) -> Brief:
     client = access.client_or_404(actor, client_id, Action.VIEW_CLINICAL)
     grant = access.grant_for(actor, client)
     if not grant.on_care_team:
         raise Http404("No such client.")
-    now = now or timezone.now()
     last = last_session_before(client=client, when=now)
     since = last.starts_at if last is not None else now - DEFAULT_PERIOD
     coming = next_session(client=client, after=now)
