@@ -42,8 +42,47 @@ def refresh_all() -> int:
     return risks_refresh_all(now=timezone.now())
 
 
+# One refresh waiting is enough (issue #19): a refresh that has not started reads the client's records when it
+# runs, and it is found here only after the asking write committed, so it will see that write. A running or
+# finished one is not enough (it may have read before the commit), so then a new one is queued.
+_WAITING = {
+    "postgresql": "SELECT 1 FROM {table} WHERE status = %s AND task_path = %s AND backend_name = %s "
+    "AND args_kwargs -> 'args' ->> 0 = %s LIMIT 1",
+    "sqlite": "SELECT 1 FROM {table} WHERE status = %s AND task_path = %s AND backend_name = %s "
+    "AND json_extract(args_kwargs, '$.args[0]') = %s LIMIT 1",
+}
+
+
+def _refresh_waiting(client_id: str) -> bool:
+    """Whether a refresh of this client waits in the database queue, not yet started (plain SQL: one statement
+    over the queue's partial index of waiting tasks, in place of an insert and its ORM work on every check-in)."""
+    backend = refresh_client.get_backend()
+    if type(backend).__module__.split(".")[0] != "django_tasks_db":
+        return False  # run at once (tests, the immediate backend): nothing waits
+    from django.db import connections
+    from django_tasks_db.models import DBTaskResult
+
+    connection = connections[_alias()]
+    sql = _WAITING.get(connection.vendor)
+    if sql is None:
+        return False
+    table = connection.ops.quote_name(DBTaskResult._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table), ["READY", refresh_client.module_path, backend.alias, client_id])
+        return cursor.fetchone() is not None
+
+
+def _alias() -> str:
+    from django.db import router
+    from django_tasks_db.models import DBTaskResult
+
+    return str(router.db_for_write(DBTaskResult))
+
+
 def _enqueue(client_id: str) -> None:
     try:
+        if _refresh_waiting(client_id):
+            return
         refresh_client.enqueue(client_id)
     except Exception:
         # A warning refreshed a day late is better than a lost check-in: the daily refresh catches up.
