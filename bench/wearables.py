@@ -197,9 +197,9 @@ def parse_scanner(path: Path) -> int:
     return len(handler.samples)  # type: ignore[attr-defined]
 
 
-def parse_expat(path: Path) -> int:
+def parse_expat(path: Path, prefilter: bool = True) -> int:
     apple, _ = _handler()
-    return len(apple.parse(path).samples)  # type: ignore[attr-defined]
+    return len(apple.parse(path, prefilter=prefilter).samples)  # type: ignore[attr-defined]
 
 
 def _rss() -> str:
@@ -209,7 +209,7 @@ def _rss() -> str:
     return f"{now}/{peak} MB"
 
 
-def full_import(path: Path) -> str:
+def full_import(path: Path, prefilter: bool = True) -> str:
     """Parse, de-duplicate, seal the Parquet file and compute features and baselines (no database rows).
 
     The import's own path (``importing.import_file`` without the database): the parser hands its samples
@@ -229,7 +229,7 @@ def full_import(path: Path) -> str:
         key = os.urandom(32)
         storage.data_key = lambda *_a, **_k: key  # the bench has no database: a random key stands in
         spilled = spill.Spill(Path(folder) / "spill")
-        parsed = apple.parse(path, spilled)  # type: ignore[attr-defined]
+        parsed = apple.parse(path, spilled, prefilter=prefilter)  # type: ignore[attr-defined]
         spilled.take(parsed.samples)
         phases.append(f"parsed {spilled.count:,} samples {_rss()}")
         writer = storage.SealedWriter(client_id="bench", job_id="bench")
@@ -347,7 +347,15 @@ def push_batches(batches: int, history_days: int, profile: bool) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-METHODS = {"expat": parse_expat, "lxml": parse_lxml, "scanner": parse_scanner, "full": full_import}
+METHODS = {
+    "expat": parse_expat,
+    "lxml": parse_lxml,
+    "scanner": parse_scanner,
+    "full": full_import,
+    # The same without the byte-level pre-filter (every record through expat and the handler): "before".
+    "expat-unfiltered": lambda path: parse_expat(path, prefilter=False),
+    "full-unfiltered": lambda path: full_import(path, prefilter=False),
+}
 
 
 def _measure(argv: list[str]) -> dict[str, object]:

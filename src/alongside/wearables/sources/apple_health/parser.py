@@ -80,7 +80,10 @@ class _Dates:
             found = self.hours[key] = self._hour(text)
             if len(self.hours) > _HOURS_KEPT:
                 self.hours = {key: found}
-        return found[0] + int(text[14:16]) * 60 + int(text[17:19]), found[1]
+        seconds = _MINUTE_SECOND.get(text[14:19])
+        if seconds is None:  # not two digits each: as before, whatever int() reads
+            seconds = int(text[14:16]) * 60 + int(text[17:19])
+        return found[0] + seconds, found[1]
 
     @staticmethod
     def _hour(text: str) -> tuple[int, int]:
@@ -94,6 +97,8 @@ class _Dates:
 
 
 _HOURS_KEPT = 8192
+# "MM:SS" to seconds past the hour, for every pair of two digits (one look-up instead of two int() calls).
+_MINUTE_SECOND = {f"{minute:02d}:{second:02d}": minute * 60 + second for minute in range(100) for second in range(100)}
 
 
 def strip_dtd(head: bytes, label: str) -> bytes:
@@ -172,8 +177,9 @@ class _Handler:
 
     def interval(self, attrs: dict[str, str]) -> tuple[int, int, int]:
         try:
-            start, offset = self.dates(attrs["startDate"])
-            end, _ = self.dates(attrs["endDate"])
+            begins, ends = attrs["startDate"], attrs["endDate"]
+            start, offset = self.dates(begins)
+            end = start if ends == begins else self.dates(ends)[0]  # a moment (heart rate): one parse
         except (KeyError, ValueError, IndexError):
             self.refuse("a record without a readable startDate or endDate (expected 2016-01-01 10:03:45 +0100).")
             raise AssertionError from None  # refuse() always raises
