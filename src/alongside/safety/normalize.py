@@ -94,7 +94,11 @@ def _fix_stretched_word(word: str, vocabulary: Collection[str]) -> str:
 
 
 def typo_map(vocabulary: Collection[str]) -> dict[str, str]:
-    """Misspellings of the patterns' words (one swap of neighbouring letters) -> the word."""
+    """Misspellings of the patterns' words -> the word.
+
+    One swap of neighbouring letters ("msyelf"), and in words of six letters or more one
+    dropped vowel after the first letter ("myslf", "suicde", "overdse"), as texting drops them.
+    """
     out: dict[str, str] = {}
     for word in sorted(vocabulary):
         if len(word) < 5:
@@ -103,6 +107,14 @@ def typo_map(vocabulary: Collection[str]) -> dict[str, str]:
             swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
             if swapped != word and swapped not in vocabulary:
                 out.setdefault(swapped, word)
+    for word in sorted(vocabulary):
+        if len(word) < 6:
+            continue
+        for i in range(1, len(word)):
+            if word[i] in "aeiou" and word[i - 1] != word[i]:
+                dropped = word[:i] + word[i + 1 :]
+                if dropped not in vocabulary:
+                    out.setdefault(dropped, word)
     return out
 
 

@@ -10,7 +10,7 @@ from alongside.safety.result import Category as C
 from alongside.safety.result import Level as L
 
 PIECES: dict[str, str] = {
-    "me": r"(?:my ?self|myslef|mysefl|meself|my ?sel)",
+    "me": r"(?:my ?se?lf|myslef|mysefl|meself|my ?sel)",
     "i": r"(?:i|i'm|im|i am|i've|ive|i'll|ill|i'd|id|i was)",
     "wantto": r"(?:want(?:ed|s|ing)? to|wanna|wana|wnt to|wish i could|would like to|feel like i (?:want|need) to|need to|have to|going to|gonna|gunna|will|'ll|ready to|about to|plan(?:ning)? to|decided to|tempted to|urge to|urges to|thinking (?:about|of)|think about|thought about|considering|might)",
     "gonna": r"(?:going to|gonna|gunna|will|'ll|about to|ready to|plan(?:ning)? to|decided to)",

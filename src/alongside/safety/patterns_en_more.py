@@ -478,3 +478,8 @@ MORE += (
 from alongside.safety.patterns_en_round16 import ROUND16  # noqa: E402
 
 MORE += ROUND16
+
+# Round 21: the kinds of phrasing probes 17-21 missed, read together.
+from alongside.safety.patterns_round21 import EN as ROUND21  # noqa: E402
+
+MORE += ROUND21

@@ -465,3 +465,8 @@ FAMILIES += (
 from alongside.safety.patterns_es_round16 import ROUND17  # noqa: E402
 
 FAMILIES += ROUND17
+
+# Ronda 21: los tipos de frase que fallaron en las sondas 17 a 21, leídas juntas.
+from alongside.safety.patterns_round21 import ES as ROUND21  # noqa: E402
+
+FAMILIES += ROUND21

@@ -23,7 +23,9 @@ MIN_DEV_PRECISION = 0.90  # of the classifier's own alerts on dev (validation); 
 # Never below this: with the tenth probe in train, dev alone picked 0.55, and at that level short
 # everyday lines of the first detector's hard negatives ("I ran 5 kms today", "I could die of
 # embarrassment") were raised by the classifier; at 0.65 they stay silent (tests/safety/test_legacy_cases.py).
-MIN_THRESHOLD = 0.65
+# With probes 11-21 in train (round 21), dev picked 0.66, where "I wrote my note for school
+# already?" (p 0.665) was raised by the classifier alone; 0.67 keeps dev recall at 1.000.
+MIN_THRESHOLD = 0.67
 # The level model never raises review to urgent below this probability.
 MIN_URGENT_THRESHOLD = 0.5
 

@@ -166,18 +166,29 @@ def build() -> list[dict[str, str]]:
             )
     rows.extend(_handwritten(seen))
     rows.extend(_validation(seen))
+    rows.extend(_probe_rows(TRAINING_PROBES, "train", seen))
     return rows
 
 
 # Fresh probes written before the detector saw them, kept afterwards as the validation (dev)
 # part on which the classifier's thresholds are chosen; never the locked test part.
 VALIDATION_PROBES = ("probe13_2026-12-06.tsv",)
+# Fresh probes added to the train part only after their first run was recorded
+# (``probes/probeNN_first_run.txt``): the classifier learns their wordings, and a later probe
+# (never one of these) measures whether that generalises. Probe 10 is already mostly in the
+# templates; probe 13 is the validation part.
+TRAINING_PROBES = tuple(f"probe{n}_2026-12-0{6 if n < 16 else 7}.tsv" for n in (11, 12, 14, 15, 16, 17, 18, 19, 20, 21))
 
 
 def _validation(seen: set[str]) -> list[dict[str, str]]:
     """The rows of the validation probes, in the dev part, as written."""
+    return _probe_rows(VALIDATION_PROBES, "dev", seen)
+
+
+def _probe_rows(names: tuple[str, ...], split: str, seen: set[str]) -> list[dict[str, str]]:
+    """The rows of the named probe files, in the given part, as written."""
     rows = []
-    for name in VALIDATION_PROBES:
+    for name in names:
         path = HERE / "probes" / name
         with path.open(encoding="utf-8", newline="") as f:
             for number, row in enumerate(csv.DictReader(f, delimiter="\t"), 1):
@@ -187,7 +198,7 @@ def _validation(seen: set[str]) -> list[dict[str, str]]:
                 rows.append(
                     {
                         "id": f"{name.split('_')[0]}-{number:03d}",
-                        "split": "dev",
+                        "split": split,
                         "label": row["label"],
                         "level": row["level"],
                         "language": row["language"],
