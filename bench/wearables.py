@@ -358,9 +358,9 @@ METHODS = {
 }
 
 
-def _measure(argv: list[str]) -> dict[str, object]:
+def _measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
     began = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     _, _status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - began
     out = process.stdout.read().decode().strip() if process.stdout else ""
@@ -386,6 +386,12 @@ def main() -> None:
     parser.add_argument("--push", type=int, default=0, help="instead: time this many pushed batches of 5,000")
     parser.add_argument("--history-days", type=int, default=365, help="with --push: days already stored")
     parser.add_argument("--profile", action="store_true", help="profile the batches after the first, or each method")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an earlier commit (git archive <commit> src bench | tar -x -C DIR): a method named "
+        "NAME@before runs that tree's bench and src, for before/after figures in one run",
+    )
     args = parser.parse_args()
     if args.push:
         push_batches(args.push, args.history_days, args.profile)
@@ -407,6 +413,7 @@ def main() -> None:
             print(f"{path}: {path.stat().st_size / 1e6:.0f} MB, generated earlier")
         results = {}
         for name in args.only.split(","):
+            env = None
             if name == "xmllint":
                 argv = ["xmllint", "--stream", "--noout", str(path)]
             elif name == "healthkit-to-sqlite":
@@ -415,16 +422,20 @@ def main() -> None:
                     continue
                 argv = ["healthkit-to-sqlite", str(path), str(folder / "h.db"), "--xml"]
             else:
+                method, _, tree = name.partition("@")
+                script = str(args.before / "bench" / "wearables.py") if tree else __file__
                 argv = [
                     sys.executable,
-                    __file__,
+                    script,
                     "--child",
-                    name,
+                    method,
                     "--file",
                     str(path),
                     *(["--profile"] if args.profile else []),
                 ]
-            results[name] = _measure(argv)
+                if tree:
+                    env = {**os.environ, "PYTHONPATH": str(args.before / "src")}
+            results[name] = _measure(argv, env)
             print(f"{name:>20}: {json.dumps(results[name])}", flush=True)
         floor = results.get("xmllint", {}).get("seconds")
         if floor:
