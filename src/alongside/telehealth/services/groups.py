@@ -22,7 +22,7 @@ from alongside.accounts.models import User
 from alongside.audit.log import record
 from alongside.care.models import Membership
 from alongside.core.actor import SignedIn
-from alongside.core.services import service, unaudited
+from alongside.core.services import reader, service, unaudited
 from alongside.sessions.models import Appointment, AppointmentStatus
 from alongside.telehealth import groups, ice, janus, reminders
 from alongside.telehealth.group_call_models import GroupCallRole, GroupPresence
@@ -107,6 +107,7 @@ def group_create(
     return group
 
 
+@reader
 def refuse_over_capacity(*, clients: int, guests: int) -> None:
     """Refuse a group of more than ten people: its clients, its staff guests and the clinician who runs it.
 
