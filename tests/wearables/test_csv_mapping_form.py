@@ -1,4 +1,4 @@
-"""The CSV column mapping has a web form: the client fills it in, or a clinician on their care team does."""
+"""The CSV column mapping has a web form the client fills in (the clinician's picker: test_csv_pick_staff.py)."""
 
 from __future__ import annotations
 
@@ -48,17 +48,6 @@ def test_a_mapping_without_columns_or_with_an_unknown_zone_is_refused_with_a_mes
     assert zone.status_code == 400
     assert "unknown time zone" in zone.content.decode()
     assert not CsvMapping.objects.exists()
-
-
-def test_alice_sets_sams_mapping_and_outsiders_get_404(world, staff_client):
-    """Alice, on Sam's care team, saves his mapping; Bob (another team) and Carol (another practice) get 404."""
-    url = reverse("wearables:client_csv_mapping", args=[world.sam.pk])
-    for outsider in (world.bob, world.carol):
-        assert staff_client(outsider).get(url).status_code == 404
-        assert staff_client(outsider).post(url, FILLED).status_code == 404
-    alice = staff_client(world.alice)
-    assert alice.post(url, FILLED).status_code == 302
-    assert CsvMapping.objects.get(client=world.sam).mapping["source"] == "My ring"
 
 
 @pytest.mark.browser

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import csv
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +28,7 @@ from pydantic import ValidationError
 
 from alongside.access import Action, client_or_404, owned_or_404
 from alongside.care.models import ClientProfile
-from alongside.care.views import client_required
+from alongside.care.views import client_required, staff_required
 from alongside.core.actor import signed_in
 from alongside.wearables import uploads
 from alongside.wearables.inputs import max_bytes
@@ -200,6 +203,40 @@ def _initial(client: ClientProfile, header: list[str], words: list[str]) -> dict
     return initial
 
 
+def _pick(
+    request: HttpRequest, client: ClientProfile, header: list[str], words_of: Callable[[str], list[str]]
+) -> tuple[PickForm, bool, bool]:
+    """The picker for ``header``; on a complete POST, save the mapping. Return (form, asking, saved).
+
+    ``asking`` is true when the type column was just chosen: the choices made are kept and the words of
+    that column (``words_of``) are asked about. The mapping is saved (and audited) by
+    ``wearables_csv_mapping_save``, which also checks that the actor may change the client's data.
+    """
+    posted = request.method == "POST" and "time" in request.POST
+    type_column = request.POST.get("type") if posted else None
+    if type_column is None:
+        saved_mapping = CsvMapping.objects.filter(client=client).first()
+        type_column = saved_mapping.mapping.get("type") if saved_mapping else None
+    words = words_of(type_column) if type_column in header else []
+    initial = _initial(client, header, words)
+    asking = posted and bool(words) and not any(f"word_{i}" in request.POST for i in range(len(words)))
+    if asking or not posted:
+        data = {**initial, **request.POST.dict()} if asking else initial
+        return PickForm(None, header=header, words=words, initial=data), asking, False
+    form = PickForm(request.POST, header=header, words=words, initial=initial)
+    if form.is_valid():
+        try:
+            wearables_csv_mapping_save(actor=signed_in(request.user), client=client, mapping=form.mapping())
+        except ValidationError as error:
+            for problem in error.errors():
+                form.add_error(None, _("The mapping was not saved: %(problem)s") % {"problem": problem["msg"]})
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            return form, False, True
+    return form, False, False
+
+
 @client_required
 @require_http_methods(["GET", "POST"])
 def csv_import_start(request: HttpRequest) -> HttpResponse:
@@ -247,30 +284,88 @@ def csv_import_pick(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
     path = uploads.part_path(upload)
     with path.open("rb") as stream:
         header, rows = _head(stream.read(HEAD_BYTES))
-    type_column = request.POST.get("type") if request.method == "POST" else None
-    if type_column is None:
-        saved = CsvMapping.objects.filter(client=client).first()
-        type_column = saved.mapping.get("type") if saved else None
-    words = _type_words(path, type_column) if type_column in header else []
-    initial = _initial(client, header, words)
-    asking = (
-        request.method == "POST" and bool(words) and not any(f"word_{i}" in request.POST for i in range(len(words)))
-    )
-    if asking:  # the type column was just chosen: keep the choices made and ask what each of its words means
-        form = PickForm(None, header=header, words=words, initial={**initial, **request.POST.dict()})
-    else:
-        form = PickForm(request.POST or None, header=header, words=words, initial=initial)
-    if request.method == "POST" and not asking and form.is_valid():
-        try:
-            wearables_csv_mapping_save(actor=signed_in(request.user), client=client, mapping=form.mapping())
-        except ValidationError as error:
-            for problem in error.errors():
-                form.add_error(None, _("The mapping was not saved: %(problem)s") % {"problem": problem["msg"]})
-        else:
-            uploads.upload_queue(upload=upload)
-            done = _("The mapping is saved and %(name)s is being imported with it.") % {"name": upload.name}
-            messages.success(request, done)
-            return redirect("wearables:mine")
+    form, asking, saved = _pick(request, client, header, lambda column: _type_words(path, column))
+    if saved:
+        uploads.upload_queue(upload=upload)
+        done = _("The mapping is saved and %(name)s is being imported with it.") % {"name": upload.name}
+        messages.success(request, done)
+        return redirect("wearables:mine")
     status = 400 if request.method == "POST" and not asking else 200
     context = {"form": form, "upload": upload, "header": header, "rows": rows, "asking": asking}
     return render(request, "wearables/csv_import_pick.html", context, status=status)
+
+
+# The clinician's picker. The clinician sends one of the client's CSV files only to see its columns: nothing
+# of it is stored. Its header, first rows and the words of each column that could be a type column travel
+# with the form, signed (so they cannot be altered) and bound to the client, for an hour.
+SAMPLE_SALT = "alongside.wearables.csv-sample"
+SAMPLE_BYTES = 1024**2  # the first megabyte gives the words of a type column (the client's picker reads 10,000 rows)
+SAMPLE_AGE = 3600
+
+
+def _sample(sent: Any, name: str, client: ClientProfile) -> str:
+    """Read the start of an uploaded file; return it signed (``ValueError`` if it is not a CSV with a header)."""
+    sent.seek(0)
+    data = sent.read(SAMPLE_BYTES)
+    header, rows = _head(data[:HEAD_BYTES])
+    text = data.decode("utf-8-sig", errors="ignore")
+    if len(data) >= SAMPLE_BYTES:
+        text = text[: text.rfind("\n") + 1]  # the last line read may be cut short
+    words: dict[str, list[str]] = {column: [] for column in header}
+    for number, row in enumerate(csv.DictReader(text.splitlines())):
+        for column, found in list(words.items()):
+            word = (row.get(column) or "").strip()
+            if word and word not in found:
+                found.append(word)
+                if len(found) > MAX_TYPES:  # too many to be the words of a type column
+                    del words[column]
+        if number >= TYPE_SCAN_ROWS:
+            break
+    sample = {"client": str(client.pk), "name": name, "header": header, "rows": rows, "words": words}
+    return signing.dumps(sample, salt=SAMPLE_SALT, compress=True)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_csv_pick(request: HttpRequest, membership: object, client_id: uuid.UUID) -> HttpResponse:
+    """A clinician on the client's care team picks the columns of the client's CSV files (404 to outsiders).
+
+    Step 1 sends one of the client's files; step 2 shows its header and first rows with a select per field,
+    as the client's own picker does, and saves the mapping for the client (audited). Nothing is imported.
+    """
+    client = client_or_404(request.user, str(client_id), Action.WRITE_CLINICAL)
+    sample: dict[str, Any] | None = None
+    signed = request.POST.get("sample", "") if request.method == "POST" else ""
+    file_form = FileForm(None)
+    if signed:
+        try:
+            sample = signing.loads(signed, salt=SAMPLE_SALT, max_age=SAMPLE_AGE)
+        except signing.BadSignature:
+            messages.error(request, _("The file's columns are no longer at hand; send the file again."))
+            return redirect("wearables:client_csv_mapping", client_id=client.pk)
+        if sample.get("client") != str(client.pk):
+            raise Http404
+    elif request.method == "POST":
+        file_form = FileForm(request.POST, request.FILES)
+        if file_form.is_valid():
+            sent = file_form.cleaned_data["file"]
+            name = Path(sent.name or "upload.csv").name
+            try:
+                signed = _sample(sent, name, client)
+            except ValueError:
+                message = _("%(name)s: this is not a CSV file whose first line names its columns.") % {"name": name}
+                file_form.add_error("file", message)
+            else:
+                sample = signing.loads(signed, salt=SAMPLE_SALT)
+    context: dict[str, Any] = {"client": client, "file_form": file_form}
+    if sample is None:
+        status = 400 if request.method == "POST" else 200
+        return render(request, "wearables/csv_mapping_staff.html", context, status=status)
+    words = sample["words"]
+    form, asking, saved = _pick(request, client, sample["header"], lambda column: words.get(column, []))
+    if saved:
+        messages.success(request, _("The CSV column mapping is saved. CSV files are read with it from now on."))
+        return redirect("wearables:sources", client_id=client.pk)
+    context |= {"form": form, "asking": asking, "sample": signed, **{k: sample[k] for k in ("name", "header", "rows")}}
+    status = 400 if "time" in request.POST and not asking else 200
+    return render(request, "wearables/csv_mapping_staff.html", context, status=status)

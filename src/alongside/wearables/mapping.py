@@ -1,4 +1,5 @@
-"""The web form for a client's CSV column mapping: the client fills it in, or a clinician on their care team does.
+"""The web form for a client's CSV column mapping, typed in by the client (a clinician picks from the columns of
+one of the client's files instead: ``csv_import.client_csv_pick``).
 
 The form only collects text; :func:`~alongside.wearables.services.wearables_csv_mapping_save` validates it
 with the same pydantic model the CSV importer reads it with, and its messages are shown beside the form.
@@ -6,7 +7,6 @@ with the same pydantic model the CSV importer reads it with, and its messages ar
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from alongside.access import Action, client_or_404
 from alongside.care.models import ClientProfile
-from alongside.care.views import client_required, staff_required
+from alongside.care.views import client_required
 from alongside.core.actor import signed_in
 from alongside.wearables.models import CsvMapping
 from alongside.wearables.samples import Kind
@@ -156,12 +156,3 @@ def my_csv_mapping(request: HttpRequest) -> HttpResponse:
     """The client's own CSV column mapping."""
     client = client_or_404(request.user, str(request.user.pk), Action.OWN)
     return _handle(request, client, "wearables/csv_mapping.html", reverse("wearables:mine"), {"staff": False})
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def client_csv_mapping(request: HttpRequest, membership: object, client_id: uuid.UUID) -> HttpResponse:
-    """A clinician on the care team sets the client's CSV column mapping with them (404 to outsiders)."""
-    client = client_or_404(request.user, str(client_id), Action.WRITE_CLINICAL)
-    done = reverse("wearables:sources", args=[client.pk])
-    return _handle(request, client, "wearables/csv_mapping_staff.html", done, {"staff": True})

@@ -192,5 +192,5 @@ urlpatterns = [
     path("csv-mapping/", mapping.my_csv_mapping, name="csv_mapping"),
     path("csv-import/", csv_import.csv_import_start, name="csv_import"),
     path("csv-import/<uuid:upload_id>/", csv_import.csv_import_pick, name="csv_import_pick"),
-    path("clients/<uuid:client_id>/csv-mapping/", mapping.client_csv_mapping, name="client_csv_mapping"),
+    path("clients/<uuid:client_id>/csv-mapping/", csv_import.client_csv_pick, name="client_csv_mapping"),
 ]
