@@ -38,6 +38,7 @@ from alongside.accounts.models import User
 from alongside.care.models import CareTeamMember, ClientProfile, Membership
 from alongside.consent.models import Scope, ScopeGrant
 from alongside.core.actor import Actor
+from alongside.core.prepared import Prepared
 
 
 class Action(StrEnum):
@@ -192,11 +193,21 @@ def _client(pk: uuid.UUID, *, asker: Any = None) -> ClientProfile:
     return client
 
 
+_OWN_PROFILE = Prepared(
+    ClientProfile,
+    lambda pk: ClientProfile.objects.select_related("practice").filter(pk=pk).order_by()[:1],
+    pk=(ClientProfile._meta.pk, uuid.UUID(int=0x5EED_0F_A1_0115_1DE)),
+)
+
+
 def _load_client(pk: uuid.UUID, asker: Any) -> ClientProfile:
     if type(asker) is User and asker.pk == pk:
         # A client asking about their own record: their user row is loaded already (a token call's look-up),
         # so join the practice only; the join and the second model cost more than the row (issue #19).
-        client = ClientProfile.objects.select_related("practice").get(pk=pk)
+        # The statement is compiled once per process (alongside.core.prepared).
+        client = _OWN_PROFILE.first(pk=pk)
+        if client is None:
+            raise ClientProfile.DoesNotExist
         client.user = asker
         return client
     return ClientProfile.objects.select_related("user", "practice").get(pk=pk)

@@ -53,3 +53,19 @@ def test_the_compiled_look_up_keeps_expiry_revocation_and_the_owner(world):
         assert tokens.token_lookup(plain, annotate=annotate) is None  # expired
     PersonalAccessToken.objects.filter(prefix=plain.split("_")[1]).update(revoked_at=timezone.now())
     assert tokens.token_lookup(plain, annotate=annotate) is None
+
+
+@pytest.mark.django_db
+def test_a_check_in_by_token_compiles_no_select(client, world):
+    """The token and the client's own profile come from statements compiled once; the key, the chain head and
+    the fingerprint are plain SQL: a check-in POST builds no SELECT of its own after the first."""
+    headers = _bearer(tokens.token_create(actor=world.sam.user, name="compiled").plain)
+
+    def post(key: str):
+        body = {"mood": 5, "idempotency_key": key}
+        return client.post("/api/v1/selfcare/checkins", body, content_type="application/json", **headers)
+
+    assert post("compiled-0001").status_code == 201
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        assert post("compiled-0002").status_code == 201
+    assert compiled.call_count == 0

@@ -6,7 +6,6 @@ the whole token is stored, so a database copy cannot be used to call the API.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import hmac
 import secrets
@@ -14,13 +13,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from alongside.accounts.models import PersonalAccessToken, TokenScope, TotpDevic
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction
 from alongside.core.actor import Actor
+from alongside.core.prepared import Prepared
 
 TOKEN_PREFIX = "alo_"
 MAX_ACTIVE = 20
@@ -135,10 +135,10 @@ def token_lookup(plain: str, *, annotate: Mapping[str, Any] | None = None) -> Pe
 # queryset (its join, the consent annotation) was most of an API call's token cost; running it is a tenth of that.
 _PREFIX_MARK = "\x00prefix-mark"
 _NOW_MARK = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-_STATEMENTS: dict[tuple[str, tuple[str, ...]], _Statement | None] = {}
+_PREPARED: dict[tuple[str, ...], Prepared[PersonalAccessToken]] = {}
 
 
-def _live(prefix: str, now: datetime, annotate: Mapping[str, Any]) -> QuerySet[PersonalAccessToken]:
+def _live(*, prefix: str, now: datetime, annotate: Mapping[str, Any]) -> QuerySet[PersonalAccessToken]:
     # The prefix is unique: no ORDER BY (``first()`` sorted by the model's ordering on every API call).
     found = PersonalAccessToken.objects.select_related("user").filter(
         prefix=prefix, revoked_at__isnull=True, expires_at__gt=now
@@ -146,75 +146,23 @@ def _live(prefix: str, now: datetime, annotate: Mapping[str, Any]) -> QuerySet[P
     return (found.annotate(**annotate) if annotate else found).order_by()[:1]
 
 
-class _Statement:
-    """The live-token query compiled once: its SQL, where the prefix and the time go, and how rows become objects."""
-
-    def __init__(self, annotate: Mapping[str, Any], alias: str) -> None:
-        queryset = _live(_PREFIX_MARK, _NOW_MARK, annotate).using(alias)
-        self.alias = alias
-        self.fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
-        self.compiler = queryset.query.get_compiler(using=alias)
-        self.sql, params = self.compiler.as_sql()
-        self.params = list(params)
-        expires = PersonalAccessToken._meta.get_field("expires_at")
-        marked_now = expires.get_db_prep_value(_NOW_MARK, connections[alias], prepared=True)
-        found = (
-            [i for i, p in enumerate(self.params) if p == _PREFIX_MARK],
-            [i for i, p in enumerate(self.params) if p == marked_now],
-        )
-        if [len(f) for f in found] != [1, 1]:
-            raise ValueError("the token look-up's parameters were not found in its compiled statement")
-        self.prefix_at, self.now_at = found[0][0], found[1][0]
-        self.expires = expires
-        compiler = self.compiler
-        self.fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-        self.converters = compiler.get_converters(self.fields)
-        klass_info = compiler.klass_info
-        assert klass_info is not None
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        self.span = (start, end)
-        self.init_list = [f[0].target.attname for f in compiler.select[start:end]]
-        self.annotations = dict(compiler.annotation_col_map or {})
-
-    def fetch(self, prefix: str, now: datetime) -> PersonalAccessToken | None:
-        connection = connections[self.alias]
-        params = list(self.params)
-        params[self.prefix_at] = prefix
-        params[self.now_at] = self.expires.get_db_prep_value(now, connection, prepared=True)
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchmany(1)
-        if not rows:
-            return None
-        compiler = copy.copy(self.compiler)
-        compiler.connection = connection  # converters run with this thread's connection, never the compiling one
-        row = next(iter(compiler.apply_converters(rows, self.converters))) if self.converters else rows[0]
-        start, end = self.span
-        token = PersonalAccessToken.from_db(self.alias, self.init_list, row[start:end], fetch_mode=self.fetch_mode)
-        for populator in get_related_populators(compiler.klass_info, compiler.select, self.alias, self.fetch_mode):
-            populator.populate(row, token)
-        for name, at in self.annotations.items():
-            setattr(token, name, row[at])
-        return token
-
-
 def _live_by_prefix(prefix: str, now: datetime, annotate: Mapping[str, Any]) -> PersonalAccessToken | None:
-    """The live token with this prefix and the owner joined, with ``annotate``: through the compiled statement.
+    """The live token with this prefix, its owner joined, with ``annotate``: through the compiled statement.
 
-    The statement is cached by the annotations' names: a caller must always give the same expressions under the
-    same names (the API's consent check does). A statement that cannot be cached falls back to the ORM.
+    The statement is kept by the annotations' names: a caller must always give the same expressions under the
+    same names (the API's consent check does).
     """
-    alias = router.db_for_read(PersonalAccessToken)
-    key = (alias, tuple(annotate))
-    if key not in _STATEMENTS:
-        try:
-            _STATEMENTS[key] = _Statement(annotate, alias)
-        except ValueError:
-            _STATEMENTS[key] = None
-    statement = _STATEMENTS[key]
-    if statement is None:
-        return next(iter(_live(prefix, now, annotate)), None)
-    return statement.fetch(prefix, now)
+    key = tuple(annotate)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        meta = PersonalAccessToken._meta
+        prepared = _PREPARED[key] = Prepared(
+            PersonalAccessToken,
+            partial(_live, annotate=dict(annotate)),
+            prefix=(meta.get_field("prefix"), _PREFIX_MARK),
+            now=(meta.get_field("expires_at"), _NOW_MARK),
+        )
+    return prepared.first(prefix=prefix, now=now)
 
 
 def token_authenticate(plain: str) -> Any:
