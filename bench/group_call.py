@@ -1,4 +1,4 @@
-"""Time a three-person group call through Janus: the last Join click to every page decoding both others' video.
+"""Time a three-person group call through Janus: "Let everyone in" to every page decoding both others' video.
 
     uv run --frozen python bench/group_call.py [--runs 3]
 
@@ -44,7 +44,7 @@ def main() -> None:
                 continue
             figures.append(float(values[-1]))
             print(
-                f"run {run}: last Join click -> every page decoding both others {figures[-1]:.2f} s (load {load:.2f})"
+                f"run {run}: Let everyone in -> every page decoding both others {figures[-1]:.2f} s (load {load:.2f})"
             )
     if figures:
         print(f"median of {len(figures)}: {statistics.median(figures):.2f} s; max {max(figures):.2f} s")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -79,7 +80,8 @@ def _janus_join(room: int, pin: str, room_token: str) -> dict:
         handle = client._post(f"/{session}", {"janus": "attach", "plugin": janus.PLUGIN})["data"]["id"]
         body = {"request": "join", "ptype": "publisher", "room": room, "pin": pin, "token": room_token}
         client._post(f"/{session}/{handle}", {"janus": "message", "body": body})
-        poll = f"{client.url}/{session}?maxev=1&token={janus.token(expires_at=timezone.now().timestamp() + 60)}"
+        token = urllib.parse.quote(janus.token(expires_at=timezone.now().timestamp() + 60), safe="")  # base64: + / =
+        poll = f"{client.url}/{session}?maxev=1&token={token}"
         with urllib.request.urlopen(poll, timeout=10) as answer:
             event = json.loads(answer.read())
         event = event[0] if isinstance(event, list) else event
