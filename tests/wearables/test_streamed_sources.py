@@ -1,4 +1,4 @@
-"""Fitbit archives, Open mHealth arrays and CSV files hand their samples to the spill as they are read.
+"""Fitbit archives, Open mHealth arrays, CSV and FIT files hand their samples to the spill as they are read.
 
 Read with a spill, a file gives exactly the samples and the features of reading it whole (the path before),
 on the real fixtures in ``/work/shared/data`` and on a CSV written from the same samples; the parser keeps
@@ -8,6 +8,7 @@ is still refused whole, with the message it had when it was read whole, and noth
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -20,10 +21,11 @@ from alongside.wearables.models import DailyFeature, ImportJob
 from alongside.wearables.samples import BadInput, Samples
 from alongside.wearables.services import wearables_csv_mapping_save
 from alongside.wearables.sources.csv import parser as csv_source
+from alongside.wearables.sources.fit import parser as fit
 from alongside.wearables.sources.fitbit import parser as fitbit
 from alongside.wearables.sources.omh import parser as omh
 from tests import factories
-from tests.wearables import exports
+from tests.wearables import exports, fit_files
 from tests.wearables.test_chunked import assert_same, sealed  # noqa: F401 - sealed is a fixture
 
 SHARED = Path("/work/shared/data")
@@ -234,3 +236,47 @@ def test_control_characters_are_found_at_the_same_line_across_blocks(tmp_path, m
     path.write_bytes(b"\xef\xbb\xbfa,b\n1,\xe2\x82\xac\n" + b"\xff")
     with pytest.raises(BadInput, match="not UTF-8"):
         csv_source._check_text(path)
+
+
+FIT_START = dt.datetime(2024, 3, 9, 6, tzinfo=dt.UTC)
+
+
+def test_a_fit_monitoring_file_hands_its_samples_over_once_its_offset_is_known(sealed, monkeypatch, tmp_path):  # noqa: F811
+    """A monitoring file gives its offset first: with a hand-over every message, the same samples as read whole."""
+    monkeypatch.setattr(fit, "BATCH", 1)
+    path = tmp_path / "monitor.fit"
+    totals = [n * 37 % 4000 for n in range(96)]  # a day every 15 minutes, with the counter restarting
+    path.write_bytes(fit_files.monitoring(FIT_START, walking_totals=totals, offset_minutes=60))
+    whole = fit.parse(path).samples
+    every, into, handed = spilled(fit.parse, path, tmp_path / "spill")
+    into.close()
+    assert handed > 0
+    assert len(whole) > 50
+    assert sorted(rows(every)) == sorted(rows(whole))
+    assert set(every.offset) == {60}
+
+
+def test_a_fit_activity_file_keeps_its_samples_until_its_offset_comes(monkeypatch, tmp_path):
+    """An activity file names its offset in its last message: its samples wait for it, and all carry it."""
+    monkeypatch.setattr(fit, "BATCH", 1)
+    path = tmp_path / "run.fit"
+    path.write_bytes(fit_files.activity(FIT_START, beats=[100 + n % 40 for n in range(120)], offset_minutes=-300))
+    every, into, _handed = spilled(fit.parse, path, tmp_path / "spill")
+    into.close()
+    assert sorted(rows(every)) == sorted(rows(fit.parse(path).samples))
+    assert set(every.offset) == {-300}
+
+
+def test_a_damaged_fit_file_with_an_absurd_count_early_is_refused_as_damaged(sam, monkeypatch, tmp_path):
+    """200,000 steps early on, then a bad CRC: refused as damaged (as when read whole), nothing stored."""
+    monkeypatch.setattr(fit, "BATCH", 1)
+    data = bytearray(
+        fit_files.monitoring(FIT_START, walking_totals=[0, 200_000, *range(200_001, 200_100)], offset_minutes=0)
+    )
+    data[-1] ^= 0xFF
+    path = tmp_path / "monitor.fit"
+    path.write_bytes(bytes(data))
+    assert "the FIT file is damaged" in refused(sam, path, "fit")
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert "message 4 has an impossible steps value 200000" in refused(sam, path, "fit")

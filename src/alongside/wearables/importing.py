@@ -64,7 +64,7 @@ def stored_samples(client: ClientProfile) -> pa.Table:
 
 
 def _parse(path: Path, source: str, client: ClientProfile, spill: Spill, minute_zone: str | None) -> Parsed:
-    """Parse ``path``, handing the samples to ``spill`` as they are read (every source but FIT: see below)."""
+    """Parse ``path``, handing the samples to ``spill`` as they are read."""
     try:
         if source == "csv":  # the one source that needs the client's saved column mapping
             from alongside.wearables.sources.csv import parser
@@ -84,7 +84,11 @@ def _parse(path: Path, source: str, client: ClientProfile, spill: Spill, minute_
             from alongside.wearables.sources.omh import parser as omh
 
             return omh.parse(path, spill)
-        return get_source(source).parse(path)  # FIT: one activity or day, read whole (its offset comes last)
+        if source == "fit":
+            from alongside.wearables.sources.fit import parser as fit
+
+            return fit.parse(path, spill)
+        return get_source(source).parse(path)
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise BadInput(path.name, f"the archive is damaged ({error}).") from None
 

@@ -40,6 +40,7 @@ import fitdecode  # type: ignore[import-untyped]
 from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.spill import Spill
 
 FIT_EPOCH = 631_065_600  # 1989-12-31T00:00:00Z in Unix seconds (FIT SDK, "date_time" type)
 WINDOW = 300  # seconds of beats per RMSSD value (Task Force 1996, short-term recordings)
@@ -95,6 +96,7 @@ class _Pending:
     """Samples read before the file's offset is known: (kind, start, end, value, message number)."""
 
     rows: list[tuple[Kind, int, int, float, int]] = field(default_factory=list)
+    problem: str | None = None  # the first implausible sample, refused once the whole file has decoded
     offset: int | None = None
     last_time: int | None = None
     steps_seen: dict[Any, int] = field(default_factory=dict)
@@ -223,13 +225,40 @@ def sniff(head: bytes) -> bool:
     return len(head) >= 12 and head[8:12] == b".FIT"
 
 
-def parse(path: Path) -> Parsed:
-    """Parse one FIT file; refuse it, naming the message, at the first thing that does not decode."""
+def _settle(pending: _Pending, samples: Samples, code: int, spill: Spill | None) -> None:
+    """Turn the rows read so far into samples at the file's offset and hand them to ``spill``.
+
+    Only once the offset is known (from ``activity`` or ``monitoring_info``; a monitoring file gives it
+    first, an activity file last), or at the end of the file, when a file without one is read as UTC.
+    An implausible sample is remembered, not raised, so that a file that also turns out damaged further
+    on is refused as damaged, as when it was read whole.
+    """
+    offset = pending.offset or 0
+    for kind, start, end, value, number in pending.rows:
+        problem = samples.add(kind, start, end, offset, value, code)
+        if problem and pending.problem is None:
+            pending.problem = f"message {number} has {problem}."
+    pending.rows.clear()
+    if spill is not None:
+        spill.take(samples)
+
+
+BATCH = 4096  # messages between hand-overs to the spill
+
+
+def parse(path: Path, spill: Spill | None = None) -> Parsed:
+    """Parse one FIT file; refuse it, naming the message, at the first thing that does not decode.
+
+    With ``spill``, the samples are handed to it every :data:`BATCH` messages once the file's offset is
+    known (see :func:`_settle`); a file refused further on is still refused whole (the caller drops the spill).
+    """
     check_size(path)
     with path.open("rb") as stream:
         if not sniff(stream.read(12)):
             raise BadInput(path.name, "this is not a FIT file (its header lacks '.FIT'; wrong kind of file).")
     pending, records = _Pending(), 0
+    samples = Samples()
+    code = samples.source_code("Garmin")
     try:
         with fitdecode.FitReader(
             str(path), check_crc=fitdecode.CrcCheck.RAISE, error_handling=fitdecode.ErrorHandling.RAISE
@@ -238,6 +267,8 @@ def parse(path: Path) -> Parsed:
                 if isinstance(frame, fitdecode.FitDataMessage):
                     records += 1
                     _read_frame(frame, records, pending, frame.name)
+                    if spill is not None and pending.offset is not None and records % BATCH == 0:
+                        _settle(pending, samples, code, spill)
     except fitdecode.FitError as error:
         where = f"after message {records}" if records else "in its header"
         raise BadInput(path.name, f"the FIT file is damaged {where} ({error}).") from None
@@ -246,11 +277,7 @@ def parse(path: Path) -> Parsed:
     pending.beats.close(pending.rows, records)
     if pending.level is not None and pending.stamped is not None:
         _close_level(pending, pending.stamped)
-    samples = Samples()
-    code = samples.source_code("Garmin")
-    offset = pending.offset or 0
-    for kind, start, end, value, number in pending.rows:
-        problem = samples.add(kind, start, end, offset, value, code)
-        if problem:
-            raise BadInput(path.name, f"message {number} has {problem}.")
+    _settle(pending, samples, code, None)
+    if pending.problem:
+        raise BadInput(path.name, pending.problem)
     return Parsed(samples=samples, records=records)
