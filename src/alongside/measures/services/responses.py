@@ -255,6 +255,7 @@ def response_submit(
 
     Submitting again (a retry) returns the stored result and changes nothing.
     """
+    fresh: tuple[MeasureScore, CriticalAlert | None] | None = None
     with transaction.atomic():
         response = _response_for_update(actor, response_id)
         if idempotency_key is not None and idempotency_key != response.idempotency_key:
@@ -267,11 +268,14 @@ def response_submit(
                 idempotency.replay_check(user_id=owner, scope=SUBMIT_SCOPE, key=idempotency_key, payload=payload)
         else:
             replay = False
-            _submit(actor=actor, response=response, answers=answers, context=context)
+            fresh = _submit(actor=actor, response=response, answers=answers, context=context)
             if idempotency_key is not None:
                 idempotency.remember(user_id=owner, scope=SUBMIT_SCOPE, key=idempotency_key, payload=payload)
-    score = MeasureScore.objects.get(response=response)
-    alert = CriticalAlert.objects.filter(response=response).first()
+    # A fresh submission answers with the score it saved (a replay reads it). Without an alert raised now, one
+    # raised while the client was answering (response_save_answer) is looked for, as before.
+    score, alert = fresh if fresh is not None else (MeasureScore.objects.get(response=response), None)
+    if alert is None:
+        alert = CriticalAlert.objects.filter(response=response).first()
     resources = resources_for_client(response.client) if alert is not None else []
     return SubmitResult(response=response, score=score, alert=alert, resources=resources, replayed=replay)
 
@@ -288,7 +292,8 @@ def _submit(
     response: MeasureResponse,
     answers: Mapping[str, int | None] | None,
     context: Mapping[str, Any] | None,
-) -> None:
+) -> tuple[MeasureScore, CriticalAlert | None]:
+    """Score and save the submission; return the score and the alert it raised (None when it raised none)."""
     instrument = _instrument(response.instrument, response.client.practice_id)
     merged = answers_of(response)
     for link_id, value in (answers or {}).items():
@@ -341,4 +346,5 @@ def _submit(
     _homework_done(response, now)
     risk = str(extra.get("risk_level") or extra.get("risk") or "")
     if critical_items or risk in RISK_LEVELS_CRITICAL:
-        alert_raise_for_response(response=response, items=critical_items, risk_level=risk, actor=actor)
+        return score, alert_raise_for_response(response=response, items=critical_items, risk_level=risk, actor=actor)
+    return score, None
