@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
 from django.utils import timezone
 
 from alongside.accounts import tokens
@@ -26,14 +27,18 @@ def _bearer(plain: str) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_a_token_call_compiles_no_sql_once_the_look_up_has_run(client, world):
-    """After the first call, ``/me`` by token builds no SQL: the look-up is the compiled statement, run again."""
+    """After the first call, ``/me`` by token builds no query and no SQL: the look-up's statement is run again."""
     plain = tokens.token_create(actor=world.sam.user, name="compiled").plain
     assert client.get(ME, **_bearer(plain)).status_code == 200  # compiles (once per process) and notes the use
-    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+    with (
+        mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled,
+        mock.patch.object(Query, "build_filter", autospec=True, side_effect=Query.build_filter) as filtered,
+    ):
         response = client.get(ME, **_bearer(plain))
     assert response.status_code == 200
     assert response.json()["id"] == str(world.sam.user.pk)
     assert compiled.call_count == 0
+    assert filtered.call_count == 0, "no queryset is built either (the consent question is built once)"
 
 
 @pytest.mark.django_db
