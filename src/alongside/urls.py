@@ -12,6 +12,8 @@ from alongside.dashboards import views as dashboard_views
 from alongside.sessions import urls as sessions_urls
 
 urlpatterns = [
+    # First: every API call would otherwise try each page pattern above it before reaching its own (issue #19).
+    path("api/v1/", api.urls),
     path("", include("alongside.web.urls")),
     path("accounts/", include((accounts_urls.urlpatterns + account_views.urlpatterns, "accounts"))),
     path(
@@ -31,7 +33,6 @@ urlpatterns = [
     path("records/", include("alongside.records.urls")),
     path("practice/risk/", include("alongside.risk.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("api/v1/", api.urls),
 ]
 
 # A lost database connection answers 503 with Retry-After (JSON for the API), not a bare 500.
