@@ -396,3 +396,23 @@ def test_caseload_reasons_follow_the_active_language(world) -> None:
     english = {r.client.preferred_name: r.measures.reason for r in caseload_for(user=world.alice).rows}
     assert spanish["Late"] == "Hay un cuestionario atrasado desde hace 5 días."
     assert english["Late"] == "A questionnaire has been overdue for 5 days."
+
+
+@pytest.mark.django_db
+def test_caseload_alert_and_score_reads_take_the_clients_already_read(world) -> None:
+    """The open alerts and the score summaries are read for the team's clients by the ids the caseload's client
+    query returned, without nesting the care-team access subqueries in them again (issue #11); what they show is
+    unchanged (the other caseload tests)."""
+    _populate(world, 4, scores_each=2)
+    with CaptureQueriesContext(connection) as queries:
+        load = caseload_for(user=world.alice)
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and ('FROM "measures_criticalalert"' in q["sql"] or 'FROM "measures_measurescoresummary"' in q["sql"])
+    ]
+    assert len(reads) == 2
+    assert not any("care_careteammember" in sql or "care_membership" in sql for sql in reads)
+    assert any(row.measures.alerts for row in load.rows)
+    assert any(row.measures.summaries for row in load.rows)

@@ -358,14 +358,15 @@ def caseload_measures(
                 overdue[client.pk] = since
     if not practice_of:
         return {}
-    team = clients.values("pk")
+    # By the ids just read from ``clients`` (the care team's), not that query nested again: compiling the access
+    # subqueries twice more cost more than the page's alert and score reads themselves (issue #11).
     alert_rows = list(
-        CriticalAlert.objects.filter(client_id__in=team)
+        CriticalAlert.objects.filter(client_id__in=list(practice_of))
         .exclude(status=AlertStatus.ACKNOWLEDGED)
         .order_by("created_at")
         .values_list("id", "client_id", "instrument", "items", "created_at", "status")
     )
-    summary_rows = _first_and_latest(team) if shared else []
+    summary_rows = _first_and_latest(shared) if shared else []
     # A practice's own questionnaire is named by the practice; read them only when a code is not the library's.
     library_codes = _library_codes()
     unknown = {row[1] for row in summary_rows if row[1] not in library_codes}
@@ -435,14 +436,15 @@ _SUMMARY_COLUMNS = (
 )  # fmt: skip
 
 
-def _first_and_latest(team: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """One query: each sharing client's first and latest score of each instrument (the practices' own too).
+def _first_and_latest(sharing: set[uuid.UUID]) -> list[tuple[Any, ...]]:
+    """One query: the first and latest score of each instrument (the practices' own too) of ``sharing``, the
+    team's clients found sharing MEASURES by the same read (:func:`caseload_columns`).
 
     Reads the per-client summaries that every new score updates, so the cost depends on the number of
     clients and instruments, never on how many scores each client has.
     """
-    sharing = ScopeGrant.objects.filter(client_id__in=team, scope=Scope.MEASURES, granted=True).values("client_id")
-    return list(MeasureScoreSummary.objects.filter(client_id__in=sharing).values_list(*_SUMMARY_COLUMNS))
+    rows = MeasureScoreSummary.objects.filter(client_id__in=sorted(sharing)).values_list(*_SUMMARY_COLUMNS)
+    return list(rows)
 
 
 def _summaries(
