@@ -1,9 +1,10 @@
-"""The kinds of phrasing probes 17 to 21 missed, read together, in wordings no probe uses (issue #13).
+"""The kinds of phrasing probes 17 to 22 missed, read together, in wordings no probe uses (issue #13).
 
 Each probe was written before the detector ran on it. Its misses were grouped by kind (a death
 word named as the plan, looking up what would be lethal, affairs settled "so nobody is left
 with it", self-harm "again" or "until it bleeds", means hidden, a non-stopping train, love and
-an apology passed on, a dropped vowel) and became general families; these are new wordings.
+an apology passed on, a dropped vowel; from probe 22: a means within reach, "nice knowing you",
+an injury threatened by someone) and became general families; these are new wordings.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ URGENT = [
     "my pills are hidden under the mattress",
     "investigué qué cantidad es letal",
     "pagué todas mis deudas para que nadie tenga que pagar nada",
+    # round 22
+    "my razor is in my hand",
+    "dads pills are next to me",
+    "well. it was nice knowing you all",
+    "been an honour knowing everyone",
+    "she said she'd break my arm if i talked",
+    "my uncle told me he would put me in the grave if i said anything",
 ]
 
 REVIEW_AT_LEAST = [
@@ -38,6 +46,9 @@ NONE = [
     "standing on the platform, the train is late again",
     "the plan is to finish the essay tonight",
     "we are tying the knot in june!",
+    "it was nice knowing you at the conference",
+    "the knife is next to the cutting board",
+    "I'd kill for a nap honestly",
 ]
 
 

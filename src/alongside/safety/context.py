@@ -35,7 +35,8 @@ _PRE: tuple[tuple[Context, re.Pattern[str]], ...] = (
             # An age or a school year named: "in 8th grade", "at age 15", "a los 15", "estuve internada".
             r"in (?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth) grade|"
             r"in (?:middle|primary|elementary|secondary|grade) school|at (?:the )?age (?:of )?\d{1,2}|when i was \d{1,2}|"
-            r"a los \d{1,2}(?: anos)?|cuando tenia \d{1,2}|en (?:la )?primaria|estuve internad[oa]|me internaron)\b"
+            r"a los \d{1,2}(?: anos)?|cuando tenia \d{1,2}|en (?:la )?primaria|"
+            r"cuando (?:iba|estaba|estudiaba) (?:en|a) (?:la |el )?(?:secu|prepa|primaria|secundaria|escuela|colegio|uni|universidad|facu|liceo)|estuve internad[oa]|me internaron)\b"
         ),
     ),
     (
@@ -57,7 +58,7 @@ _PRE: tuple[tuple[Context, re.Pattern[str]], ...] = (
 )
 _POST_HISTORY = re.compile(
     r"^\W*(?:\w+ ){0,3}(?:years ago|months ago|in the past|(?:in|en|since|desde) (?:19|20)\d\d|as a (?:teen|teenager|kid)|when i was (?:younger|a teen|in school)|"
-    r"back then|a long time ago|anymore|any more|hace (?:\w+ )?(?:anos|meses|tiempo|mucho)|de adolescente|de joven|en el pasado)\b"
+    r"back then|a long time ago|anymore|any more|ya paso|eso paso|that passed|hace (?:\w+ )?(?:anos|meses|tiempo|mucho)|de adolescente|de joven|en el pasado)\b"
 )
 _JOKING = re.compile(r"\b(?:lol|lmao|lmfao|haha+|hehe|jk|just kidding|jaja+|jeje|xd|es broma|broma)\b")
 
@@ -134,7 +135,7 @@ _FIGURATIVE = re.compile(
     r"|\b(?:cut|trimmed|dyed|shaved|chopped) (?:my own |my )?(?:hair|bangs|fringe|nails|beard)\b"
     r"|\b(?:i'?m|im|i am) (?:literally |actually |so )?(?:dead|deceased|dying|ded)\b"
     r"(?=.{0,30}(?::skull:|:joy:|:rofl:|\blol\b|\blmao|\blmfao|\bhaha|\bfunny\b|\bhilarious\b))"
-    r"|\bdying (?:of|from) (?:laughter|laughing|embarrassment|boredom)\b|\bcould (?:kill|die) for\b"
+    r"|\bdying (?:of|from) (?:laughter|laughing|embarrassment|boredom)\b|\b(?:could|i'?d|id|would) (?:kill|die) for (?:a|an|some)\b"
     r"|\bme muero de (?:risa|hambre|sueno|calor|frio|verguenza|ganas|aburrimiento|(?:la )?(?:risa|pena))\b"
     r"|\bme quiero morir de (?:la )?(?:pena|verguenza|risa)\b|\bjaja\w* me muero\b|\bme muero,? (?:q|que) risa\b"
     r"|\bme cort[eo] (?:el|la|los|las) (?:pelo|cabello|fleco|flequillo|unas|puntas)\b"

@@ -1,4 +1,4 @@
-"""Pattern families from the misses of fresh probes 17 to 21, read together (issue #13, 2026-12-07).
+"""Pattern families from the misses of fresh probes 17 to 22, read together (issue #13, 2026-12-07).
 
 Each family names a kind of phrasing that failed on text the detector had not seen, in
 English and Spanish, never one sentence. Same conventions and pieces as
@@ -89,6 +89,43 @@ EN: tuple[tuple[str, C, L, str], ...] = (
     ),
 )
 
+# Round 22: the kinds the twenty-second probe (teenagers and older adults, texting) missed.
+EN += (
+    (
+        # At a height now, the place named with what it belongs to: "on the roof of the school rn".
+        "en.at_height_now",
+        C.PLAN_OR_PREPARATION,
+        L.URGENT,
+        r"\b(?:i'?m|im|i am|standing|sitting|sat|stood|up) (?:up )?(?:on|at) (?:the )?(?:top of (?:the |a )?|edge of (?:the |a )?)?"
+        r"{height}(?: of (?:the |a |my )?\w+(?: \w+)?)? (?:rn|right now|now|atm)\b",
+    ),
+    (
+        # A means said to be within reach: "the knife is next to me", "pills are right here with me".
+        "en.means_within_reach",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:the|a|my|his|dads?|moms?|mums?) (?:\w+ )?(?:knife|blade|razor|gun|pistol|rifle|rope|noose|{pills})"
+        r" (?:is|are|'s|s) (?:right )?(?:next to me|beside me|in front of me|here with me|with me|by me|in my hand|in my lap)\b",
+    ),
+    (
+        # Farewells in the past tense of a life: "nice knowing you", things given away "won't need them".
+        "en.nice_knowing_you",
+        C.GOODBYE_OR_FINALITY,
+        L.URGENT,
+        r"\b(?:it was |it'?s been |was |been )?(?:nice|good|great|an honou?r) knowing (?:you|u|ya|y'?all|everyone|you all|all of you)(?:,? (?:guys|all|everyone|friends))?(?=\s*(?:$|[^\w\s]))"
+        r"|\b(?:gave|giving|given|give) (?:away )?(?:my|all my|all of my)\b.{0,50}\b(?:won'?t|wont|will not|i won'?t|im not gonna)"
+        r" (?:need|be needing|be using|use) (?:them|it|any of it|anything)(?: anymore| any more)?\b",
+    ),
+    (
+        # A threat to injure the client reported: "he said he'd put me in the hospital if I told".
+        "en.threat_reported",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        r"\b(?:said|says|told me|threatened|swore|swears|promised)(?: that)? (?:he|she|they)(?:'?d|'?ll| would| will| is gonna| is going to)"
+        r" (?:put me in (?:the |a )?(?:hospital|grave|ground|er|icu|wheelchair)|break my \w+|beat me|hurt me|kill me|end me|stab me|shoot me)\b",
+    ),
+)
+
 _BUSCAR = r"(?:busque|buscaba|estuve buscando|estoy buscando|averigue|investigue|lei sobre|me fije|calcule|googlee)"
 
 ES: tuple[tuple[str, C, L, str], ...] = (
@@ -135,5 +172,16 @@ ES: tuple[tuple[str, C, L, str], ...] = (
         L.REVIEW,
         r"\b(?:diganle|dile|digale|decile|digan|avisale|avisenle|diles|digales) a (?:mi|mis) \w+ que (?:la|lo|los|las) (?:quiero|quise|amo|ame)\b"
         r"|\b(?:diganle|dile|digale|decile|diles|digales) a (?:mi|mis) \w+ que (?:lo siento|me perdone\w*|perdon)\b",
+    ),
+)
+
+# Ronda 22: deseos pasivos con "ojalá".
+ES += (
+    (
+        "es.ojala_no_despertar",
+        C.SUICIDE_IDEATION,
+        L.REVIEW,
+        r"\bojala (?:ya )?(?:no (?:me )?(?:despierte|despertara|despertar|amanezca|existiera|hubiera nacido)"
+        r"|(?:me )?(?:muera|muriera|desapareciera|desaparezca)|(?:me )?(?:llevara|lleve) dios)\b",
     ),
 )

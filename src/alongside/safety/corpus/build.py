@@ -177,7 +177,9 @@ VALIDATION_PROBES = ("probe13_2026-12-06.tsv",)
 # (``probes/probeNN_first_run.txt``): the classifier learns their wordings, and a later probe
 # (never one of these) measures whether that generalises. Probe 10 is already mostly in the
 # templates; probe 13 is the validation part.
-TRAINING_PROBES = tuple(f"probe{n}_2026-12-0{6 if n < 16 else 7}.tsv" for n in (11, 12, 14, 15, 16, 17, 18, 19, 20, 21))
+TRAINING_PROBES = tuple(
+    f"probe{n}_2026-12-0{6 if n < 16 else 7}.tsv" for n in (11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22)
+)
 
 
 def _validation(seen: set[str]) -> list[dict[str, str]]:
