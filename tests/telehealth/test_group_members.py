@@ -170,3 +170,23 @@ def test_the_change_page_is_the_clinicians_only_and_says_why_a_change_is_refused
     assert sam.get(url).status_code == 404
     assert sam.post(url, {"action": "remove_client", "client": str(grouped.sam.pk)}).status_code == 404
     assert grouped.group.members.filter(client=grouped.sam).exists()
+
+
+def test_a_client_taken_off_a_group_during_its_call_is_sent_out_of_it(grouped, settings):
+    """Sam, let into the call of a group that is on, is out of it (no longer admitted) once Alice takes him off."""
+    from alongside.telehealth.group_call_models import GroupPresence
+    from alongside.telehealth.services import group_calls
+
+    settings.TELEHEALTH_JANUS_URL = "http://127.0.0.1:9/janus"  # switched on; no room is open, so Janus is not asked
+    soon = group_services.group_create(
+        actor=grouped.alice,
+        title="Now",
+        starts_at=timezone.now() + dt.timedelta(minutes=5),
+        client_ids=[grouped.sam.pk, grouped.kim.pk, grouped.lee.pk],
+    )
+    group_calls.group_call_enter(actor=grouped.sam.user, group_id=soon.pk)
+    group_calls.group_call_admit(actor=grouped.alice, group_id=soon.pk, user_ids=[str(grouped.sam.user.pk)])
+    member_services.group_member_remove(actor=grouped.alice, group_id=soon.pk, client_id=grouped.sam.pk)
+    presence = GroupPresence.objects.get(group=soon, user=grouped.sam.user)
+    assert presence.admitted_at is None
+    assert presence.removed_at is not None

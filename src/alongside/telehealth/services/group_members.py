@@ -4,12 +4,14 @@ Only the clinician who runs the group may make them, before or during the sessio
 over or cancelled). Each person added must be free for the group's whole time, and the group holds at
 most ten people (clients, staff guests and the clinician). Feeds and reminders are built from the
 group's current members when they are read or sent, so they follow at once; a moved group's sent
-reminders are forgotten so everyone is reminded of the new time. Every change is audited with ids only.
+reminders are forgotten so everyone is reminded of the new time. Someone taken off a group while its call
+is on is sent out of it (``group_calls.group_call_remove``). Every change is audited with ids only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from typing import Any
 
@@ -23,7 +25,8 @@ from alongside.audit.log import record
 from alongside.care.models import Membership
 from alongside.core.actor import SignedIn
 from alongside.core.services import service
-from alongside.telehealth import groups
+from alongside.telehealth import groups, janus
+from alongside.telehealth.group_call_models import GroupPresence
 from alongside.telehealth.group_members import client_busy, staff_busy
 from alongside.telehealth.group_models import (
     MAX_PARTICIPANTS,
@@ -35,6 +38,9 @@ from alongside.telehealth.group_models import (
     GroupSession,
 )
 from alongside.telehealth.selectors import LATE
+from alongside.telehealth.services import group_calls
+
+logger = logging.getLogger(__name__)
 
 
 def _event(action: GroupAuditAction, actor: SignedIn, group: GroupSession, **detail: Any) -> None:
@@ -67,6 +73,18 @@ def _refuse_full(group: GroupSession) -> None:
         )
 
 
+def _send_out(actor: SignedIn, group: GroupSession, user_id: uuid.UUID) -> None:
+    """Someone taken off a group whose call is on leaves it too: out of the waiting room, their Janus key withdrawn."""
+    present = GroupPresence.objects.filter(group=group, user_id=user_id, removed_at__isnull=True).exists()
+    if not present:
+        return
+    try:
+        group_calls.group_call_remove(actor=actor, group_id=group.pk, user_id=str(user_id))
+    except janus.JanusError:
+        # Janus unreachable: they stay in a call they are already in, but can no longer join it again.
+        logger.warning("telehealth: a person taken off a group could not be sent out of its Janus room")
+
+
 @service
 def group_member_add(*, actor: SignedIn, group_id: uuid.UUID | str, client_id: uuid.UUID) -> GroupMember:
     """Invite one more client of the actor's own caseload, free at the group's time."""
@@ -92,13 +110,14 @@ def group_member_add(*, actor: SignedIn, group_id: uuid.UUID | str, client_id: u
 
 @service
 def group_member_remove(*, actor: SignedIn, group_id: uuid.UUID | str, client_id: uuid.UUID) -> GroupSession:
-    """Take a client off the group: it leaves their feed and reminders, and its page no longer lets them in."""
+    """Take a client off the group: it leaves their feed and reminders, its page refuses them, its call sends them out."""
     group = _editable(actor, group_id)
-    member = group.members.filter(client_id=client_id).first()
+    member = group.members.filter(client_id=client_id).select_related("client").first()
     if member is None:
         raise ValidationError(_("That client is not invited."))
     if group.members.count() <= MIN_CLIENTS:
         raise ValidationError(_("A group session needs at least 2 clients. Cancel it instead."))
+    _send_out(actor, group, member.client.user_id)
     member.delete()
     record(
         GroupAuditAction.MEMBER_REMOVED,
@@ -139,6 +158,7 @@ def group_guest_remove(*, actor: SignedIn, group_id: uuid.UUID | str, guest_id: 
     row = group.guests.filter(guest_id=guest_id).first()
     if row is None:
         raise ValidationError(_("That colleague is not invited."))
+    _send_out(actor, group, row.guest_id)
     row.delete()
     _event(GroupAuditAction.GUEST_REMOVED, actor, group, guest=str(guest_id), guests=group.guests.count())
     return group
