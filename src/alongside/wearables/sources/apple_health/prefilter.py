@@ -78,7 +78,7 @@ def dropped_pattern(kept: Iterable[str]) -> re.Pattern[bytes]:
 
 EMPTY_COMMENT = b"<!---->"
 _TAIL_LIMIT = 1 << 20
-_DECLARATION = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml[^?<>]*?(?:encoding=["\']([A-Za-z0-9._-]+)["\'][^?<>]*)?\?>')
+_DECLARATION = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml[^?<>]*?(?:encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\'][^?<>]*)?\?>')
 _ROOT_TAG = re.compile(rb"""<HealthData(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
 
 
@@ -90,7 +90,9 @@ def utf8_declared(head: bytes) -> bool:
     if declaration is None:
         return not head.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml")
     encoding = declaration.group(1)
-    return encoding is None or encoding.lower() in (b"utf-8", b"utf8")
+    if encoding is None:  # none declared, or written in a way not read here: then only if none at all
+        return b"encoding" not in declaration.group(0)
+    return encoding.lower() in (b"utf-8", b"utf8")
 
 
 def root_is_empty(context: bytes) -> bool:
