@@ -49,6 +49,7 @@ NONE = [
     "it was nice knowing you at the conference",
     "the knife is next to the cutting board",
     "I'd kill for a nap honestly",
+    "tell my boss im sorry, i'll be late",
 ]
 
 

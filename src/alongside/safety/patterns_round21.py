@@ -84,8 +84,10 @@ EN: tuple[tuple[str, C, L, str], ...] = (
         "en.love_and_sorry_relayed",
         C.GOODBYE_OR_FINALITY,
         L.REVIEW,
-        r"\b(?:tell|let) (?:my \w+|them|everyone|her|him) (?:know )?(?:that )?i (?:love|loved|am sorry|'m sorry|m sorry)"
-        r"(?: (?:her|him|them|you|so much))?(?:,? and (?:that )?(?:i'?m |im |i am )?(?:sorry|to forgive me))?\b",
+        # "Sorry" only at the end of a clause: "let him know i'm sorry i missed the session" is not one.
+        r"\b(?:tell|let) (?:my \w+|them|everyone|her|him) (?:know )?(?:that )?i (?:love|loved)"
+        r"(?: (?:her|him|them|you|so much))?(?:,? and (?:that )?(?:i'?m |im |i am )?(?:sorry|to forgive me))?\b"
+        r"|\b(?:tell|let) (?:my \w+|them|everyone|her|him) (?:know )?(?:that )?(?:i am|i'm|im) (?:so )?sorry(?=\s*(?:$|[.!;]|and\b))",
     ),
 )
 
