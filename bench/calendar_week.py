@@ -1,10 +1,11 @@
 """Time the clinician's calendar week with 40 weekly clients (issue #16: at most 100 ms server time, fixed queries).
 
-    uv run python bench/calendar_week.py [--clients 40] [--runs 60] [--database-url sqlite:///...]
+    uv run python bench/calendar_week.py [--clients 40] [--groups 5] [--runs 60] [--database-url sqlite:///...]
 
 Builds a throwaway database (SQLite in a temporary directory unless --database-url names another),
 a clinician working Monday to Friday 08:00-19:00 with --clients clients, each with one session in
-the measured week, two blocked hours, and requests /telehealth/schedule/ for that week through
+the measured week, two blocked hours, and --groups one-hour group sessions at 16:00 with three
+clients and a staff guest each (the last run by a colleague, with the clinician as its guest), and requests /telehealth/schedule/ for that week through
 Django's test client as the clinician (second factor done). Prints the median and 95th percentile
 of wall-clock and CPU time per request and the number of queries per request, for the week with
 and without the sessions. Timings are printed, never asserted.
@@ -40,7 +41,7 @@ def _configure(database_url: str | None, workdir: Path) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def _build(clients: int) -> tuple[Any, dt.date]:
+def _build(clients: int, groups: int) -> tuple[Any, dt.date]:
     from django.utils import timezone
 
     from alongside.accounts.models import TotpDevice, User, UserKind
@@ -82,7 +83,40 @@ def _build(clients: int) -> tuple[Any, dt.date]:
         BlockedTime.objects.create(
             clinician=clinician, starts_at=at(day, dt.time(17), zone), ends_at=at(day, dt.time(19), zone)
         )
+    _groups(practice, clinician, profiles, monday, groups, zone)
     return clinician, monday
+
+
+def _groups(practice: Any, clinician: Any, profiles: list[Any], monday: dt.date, count: int, zone: Any) -> None:
+    """``count`` one-hour groups at 16:00 on successive weekdays with three clients and a staff guest each.
+
+    The first ``count - 1`` are run by the clinician with a colleague as staff guest; the last is run by
+    the colleague with the clinician as staff guest, so the week lists groups of both kinds.
+    """
+    if count <= 0:
+        return
+    from django.utils import timezone
+
+    from alongside.accounts.models import User, UserKind
+    from alongside.care.models import Membership, Role
+    from alongside.telehealth.availability import at
+    from alongside.telehealth.group_models import GroupGuest, GroupMember, GroupSession
+
+    colleague = User.objects.create_user("colleague@bench.test", None, name="Colleague", kind=UserKind.STAFF)
+    Membership.objects.create(user=colleague, practice=practice, role=Role.CLINICIAN)
+    for index in range(count):
+        runs, guest = (clinician, colleague) if index < count - 1 else (colleague, clinician)
+        group = GroupSession.objects.create(
+            practice=practice,
+            clinician=runs,
+            title=f"Group {index}",
+            starts_at=at(monday + dt.timedelta(days=index % 5), dt.time(16), zone),
+            duration_minutes=60,
+            created_at=timezone.now(),
+        )
+        chosen = profiles[index * 3 % len(profiles) :][:3] if profiles else []
+        GroupMember.objects.bulk_create([GroupMember(group=group, client=p) for p in chosen])
+        GroupGuest.objects.create(group=group, guest=guest)
 
 
 def _browser(user: Any) -> Any:
@@ -124,13 +158,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=40)
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--groups", type=int, default=5, help="group sessions in the week (0: none)")
     parser.add_argument("--database-url")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         _configure(args.database_url, Path(workdir))
-        clinician, monday = _build(args.clients)
+        clinician, monday = _build(args.clients, args.groups)
         browser = _browser(clinician)
-        print(f"calendar week: {args.clients} clients, {args.runs} requests per week, load {os.getloadavg()[0]:.1f}")
+        print(
+            f"calendar week: {args.clients} clients, {args.groups} groups, {args.runs} requests per week,"
+            f" load {os.getloadavg()[0]:.1f}"
+        )
         for label, day in (("with sessions", monday), ("empty week", monday + dt.timedelta(days=7))):
             walls, cpus, queries = _time(browser, f"/telehealth/schedule/?date={day.isoformat()}", args.runs)
             print(

@@ -134,3 +134,27 @@ def test_the_guests_own_one_to_one_booking_during_the_group_is_refused(world):
     appointment_create(
         actor=signed_in(world.bob), client_id=world.other_client.pk, starts_at=starts + dt.timedelta(minutes=90)
     )
+
+
+def test_the_guests_week_costs_the_same_queries_with_groups_of_both_kinds(guested, staff_client):
+    """Bob's week with a group he is a guest of and one he runs costs as many queries as an empty week."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    group_services.group_create(
+        actor=guested.bob,
+        title="Bob's group",
+        starts_at=dt.datetime.combine(guested.monday + dt.timedelta(days=1), dt.time(14), tzinfo=LONDON),
+        client_ids=[factories.client(guested.practice, clinicians=(guested.bob,), name=n).pk for n in ("Ann", "Ben")],
+    )
+    web = staff_client(guested.bob)
+    counts = []
+    for monday in (guested.monday, guested.monday + dt.timedelta(days=7)):
+        web.get(f"/telehealth/schedule/?date={monday.isoformat()}")  # warm
+        with CaptureQueriesContext(connection) as queries:
+            html = web.get(f"/telehealth/schedule/?date={monday.isoformat()}").content.decode()
+        counts.append(len(queries))
+        if monday == guested.monday:
+            assert "Tuesday skills group" in html
+            assert "Bob&#x27;s group" in html or "Bob's group" in html
+    assert counts[0] == counts[1]
