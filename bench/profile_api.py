@@ -179,7 +179,7 @@ def _compare(args: argparse.Namespace) -> None:
         return child
 
     sides = {"before": start(str(Path(args.compare).resolve())), "after": start(None)}
-    names = [n for n in _REQUEST_NAMES if not args.only or args.only in n]
+    names = [n for n in _REQUEST_NAMES if _chosen(args.only, n)]
     results: dict[tuple[str, str], dict[str, Any]] = {}
     load = os.getloadavg()
     for name in names:
@@ -210,6 +210,13 @@ def _compare(args: argparse.Namespace) -> None:
         )
 
 
+def _chosen(only: str, name: str) -> bool:
+    """``--only``: every request when empty, else those containing one of its comma-separated parts (a part that
+    is a request's whole name chooses that request only)."""
+    parts = [p for p in only.split(",") if p]
+    return not parts or any(p == name or (p not in _REQUEST_NAMES and p in name) for p in parts)
+
+
 _REQUEST_NAMES = (
     "POST /api/v1/selfcare/checkins",
     "POST /api/v1/messages/{client} (client)",
@@ -231,7 +238,9 @@ def main() -> None:
     parser.add_argument("--checkins", type=int, default=400, help="check-ins the profiled client already has")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--limit", type=int, default=25)
-    parser.add_argument("--only", default="", help="profile only endpoints containing this text")
+    parser.add_argument(
+        "--only", default="", help="profile only endpoints containing this text (several: comma-separated)"
+    )
     parser.add_argument("--show-queries", action="store_true", help="print each request's queries")
     parser.add_argument("--no-profile", action="store_true", help="print the summary only")
     parser.add_argument("--tasks", choices=("queue", "inline"), default="queue", help="background tasks (see above)")
@@ -254,7 +263,7 @@ def main() -> None:
         settle()
         summary = []
         for name, send in _requests(seeded).items():
-            if args.only and args.only not in name:
+            if not _chosen(args.only, name):
                 continue
             for n in range(5):  # warm up
                 response = send(n)
