@@ -90,7 +90,7 @@ def _everyone_decodes(opened, names: set[str], since: float) -> float:
 def _enter(page, button: str) -> None:
     """From the group's page: Join, pass the device check, and open the call or enter the waiting room."""
     page.get_by_role("button", name="Join the group session").click()
-    expect(page.locator("#group")).to_have_attribute("data-state", "check")
+    expect(page.locator("#group")).to_have_attribute("data-ready", "true")  # group.js has run: its buttons work
     page.get_by_role("button", name=button).click()
 
 

@@ -542,3 +542,4 @@ $("join").addEventListener("click", async () => {
   say(strings.connecting);
   connectSocket();
 });
+root.dataset.ready = "true"; // the buttons work from here on (a click before this module ran did nothing)
