@@ -24,14 +24,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from json.encoder import encode_basestring_ascii
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Field, Model, TextChoices
+from django.db.models import Model, TextChoices
 from django.utils import timezone
 
-from alongside.audit import checkpoints
+from alongside.audit import checkpoints, rows
 from alongside.audit.models import AuditEvent
 from alongside.core.actor import AnyActor
 from alongside.core.services import note_audited, register_late_audit
@@ -225,12 +226,6 @@ def record(
     return record_many([Entry(action=action, obj=obj, client_id=client_id, detail=detail)], actor=actor)[0]
 
 
-_COLUMNS = (
-    "seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id",
-    "client_id", "request_id", "detail", "prev_hash", "hash", "key_id",
-)  # fmt: skip
-
-
 class _Event(NamedTuple):
     """One event of a batch as :func:`record_many` hashed it, before conversion for the database."""
 
@@ -375,7 +370,11 @@ def _append(calls: list[_Call]) -> None:
     now = timezone.now()
     key_id = _current_key_id()
     template = _mac(key_id)
-    insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_rows
+    insert = (
+        rows.insert_postgresql
+        if connection.vendor == "postgresql"
+        else partial(rows.insert_rows, per_statement=_ROWS_PER_STATEMENT)
+    )
     for call in calls:
         batch = _Batch.of(at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id)
         events = _link(call.entries, batch=batch, template=template, seq=seq, prev=prev)
@@ -386,30 +385,6 @@ def _append(calls: list[_Call]) -> None:
         seq, prev = events[-1].seq, events[-1].hash
         note_audited(len(events))
     checkpoints.after_append(seq=seq, head=prev, at=now)
-
-
-def _head(*, lock: bool = False) -> tuple[int, str]:
-    """Return the chain's last sequence number and hash (0 and the genesis hash when it is empty).
-
-    Plain SQL rather than the ORM: compiling the same query on every audited write cost about ten times as much
-    as running it (issue #19). With ``lock`` (PostgreSQL), the chain's advisory lock is taken in the same round
-    trip, as a first statement of one simple query: the head is read by the second statement, whose snapshot is
-    taken once the lock is held, so it is the committed head. Under load, every round trip made while holding the
-    lock also waits for the interpreter (the process's other request threads hold it), and the lock was held over
-    three of them; every audited write in the database queued behind that (issue #19, bench/README.md).
-    """
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    seq_column, hash_column = (connection.ops.quote_name(str(_field(name).column)) for name in ("seq", "hash"))
-    sql = f"SELECT {seq_column}, {hash_column} FROM {table} ORDER BY {seq_column} DESC LIMIT 1"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        if lock:
-            # No parameters: psycopg sends both statements as one simple query; the constant is an int literal.
-            cursor.execute(f"SELECT pg_advisory_xact_lock({int(_ADVISORY_LOCK_ID)}); {sql}")
-            cursor.nextset()
-        else:
-            cursor.execute(sql)
-        last = cursor.fetchone()
-    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
 
 
 def _link(entries: list[Entry], *, batch: _Batch, template: hmac.HMAC, seq: int, prev: str) -> list[_Event]:
@@ -452,78 +427,10 @@ def _link(entries: list[Entry], *, batch: _Batch, template: hmac.HMAC, seq: int,
 _ROWS_PER_STATEMENT = 500
 
 
-def _field(name: str) -> Field[Any, Any]:
-    return cast("Field[Any, Any]", AuditEvent._meta.get_field(name))
-
-
-def _names() -> tuple[str, str]:
-    """The table and its column list, quoted (identifiers from the model: no user input in the SQL text)."""
-    quote = connection.ops.quote_name
-    return quote(AuditEvent._meta.db_table), ", ".join(quote(str(_field(name).column)) for name in _COLUMNS)
-
-
-def _insert_postgresql(
-    events: list[_Event], *, at: datetime, actor_id: Any, actor_label: str, request_id: str, key_id: str
-) -> None:
-    """Send the batch as one JSON document that PostgreSQL turns into rows (``jsonb_to_recordset``).
-
-    With one placeholder per value (``executemany``, or a multi-row ``VALUES``), psycopg spent most of a
-    caseload view's audit time on the query text, about 25 ms for 200 events; the insert itself takes 2.
-    """
-    table, names = _names()
-    shared = {
-        "at": at.isoformat(timespec="microseconds"),
-        "actor_id": str(actor_id) if actor_id else None,
-        "actor_label": actor_label,
-        "request_id": request_id,
-        "key_id": key_id,
-    }
-    document = json.dumps(
-        [
-            {
-                **shared,
-                "seq": e.seq,
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "client_id": e.client_text,
-                "detail": e.detail,
-                "prev_hash": e.prev_hash,
-                "hash": e.hash,
-            }
-            for e in events
-        ]
-    )
-    record = (
-        "seq bigint, at timestamptz, actor_id uuid, actor_label text, action text, object_type text, "
-        "object_id text, client_id uuid, request_id text, detail jsonb, prev_hash text, hash text, key_id text"
-    )
-    sql = f"INSERT INTO {table} ({names}) SELECT {names} FROM jsonb_to_recordset(%s::jsonb) AS r({record})"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [document])
-
-
-def _insert_rows(
-    events: list[_Event], *, at: datetime, actor_id: Any, actor_label: str, request_id: str, key_id: str
-) -> None:
-    """Insert the batch with multi-row ``VALUES``, 500 rows per statement, converting shared values once."""
-    at_db = _field("at").get_db_prep_save(at, connection)
-    actor_db = _field("actor_id").get_db_prep_save(actor_id, connection)
-    prep_client = _field("client_id").get_db_prep_save
-    prep_detail = _field("detail").get_db_prep_save
-    empty_detail = prep_detail({}, connection)
-    rows = [
-        (e.seq, at_db, actor_db, actor_label, e.action, e.object_type, e.object_id, prep_client(e.client_id, connection),
-         request_id, prep_detail(e.detail, connection) if e.detail else empty_detail, e.prev_hash, e.hash, key_id)
-        for e in events
-    ]  # fmt: skip
-    table, names = _names()
-    row_marks = "({})".format(", ".join(["%s"] * len(_COLUMNS)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-            chunk = rows[start : start + _ROWS_PER_STATEMENT]
-            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * len(chunk))}"  # noqa: S608  # nosec B608
-            cursor.execute(sql, [value for row in chunk for value in row])
+def _head(*, lock: bool = False) -> tuple[int, str]:
+    """Return the chain's last sequence number and hash (0 and the genesis hash when it is empty); with ``lock``
+    (PostgreSQL), take the chain's lock in the same round trip (:func:`alongside.audit.rows.head`)."""
+    return rows.head(lock_id=_ADVISORY_LOCK_ID if lock else None) or (0, GENESIS)
 
 
 register_late_audit(deferred)
