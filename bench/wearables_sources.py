@@ -36,6 +36,7 @@ import zipfile
 from pathlib import Path
 
 FIRST = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+DEVICE = "Forerunner 255 Music (serial 3401998812, firmware 20.26)"  # a column the mapping leaves out
 CSV_MAPPING = {"time": "time", "columns": {"steps": "steps", "heart_rate": "heart_rate"}, "zone": "UTC"}
 
 
@@ -73,7 +74,7 @@ def _csv(path: Path, size: int) -> None:
         at, written = int(FIRST.timestamp()), 0
         while written < size:
             stamp = dt.datetime.fromtimestamp(at, dt.UTC).isoformat()
-            line = f"{stamp},{rng.choice(('', '12', '80'))},{rng.randint(52, 120)},Forerunner 255 (serial 3401998812)\n"
+            line = f"{stamp},{rng.choice(('', '12', '80'))},{rng.randint(52, 120)},{DEVICE}\n"
             out.write(line)
             written += len(line)
             at += 15
