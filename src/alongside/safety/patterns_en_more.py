@@ -483,3 +483,8 @@ MORE += ROUND16
 from alongside.safety.patterns_round21 import EN as ROUND21  # noqa: E402
 
 MORE += ROUND21
+
+# Round 23: the kinds of phrasing probe 23 (polite portal messages) missed.
+from alongside.safety.patterns_round23 import EN as ROUND23  # noqa: E402
+
+MORE += ROUND23

@@ -470,3 +470,8 @@ FAMILIES += ROUND17
 from alongside.safety.patterns_round21 import ES as ROUND21  # noqa: E402
 
 FAMILIES += ROUND21
+
+# Ronda 23: lo que la sonda 23 (mensajes corteses por el portal) no encontró.
+from alongside.safety.patterns_round23 import ES as ROUND23  # noqa: E402
+
+FAMILIES += ROUND23
