@@ -22,8 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from alongside.wearables import arrow, storage
 from alongside.wearables import spill as spilling
-from alongside.wearables import storage
 from alongside.wearables.features import DAY, daily_features
 from alongside.wearables.samples import Samples
 
@@ -67,17 +67,17 @@ class _Run:
         width = spilling.WINDOW
         self.old[window] = self.stored(window * width, (window + 1) * width - 1)
         if window not in self.kept:
-            self.new[window] = storage.SCHEMA.empty_table()
+            self.new[window] = arrow.empty(storage.SCHEMA)
             return
         incoming = storage.to_table(self.spill.samples(window, self.like))
-        fresh = storage.new_only(incoming, pa.concat_tables([storage.SCHEMA.empty_table(), *self.old[window]]))
+        fresh = storage.new_only(incoming, pa.concat_tables([arrow.empty(storage.SCHEMA), *self.old[window]]))
         self.new[window] = fresh
         if not fresh.num_rows:
             return
         self.writer.write(fresh)
         self.outcome.stored += fresh.num_rows
         start = fresh.column("start")
-        local = pc.add(start, pc.multiply(fresh.column("offset").cast(pa.int64()), 60))
+        local = pc.add(start, pc.multiply(fresh.column("offset").cast(pa.int64()), arrow.scalar(60, pa.int64())))
         bounds, reach = pc.min_max(local).as_py(), pc.min_max(start).as_py()
         self.local = [
             min([bounds["min"] // DAY, *self.local[:1]]),
@@ -85,7 +85,7 @@ class _Run:
         ]
         first, last = self.outcome.starts or (reach["min"], reach["max"])
         self.outcome.starts = (min(first, reach["min"]), max(last, reach["max"]))
-        self.days.update(np.unique(local.to_numpy() // DAY).tolist())
+        self.days.update(np.unique(arrow.view(local) // DAY).tolist())
 
     def group(self, low_day: int, high_day: int) -> None:
         """Compute the features of the local days ``low_day`` to ``high_day - 1``."""
@@ -95,12 +95,13 @@ class _Run:
             if window not in self.new:
                 self.load(window)
         jobs = len(self.old[needed[0]])
-        parts = [storage.SCHEMA.empty_table()]
+        parts = [arrow.empty(storage.SCHEMA)]
         parts += [self.old[window][job] for job in range(jobs) for window in needed]
         parts += [self.new[window] for window in needed]
         table = pa.concat_tables(parts)
         start = table.column("start")
-        table = table.filter(pc.and_(pc.greater_equal(start, low), pc.less_equal(start, high)))
+        low_at, high_at = arrow.scalar(low, pa.int64()), arrow.scalar(high, pa.int64())
+        table = table.filter(pc.and_(pc.greater_equal(start, low_at), pc.less_equal(start, high_at)))
         if table.num_rows:
             for day, values in daily_features(table).items():
                 number = (day - _EPOCH).days

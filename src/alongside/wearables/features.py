@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from alongside.wearables import arrow
 from alongside.wearables.metrics import Metric
 from alongside.wearables.samples import ASLEEP_KINDS, SLEEP_KINDS, Kind
 
@@ -154,31 +155,33 @@ def _per_day(table: pa.Table, kind: str, aggregate: str) -> dict[int, float]:
     ``mean`` averages the values; ``wear`` counts the quarter hours with a reading, 15 minutes each (how
     long the watch was worn, from its heart-rate readings).
     """
-    part = table.filter(pc.equal(table.column("kind"), kind))
+    part = table.filter(pc.equal(table.column("kind"), arrow.strings([kind])[0]))
     if part.num_rows == 0:
         return {}
-    local = pc.add(part.column("start"), pc.multiply(part.column("offset").cast(pa.int64()), 60))
-    day = pc.floor(pc.divide(local.cast(pa.float64()), float(DAY))).cast(pa.int64())
+    local = arrow.view(part.column("start")) + arrow.view(part.column("offset")).astype(np.int64) * 60
+    day = np.floor(local.astype(np.float64) / float(DAY)).astype(np.int64)
+    days, which = np.unique(day, return_inverse=True)
     if aggregate == "mean":
-        grouped = pa.table({"day": day, "v": part.column("value")}).group_by("day").aggregate([("v", "mean")])
-        return dict(zip(grouped.column("day").to_pylist(), grouped.column("v_mean").to_pylist(), strict=True))
-    slot = pc.floor(pc.divide(local.cast(pa.float64()), 900.0)).cast(pa.int64())
-    grouped = pa.table({"day": day, "slot": slot}).group_by("day").aggregate([("slot", "count_distinct")])
-    counts = grouped.column("slot_count_distinct").to_pylist()
-    return {d: float(min(n * 15, 1440)) for d, n in zip(grouped.column("day").to_pylist(), counts, strict=True)}
+        values = arrow.view(part.column("value"))
+        means = np.bincount(which, weights=values, minlength=len(days)) / np.bincount(which, minlength=len(days))
+        return dict(zip(days.tolist(), means.tolist(), strict=True))
+    slot = np.floor(local.astype(np.float64) / 900.0).astype(np.int64)
+    pairs = np.unique(np.stack([day, slot]), axis=1)
+    counts = np.bincount(np.searchsorted(days, pairs[0]), minlength=len(days))
+    return {d: float(min(n * 15, 1440)) for d, n in zip(days.tolist(), counts.tolist(), strict=True)}
 
 
 def _rows(table: pa.Table, *kinds: str) -> dict[str, list[Row]]:
     """The rows of the given kinds only, as tuples (one kind at a time keeps the peak memory down)."""
-    part = table.filter(pc.is_in(table.column("kind"), value_set=pa.array(kinds, pa.string())))
+    part = table.filter(pc.is_in(table.column("kind"), value_set=arrow.strings(list(kinds))))
     if part.num_rows == 0:
         return {}
-    numbers = [part.column(name).to_numpy().tolist() for name in ("start", "end", "offset", "value")]
+    numbers = [arrow.view(part.column(name)).tolist() for name in ("start", "end", "offset", "value")]
     labels = []  # names through their dictionary: one Python string per distinct name, not per row
     for name in ("kind", "source"):
         encoded = part.column(name).combine_chunks().dictionary_encode()
         names = encoded.dictionary.to_pylist()
-        labels.append([names[index] for index in encoded.indices.to_numpy().tolist()])
+        labels.append([names[index] for index in arrow.view(encoded.indices).tolist()])
     grouped: dict[str, list[Row]] = defaultdict(list)
     for kind, start, end, offset, value, source in zip(labels[0], *numbers, labels[1], strict=True):
         grouped[kind].append((start, end, offset, value, source))
@@ -190,16 +193,16 @@ def _day_slices(table: pa.Table, kind: str) -> Iterator[tuple[int, list[Row]]]:
 
     The rows of a day keep their order in the table (a stable sort by day), as :func:`_by_day` gives them.
     """
-    part = table.filter(pc.equal(table.column("kind"), kind))
+    part = table.filter(pc.equal(table.column("kind"), arrow.strings([kind])[0]))
     if part.num_rows == 0:
         return
-    local = pc.add(part.column("start"), pc.multiply(part.column("offset").cast(pa.int64()), 60))
-    day = pc.floor(pc.divide(local.cast(pa.float64()), float(DAY))).cast(pa.int64())
-    order = pc.sort_indices(day)
-    days = day.take(order).to_numpy()
-    columns = [part.column(name).take(order).to_numpy() for name in ("start", "end", "offset", "value")]
+    local = arrow.view(part.column("start")) + arrow.view(part.column("offset")).astype(np.int64) * 60
+    day = np.floor(local.astype(np.float64) / float(DAY)).astype(np.int64)
+    order = np.argsort(day, kind="stable")
+    days = day[order]
+    columns = [arrow.view(part.column(name))[order] for name in ("start", "end", "offset", "value")]
     sources = part.column("source").combine_chunks().dictionary_encode()
-    names, codes = sources.dictionary.to_pylist(), sources.indices.take(order).to_numpy()
+    names, codes = sources.dictionary.to_pylist(), arrow.view(sources.indices)[order]
     del part, local, day, order, sources  # only the numpy columns stay while the days are walked
     bounds = [0, *(np.flatnonzero(np.diff(days)) + 1).tolist(), len(days)]
     for low, high in itertools.pairwise(bounds):

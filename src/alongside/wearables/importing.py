@@ -26,7 +26,7 @@ from django.db.models import Q
 from alongside.care.models import ClientProfile
 from alongside.core.actor import Actor
 from alongside.core.idempotency import replay_check
-from alongside.wearables import chunked, storage
+from alongside.wearables import arrow, chunked, storage
 from alongside.wearables.features import DAY, daily_features
 from alongside.wearables.models import CsvMapping, ImportJob
 from alongside.wearables.samples import BadInput, Samples
@@ -144,7 +144,7 @@ def stored_reader(client: ClientProfile, low: int, high: int) -> chunked.StoredR
     opened = [storage.opened(client_id=client.pk, job_id=job) for job in jobs]
 
     def read(start: int, end: int) -> list[pa.Table]:
-        return [storage.SCHEMA.empty_table() if p is None else storage.from_plain(p, (start, end)) for p in opened]
+        return [arrow.empty(storage.SCHEMA) if p is None else storage.from_plain(p, (start, end)) for p in opened]
 
     return read
 

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -26,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
 from alongside.crypto.keys import NONCE_BYTES, DecryptionFailed, data_key
+from alongside.wearables import arrow
 from alongside.wearables.samples import KINDS, Samples
 
 SCHEMA = pa.schema(
@@ -64,21 +66,19 @@ def to_table(samples: Samples) -> pa.Table:
     """Return the samples as an Arrow table (kinds and sources as names)."""
     names = {code: name for name, code in samples.sources.items()}
     names[-1] = ""
-    kinds = pa.array(samples.kind, pa.int8()).dictionary_encode()
-    kind_names = pa.array([str(KINDS[code.as_py()]) for code in kinds.dictionary], pa.string())
-    source_codes = pa.array(samples.source, pa.int32()).dictionary_encode()
-    source_names = pa.array([names[code.as_py()] for code in source_codes.dictionary], pa.string())
-    return pa.table(
-        {
-            "kind": kind_names.take(kinds.indices),
-            "start": pa.array(samples.start, pa.int64()),
-            "end": pa.array(samples.end, pa.int64()),
-            "offset": pa.array(samples.offset, pa.int16()),
-            "value": pa.array(samples.value, pa.float64()),
-            "source": source_names.take(source_codes.indices),
-        },
-        schema=SCHEMA,
-    )
+    kinds = arrow.numbers(samples.kind, pa.int8()).dictionary_encode()
+    kind_names = arrow.strings([str(KINDS[int(code)]) for code in arrow.view(kinds.dictionary)])
+    source_codes = arrow.numbers(samples.source, pa.int32()).dictionary_encode()
+    source_names = arrow.strings([names[int(code)] for code in arrow.view(source_codes.dictionary)])
+    columns = [
+        kind_names.take(kinds.indices),
+        arrow.numbers(samples.start, pa.int64()),
+        arrow.numbers(samples.end, pa.int64()),
+        arrow.numbers(samples.offset, pa.int16()),
+        arrow.numbers(samples.value, pa.float64()),
+        source_names.take(source_codes.indices),
+    ]
+    return pa.Table.from_arrays(columns, schema=SCHEMA)
 
 
 DEDUP_SECONDS = 31 * 86_400  # de-duplicate a month of samples at a time, so memory does not grow with the file
@@ -92,9 +92,9 @@ def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
     1,200-day export at once took 120 MB more at its peak (see bench/README.md).
     """
     if incoming.num_rows == 0:
-        return SCHEMA.empty_table()
+        return arrow.empty(SCHEMA)
     bounds = pc.min_max(incoming.column("start")).as_py()
-    parts = [SCHEMA.empty_table()]
+    parts = [arrow.empty(SCHEMA)]
     for low in range(int(bounds["min"]), int(bounds["max"]) + 1, DEDUP_SECONDS):
         part = _starting_in(incoming, low, low + DEDUP_SECONDS)
         if part.num_rows:
@@ -123,19 +123,31 @@ def release(table: pa.Table) -> pa.Table:
 
 def _starting_in(table: pa.Table, low: int, high: int) -> pa.Table:
     start = table.column("start")
-    return table.filter(pc.and_(pc.greater_equal(start, low), pc.less(start, high)))
+    low_at, high_at = arrow.scalar(low, pa.int64()), arrow.scalar(high, pa.int64())
+    return table.filter(pc.and_(pc.greater_equal(start, low_at), pc.less(start, high_at)))
 
 
 def _distinct_new(incoming: pa.Table, stored: pa.Table) -> pa.Table:
+    # One sort of both tables, stored rows first among equal ones: an incoming row is new when the row
+    # before it differs in some column (an equal row before it is a stored one or an incoming duplicate).
+    # Sorted on every column: samples alike in start, end and kind (two readings of the same minutes from
+    # one source) then come out in one order whatever else was read, so a total that counts the first of
+    # them does not depend on how the samples were split into chunks. (Arrow's group_by and join would
+    # import pyarrow.dataset, whose import imports pandas: see arrow.py.)
     names = SCHEMA.names
-    distinct = incoming.group_by(names, use_threads=False).aggregate([])
-    if stored.num_rows:
-        distinct = distinct.join(stored, keys=names, join_type="left anti", use_threads=False)
-    # Every column in the order: samples alike in start, end and kind (two readings of the same minutes from
-    # one source) then come out in one order whatever else the hash table held, so a total that counts the
-    # first of them does not depend on how the samples were split into chunks.
-    order = [(name, "ascending") for name in ("start", "end", "kind", "source", "value", "offset")]
-    return distinct.select(names).sort_by(order).cast(SCHEMA)
+    flags = np.concatenate([np.ones(incoming.num_rows, np.int8), np.zeros(stored.num_rows, np.int8)])
+    tables = [incoming.select(names).cast(SCHEMA), stored.select(names).cast(SCHEMA)]
+    both = pa.concat_tables(tables).combine_chunks().append_column("incoming", arrow.numbers(flags, pa.int8()))
+    keys = [(name, "ascending") for name in ("start", "end", "kind", "source", "value", "offset", "incoming")]
+    both = both.take(pc.sort_indices(both, sort_keys=keys)).combine_chunks()
+    count = both.num_rows
+    same = np.ones(count, dtype=bool)
+    same[0] = False
+    for name in names:
+        column = both.column(name)
+        same[1:] &= arrow.truth(pc.equal(column.slice(1), column.slice(0, count - 1)))
+    keep = (arrow.view(both.column("incoming")) == 1) & ~same
+    return both.filter(arrow.booleans(keep)).select(names)
 
 
 def write(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str, table: pa.Table) -> Path:
@@ -229,7 +241,7 @@ def read(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID], between: tuple
 
     With ``between`` (UTC seconds, both included), only the samples that start in that range.
     """
-    tables = [SCHEMA.empty_table()]
+    tables = [arrow.empty(SCHEMA)]
     for job_id in job_ids:
         plain = opened(client_id=client_id, job_id=job_id)
         if plain is not None:
@@ -251,12 +263,26 @@ def opened(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str) -> bytes | No
 
 
 def from_plain(plain: bytes, between: tuple[int, int] | None = None) -> pa.Table:
-    """The samples of a decrypted file; with ``between`` (UTC seconds, both included) those starting in it."""
+    """The samples of a decrypted file; with ``between`` (UTC seconds, both included) those starting in it.
+
+    Read with ``ParquetFile`` rather than ``pq.read_table``, whose dataset layer imports pandas (arrow.py).
+    """
+    file = pq.ParquetFile(io.BytesIO(plain))
     if between is None:
-        return pq.read_table(io.BytesIO(plain)).cast(SCHEMA)
+        return file.read().cast(SCHEMA)
     # Row groups whose start statistics lie outside the range are skipped (files are sorted by start).
-    wanted = [("start", ">=", between[0]), ("start", "<=", between[1])]
-    return pq.read_table(io.BytesIO(plain), filters=wanted).cast(SCHEMA)
+    column = file.metadata.schema.names.index("start")
+    groups = []
+    for group in range(file.metadata.num_row_groups):
+        stats = file.metadata.row_group(group).column(column).statistics
+        if stats is None or not stats.has_min_max or (stats.min <= between[1] and stats.max >= between[0]):
+            groups.append(group)
+    if not groups:
+        return arrow.empty(SCHEMA)
+    table = file.read_row_groups(groups).cast(SCHEMA)
+    start = table.column("start")
+    low, high = arrow.scalar(between[0], pa.int64()), arrow.scalar(between[1], pa.int64())
+    return table.filter(pc.and_(pc.greater_equal(start, low), pc.less_equal(start, high)))
 
 
 def delete(*, client_id: uuid.UUID | str, job_ids: list[uuid.UUID] | None = None) -> None:
