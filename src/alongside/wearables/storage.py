@@ -87,8 +87,9 @@ DEDUP_SECONDS = 31 * 86_400  # de-duplicate a month of samples at a time, so mem
 def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
     """Return the distinct samples of ``incoming`` not already in ``stored``, sorted by start, end, kind and the rest.
 
-    An Arrow hash aggregation and anti-join (measured about 8 times quicker than DuckDB's ``EXCEPT`` on a
-    pushed batch, mostly DuckDB's own start-up per call), a month of sample starts at a time: a whole
+    One Arrow sort of the incoming and stored rows and a comparison of adjacent rows (it was a hash
+    aggregation and anti-join, which import pandas through pyarrow.dataset; before that DuckDB's ``EXCEPT``,
+    whose start-up alone cost more than a pushed batch), a month of sample starts at a time: a whole
     1,200-day export at once took 120 MB more at its peak (see bench/README.md).
     """
     if incoming.num_rows == 0:
