@@ -62,3 +62,31 @@ def test_resumed_self_harm_weapons_and_no_way_out_alert(language: str, text: str
 def test_the_same_words_in_everyday_use_raise_nothing(language: str, text: str) -> None:
     """A chef's knife at work, a train to catch, a car park exit, winter clothes put away: nothing."""
     assert safety.detect(text, language=language).level is Level.NONE
+
+
+# Context said after the match, a joke closed by "ha", an ordinary reason for an absence: review, not urgent.
+LOWERED_TO_REVIEW = [
+    ("en", "Urges to cut haven't come back since October"),
+    ("en", "suicidal thoughts have not crossed my mind this month"),
+    ("en", "if he eats my leftovers again I'll murder him, ha"),
+    ("en", "I won't be around for our next session, I'm away on a business trip"),
+    ("es", "no voy a estar en la próxima sesión, estoy de viaje de trabajo"),
+]
+
+# Still urgent: what is denied is the stopping, or there is no ordinary reason.
+STILL_URGENT = [
+    ("en", "the thoughts of killing myself haven't stopped"),
+    ("en", "I won't be around for our next session. Thank you for everything."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), LOWERED_TO_REVIEW)
+def test_negation_after_jokes_and_ordinary_absences_are_review(language: str, text: str) -> None:
+    """A denial said after the risk words, "ha" closing a threat, a trip as the reason: lowered to review, never silenced."""
+    assert safety.detect(text, language=language).level is Level.REVIEW
+
+
+@pytest.mark.parametrize(("language", "text"), STILL_URGENT)
+def test_ongoing_thoughts_and_bare_goodbyes_stay_urgent(language: str, text: str) -> None:
+    """Thoughts that "haven't stopped" and a goodbye with no reason given stay urgent."""
+    assert safety.detect(text, language=language).level is Level.URGENT

@@ -60,7 +60,27 @@ _POST_HISTORY = re.compile(
     r"^\W*(?:\w+ ){0,3}(?:years ago|months ago|in the past|(?:in|en|since|desde) (?:19|20)\d\d|as a (?:teen|teenager|kid)|when i was (?:younger|a teen|in school)|"
     r"back then|a long time ago|anymore|any more|ya paso|eso paso|that passed|hace (?:\w+ )?(?:anos|meses|tiempo|mucho)|de adolescente|de joven|en el pasado)\b"
 )
-_JOKING = re.compile(r"\b(?:lol|lmao|lmfao|haha+|hehe|jk|just kidding|jaja+|jeje|xd|es broma|broma)\b")
+_JOKING = re.compile(
+    r"\b(?:lol|lmao|lmfao|haha+|hehe|jk|just kidding|jaja+|jeje|xd|es broma|broma)\b"
+    # A lone "ha" closing the message ("I'll kill her, ha"); only at the very end, as Spanish "ha" is a verb.
+    r"|,? \bha\W*$"
+)
+# Negation said after the match (probe 23, 2026-12-07): "thoughts of suicide haven't come up",
+# "las ganas de cortarme no han vuelto". Not when what is denied is the stopping ("haven't stopped").
+_POST_NEGATION = re.compile(
+    r"^\W*(?:\w+ ){0,2}(?:haven'?t|havent|have not|hasn'?t|hasnt|has not|didn'?t|did not|aren'?t|isn'?t)"
+    r"(?! (?:stopped|stop|gone away|gone|left|eased|let up|gotten better|improved|changed|ended|faded|calmed))"
+    r" (?:\w+ )?(?:come up|came up|been (?:there|back|an issue|a problem)|come back|returned|happened|crossed my mind)\b"
+    r"|^\W*(?:\w+ ){0,2}no (?:han|ha) (?:vuelto|aparecido|regresado|vuelto a aparecer)\b"
+)
+# An everyday reason stated in the message for an absence (probe 23): "I won't be around next week,
+# I'm on holiday". It lowers a goodbye or a preparation to review, never removes it. A solicitor or a
+# notary is not such a reason: "affairs in order with my solicitor, I am ready now" stays urgent.
+_EVERYDAY_REASON = re.compile(
+    r"\b(?:on holiday|on vacation|on a (?:work |business )?trip|at a conference|away for work|"
+    r"de vacaciones|de viaje|viaje de trabajo|un congreso)\b"
+)
+_REASON_CATEGORIES = {Category.GOODBYE_OR_FINALITY, Category.PLAN_OR_PREPARATION}
 
 # A third person is the subject of these categories by design ("he hit me", "kill him").
 _NO_OTHER_PERSON = {Category.DANGER_ABUSE, Category.HARM_TO_OTHERS}
@@ -90,6 +110,10 @@ def modifiers(text: str, start: int, end: int, category: Category) -> tuple[Cont
         found.append(Context.HISTORICAL)
     if category is Category.HARM_TO_OTHERS and _JOKING.search(text[max(0, start - 80) : end + 80]):
         found.append(Context.HYPOTHETICAL)
+    if Context.NEGATED not in found and _POST_NEGATION.search(_clause_after(text, end)):
+        found.append(Context.NEGATED)
+    if category in _REASON_CATEGORIES and _EVERYDAY_REASON.search(text):
+        found.append(Context.EVERYDAY_REASON)
     return tuple(found)
 
 

@@ -37,6 +37,7 @@ class Context(StrEnum):
     HISTORICAL = "historical"
     HYPOTHETICAL = "hypothetical"
     OTHER_PERSON = "other_person"
+    EVERYDAY_REASON = "everyday_reason"
 
 
 @dataclass(frozen=True)
