@@ -10,7 +10,11 @@
 // Our own socket (/ws/telehealth/group/<id>/, group_consumers.py) carries the waiting room and the chat.
 // Only once the clinician lets a person in does it send their Janus keys: the public Janus URL, a signed
 // token, the room, its pin, a room token on that room's allowed list, a publisher id and the ICE servers.
-// After a network drop the page rejoins with fresh keys (the server sends the stale feed out first).
+// When a Janus PeerConnection fails, or stays disconnected 2 s, while the Janus session still answers, the
+// page restarts ICE on the same handles (the publisher offers again with iceRestart and sends it in a
+// "configure"; each subscriber asks Janus for a fresh offer with "configure" + "restart": true and answers
+// it), so the others keep this person's tile and feed. If the Janus session is gone, or the restart has not
+// connected within 10 s, the page rejoins with fresh keys (the server sends the stale feed out first).
 
 import { createChat } from "./chat.js";
 import { createDeviceCheck } from "./devices.js";
@@ -77,6 +81,9 @@ class JanusCall {
     this.publisher = null;
     this.privateId = null;
     this.stopped = false;
+    this.restarting = null; // the PeerConnections being ICE-restarted, while a restart runs
+    this.downTimer = null;
+    this.restartTimer = null;
     this.ws = new WebSocket(config.url, "janus-protocol");
     this.ws.addEventListener("message", (event) => this.onMessage(JSON.parse(event.data)));
     this.ws.addEventListener("close", () => { if (!this.stopped) lostJanus(this); });
@@ -135,6 +142,7 @@ class JanusCall {
       const candidate = c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : { completed: true };
       this.send({ janus: "trickle", handle_id: handleId, candidate }).catch(() => {});
     };
+    pc.addEventListener("connectionstatechange", () => this.pcState());
     this.handles.get(handleId).pc = pc;
     return pc;
   }
@@ -147,7 +155,8 @@ class JanusCall {
 
   async start() {
     this.sessionId = (await this.send({ janus: "create" })).data.id;
-    this.keepalive = setInterval(() => this.send({ janus: "keepalive" }).catch(() => {}), 25000);
+    // A keep-alive Janus refuses (the session expired) or cannot send means the session is gone: rejoin.
+    this.keepalive = setInterval(() => this.send({ janus: "keepalive" }).catch(() => lostJanus(this)), 25000);
     this.publisher = await this.attach((msg) => this.onPublisherEvent(msg));
     const joined = await this.message(this.publisher, {
       request: "join",
@@ -167,6 +176,7 @@ class JanusCall {
     await pc.setLocalDescription(offer);
     const answer = await this.message(this.publisher, { request: "publish" }, offer);
     await this.remoteDescription(this.publisher, answer.jsep);
+    showUfrag(root, pc);
     for (const info of data.publishers || []) this.subscribe(info).catch(() => {});
   }
 
@@ -185,7 +195,9 @@ class JanusCall {
   async subscribe(info) {
     if (this.feeds.has(info.id) || this.stopped) return;
     this.feeds.set(info.id, null); // claimed before the first await: the same feed may be announced twice
-    const handleId = await this.attach(null);
+    const handleId = await this.attach((msg) => {
+      if (msg.jsep?.type === "offer") this.answerOffer(handleId, msg.jsep).catch(() => {}); // Janus renegotiates
+    });
     if (!this.feeds.has(info.id) || this.stopped) {
       this.send({ janus: "detach", handle_id: handleId }).catch(() => {}); // it left while we attached
       return;
@@ -207,10 +219,74 @@ class JanusCall {
       private_id: this.privateId,
       streams: [{ feed: info.id }],
     });
-    await this.remoteDescription(handleId, joined.jsep);
+    await this.answerOffer(handleId, joined.jsep);
+  }
+
+  async answerOffer(handleId, jsep) {
+    const pc = this.handles.get(handleId)?.pc;
+    if (!pc) return;
+    await this.remoteDescription(handleId, jsep);
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
+    const feed = [...this.feeds].find(([, h]) => h === handleId)?.[0];
+    const tile = feed === undefined ? null : tiles.querySelector(`[data-feed="${feed}"]`);
+    if (tile) showUfrag(tile, pc);
     await this.message(handleId, { request: "start", room: this.config.room }, answer);
+  }
+
+  pcs() {
+    return [...this.handles.values()].map((h) => h.pc).filter((pc) => pc && pc.connectionState !== "closed");
+  }
+
+  // Any PeerConnection failed, or disconnected for 2 s: restart ICE. During a restart: done once all are connected.
+  pcState() {
+    if (this.stopped || this !== current) return;
+    const pcs = this.pcs();
+    if (this.restarting) {
+      if ([...this.restarting].every((pc) => pc.connectionState === "connected" || pc.connectionState === "closed")) {
+        this.restarting = null;
+        clearTimeout(this.restartTimer);
+        root.dataset.iceRestarted = String(Number(root.dataset.iceRestarted || 0) + 1);
+        if (this.publisherPc()?.connectionState === "connected") say(strings.in_call);
+      }
+      return;
+    }
+    clearTimeout(this.downTimer);
+    if (pcs.some((pc) => pc.connectionState === "failed")) this.restartIce();
+    else if (pcs.some((pc) => pc.connectionState === "disconnected")) this.downTimer = setTimeout(() => this.restartIce(), 2000);
+  }
+
+  async restartIce() {
+    if (this.stopped || this.restarting || this !== current) return;
+    this.restarting = new Set(this.pcs());
+    root.dataset.iceRestarts = String(Number(root.dataset.iceRestarts || 0) + 1);
+    say(strings.reconnecting);
+    this.restartTimer = setTimeout(() => { if (this.restarting && this === current) rejoin(); }, 10000);
+    try {
+      await this.send({ janus: "keepalive" }); // is the Janus session still there? If not, rejoin at once
+    } catch (_) {
+      lostJanus(this);
+      return;
+    }
+    const jobs = [this.restartPublisher()];
+    for (const handleId of this.feeds.values()) if (handleId !== null) jobs.push(this.restartSubscriber(handleId));
+    await Promise.all(jobs.map((job) => job.catch(() => {})));
+    this.pcState(); // a restart that changed no state (already connected) is done too
+  }
+
+  async restartPublisher() {
+    const pc = this.publisherPc();
+    if (!pc) return;
+    const offer = await pc.createOffer({ iceRestart: true });
+    await pc.setLocalDescription(offer);
+    const answer = await this.message(this.publisher, { request: "configure" }, offer);
+    if (answer.jsep) await this.remoteDescription(this.publisher, answer.jsep);
+    showUfrag(root, pc);
+  }
+
+  async restartSubscriber(handleId) {
+    const reply = await this.message(handleId, { request: "configure", restart: true });
+    if (reply.jsep) await this.answerOffer(handleId, reply.jsep);
   }
 
   dropFeed(feed) {
@@ -232,6 +308,8 @@ class JanusCall {
   stop() {
     this.stopped = true;
     clearInterval(this.keepalive);
+    clearTimeout(this.downTimer);
+    clearTimeout(this.restartTimer);
     for (const handle of this.handles.values()) handle.pc?.close();
     if (this.ws.readyState === WebSocket.OPEN) {
       if (this.publisher !== null) this.message(this.publisher, { request: "leave" }).catch(() => {});
@@ -243,6 +321,12 @@ class JanusCall {
     for (const tile of tiles.querySelectorAll("[data-feed]")) tile.remove();
     root.dataset.remoteCount = "0";
   }
+}
+
+// The local ICE username fragment, on the page for the browser test: a restart changes it, a rejoin too.
+function showUfrag(element, pc) {
+  const match = /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp || "");
+  if (match) element.dataset.iceUfrag = match[1];
 }
 
 function tileFor(feed, name) {
@@ -267,20 +351,17 @@ function tileFor(feed, name) {
   return tile;
 }
 
-let downTimer = null;
 function publisherState(janusCall, state) {
   if (janusCall !== current) return;
-  clearTimeout(downTimer);
   if (state === "connected") {
     setState("in-call");
-    say(strings.in_call);
+    if (!janusCall.restarting) say(strings.in_call);
     send({ type: "connected", up: true });
-  } else if (state === "failed") {
-    rejoin();
-  } else if (state === "disconnected") {
-    downTimer = setTimeout(rejoin, 4000); // often recovers by itself; if not, start again
-  }
+  } // failed or disconnected: JanusCall.pcState restarts ICE, and rejoins if that does not work
 }
+
+// For the browser test (and an operator in the console): restart ICE now, as a failed connection would.
+root.addEventListener("restart-ice", () => current?.restartIce());
 
 function lostJanus(janusCall) {
   if (janusCall === current) rejoin();
