@@ -70,13 +70,14 @@ def test_a_clinician_schedules_a_group_of_their_own_clients_and_it_is_audited(wo
     assert "Tuesday" not in str(event.detail)
 
 
-def test_a_group_needs_two_to_ten_clients_all_from_the_clinicians_caseload(world, kim):
-    """One client, eleven clients, or a client of another clinician (Robin is Bob's) are refused."""
+def test_a_group_needs_two_to_nine_clients_all_from_the_clinicians_caseload(world, kim):
+    """One client, ten clients (ten people with the clinician is the cap, so ten clients are one too many, refused
+    with the clients' own message), or a client of another clinician (Robin is Bob's) are refused."""
     soon = timezone.now() + dt.timedelta(days=1)
-    with pytest.raises(ValidationError, match="between 2 and 10"):
+    with pytest.raises(ValidationError, match="between 2 and 9"):
         group_services.group_create(actor=world.alice, title="G", starts_at=soon, client_ids=[world.sam.pk])
-    many = [factories.client(world.practice, clinicians=(world.alice,)).pk for _ in range(9)]
-    with pytest.raises(ValidationError, match="between 2 and 10"):
+    many = [factories.client(world.practice, clinicians=(world.alice,)).pk for _ in range(8)]
+    with pytest.raises(ValidationError, match="between 2 and 9"):
         group_services.group_create(
             actor=world.alice, title="G", starts_at=soon, client_ids=[world.sam.pk, kim.pk, *many]
         )
@@ -211,13 +212,16 @@ def test_the_room_is_destroyed_after_the_session_and_when_the_clinician_ends_it(
 
 
 def test_the_scheduling_form_offers_only_the_clinicians_own_clients(world, kim, staff_client):
-    """Alice's form lists Sam and Kim, not Robin (Bob's client); posting it schedules the group. Clients get none."""
+    """Alice's form lists Sam and Kim, not Robin (Bob's client), and says 2 to 9 clients (the clinician is one of
+    the ten); posting it schedules the group. Clients get none."""
     assert _web(world.sam.user).get("/telehealth/groups/new/").status_code == 403
     alice = _web(world.alice, staff_client)
     page = alice.get("/telehealth/groups/new/").content.decode()
     assert str(world.sam.pk) in page
     assert str(kim.pk) in page
     assert str(world.other_client.pk) not in page
+    assert "Clients (2 to 9)" in page  # ten people with the clinician: nine clients at most
+    assert "2 to 10" not in page
     day = (timezone.localtime() + dt.timedelta(days=2)).date()
     form = {"title": "Skills group", "date": day.isoformat(), "time": "10:00", "duration_minutes": 90}
     response = alice.post("/telehealth/groups/new/", {**form, "clients": [str(world.sam.pk), str(kim.pk)]})

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from alongside.care.models import ClientProfile, Practice
 
 MIN_CLIENTS = 2
-MAX_CLIENTS = 10  # the issue: groups of up to ten; the VideoRoom allows this many publishers
 MAX_PARTICIPANTS = 10  # clients, staff guests and the clinician together (the issue: groups of up to ten)
+MAX_CLIENTS = MAX_PARTICIPANTS - 1  # the clinician is one of the ten
 
 
 class GroupAuditAction(models.TextChoices):

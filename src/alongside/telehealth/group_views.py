@@ -32,7 +32,11 @@ class GroupForm(AppointmentForm):
         max_length=80,
         help_text=_("Every member sees it: a name such as “Tuesday skills group”, never a diagnosis."),
     )
-    clients = forms.MultipleChoiceField(label=_("Clients (2 to 10)"), widget=forms.CheckboxSelectMultiple)
+    clients = forms.MultipleChoiceField(
+        label=_("Clients (2 to 9)"),
+        help_text=_("A group holds at most 10 people, you included: invite fewer clients if colleagues join."),
+        widget=forms.CheckboxSelectMultiple,
+    )
     guests = forms.CharField(
         label=_("Co-therapists or interpreters (optional)"),
         required=False,

@@ -63,7 +63,7 @@ def group_create(
     client_ids: list[uuid.UUID | str],
     guest_emails: tuple[str, ...] = (),
 ) -> GroupSession:
-    """Schedule a group session for 2 to 10 clients of the actor's own caseload, plus staff guests."""
+    """Schedule a group session for 2 to 9 clients of the actor's own caseload, plus staff guests."""
     if getattr(actor, "is_client", True):
         raise PermissionDenied(_("Only a clinician can schedule a group session."))
     membership = Membership.objects.filter(user=actor, is_active=True).first()
@@ -71,7 +71,7 @@ def group_create(
         raise PermissionDenied(_("Only a clinician can schedule a group session."))
     wanted = {uuid.UUID(str(c)) for c in client_ids}
     if not MIN_CLIENTS <= len(wanted) <= MAX_CLIENTS:
-        raise ValidationError(_("Invite between 2 and 10 clients."))
+        raise ValidationError(_("Invite between 2 and 9 clients."))
     clients = list(access.care_team_clients(actor).filter(pk__in=wanted, practice_id=membership.practice_id))
     if len(clients) != len(wanted):
         raise ValidationError(_("Invite only clients whose care team you are on."))
