@@ -31,7 +31,12 @@ from tests.telehealth.test_group_call import SENTINEL, _every_stored_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+# The fake UI also answers getDisplayMedia; the capture source is picked without a dialog (headless has no picker).
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--auto-select-desktop-capture-source=Entire screen",
+]
 WAIT = 45.0  # seconds: a bound for a loaded 2-core machine; the figure itself goes to bench/
 
 
@@ -150,6 +155,7 @@ def test_three_people_in_a_group_call_each_receive_video_from_the_other_two(
         for page in (alice, kim_page):
             expect(page.locator("#chat-log")).to_contain_text(SENTINEL)
         _restart_ice(opened, names)
+        _audio_only_and_screen_share(opened)
         _drop_and_recover(opened, names)
         # Kim leaves: the others' pages drop Kim's tile.
         kim_page.get_by_role("button", name="Leave").click()
@@ -201,6 +207,51 @@ def _restart_ice(opened, names: set[str]) -> None:
             page.wait_for_timeout(200)
         assert _frames_from(page, "Sam") > seen
     _everyone_decodes(opened, names, time.monotonic())
+
+
+def _frames_settle(page, name: str) -> bool:
+    """Whether the frames decoded from ``name`` stop growing (two reads 1.5 s apart agree) within WAIT."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        before = _frames_from(page, name)
+        page.wait_for_timeout(1500)
+        if _frames_from(page, name) == before:
+            return True
+    return False
+
+
+def _frames_grow(page, name: str) -> bool:
+    before = _frames_from(page, name)
+    deadline = time.monotonic() + WAIT
+    while _frames_from(page, name) <= before and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    return _frames_from(page, name) > before
+
+
+def _audio_only_and_screen_share(opened) -> None:
+    """Sam switches to audio only: Alice stops decoding video from him, and again does once he switches back.
+    Alice shares her screen: Sam decodes her feed at the screen's width, not the camera's, and the camera is back
+    once she stops."""
+    alice, sam = opened[0][2], opened[1][2]
+    alice_name = opened[0][0]
+    audio_only = sam.get_by_role("button", name="Audio only")
+    audio_only.click()
+    expect(audio_only).to_have_attribute("aria-pressed", "true")
+    assert _frames_settle(alice, "Sam")
+    audio_only.click()
+    expect(audio_only).to_have_attribute("aria-pressed", "false")
+    assert _frames_grow(alice, "Sam")
+    tile = sam.locator(f'#tiles [data-name="{alice_name}"]')
+    camera_width = tile.get_attribute("data-frame-width")
+    assert camera_width not in (None, "0")
+    share = alice.get_by_role("button", name="Share screen")
+    share.click()
+    expect(share).to_have_attribute("aria-pressed", "true", timeout=10000)
+    expect(tile).not_to_have_attribute("data-frame-width", camera_width, timeout=WAIT * 1000)
+    assert _frames_grow(sam, alice_name)
+    share.click()
+    expect(share).to_have_attribute("aria-pressed", "false")
+    expect(tile).to_have_attribute("data-frame-width", camera_width, timeout=WAIT * 1000)
 
 
 def _drop_and_recover(opened, names: set[str]) -> None:

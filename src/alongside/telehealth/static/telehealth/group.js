@@ -396,6 +396,7 @@ async function readStats() {
       if (entry.type === "inbound-rtp" && entry.kind === "video") {
         tile.dataset.framesDecoded = String(entry.framesDecoded || 0);
         tile.dataset.bytesReceived = String(entry.bytesReceived || 0);
+        tile.dataset.frameWidth = String(entry.frameWidth || 0); // the browser test tells a shared screen by it
       }
     });
   }
