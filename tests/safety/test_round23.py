@@ -26,6 +26,11 @@ URGENT = [
     ("es", "le voy a echar veneno en la comida a mi jefe"),
     ("es", "dejé las claves anotadas para que mi hija pueda arreglarse cuando ya no esté"),
     ("es", "conozco un sitio donde nadie me encontraría"),
+    # Urgent lines the round-22 detector called review (probes 21-23, read together).
+    ("en", "Monday I am bringing a knife into the office. They will see."),
+    ("en", "We still have grandad's rifle in the attic. I have been thinking about it."),
+    ("en", "The codeine from my dentist is still in the bathroom cabinet and I keep thinking about it."),
+    ("es", "llevo dos semanas ahorrando mis somníferos"),
 ]
 
 REVIEW_AT_LEAST = [

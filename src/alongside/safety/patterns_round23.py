@@ -85,6 +85,26 @@ EN: tuple[tuple[str, C, L, str], ...] = (
     ),
 )
 
+# Urgent messages the round-22 detector called only review, read across probes 21-23: a weapon or a
+# "make them pay" with the plan or the threat said, and a means kept with "thinking about it".
+EN += (
+    (
+        "en.weapon_or_payback_with_threat",
+        C.HARM_TO_OTHERS,
+        L.URGENT,
+        rf"\b(?:bring\w*|brought|tak\w*|took|carry\w*|carried) (?:my |a |his |her |the )?(?!chef|kitchen|cooking|pocket|utility|work)"
+        rf"(?:[\w']+ )?{_WEAPON_EN}\b.{{0,60}}\b(?:they|he|she|you|theyll|hell|shell)(?:'?ll| will)? (?:see|pay|regret it|be sorry|learn)\b"
+        r"|\bmake (?:\w+ ){0,2}pay\b.{0,60}\b(?:got it (?:all )?worked out|worked it (?:all )?out|planned it|i know where|i know when)\b",
+    ),
+    (
+        "en.means_kept_thinking_about_it",
+        C.MEANS,
+        L.URGENT,
+        r"\b(?:{pills}|morphine|oxycodone|codeine|tramadol|diazepam|lithium|opioids|fentanyl|gun|pistol|rifle|rope|razors?|blades?)\b.{0,60}"
+        r"\b(?:i'?ve|ive|i have|i'?m|im|i am|i keep) (?:been )?thinking about (?:it|them|using (?:it|them)|taking (?:it|them))(?=\s*(?:$|[.!;]))",
+    ),
+)
+
 ES: tuple[tuple[str, C, L, str], ...] = (
     (
         # Sin salida, con pronombre y determinante: "no le veo ninguna salida a esto".
@@ -98,7 +118,7 @@ ES: tuple[tuple[str, C, L, str], ...] = (
         "es.guardando_pastillas",
         C.MEANS,
         L.URGENT,
-        r"\b(?:he ido|estoy|estuve|sigo|vengo|ando) (?:guardando|juntando|acumulando|ahorrando|escondiendo)"
+        r"\b(?:he ido|he estado|estado|estoy|estuve|sigo|vengo|ando|llevo \w+ \w+) (?:guardando|juntando|acumulando|ahorrando|escondiendo)"
         r" (?:las |mis |unas |algunas |todas las |los |unos )?(?:\w+ )?{pastillas}\b",
     ),
     (
