@@ -17,6 +17,7 @@ from django.utils import timezone
 from alongside.messaging import services
 from alongside.routing import websocket_urlpatterns
 from alongside.sessions.services import appointment_create
+from alongside.telehealth.services.groups import group_create
 from tests import factories
 from tests.access.test_route_walk import SENTINEL_NAME, _fill
 from tests.async_support import run_async
@@ -64,7 +65,12 @@ def test_every_socket_route_refuses_outsiders(client, staff_client) -> None:
     # Sam's session starting now, so its video room is open: outsiders must still be refused.
     starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=5)
     appointment = appointment_create(actor=alice, client_id=sam.pk, starts_at=starts)
-    ids = {"client_id": str(sam.pk), "appointment_id": str(appointment.pk)}
+    # A group of Alice's with Sam in it, in two days (outsiders are refused whether or not its room is open).
+    kim = factories.client(home, clinicians=(alice,), name="Kim")
+    group = group_create(
+        actor=alice, title="Skills group", starts_at=starts + dt.timedelta(days=2), client_ids=[sam.pk, kim.pk]
+    )
+    ids = {"client_id": str(sam.pk), "appointment_id": str(appointment.pk), "group_id": str(group.pk)}
     outsiders = {"anonymous": None, "carol": carol, "bob": bob, "robin": robin.user}
     problems: list[str] = []
     routes = [str(p.pattern) for p in websocket_urlpatterns]
