@@ -31,6 +31,9 @@ URGENT = [
     ("en", "We still have grandad's rifle in the attic. I have been thinking about it."),
     ("en", "The codeine from my dentist is still in the bathroom cabinet and I keep thinking about it."),
     ("es", "llevo dos semanas ahorrando mis somníferos"),
+    # Sexual coercion by a partner.
+    ("en", "my partner pressures me into sleeping with him"),
+    ("en", "my husband keeps guilting me into sex"),
 ]
 
 REVIEW_AT_LEAST = [
@@ -53,7 +56,7 @@ NONE = [
 
 @pytest.mark.parametrize(("language", "text"), URGENT)
 def test_intent_preparation_and_harm_to_others_kinds_are_urgent(language: str, text: str) -> None:
-    """Intent with "suicide" as a verb, affairs left for after, a hiding place, a through train, poisoning: urgent."""
+    """Intent with "suicide" as a verb, affairs left for after, a hiding place, a through train, poisoning, coercion: urgent."""
     assert safety.detect(text, language=language).level is Level.URGENT
 
 

@@ -105,6 +105,21 @@ EN += (
     ),
 )
 
+# Sexual coercion by a partner or relative, said in the continuous or with "into" (probe 23's
+# "has been forcing me to do things I don't want to").
+_CLOSE_EN = (
+    r"(?:he|she|my (?:boyfriend|girlfriend|husband|wife|partner|ex|bf|gf|stepdad|stepfather|stepmom|uncle|cousin))"
+)
+EN += (
+    (
+        "en.sexual_coercion",
+        C.DANGER_ABUSE,
+        L.URGENT,
+        rf"\b{_CLOSE_EN}(?: \w+){{0,3}} (?:forc\w+|pressur\w+|push\w+|coerc\w+|guilt\w*|mak\w+|made) me (?:into|to)"
+        r" (?:have sex|having sex|sleep(?:ing)? with|sex|do(?:ing)? (?:sexual |sex )?(?:things|stuff) (?:that )?i (?:don'?t|didn'?t|do not|did not) want)\b",
+    ),
+)
+
 ES: tuple[tuple[str, C, L, str], ...] = (
     (
         # Sin salida, con pronombre y determinante: "no le veo ninguna salida a esto".
