@@ -192,8 +192,10 @@ def _restart_ice(opened, names: set[str]) -> None:
         sam.locator(f'#tiles [data-name="{name}"]').get_attribute("data-ice-ufrag") for name in names - {"Sam"}
     ]
     assert all(before), before
+    started = time.monotonic()
     sam.dispatch_event("#group", "restart-ice")
     expect(sam.locator("#group")).to_have_attribute("data-ice-restarted", "1", timeout=20000)
+    print(f"\ngroup ICE restart of 3 connections -> all connected again: {time.monotonic() - started:.2f} s")
     after = [sam.get_attribute("#group", "data-ice-ufrag")] + [
         sam.locator(f'#tiles [data-name="{name}"]').get_attribute("data-ice-ufrag") for name in names - {"Sam"}
     ]
