@@ -1,5 +1,6 @@
-// A group call: the device check, the waiting room, then a small client of the Janus JSON protocol
-// (VideoRoom plugin) over its WebSocket, with the chat, quality and device check shared with one-to-one rooms.
+// A group call: the device check, the waiting room, then the call through Janus (janus_call.js, a small client
+// of the Janus JSON protocol, VideoRoom plugin), with the chat, quality and device check shared with one-to-one
+// rooms.
 //
 // Why not the janus-gateway npm package's janus.js: its entry (npm/dist/janus.es.js) depends on the
 // webrtc-adapter package, which a browser can only resolve through a bundler or an inline import map, and
@@ -18,6 +19,7 @@
 
 import { createChat } from "./chat.js";
 import { createDeviceCheck } from "./devices.js";
+import { JanusCall } from "./janus_call.js";
 import { createQuality } from "./quality.js";
 
 const $ = (id) => document.getElementById(id);
@@ -68,260 +70,6 @@ const devices = createDeviceCheck({
 });
 const chat = createChat({ send: (frame) => send(frame), you: strings.you });
 const qualityMeter = createQuality();
-
-// --- Janus -------------------------------------------------------------------------------
-
-class JanusCall {
-  constructor(config) {
-    this.config = config;
-    this.pending = new Map(); // transaction -> {resolve, reject, wantEvent}
-    this.handles = new Map(); // handle id -> {onEvent, pc, queued}
-    this.feeds = new Map(); // publisher id -> handle id
-    this.sessionId = null;
-    this.publisher = null;
-    this.privateId = null;
-    this.stopped = false;
-    this.restarting = null; // the PeerConnections being ICE-restarted, while a restart runs
-    this.downTimer = null;
-    this.restartTimer = null;
-    this.ws = new WebSocket(config.url, "janus-protocol");
-    this.ws.addEventListener("message", (event) => this.onMessage(JSON.parse(event.data)));
-    this.ws.addEventListener("close", () => { if (!this.stopped) lostJanus(this); });
-    this.ws.addEventListener("open", () => this.start().catch(() => { if (!this.stopped) showError(strings.janus_refused); }));
-  }
-
-  send(body, wantEvent = false) {
-    const transaction = Math.random().toString(36).slice(2) + Date.now().toString(36);
-    const message = { ...body, transaction, token: this.config.token };
-    if (this.sessionId !== null && body.janus !== "create") message.session_id = this.sessionId;
-    return new Promise((resolve, reject) => {
-      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error("closed"));
-      this.pending.set(transaction, { resolve, reject, wantEvent });
-      this.ws.send(JSON.stringify(message));
-    });
-  }
-
-  onMessage(msg) {
-    const waiting = msg.transaction ? this.pending.get(msg.transaction) : undefined;
-    if (waiting) {
-      if (msg.janus === "ack" && waiting.wantEvent) return; // the plugin's answer follows as an event
-      this.pending.delete(msg.transaction);
-      if (msg.janus === "error") waiting.reject(new Error(msg.error?.reason || "janus error"));
-      else if (msg.plugindata?.data?.error) waiting.reject(new Error(msg.plugindata.data.error));
-      else waiting.resolve(msg);
-      return;
-    }
-    const handle = this.handles.get(msg.sender);
-    if (!handle) return;
-    if (msg.janus === "trickle") {
-      const candidate = msg.candidate;
-      if (!candidate || candidate.completed) return;
-      if (handle.pc && handle.pc.remoteDescription) handle.pc.addIceCandidate(candidate).catch(() => {});
-      else handle.queued.push(candidate);
-    } else if (msg.janus === "event" && handle.onEvent) {
-      handle.onEvent(msg);
-    }
-  }
-
-  async attach(onEvent) {
-    const answer = await this.send({ janus: "attach", plugin: "janus.plugin.videoroom" });
-    this.handles.set(answer.data.id, { onEvent, pc: null, queued: [] });
-    return answer.data.id;
-  }
-
-  message(handleId, body, jsep) {
-    const msg = { janus: "message", handle_id: handleId, body };
-    if (jsep) msg.jsep = { type: jsep.type, sdp: jsep.sdp };
-    return this.send(msg, true);
-  }
-
-  peer(handleId) {
-    const pc = new RTCPeerConnection(this.config.rtc);
-    pc.onicecandidate = (event) => {
-      const c = event.candidate;
-      const candidate = c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : { completed: true };
-      this.send({ janus: "trickle", handle_id: handleId, candidate }).catch(() => {});
-    };
-    pc.addEventListener("connectionstatechange", () => this.pcState());
-    this.handles.get(handleId).pc = pc;
-    return pc;
-  }
-
-  async remoteDescription(handleId, jsep) {
-    const handle = this.handles.get(handleId);
-    await handle.pc.setRemoteDescription(jsep);
-    for (const candidate of handle.queued.splice(0)) await handle.pc.addIceCandidate(candidate).catch(() => {});
-  }
-
-  async start() {
-    this.sessionId = (await this.send({ janus: "create" })).data.id;
-    // A keep-alive Janus refuses (the session expired) or cannot send means the session is gone: rejoin.
-    this.keepalive = setInterval(() => this.send({ janus: "keepalive" }).catch(() => lostJanus(this)), 25000);
-    this.publisher = await this.attach((msg) => this.onPublisherEvent(msg));
-    const joined = await this.message(this.publisher, {
-      request: "join",
-      ptype: "publisher",
-      room: this.config.room,
-      pin: this.config.pin,
-      token: this.config.room_token,
-      id: this.config.feed,
-      display: this.config.display,
-    });
-    const data = joined.plugindata.data;
-    this.privateId = data.private_id;
-    const pc = this.peer(this.publisher);
-    pc.addEventListener("connectionstatechange", () => publisherState(this, pc.connectionState));
-    for (const track of localStream ? localStream.getTracks() : []) pc.addTrack(screenTrack && track.kind === "video" ? screenTrack : track, localStream);
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
-    const answer = await this.message(this.publisher, { request: "publish" }, offer);
-    await this.remoteDescription(this.publisher, answer.jsep);
-    showUfrag(root, pc);
-    for (const info of data.publishers || []) this.subscribe(info).catch(() => {});
-  }
-
-  onPublisherEvent(msg) {
-    const data = msg.plugindata?.data || {};
-    if (data.videoroom === "destroyed") {
-      finish("ended");
-      return;
-    }
-    for (const info of data.publishers || []) this.subscribe(info).catch(() => {});
-    for (const key of ["leaving", "unpublished", "kicked"]) {
-      if (data[key] !== undefined && data[key] !== "ok") this.dropFeed(data[key]);
-    }
-  }
-
-  async subscribe(info) {
-    if (this.feeds.has(info.id) || this.stopped) return;
-    this.feeds.set(info.id, null); // claimed before the first await: the same feed may be announced twice
-    const handleId = await this.attach((msg) => {
-      if (msg.jsep?.type === "offer") this.answerOffer(handleId, msg.jsep).catch(() => {}); // Janus renegotiates
-    });
-    if (!this.feeds.has(info.id) || this.stopped) {
-      this.send({ janus: "detach", handle_id: handleId }).catch(() => {}); // it left while we attached
-      return;
-    }
-    this.feeds.set(info.id, handleId);
-    const tile = tileFor(info.id, info.display || "");
-    const pc = this.peer(handleId);
-    const stream = new MediaStream();
-    pc.ontrack = (event) => {
-      stream.addTrack(event.track);
-      tile.querySelector("video").srcObject = stream;
-    };
-    const joined = await this.message(handleId, {
-      request: "join",
-      ptype: "subscriber",
-      room: this.config.room,
-      pin: this.config.pin,
-      token: this.config.room_token,
-      private_id: this.privateId,
-      streams: [{ feed: info.id }],
-    });
-    await this.answerOffer(handleId, joined.jsep);
-  }
-
-  async answerOffer(handleId, jsep) {
-    const pc = this.handles.get(handleId)?.pc;
-    if (!pc) return;
-    await this.remoteDescription(handleId, jsep);
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    const feed = [...this.feeds].find(([, h]) => h === handleId)?.[0];
-    const tile = feed === undefined ? null : tiles.querySelector(`[data-feed="${feed}"]`);
-    if (tile) showUfrag(tile, pc);
-    await this.message(handleId, { request: "start", room: this.config.room }, answer);
-  }
-
-  pcs() {
-    return [...this.handles.values()].map((h) => h.pc).filter((pc) => pc && pc.connectionState !== "closed");
-  }
-
-  // Any PeerConnection failed, or disconnected for 2 s: restart ICE. During a restart: done once all are connected.
-  pcState() {
-    if (this.stopped || this !== current) return;
-    const pcs = this.pcs();
-    if (this.restarting) {
-      if ([...this.restarting].every((pc) => pc.connectionState === "connected" || pc.connectionState === "closed")) {
-        this.restarting = null;
-        clearTimeout(this.restartTimer);
-        root.dataset.iceRestarted = String(Number(root.dataset.iceRestarted || 0) + 1);
-        if (this.publisherPc()?.connectionState === "connected") say(strings.in_call);
-      }
-      return;
-    }
-    clearTimeout(this.downTimer);
-    if (pcs.some((pc) => pc.connectionState === "failed")) this.restartIce();
-    else if (pcs.some((pc) => pc.connectionState === "disconnected")) this.downTimer = setTimeout(() => this.restartIce(), 2000);
-  }
-
-  async restartIce() {
-    if (this.stopped || this.restarting || this !== current) return;
-    this.restarting = new Set(this.pcs());
-    root.dataset.iceRestarts = String(Number(root.dataset.iceRestarts || 0) + 1);
-    say(strings.reconnecting);
-    this.restartTimer = setTimeout(() => { if (this.restarting && this === current) rejoin(); }, 10000);
-    try {
-      await this.send({ janus: "keepalive" }); // is the Janus session still there? If not, rejoin at once
-    } catch (_) {
-      lostJanus(this);
-      return;
-    }
-    const jobs = [this.restartPublisher()];
-    for (const handleId of this.feeds.values()) if (handleId !== null) jobs.push(this.restartSubscriber(handleId));
-    await Promise.all(jobs.map((job) => job.catch(() => {})));
-    this.pcState(); // a restart that changed no state (already connected) is done too
-  }
-
-  async restartPublisher() {
-    const pc = this.publisherPc();
-    if (!pc) return;
-    const offer = await pc.createOffer({ iceRestart: true });
-    await pc.setLocalDescription(offer);
-    const answer = await this.message(this.publisher, { request: "configure" }, offer);
-    if (answer.jsep) await this.remoteDescription(this.publisher, answer.jsep);
-    showUfrag(root, pc);
-  }
-
-  async restartSubscriber(handleId) {
-    const reply = await this.message(handleId, { request: "configure", restart: true });
-    if (reply.jsep) await this.answerOffer(handleId, reply.jsep);
-  }
-
-  dropFeed(feed) {
-    const handleId = this.feeds.get(feed);
-    this.feeds.delete(feed);
-    if (handleId !== undefined && handleId !== null) {
-      this.handles.get(handleId)?.pc?.close();
-      this.handles.delete(handleId);
-      this.send({ janus: "detach", handle_id: handleId }).catch(() => {});
-    }
-    tiles.querySelector(`[data-feed="${feed}"]`)?.remove();
-    root.dataset.remoteCount = String(tiles.querySelectorAll("[data-feed]").length);
-  }
-
-  publisherPc() {
-    return this.handles.get(this.publisher)?.pc || null;
-  }
-
-  stop() {
-    this.stopped = true;
-    clearInterval(this.keepalive);
-    clearTimeout(this.downTimer);
-    clearTimeout(this.restartTimer);
-    for (const handle of this.handles.values()) handle.pc?.close();
-    if (this.ws.readyState === WebSocket.OPEN) {
-      if (this.publisher !== null) this.message(this.publisher, { request: "leave" }).catch(() => {});
-      this.send({ janus: "destroy" }).catch(() => {});
-      setTimeout(() => this.ws.close(), 200);
-    } else {
-      this.ws.close();
-    }
-    for (const tile of tiles.querySelectorAll("[data-feed]")) tile.remove();
-    root.dataset.remoteCount = "0";
-  }
-}
 
 // The local ICE username fragment, on the page for the browser test: a restart changes it, a rejoin too.
 function showUfrag(element, pc) {
@@ -408,6 +156,25 @@ async function readStats() {
 }
 setInterval(() => readStats().catch(() => {}), 1000);
 
+// What a JanusCall may do to the page (janus_call.js).
+function callUi() {
+  return {
+    root,
+    tiles,
+    isCurrent: (janusCall) => janusCall === current,
+    lost: lostJanus,
+    refused: () => showError(strings.janus_refused),
+    publisherState,
+    stream: () => localStream,
+    tracks: () => (localStream ? localStream.getTracks().map((t) => (screenTrack && t.kind === "video" ? screenTrack : t)) : []),
+    tile: tileFor,
+    showUfrag,
+    ended: () => finish("ended"),
+    say: (key) => say(strings[key]),
+    rejoin,
+  };
+}
+
 // --- Our signalling socket: waiting room, keys, chat ----------------------------------------
 
 function send(frame) {
@@ -472,7 +239,7 @@ function handle(frame) {
       break;
     case "ticket":
       stopJanus();
-      current = new JanusCall(frame.config);
+      current = new JanusCall(frame.config, callUi());
       break;
     case "presence":
       if (isClinician) showPerson(frame);
