@@ -70,11 +70,24 @@ def check_session(user: Any, session_key: str | None) -> None:
             raise PermissionDenied("The session timed out.")
 
 
+class BoundedJsonConsumer(AsyncJsonWebsocketConsumer):
+    """A JSON socket that answers frames over :data:`MAX_FRAME` or in binary with an error frame, not a parse."""
+
+    async def _error(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        if text_data is None or len(text_data) > MAX_FRAME:
+            await self._error("Frames must be JSON text under 64 KiB.")
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+
+
 def group_name(appointment_id: str) -> str:
     return "telehealth." + appointment_id.replace("-", "")
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(BoundedJsonConsumer):
     """One person in one appointment's room: the client, or a clinician on the care team."""
 
     appointment_id: str
@@ -181,15 +194,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             event.update(role=self.role, pid=self.pid, guest_role=self.guest_role, name=self.name)
             event["guest"] = str(self.link.pk) if self.link is not None else ""
         await self.channel_layer.group_send(self.group, event)
-
-    async def _error(self, message: str) -> None:
-        await self.send_json({"type": "error", "message": message})
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
-        if text_data is None or len(text_data) > MAX_FRAME:
-            await self._error("Frames must be JSON text under 64 KiB.")
-            return
-        await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None

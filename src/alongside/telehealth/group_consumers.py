@@ -25,13 +25,12 @@ import logging
 import uuid
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from alongside.runtime import database_sync_to_async
 from alongside.telehealth import groups, janus
-from alongside.telehealth.consumers import CLOSE_REFUSED, MAX_CHAT, MAX_FRAME, check_session
+from alongside.telehealth.consumers import CLOSE_REFUSED, MAX_CHAT, BoundedJsonConsumer, check_session
 from alongside.telehealth.group_call_models import GroupPresence
 from alongside.telehealth.models import Role
 from alongside.telehealth.services import group_calls
@@ -45,7 +44,7 @@ def channel_group(group_id: str) -> str:
     return "telehealth.group." + group_id.replace("-", "")
 
 
-class GroupCallConsumer(AsyncJsonWebsocketConsumer):
+class GroupCallConsumer(BoundedJsonConsumer):
     """One person's page in one group's call."""
 
     group_id: str
@@ -123,15 +122,6 @@ class GroupCallConsumer(AsyncJsonWebsocketConsumer):
     async def _broadcast(self, kind: str, **event: Any) -> None:
         event.update(type=kind, sender=self.channel_name, user=self.identity, name=self.name, role=self.role)
         await self.channel_layer.group_send(self.channel, event)
-
-    async def _error(self, message: str) -> None:
-        await self.send_json({"type": "error", "message": message})
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
-        if text_data is None or len(text_data) > MAX_FRAME:
-            await self._error("Frames must be JSON text under 64 KiB.")
-            return
-        await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None

@@ -21,12 +21,14 @@ import { createChat } from "./chat.js";
 import { createDeviceCheck } from "./devices.js";
 import { JanusCall } from "./janus_call.js";
 import { createQuality } from "./quality.js";
+import { createStatus } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("group");
 const isClinician = root.dataset.role === "clinician";
 const statusLine = $("group-status");
 const errors = $("group-errors");
+const { say, showError } = createStatus(statusLine, errors);
 const tiles = $("tiles");
 const call = $("call");
 const strings = Object.fromEntries([...$("group-strings").querySelectorAll("li")].map((li) => [li.dataset.key, li.textContent]));
@@ -40,19 +42,6 @@ let admitted = false;
 let current = null; // the Janus connection now (a JanusCall), replaced whole on a rejoin
 let screenTrack = null;
 
-function say(text) {
-  statusLine.textContent = text;
-}
-
-function showError(text) {
-  errors.replaceChildren();
-  if (text) {
-    const li = document.createElement("li");
-    li.textContent = text;
-    errors.append(li);
-  }
-  errors.hidden = !text;
-}
 
 function setState(state) {
   root.dataset.state = state;

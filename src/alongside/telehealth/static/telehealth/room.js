@@ -6,6 +6,7 @@ import { createChat } from "./chat.js";
 import { createDeviceCheck } from "./devices.js";
 import { createMesh } from "./mesh.js";
 import { createQuality } from "./quality.js";
+import { createStatus } from "./status.js";
 
 const root = document.getElementById("room");
 const role = root.dataset.role;
@@ -17,6 +18,7 @@ for (const item of $("room-strings").querySelectorAll("li")) strings[item.datase
 
 const statusLine = $("room-status");
 const errors = $("room-errors");
+const { say, showError } = createStatus(statusLine, errors);
 const call = $("call");
 const remoteVideo = $("remote");
 const localVideo = $("local");
@@ -59,19 +61,6 @@ function label(frame) {
   return strings.them;
 }
 
-function say(text) {
-  statusLine.textContent = text;
-}
-
-function showError(text) {
-  errors.replaceChildren();
-  if (text) {
-    const li = document.createElement("li");
-    li.textContent = text;
-    errors.append(li);
-  }
-  errors.hidden = !text;
-}
 
 function setState(state) {
   root.dataset.state = state;
