@@ -18,13 +18,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from pydantic import ValidationError
 
 from alongside.access import Action, client_or_404, owned_or_404
 from alongside.care.models import ClientProfile
@@ -32,9 +30,8 @@ from alongside.care.views import client_required, staff_required
 from alongside.core.actor import signed_in
 from alongside.wearables import uploads
 from alongside.wearables.inputs import max_bytes
-from alongside.wearables.mapping import KIND_LABELS
+from alongside.wearables.mapping import KIND_LABELS, save_mapping
 from alongside.wearables.models import CsvMapping, SourceName, Upload
-from alongside.wearables.services import wearables_csv_mapping_save
 
 PREVIEW_ROWS = 5
 HEAD_BYTES = 64 * 1024  # enough for a header and the first rows of any reasonable CSV
@@ -224,16 +221,8 @@ def _pick(
         data = {**initial, **request.POST.dict()} if asking else initial
         return PickForm(None, header=header, words=words, initial=data), asking, False
     form = PickForm(request.POST, header=header, words=words, initial=initial)
-    if form.is_valid():
-        try:
-            wearables_csv_mapping_save(actor=signed_in(request.user), client=client, mapping=form.mapping())
-        except ValidationError as error:
-            for problem in error.errors():
-                form.add_error(None, _("The mapping was not saved: %(problem)s") % {"problem": problem["msg"]})
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            return form, False, True
+    if form.is_valid() and save_mapping(request, client, form):
+        return form, False, True
     return form, False, False
 
 

@@ -131,21 +131,27 @@ def _initial(client: ClientProfile) -> dict[str, Any]:
     }
 
 
+def save_mapping(request: HttpRequest, client: ClientProfile, form: Any) -> bool:
+    """Save ``form``'s mapping for ``client``; when it is refused, put the reason on the form and return False."""
+    try:
+        wearables_csv_mapping_save(actor=signed_in(request.user), client=client, mapping=form.mapping())
+    except ValidationError as error:
+        for problem in error.errors():
+            form.add_error(None, _("The mapping was not saved: %(problem)s") % {"problem": problem["msg"]})
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+    else:
+        return True
+    return False
+
+
 def _handle(
     request: HttpRequest, client: ClientProfile, template: str, done: str, extra: dict[str, Any]
 ) -> HttpResponse:
     form = MappingForm(request.POST or None, initial=_initial(client))
-    if request.method == "POST" and form.is_valid():
-        try:
-            wearables_csv_mapping_save(actor=signed_in(request.user), client=client, mapping=form.mapping())
-        except ValidationError as error:
-            for problem in error.errors():
-                form.add_error(None, _("The mapping was not saved: %(problem)s") % {"problem": problem["msg"]})
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The CSV column mapping is saved. CSV files are read with it from now on."))
-            return redirect(done)
+    if request.method == "POST" and form.is_valid() and save_mapping(request, client, form):
+        messages.success(request, _("The CSV column mapping is saved. CSV files are read with it from now on."))
+        return redirect(done)
     status = 400 if request.method == "POST" else 200
     return render(request, template, {"form": form, "client": client, **extra}, status=status)
 
