@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench import load  # noqa: E402
+from bench import api_profile, load  # noqa: E402
 from bench.load_report import percentile  # noqa: E402
 
 # What each busy PostgreSQL session waits for, and for a lock wait, what the session holding it is running.
@@ -94,6 +94,7 @@ LIST = "GET /api/v1/selfcare/checkins"
 HOMEWORK = "GET /api/v1/selfcare/homework/today"
 BARE = "GET /bare/ (bare Django)"
 ROUND_ORDER = (CHECKIN, ME, LIST)  # each preceded by a bare round
+SLUGS = {BARE: "bare", CHECKIN: "checkin", ME: "me", LIST: "list"}  # py-spy file names
 
 
 @dataclass
@@ -332,6 +333,13 @@ def open_report(tally: Tally, clients: int, think: float) -> str:
     return "\n".join(lines)
 
 
+def _roles(name: str, app: load.Served, bare: load.Served) -> dict[str, int]:
+    """The processes py-spy records in a round of ``name``: role -> root pid."""
+    if name == BARE:
+        return {"bare": bare.pid}
+    return {"app": app.pid, **({"tasks": app.task_worker_pid} if app.task_worker_pid else {})}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -343,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument("--database-url", help="an empty database (default: a throwaway PostgreSQL cluster)")
     parser.add_argument("--pin", action="store_true", help="pin the load generator to the last core")
+    parser.add_argument("--py-spy", type=Path, metavar="DIR", help="record each serving process with py-spy per round")
+    parser.add_argument("--py-spy-gil", action="store_true", help="py-spy: only the thread holding the GIL")
     parser.add_argument(
         "--tasks",
         choices=["worker", "inline"],
@@ -382,9 +392,16 @@ def main(argv: list[str] | None = None) -> int:
             for endpoint in ROUND_ORDER:
                 for name in (BARE, endpoint):
                     servers = [bare] if name == BARE else [app]
-                    with waits_sampled(database_url if name != BARE else "") as waits:
+                    label = f"{len(rounds) + 1:02d}-{SLUGS[name]}"
+                    with (
+                        waits_sampled(database_url if name != BARE else "") as waits,
+                        api_profile.recorded(args.py_spy, label, _roles(name, app, bare), args.seconds,
+                                             gil=args.py_spy_gil) as spied,
+                    ):  # fmt: skip
                         rounds.append((name, closed_round(name, urls, cast, args.seconds, ledger, servers)))
                     print(f"  {name}: {len(rounds[-1][1].times.get(name, []))} requests", flush=True)
+                    if spied.files:
+                        print(f"    py-spy: {len(spied.files)} files, {100 * spied.cpu / args.seconds:.0f}% of a core")
                     samples = max(1, waits.pop("(samples)", 0))
                     for what, n in waits.most_common(8):  # PostgreSQL sessions per moment, by what they do
                         print(f"    {n / samples:5.2f}  {what}", flush=True)

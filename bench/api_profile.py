@@ -1,0 +1,115 @@
+"""py-spy recordings of the servers during bench/api_load.py's closed-loop rounds (issue #19).
+
+    uv run python bench/api_load.py --seconds 15 --rounds 1 --open-seconds 0 --py-spy /tmp/spy [--py-spy-gil]
+    uv run python bench/stacks.py /tmp/spy/01-checkin-*.txt        # where a round's samples went
+
+Each serving process (uvicorn's spawned workers of ``alongside serve`` and of the bare server, and
+``alongside worker`` for the check-in's background task) is recorded by its own ``py-spy record --rate 200
+--format raw --full-filenames`` (collapsed stacks, one line per distinct stack with its count) for the length
+of the round: one file per round and process, named ``<round>-<endpoint>-<role>-<pid>.txt``. Idle threads
+are left out (py-spy's default: a thread blocked in the kernel, including one waiting for the interpreter
+lock, is idle); ``--py-spy-gil`` keeps only the thread holding the interpreter lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RATE = 200  # samples per second per process
+
+
+def _children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue  # ended meanwhile
+            children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def serving_pids(root: int) -> list[int]:
+    """The processes under ``root`` that serve requests: uvicorn's spawned workers, or ``root`` itself."""
+    children, todo, found = _children(), [root], []
+    while todo:
+        pid = todo.pop()
+        if "spawn_main" in _cmdline(pid):  # multiprocessing's spawned child: a uvicorn worker
+            found.append(pid)
+        todo.extend(children.get(pid, []))
+    return sorted(found) or [root]
+
+
+def py_spy() -> str:
+    """The py-spy executable of this environment (the dev dependency), or the one on the PATH."""
+    beside = Path(sys.executable).parent / "py-spy"
+    return str(beside) if beside.exists() else (shutil.which("py-spy") or "py-spy")
+
+
+@dataclass
+class Recording:
+    """The files one round's recorders wrote, and the CPU seconds the recorders used."""
+
+    files: list[Path] = field(default_factory=list)
+    cpu: float = 0.0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextlib.contextmanager
+def recorded(
+    directory: Path | None, label: str, targets: dict[str, int], seconds: float, *, gil: bool = False
+) -> Iterator[Recording]:
+    """Record every serving process of ``targets`` (role -> root pid) with py-spy while the block runs."""
+    recording = Recording()
+    if directory is None:
+        yield recording
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    recorders: list[subprocess.Popen[bytes]] = []
+    for role, root in targets.items():
+        for pid in serving_pids(root):
+            out = directory / f"{label}-{role}-{pid}.txt"
+            argv = [
+                py_spy(), "record", "--pid", str(pid), "--rate", str(RATE), "--format", "raw", "--full-filenames",
+                "--duration", str(math.ceil(seconds) + 30), "--output", str(out),
+            ]  # fmt: skip
+            if gil:
+                argv.append("--gil")
+            recorders.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+            recording.files.append(out)
+    cpu0 = _children_cpu()
+    try:
+        yield recording
+    finally:
+        for recorder in recorders:
+            recorder.send_signal(signal.SIGINT)  # py-spy writes what it has and stops
+        for recorder in recorders:
+            try:
+                _out, err = recorder.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                recorder.kill()
+                _out, err = recorder.communicate()
+            if recorder.returncode not in (0, -signal.SIGINT):
+                print(f"    py-spy exited {recorder.returncode}: {err.decode(errors='replace')[-300:]}", flush=True)
+        recording.cpu = _children_cpu() - cpu0
