@@ -22,7 +22,8 @@ Background tasks (the risk refresh each check-in asks for) go through the databa
 beside the server, as in production; ``--tasks inline`` runs them inside the request instead.
 
 Then every acknowledged check-in is looked up in the database: lost, duplicated or unexpected rows are
-counted (as in bench/load.py). Timings are printed, never asserted. ``--pin`` pins the generator to the last
+counted (as in bench/load.py). ``--py-spy DIR`` records every serving process with py-spy during each
+closed-loop round (``bench/api_profile.py``; ``bench/stacks.py`` sums the files). Timings are printed, never asserted. ``--pin`` pins the generator to the last
 core (and nothing else): on a two-core machine that also takes a core from the servers, so it is off by
 default.
 """

@@ -8,7 +8,10 @@ Each serving process (uvicorn's spawned workers of ``alongside serve`` and of th
 --format raw --full-filenames`` (collapsed stacks, one line per distinct stack with its count) for the length
 of the round: one file per round and process, named ``<round>-<endpoint>-<role>-<pid>.txt``. Idle threads
 are left out (py-spy's default: a thread blocked in the kernel, including one waiting for the interpreter
-lock, is idle); ``--py-spy-gil`` keeps only the thread holding the interpreter lock.
+lock, is idle); ``--py-spy-gil`` keeps only the thread holding the interpreter lock, i.e. the process's Python
+CPU. ``--nonblocking``: py-spy's default pauses the process for every sample, which with 25 threads per worker
+took 1.35-1.55 cores of the two and left the servers a fifth of one (and, the threads being stopped, counted
+idle threads as active).
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ def recorded(
             out = directory / f"{label}-{role}-{pid}.txt"
             argv = [
                 py_spy(), "record", "--pid", str(pid), "--rate", str(RATE), "--format", "raw", "--full-filenames",
-                "--duration", str(math.ceil(seconds) + 30), "--output", str(out),
+                "--duration", str(math.ceil(seconds) + 30), "--output", str(out), "--nonblocking",
             ]  # fmt: skip
             if gil:
                 argv.append("--gil")

@@ -26,21 +26,42 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("encryption (sealing)", ("/alongside/crypto/", "/cryptography/")),
     ("audit chain (HMAC, fingerprint)", ("/alongside/audit/", "/alongside/core/idempotency")),
     ("pool check-out", ("/psycopg_pool/",)),
-    ("psycopg / database wait", ("/psycopg/", "/django/db/backends/", "sqlite3/")),
+    ("psycopg and Django's backend wrapper (CPU)", ("/psycopg/", "/django/db/backends/", "sqlite3/")),
     ("Django ORM (query building, rows to objects)", ("/django/db/",)),
     ("django-ninja (parsing, auth, serialisation)", ("/ninja/", "/pydantic/", "/pydantic_core/")),
-    ("our access layer (token, profile)", ("/alongside/access", "/alongside/accounts/tokens", "/alongside/api/auth",
-                                           "/alongside/core/prepared")),  # fmt: skip
-    ("Django middleware", ("/django/middleware/", "/django/contrib/sessions/", "/django/contrib/auth/middleware",
-                           "/django/utils/deprecation.py", "middleware")),  # fmt: skip
+    (
+        "our access layer (token, profile)",
+        ("/alongside/access", "/alongside/accounts/tokens", "/alongside/api/auth", "/alongside/core/prepared"),
+    ),
+    (
+        "Django middleware",
+        (
+            "/django/middleware/",
+            "/django/contrib/sessions/",
+            "/django/contrib/auth/middleware",
+            "/django/utils/deprecation.py",
+            "middleware",
+        ),
+    ),
     ("our services and views", ("/alongside/",)),
-    ("asgiref thread hand-off (sync_to_async, executor, locks)", ("/asgiref/", "/concurrent/futures/",
-                                                                   "/threading.py", "/queue.py")),  # fmt: skip
+    (
+        "asgiref thread hand-off (sync_to_async, executor, locks)",
+        ("/asgiref/", "/concurrent/futures/", "/threading.py", "/queue.py"),
+    ),
     ("uvicorn / asyncio event loop", ("/uvicorn/", "/asyncio/", "/h11/", "/httptools/", "/selectors.py")),
     ("Django core (handler, URLs, request, response)", ("/django/",)),
     ("GC", ("<gc>", "(garbage collection)")),
 )
 OTHER = "other"
+IDLE = "idle / waiting (locks, queues, the loop's poll)"
+DB_WAIT = "database wait (psycopg waiting for the server)"
+POOL_WAIT = "pool check-out (waiting)"
+# Leaves where a thread waits: with py-spy's --idle (or a stopped process) such samples are not CPU.
+WAIT_LEAVES = frozenset(
+    {"Condition.wait", "Event.wait", "_worker", "Thread._wait_for_tstate_lock", "Connection._recv", "Runner.run",
+     "Queue.get", "SimpleQueue.get", "EpollSelector.select", "BaseSelector.select", "select", "wait", "wait_c",
+     "Connection.wait", "Lock.acquire", "acquire", "sleep"}
+)  # fmt: skip
 _FRAME = re.compile(r"^(?P<function>.*?) \((?P<path>[^()]*?)(?::(?P<line>\d+))?\)$")
 
 
@@ -83,7 +104,15 @@ def category_of(frame: Frame) -> str | None:
 
 
 def classify(stack: list[Frame]) -> str:
-    """The category of the deepest frame outside the standard library, else of the deepest frame that has one."""
+    """The category of the deepest frame outside the standard library, else of the deepest frame that has one.
+
+    A stack whose leaf is a wait is a waiting thread's: for the pool, the database, or anything else (idle)."""
+    if stack and stack[-1].function in WAIT_LEAVES:
+        if any("/psycopg_pool/" in f.path for f in stack):
+            return POOL_WAIT
+        if "/psycopg/" in stack[-1].path:
+            return DB_WAIT
+        return IDLE
     for frame in reversed(stack):
         if not frame.stdlib and (name := category_of(frame)):
             return name
@@ -143,7 +172,7 @@ def category_table(columns: dict[str, Summary]) -> str:
     """A Markdown table of the categories' self shares (and inclusive shares), one column pair per summary."""
     heads = " | ".join(f"{name} self | {name} incl." for name in columns)
     lines = [f"| category | {heads} |", "| --- |" + " ---: | ---: |" * len(columns)]
-    order = [name for name, _ in CATEGORIES] + [OTHER]
+    order = [name for name, _ in CATEGORIES] + [POOL_WAIT, DB_WAIT, IDLE, OTHER]
     for name in order:
         if not any(s.by_category[name] or s.inclusive_category[name] for s in columns.values()):
             continue

@@ -14,13 +14,14 @@ VIEW = f"{THREAD};thread_handler ({SITE}/asgiref/sync.py:522);__call__ ({SITE}/d
 # A check-in worker's recording in miniature: 100 samples.
 FIXTURE = f"""\
 {VIEW};checkin_create ({SRC}/alongside/selfcare/services.py:40);append ({SRC}/alongside/audit/log.py:90);new ({LIB}/hmac.py:167) 10
-{VIEW};checkin_create ({SRC}/alongside/selfcare/services.py:40);execute ({SITE}/psycopg/cursor.py:732) 20
+{VIEW};checkin_create ({SRC}/alongside/selfcare/services.py:40);execute ({SITE}/psycopg/cursor.py:732) 12
+{VIEW};checkin_create ({SRC}/alongside/selfcare/services.py:40);Connection.wait ({SITE}/psycopg/connection.py:9) 8
 {VIEW};checkin_create ({SRC}/alongside/selfcare/services.py:40);as_sql ({SITE}/django/db/models/sql/compiler.py:700) 15
 {VIEW};_live_by_prefix ({SRC}/alongside/accounts/tokens.py:80) 5
 {VIEW};seal ({SRC}/alongside/crypto/fields.py:30);encrypt ({SITE}/cryptography/hazmat/aead.py:10) 5
-{VIEW};getconn ({SITE}/psycopg_pool/pool.py:190);wait ({LIB}/threading.py:355) 5
-{THREAD};get ({LIB}/queue.py:171) 10
-run_forever ({LIB}/asyncio/base_events.py:641);_run_once ({LIB}/asyncio/base_events.py:1987);select ({LIB}/selectors.py:468) 20
+{VIEW};getconn ({SITE}/psycopg_pool/pool.py:190);Condition.wait ({LIB}/threading.py:355) 5
+{THREAD};Queue.get ({LIB}/queue.py:171) 10
+run_forever ({LIB}/asyncio/base_events.py:641);_run_once ({LIB}/asyncio/base_events.py:1987);EpollSelector.select ({LIB}/selectors.py:468) 20
 run_forever ({LIB}/asyncio/base_events.py:641);data_received ({SITE}/uvicorn/protocols/http/httptools_impl.py:120) 10
 not a stack line
 """
@@ -31,19 +32,20 @@ def summary() -> stacks.Summary:
 
 
 def test_samples_go_to_the_deepest_frame_outside_the_standard_library():
-    """hmac under the audit chain is the chain's, a threading wait under the pool the pool's; stdlib-only
-    stacks go by their deepest module (the executor's idle thread, the event loop's select)."""
+    """hmac under the audit chain is the chain's; a stack of the standard library only goes by its deepest
+    module that has a category (the event loop); a waiting leaf is a wait: for the pool, the database, or idle."""
     result = summary()
     assert result.samples == 100
     assert dict(result.by_category) == {
         "audit chain (HMAC, fingerprint)": 10,
-        "psycopg / database wait": 20,
+        "psycopg and Django's backend wrapper (CPU)": 12,
+        "database wait (psycopg waiting for the server)": 8,
         "Django ORM (query building, rows to objects)": 15,
         "our access layer (token, profile)": 5,
         "encryption (sealing)": 5,
-        "pool check-out": 5,
-        "asgiref thread hand-off (sync_to_async, executor, locks)": 10,
-        "uvicorn / asyncio event loop": 30,
+        "pool check-out (waiting)": 5,
+        "idle / waiting (locks, queues, the loop's poll)": 30,
+        "uvicorn / asyncio event loop": 10,
     }
 
 
@@ -57,14 +59,15 @@ def test_inclusive_shares_count_a_category_once_per_sample():
 
 def test_leaf_and_inclusive_functions_are_named_by_package_path():
     result = summary()
-    assert result.leaf["execute (psycopg/cursor.py)"] == 20
-    assert result.leaf["select (selectors.py)"] == 20
+    assert result.leaf["execute (psycopg/cursor.py)"] == 12
+    assert result.leaf["EpollSelector.select (selectors.py)"] == 20
     assert result.inclusive["checkin_create (alongside/selfcare/services.py)"] == 45
     assert result.inclusive["run_forever (asyncio/base_events.py)"] == 30
 
 
 def test_report_prints_the_category_table_and_the_top_functions():
     text = stacks.report(summary(), top=3)
-    assert "| uvicorn / asyncio event loop | 30.0% | 30.0% |" in text
+    assert "| uvicorn / asyncio event loop | 10.0% | 30.0% |" in text
     assert "Top 3 leaf functions (self time):" in text
-    assert "20.0%  execute (psycopg/cursor.py)" in text
+    assert "20.0%  EpollSelector.select (selectors.py)" in text
+    assert "| idle / waiting (locks, queues, the loop's poll) | 30.0% |" in text
