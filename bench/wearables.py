@@ -209,7 +209,7 @@ def _rss() -> str:
     return f"{now}/{peak} MB"
 
 
-def full_import(path: Path, prefilter: bool = True) -> str:
+def full_import(path: Path, prefilter: bool = True, pipeline: bool = True) -> str:
     """Parse, de-duplicate, seal the Parquet file and compute features and baselines (no database rows).
 
     The import's own path (``importing.import_file`` without the database): the parser hands its samples
@@ -229,7 +229,7 @@ def full_import(path: Path, prefilter: bool = True) -> str:
         key = os.urandom(32)
         storage.data_key = lambda *_a, **_k: key  # the bench has no database: a random key stands in
         spilled = spill.Spill(Path(folder) / "spill")
-        parsed = apple.parse(path, spilled, prefilter=prefilter)  # type: ignore[attr-defined]
+        parsed = apple.parse(path, spilled, prefilter=prefilter, pipeline=pipeline)  # type: ignore[attr-defined]
         spilled.take(parsed.samples)
         phases.append(f"parsed {spilled.count:,} samples {_rss()}")
         writer = storage.SealedWriter(client_id="bench", job_id="bench")
@@ -355,6 +355,8 @@ METHODS = {
     # The same without the byte-level pre-filter (every record through expat and the handler): "before".
     "expat-unfiltered": lambda path: parse_expat(path, prefilter=False),
     "full-unfiltered": lambda path: full_import(path, prefilter=False),
+    # The pre-filter in the parsing process, not in a child beside it (``pipeline.py``): "before" of that change.
+    "full-one-process": lambda path: full_import(path, pipeline=False),
 }
 
 

@@ -66,20 +66,29 @@ def check_zip(archive: zipfile.ZipFile, label: str) -> None:
 
 
 class CountedReader:
-    """Read a member in chunks, refusing it once more bytes come out than its header declared."""
+    """Read a member in chunks, refusing it once more bytes come out than its header declared.
 
-    def __init__(self, stream: IO[bytes], limit: int, label: str) -> None:
+    ``origin`` is (the open file's descriptor, the member's index in the zip or -1): where a reader in another
+    process can read the same bytes (``sources/apple_health/pipeline.py``).
+    """
+
+    def __init__(self, stream: IO[bytes], limit: int, label: str, origin: tuple[int, int] | None = None) -> None:
         self.stream, self.limit, self.label, self.read_bytes = stream, limit, label, 0
+        self.origin = origin
 
     def read(self, size: int = CHUNK) -> bytes:
         chunk = self.stream.read(size)
-        self.read_bytes += len(chunk)
-        if self.read_bytes > self.limit:
+        self.reached(self.read_bytes + len(chunk))
+        return chunk
+
+    def reached(self, read_bytes: int) -> None:
+        """Count the bytes read so far (here or by another process), refuse a member past its size, report."""
+        self.read_bytes = read_bytes
+        if read_bytes > self.limit:
             raise BadInput(self.label, "the archive member is larger than it declares; refused as a zip bomb.")
         report = progress.get()
         if report is not None:
-            report(self.read_bytes, self.limit)
-        return chunk
+            report(read_bytes, self.limit)
 
 
 @contextmanager
@@ -96,7 +105,7 @@ def open_export(path: Path, *, is_wanted: Callable[[bytes], bool]) -> Iterator[t
             if not is_wanted(stream.read(4096)):
                 raise BadInput(path.name, "this is not a file this importer reads (wrong kind of file).")
             stream.seek(0)
-            yield path.name, CountedReader(stream, path.stat().st_size, path.name)
+            yield path.name, CountedReader(stream, path.stat().st_size, path.name, (stream.fileno(), -1))
         return
     try:
         archive = zipfile.ZipFile(path)
@@ -104,7 +113,7 @@ def open_export(path: Path, *, is_wanted: Callable[[bytes], bool]) -> Iterator[t
         raise BadInput(path.name, "the zip archive is damaged or truncated.") from None
     with archive:
         check_zip(archive, path.name)
-        for info in archive.infolist():
+        for index, info in enumerate(archive.infolist()):
             if info.is_dir() or info.file_size == 0:
                 continue
             with archive.open(info) as member:
@@ -112,6 +121,7 @@ def open_export(path: Path, *, is_wanted: Callable[[bytes], bool]) -> Iterator[t
             if wanted:
                 label = f"{path.name}:{info.filename}"
                 with archive.open(info) as member:
-                    yield label, CountedReader(member, info.file_size, label)
+                    origin = (archive.fp.fileno(), index) if archive.fp is not None else None
+                    yield label, CountedReader(member, info.file_size, label, origin)
                 return
     raise BadInput(path.name, "the archive holds no file this importer reads.")

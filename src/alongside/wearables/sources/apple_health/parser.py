@@ -14,6 +14,7 @@ neither the samples nor what is refused; its text gives the argument.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +23,7 @@ from xml.parsers import expat
 from alongside.wearables.inputs import CHUNK, CountedReader, open_export
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.sources.apple_health.pipeline import Reader, wanted
 from alongside.wearables.sources.apple_health.prefilter import Prefilter, dropped_pattern, root_is_empty
 from alongside.wearables.spill import FLUSH, Spill
 
@@ -50,7 +52,8 @@ SLEEP_VALUES = {
     "5": Kind.SLEEP_REM,
 }
 # Self-closing records of any other type are taken out before expat sees them (see prefilter.py).
-DROPPED = dropped_pattern([*QUANTITIES, SLEEP_TYPE])
+KEPT = [*QUANTITIES, SLEEP_TYPE]
+DROPPED = dropped_pattern(KEPT)
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _HEAD_LIMIT = 4 << 20
 
@@ -230,15 +233,19 @@ def _expat_failure(error: expat.ExpatError, label: str, final: bool) -> BadInput
     return BadInput(label, f"the XML is not well-formed ({reason}, column {error.offset}).", line=error.lineno)
 
 
-def parse_stream(
-    stream: IO[bytes] | CountedReader, label: str, spill: Spill | None = None, *, prefilter: bool = True
-) -> Parsed:
-    """Parse an export already opened; raise :class:`BadInput` naming ``label`` and the line.
+class _Feed:
+    """Feed expat, and hand the samples to the spill every :data:`~alongside.wearables.spill.FLUSH` or so."""
 
-    With ``spill``, the samples are handed to it every :data:`~alongside.wearables.spill.FLUSH` or so as
-    they are read, so memory does not grow with the file; the returned samples are only the last few.
-    ``prefilter=False`` feeds expat every byte (the tests compare both ways).
-    """
+    def __init__(self, parser: Any, handler: _Handler, spill: Spill | None) -> None:
+        self.parser, self.handler, self.spill = parser, handler, spill
+
+    def __call__(self, data: bytes) -> None:
+        self.parser.Parse(data, False)
+        if self.spill is not None and len(self.handler.samples.kind) >= FLUSH:
+            self.spill.take(self.handler.samples)
+
+
+def _expat(label: str) -> tuple[Any, _Handler]:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.buffer_text = True
@@ -249,17 +256,41 @@ def parse_stream(
         handler.refuse("the file declares XML entities; they are refused (never expanded).")
 
     parser.EntityDeclHandler = no_entities
+    return parser, handler
+
+
+def parse_stream(
+    stream: IO[bytes] | CountedReader,
+    label: str,
+    spill: Spill | None = None,
+    *,
+    prefilter: bool = True,
+    pipeline: bool = True,
+) -> Parsed:
+    """Parse an export already opened; raise :class:`BadInput` naming ``label`` and the line.
+
+    With ``spill``, the samples are handed to it every :data:`~alongside.wearables.spill.FLUSH` or so as
+    they are read, so memory does not grow with the file; the returned samples are only the last few.
+    ``prefilter=False`` feeds expat every byte (the tests compare both ways); ``pipeline=False`` keeps the
+    pre-filter in this process for a large file too (see ``pipeline.py``).
+    """
+    parser, handler = _expat(label)
+    feed = _Feed(parser, handler, spill)
     chunk = _read_head(stream, label)
     cutter = Prefilter(chunk, DROPPED) if prefilter else None
+    reader = Reader(stream, KEPT) if cutter is not None and pipeline and wanted(stream) else None  # type: ignore[arg-type]
     final = False
     try:
-        while chunk:
-            parser.Parse(chunk if cutter is None else cutter.pieces(chunk, handler.root_open), False)
-            if spill is not None and len(handler.samples.kind) >= FLUSH:
-                spill.take(handler.samples)
-            chunk = stream.read(CHUNK)
-        if cutter is not None:
-            parser.Parse(cutter.rest(), False)
+        with reader or contextlib.nullcontext():
+            while chunk:
+                feed(chunk if cutter is None else cutter.pieces(chunk, handler.root_open))
+                if reader is not None and cutter is not None and handler.root_open:
+                    for piece in reader.pieces(cutter):  # the rest of the file, filtered by the child
+                        feed(piece)
+                    break
+                chunk = stream.read(CHUNK)
+            if cutter is not None:
+                parser.Parse(cutter.rest(), False)
         final = True
         parser.Parse(b"", True)
     except expat.ExpatError as error:
@@ -271,7 +302,7 @@ def parse_stream(
     return Parsed(samples=handler.samples, records=handler.records)
 
 
-def parse(path: Path, spill: Spill | None = None, *, prefilter: bool = True) -> Parsed:
-    """Parse ``export.xml`` or ``export.zip`` at ``path`` (with ``spill`` and ``prefilter``, see :func:`parse_stream`)."""
+def parse(path: Path, spill: Spill | None = None, *, prefilter: bool = True, pipeline: bool = True) -> Parsed:
+    """Parse ``export.xml`` or ``export.zip`` at ``path`` (``spill``, ``prefilter``, ``pipeline``: :func:`parse_stream`)."""
     with open_export(path, is_wanted=sniff) as (label, stream):
-        return parse_stream(stream, label, spill, prefilter=prefilter)
+        return parse_stream(stream, label, spill, prefilter=prefilter, pipeline=pipeline)
