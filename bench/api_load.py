@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench import api_profile, load  # noqa: E402
-from bench.load_report import percentile  # noqa: E402
+from bench.load_report import percentile, process_tree_cpu  # noqa: E402
 
 # What each busy PostgreSQL session waits for, and for a lock wait, what the session holding it is running.
 _WAITS = """SELECT a.state, coalesce(a.wait_event_type || ' ' || a.wait_event, 'running'),
@@ -389,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         for endpoint in (BARE, *ROUND_ORDER):  # warm up: each worker imports and compiles (not counted)
             closed_round(endpoint, urls, cast, 2.0, load.Ledger(), [])
         rounds: list[tuple[str, Tally]] = []
+        postmaster = api_profile.postgres_root(database_url)
         for _ in range(args.rounds):
             for endpoint in ROUND_ORDER:
                 for name in (BARE, endpoint):
@@ -399,10 +400,17 @@ def main(argv: list[str] | None = None) -> int:
                         api_profile.recorded(args.py_spy, label, _roles(name, app, bare), args.seconds,
                                              gil=args.py_spy_gil) as spied,
                     ):  # fmt: skip
+                        database0 = process_tree_cpu(postmaster) if postmaster else 0.0
                         rounds.append((name, closed_round(name, urls, cast, args.seconds, ledger, servers)))
-                    print(f"  {name}: {len(rounds[-1][1].times.get(name, []))} requests", flush=True)
+                    database = (process_tree_cpu(postmaster) - database0) / rounds[-1][1].elapsed if postmaster else 0
+                    print(f"  {name}: {len(rounds[-1][1].times.get(name, []))} requests; PostgreSQL used "
+                          f"{100 * database:.0f}% of a core", flush=True)  # fmt: skip
                     if spied.files:
-                        print(f"    py-spy: {len(spied.files)} files, {100 * spied.cpu / args.seconds:.0f}% of a core")
+                        print(
+                            f"    py-spy: {len(spied.files)} files, {100 * spied.cpu / args.seconds:.0f}% of a core; "
+                            f"recorded processes: user {100 * spied.user / args.seconds:.0f}%, "
+                            f"kernel {100 * spied.system / args.seconds:.0f}% of a core"
+                        )
                     samples = max(1, waits.pop("(samples)", 0))
                     for what, n in waits.most_common(8):  # PostgreSQL sessions per moment, by what they do
                         print(f"    {n / samples:5.2f}  {what}", flush=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import resource
 import shutil
 import signal
@@ -60,6 +61,17 @@ def serving_pids(root: int) -> list[int]:
     return sorted(found) or [root]
 
 
+def postgres_root(database_url: str) -> int | None:
+    """The postmaster serving ``database_url`` on this machine (found by its ``port=`` option), if any."""
+    port = database_url.rsplit(":", 1)[-1].split("/", 1)[0] if database_url.startswith("postgres") else ""
+    if not port.isdigit():
+        return None
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and f"port={port} " in _cmdline(int(entry.name)) + " ":
+            return int(entry.name)
+    return None
+
+
 def py_spy() -> str:
     """The py-spy executable of this environment (the dev dependency), or the one on the PATH."""
     beside = Path(sys.executable).parent / "py-spy"
@@ -68,10 +80,24 @@ def py_spy() -> str:
 
 @dataclass
 class Recording:
-    """The files one round's recorders wrote, and the CPU seconds the recorders used."""
+    """The files one round's recorders wrote, the CPU seconds the recorders used, and the recorded processes'."""
 
     files: list[Path] = field(default_factory=list)
     cpu: float = 0.0
+    user: float = 0.0  # the recorded processes' user CPU seconds during the block
+    system: float = 0.0  # and their kernel CPU seconds (thread wake-ups, sockets, futexes: not in py-spy's stacks)
+
+
+def user_system(pids: list[int]) -> tuple[float, float]:
+    """User and kernel CPU seconds used so far by ``pids`` (Linux ``/proc/PID/stat``; ended processes count 0)."""
+    ticks, user, system = os.sysconf("SC_CLK_TCK"), 0.0, 0.0
+    for pid in pids:
+        try:
+            fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        user, system = user + int(fields[11]) / ticks, system + int(fields[12]) / ticks
+    return user, system
 
 
 def _children_cpu() -> float:
@@ -90,6 +116,7 @@ def recorded(
         return
     directory.mkdir(parents=True, exist_ok=True)
     recorders: list[subprocess.Popen[bytes]] = []
+    pids = [pid for root in targets.values() for pid in serving_pids(root)]
     for role, root in targets.items():
         for pid in serving_pids(root):
             out = directory / f"{label}-{role}-{pid}.txt"
@@ -101,10 +128,12 @@ def recorded(
                 argv.append("--gil")
             recorders.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
             recording.files.append(out)
-    cpu0 = _children_cpu()
+    cpu0, (user0, system0) = _children_cpu(), user_system(pids)
     try:
         yield recording
     finally:
+        user1, system1 = user_system(pids)
+        recording.user, recording.system = user1 - user0, system1 - system0
         for recorder in recorders:
             recorder.send_signal(signal.SIGINT)  # py-spy writes what it has and stops
         for recorder in recorders:

@@ -6,9 +6,9 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 
-from django.core.asgi import get_asgi_application
+from alongside.runtime import http_application  # noqa: E402
 
-django_asgi_app = get_asgi_application()
+django_asgi_app = http_application()  # Django's handler, each request's middleware and view in one thread hop
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -44,6 +44,33 @@ def database_sync_to_async[**P, R](function: Callable[P, R]) -> Any:
     return channels_database_sync_to_async(closing)
 
 
+def http_application() -> Any:
+    """Django's ASGI handler, with each request's middleware and view run in one hand-off to a thread.
+
+    Django's own handler builds an asynchronous middleware chain: our middleware is synchronous, so the request
+    goes to a thread for the middleware, back to the event loop for the view's resolution (``async_to_sync``),
+    and to the thread again for each ``process_view`` and for the view, each hop a wake-up of the other side
+    and a handover of the interpreter. Profiled under load (bench/README.md, py-spy), those hops were the
+    largest cost of a request. Here the chain is Django's synchronous one (as under WSGI and the test client),
+    called once per request through ``sync_to_async`` in Django's per-request thread, so the database
+    connection, middleware and view share that thread exactly as before.
+    """
+    import django
+    from asgiref.sync import sync_to_async
+    from django.core.handlers.asgi import ASGIHandler
+    from django.http import HttpRequest, HttpResponseBase
+
+    class OneHandOffASGIHandler(ASGIHandler):
+        def load_middleware(self, is_async: bool = False) -> None:
+            super().load_middleware(is_async=False)
+
+        async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
+            return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+    django.setup(set_prefix=False)
+    return OneHandOffASGIHandler()
+
+
 def settle() -> None:
     """Load the URL configuration, freeze every object loaded so far, and checkpoint SQLite off the request path.
 

@@ -72,3 +72,36 @@ def test_settle_freezes_start_up_objects_and_skips_the_thread_for_an_in_memory_d
         assert threading.active_count() == before
     finally:
         gc.unfreeze()
+
+
+def test_an_http_request_runs_its_middleware_and_view_in_one_thread_hop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the served ASGI application, a request never goes back from its thread to the event loop
+    (Django's own handler does, to resolve the view, and then hands each process_view and the view over again)."""
+    from asgiref.sync import AsyncToSync, async_to_sync
+    from asgiref.testing import ApplicationCommunicator
+
+    application = runtime.http_application()
+    back_to_the_loop = []
+    original = AsyncToSync.__call__
+
+    def counted(self: AsyncToSync, *args: object, **kwargs: object) -> object:
+        back_to_the_loop.append(getattr(self.awaitable, "__qualname__", repr(self.awaitable)))
+        return original(self, *args, **kwargs)
+
+    async def request() -> list[dict[str, object]]:
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": "/api/v1/me", "raw_path": b"/api/v1/me", "query_string": b"", "root_path": "",
+            "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
+        }  # fmt: skip
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b""})
+        messages = [await communicator.receive_output(10), await communicator.receive_output(10)]
+        await communicator.wait(10)
+        return messages
+
+    monkeypatch.setattr(AsyncToSync, "__call__", counted)
+    start, body = async_to_sync(request)()  # the test's own entry into the loop, counted once
+    assert start["type"] == "http.response.start" and start["status"] == 401
+    assert body["type"] == "http.response.body"
+    assert back_to_the_loop == ["test_an_http_request_runs_its_middleware_and_view_in_one_thread_hop.<locals>.request"]
