@@ -33,6 +33,7 @@ from alongside.wearables.samples import Samples
 AFTER_DAYS = 10
 MARGIN_DAYS = 12
 GROUP = 3  # windows whose features are computed together: 96 days read with 24 of margin, so about 1.25 reads a sample
+GROUP_SAMPLES = 600_000  # fewer windows together where a window holds more than a third of this (group_windows)
 _EPOCH = dt.date(1970, 1, 1)
 
 # The stored samples starting between two UTC seconds (both included), one table per earlier import, in the
@@ -71,6 +72,7 @@ class _Run:
             return
         incoming = storage.to_table(self.spill.samples(window, self.like))
         fresh = storage.new_only(incoming, pa.concat_tables([arrow.empty(storage.SCHEMA), *self.old[window]]))
+        del incoming  # before the window is written and the next one read
         self.new[window] = fresh
         if not fresh.num_rows:
             return
@@ -98,10 +100,7 @@ class _Run:
         parts = [arrow.empty(storage.SCHEMA)]
         parts += [self.old[window][job] for job in range(jobs) for window in needed]
         parts += [self.new[window] for window in needed]
-        table = pa.concat_tables(parts)
-        start = table.column("start")
-        low_at, high_at = arrow.scalar(low, pa.int64()), arrow.scalar(high, pa.int64())
-        table = table.filter(pc.and_(pc.greater_equal(start, low_at), pc.less_equal(start, high_at)))
+        table = pa.concat_tables([_between(part, low, high) for part in parts])
         if table.num_rows:
             for day, values in daily_features(table).items():
                 number = (day - _EPOCH).days
@@ -109,6 +108,36 @@ class _Run:
                     self.outcome.features[day] = values
         for window in [w for w in self.new if w < (high_day - MARGIN_DAYS) * DAY // spilling.WINDOW]:
             del self.new[window], self.old[window]  # no later group starts this early
+
+
+def _between(table: pa.Table, low: int, high: int) -> pa.Table:
+    """The rows of ``table`` that start between ``low`` and ``high`` (both included), in their order.
+
+    Windows and stored files are sorted by start, so this is a slice of each chunk, not a copy; a chunk that
+    is not sorted is filtered.
+    """
+    kept = []
+    for batch in table.to_batches():
+        start = arrow.view(batch.column("start"))
+        if np.all(start[1:] >= start[:-1]):
+            first, last = int(np.searchsorted(start, low, "left")), int(np.searchsorted(start, high, "right"))
+            kept.append(batch.slice(first, last - first))
+        else:
+            at = batch.column("start")
+            low_at, high_at = arrow.scalar(low, pa.int64()), arrow.scalar(high, pa.int64())
+            kept.append(batch.filter(pc.and_(pc.greater_equal(at, low_at), pc.less_equal(at, high_at))))
+    return pa.Table.from_batches(kept, schema=table.schema)
+
+
+def group_windows(sizes: dict[int, int]) -> int:
+    """How many windows a group of features reads around: :data:`GROUP`, fewer where samples are dense.
+
+    A group holds its windows and the ones on each side in memory, so the densest window decides: a year
+    of a watch's 5-minute heart rate is about 18,000 samples a window, a Fitbit's 5-second heart rate about
+    560,000 (one window at a time then).
+    """
+    densest = max(sizes.values(), default=0)
+    return max(1, min(GROUP, GROUP_SAMPLES // max(densest, 1)))
 
 
 def run(*, spill: spilling.Spill, like: Samples, stored: StoredReader, writer: storage.SealedWriter) -> Outcome:
@@ -122,7 +151,7 @@ def run(*, spill: spilling.Spill, like: Samples, stored: StoredReader, writer: s
         return Outcome()
     work = _Run(spill, like, stored, writer)
     days_per_window = spilling.WINDOW // DAY
-    span = GROUP * days_per_window
+    span = group_windows(spill.sizes()) * days_per_window
     # Local days reach 14 hours either side of the UTC starts; nights 6 hours more; then AFTER_DAYS more.
     first_day = windows[0] * days_per_window - 1
     last_day = (windows[-1] + 1) * days_per_window + 1 + AFTER_DAYS

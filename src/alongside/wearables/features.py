@@ -149,25 +149,34 @@ def sleep_features(night: int, kinds: dict[str, list[Row]]) -> dict[str, float]:
     }
 
 
+def _of_kind(table: pa.Table, kind: str, *names: str) -> list[pa.ChunkedArray]:
+    """The columns ``names`` of the rows of ``kind`` only (the other columns are never copied)."""
+    chosen = pc.equal(table.column("kind"), arrow.strings([kind])[0])
+    return [table.column(name).filter(chosen) for name in names]
+
+
 def _per_day(table: pa.Table, kind: str, aggregate: str) -> dict[int, float]:
-    """Aggregate one kind per local day inside Arrow (no Python object per sample).
+    """Aggregate one kind per local day inside Arrow and numpy (no Python object per sample).
 
     ``mean`` averages the values; ``wear`` counts the quarter hours with a reading, 15 minutes each (how
     long the watch was worn, from its heart-rate readings).
     """
-    part = table.filter(pc.equal(table.column("kind"), arrow.strings([kind])[0]))
-    if part.num_rows == 0:
+    start, offset, *value = _of_kind(table, kind, "start", "offset", *(["value"] if aggregate == "mean" else []))
+    if len(start) == 0:
         return {}
-    local = arrow.view(part.column("start")) + arrow.view(part.column("offset")).astype(np.int64) * 60
-    day = np.floor(local.astype(np.float64) / float(DAY)).astype(np.int64)
-    days, which = np.unique(day, return_inverse=True)
+    local = arrow.view(start) + arrow.view(offset).astype(np.int64) * 60
+    del start, offset
     if aggregate == "mean":
-        values = arrow.view(part.column("value"))
+        day = np.floor(local.astype(np.float64) / float(DAY)).astype(np.int64)
+        days, which = np.unique(day, return_inverse=True)
+        values = arrow.view(value[0])
         means = np.bincount(which, weights=values, minlength=len(days)) / np.bincount(which, minlength=len(days))
         return dict(zip(days.tolist(), means.tolist(), strict=True))
-    slot = np.floor(local.astype(np.float64) / 900.0).astype(np.int64)
-    pairs = np.unique(np.stack([day, slot]), axis=1)
-    counts = np.bincount(np.searchsorted(days, pairs[0]), minlength=len(days))
+    # A quarter hour lies within one day (96 of them a day), so the distinct quarter hours give each day's count;
+    # integer division is the floor the days are cut with, exactly, for any epoch second a sample can have.
+    slots = np.unique(local // 900)
+    del local
+    days, counts = np.unique(slots // (DAY // 900), return_counts=True)
     return {d: float(min(n * 15, 1440)) for d, n in zip(days.tolist(), counts.tolist(), strict=True)}
 
 
@@ -193,17 +202,17 @@ def _day_slices(table: pa.Table, kind: str) -> Iterator[tuple[int, list[Row]]]:
 
     The rows of a day keep their order in the table (a stable sort by day), as :func:`_by_day` gives them.
     """
-    part = table.filter(pc.equal(table.column("kind"), arrow.strings([kind])[0]))
-    if part.num_rows == 0:
+    *numbers, source = _of_kind(table, kind, "start", "end", "offset", "value", "source")
+    if len(source) == 0:
         return
-    local = arrow.view(part.column("start")) + arrow.view(part.column("offset")).astype(np.int64) * 60
+    local = arrow.view(numbers[0]) + arrow.view(numbers[2]).astype(np.int64) * 60
     day = np.floor(local.astype(np.float64) / float(DAY)).astype(np.int64)
     order = np.argsort(day, kind="stable")
     days = day[order]
-    columns = [arrow.view(part.column(name))[order] for name in ("start", "end", "offset", "value")]
-    sources = part.column("source").combine_chunks().dictionary_encode()
+    columns = [arrow.view(column)[order] for column in numbers]
+    sources = source.combine_chunks().dictionary_encode()
     names, codes = sources.dictionary.to_pylist(), arrow.view(sources.indices)[order]
-    del part, local, day, order, sources  # only the numpy columns stay while the days are walked
+    del numbers, source, local, day, order, sources  # only the numpy columns stay while the days are walked
     bounds = [0, *(np.flatnonzero(np.diff(days)) + 1).tolist(), len(days)]
     for low, high in itertools.pairwise(bounds):
         values = [column[low:high].tolist() for column in columns]

@@ -47,7 +47,7 @@ class Spill:
         folder.mkdir(parents=True, exist_ok=True)
         self._seal = AESGCM(AESGCM.generate_key(bit_length=256))
         self.count = 0
-        self._windows: set[int] = set()
+        self._windows: dict[int, int] = {}  # window: samples set aside in it
 
     def take(self, samples: Samples) -> None:
         """Move every sample out of ``samples`` (left empty, its source names kept) into the windows' files."""
@@ -67,13 +67,17 @@ class Spill:
             sealed = nonce + self._seal.encrypt(nonce, plain, str(window).encode())
             with (self.folder / f"{window}.part").open("ab") as out:
                 out.write(_LENGTH.pack(len(sealed)) + sealed)
-            self._windows.add(window)
+            self._windows[window] = self._windows.get(window, 0) + high - low
         for name, code in _COLUMNS:
             setattr(samples, name, array(code))
 
     def windows(self) -> list[int]:
         """The windows that hold samples, in order of time."""
         return sorted(self._windows)
+
+    def sizes(self) -> dict[int, int]:
+        """The number of samples set aside in each window."""
+        return dict(self._windows)
 
     def samples(self, window: int, like: Samples) -> Samples:
         """Return the samples set aside for ``window``, in the order they were read (source names from ``like``)."""

@@ -81,7 +81,7 @@ def to_table(samples: Samples) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=SCHEMA)
 
 
-DEDUP_SECONDS = 31 * 86_400  # de-duplicate a month of samples at a time, so memory does not grow with the file
+DEDUP_SECONDS = 32 * 86_400  # a month of sample starts at a time (the spill's window: one piece per window)
 
 
 def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
@@ -89,17 +89,21 @@ def new_only(incoming: pa.Table, stored: pa.Table) -> pa.Table:
 
     One Arrow sort of the incoming and stored rows and a comparison of adjacent rows (it was a hash
     aggregation and anti-join, which import pandas through pyarrow.dataset; before that DuckDB's ``EXCEPT``,
-    whose start-up alone cost more than a pushed batch), a month of sample starts at a time: a whole
-    1,200-day export at once took 120 MB more at its peak (see bench/README.md).
+    whose start-up alone cost more than a pushed batch), a month of sample starts at a time (whole months
+    since the epoch, as the spill's windows): a whole 1,200-day export at once took 120 MB more at its peak
+    (see bench/README.md).
     """
     if incoming.num_rows == 0:
         return arrow.empty(SCHEMA)
     bounds = pc.min_max(incoming.column("start")).as_py()
+    first, last = int(bounds["min"]), int(bounds["max"])
     parts = [arrow.empty(SCHEMA)]
-    for low in range(int(bounds["min"]), int(bounds["max"]) + 1, DEDUP_SECONDS):
-        part = _starting_in(incoming, low, low + DEDUP_SECONDS)
+    for low in range(first // DEDUP_SECONDS * DEDUP_SECONDS, last + 1, DEDUP_SECONDS):
+        high = low + DEDUP_SECONDS
+        part = incoming if low <= first and last < high else _starting_in(incoming, low, high)
         if part.num_rows:
-            parts.append(_distinct_new(part, _starting_in(stored, low, low + DEDUP_SECONDS)))
+            parts.append(_distinct_new(part, _starting_in(stored, low, high)))
+        del part
     return release(pa.concat_tables(parts))
 
 
@@ -134,21 +138,24 @@ def _distinct_new(incoming: pa.Table, stored: pa.Table) -> pa.Table:
     # Sorted on every column: samples alike in start, end and kind (two readings of the same minutes from
     # one source) then come out in one order whatever else was read, so a total that counts the first of
     # them does not depend on how the samples were split into chunks. (Arrow's group_by and join would
-    # import pyarrow.dataset, whose import imports pandas: see arrow.py.)
+    # import pyarrow.dataset, whose import imports pandas: see arrow.py.) Only the sort's indices and one
+    # sorted column at a time are held besides the result, never a sorted copy of every row.
     names = SCHEMA.names
     flags = np.concatenate([np.ones(incoming.num_rows, np.int8), np.zeros(stored.num_rows, np.int8)])
-    tables = [incoming.select(names).cast(SCHEMA), stored.select(names).cast(SCHEMA)]
-    both = pa.concat_tables(tables).combine_chunks().append_column("incoming", arrow.numbers(flags, pa.int8()))
+    both = pa.concat_tables([incoming.select(names).cast(SCHEMA), stored.select(names).cast(SCHEMA)])
+    both = both.append_column("incoming", arrow.numbers(flags, pa.int8()))
     keys = [(name, "ascending") for name in ("start", "end", "kind", "source", "value", "offset", "incoming")]
-    both = both.take(pc.sort_indices(both, sort_keys=keys)).combine_chunks()
+    order = pc.sort_indices(both, sort_keys=keys)
     count = both.num_rows
     same = np.ones(count, dtype=bool)
     same[0] = False
     for name in names:
-        column = both.column(name)
+        column = both.column(name).take(order)
         same[1:] &= arrow.truth(pc.equal(column.slice(1), column.slice(0, count - 1)))
-    keep = (arrow.view(both.column("incoming")) == 1) & ~same
-    return both.filter(arrow.booleans(keep)).select(names)
+        del column
+    positions = np.frombuffer(order.buffers()[1], dtype=np.uint64, count=count, offset=order.offset * 8)
+    keep = (flags[positions] == 1) & ~same
+    return both.select(names).take(order.filter(arrow.booleans(keep)))
 
 
 def write(*, client_id: uuid.UUID | str, job_id: uuid.UUID | str, table: pa.Table) -> Path:
