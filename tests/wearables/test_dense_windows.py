@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 from alongside.wearables import chunked, spill, storage
 from alongside.wearables.samples import Kind, Samples
 from alongside.wearables.sources.fitbit import parser as fitbit
-from tests.wearables.test_chunked import at_once, sealed, windowed  # noqa: F401 (sealed is a fixture)
+from tests.wearables.test_chunked import at_once, windowed
 from tests.wearables.test_more_sources import archive
 
 DAY = 86_400
@@ -49,6 +50,15 @@ def _parse(folder: Path, name: str, days: list[dt.date]) -> Samples:
     for day in days:
         files.update(_day_files(day, rng))
     return fitbit.parse(archive(folder / name, files), minute_zone="utc").samples
+
+
+@pytest.fixture
+def sealed(settings, tmp_path, monkeypatch):
+    """A folder for sealed files, and a fixed key in place of the client's (no database here)."""
+    settings.WEARABLES_DIR = tmp_path / "store"
+    key = os.urandom(32)
+    monkeypatch.setattr(storage, "data_key", lambda *_args, **_kwargs: key)
+    return tmp_path
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +109,8 @@ def test_small_windows_store_and_compute_what_the_default_windows_and_the_whole_
         default_outcome.span,
     )
     steps = {day: values["steps"] for day, values in features.items() if "steps" in values}
-    assert len(steps) >= 6 and all(total > 0 for total in steps.values())
+    assert len(steps) >= 6
+    assert all(total > 0 for total in steps.values())
     assert any("wear_min" in values for values in features.values())
     assert any("sleep_total_min" in values for values in features.values())
 

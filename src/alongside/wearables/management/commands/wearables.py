@@ -17,6 +17,7 @@ from alongside.wearables.samples import BadInput
 from alongside.wearables.selectors import client_features, deviations
 from alongside.wearables.services import wearables_csv_mapping_save
 from alongside.wearables.sources import SOURCES
+from alongside.wearables.sources.fitbit.parser import MINUTE_ZONES as FITBIT_CLOCKS
 
 
 def _bar(name: str) -> Callable[[int, int], None]:
@@ -48,6 +49,15 @@ class Command(BaseCommand):
             type=Path,
             help="With --source csv: a JSON file of the column mapping, saved for the client before importing.",
         )
+        imports.add_argument(
+            "--fitbit-clock",
+            choices=FITBIT_CLOCKS,
+            help=(
+                "With --source fitbit: how the archive's per-minute times (heart rate, steps) are read: "
+                "utc (world time, the default, as in the web upload) or profile (the wall clock of the "
+                "time zone in the archive's Profile.csv)."
+            ),
+        )
         features = sub.add_parser("features", help="Print the client's daily features and their baselines.")
         features.add_argument("--client", required=True, help="The client's email address.")
         features.add_argument("--json", action="store_true", help="One JSON object per line.")
@@ -59,7 +69,10 @@ class Command(BaseCommand):
         if options["action"] == "import":
             if options.get("mapping"):
                 self._save_mapping(client, options["mapping"])
-            self._import(client, options["file"], options["source"])
+            clock = options.get("fitbit_clock")
+            if clock is not None and options["source"] != "fitbit":
+                raise CommandError("--fitbit-clock applies to Fitbit archives only (--source fitbit).")
+            self._import(client, options["file"], options["source"], clock)
         else:
             self._features(client, as_json=options["json"])
 
@@ -71,10 +84,10 @@ class Command(BaseCommand):
                 f"{path.name}: the column mapping is not valid ({error}). Nothing was imported."
             ) from None
 
-    def _import(self, client: ClientProfile, path: Path, source: str) -> None:
+    def _import(self, client: ClientProfile, path: Path, source: str, clock: str | None) -> None:
         token = progress.set(_bar(path.name) if sys.stderr.isatty() else None)
         try:
-            result = import_file(actor=None, client=client, path=path, source=source)
+            result = import_file(actor=None, client=client, path=path, source=source, minute_zone=clock)
         except BadInput as error:
             raise CommandError(f"{error} Nothing was imported.") from None
         finally:
