@@ -21,8 +21,9 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from alongside.wearables.inputs import CHUNK, CountedReader, open_export
-from alongside.wearables.samples import BadInput, Kind, Samples
+from alongside.wearables.samples import KIND_CODE, BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.sources.apple_health import children
 from alongside.wearables.sources.apple_health.pipeline import Reader, wanted
 from alongside.wearables.sources.apple_health.prefilter import Prefilter, dropped_pattern, root_is_empty
 from alongside.wearables.spill import FLUSH, Spill
@@ -146,6 +147,9 @@ class _Handler:
         self.dates = _Dates()
         self.root_seen = False
         self.root_open = False  # the root seen and not empty: the pre-filter may start
+        self.open: int | None = None  # the index of the kept record or workout whose children come now
+        self.depth = 0  # elements open inside it (or, with none open, around)
+        self.beats: list[str] = []  # the open record's beat times
 
     def refuse(self, problem: str) -> None:
         raise BadInput(self.label, problem, line=self.parser.CurrentLineNumber)
@@ -167,16 +171,49 @@ class _Handler:
             kind = QUANTITIES.get(kind_name)
             if kind is not None:
                 self.keep(kind, attrs, self.number(attrs.get("value")))
-            elif kind_name == SLEEP_TYPE:
-                stage = SLEEP_VALUES.get(attrs.get("value", ""))
-                if stage is not None:
-                    self.keep(stage, attrs, 1.0)
+            elif kind_name == SLEEP_TYPE and (stage := SLEEP_VALUES.get(attrs.get("value", ""))) is not None:
+                self.keep(stage, attrs, 1.0)
+            else:
+                self.depth += 1  # a dropped record nests like any element: its end takes it off again
         elif name == "Workout":
             self.records += 1
             self.workout(attrs)
-        elif name == "ActivitySummary":
-            self.records += 1
-            self.summary(attrs)
+        else:
+            self.depth += 1
+            if name == "ActivitySummary":
+                self.records += 1
+                self.summary(attrs)
+            elif self.open is not None:
+                self.child(name, attrs)
+
+    def end(self, _name: str) -> None:
+        """An end tag: a child of the open record, or the end of that record (its beats are read then)."""
+        if self.depth:
+            self.depth -= 1
+        elif self.open is not None:
+            if self.beats:
+                self.beats_rmssd()
+            self.open = None
+
+    def child(self, name: str, attrs: dict[str, str]) -> None:
+        """An element inside the open record: its time zone (a direct child), or a beat of its list."""
+        if name == "MetadataEntry" and self.depth == 1 and attrs.get("key") == children.ZONE_KEY:
+            offset = children.zone_offset(attrs.get("value", ""), self.samples.start[self.open])  # type: ignore[index]
+            if offset is not None:
+                self.samples.offset[self.open] = offset  # type: ignore[index]
+        elif name == "InstantaneousBeatsPerMinute" and self.depth == 2:
+            self.beats.append(attrs.get("time", ""))
+
+    def beats_rmssd(self) -> None:
+        """Keep the RMSSD of the open record's beats, if they give one, over the record's own interval."""
+        at, samples = self.open, self.samples
+        assert at is not None
+        value = children.beats_rmssd(self.beats)
+        self.beats = []
+        if value is not None and samples.kind[at] == KIND_CODE[Kind.HRV_SDNN] and 1 <= value <= 500:
+            samples.add(
+                Kind.HRV_RMSSD, samples.start[at], samples.end[at], samples.offset[at], value, samples.source[at]
+            )
 
     def interval(self, attrs: dict[str, str]) -> tuple[int, int, int]:
         try:
@@ -189,11 +226,13 @@ class _Handler:
         return start, end, offset
 
     def keep(self, kind: Kind, attrs: dict[str, str], value: float) -> None:
+        """Add the record's sample; it is the open record until its end tag (children may change its offset)."""
         start, end, offset = self.interval(attrs)
         source = self.samples.source_code(attrs.get("sourceName", ""))
         problem = self.samples.add(kind, start, end, offset, value, source)
         if problem:
             self.refuse(f"{problem}; nothing was imported.")
+        self.open, self.depth = len(self.samples.kind) - 1, 0
 
     def number(self, text: str | None) -> float:
         try:
@@ -241,7 +280,7 @@ class _Feed:
 
     def __call__(self, data: bytes) -> None:
         self.parser.Parse(data, False)
-        if self.spill is not None and len(self.handler.samples.kind) >= FLUSH:
+        if self.spill is not None and len(self.handler.samples.kind) >= FLUSH and self.handler.open is None:
             self.spill.take(self.handler.samples)
 
 
@@ -251,6 +290,7 @@ def _expat(label: str) -> tuple[Any, _Handler]:
     parser.buffer_text = True
     handler = _Handler(parser, label)
     parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
 
     def no_entities(*_args: object) -> None:
         handler.refuse("the file declares XML entities; they are refused (never expanded).")

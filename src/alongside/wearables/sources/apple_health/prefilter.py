@@ -33,7 +33,9 @@ or hostile case is still refused by expat, with the same message and line as bef
 Inside the root's content, a well-formed empty element and an empty comment are both allowed in the same
 places and neither changes the text around them, so the rest of the document is well-formed after the
 replacement exactly when it was before; and the handler does nothing with a record of a dropped type but
-count it. ``tests/wearables/test_apple_prefilter.py`` checks both on every fixture and on synthetic exports.
+count it and count its start and end in the nesting depth it keeps for the children of kept records, which
+cancel out (``children.py``). ``tests/wearables/test_apple_prefilter.py`` checks both on every fixture and on
+synthetic exports.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from typing import Any
 
 import fitdecode  # type: ignore[import-untyped]
 
+from alongside.wearables.hrv import BEAT_RANGE, MIN_DIFFERENCES
 from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
@@ -44,8 +45,6 @@ from alongside.wearables.spill import Spill
 
 FIT_EPOCH = 631_065_600  # 1989-12-31T00:00:00Z in Unix seconds (FIT SDK, "date_time" type)
 WINDOW = 300  # seconds of beats per RMSSD value (Task Force 1996, short-term recordings)
-MIN_DIFFERENCES = 30  # clean successive differences a window needs before its RMSSD is kept
-BEAT_RANGE = (0.3, 2.0)  # seconds: 30-200 beats a minute; anything else is an artefact
 MAX_BEATS = 1_000_000  # about four days at 180 beats a minute: more in one file is not a recording
 MAX_LEVELS = 200_000  # sleep-level messages in one file (a year of one a minute is 525,600 over many files)
 MAX_LEVEL = 12 * 3600  # no single sleep level is taken to last longer than a long night
