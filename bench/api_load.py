@@ -406,11 +406,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {name}: {len(rounds[-1][1].times.get(name, []))} requests; PostgreSQL used "
                           f"{100 * database:.0f}% of a core", flush=True)  # fmt: skip
                     if spied.files:
-                        print(
-                            f"    py-spy: {len(spied.files)} files, {100 * spied.cpu / args.seconds:.0f}% of a core; "
-                            f"recorded processes: user {100 * spied.user / args.seconds:.0f}%, "
-                            f"kernel {100 * spied.system / args.seconds:.0f}% of a core"
-                        )
+                        print(f"    py-spy: {len(spied.files)} files, {100 * spied.cpu / args.seconds:.0f}% of a core; "
+                              f"{spied.describe(args.seconds)}", flush=True)  # fmt: skip
                     samples = max(1, waits.pop("(samples)", 0))
                     for what, n in waits.most_common(8):  # PostgreSQL sessions per moment, by what they do
                         print(f"    {n / samples:5.2f}  {what}", flush=True)

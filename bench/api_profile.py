@@ -84,8 +84,15 @@ class Recording:
 
     files: list[Path] = field(default_factory=list)
     cpu: float = 0.0
-    user: float = 0.0  # the recorded processes' user CPU seconds during the block
-    system: float = 0.0  # and their kernel CPU seconds (thread wake-ups, sockets, futexes: not in py-spy's stacks)
+    # role -> the recorded processes' user and kernel CPU seconds during the block (the kernel's: thread
+    # wake-ups, sockets, futexes, which py-spy's Python stacks do not show)
+    times: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def describe(self, seconds: float) -> str:
+        return "; ".join(
+            f"{role} user {100 * user / seconds:.0f}% + kernel {100 * system / seconds:.0f}% of a core"
+            for role, (user, system) in self.times.items()
+        )
 
 
 def user_system(pids: list[int]) -> tuple[float, float]:
@@ -116,9 +123,9 @@ def recorded(
         return
     directory.mkdir(parents=True, exist_ok=True)
     recorders: list[subprocess.Popen[bytes]] = []
-    pids = [pid for root in targets.values() for pid in serving_pids(root)]
-    for role, root in targets.items():
-        for pid in serving_pids(root):
+    roles = {role: serving_pids(root) for role, root in targets.items()}
+    for role, pids in roles.items():
+        for pid in pids:
             out = directory / f"{label}-{role}-{pid}.txt"
             argv = [
                 py_spy(), "record", "--pid", str(pid), "--rate", str(RATE), "--format", "raw", "--full-filenames",
@@ -128,12 +135,13 @@ def recorded(
                 argv.append("--gil")
             recorders.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
             recording.files.append(out)
-    cpu0, (user0, system0) = _children_cpu(), user_system(pids)
+    cpu0, before = _children_cpu(), {role: user_system(pids) for role, pids in roles.items()}
     try:
         yield recording
     finally:
-        user1, system1 = user_system(pids)
-        recording.user, recording.system = user1 - user0, system1 - system0
+        for role, pids in roles.items():
+            (user0, system0), (user1, system1) = before[role], user_system(pids)
+            recording.times[role] = (user1 - user0, system1 - system0)
         for recorder in recorders:
             recorder.send_signal(signal.SIGINT)  # py-spy writes what it has and stops
         for recorder in recorders:

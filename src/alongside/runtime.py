@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
 import logging
@@ -9,6 +10,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,28 +46,58 @@ def database_sync_to_async[**P, R](function: Callable[P, R]) -> Any:
     return channels_database_sync_to_async(closing)
 
 
+# Idle request threads a serving process keeps for the next requests (more are made when more run at once).
+IDLE_REQUEST_THREADS = 64
+# Requests of one serving process in their middleware and view at once; the others wait in the event loop.
+RUNNING_REQUESTS = 8
+
+
 def http_application() -> Any:
-    """Django's ASGI handler, with each request's middleware and view run in one hand-off to a thread.
+    """Django's ASGI handler, with each request's middleware and view run in one hand-off to a reused thread.
 
     Django's own handler builds an asynchronous middleware chain: our middleware is synchronous, so the request
     goes to a thread for the middleware, back to the event loop for the view's resolution (``async_to_sync``),
     and to the thread again for each ``process_view`` and for the view, each hop a wake-up of the other side
-    and a handover of the interpreter. Profiled under load (bench/README.md, py-spy), those hops were the
-    largest cost of a request. Here the chain is Django's synchronous one (as under WSGI and the test client),
-    called once per request through ``sync_to_async`` in Django's per-request thread, so the database
-    connection, middleware and view share that thread exactly as before.
+    and a handover of the interpreter; and it starts a new thread for every request and stops it after.
+    Profiled under load (bench/README.md, py-spy), those hops and thread starts were the largest cost of a
+    request. Here the chain is Django's synchronous one (as under WSGI and the test client), called once per
+    request through ``sync_to_async``; and a request borrows an idle one-thread executor (asgiref's
+    ``ThreadSensitiveContext(executor=...)``) instead of starting a thread. A request's sync code still runs in
+    one thread that runs nothing else meanwhile (one call at a time), and its database connections stay in
+    the request's own context, as before. At most :data:`RUNNING_REQUESTS` requests are in their middleware
+    and view at once (bodies are read and answers sent outside that limit): 25 threads taking turns at the
+    interpreter made the one holding the audit chain's lock wait behind all the others.
     """
     import django
-    from asgiref.sync import sync_to_async
+    from asgiref.sync import ThreadSensitiveContext, sync_to_async
     from django.core.handlers.asgi import ASGIHandler
     from django.http import HttpRequest, HttpResponseBase
 
     class OneHandOffASGIHandler(ASGIHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.idle: list[ThreadPoolExecutor] = []  # touched from the event loop's thread only
+            self.running = asyncio.Semaphore(RUNNING_REQUESTS)
+
         def load_middleware(self, is_async: bool = False) -> None:
             super().load_middleware(is_async=False)
 
+        async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+            executor = self.idle.pop() if self.idle else ThreadPoolExecutor(1, thread_name_prefix="request")
+            try:
+                async with ThreadSensitiveContext(executor=executor):
+                    await self.handle(scope, receive, send)
+            finally:
+                if len(self.idle) < IDLE_REQUEST_THREADS:
+                    self.idle.append(executor)
+                else:
+                    executor.shutdown(wait=False)
+
         async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-            return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+            async with self.running:
+                return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
     django.setup(set_prefix=False)
     return OneHandOffASGIHandler()

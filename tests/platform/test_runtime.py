@@ -74,11 +74,26 @@ def test_settle_freezes_start_up_objects_and_skips_the_thread_for_an_in_memory_d
         gc.unfreeze()
 
 
+async def _get_me(application: object) -> list[dict[str, object]]:
+    """``GET /api/v1/me`` without a token through ``application``; the answer's start and body messages."""
+    from asgiref.testing import ApplicationCommunicator
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": "/api/v1/me", "raw_path": b"/api/v1/me", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
+    }  # fmt: skip
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    messages = [await communicator.receive_output(10), await communicator.receive_output(10)]
+    await communicator.wait(10)
+    return messages
+
+
 def test_an_http_request_runs_its_middleware_and_view_in_one_thread_hop(monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the served ASGI application, a request never goes back from its thread to the event loop
     (Django's own handler does, to resolve the view, and then hands each process_view and the view over again)."""
     from asgiref.sync import AsyncToSync, async_to_sync
-    from asgiref.testing import ApplicationCommunicator
 
     application = runtime.http_application()
     back_to_the_loop = []
@@ -88,20 +103,30 @@ def test_an_http_request_runs_its_middleware_and_view_in_one_thread_hop(monkeypa
         back_to_the_loop.append(getattr(self.awaitable, "__qualname__", repr(self.awaitable)))
         return original(self, *args, **kwargs)
 
-    async def request() -> list[dict[str, object]]:
-        scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-            "path": "/api/v1/me", "raw_path": b"/api/v1/me", "query_string": b"", "root_path": "",
-            "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
-        }  # fmt: skip
-        communicator = ApplicationCommunicator(application, scope)
-        await communicator.send_input({"type": "http.request", "body": b""})
-        messages = [await communicator.receive_output(10), await communicator.receive_output(10)]
-        await communicator.wait(10)
-        return messages
-
     monkeypatch.setattr(AsyncToSync, "__call__", counted)
-    start, body = async_to_sync(request)()  # the test's own entry into the loop, counted once
-    assert start["type"] == "http.response.start" and start["status"] == 401
+    start, body = async_to_sync(_get_me)(application)  # the test's own entry into the loop, counted once
+    assert start["status"] == 401
     assert body["type"] == "http.response.body"
-    assert back_to_the_loop == ["test_an_http_request_runs_its_middleware_and_view_in_one_thread_hop.<locals>.request"]
+    assert back_to_the_loop == ["_get_me"]
+
+
+def test_requests_one_after_another_reuse_one_request_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request borrows an idle request thread instead of starting one; two requests one after the other run
+    their middleware and view in the same thread, and the thread is kept for the next."""
+    from asgiref.sync import async_to_sync
+
+    application = runtime.http_application()
+    threads = []
+    original = application.get_response
+
+    def recorded(request: object) -> object:
+        threads.append(threading.current_thread())
+        return original(request)
+
+    monkeypatch.setattr(application, "get_response", recorded)
+    statuses = [async_to_sync(_get_me)(application)[0]["status"] for _ in range(2)]
+    assert statuses == [401, 401]
+    assert len(threads) == 2
+    assert threads[0] is threads[1]
+    assert threads[0] is not threading.current_thread()
+    assert len(application.idle) == 1
