@@ -3,6 +3,7 @@
     uv run --frozen python bench/wearables_sources.py --mb 100,400             # this tree
     uv run --frozen python bench/wearables_sources.py --mb 100,400 --before /tmp/old  # and an older tree beside it
     uv run --frozen python bench/wearables_sources.py --mb 400 --stage parse          # stop once the samples are spilled
+    uv run --frozen python bench/wearables_sources.py --mb 100 --only fitbit --by-stage  # each windowed step's peak
 
 ``--before`` names a checkout of an earlier commit (``git archive <commit> | tar -x -C /tmp/old``): each file
 is then imported by that tree's code too, in its own child process, one after the other in the same run.
@@ -120,6 +121,42 @@ def _rss() -> str:
     return f"{now}/{peak} MB"
 
 
+def _by_stage() -> dict[str, list[int]]:
+    """Record the peak resident memory inside each step of the windowed path (Linux: the peak is reset on entry).
+
+    Each step's entry zeroes the kernel's peak (``/proc/self/clear_refs``), so the figure of a step is the
+    highest resident memory while it ran, and the run's own peak is the highest of them and of the parse.
+    """
+    from alongside.wearables import chunked, spill, storage
+
+    peaks: dict[str, list[int]] = {}  # step: [calls, highest resident MB on entry, highest peak MB inside]
+
+    def wrap(owner: object, name: str) -> None:
+        function = getattr(owner, name)
+
+        def measured(*args: object, **kwargs: object) -> object:
+            entry = int(_rss().split("/")[0])
+            Path("/proc/self/clear_refs").write_text("5")
+            try:
+                return function(*args, **kwargs)
+            finally:
+                peak = int(_rss().split("/")[1].split()[0])
+                row = peaks.setdefault(f"{getattr(owner, '__name__', owner)}.{name}", [0, 0, 0])
+                row[:] = [row[0] + 1, max(row[1], entry), max(row[2], peak)]
+
+        setattr(owner, name, measured)
+
+    for owner, name in [
+        (spill.Spill, "samples"),
+        (storage, "to_table"),
+        (storage, "new_only"),
+        (storage.SealedWriter, "write"),
+        (chunked, "daily_features"),
+    ]:
+        wrap(owner, name)
+    return peaks
+
+
 def child(source: str, path: Path, stage: str = "full") -> str:
     """Import ``path`` the import's way, without a database; say what was stored and the memory on the way."""
     from django.conf import settings
@@ -128,6 +165,7 @@ def child(source: str, path: Path, stage: str = "full") -> str:
     from alongside.wearables import chunked, spill, storage
 
     storage.system_allocator()
+    peaks = _by_stage() if os.environ.get("BENCH_BY_STAGE") else None
     phases = [f"start {_rss()}"]
     with tempfile.TemporaryDirectory() as folder:
         settings.WEARABLES_DIR = Path(folder)
@@ -154,6 +192,8 @@ def child(source: str, path: Path, stage: str = "full") -> str:
         writer.close()
         spilled.close()
         phases.append(f"stored {outcome.stored:,}, {len(outcome.features)} days of features {_rss()}")
+    for step, (calls, entry, peak) in (peaks or {}).items():
+        phases.append(f"{step} x{calls}: entered at up to {entry} MB, peak inside {peak} MB")
     return "; ".join(phases)
 
 
@@ -180,6 +220,9 @@ def main() -> None:
         "--stage", default="full", choices=("parse", "full"), help="parse: stop once the samples are spilled"
     )
     parser.add_argument("--keep", type=Path, help="write the files here and reuse them on the next run")
+    parser.add_argument(
+        "--by-stage", action="store_true", help="print each windowed step's peak memory too (Linux, full stage)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,7 +242,11 @@ def main() -> None:
                 generate(path, size * 1_000_000)
             print(f"{source} {size} MB ({path.stat().st_size / 1e6:.0f} MB on disk)", flush=True)
             for label, tree in trees.items():
-                env = {**os.environ, "PYTHONPATH": f"{tree / 'src'}"}
+                env = {
+                    **os.environ,
+                    "PYTHONPATH": f"{tree / 'src'}",
+                    **({"BENCH_BY_STAGE": "1"} if args.by_stage else {}),
+                }
                 argv = [sys.executable, str(Path(__file__).resolve()), "--child", source, "--file", str(path)]
                 argv += ["--stage", args.stage]
                 print(f"  {label:>6}: {json.dumps(_measure(argv, env))}", flush=True)
