@@ -1,9 +1,24 @@
-"""Read Open mHealth data points: heart-rate, step-count, sleep-episode and physical-activity.
+"""Read Open mHealth data points: heart-rate, step-count, sleep-episode, sleep-duration, physical-activity and
+rr-interval.
 
 Each point is ``{"header": {"schema_id": {"name": ...}}, "body": {...}}`` (or ``{"schema": name, "body": ...}``)
 and its body is validated by a pydantic model before anything is kept. Points that are summaries
-(``descriptive_statistic``: an average, a maximum) are not samples and are skipped; schemas Alongside does
-not use yet (sleep-duration, rr-interval) are skipped too. Times must carry their offset.
+(``descriptive_statistic``: an average, a maximum) are not samples and are skipped, as are points of other
+schemas. Times must carry their offset. What the schemas require is required here: a point they refuse is
+refused, naming it (the schemas' own shouldFail examples are tested).
+
+- ``sleep-duration`` needs a ``time_interval`` (sleep-duration 2.0 requires one; a ``date_time`` alone gives
+  no time asleep and is refused, like a point without its time frame). The point becomes asleep time over
+  its interval, as a sleep-episode does; when ``sleep_duration`` is shorter than the interval, the rest is
+  one awake spell in its middle (as a Fitbit log trimmed to its summary is rebuilt), so the night's total is
+  the duration given and its onset and wake are the interval's ends. A duration longer than its interval
+  counts as the interval (nobody sleeps longer than the time they were measured over). See
+  :mod:`~alongside.wearables.sources.omh.derived`.
+- ``rr-interval`` holds one beat-to-beat interval, or a list of them, in ms or s (``rr_interval``:
+  ``{"value": 950, "unit": "ms"}``, ``{"value": [0.95, 1.05], "unit": "s"}`` or a list of such objects). Each
+  point's intervals become RMSSD (:func:`alongside.wearables.hrv.rmssd`), per point or per 5-minute window;
+  a point with too few clean beats (one beat, as the schema's own examples) gives no sample. A point without
+  a time frame is valid (the schema does not require one) but can only be placed if it gives no sample.
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.sources.omh import derived
 from alongside.wearables.spill import FLUSH, Spill
 
 _SECONDS = {"sec": 1, "s": 1, "min": 60, "h": 3600, "hr": 3600, "d": 86_400}
@@ -43,28 +59,34 @@ class TimeFrame(BaseModel):
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """Return (start, end), aware; a point in time has start == end."""
+        interval = self.time_interval or Interval()
+        first, last, length = interval.start_date_time, interval.end_date_time, interval.duration
         if self.date_time is not None:
             start = end = self.date_time
-        elif self.time_interval is not None and self.time_interval.start_date_time is not None:
-            start = self.time_interval.start_date_time
-            given, length = self.time_interval.end_date_time, self.time_interval.duration
-            if given is not None:
-                end = given
-            elif length is not None and length.unit in _SECONDS:
-                end = start + dt.timedelta(seconds=length.value * _SECONDS[length.unit])
-            else:
-                raise ValueError("a time interval needs an end or a duration in sec, min, h or d")
+        elif first is not None and last is not None:
+            start, end = first, last
+        elif first is None and last is None:
+            raise ValueError("an effective_time_frame needs a date_time or a time_interval with a start or end")
+        elif length is None or length.unit not in _SECONDS:
+            raise ValueError("a time interval needs an end or a duration in sec, min, h or d")
         else:
-            raise ValueError("an effective_time_frame needs a date_time or a time_interval with a start")
+            span = dt.timedelta(seconds=length.value * _SECONDS[length.unit])
+            start = first if first is not None else (last or dt.datetime.min) - span  # last is set here
+            end = start + span
         if start.utcoffset() is None or end.utcoffset() is None:
             raise ValueError("times must carry their UTC offset")
         return start, end
 
 
-class Body(BaseModel):
+class Point(BaseModel):
+    """What every schema's body may hold."""
+
     model_config = ConfigDict(extra="allow")
-    effective_time_frame: TimeFrame
     descriptive_statistic: str | None = None
+
+
+class Body(Point):
+    effective_time_frame: TimeFrame
 
 
 class StepCount(Body):
@@ -97,11 +119,68 @@ class PhysicalActivity(Body):
     activity_name: str
 
 
-SCHEMAS: dict[str, type[Body]] = {
+_SLEEP_UNITS = {"sec": 1, "min": 60, "h": 3600}  # the sleep-duration schemas' enum (1.0 and 2.0)
+
+
+class SleepDuration(Body):
+    sleep_duration: UnitValue
+
+    @field_validator("sleep_duration")
+    @classmethod
+    def _unit(cls, value: UnitValue) -> UnitValue:
+        if value.unit not in _SLEEP_UNITS:
+            raise ValueError(f"sleep_duration's unit must be 'sec', 'min' or 'h' (not {value.unit[:20]!r})")
+        if value.value < 0:
+            raise ValueError("sleep_duration cannot be negative")
+        return value
+
+    @field_validator("effective_time_frame")
+    @classmethod
+    def _interval(cls, value: TimeFrame) -> TimeFrame:
+        if value.time_interval is None:
+            raise ValueError("a sleep-duration needs a time_interval (a date_time alone gives no time asleep)")
+        return value
+
+    def seconds(self) -> float:
+        return self.sleep_duration.value * _SLEEP_UNITS[self.sleep_duration.unit]
+
+
+_RR_UNITS = {"ms": 0.001, "s": 1.0}  # into seconds
+
+
+class Beats(BaseModel):
+    value: float | list[float]
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        if value not in _RR_UNITS:
+            raise ValueError(f"rr_interval's unit must be 'ms' or 's' (not {value[:20]!r})")
+        return value
+
+    def seconds(self) -> list[float]:
+        values = self.value if isinstance(self.value, list) else [self.value]
+        return [value * _RR_UNITS[self.unit] for value in values]
+
+
+class RrInterval(Point):
+    effective_time_frame: TimeFrame | None = None  # the schema does not require one
+    rr_interval: Beats | list[Beats]
+
+    def seconds(self) -> list[float]:
+        """The point's beat-to-beat intervals, in seconds, in their order."""
+        parts = self.rr_interval if isinstance(self.rr_interval, list) else [self.rr_interval]
+        return [interval for part in parts for interval in part.seconds()]
+
+
+SCHEMAS: dict[str, type[Point]] = {
     "step-count": StepCount,
     "heart-rate": HeartRate,
     "sleep-episode": SleepEpisode,
+    "sleep-duration": SleepDuration,
     "physical-activity": PhysicalActivity,
+    "rr-interval": RrInterval,
 }
 
 
@@ -208,18 +287,43 @@ def parse_points(
             continue
         try:
             body = model.model_validate(point.get("body"))
-            start, end = body.effective_time_frame.bounds()
+            frame = body.effective_time_frame if isinstance(body, Body | RrInterval) else None
+            start, end = frame.bounds() if frame is not None else (None, None)
         except (ValidationError, ValueError) as error:
             detail = error.errors()[0]["msg"] if isinstance(error, ValidationError) else str(error)
             raise BadInput(label, f"data point {number} ({name}) is not valid: {detail}.") from None
         if body.descriptive_statistic:
             continue
-        kind, value = _sample(body)
-        offset = int((start.utcoffset() or dt.timedelta()).total_seconds() // 60)
-        problem = samples.add(kind, int(start.timestamp()), int(end.timestamp()), offset, value, code)
-        if problem:
-            raise BadInput(label, f"data point {number} ({name}) has {problem}.")
+        for kind, begins, ends, value in _samples(body, start, end, f"data point {number} ({name})", label):
+            offset = int((begins.utcoffset() or dt.timedelta()).total_seconds() // 60)
+            problem = samples.add(kind, int(begins.timestamp()), int(ends.timestamp()), offset, value, code)
+            if problem:
+                raise BadInput(label, f"data point {number} ({name}) has {problem}.")
     return Parsed(samples=samples, records=number)
+
+
+def _samples(
+    body: Point, start: dt.datetime | None, end: dt.datetime | None, where: str, label: str
+) -> list[tuple[Kind, dt.datetime, dt.datetime, float]]:
+    """The samples one validated point gives: (kind, start, end, value)."""
+    if isinstance(body, RrInterval):
+        windows = derived.rr_windows(body.seconds())
+        if not windows:
+            return []
+        if start is None or end is None:
+            raise BadInput(label, f"{where} has beat-to-beat intervals but no effective_time_frame to place them.")
+        if len(windows) == 1 and end > start:  # one window: the point's own time interval
+            return [(Kind.HRV_RMSSD, start, end, windows[0][2])]
+        return [
+            (Kind.HRV_RMSSD, start + dt.timedelta(seconds=begins), start + dt.timedelta(seconds=ends), value)
+            for begins, ends, value in windows
+        ]
+    if not isinstance(body, Body) or start is None or end is None:
+        return []
+    if isinstance(body, SleepDuration):
+        return derived.sleep_spans(start, end, body.seconds())
+    kind, value = _sample(body)
+    return [(kind, start, end, value)]
 
 
 def sniff(head: bytes) -> bool:
