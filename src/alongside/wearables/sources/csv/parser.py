@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from alongside.wearables import zones
 from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.sources.reading import open_counted
 from alongside.wearables.spill import FLUSH, Spill
 
 MAX_ROWS = 5_000_000
@@ -165,7 +167,8 @@ def parse(path: Path, mapping: ColumnMapping | None = None, spill: Spill | None 
     """Parse ``path`` with ``mapping``; without one, refuse (the client saves a mapping first).
 
     The file is read twice, a block at a time: once to refuse text that is not UTF-8 or holds control
-    characters (before any row is read, as when the file was read whole), then row by row. With ``spill``,
+    characters (before any row is read, as when the file was read whole), then row by row; the row-by-row
+    reading reports the bytes read to the import's live progress (the check is not reported). With ``spill``,
     the samples are handed to it every :data:`~alongside.wearables.spill.FLUSH` samples, so memory does not
     grow with the file; a refusal later in the file still refuses it whole (the caller drops the spill).
     """
@@ -173,7 +176,7 @@ def parse(path: Path, mapping: ColumnMapping | None = None, spill: Spill | None 
     if mapping is None:
         raise BadInput(path.name, "there is no saved column mapping for this client; save one first.")
     _check_text(path)
-    with path.open(encoding="utf-8-sig", newline="") as stream:
+    with io.TextIOWrapper(open_counted(path), encoding="utf-8-sig", newline="") as stream:
         return _rows(csv.DictReader(stream), mapping, path.name, spill)
 
 

@@ -41,6 +41,7 @@ from alongside.wearables.hrv import BEAT_RANGE, MIN_DIFFERENCES
 from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
+from alongside.wearables.sources.reading import open_counted
 from alongside.wearables.spill import Spill
 
 FIT_EPOCH = 631_065_600  # 1989-12-31T00:00:00Z in Unix seconds (FIT SDK, "date_time" type)
@@ -259,9 +260,12 @@ def parse(path: Path, spill: Spill | None = None) -> Parsed:
     samples = Samples()
     code = samples.source_code("Garmin")
     try:
-        with fitdecode.FitReader(
-            str(path), check_crc=fitdecode.CrcCheck.RAISE, error_handling=fitdecode.ErrorHandling.RAISE
-        ) as reader:
+        with (
+            open_counted(path) as stream,
+            fitdecode.FitReader(  # the stream reports the import's live progress
+                stream, check_crc=fitdecode.CrcCheck.RAISE, error_handling=fitdecode.ErrorHandling.RAISE
+            ) as reader,
+        ):
             for frame in reader:
                 if isinstance(frame, fitdecode.FitDataMessage):
                     records += 1

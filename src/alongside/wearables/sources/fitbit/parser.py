@@ -42,7 +42,7 @@ from typing import Any
 from alongside.wearables import zones
 from alongside.wearables.inputs import check_size, check_zip
 from alongside.wearables.samples import BadInput, Kind, Samples
-from alongside.wearables.sources import Parsed
+from alongside.wearables.sources import Parsed, reading
 from alongside.wearables.spill import Spill
 
 US_STAMP = "%m/%d/%y %H:%M:%S"
@@ -228,7 +228,7 @@ def _kind_of(name: str) -> str | None:
     return None
 
 
-def _read(reader: _Reader, kind: str, data: bytes) -> None:
+def _read(reader: _Reader, kind: str, data: bytes | bytearray) -> None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -278,7 +278,9 @@ def parse(path: Path, spill: Spill | None = None, *, minute_zone: str = MINUTE_Z
     """Parse a Fitbit archive (zip) or one of its JSON or CSV files (``minute_zone``: see the module notes).
 
     With ``spill``, the samples of each file of the archive are handed to it once that file is read, so
-    memory follows the largest file (a day or a month of one kind), not the archive.
+    memory follows the largest file (a day or a month of one kind), not the archive. The bytes read (of the
+    file, or of the archive's own compressed bytes) are reported to the import's live progress as each block
+    is read, ending at the file's size.
     """
     if minute_zone not in MINUTE_ZONES:
         raise BadInput(path.name, f"unknown reading of per-minute times {minute_zone!r}.")
@@ -291,13 +293,13 @@ def parse(path: Path, spill: Spill | None = None, *, minute_zone: str = MINUTE_Z
         if kind is None:
             raise BadInput(path.name, "this is not a Fitbit archive file this importer reads (wrong kind of file).")
         reader = _Reader(samples, zones.UTC, path.name, minutes_utc=minute_zone == "utc")
-        _read(reader, kind, path.read_bytes())
+        _read(reader, kind, reading.read_counted(path))
         return Parsed(samples=samples, records=reader.records)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise BadInput(path.name, "the zip archive is damaged or truncated.") from None
-    records, found = 0, False
+    records, found, told = 0, False, reading.Progress(path.stat().st_size)
     with archive:
         check_zip(archive, path.name)
         zone = _profile_zone(archive)
@@ -309,8 +311,7 @@ def parse(path: Path, spill: Spill | None = None, *, minute_zone: str = MINUTE_Z
                 raise BadInput(f"{path.name}:{info.filename}", "the file is larger than any Fitbit day or month.")
             found = True
             reader = _Reader(samples, zone, f"{path.name}:{info.filename}", minutes_utc=minute_zone == "utc")
-            with archive.open(info) as member:
-                data = member.read(MEMBER_LIMIT + 1)
+            data = _member(archive, info, told)
             _read(reader, kind, data)
             del data
             records += reader.records
@@ -318,4 +319,16 @@ def parse(path: Path, spill: Spill | None = None, *, minute_zone: str = MINUTE_Z
                 spill.take(samples)
     if not found:
         raise BadInput(path.name, "the archive holds no Fitbit file this importer reads.")
+    told.reach(told.total)  # the rest of the archive is files this importer leaves alone
     return Parsed(samples=samples, records=records)
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, told: reading.Progress) -> bytearray:
+    """Read one member a block at a time, reporting how far into the archive's own bytes the reading is."""
+    data = bytearray()
+    with archive.open(info) as member:
+        while block := member.read(reading.CHUNK):
+            data += block
+            if archive.fp is not None:  # where the member's compressed bytes were read up to
+                told.reach(min(archive.fp.tell(), told.total))
+    return data

@@ -28,7 +28,7 @@ import functools
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import IO, Any, TypeGuard
 
 import ijson  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -37,6 +37,7 @@ from alongside.wearables.inputs import check_size
 from alongside.wearables.samples import BadInput, Kind, Samples
 from alongside.wearables.sources import Parsed
 from alongside.wearables.sources.omh import derived
+from alongside.wearables.sources.reading import open_counted
 from alongside.wearables.spill import FLUSH, Spill
 
 _SECONDS = {"sec": 1, "s": 1, "min": 60, "h": 3600, "hr": 3600, "d": 86_400}
@@ -336,14 +337,16 @@ def parse(path: Path, spill: Spill | None = None) -> Parsed:
 
     A list is read one point at a time (``ijson``), so with ``spill`` memory does not grow with the file. A
     file that turns out not to be JSON part-way is refused whole with the message and line the whole-file
-    reading gave: that line is found by reading the file again with ``json`` (only on that refusal).
+    reading gave: that line is found by reading the file again with ``json`` (only on that refusal). The first
+    reading reports its progress (:mod:`~alongside.wearables.sources.reading`); a second one for a refusal does not.
     """
     check_size(path)
     label, source = path.name, f"Open mHealth ({path.name})"
-    with path.open("rb") as stream:
+    with open_counted(path) as stream:  # reports the bytes read (the import's live progress)
         head = stream.read(_HEAD).lstrip()
         if not head.startswith(b"["):
-            return _parse_whole(path, spill)
+            stream.seek(0)
+            return _parse_whole(path, spill, stream)
         stream.seek(0)
         try:
             return parse_points(ijson.items(stream, "item", use_float=True), label, source=source, spill=spill)
@@ -370,9 +373,10 @@ def _is_json(path: Path) -> bool:
     return True
 
 
-def _parse_whole(path: Path, spill: Spill | None) -> Parsed:
+def _parse_whole(path: Path, spill: Spill | None, stream: IO[bytes] | None = None) -> Parsed:
+    """Read the file whole, from ``stream`` when given (its reading reports progress), else from disk again."""
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(stream.read() if stream is not None else path.read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", None)
         raise BadInput(path.name, "this is not a JSON file of Open mHealth data points.", line=line) from None
