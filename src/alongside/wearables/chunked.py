@@ -106,8 +106,17 @@ class _Run:
                 number = (day - _EPOCH).days
                 if low_day <= number < high_day:
                     self.outcome.features[day] = values
-        for window in [w for w in self.new if w < (high_day - MARGIN_DAYS) * DAY // spilling.WINDOW]:
-            del self.new[window], self.old[window]  # no later group starts this early
+        self.let_go((high_day - MARGIN_DAYS) * DAY)
+
+    def let_go(self, cut: int) -> None:
+        """Drop the samples starting before UTC second ``cut``, which no later group reads: whole windows, or
+        the start of the window ``cut`` falls in (the rest copied, so the window's buffers are freed)."""
+        for window in list(self.new):
+            if (window + 1) * spilling.WINDOW <= cut:
+                del self.new[window], self.old[window]
+            elif window * spilling.WINDOW < cut:
+                self.new[window] = _from(self.new[window], cut)
+                self.old[window] = [_from(table, cut) for table in self.old[window]]
 
 
 def _between(table: pa.Table, low: int, high: int) -> pa.Table:
@@ -127,6 +136,11 @@ def _between(table: pa.Table, low: int, high: int) -> pa.Table:
             low_at, high_at = arrow.scalar(low, pa.int64()), arrow.scalar(high, pa.int64())
             kept.append(batch.filter(pc.and_(pc.greater_equal(at, low_at), pc.less_equal(at, high_at))))
     return pa.Table.from_batches(kept, schema=table.schema)
+
+
+def _from(table: pa.Table, cut: int) -> pa.Table:
+    """A copy of the rows of ``table`` that start at or after ``cut``, in their order."""
+    return table.filter(pc.greater_equal(table.column("start"), arrow.scalar(cut, pa.int64())))
 
 
 def group_windows(sizes: dict[int, int]) -> int:
@@ -151,7 +165,10 @@ def run(*, spill: spilling.Spill, like: Samples, stored: StoredReader, writer: s
         return Outcome()
     work = _Run(spill, like, stored, writer)
     days_per_window = spilling.WINDOW // DAY
-    span = group_windows(spill.sizes()) * days_per_window
+    together = group_windows(spill.sizes())
+    if together == 1:
+        storage.large_blocks_returned()  # dense: the freed windows' arrays go back to the system
+    span = together * days_per_window
     # Local days reach 14 hours either side of the UTC starts; nights 6 hours more; then AFTER_DAYS more.
     first_day = windows[0] * days_per_window - 1
     last_day = (windows[-1] + 1) * days_per_window + 1 + AFTER_DAYS
