@@ -20,7 +20,10 @@ def test_benjamini_hochberg_matches_a_hand_computation():
 
 
 def short_nights_lower_next_days_mood(days: int):
-    """Nights of 5 or 8 hours at random; mood the next day is 2 points lower after short ones; steps are noise."""
+    """Nights of 5 or 8 hours at random; mood the day after is 2 points lower after short ones; steps are noise.
+
+    A night counts for the day it ends on, so the mood of the day after a night is on the night's own day (lag 0).
+    """
     rng = random.Random(7)
     features, moods = [], {}
     for index in range(days):
@@ -28,24 +31,25 @@ def short_nights_lower_next_days_mood(days: int):
         short = rng.random() < 0.5
         features.append((day, Metric.SLEEP_TOTAL, 300.0 if short else 480.0))
         features.append((day, Metric.STEPS, float(rng.randint(3000, 12000))))
-        moods[day + dt.timedelta(days=1)] = (4.0 if short else 6.0) + rng.choice([-0.5, 0, 0.5])
+        moods[day] = (4.0 if short else 6.0) + rng.choice([-0.5, 0, 0.5])
     return features, moods
 
 
 def test_short_nights_show_up_as_a_lower_next_day_mood():
-    """With 60 nights the sleep/next-day pair passes BH and reads in plain words with n; noise does not pass."""
+    """With 60 nights the night/next-day pair passes BH and reads in plain words with n; noise does not pass."""
     features, moods = short_nights_lower_next_days_mood(60)
     found = insights.mood_insights(features, moods)
     pairs = {(i.metric, i.lag) for i in found}
-    assert (Metric.SLEEP_TOTAL, 1) in pairs
+    assert (Metric.SLEEP_TOTAL, 0) in pairs
+    assert (Metric.SLEEP_TOTAL, 1) not in pairs
     assert (Metric.STEPS, 0) not in pairs
     assert (Metric.STEPS, 1) not in pairs
-    sleep = next(i for i in found if (i.metric, i.lag) == (Metric.SLEEP_TOTAL, 1))
+    sleep = next(i for i in found if (i.metric, i.lag) == (Metric.SLEEP_TOTAL, 0))
     assert sleep.difference == pytest.approx(-2.0, abs=0.3)
     words = insights.say(sleep)
-    assert "the next day" in words
-    assert "points lower" in words
-    assert f"n = {sleep.n} days" in words
+    assert words.startswith("On nights under 8 hours' sleep, your mood the next day averaged 2 points lower")
+    assert "than after the other nights" in words
+    assert f"(n = {sleep.n} nights, split at your middle value" in words
 
 
 def test_fewer_than_21_paired_days_say_nothing():

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time, format_timedelta, get_timezone_location
+from babel.lists import format_list
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.units import format_unit
 from django.utils import timezone, translation
 
 # Django language code -> CLDR locale. English is British English: day-month-year and a 24-hour clock,
@@ -127,6 +129,18 @@ def fmt_percent(value: Number | None, digits: int = 0) -> str:
     if value is None or value == "":
         return ""
     return str(_number_pattern(digits, percent=True).apply(Decimal(str(value)) / 100, babel_locale()))
+
+
+def fmt_duration(minutes: Number | None) -> str:
+    """Say a duration in whole hours and minutes, rounded to the minute ("6 hours 52 minutes", "6 horas 52 minutos")."""
+    if minutes is None or minutes == "":
+        return ""
+    hours, rest = divmod(round(minutes), 60)
+    locale = babel_locale()
+    parts = [format_unit(hours, "duration-hour", length="long", locale=locale)] if hours else []
+    if rest or not hours:
+        parts.append(format_unit(rest, "duration-minute", length="long", locale=locale))
+    return str(format_list(parts, style="unit-narrow", locale=locale))
 
 
 def fmt_relative(value: dt.datetime | None, *, now: dt.datetime | None = None) -> str:

@@ -20,3 +20,8 @@ class WearablesConfig(AppConfig):
         from alongside.wearables.page_parts import register
 
         register()
+
+        from alongside.notify.schedule import periodic_register
+        from alongside.wearables.tasks import HOURLY, expire_uploads
+
+        periodic_register("wearables_uploads_expire", expire_uploads, HOURLY)

@@ -252,11 +252,15 @@ def csv_import_start(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             sent.seek(0)
-            upload = uploads.upload_start(
-                actor=signed_in(request.user), client=client, name=name, size=sent.size, source=SourceName.CSV
-            )
-            uploads.upload_hold(upload=upload, chunks=sent.chunks())
-            return redirect("wearables:csv_import_pick", upload_id=upload.pk)
+            try:
+                upload = uploads.upload_start(
+                    actor=signed_in(request.user), client=client, name=name, size=sent.size, source=SourceName.CSV
+                )
+            except uploads.UploadRefused as error:  # three unfinished uploads already
+                form.add_error("file", str(error))
+            else:
+                uploads.upload_hold(upload=upload, chunks=sent.chunks())
+                return redirect("wearables:csv_import_pick", upload_id=upload.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "wearables/csv_import.html", {"form": form}, status=status)
 

@@ -1,5 +1,9 @@
 """Insights: how the client's mood goes with their sleep, steps and heart on the same day and the next.
 
+A day's measure is paired with the mood of that local day (lag 0) and of the day after (lag 1). A night's sleep
+counts for the day it ends on, so for sleep lag 0 is the day after the night and lag 1 the day after next; the
+sentences say so (see :func:`say`).
+
 For each measure and each lag (the same day, the next day) with at least :data:`MIN_PAIRED_DAYS` days that
 have both the measure and a mood check-in, the days are split at the measure's middle value (median) and the
 mean mood of the lower half is compared with the upper half. The difference is tested by a permutation test
@@ -19,12 +23,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alongside.core.formatting import fmt_number
+from alongside.core.formatting import fmt_duration, fmt_number
 from alongside.wearables.metrics import Metric
 
 MIN_PAIRED_DAYS = 21
@@ -122,34 +127,79 @@ def mood_insights(features: Iterable[tuple[dt.date, str, float]], moods: dict[dt
     return sorted(kept, key=lambda insight: insight.q)
 
 
-def say(insight: Insight, *, to_clinician: bool = False) -> str:
-    """Put an insight in plain words with its numbers, e.g. on days under 9,000 steps ... (n = 63 days).
+# How each tested measure opens its sentence, and whether its feature is a night's or a day's. A night counts for
+# the local day it ends on (see features), so a night's feature and the mood of that same day (lag 0) are a night
+# and the day after it; lag 1 pairs the night with the day after that.
+_NIGHT, _DAY = "night", "day"
+OPENINGS: dict[str, tuple[str, Any]] = {
+    Metric.SLEEP_TOTAL: (_NIGHT, gettext_lazy("On nights under %(cut)s' sleep")),
+    Metric.SLEEP_REGULARITY: (
+        _NIGHT,
+        gettext_lazy("On nights that ended a week with a sleep regularity index under %(cut)s (of -100 to 100)"),
+    ),
+    Metric.STEPS: (_DAY, gettext_lazy("On days under %(cut)s steps")),
+    Metric.RESTING_HR: (_DAY, gettext_lazy("On days with a resting heart rate under %(cut)s bpm")),
+    Metric.HRV_SDNN: (_DAY, gettext_lazy("On days with a heart-rate variability (SDNN) under %(cut)s ms")),
+    Metric.HRV_RMSSD: (_DAY, gettext_lazy("On days with a heart-rate variability (RMSSD) under %(cut)s ms")),
+}
 
-    The client reads "your mood"; the care team (``to_clinician``) reads "the client's mood".
-    """
-    when = _("the same day") if insight.lag == 0 else _("the next day")
-    direction = _("lower") if insight.difference < 0 else _("higher")
+
+def _cut(metric: str, value: float) -> str:
+    if metric == Metric.SLEEP_TOTAL:
+        return fmt_duration(value)
+    if metric == Metric.STEPS:
+        return fmt_number(round(value), 0)
+    return fmt_number(value, 1 if value < 100 else 0)
+
+
+def _when(kind: str, lag: int) -> str:
+    if kind == _NIGHT:
+        return _("the next day") if lag == 0 else _("the day after next")
+    return _("the same day") if lag == 0 else _("the next day")
+
+
+def _sentence(kind: str, to_clinician: bool) -> str:
+    if kind == _NIGHT and to_clinician:
+        return _(
+            "%(opening)s, the client's mood %(when)s averaged %(points)s points %(direction)s than after the other "
+            "nights (n = %(n)s nights, split at the client's middle value: %(below)s under it, %(above)s not; "
+            "adjusted p = %(q)s)."
+        )
+    if kind == _NIGHT:
+        return _(
+            "%(opening)s, your mood %(when)s averaged %(points)s points %(direction)s than after the other nights "
+            "(n = %(n)s nights, split at your middle value: %(below)s under it, %(above)s not; adjusted p = %(q)s)."
+        )
     if to_clinician:
-        sentence = _(
-            "On days with %(measure)s under %(cut)s (the client's middle value), the client's mood %(when)s "
-            "averaged %(points)s points %(direction)s than on the other days (n = %(n)s days: %(below)s under, "
-            "%(above)s not; adjusted p = %(q)s)."
+        return _(
+            "%(opening)s, the client's mood %(when)s averaged %(points)s points %(direction)s than on the other "
+            "days (n = %(n)s days, split at the client's middle value: %(below)s under it, %(above)s not; "
+            "adjusted p = %(q)s)."
         )
-    else:
-        sentence = _(
-            "On days with %(measure)s under %(cut)s (your middle value), your mood %(when)s averaged "
-            "%(points)s points %(direction)s than on the other days (n = %(n)s days: %(below)s under, %(above)s "
-            "not; adjusted p = %(q)s)."
-        )
-    return sentence % {
-        "measure": Metric(insight.metric).label.lower(),
-        "cut": fmt_number(insight.cut, 1 if insight.cut < 100 else 0),
-        "when": when,
+    return _(
+        "%(opening)s, your mood %(when)s averaged %(points)s points %(direction)s than on the other days "
+        "(n = %(n)s days, split at your middle value: %(below)s under it, %(above)s not; adjusted p = %(q)s)."
+    )
+
+
+def say(insight: Insight, *, to_clinician: bool = False) -> str:
+    """Put an insight in plain words with its numbers, e.g. "On nights under 6 hours' sleep, your mood the next
+    day averaged 1.4 points lower than after the other nights (n = 63 nights, ...)".
+
+    The client reads "your mood"; the care team (``to_clinician``) reads "the client's mood". A sleep measure
+    speaks of nights and pairs a night with the day after it (lag 0) or the day after next (lag 1); the
+    others speak of days, the same day (lag 0) or the next (lag 1).
+    """
+    kind, opening = OPENINGS.get(insight.metric, (_DAY, gettext_lazy("On days with %(measure)s under %(cut)s")))
+    values = {"measure": Metric(insight.metric).label.lower(), "cut": _cut(insight.metric, insight.cut)}
+    return _sentence(kind, to_clinician) % {
+        "opening": str(opening) % values,
+        "when": _when(kind, insight.lag),
         "points": fmt_number(abs(insight.difference), 1),
-        "direction": direction,
-        "n": insight.n,
-        "below": insight.below,
-        "above": insight.above,
+        "direction": _("lower") if insight.difference < 0 else _("higher"),
+        "n": fmt_number(insight.n, 0),
+        "below": fmt_number(insight.below, 0),
+        "above": fmt_number(insight.above, 0),
         "q": fmt_number(insight.q, 3),
     }
 

@@ -13,9 +13,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.access import Action, client_and_grant_or_404
 from alongside.care.models import ClientProfile
 from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core import page_parts
@@ -114,6 +116,16 @@ def caseload_values(clients: Sequence[ClientProfile], now: dt.datetime) -> Mappi
         named = {f"{Metric(run.metric).label} {_('higher') if run.direction > 0 else _('lower')}": None for run in runs}
         cells[client] = ", ".join(named)
     return cells
+
+
+def shares_body_data(user: Any, client_id: uuid.UUID | str) -> bool:
+    """Whether ``user`` is on the client's care team and the client shares any wearables stream with it
+    (the client record's "Body data" tab shows then)."""
+    try:
+        _client, grant = client_and_grant_or_404(user, client_id, Action.VIEW_CLINICAL)
+    except Http404:
+        return False
+    return any(scope in grant.scopes for scope in WEARABLE_SCOPES)
 
 
 def register() -> None:

@@ -14,11 +14,17 @@ release since 2017-2020. Ours is three requests, all same-origin with the sessio
 The import runs in :func:`import_upload` (``django.tasks``). It changes the database in one transaction at the
 end (see importing), so a worker that dies mid-import leaves nothing partial; the upload stays ``parsing`` and
 the client may retry it (the bytes are kept until an import ends).
+
+Limits, so unfinished uploads do not pile up on disk: a client has at most :data:`MAX_OPEN` unfinished uploads
+(receiving, waiting or being read) at a time, and :func:`uploads_expire` (a periodic task, see tasks) deletes the
+bytes and the row of any unfinished upload not touched for :data:`EXPIRE_AFTER`. An import that reports no progress
+for :data:`STALL_AFTER` is *stalled*: the page offers to retry or discard it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.audit.log import record
@@ -38,6 +45,12 @@ from alongside.wearables.models import SourceName, Upload, UploadStatus, Wearabl
 from alongside.wearables.samples import BadInput
 
 CHUNK_BYTES = 8 * 1024**2
+MAX_OPEN = 3  # unfinished uploads per client
+OPEN = (UploadStatus.RECEIVING, UploadStatus.QUEUED, UploadStatus.PARSING)
+# The importer writes its progress at every percent of the file (a few seconds apart even for 2 GB); after the
+# last percent it computes features, a minute or two at most. Ten minutes without a write is a dead worker.
+STALL_AFTER = dt.timedelta(minutes=10)
+EXPIRE_AFTER = dt.timedelta(hours=24)
 
 
 def upload_dir() -> Path:
@@ -79,6 +92,13 @@ def upload_start(
     if size > max_bytes():
         limit = {"name": name, "size": size, "limit": max_bytes()}
         raise UploadRefused(_("%(name)s: the file is %(size)d bytes, over the limit of %(limit)d bytes.") % limit, 413)
+    # The client's row is locked so two starts at once cannot both pass the count.
+    ClientProfile.objects.select_for_update().filter(pk=client.pk).exists()
+    if Upload.objects.filter(client=client, status__in=OPEN).count() >= MAX_OPEN:
+        message = _(
+            "You already have %(count)d unfinished uploads. Finish or discard one of them before starting another."
+        )
+        raise UploadRefused(message % {"count": MAX_OPEN}, 409)
     upload = Upload.objects.create(
         client=client, name=Path(name).name[:200] or "upload", size=size, source=source, minute_zone=minute_zone
     )
@@ -167,7 +187,7 @@ def _report(upload_id: uuid.UUID) -> Any:
         percent = done * 100 // max(total, 1)
         if percent != shown[0]:  # at most a hundred small writes per import
             shown[0] = percent
-            Upload.objects.filter(pk=upload_id).update(parsed=done)
+            Upload.objects.filter(pk=upload_id).update(parsed=done, updated_at=timezone.now())
 
     return report
 
@@ -205,9 +225,18 @@ def import_upload(upload_id: str) -> str:
     return "done"
 
 
+def stalled(upload: Upload, now: dt.datetime | None = None) -> bool:
+    """Whether the import waits or runs with no progress reported for :data:`STALL_AFTER` (a worker died)."""
+    waiting = upload.status in (UploadStatus.QUEUED, UploadStatus.PARSING)
+    return waiting and upload.updated_at < (now or timezone.now()) - STALL_AFTER
+
+
 def describe(upload: Upload) -> dict[str, Any]:
-    """What the page polls: how far the upload and the import went."""
+    """What the page polls: how far the upload and the import went, and whether it may be retried."""
+    stuck = stalled(upload)
     return {
+        "stalled": stuck,
+        "retry": stuck and part_path(upload).exists(),
         "id": str(upload.pk),
         "name": upload.name,
         "size": upload.size,
@@ -217,7 +246,58 @@ def describe(upload: Upload) -> dict[str, Any]:
         "status_label": str(UploadStatus(upload.status).label),
         "message": upload.message,
         "result": upload.result,
+        "chunk_bytes": CHUNK_BYTES,
     }
+
+
+@service
+def upload_discard(*, actor: Actor, upload: Upload) -> None:
+    """Delete an unfinished upload and its bytes: one still receiving, or a stalled import; refuse others (409)."""
+    locked = Upload.objects.select_for_update().get(pk=upload.pk)
+    if locked.status != UploadStatus.RECEIVING and not stalled(locked):
+        raise UploadRefused(_("This upload cannot be discarded now."), 409)
+    path = part_path(locked)
+    detail = {"upload": str(locked.pk), "reason": "discarded"}
+    record(WearablesAuditAction.DELETED, actor=actor, obj=None, client_id=locked.client_id, detail=detail)
+    locked.delete()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+@service
+def uploads_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the bytes and rows of unfinished uploads not touched for :data:`EXPIRE_AFTER`, and part files with
+    no upload left that are as old; audit one event per client. Return how many uploads went."""
+    before = (now or timezone.now()) - EXPIRE_AFTER
+    old = list(Upload.objects.select_for_update().filter(status__in=OPEN, updated_at__lt=before))
+    by_client: dict[uuid.UUID, list[str]] = {}
+    for upload in old:
+        by_client.setdefault(upload.client_id, []).append(str(upload.pk))
+    for client_id, ids in by_client.items():
+        detail = {"uploads": ids, "reason": "expired"}
+        record(WearablesAuditAction.DELETED, actor=None, obj=None, client_id=client_id, detail=detail)
+    Upload.objects.filter(pk__in=[upload.pk for upload in old]).delete()
+    paths = [part_path(upload) for upload in old]
+    transaction.on_commit(lambda: _remove(paths, before))
+    return len(old)
+
+
+def _remove(paths: list[Path], before: dt.datetime) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    # A part file whose row is gone (a crash between the two) is swept once it is as old.
+    if not upload_dir().is_dir():
+        return
+    old_parts = {}
+    for path in upload_dir().glob("*.part"):
+        with contextlib.suppress(OSError, ValueError):
+            if path.stat().st_mtime < before.timestamp():
+                old_parts[uuid.UUID(path.stem)] = path
+    kept = set(Upload.objects.filter(pk__in=list(old_parts), status__in=OPEN).values_list("id", flat=True))
+    for pk, path in old_parts.items():
+        if pk not in kept:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def delete_parts(*, client_id: uuid.UUID) -> None:

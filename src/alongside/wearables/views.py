@@ -19,7 +19,7 @@ from alongside.consent.models import WEARABLE_SCOPES, Scope, ScopeGrant
 from alongside.core.actor import signed_in
 from alongside.wearables import charts, csv_import, insights, mapping, uploads
 from alongside.wearables.metrics import Metric
-from alongside.wearables.models import DailyFeature, ImportJob, SourceName, Upload
+from alongside.wearables.models import DailyFeature, ImportJob, SourceName, Upload, UploadStatus
 from alongside.wearables.page_parts import describe
 from alongside.wearables.selectors import client_features, deviations
 from alongside.wearables.services import wearables_delete_all, wearables_import_delete
@@ -53,13 +53,36 @@ def my_body_data(request: HttpRequest) -> HttpResponse:
         "shared": shared,
         "has_data": bool(features),
         "sources": [(value, label) for value, label in SourceName.choices],
-        "uploads": Upload.objects.filter(client=client).order_by("-created_at")[:5],
+        "uploads": Upload.objects.filter(client=client).exclude(status__in=uploads.OPEN).order_by("-created_at")[:5],
+        "unfinished": _unfinished(client.pk),
+        "max_open": uploads.MAX_OPEN,
+        "stall_minutes": int(uploads.STALL_AFTER.total_seconds() // 60),
+        "expire_hours": int(uploads.EXPIRE_AFTER.total_seconds() // 3600),
         "imports": [
             (job, SourceName(job.source).label)
             for job in ImportJob.objects.filter(client=client).order_by("-created_at")
         ],
     }
     return render(request, "wearables/my_body_data.html", context)
+
+
+def _unfinished(client_id: uuid.UUID) -> list[dict[str, object]]:
+    """The client's unfinished uploads, with what the page offers for each: resume, retry or discard."""
+    shown = []
+    for upload in Upload.objects.filter(client_id=client_id, status__in=uploads.OPEN).order_by("-created_at"):
+        state = uploads.describe(upload)
+        receiving = upload.status == UploadStatus.RECEIVING
+        shown.append(
+            {
+                "upload": upload,
+                "percent": upload.received * 100 // upload.size,
+                "held": uploads.upload_held(upload),
+                "stalled": state["stalled"],
+                "retry": state["retry"],
+                "discard": receiving or state["stalled"],
+            }
+        )
+    return shown
 
 
 CHARTED = (Metric.SLEEP_TOTAL, Metric.SLEEP_REGULARITY, Metric.STEPS, Metric.RESTING_HR)
@@ -132,7 +155,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": _("The upload needs the file's size in bytes.")}, status=400)
     except uploads.UploadRefused as error:
         return JsonResponse({"error": str(error)}, status=error.status)
-    return JsonResponse({**uploads.describe(upload), "chunk_bytes": uploads.CHUNK_BYTES}, status=201)
+    return JsonResponse(uploads.describe(upload), status=201)
 
 
 @client_required
@@ -147,10 +170,24 @@ def upload_detail(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
         elif request.method == "POST":
             upload = uploads.upload_retry(upload=upload)
     except ValueError:
-        return JsonResponse({"error": "Upload-Offset must be a number."}, status=400)
+        return JsonResponse({"error": _("Upload-Offset must be a number.")}, status=400)
     except uploads.UploadRefused as error:
         return JsonResponse({**uploads.describe(upload), "error": str(error)}, status=error.status)
     return JsonResponse(uploads.describe(upload))
+
+
+@client_required
+@require_POST
+def upload_discard(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    """Delete one of the client's unfinished uploads and its bytes (404 for anyone else's)."""
+    upload = owned_or_404(signed_in(request.user), Upload, upload_id, Action.OWN)
+    try:
+        uploads.upload_discard(actor=signed_in(request.user), upload=upload)
+    except uploads.UploadRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s was discarded.") % {"name": upload.name})
+    return redirect("wearables:mine")
 
 
 @staff_required
@@ -163,6 +200,8 @@ def client_sources(request: HttpRequest, membership: object, client_id: uuid.UUI
     last = max((f.day for f in features), default=None)
     context = {
         "client": client,
+        "workspace_tab": "body_data",  # the client record's "Body data" tab (care/_client_tabs.html)
+        "workspace_client_id": client.pk,
         "streams": [Scope(scope).label for scope in WEARABLE_SCOPES if scope in grant.scopes],
         "imports": [
             (job, SourceName(job.source).label)
@@ -189,6 +228,7 @@ urlpatterns = [
     path("uploads/", upload_create, name="upload_create"),
     path("clients/<uuid:client_id>/sources/", client_sources, name="sources"),
     path("uploads/<uuid:upload_id>/", upload_detail, name="upload"),
+    path("uploads/<uuid:upload_id>/discard/", upload_discard, name="upload_discard"),
     path("csv-mapping/", mapping.my_csv_mapping, name="csv_mapping"),
     path("csv-import/", csv_import.csv_import_start, name="csv_import"),
     path("csv-import/<uuid:upload_id>/", csv_import.csv_import_pick, name="csv_import_pick"),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
 
 from alongside.dashboards.contributions import badges_for
+from alongside.wearables.page_parts import shares_body_data
 
 # The staff pages about one client that form its workspace, by URL name: the tab each one is.
 WORKSPACE_TABS = {
@@ -23,10 +25,15 @@ WORKSPACE_TABS = {
 
 def _workspace(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
-    if match is None or "client_id" not in match.kwargs or match.view_name not in WORKSPACE_TABS:
+    if match is None or "client_id" not in match.kwargs:
         # Always set, so the layout never looks up a missing name (Django logs such misses with the whole context).
-        return {"workspace_tab": None}
-    return {"workspace_tab": WORKSPACE_TABS[match.view_name], "workspace_client_id": match.kwargs["client_id"]}
+        return {"workspace_tab": None, "workspace_body_data": False}
+    # Asked only when the tabs are drawn; the page's own access check has usually remembered the grant already.
+    body_data = partial(shares_body_data, request.user, match.kwargs["client_id"])
+    if match.view_name not in WORKSPACE_TABS:
+        return {"workspace_tab": None, "workspace_body_data": body_data}
+    tab = WORKSPACE_TABS[match.view_name]
+    return {"workspace_tab": tab, "workspace_client_id": match.kwargs["client_id"], "workspace_body_data": body_data}
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
