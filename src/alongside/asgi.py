@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 
-from alongside.runtime import http_application  # noqa: E402
+from alongside.runtime import http_application
 
 django_asgi_app = http_application()  # Django's handler, each request's middleware and view in one thread hop
 
