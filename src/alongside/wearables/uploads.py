@@ -93,7 +93,7 @@ def upload_start(
         limit = {"name": name, "size": size, "limit": max_bytes()}
         raise UploadRefused(_("%(name)s: the file is %(size)d bytes, over the limit of %(limit)d bytes.") % limit, 413)
     # The client's row is locked so two starts at once cannot both pass the count.
-    ClientProfile.objects.select_for_update().filter(pk=client.pk).exists()
+    list(ClientProfile.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True))
     if Upload.objects.filter(client=client, status__in=OPEN).count() >= MAX_OPEN:
         message = _(
             "You already have %(count)d unfinished uploads. Finish or discard one of them before starting another."
