@@ -153,6 +153,15 @@ def test_a_sleep_duration_night_counts_its_duration_once_beside_a_sleep_episode(
     assert daily_features(storage.to_table(both))[dt.date(2024, 3, 5)][Metric.SLEEP_TOTAL] == 360
 
 
+def test_a_night_from_before_six_in_the_evening_keeps_its_awake_time():
+    """17:00-01:00 with 6 h asleep: the 2 hours not asleep stay on the same night (a night is chosen by a
+    sample's start, and evening samples from 18:00 go to the next day), so the night's total is 360, not 480."""
+    night = sleep(6, start="2024-03-04T17:00:00Z", end="2024-03-05T01:00:00Z")
+    features = daily_features(storage.to_table(parse_points([night], "batch").samples))
+    assert features[dt.date(2024, 3, 4)][Metric.SLEEP_TOTAL] == 360
+    assert dt.date(2024, 3, 5) not in features
+
+
 def test_a_time_interval_may_be_its_end_and_a_duration():
     """An end with a duration places the interval before the end (the brief's "start or end with a duration")."""
     data = sleep(8)

@@ -2,11 +2,13 @@
 
 A sleep-duration point says how long someone slept within a time interval, not when. It becomes asleep time
 over the whole interval (as a sleep-episode does), and when the duration is shorter than the interval, the
-time left over becomes one awake spell in its middle: the night's total sleep is the duration given, its onset
-and wake time are the interval's ends, and only the awake spell's place is made up (the same rule as a Fitbit
-sleep log trimmed to its summary). Sleep features merge asleep time across samples and remove awake spells
-from it, so a sleep-duration and a sleep-episode of the same night overlap instead of adding up: the night
-counts once, at the duration given.
+time left over becomes one awake spell at the interval's start: the night's total sleep is the duration given,
+its onset and wake time are the interval's ends (sleep features take them from the asleep time), and only the
+awake spell's place is made up. It starts with the interval so that both samples always fall on the same night
+(a night is chosen by a sample's start; a spell in the middle of an interval starting before 18:00 could fall
+on the next one). Sleep features merge asleep time across samples and remove awake spells from it, so a
+sleep-duration and a sleep-episode of the same night overlap instead of adding up: the night counts once, at
+the duration given.
 
 An rr-interval point's beats are placed one after another from its start and cut into windows of
 :data:`WINDOW` seconds the way Garmin FIT beats are (``sources/fit/parser.py``): a beat that would take a
@@ -28,13 +30,12 @@ WINDOW = 300  # seconds of beats per RMSSD value, as for FIT files
 def sleep_spans(
     start: dt.datetime, end: dt.datetime, asleep_seconds: float
 ) -> list[tuple[Kind, dt.datetime, dt.datetime, float]]:
-    """Asleep over [start, end], and the time not asleep as one awake spell in the middle."""
+    """Asleep over [start, end], and the time not asleep as one awake spell from ``start``."""
     frame = (end - start).total_seconds()
     spans = [(Kind.SLEEP_ASLEEP, start, end, 1.0)]
     awake = frame - min(max(asleep_seconds, 0.0), frame)
     if awake > 0:
-        middle = start + dt.timedelta(seconds=(frame - awake) / 2)
-        spans.append((Kind.SLEEP_AWAKE, middle, middle + dt.timedelta(seconds=awake), 1.0))
+        spans.append((Kind.SLEEP_AWAKE, start, start + dt.timedelta(seconds=awake), 1.0))
     return spans
 
 

@@ -10,8 +10,8 @@ refused, naming it (the schemas' own shouldFail examples are tested).
 - ``sleep-duration`` needs a ``time_interval`` (sleep-duration 2.0 requires one; a ``date_time`` alone gives
   no time asleep and is refused, like a point without its time frame). The point becomes asleep time over
   its interval, as a sleep-episode does; when ``sleep_duration`` is shorter than the interval, the rest is
-  one awake spell in its middle (as a Fitbit log trimmed to its summary is rebuilt), so the night's total is
-  the duration given and its onset and wake are the interval's ends. A duration longer than its interval
+  one awake spell at its start, so the night's total is the duration given and its onset and wake are the
+  interval's ends. A duration longer than its interval
   counts as the interval (nobody sleeps longer than the time they were measured over). See
   :mod:`~alongside.wearables.sources.omh.derived`.
 - ``rr-interval`` holds one beat-to-beat interval, or a list of them, in ms or s (``rr_interval``:
