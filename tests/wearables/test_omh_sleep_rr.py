@@ -11,6 +11,7 @@ from alongside.wearables.features import daily_features
 from alongside.wearables.metrics import Metric
 from alongside.wearables.models import DailyFeature, ImportJob
 from alongside.wearables.samples import KINDS, BadInput, Kind
+from alongside.wearables.sources.omh import derived
 from alongside.wearables.sources.omh.parser import parse_points
 from tests.wearables.test_omh import URL, _auth, point
 
@@ -137,6 +138,20 @@ def test_beats_without_a_time_frame_or_in_another_unit_are_refused():
         parse_points([unplaced], "batch")
     with pytest.raises(BadInput, match=r"data point 1 \(rr-interval\) is not valid: .*'ms' or 's' \(not 'min'\)"):
         parse_points([rr(ALTERNATING, unit="min")], "batch")
+
+
+def test_a_point_with_more_beats_than_any_recording_is_refused(monkeypatch):
+    """The cap a FIT file has (a million beats), here per point; lowered to 100 for the test."""
+    monkeypatch.setattr(derived, "MAX_BEATS", 100)
+    assert len(parse_points([rr([0.95, 1.05] * 50, unit="s")], "batch").samples) == 1
+    with pytest.raises(BadInput, match=r"data point 1 \(rr-interval\) is not valid: .*over 100 beat-to-beat"):
+        parse_points([rr([0.95, 1.05] * 51, unit="s")], "batch")
+
+
+def test_an_interval_that_ends_before_it_starts_is_refused():
+    frame = {"time_interval": {"start_date_time": "2024-03-05T07:02:00Z", "end_date_time": "2024-03-05T07:00:00Z"}}
+    with pytest.raises(BadInput, match=r"data point 1 \(rr-interval\) has an interval that ends before it starts"):
+        parse_points([rr(ALTERNATING, frame=frame)], "batch")
 
 
 def test_a_sleep_duration_night_counts_its_duration_once_beside_a_sleep_episode():

@@ -25,6 +25,7 @@ from alongside.wearables.hrv import rmssd
 from alongside.wearables.samples import Kind
 
 WINDOW = 300  # seconds of beats per RMSSD value, as for FIT files
+MAX_BEATS = 1_000_000  # intervals in one point: about four days at 180 a minute, as a FIT file's limit
 
 
 def sleep_spans(

@@ -169,6 +169,15 @@ class RrInterval(Point):
     effective_time_frame: TimeFrame | None = None  # the schema does not require one
     rr_interval: Beats | list[Beats]
 
+    @field_validator("rr_interval")
+    @classmethod
+    def _length(cls, value: Beats | list[Beats]) -> Beats | list[Beats]:
+        parts = value if isinstance(value, list) else [value]
+        count = sum(len(part.value) if isinstance(part.value, list) else 1 for part in parts)
+        if count > derived.MAX_BEATS:
+            raise ValueError(f"over {derived.MAX_BEATS:,} beat-to-beat intervals; no recording is that long")
+        return value
+
     def seconds(self) -> list[float]:
         """The point's beat-to-beat intervals, in seconds, in their order."""
         parts = self.rr_interval if isinstance(self.rr_interval, list) else [self.rr_interval]
@@ -313,7 +322,7 @@ def _samples(
             return []
         if start is None or end is None:
             raise BadInput(label, f"{where} has beat-to-beat intervals but no effective_time_frame to place them.")
-        if len(windows) == 1 and end > start:  # one window: the point's own time interval
+        if len(windows) == 1 and end != start:  # one window: the point's own time interval (checked as any)
             return [(Kind.HRV_RMSSD, start, end, windows[0][2])]
         return [
             (Kind.HRV_RMSSD, start + dt.timedelta(seconds=begins), start + dt.timedelta(seconds=ends), value)
