@@ -134,3 +134,18 @@ def test_the_expiry_runs_on_the_workers_clock():
     from alongside.notify.schedule import PERIODIC
 
     assert PERIODIC["wearables_uploads_expire"] == (tasks.expire_uploads, dt.timedelta(hours=1))
+
+
+def test_the_unfinished_list_and_the_page_sentences_are_in_spanish(sam, client):
+    """In Spanish the list, its buttons and the script's sentences (data attributes) are translated."""
+    Upload.objects.create(client=sam.sam, name="big.zip", size=1000, source="apple", received=250)
+    client.cookies["django_language"] = "es"
+    body = client.get(reverse("wearables:mine")).content.decode()
+    assert "Subidas sin terminar" in body
+    assert "Reanudar big.zip" in body
+    assert "Descartar big.zip" in body
+    assert "Una subida sin terminar se borra tras 24 horas sin actividad." in body
+    assert "desde hace 10 minutos y parece haberse detenido" in body
+    assert "Se perdió la conexión." in body
+    for english in ("Unfinished uploads", "Resume big.zip", "The connection was lost", "seems to have stopped"):
+        assert english not in body
