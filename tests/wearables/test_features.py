@@ -56,6 +56,15 @@ def test_a_phone_that_mirrors_the_watch_adds_nothing():
     assert daily_features(table(*rows))[dt.date(2024, 3, 5)][Metric.STEPS] == 12 * 800
 
 
+def test_a_renamed_watch_still_comes_before_the_phone():
+    """A watch its owner named in Spanish ("Reloj de Ana") ranks as a watch: its 1,300 steps win, not the phone's 1,100."""
+    rows = [
+        (Kind.STEPS, at(9), at(9, 30), 1300.0, "Reloj de Ana"),
+        (Kind.STEPS, at(9), at(9, 30), 1100.0, "iPhone de Ana"),
+    ]
+    assert daily_features(table(*rows))[dt.date(2024, 3, 5)][Metric.STEPS] == 1300
+
+
 def test_a_night_of_stages_from_two_sources():
     """Core/deep/REM from the watch with a 30-minute waking, in bed from the phone 23:00-07:00.
 

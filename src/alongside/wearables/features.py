@@ -28,13 +28,19 @@ _EPOCH = dt.date(1970, 1, 1)
 Row = tuple[int, int, int, float, str]  # start, end, offset, value, source
 
 
+# Words that name a watch or a phone in a device's name, in the languages the app speaks and a few more: the
+# samples keep only the source's name, which the owner may have changed ("Reloj de Ana" for an Apple Watch).
+_WATCH_WORDS = ("watch", "reloj", "montre", "orologio", "relógio", "relogio")
+_PHONE_WORDS = ("iphone", "phone", "teléfono", "telefono", "móvil", "movil", "celular", "téléphone")
+
+
 @functools.cache
 def source_priority(name: str) -> int:
     """Rank a source the way Apple's Health app does by default: the watch first, then the phone, then apps."""
     lowered = name.casefold()
-    if "watch" in lowered:
+    if any(word in lowered for word in _WATCH_WORDS):
         return 0
-    if "iphone" in lowered or "phone" in lowered:
+    if any(word in lowered for word in _PHONE_WORDS):
         return 1
     return 2
 
