@@ -60,7 +60,8 @@ def threshold() -> int:
 def wanted(stream: object) -> bool:
     """Whether ``stream`` is a file (or zip member) large enough, opened by ``open_export``, to read in a child."""
     limit = threshold()
-    return isinstance(stream, CountedReader) and stream.origin is not None and 0 < limit <= stream.limit
+    readable = isinstance(stream, CountedReader) and stream.origin is not None and 0 < limit <= stream.limit
+    return readable and os.path.isdir("/dev/fd")  # the child opens the parent's file again through /dev/fd
 
 
 class Reader:
