@@ -2,8 +2,8 @@
 
 Apple exports report through :class:`alongside.wearables.inputs.CountedReader`; the Fitbit, CSV, Open mHealth
 and FIT readers read through the helpers here, which tell the same :data:`alongside.wearables.inputs.progress`
-callback (bytes read so far, bytes in all) after each block of :data:`CHUNK` bytes read from disk. Progress
-is the furthest byte read, told only when it grows, so a reader that looks at the file's head and starts again
+callback (bytes read so far, bytes in all) about every :data:`CHUNK` bytes read from disk. Progress is the
+furthest byte read, told only when it grows, so a reader that looks at the file's head and starts again
 does not count the head twice; a zip archive is reported in the archive's own bytes. Nothing here holds more
 than one block beyond what the caller keeps.
 """
@@ -20,17 +20,22 @@ CHUNK = 1 << 20  # bytes per read from disk, and so at most one report per MB
 
 
 class Progress:
-    """Tell the import's progress callback, if one is set, each time the furthest byte read grows."""
+    """Tell the import's progress callback, if one is set, how far the furthest byte read has got.
+
+    Told at most once per :data:`CHUNK` bytes (a text layer reads 8 KB at a time), and always at the end.
+    """
 
     def __init__(self, total: int) -> None:
-        self.total, self.reached = total, 0
+        self.total, self.reached, self.told = total, 0, 0
         self.callback = progress.get()
 
     def reach(self, position: int) -> None:
-        if position > self.reached:
-            self.reached = position
-            if self.callback is not None:
-                self.callback(position, self.total)
+        if position <= self.reached:
+            return
+        self.reached = position
+        if self.callback is not None and (position - self.told >= CHUNK or position >= self.total):
+            self.told = position
+            self.callback(position, self.total)
 
 
 class _Counted(io.FileIO):
