@@ -102,3 +102,14 @@ def test_a_refused_file_keeps_its_message(seen, tmp_path):
         BadInput, match=r"^points\.json, line 3: this is not a JSON file of Open mHealth data points\.$"
     ):
         omh.parse(broken)
+
+
+@pytest.mark.django_db
+def test_an_import_reports_through_the_same_callback(seen, world, settings, tmp_path):
+    """The whole import (as the command and the upload task run it) reports an Open mHealth file's bytes."""
+    from alongside.wearables.importing import import_file
+
+    settings.WEARABLES_DIR = tmp_path / "store"
+    path = omh_array(tmp_path)
+    assert import_file(actor=None, client=world.sam, path=path, source="omh").samples_stored > 0
+    assert_reported(seen, path)
