@@ -26,6 +26,7 @@ def sams_page(live_server, page, world, client, tmp_path, monkeypatch):
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.console_errors = errors  # a test that cuts the network off expects its failed requests there
     yield page
     assert not errors
 
@@ -94,3 +95,18 @@ def test_a_stalled_import_is_said_and_retried_from_the_page(sams_page, live_serv
     expect(status).to_contain_text("Imported", timeout=30_000)
     expect(retry).to_be_hidden()
     assert DailyFeature.objects.filter(client=world.sam, metric="steps").count() == 6
+
+
+@pytest.mark.browser
+def test_following_stops_with_a_message_when_the_server_cannot_be_reached(sams_page, live_server, world, tmp_path):
+    """The page follows an import after a reload; when its polls keep failing it stops and says to reload."""
+    page = sams_page
+    data = export(tmp_path).read_bytes()
+    upload = held(world, data, received=len(data), status=UploadStatus.QUEUED)
+    page.route(f"**/wearables/uploads/{upload.pk}/", lambda route: route.abort())
+    page.goto(live_server.url + "/wearables/")
+    expect(page.get_by_role("status")).to_contain_text("lost contact with the server", timeout=40_000)
+    expect(page.get_by_role("button", name="Retry the import")).to_be_hidden()
+    assert page.console_errors
+    assert all("net::ERR_FAILED" in error for error in page.console_errors)
+    page.console_errors.clear()
