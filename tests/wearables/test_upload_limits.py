@@ -94,10 +94,22 @@ def test_no_one_else_can_discard_an_upload(sam, client):
 def test_progress_touches_the_upload_so_a_running_import_is_not_stalled(sam):
     """Each percent the importer reports moves ``updated_at``, the clock of 'stalled' and of expiry."""
     upload = unfinished(sam, UploadStatus.PARSING, age=dt.timedelta(hours=2))
-    uploads._report(upload.pk)(50, 100)
+    uploads._report(upload.pk, upload.size)(50, 100)
     upload.refresh_from_db()
     assert timezone.now() - upload.updated_at < dt.timedelta(minutes=1)
     assert not uploads.stalled(upload)
+
+
+def test_progress_is_the_share_of_the_upload_read_whatever_the_importer_counts_in(sam):
+    """An Apple zip's importer counts unpacked bytes (here 10 times the zip): the page's share stays within 100%."""
+    upload = unfinished(sam, UploadStatus.PARSING)
+    report = uploads._report(upload.pk, upload.size)
+    report(upload.size * 5, upload.size * 10)  # half the unpacked export read
+    upload.refresh_from_db()
+    assert upload.parsed == upload.size // 2
+    report(upload.size * 10, upload.size * 10)
+    upload.refresh_from_db()
+    assert upload.parsed == upload.size
 
 
 def test_unfinished_uploads_untouched_for_a_day_are_deleted_and_audited(sam, django_capture_on_commit_callbacks):

@@ -180,14 +180,20 @@ def upload_queue(*, upload: Upload) -> Upload:
     return locked
 
 
-def _report(upload_id: uuid.UUID) -> Any:
+def _report(upload_id: uuid.UUID, size: int) -> Any:
+    """Store the importer's progress as the share of the upload's ``size`` it has read.
+
+    The importer counts in its own units (an Apple zip's unpacked bytes out of the unpacked size, a Fitbit
+    archive's compressed bytes): scaled to the upload's size, ``parsed / size`` is the share on the page.
+    """
     shown = [-1]
 
     def report(done: int, total: int) -> None:
         percent = done * 100 // max(total, 1)
         if percent != shown[0]:  # at most a hundred small writes per import
             shown[0] = percent
-            Upload.objects.filter(pk=upload_id).update(parsed=done, updated_at=timezone.now())
+            parsed = min(size, size * done // max(total, 1))
+            Upload.objects.filter(pk=upload_id).update(parsed=parsed, updated_at=timezone.now())
 
     return report
 
@@ -202,7 +208,7 @@ def import_upload(upload_id: str) -> str:
         return "skipped"
     upload = Upload.objects.select_related("client").get(pk=upload_id)
     path = part_path(upload)
-    token = progress.set(_report(upload.pk))
+    token = progress.set(_report(upload.pk, upload.size))
     try:
         result = import_file(
             actor=upload.client.user,
