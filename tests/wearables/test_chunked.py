@@ -34,15 +34,6 @@ DAY = 86_400
 SHAPES = [(spill.WINDOW_DAYS, chunked.GROUP), (1, 1), (5, 2)]
 
 
-@pytest.fixture
-def sealed(settings, tmp_path, monkeypatch):
-    """A folder for sealed files, and a fixed key in place of the client's (no database here)."""
-    settings.WEARABLES_DIR = tmp_path / "store"
-    key = os.urandom(32)
-    monkeypatch.setattr(storage, "data_key", lambda *_args, **_kwargs: key)
-    return tmp_path
-
-
 def at_once(incoming: Samples, stored: pa.Table) -> tuple[pa.Table, dict[dt.date, dict[str, float]]]:
     """The samples kept and the features recomputed, all in one table (the path before windows)."""
     new = storage.new_only(storage.to_table(incoming), stored)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 from pathlib import Path
 
@@ -50,15 +49,6 @@ def _parse(folder: Path, name: str, days: list[dt.date]) -> Samples:
     for day in days:
         files.update(_day_files(day, rng))
     return fitbit.parse(archive(folder / name, files), minute_zone="utc").samples
-
-
-@pytest.fixture
-def sealed(settings, tmp_path, monkeypatch):
-    """A folder for sealed files, and a fixed key in place of the client's (no database here)."""
-    settings.WEARABLES_DIR = tmp_path / "store"
-    key = os.urandom(32)
-    monkeypatch.setattr(storage, "data_key", lambda *_args, **_kwargs: key)
-    return tmp_path
 
 
 @pytest.fixture(scope="module")

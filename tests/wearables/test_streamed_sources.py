@@ -26,7 +26,7 @@ from alongside.wearables.sources.fitbit import parser as fitbit
 from alongside.wearables.sources.omh import parser as omh
 from tests import factories
 from tests.wearables import exports, fit_files
-from tests.wearables.test_chunked import assert_same, sealed  # noqa: F401 - sealed is a fixture
+from tests.wearables.test_chunked import assert_same
 
 SHARED = Path("/work/shared/data")
 COLUMNS = ("kind", "start", "end", "offset", "value", "source")
@@ -110,7 +110,7 @@ def small_flush(monkeypatch):
 
 
 @pytest.mark.parametrize("source", ["fitbit", "omh", "csv"])
-def test_the_streamed_path_gives_the_same_samples_and_features(sealed, small_flush, tmp_path, source):  # noqa: F811
+def test_the_streamed_path_gives_the_same_samples_and_features(sealed, small_flush, tmp_path, source):
     """Real Fitbit and Open mHealth fixtures, and a CSV of them: the same samples, and the same stored samples
     and features through the windowed import, as reading each file whole."""
     if source == "fitbit":
@@ -241,7 +241,7 @@ def test_control_characters_are_found_at_the_same_line_across_blocks(tmp_path, m
 FIT_START = dt.datetime(2024, 3, 9, 6, tzinfo=dt.UTC)
 
 
-def test_a_fit_monitoring_file_hands_its_samples_over_once_its_offset_is_known(sealed, monkeypatch, tmp_path):  # noqa: F811
+def test_a_fit_monitoring_file_hands_its_samples_over_once_its_offset_is_known(sealed, monkeypatch, tmp_path):
     """A monitoring file gives its offset first: with a hand-over every message, the same samples as read whole."""
     monkeypatch.setattr(fit, "BATCH", 1)
     path = tmp_path / "monitor.fit"
