@@ -236,9 +236,8 @@ _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
 # A connection is checked before reuse (after a PostgreSQL restart the next request gets a fresh one, not an error).
 _db["CONN_HEALTH_CHECKS"] = True
 if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("ALONGSIDE_DB_POOL", True):
-    # One psycopg pool per server process, shared by the threads that run its requests (alongside.runtime lends
-    # each request a reused thread, at most RUNNING_REQUESTS at once; a connection goes back to the pool when
-    # its request ends). CONN_MAX_AGE must stay 0 with a pool.
+    # One psycopg pool per server process, shared by the reused threads that run its requests (alongside.runtime);
+    # a connection goes back to the pool when its request ends. CONN_MAX_AGE must stay 0 with a pool.
     # WebSocket consumers use alongside.runtime.database_sync_to_async, which gives their connections back.
     _db["OPTIONS"] = {
         **_db.get("OPTIONS", {}),

@@ -22,7 +22,6 @@ from alongside.wearables.sources.apple_health import prefilter
 from tests.wearables import exports
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).parents[2].parent / "shared" / "data" / "apple-health"
 CHUNKS = (97, 1024, 1 << 20)  # odd and small: boundaries fall everywhere; the shipped size last
 DROPPED = "ActiveEnergyBurned"  # a type the import does not keep
 AT = dt.datetime(2024, 3, 30, 22, 0, tzinfo=dt.UTC)
@@ -77,8 +76,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_real_and_synthetic_exports_read_the_same_with_the_prefilter(synthetic, tmp_path, monkeypatch):
     """Every real fixture and the bench's synthetic export: same samples and count; dropped records were cut."""
-    paths = [*sorted(FIXTURES.glob("*.xml")), *sorted(SHARED.glob("*.xml")), synthetic]
-    paths.append(shutil.make_archive(str(tmp_path / "dogsheep"), "zip", SHARED / "dogsheep-zip"))
+    paths = [*sorted(FIXTURES.glob("*.xml")), synthetic]  # the shared data's Apple files, copied with provenance
+    paths.append(shutil.make_archive(str(tmp_path / "dogsheep"), "zip", FIXTURES / "dogsheep-zip"))
     Counting.removed_total = 0
     for path in map(Path, paths):
         assert same_both_ways(path, monkeypatch)[0] == "read", path.name

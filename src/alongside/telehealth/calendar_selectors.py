@@ -19,7 +19,15 @@ from alongside.care.models import ClientProfile, Membership
 from alongside.core.actor import SignedIn
 from alongside.sessions import selectors as session_selectors
 from alongside.sessions.models import Appointment, AppointmentStatus
-from alongside.telehealth.availability import Day, days_of, free_slots, group_spans, policy_for
+from alongside.telehealth.availability import (
+    Day,
+    at,
+    clinician_zone,
+    days_of,
+    free_slots,
+    group_spans,
+    policy_for,
+)
 from alongside.telehealth.calendar_models import BlockedTime, BookingPolicy, CalendarAuditAction
 
 DEFAULT_HOURS = range(8, 18)
@@ -109,11 +117,16 @@ def booking_choices(*, client: ClientProfile, zone: ZoneInfo) -> tuple[BookingPo
     if not policy.allow_self_booking:
         return policy, []
     now = timezone.now()
-    start, end = now + policy.notice, now + dt.timedelta(days=policy.horizon_days)
+    earliest, end = now + policy.notice, now + dt.timedelta(days=policy.horizon_days)
     choices = []
     for member in client.care_team.filter(ended_at__isnull=True).select_related("clinician").order_by("-is_primary"):
         by_day: dict[dt.date, list[dt.datetime]] = {}
-        for slot in free_slots(member.clinician, start=start, end=end, minutes=policy.duration_minutes):
+        # Slots on the day's own grid (from the start of the clinician's day), those after the notice offered: the
+        # grid booking checks against (services.booking), not one starting at the notice's odd second.
+        local = clinician_zone(member.clinician)
+        start = at(earliest.astimezone(local).date(), dt.time(0), local)
+        slots = free_slots(member.clinician, start=start, end=end, minutes=policy.duration_minutes, not_before=earliest)
+        for slot in slots:
             by_day.setdefault(slot.astimezone(zone).date(), []).append(slot)
         choices.append(
             BookingChoice(
