@@ -8,6 +8,11 @@ import pytest
 
 from alongside.wearables import storage
 
+# Parsers, windows and features that never touch the database: run in the SQLite pass only, not again on PostgreSQL.
+once = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="database-independent; runs in the SQLite pass"
+)
+
 
 @pytest.fixture
 def sealed(settings, tmp_path, monkeypatch):

@@ -10,8 +10,11 @@ import pytest
 from alongside.wearables.samples import Kind, Samples
 from alongside.wearables.sources.apple_health import children
 from alongside.wearables.sources.apple_health import parser as apple
+from tests.wearables.conftest import once
 from tests.wearables.exports import HEAD, TAIL
 from tests.wearables.test_streamed_sources import spilled
+
+pytestmark = once
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HRV = "HKQuantityTypeIdentifierHeartRateVariabilitySDNN"

@@ -8,6 +8,9 @@ from pathlib import Path
 from alongside.wearables.samples import KINDS, Kind
 from alongside.wearables.sources.apple_health.parser import parse
 from tests.wearables import exports
+from tests.wearables.conftest import once
+
+pytestmark = once
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UTC = dt.UTC

@@ -18,6 +18,9 @@ from alongside.wearables.sources.apple_health import parser as apple
 from alongside.wearables.sources.apple_health import pipeline
 from alongside.wearables.sources.apple_health.prefilter import Prefilter
 from tests.wearables import exports
+from tests.wearables.conftest import once
+
+pytestmark = once
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AT = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)

@@ -20,6 +20,9 @@ from alongside.wearables.samples import BadInput
 from alongside.wearables.sources.apple_health import parser as apple
 from alongside.wearables.sources.apple_health import prefilter
 from tests.wearables import exports
+from tests.wearables.conftest import once
+
+pytestmark = once
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHUNKS = (97, 1024, 1 << 20)  # odd and small: boundaries fall everywhere; the shipped size last

@@ -22,8 +22,11 @@ import pytest
 from alongside.wearables import chunked, spill, storage
 from alongside.wearables.samples import Kind, Samples
 from alongside.wearables.sources.fitbit import parser as fitbit
+from tests.wearables.conftest import once
 from tests.wearables.test_chunked import at_once, windowed
 from tests.wearables.test_more_sources import archive
+
+pytestmark = once
 
 DAY = 86_400
 FIRST = dt.date(2024, 3, 8)  # New York's clocks go forward on the 10th

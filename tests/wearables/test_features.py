@@ -10,6 +10,9 @@ from alongside.wearables import baselines, storage
 from alongside.wearables.features import daily_features, deoverlap_total
 from alongside.wearables.models import Metric
 from alongside.wearables.samples import Kind, Samples
+from tests.wearables.conftest import once
+
+pytestmark = once
 
 UTC = dt.UTC
 WATCH, PHONE = "Sam's Apple Watch", "Sam's iPhone"

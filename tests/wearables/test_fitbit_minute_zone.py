@@ -14,7 +14,10 @@ import pytest
 
 from alongside.wearables.samples import BadInput, Kind
 from alongside.wearables.sources.fitbit import parser
+from tests.wearables.conftest import once
 from tests.wearables.test_more_sources import archive
+
+pytestmark = once
 
 PROFILE = "id,full_name,timezone\nABC,Sam,America/New_York\n"
 # 04:30 written in the file: 23:30 on 9 March in New York if it is UTC, 04:30 on 10 March if it is local.

@@ -13,6 +13,9 @@ import random
 import pyarrow as pa
 
 from alongside.wearables import storage
+from tests.wearables.conftest import once
+
+pytestmark = once
 
 NAMES = storage.SCHEMA.names
 

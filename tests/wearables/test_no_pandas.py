@@ -54,6 +54,9 @@ with tempfile.TemporaryDirectory() as folder:
 loaded = "pandas" in sys.modules
 import pandas
 import pyarrow as pa
+from tests.wearables.conftest import once
+
+pytestmark = once
 usable = pa.table(pandas.DataFrame({"x": [1, 2]})).num_rows == 2
 print(json.dumps({"loaded": loaded, "counts": counts, "usable": usable}))
 """

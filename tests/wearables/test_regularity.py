@@ -8,6 +8,9 @@ from alongside.wearables import storage
 from alongside.wearables.features import daily_features
 from alongside.wearables.metrics import Metric
 from alongside.wearables.samples import Kind, Samples
+from tests.wearables.conftest import once
+
+pytestmark = once
 
 UTC = dt.UTC
 
