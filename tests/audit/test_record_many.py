@@ -46,7 +46,7 @@ def test_the_hashed_bytes_are_exactly_sorted_compact_ascii_json(actor_id, client
     import datetime as dt
     import json
 
-    from alongside.audit.log import _canonical
+    from alongside.audit.hashing import canonical
 
     fields = {
         "seq": 12345,
@@ -68,7 +68,7 @@ def test_the_hashed_bytes_are_exactly_sorted_compact_ascii_json(actor_id, client
         "client_id": client_id or None,
     }
     expected = json.dumps(reference, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-    assert _canonical(**fields) == expected
+    assert canonical(**fields) == expected
 
 
 def test_a_batch_longer_than_one_statement_is_stored_whole_and_in_order(world, monkeypatch) -> None:

@@ -22,7 +22,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from alongside.audit import checkpoints
-from alongside.audit.log import Entry, Written, _canonical, compute_hash, record, record_many
+from alongside.audit.hashing import canonical, compute_hash
+from alongside.audit.log import Entry, Written, record, record_many
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.audit.verify import verify
 
@@ -91,7 +92,7 @@ def _unkeyed(event: AuditEvent) -> str:
     """The hash someone without the audit key would compute: plain SHA-256 of the canonical fields."""
     fields = {name: getattr(event, name) for name in ("seq", "at", "actor_id", "actor_label", "action")}
     fields |= {name: getattr(event, name) for name in ("object_type", "object_id", "client_id", "request_id")}
-    return hashlib.sha256(_canonical(**fields, detail=event.detail, prev_hash=event.prev_hash)).hexdigest()
+    return hashlib.sha256(canonical(**fields, detail=event.detail, prev_hash=event.prev_hash)).hexdigest()
 
 
 def _rechain(start_seq: int, *, keyed: bool) -> None:

@@ -1,13 +1,13 @@
 """Write the audit chain.
 
 Every event's hash is an HMAC-SHA256, under a key derived from the master key, of its fields and the
-previous event's hash: editing, deleting or reordering a row breaks the chain at that row, and writing a
-valid event needs the key. ``key_id`` names the master key (events written before keyed hashing have none:
-the legacy part, plain SHA-256, see :mod:`alongside.audit.verify`). Writers serialise on a lock (a PostgreSQL
-advisory lock; SQLite's immediate transactions) so the chain has exactly one order and gap-free sequence
-numbers. Inside a service the events are buffered and written as its last statements (:func:`deferred`), so
-the lock is held from that insert to commit, not from the service's first audited statement. Signed checkpoints
-of the head anchor the chain (:mod:`alongside.audit.checkpoints`).
+previous event's hash (:mod:`alongside.audit.hashing`): editing, deleting or reordering a row breaks the chain at
+that row, and writing a valid event needs the key. Events are linked to the chain under a lock (SQLite's immediate
+transactions; on PostgreSQL an advisory lock that writers only try: one that does not get it inserts its events
+unlinked and does not wait, and the holder links them, see :mod:`alongside.audit.chainer`), so the chain has
+exactly one order and gap-free sequence numbers. Inside a service the events are buffered and written as its last
+statements (:func:`deferred`), so the lock is held from that insert to commit, not from the service's first audited
+statement. Signed checkpoints of the head anchor the chain (:mod:`alongside.audit.checkpoints`).
 
 Events hold ids, never names or email addresses: labels are resolved when displayed
 (:mod:`alongside.audit.selectors`).
@@ -17,175 +17,26 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
 import hmac
 import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
-from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Model, TextChoices
 from django.utils import timezone
 
-from alongside.audit import checkpoints, rows
+from alongside.audit import chainer, checkpoints, rows
+from alongside.audit.hashing import GENESIS, Batch, canonical_in, current_key_id, mac_for
 from alongside.audit.models import AuditEvent
 from alongside.core.actor import AnyActor
 from alongside.core.services import note_audited, register_late_audit
-from alongside.crypto.keys import audit_chain_key, current_master_key, known_master_keys
-
-GENESIS = "0" * 64
-_ADVISORY_LOCK_ID = 0x41_4C_4F_4E_47  # "ALONG"
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("alongside_request_id", default="")
-
-
-def _canonical(
-    *,
-    seq: int,
-    at: datetime,
-    actor_id: Any,
-    actor_label: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    client_id: Any,
-    request_id: str,
-    detail: Any,
-    prev_hash: str,
-) -> bytes:
-    """Return the bytes an event's hash covers: its fields as compact JSON with sorted keys, ASCII only.
-
-    Exactly ``json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)`` (a test holds the
-    two equal), written out key by key: a caseload view hashes hundreds of events, and building a dict for each
-    cost more than the hashing.
-    """
-    return _canonical_in(
-        _Batch.of(at=at, actor_id=actor_id, actor_label=actor_label, request_id=request_id),
-        seq=seq,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        client_text=str(client_id) if client_id else None,
-        detail=detail,
-        prev_hash=prev_hash,
-    )
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """The fields every event of one :func:`record_many` call shares, already written as JSON."""
-
-    actor_id: str
-    actor_label: str
-    at: str
-    request_id: str
-
-    @classmethod
-    def of(cls, *, at: datetime, actor_id: Any, actor_label: str, request_id: str) -> _Batch:
-        return cls(
-            actor_id=_text(str(actor_id) if actor_id else None),
-            actor_label=_text(actor_label),
-            at=_text(at.astimezone(UTC).isoformat(timespec="microseconds")),
-            request_id=_text(request_id),
-        )
-
-
-def _canonical_in(
-    batch: _Batch,
-    *,
-    seq: int,
-    action: str,
-    object_type: str,
-    object_id: str,
-    client_text: str | None,
-    detail: Any,
-    prev_hash: str,
-) -> bytes:
-    """:func:`_canonical` for one event of a batch (``client_text``: the client id as text, or None)."""
-    return (
-        f'{{"action":{_text(action)},"actor_id":{batch.actor_id},"actor_label":{batch.actor_label},"at":{batch.at},'
-        f'"client_id":{_text(client_text)},'
-        f'"detail":{"{}" if detail == {} else json.dumps(detail, sort_keys=True, separators=(",", ":"))},'
-        f'"object_id":{_text(object_id)},"object_type":{_text(object_type)},"prev_hash":{_text(prev_hash)},'
-        f'"request_id":{batch.request_id},"seq":{int(seq)}}}'
-    ).encode()
-
-
-def _text(value: str | None) -> str:
-    """A string (or null) as JSON with non-ASCII escaped, as ``json.dumps(value, ensure_ascii=True)`` writes it."""
-    return "null" if value is None else encode_basestring_ascii(value)
-
-
-class UnknownChainKey(Exception):
-    """An event is keyed under a master key that is not configured."""
-
-
-# A keyed HMAC object per master key id, copied for each event: keying HMAC anew per event cost more than the hash.
-_MACS: dict[str, hmac.HMAC] = {}
-_CURRENT: tuple[str, str] = ("", "")  # (ALONGSIDE_MASTER_KEY as configured, its key id)
-
-
-_CONFIGURED: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())  # (keys as configured, their ids)
-
-
-def _mac(key_id: str) -> hmac.HMAC:
-    """Return a fresh HMAC object keyed for events written under master key ``key_id``, if it is configured."""
-    if key_id not in _configured_ids():
-        raise UnknownChainKey(key_id)
-    template = _MACS.get(key_id)
-    if template is None:
-        template = _MACS[key_id] = hmac.new(audit_chain_key(known_master_keys()[key_id]), digestmod=hashlib.sha256)
-    return template.copy()
-
-
-def _configured_ids() -> frozenset[str]:
-    """The ids of the configured master keys, parsed again only when the settings change."""
-    global _CONFIGURED
-    from django.conf import settings
-
-    raw = (settings.ALONGSIDE_MASTER_KEY, *settings.ALONGSIDE_OLD_MASTER_KEYS)
-    if _CONFIGURED[0] != raw:
-        _CONFIGURED = (raw, frozenset(known_master_keys()))
-    return _CONFIGURED[1]
-
-
-def _current_key_id() -> str:
-    global _CURRENT
-    from django.conf import settings
-
-    raw = settings.ALONGSIDE_MASTER_KEY
-    if _CURRENT[0] != raw:
-        _CURRENT = (raw, current_master_key().key_id)
-    return _CURRENT[1]
-
-
-def compute_hash(event: AuditEvent) -> str:
-    """Return the hash ``event`` should carry: the keyed HMAC, or plain SHA-256 for a legacy event (no key id).
-
-    Raises :class:`UnknownChainKey` when the event's master key is not configured.
-    """
-    digest = _mac(event.key_id) if event.key_id else hashlib.sha256()
-    digest.update(
-        _canonical(
-            seq=event.seq,
-            at=event.at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            client_id=event.client_id,
-            request_id=event.request_id,
-            detail=event.detail,
-            prev_hash=event.prev_hash,
-        )
-    )
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -365,18 +216,30 @@ def _flush_before_audit_reads(execute: Any, sql: str, params: Any, many: bool, c
 
 
 def _append(calls: list[_Call]) -> None:
-    """Link the calls' events to the chain's head under the chain lock and insert them (inside a transaction)."""
-    seq, prev = _head(lock=connection.vendor == "postgresql")
+    """Link the calls' events to the chain's head under the chain lock and insert them (inside a transaction).
+
+    On PostgreSQL the lock is only tried: when another writer holds it, the events are inserted unlinked (no
+    ``seq`` or hash yet) and the holder, the next writer to get the lock or ``alongside worker``'s chainer links
+    them (:func:`alongside.audit.chainer.chain_tail`). A writer that gets the lock first links the committed unlinked events, oldest
+    first, then its own.
+    """
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        got, last, tail = rows.try_head(chainer.ADVISORY_LOCK_ID)
+        seq, prev = last or (0, GENESIS)
+        if not got:
+            _insert_unlinked(calls)
+            return
+        if tail:
+            seq, prev = chainer.link_tail(seq, prev)
+    else:
+        seq, prev = rows.head() or (0, GENESIS)
     now = timezone.now()
-    key_id = _current_key_id()
-    template = _mac(key_id)
-    insert = (
-        rows.insert_postgresql
-        if connection.vendor == "postgresql"
-        else partial(rows.insert_rows, per_statement=_ROWS_PER_STATEMENT)
-    )
+    key_id = current_key_id()
+    template = mac_for(key_id)
+    insert = rows.insert_postgresql if postgresql else partial(rows.insert_rows, per_statement=_ROWS_PER_STATEMENT)
     for call in calls:
-        batch = _Batch.of(at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id)
+        batch = Batch.of(at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id)
         events = _link(call.entries, batch=batch, template=template, seq=seq, prev=prev)
         # Never a name or email address in actor_label: the log outlives erasure. Labels are resolved when displayed.
         insert(events, at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id, key_id=key_id)
@@ -387,8 +250,25 @@ def _append(calls: list[_Call]) -> None:
     checkpoints.after_append(seq=seq, head=prev, at=now)
 
 
-def _link(entries: list[Entry], *, batch: _Batch, template: hmac.HMAC, seq: int, prev: str) -> list[_Event]:
-    """Number and hash ``entries`` after the event (``seq``, ``prev``)."""
+def _insert_unlinked(calls: list[_Call]) -> None:
+    """Insert the calls' events without a place in the chain (PostgreSQL, the chain's lock busy): their
+    :class:`Written` keep ``seq`` 0 and an empty hash."""
+    now = timezone.now()
+    for call in calls:
+        batch = Batch.of(at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id)
+        events = _link(call.entries, batch=batch, seq=0, prev="")
+        rows.insert_postgresql(
+            events, at=now, actor_id=call.actor_id, actor_label="", request_id=call.request_id, key_id="", linked=False
+        )
+        for written in call.written:
+            written.at = now
+        note_audited(len(events))
+
+
+def _link(
+    entries: list[Entry], *, batch: Batch, seq: int, prev: str, template: hmac.HMAC | None = None
+) -> list[_Event]:
+    """Number and hash ``entries`` after the event (``seq``, ``prev``); without ``template``, convert only."""
     events: list[_Event] = []
     for entry in entries:
         seq += 1
@@ -404,9 +284,12 @@ def _link(entries: list[Entry], *, batch: _Batch, template: hmac.HMAC, seq: int,
             if client_id is not None and entry.obj is not None and client_id == entry.obj.pk
             else (str(client_id) if client_id else None)
         )
+        if template is None:
+            events.append(_Event(seq, action, object_type, object_id, client_id, client_text, detail, prev, ""))
+            continue
         mac = template.copy()
         mac.update(
-            _canonical_in(
+            canonical_in(
                 batch,
                 seq=seq,
                 action=action,
@@ -425,12 +308,6 @@ def _link(entries: list[Entry], *, batch: _Batch, template: hmac.HMAC, seq: int,
 
 # Rows per INSERT statement: 13 parameters each stays far below SQLite's limit of 32,766.
 _ROWS_PER_STATEMENT = 500
-
-
-def _head(*, lock: bool = False) -> tuple[int, str]:
-    """Return the chain's last sequence number and hash (0 and the genesis hash when it is empty); with ``lock``
-    (PostgreSQL), take the chain's lock in the same round trip (:func:`alongside.audit.rows.head`)."""
-    return rows.head(lock_id=_ADVISORY_LOCK_ID if lock else None) or (0, GENESIS)
 
 
 register_late_audit(deferred)

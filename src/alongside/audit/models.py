@@ -69,7 +69,8 @@ class AuditEvent(models.Model):
     in every event written since keyed hashing (key_id set); older events may hold an email address.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    # Empty while the event waits to be linked into the chain (PostgreSQL, alongside.audit.chainer; migration 0008).
+    seq = models.PositiveBigIntegerField(unique=True, null=True)
     at = models.DateTimeField()
     actor_id = models.UUIDField(null=True, blank=True)
     # Legacy only: events written before keyed hashing kept the actor's email here. New events leave it empty.
@@ -99,6 +100,8 @@ class AuditEvent(models.Model):
                 condition=models.Q(action="auth.password_reset_requested"),
                 name="audit_password_reset_recent",
             ),
+            # The events still to link (a few at most): every linking writer asks whether there are any.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unlinked"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""The audit chain's SQL: its head (with the chain's lock on PostgreSQL) and the inserts of a batch of events.
+"""The audit chain's SQL: its head (with the chain's lock on PostgreSQL), the inserts of a batch of events and the
+linking of events written unlinked.
 
 Plain SQL written once here rather than ORM statements compiled on every audited write (issue #19); the hashing and
 the order are :mod:`alongside.audit.log`'s.
@@ -21,28 +22,78 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def head(*, lock_id: int | None = None) -> tuple[int, str] | None:
-    """Return the chain's last sequence number and hash (None when it is empty).
+def head() -> tuple[int, str] | None:
+    """Return the chain's last sequence number and hash (None when it is empty): SQLite, whose writers serialise on
+    their immediate transactions.
 
     Plain SQL rather than the ORM: compiling the same query on every audited write cost about ten times as much
-    as running it (issue #19). With ``lock_id`` (PostgreSQL), the chain's advisory lock is taken in the same round
-    trip, as a first statement of one simple query: the head is read by the second statement, whose snapshot is
-    taken once the lock is held, so it is the committed head. Under load, every round trip made while holding the
-    lock also waits for the interpreter (the process's other request threads hold it), and the lock was held over
-    three of them; every audited write in the database queued behind that (issue #19, bench/README.md).
+    as running it (issue #19).
     """
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    seq_column, hash_column = (connection.ops.quote_name(str(_field(name).column)) for name in ("seq", "hash"))
-    sql = f"SELECT {seq_column}, {hash_column} FROM {table} ORDER BY {seq_column} DESC LIMIT 1"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        if lock_id is not None:
-            # No parameters: psycopg sends both statements as one simple query; the constant is an int literal.
-            cursor.execute(f"SELECT pg_advisory_xact_lock({int(lock_id)}); {sql}")
-            cursor.nextset()
-        else:
-            cursor.execute(sql)
+        cursor.execute(_head_sql())
         last = cursor.fetchone()
     return (int(last[0]), str(last[1])) if last else None
+
+
+def try_head(lock_id: int) -> tuple[bool, tuple[int, str] | None, bool]:
+    """Try the chain's advisory lock (PostgreSQL) without waiting; return (got it, the head, any unlinked events).
+
+    One round trip: three statements sent as one simple query, each with its own snapshot, so the head and the
+    unlinked tail are read once the lock is held and are the committed ones. When the lock is busy the other two
+    answers are not used: the caller writes its events unlinked and whoever holds the lock next links them
+    (:mod:`alongside.audit.log`). Before issue #19's chainer, writers waited for this lock, held from a writer's
+    insert to its commit; under load every audited write in the database queued behind it.
+    """
+    table, seq_column = _quoted("seq")
+    with connection.cursor() as cursor:
+        # No parameters: psycopg sends the statements as one simple query; the constant is an int literal.
+        tail = f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {seq_column} IS NULL)"  # noqa: S608  # nosec B608
+        sql = f"SELECT pg_try_advisory_xact_lock({int(lock_id)}); {_head_sql()}; {tail}"
+        cursor.execute(sql)
+        got = bool(cursor.fetchone()[0])
+        cursor.nextset()
+        last = cursor.fetchone()
+        cursor.nextset()
+        unlinked = bool(cursor.fetchone()[0])
+    return got, ((int(last[0]), str(last[1])) if last else None), unlinked
+
+
+def link_postgresql(events: list[AuditEvent]) -> None:
+    """Give unlinked rows their place in the chain: ``seq``, ``prev_hash``, ``hash`` and ``key_id``, set once.
+
+    The append-only trigger allows exactly this update of a row whose ``seq`` is empty and refuses any other
+    (migration 0008). A row linked meanwhile would not match; the count check turns that into an error.
+    """
+    table, seq_column = _quoted("seq")
+    document = json.dumps(
+        [{"id": e.pk, "seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash, "key_id": e.key_id} for e in events]
+    )
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {table} AS a SET {seq_column} = r.seq, {quote('prev_hash')} = r.prev_hash, "  # noqa: S608  # nosec B608
+        f"{quote('hash')} = r.hash, {quote('key_id')} = r.key_id "
+        "FROM jsonb_to_recordset(%s::jsonb) AS r(id bigint, seq bigint, prev_hash text, hash text, key_id text) "
+        f"WHERE a.{quote('id')} = r.id AND a.{seq_column} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [document])
+        if cursor.rowcount != len(events):
+            raise RuntimeError(f"linked {cursor.rowcount} of {len(events)} audit events: another writer linked some")
+
+
+def _head_sql() -> str:
+    table, seq_column = _quoted("seq")
+    hash_column = connection.ops.quote_name(str(_field("hash").column))
+    return (
+        f"SELECT {seq_column}, {hash_column} FROM {table} "  # noqa: S608  # nosec B608
+        f"WHERE {seq_column} IS NOT NULL ORDER BY {seq_column} DESC LIMIT 1"
+    )
+
+
+def _quoted(column: str) -> tuple[str, str]:
+    """The table and one column, quoted (identifiers from the model: no user input in the SQL text)."""
+    quote = connection.ops.quote_name
+    return quote(AuditEvent._meta.db_table), quote(str(_field(column).column))
 
 
 def _field(name: str) -> Field[Any, Any]:
@@ -56,9 +107,17 @@ def _names() -> tuple[str, str]:
 
 
 def insert_postgresql(
-    events: list[Any], *, at: datetime, actor_id: Any, actor_label: str, request_id: str, key_id: str
+    events: list[Any],
+    *,
+    at: datetime,
+    actor_id: Any,
+    actor_label: str,
+    request_id: str,
+    key_id: str,
+    linked: bool = True,
 ) -> None:
-    """Send the batch as one JSON document that PostgreSQL turns into rows (``jsonb_to_recordset``).
+    """Send the batch as one JSON document that PostgreSQL turns into rows (``jsonb_to_recordset``); with
+    ``linked`` False, without their place in the chain (``seq`` empty, no hashes: :mod:`alongside.audit.chainer`).
 
     With one placeholder per value (``executemany``, or a multi-row ``VALUES``), psycopg spent most of a
     caseload view's audit time on the query text, about 25 ms for 200 events; the insert itself takes 2.
@@ -75,14 +134,14 @@ def insert_postgresql(
         [
             {
                 **shared,
-                "seq": e.seq,
+                "seq": e.seq if linked else None,
                 "action": e.action,
                 "object_type": e.object_type,
                 "object_id": e.object_id,
                 "client_id": e.client_text,
                 "detail": e.detail,
-                "prev_hash": e.prev_hash,
-                "hash": e.hash,
+                "prev_hash": e.prev_hash if linked else "",
+                "hash": e.hash if linked else "",
             }
             for e in events
         ]

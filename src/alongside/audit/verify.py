@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Min
+from django.utils import timezone
 
 from alongside.audit import checkpoints as cp
-from alongside.audit.log import GENESIS, UnknownChainKey, compute_hash
+from alongside.audit.hashing import GENESIS, UnknownChainKey, compute_hash
 from alongside.audit.models import AuditEvent
 
 
@@ -38,6 +41,7 @@ class Report:
     last_verified: int = 0  # the seq of the last of them (0: none)
     legacy: int = 0  # how many of them are legacy (unkeyed) events
     missing: int = 0  # events known to have existed that are not in the log
+    unlinked: int = 0  # events written but not yet linked into the chain (PostgreSQL, alongside.audit.chainer)
     checkpoints: int = 0  # valid checkpoints read
     last_checkpoint: int = 0  # the highest seq a valid checkpoint names
     problems: list[Problem] = field(default_factory=list)
@@ -123,8 +127,29 @@ def verify(
         report.problems.append(Problem(head + 1, text))
     if checkpoint_files and not report.problems:
         _check_coverage(report)
+    _check_unlinked(report)
     report.warnings.extend(missing_triggers())
     return report
+
+
+# An event waits about a second to be linked under load; one older than this means no chainer is running.
+UNLINKED_GRACE = timedelta(minutes=1)
+
+
+def _check_unlinked(report: Report) -> None:
+    """Count the events not yet linked into the chain, and warn when one has waited past :data:`UNLINKED_GRACE`.
+
+    They are outside the HMAC chain until linked, protected by the append-only trigger only: not evidence of
+    tampering, but worth an operator's look when they wait (``alongside worker`` links them every second).
+    """
+    unlinked = AuditEvent.objects.filter(seq__isnull=True).aggregate(count=Count("id"), oldest=Min("at"))
+    report.unlinked = unlinked["count"]
+    if unlinked["oldest"] is not None and timezone.now() - unlinked["oldest"] > UNLINKED_GRACE:
+        report.warnings.append(
+            f"{report.unlinked} event(s) are not linked into the chain yet, the oldest written at "
+            f"{unlinked['oldest']:%Y-%m-%d %H:%M:%S %Z}: is `alongside worker` running? `alongside audit link` "
+            "links them now"
+        )
 
 
 _TRIGGERS = {
@@ -177,33 +202,32 @@ def _walk(report: Report, anchors: dict[int, cp.Checkpoint], batch_size: int) ->
     expected_prev, expected_seq, keyed = GENESIS, 1, False
     head = 0
     broken = False
-    for event in _iter_events(batch_size):
-        head = event.seq
+    for seq, event in _iter_events(batch_size):
+        head = seq
         if broken:
             continue
-        problem = _check(event, expected_seq=expected_seq, expected_prev=expected_prev, keyed=keyed)
-        if problem is None and event.seq in anchors and anchors[event.seq].head != event.hash:
+        problem = _check(event, seq=seq, expected_seq=expected_seq, expected_prev=expected_prev, keyed=keyed)
+        if problem is None and seq in anchors and anchors[seq].head != event.hash:
             problem = Problem(
-                event.seq,
-                f"event #{event.seq} differs from its signed checkpoint: the chain was rewritten (re-hashed) "
+                seq,
+                f"event #{seq} differs from its signed checkpoint: the chain was rewritten (re-hashed) "
                 "at or before this event",
             )
         if problem is not None:
-            if event.seq > expected_seq:
-                report.missing += event.seq - expected_seq
+            if seq > expected_seq:
+                report.missing += seq - expected_seq
             report.problems.append(problem)
             broken = True
             continue
         keyed = keyed or bool(event.key_id)
         report.legacy += not event.key_id
         report.checked += 1
-        report.last_verified = event.seq
-        expected_prev, expected_seq = event.hash, event.seq + 1
+        report.last_verified = seq
+        expected_prev, expected_seq = event.hash, seq + 1
     return head
 
 
-def _check(event: AuditEvent, *, expected_seq: int, expected_prev: str, keyed: bool) -> Problem | None:
-    seq = event.seq
+def _check(event: AuditEvent, *, seq: int, expected_seq: int, expected_prev: str, keyed: bool) -> Problem | None:
     if seq != expected_seq:
         gap = f"#{expected_seq}" if seq == expected_seq + 1 else f"#{expected_seq}-#{seq - 1}"
         return Problem(expected_seq, f"event {gap} is missing (next found is #{seq}): {seq - expected_seq} missing")
@@ -224,11 +248,15 @@ def _check(event: AuditEvent, *, expected_seq: int, expected_prev: str, keyed: b
     return None
 
 
-def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
+def _iter_events(batch_size: int) -> Iterator[tuple[int, AuditEvent]]:
+    """The linked events in chain order, each with its ``seq`` (unlinked events are counted apart)."""
     last_seq = 0
     while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        batch = [
+            (int(event.seq or 0), event)
+            for event in AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size]
+        ]
         if not batch:
             return
         yield from batch
-        last_seq = batch[-1].seq
+        last_seq = batch[-1][0]

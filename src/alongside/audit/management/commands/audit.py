@@ -1,4 +1,4 @@
-"""`alongside audit verify | checkpoint | public-key`: check the audit chain and its signed checkpoints."""
+"""`alongside audit verify | checkpoint | link | public-key`: check the audit chain and its signed checkpoints."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.audit import checkpoints
+from alongside.audit.chainer import chain_tail
 from alongside.audit.models import AuditEvent
 from alongside.audit.verify import Report, verify
 from alongside.crypto.keys import known_master_keys
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     help = "Verify the audit chain against its signed checkpoints, write a checkpoint, or print the public key."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{verify,checkpoint,public-key}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{verify,checkpoint,link,public-key}")
         check = sub.add_parser("verify", help="Walk the chain, recompute every hash, compare with the checkpoints.")
         check.add_argument(
             "--checkpoints",
@@ -35,11 +36,17 @@ class Command(BaseCommand):
             help="Accept checkpoints signed by this exported key (PEM) instead of the configured master keys.",
         )
         sub.add_parser("checkpoint", help="Sign and append a checkpoint of the newest event now.")
+        sub.add_parser(
+            "link", help="Link the events written while another writer held the chain's lock now (PostgreSQL)."
+        )
         sub.add_parser("public-key", help="Print the public keys (PEM) that verify checkpoints.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "checkpoint":
             self._checkpoint()
+        elif options["action"] == "link":
+            linked = chain_tail()
+            self.stdout.write(f"Events linked into the chain: {linked}.")
         elif options["action"] == "public-key":
             for key_id, master in known_master_keys().items():
                 self.stdout.write(f"# master key {key_id}\n{checkpoints.public_key_pem(master)}")
@@ -49,11 +56,11 @@ class Command(BaseCommand):
     def _checkpoint(self) -> None:
         if checkpoints.checkpoint_path() is None:
             raise CommandError("ALONGSIDE_AUDIT_CHECKPOINT_FILE is empty: checkpoints are turned off.")
-        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values("seq", "hash").first()
         if last is None:
             self.stdout.write("The audit log is empty; no checkpoint written.")
             return
-        written = checkpoints.checkpoint_write(seq=last["seq"], head=last["hash"], force=True)
+        written = checkpoints.checkpoint_write(seq=int(last["seq"] or 0), head=last["hash"], force=True)
         if written is None:
             self.stdout.write(f"Event #{last['seq']} is already covered by a checkpoint.")
         else:
@@ -79,6 +86,8 @@ def _summary(report: Report) -> str:
         f"Legacy events (unkeyed SHA-256, before keyed hashing): {report.legacy}",
         f"Signed checkpoints: {report.checkpoints} (newest: #{report.last_checkpoint})",
     ]
+    if report.unlinked:
+        lines.append(f"Events written but not yet linked into the chain: {report.unlinked}")
     lines.extend(f"Warning: {warning}" for warning in report.warnings)
     if report.ok and report.last_verified > report.last_checkpoint:
         lines.append(
