@@ -229,8 +229,7 @@ TEMPLATES = [
     },
 ]
 
-# Databases: SQLite in var/ by default (WAL, immediate transactions so that the
-# audit chain is written by one writer at a time); PostgreSQL via DATABASE_URL.
+# Databases: SQLite in var/ by default (WAL, immediate transactions: one audit chain writer at a time); DATABASE_URL.
 DATABASE_URL = env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}")
 _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
 # A connection is checked before reuse (after a PostgreSQL restart the next request gets a fresh one, not an error).
@@ -358,8 +357,9 @@ else:
         }
     }
 
-# Background tasks (django.tasks): a database-backed queue that `alongside worker` runs; tests run
-# each task at once ("immediate"). The email outbox retries a failed email with backoff.
+# Background tasks (django.tasks): a queue in the database that `alongside worker` runs (tests: each task at once). A risk
+# refresh runs this long after the write asking for it: a burst of writes costs one (issue #19). Emails retry with backoff.
+ALONGSIDE_RISK_REFRESH_DELAY_SECONDS = env_int("ALONGSIDE_RISK_REFRESH_DELAY_SECONDS", 0 if TESTING else 5)
 ALONGSIDE_TASKS_BACKEND = env_str("ALONGSIDE_TASKS_BACKEND", "immediate" if TESTING else "database")
 ALONGSIDE_LIVE_TASKS_BACKEND = env_str("ALONGSIDE_LIVE_TASKS_BACKEND", "immediate")
 TASKS = {

@@ -55,3 +55,28 @@ def test_check_ins_while_a_refresh_waits_share_it_and_the_last_one_is_scored(wor
     assert _waiting(world.sam) == 1, "a refresh that already ran does not cover a later check-in"
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
     assert ClientRisk.objects.get(client=world.sam).computed_at >= last.at
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS, ALONGSIDE_RISK_REFRESH_DELAY_SECONDS=5)
+def test_with_a_delay_a_burst_of_check_ins_is_scored_once_after_the_last_of_them(world, measures_library):
+    """The refresh is queued to run five seconds on: a worker leaves it until then, check-ins meanwhile add none,
+    and when it runs it scores the client after the burst."""
+    from django.utils import timezone
+
+    worsening_history(world, lambda execute=True: transaction.atomic())
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)  # the history's own refresh
+    ClientRisk.objects.all().delete()
+    for n in range(4):
+        _check_in(world, f"burst-{n:04d}")
+    waiting = DBTaskResult.objects.get(task_path=tasks.refresh_client.module_path, status="READY")
+    assert 3 <= (waiting.run_after - timezone.now()).total_seconds() <= 5
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert _waiting(world.sam) == 1, "not due yet: the worker leaves it"
+    assert not ClientRisk.objects.filter(client=world.sam).exists()
+    DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=timezone.now())  # five seconds later
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert _waiting(world.sam) == 0
+    assert (
+        ClientRisk.objects.get(client=world.sam).computed_at >= CheckIn.objects.filter(client=world.sam).latest("at").at
+    )

@@ -1,7 +1,8 @@
 """Background work of the risk app, as ``django.tasks`` tasks run by `alongside worker` (never in a page request).
 
 * :func:`refresh_client` scores one client again after a new score or check-in is committed (the online path,
-  a few milliseconds); :func:`refresh_after_commit` enqueues it and never lets a failure reach the write.
+  a few milliseconds); :func:`refresh_after_commit` enqueues it, to run ``ALONGSIDE_RISK_REFRESH_DELAY_SECONDS``
+  later (5) so that a burst of writes is scored once, and never lets a failure reach the write.
 * :func:`refresh_all` rescores every client with history once a day, registered with
   :mod:`alongside.notify.schedule` (it replaces a cron line running `alongside risk refresh`).
 """
@@ -13,6 +14,7 @@ import logging
 import uuid
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -83,7 +85,13 @@ def _enqueue(client_id: str) -> None:
     try:
         if _refresh_waiting(client_id):
             return
-        refresh_client.enqueue(client_id)
+        delay = settings.ALONGSIDE_RISK_REFRESH_DELAY_SECONDS
+        if delay > 0 and refresh_client.get_backend().supports_defer:
+            # Waiting a few seconds lets the client's next writes find this refresh waiting and add none: a burst of
+            # check-ins and answers costs one refresh, run after the last of them (issue #19).
+            refresh_client.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(client_id)
+        else:
+            refresh_client.enqueue(client_id)
     except Exception:
         # A warning refreshed a day late is better than a lost check-in: the daily refresh catches up.
         logger.exception("risk: could not enqueue the refresh of one client")
