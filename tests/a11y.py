@@ -27,12 +27,23 @@ def _axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
-def run_axe(page: Page) -> dict[str, Any]:
-    """Inject axe-core into ``page`` (once per document) and return its results for the WCAG A/AA rules."""
+def run_axe(page: Page, *, violations_only: bool = False) -> dict[str, Any]:
+    """Inject axe-core into ``page`` (once per document) and return its results for the WCAG A/AA rules.
+
+    With ``violations_only`` axe aggregates only the violations (its ``resultTypes`` option) and only they come
+    back from the page: the passes of a long page are thousands of nodes, serialised for nothing by a sweep
+    that reads only the violations.
+    """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
     if not page.evaluate("() => typeof window.axe?.run === 'function'"):
         raise AssertionError("axe-core did not load into the page")
+    if violations_only:
+        return page.evaluate(
+            "tags => window.axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+            ".then(results => ({violations: results.violations}))",
+            WCAG_TAGS,
+        )
     return page.evaluate(
         "tags => window.axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         WCAG_TAGS,
