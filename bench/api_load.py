@@ -361,7 +361,15 @@ def main(argv: list[str] | None = None) -> int:
         help="background tasks (a check-in's risk refresh) through the database queue and `alongside worker`, as in "
         "production (default; the worker's CPU is counted with the server's), or inside the request",
     )
+    parser.add_argument(
+        "--refresh-delay",
+        type=int,
+        default=5,
+        help="seconds a check-in's risk refresh waits in the queue (ALONGSIDE_RISK_REFRESH_DELAY_SECONDS; the "
+        "production default 5, which the servers' test profile would otherwise set to 0)",
+    )
     args = parser.parse_args(argv)
+    os.environ["ALONGSIDE_RISK_REFRESH_DELAY_SECONDS"] = str(args.refresh_delay)
     from tests.messaging import support_servers
     from tests.with_postgres import postgres_cluster
 
@@ -426,8 +434,22 @@ def main(argv: list[str] | None = None) -> int:
             f"duplicated {len(check.duplicated)}, unexpected {len(check.unexpected)}; load average now "
             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
+        chain_ok = audit_chain_report()
         errors = sum(sum(t.errors.values()) for _n, t in rounds)
-        return 0 if check.ok and not errors else 1
+        return 0 if check.ok and chain_ok and not errors else 1
+
+
+def audit_chain_report(settle: float = 3.0) -> bool:
+    """Let the worker's chainer link what the last writers left unlinked, then verify the whole audit chain."""
+    from alongside.audit.verify import verify
+
+    time.sleep(settle)
+    report = verify(checkpoint_files=[])
+    print(
+        f"audit chain: {report.checked} events verified, {report.unlinked} still unlinked after {settle:.0f} s, "
+        f"{'intact' if report.ok else 'NOT intact: ' + '; '.join(p.message for p in report.problems)}"
+    )
+    return report.ok and report.unlinked == 0
 
 
 if __name__ == "__main__":
