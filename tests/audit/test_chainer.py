@@ -14,14 +14,13 @@ import io
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, OperationalError, connection, connections, transaction
 
-from alongside.audit import chainer, checkpoints, rows
+from alongside.audit import chainer, rows
 from alongside.audit import verify as verify_module
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction, AuditEvent
@@ -29,20 +28,9 @@ from alongside.audit.verify import verify
 from alongside.notify.management.commands import worker
 
 on_postgres = pytest.mark.skipif("connection.vendor != 'postgresql'")
-pytestmark = [pytest.mark.django_db(transaction=True), on_postgres]
+pytestmark = [pytest.mark.django_db(transaction=True), on_postgres, pytest.mark.usefixtures("checkpoint_file")]
 
 TABLE = AuditEvent._meta.db_table
-
-
-@pytest.fixture(autouse=True)
-def checkpoint_file(tmp_path: Path, settings) -> Iterator[Path]:
-    path = tmp_path / "audit-checkpoints.jsonl"
-    settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE = str(path)
-    settings.ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 10
-    settings.ALONGSIDE_AUDIT_ANCHOR = ""
-    checkpoints.forget_known()
-    yield path
-    checkpoints.forget_known()
 
 
 class LockHolder:

@@ -11,39 +11,25 @@ PostgreSQL leave a chain that ``audit verify`` finds intact.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from alongside.audit import checkpoints
 from alongside.audit.chainer import chain_tail
 from alongside.audit.log import record
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.audit.verify import verify
 from alongside.core.services import service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("checkpoint_file")]
 
 TABLE = AuditEvent._meta.db_table
 
 
 class Boom(Exception):
     """Raised by a test service after it recorded an event."""
-
-
-@pytest.fixture(autouse=True)
-def checkpoint_file(tmp_path: Path, settings) -> Path:
-    """Checkpoints go to a file of this test's own, one every 10 events; no external anchor."""
-    path = tmp_path / "audit-checkpoints.jsonl"
-    settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE = str(path)
-    settings.ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 10
-    settings.ALONGSIDE_AUDIT_ANCHOR = ""
-    checkpoints.forget_known()
-    yield path
-    checkpoints.forget_known()
 
 
 def _touch(key: str) -> None:

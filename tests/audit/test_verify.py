@@ -21,30 +21,17 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from alongside.audit import checkpoints
 from alongside.audit.hashing import canonical, compute_hash
 from alongside.audit.log import Entry, Written, record, record_many
 from alongside.audit.models import AuditAction, AuditEvent
 from alongside.audit.verify import verify
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("checkpoint_file")]
 
 TABLE = AuditEvent._meta.db_table
 on_postgres = pytest.mark.skipif("connection.vendor != 'postgresql'")
 on_sqlite = pytest.mark.skipif("connection.vendor != 'sqlite'")
 sqlite_triggers = importlib.import_module("alongside.audit.migrations.0007_sqlite_append_only")
-
-
-@pytest.fixture(autouse=True)
-def checkpoint_file(tmp_path: Path, settings) -> Path:
-    """Checkpoints go to a file of this test's own, one every 10 events; no external anchor."""
-    path = tmp_path / "audit-checkpoints.jsonl"
-    settings.ALONGSIDE_AUDIT_CHECKPOINT_FILE = str(path)
-    settings.ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 10
-    settings.ALONGSIDE_AUDIT_ANCHOR = ""
-    checkpoints.forget_known()
-    yield path
-    checkpoints.forget_known()
 
 
 def _events(n: int = 5) -> list[Written]:

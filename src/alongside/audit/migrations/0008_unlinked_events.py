@@ -6,6 +6,8 @@ altering the column there would make Django rebuild the table, which drops them 
 unlinked events is made on both, so the schema Django knows matches both databases.
 """
 
+import importlib
+
 from django.db import migrations, models
 
 INDEX = 'CREATE INDEX "audit_unlinked" ON "audit_auditevent" ("id") WHERE "seq" IS NULL'
@@ -33,14 +35,8 @@ $$ LANGUAGE plpgsql;
 ALTER TABLE audit_auditevent ALTER COLUMN seq DROP NOT NULL;
 """
 
-APPEND_ONLY = """
-CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_auditevent is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
+# The function of 0002 (no exception), for going back: its first statement.
+APPEND_ONLY = importlib.import_module("alongside.audit.migrations.0002_append_only").FORWARD.split("CREATE TRIGGER")[0]
 
 
 def forward(apps, schema_editor):
