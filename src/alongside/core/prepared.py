@@ -1,4 +1,5 @@
-"""Queries compiled once per process and run again with new values: for the few looked up on every API call.
+"""Queries compiled once per process and run again with new values: for the few looked up (or, with
+:class:`PreparedInsert`, inserted) on every API call.
 
 Building a queryset and compiling it to SQL (joins, annotations, the lookups' preparation) costs several times
 as much as running the statement (issue #19: the token look-up and the client's own profile, on every call by
@@ -16,7 +17,9 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
+from django.db.models.constants import OnConflict
 from django.db.models.query import get_related_populators
+from django.db.models.sql.subqueries import InsertQuery
 
 
 class _Statement:
@@ -98,3 +101,50 @@ class Prepared[M: Model]:
             return next(iter(self.build(**values)), None)
         found: M | None = statement.first(values)
         return found
+
+
+class PreparedInsert[M: Model]:
+    """An ``INSERT`` of one ``model`` row, optionally ``ON CONFLICT DO NOTHING``, compiled once per database.
+
+    Django compiles ``Model.save()``'s and ``QuerySet._insert``'s statement on every call, which cost more than
+    running it on a check-in (issue #19). The statement's text does not depend on the values, so it is compiled once
+    with Django's own insert compiler and then run with each row's values prepared the way that compiler prepares
+    them (``pre_save``, then ``get_db_prep_save``). :meth:`insert` says whether the row went in.
+    """
+
+    def __init__(self, model: type[M], *, ignore_conflicts: bool = False) -> None:
+        self.model = model
+        self.on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        self.fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+        self._sql: dict[str, str] = {}
+
+    def insert(self, obj: M) -> bool:
+        """Insert ``obj``; False when a conflicting row kept it out (with ``ignore_conflicts``)."""
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        sql = self._sql.get(alias) or self._compile(obj, alias)
+        params = [field.get_db_prep_save(field.pre_save(obj, True), connection=connection) for field in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted = bool(cursor.fetchall())
+        if inserted:
+            obj._state.adding = False
+            obj._state.db = alias
+        return inserted
+
+    def _compile(self, obj: M, alias: str) -> str:
+        connection = connections[alias]
+        if (
+            not connection.features.can_return_rows_from_bulk_insert
+            and not connection.features.can_return_columns_from_insert
+        ):
+            raise NotImplementedError(f"{connection.vendor} cannot say whether an insert went in")
+        query = InsertQuery(self.model, on_conflict=self.on_conflict)
+        query.insert_values(self.fields, [obj])
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = [self.model._meta.pk]
+        statements = compiler.as_sql()
+        if len(statements) != 1:
+            raise NotImplementedError("one statement per row was expected")
+        self._sql[alias] = statements[0][0]
+        return self._sql[alias]

@@ -10,7 +10,6 @@ from typing import Annotated, Any, cast
 import pydantic
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from alongside.audit.log import Entry, record_many
 from alongside.care.models import ClientProfile
 from alongside.core import idempotency
 from alongside.core.actor import Actor
+from alongside.core.prepared import PreparedInsert
 from alongside.core.services import reader, service
 from alongside.core.time import zone_or_utc
 from alongside.selfcare import hooks
@@ -194,16 +194,12 @@ def _insert_unless_key_used(checkin: CheckIn) -> bool:
     One statement, ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` (``INSERT OR IGNORE`` on SQLite), in place
     of a look-up by key, a savepoint, the insert and its release (issue #19). The unique constraint on (client,
     key) decides: on PostgreSQL a concurrent insert of the same key makes this one wait for its commit and then
-    skip. Django's own ``Model.save()`` goes through the same ``_insert``; ``bulk_create(ignore_conflicts=True)``
-    cannot say whether the row went in. The service's write check counts the statement only when it inserted.
+    skip. Compiled once (:class:`alongside.core.prepared.PreparedInsert`, Django's own insert compiler);
+    ``bulk_create(ignore_conflicts=True)`` cannot say whether the row went in. The service's write check counts the
+    statement only when it inserted.
     """
-    meta = CheckIn._meta
-    fields = [f for f in meta.local_concrete_fields if not f.generated]
-    rows = CheckIn._base_manager._insert(  # type: ignore[attr-defined]
-        [checkin], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
-    )
-    if not rows:
-        return False
-    checkin._state.adding = False
-    checkin._state.db = CheckIn._base_manager.db
-    return True
+    return _INSERT_UNLESS_KEY_USED.insert(checkin)
+
+
+# Compiled once per database: compiling the insert cost more than running it (issue #19).
+_INSERT_UNLESS_KEY_USED = PreparedInsert(CheckIn, ignore_conflicts=True)
