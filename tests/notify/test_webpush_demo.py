@@ -12,6 +12,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02  # type: ignore[import-untyped]
 
+from tests.passes import sqlite_pass_only
+
 # What a process sees after start-up: whether Web Push is on, and the two keys.
 PROBE = (
     "import json; from django.conf import settings as s; from alongside.notify import webpush; "
@@ -48,6 +50,7 @@ def _decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+@sqlite_pass_only
 def test_the_demo_has_web_push_keys_after_start_up_and_keeps_them(tmp_path: Path) -> None:
     """The demo profile starts with Web Push on: a P-256 pair written once to var/ (0600) and reused next time."""
     enabled, public, private = _start(tmp_path, "demo")
@@ -64,6 +67,7 @@ def test_the_demo_has_web_push_keys_after_start_up_and_keeps_them(tmp_path: Path
     assert _start(tmp_path, "demo") == (True, public, private)
 
 
+@sqlite_pass_only
 def test_keys_an_operator_sets_win_in_the_demo(tmp_path: Path) -> None:
     """With both keys in the environment, the demo uses them and writes no pair of its own."""
     keys = {"ALONGSIDE_WEBPUSH_VAPID_PUBLIC_KEY": "BPublic", "ALONGSIDE_WEBPUSH_VAPID_PRIVATE_KEY": "private"}
@@ -71,6 +75,7 @@ def test_keys_an_operator_sets_win_in_the_demo(tmp_path: Path) -> None:
     assert not (tmp_path / "webpush-vapid.key").exists()
 
 
+@sqlite_pass_only
 def test_production_and_dev_stay_off_without_keys(tmp_path: Path) -> None:
     """Outside the demo nothing is generated: Web Push stays off until an operator sets the keys."""
     production = {

@@ -15,6 +15,7 @@ from django.test import override_settings
 
 from alongside.accounts.models import TotpDevice, User
 from alongside.care.models import ClientProfile
+from tests.passes import sqlite_pass_only
 
 CLINICIAN = "clinician1@demo.alongside.test"
 
@@ -85,6 +86,7 @@ def test_otp_names_an_unknown_account():
         _run("otp", "nobody@demo.alongside.test")
 
 
+@sqlite_pass_only
 def test_otp_refuses_in_a_real_process_outside_the_demo(tmp_path):
     """Run as the operator would: `alongside otp` exits non-zero in the dev profile."""
     env = {
@@ -150,6 +152,7 @@ def test_serve_passes_options_to_uvicorn(monkeypatch):
     assert kwargs["proxy_headers"] is True
 
 
+@sqlite_pass_only
 def test_demo_end_to_end_in_a_real_process(tmp_path):
     """As `make demo` runs it: --reset replaces a broken database, seeds, and `alongside otp` then works."""
     env = {
